@@ -1,0 +1,39 @@
+// Wire object: one message of a conversation.
+package dev.lanechat.client;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A message of a conversation.
+ *
+ * @param id the message id
+ * @param role {@code "user"} or {@code "assistant"}
+ * @param content the text; {@code ""} for a pending assistant message
+ * @param status {@code queued}, {@code running}, {@code completed} or {@code failed}
+ * @param taskId the task that fills (or was created by) this message
+ * @param lane the lane of that task
+ * @param model the model that answered, null for user messages
+ * @param costUsd the cost of the answer, null for user messages
+ * @param files files attached to the answer
+ * @param error why the task failed, or null
+ * @param createdAt when the message was stored
+ */
+public record Message(
+    String id,
+    String role,
+    String content,
+    String status,
+    String taskId,
+    String lane,
+    String model,
+    BigDecimal costUsd,
+    List<FileInfo> files,
+    String error,
+    Instant createdAt) {
+  /** Normalises a missing file list to an empty one. */
+  public Message {
+    files = files == null ? List.of() : List.copyOf(files);
+  }
+}
