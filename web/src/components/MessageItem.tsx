@@ -1,0 +1,65 @@
+// MessageItem: one message — user text, the typing indicator for a pending answer, or the answer
+// (sanitized markdown, "lane · model · $cost", file links), a failed answer in red.
+import type { ChatMessage } from '../hooks/use-chat';
+import { formatCost, formatSize } from '../lib/format';
+import { Markdown } from './Markdown';
+
+export const ERROR_COLOR = '#c62828';
+
+export function TypingIndicator() {
+  return (
+    <div className="typing" role="status" aria-label="Assistant is typing">
+      <span className="typing-dot" aria-hidden="true" />
+      <span className="typing-dot" aria-hidden="true" />
+      <span className="typing-dot" aria-hidden="true" />
+      <span className="sr-only">Assistant is typing…</span>
+    </div>
+  );
+}
+
+export function MessageItem({ message }: { message: ChatMessage }) {
+  if (message.role === 'user') {
+    return (
+      <li className="message user" data-role="user">
+        <span className="sr-only">You: </span>
+        <div className="bubble user-text">{message.content}</div>
+      </li>
+    );
+  }
+  const pending = message.status === 'queued' || message.status === 'running';
+  return (
+    <li className={`message assistant ${message.status}`} data-role="assistant" data-status={message.status}>
+      <span className="sr-only">Assistant: </span>
+      {pending ? (
+        <TypingIndicator />
+      ) : message.status === 'failed' ? (
+        message.cancelled ? (
+          <div className="bubble stopped">Stopped.</div>
+        ) : (
+          <div className="bubble failed" role="alert" style={{ color: ERROR_COLOR, borderColor: ERROR_COLOR }}>
+            <strong>Failed:</strong> <span className="error-text">{message.error ?? 'The task failed.'}</span>
+          </div>
+        )
+      ) : (
+        <div className="bubble answer">
+          <Markdown content={message.content} />
+          {message.files.length > 0 && (
+            <ul className="files" aria-label="Files">
+              {message.files.map((f) => (
+                <li key={f.id}>
+                  <a href={f.url} download={f.name}>
+                    {f.name}
+                  </a>{' '}
+                  <span className="muted">({formatSize(f.size)})</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <div className="meta">
+            {[message.lane ?? '—', message.model ?? '—', formatCost(message.costUsd)].join(' · ')}
+          </div>
+        </div>
+      )}
+    </li>
+  );
+}

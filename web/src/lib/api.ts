@@ -1,0 +1,345 @@
+// The one typed client for the Lanechat wire protocol (shared/spec/protocol.md): REST calls, the
+// protocol's object and event types, the error type, WS_URL and pollForResult.
+
+// ---------------------------------------------------------------------------------------------
+// Types (field names exactly as on the wire)
+
+export type TaskStatus = 'queued' | 'running' | 'completed' | 'failed';
+export type MessageStatus = TaskStatus;
+
+export interface LanechatFile {
+  id: string;
+  name: string;
+  size: number;
+  content_type: string;
+  url: string;
+}
+
+export interface Message {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  status: MessageStatus;
+  task_id: string | null;
+  lane: string | null;
+  model: string | null;
+  cost_usd: number | null;
+  files: LanechatFile[];
+  error: string | null;
+  created_at: string;
+}
+
+export interface Conversation {
+  id: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+  message_count: number;
+  total_cost_usd: number;
+}
+
+export interface ConversationDetail extends Conversation {
+  messages: Message[];
+}
+
+export interface TaskResult {
+  content: string;
+  model: string;
+  cost_usd: number;
+  files: LanechatFile[];
+}
+
+export interface Task {
+  task_id: string;
+  status: TaskStatus;
+  lane: string;
+  conversation_id: string;
+  message_id: string;
+  created_at: string;
+  updated_at: string;
+  result: TaskResult | null;
+  error: string | null;
+}
+
+export interface Lane {
+  name: string;
+  model: string;
+  description: string;
+  default: boolean;
+}
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  version: string;
+  node_id: string;
+  store: 'sqlite' | 'postgres';
+}
+
+/** The 202 answer of POST /api/conversations/{id}/messages (a lane may also answer at once). */
+export interface SendMessageResponse {
+  status: 'queued' | 'completed';
+  task_id: string;
+  message_id: string;
+  conversation_id: string;
+  lane: string;
+  result?: TaskResult | null;
+}
+
+/** `data` of an `update` event. Other `type` values may arrive and are ignored by clients. */
+export interface TaskEventData {
+  type: 'task.completed' | 'task.failed' | 'task.queued' | 'task.running' | 'task.cancelled' | string;
+  task_id: string;
+  conversation_id?: string;
+  message_id?: string;
+  lane?: string;
+  result: TaskResult | null;
+  error?: string | null;
+  cancelled?: boolean;
+}
+
+export interface UpdateEvent {
+  event: 'update';
+  id?: number;
+  data: TaskEventData;
+}
+
+export interface ReadyEvent {
+  event: 'ready';
+  data: { last_id: number };
+}
+
+export interface ResetEvent {
+  event: 'reset';
+  data: Record<string, never>;
+}
+
+export interface PingEvent {
+  event: 'ping';
+  data: Record<string, never>;
+}
+
+export interface ErrorEvent {
+  event: 'error';
+  data: { code: string; message: string; retry_after_ms?: number };
+}
+
+export interface ProgressEvent {
+  event: 'progress';
+  data: { task_id: string; message_id: string; delta: string; offset: number };
+}
+
+export type ServerFrame = UpdateEvent | ReadyEvent | ResetEvent | PingEvent | ErrorEvent | ProgressEvent;
+
+export interface EventsPage {
+  events: UpdateEvent[];
+  last_id: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/** A non-2xx answer (`error.code` from the body) or a network failure (`code` "network"). */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly retryAfterMs: number | null;
+
+  constructor(code: string, message: string, status: number, retryAfterMs: number | null = null) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof DOMException
+    ? err.name === 'AbortError'
+    : typeof err === 'object' && err !== null && (err as { name?: string }).name === 'AbortError';
+}
+
+// ---------------------------------------------------------------------------------------------
+// URLs
+
+/** The socket URL for a page location: ws:// or wss:// after the page's scheme, same host, /ws. */
+export function wsUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws`;
+}
+
+const buildTimeWsUrl: string | undefined = import.meta.env.VITE_WS_URL;
+
+/** Where the WebSocket lives; `VITE_WS_URL` at build time overrides the page-derived URL. */
+export const WS_URL: string =
+  buildTimeWsUrl && buildTimeWsUrl.length > 0
+    ? buildTimeWsUrl
+    : typeof window !== 'undefined'
+      ? wsUrlFor(window.location)
+      : 'ws://localhost/ws';
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      body,
+      signal: options.signal,
+      credentials: 'same-origin',
+    });
+  } catch (err) {
+    if (isAbortError(err)) throw err;
+    throw new ApiError('network', 'The server cannot be reached.', 0);
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  if (text.length > 0) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!response.ok) {
+    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const retryAfter = response.headers.get('Retry-After');
+    const retryAfterMs = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : null;
+    throw new ApiError(
+      error?.code ?? 'http_' + response.status,
+      error?.message ?? `The server answered ${response.status}.`,
+      response.status,
+      retryAfterMs,
+    );
+  }
+  return parsed as T;
+}
+
+const enc = encodeURIComponent;
+
+export function getHealth(signal?: AbortSignal): Promise<Health> {
+  return request<Health>('/api/health', { signal });
+}
+
+export function listLanes(signal?: AbortSignal): Promise<Lane[]> {
+  return request<Lane[]>('/api/lanes', { signal });
+}
+
+export function listConversations(signal?: AbortSignal): Promise<Conversation[]> {
+  return request<Conversation[]>('/api/conversations', { signal });
+}
+
+export function createConversation(title?: string): Promise<Conversation> {
+  return request<Conversation>('/api/conversations', {
+    method: 'POST',
+    body: title === undefined ? {} : { title },
+  });
+}
+
+export function getConversation(id: string, signal?: AbortSignal): Promise<ConversationDetail> {
+  return request<ConversationDetail>(`/api/conversations/${enc(id)}`, { signal });
+}
+
+/** PATCH /api/conversations/{id} {"title"}: an addition to protocol v1 offered by this server. */
+export function renameConversation(id: string, title: string): Promise<Conversation> {
+  return request<Conversation>(`/api/conversations/${enc(id)}`, { method: 'PATCH', body: { title } });
+}
+
+export function deleteConversation(id: string): Promise<void> {
+  return request<void>(`/api/conversations/${enc(id)}`, { method: 'DELETE' });
+}
+
+export function sendMessage(
+  conversationId: string,
+  content: string,
+  lane?: string,
+  idempotencyKey?: string,
+): Promise<SendMessageResponse> {
+  return request<SendMessageResponse>(`/api/conversations/${enc(conversationId)}/messages`, {
+    method: 'POST',
+    body: lane === undefined ? { content } : { content, lane },
+    headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : undefined,
+  });
+}
+
+export function getTask(taskId: string, signal?: AbortSignal): Promise<Task> {
+  return request<Task>(`/api/tasks/${enc(taskId)}`, { signal });
+}
+
+export function cancelTask(taskId: string): Promise<Task> {
+  return request<Task>(`/api/tasks/${enc(taskId)}/cancel`, { method: 'POST' });
+}
+
+export function getEvents(after: number, waitS = 0, signal?: AbortSignal): Promise<EventsPage> {
+  return request<EventsPage>(`/api/events?after=${after}&wait_s=${waitS}`, { signal });
+}
+
+/** Browser sign-in for `token` mode: exchanges an API token for a session cookie. */
+export function createSession(token: string): Promise<unknown> {
+  return request<unknown>('/api/session', { method: 'POST', body: { token } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Polling
+
+export interface PollOptions {
+  signal?: AbortSignal;
+  /** Wait between polls (and before the first one), ms. */
+  intervalMs?: number;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new DOMException('Polling aborted', 'AbortError'));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new DOMException('Polling aborted', 'AbortError'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Polls GET /api/tasks/{id} until the task is `completed` or `failed` and resolves with it.
+ * Network failures and 5xx answers are retried (the server may be restarting); other API errors
+ * (e.g. 404 after the conversation was deleted) reject. Aborting the signal rejects with an
+ * AbortError and leaves no timer or request behind.
+ */
+export async function pollForResult(taskId: string, options: PollOptions = {}): Promise<Task> {
+  const interval = options.intervalMs ?? 1000;
+  for (;;) {
+    await sleep(interval, options.signal);
+    try {
+      const task = await getTask(taskId, options.signal);
+      if (task.status === 'completed' || task.status === 'failed') return task;
+    } catch (err) {
+      if (isAbortError(err)) throw err;
+      if (err instanceof ApiError && (err.code === 'network' || err.status >= 500 || err.status === 429)) continue;
+      throw err;
+    }
+  }
+}

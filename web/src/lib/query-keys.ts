@@ -1,0 +1,14 @@
+// TanStack Query keys used across the app (one place, so invalidation hits what it means to).
+export const conversationKeys = {
+  all: ['conversations'] as const,
+  list: () => ['conversations', 'list'] as const,
+  detail: (id: string) => ['conversations', 'detail', id] as const,
+};
+
+export const laneKeys = {
+  all: ['lanes'] as const,
+};
+
+export const healthKeys = {
+  all: ['health'] as const,
+};

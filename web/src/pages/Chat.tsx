@@ -1,0 +1,80 @@
+// Chat page: one conversation (or a fresh one at "/"): messages, the composer, the lane picker,
+// and an aria-live region announcing new answers. Uses the tab's shared socket from the context.
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { useWebSocketContext } from '../contexts/WebSocketContext';
+import { useChat } from '../hooks/use-chat';
+import { useConversations } from '../hooks/use-conversations';
+import { useLanes } from '../hooks/use-lanes';
+import { useAutoscroll } from '../hooks/use-autoscroll';
+import { MessageItem } from '../components/MessageItem';
+import { Composer } from '../components/Composer';
+
+function titleFrom(content: string): string {
+  const line = content.trim().split('\n')[0] ?? '';
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line;
+}
+
+export function Chat() {
+  const { conversationId } = useParams();
+  const websocket = useWebSocketContext();
+  const chat = useChat(websocket, conversationId ?? null);
+  const { lanes, defaultLane } = useLanes();
+  const { createConversation } = useConversations();
+  const navigate = useNavigate();
+  const [lane, setLane] = useState<string | null>(null);
+  const [sendError, setSendError] = useState<string | null>(null);
+  const listRef = useAutoscroll<HTMLOListElement>(chat.messages);
+  const selectedLane = lane ?? defaultLane;
+
+  const onSend = async (content: string) => {
+    setSendError(null);
+    let target = conversationId;
+    if (!target) {
+      try {
+        const conversation = await createConversation(titleFrom(content));
+        target = conversation.id;
+        navigate(`/c/${target}`);
+      } catch (err) {
+        setSendError(err instanceof Error ? err.message : 'Could not start a conversation.');
+        return;
+      }
+    }
+    await chat.sendMessage(content, { lane: selectedLane ?? undefined, conversationId: target });
+  };
+
+  const notFound = chat.error?.code === 'not_found';
+  return (
+    <section className="chat" aria-label="Chat">
+      <h1 className="chat-title">{chat.conversation?.title || (conversationId ? 'Conversation' : 'New conversation')}</h1>
+      {notFound ? (
+        <p className="notice" role="alert">
+          This conversation does not exist (or was deleted).
+        </p>
+      ) : chat.error ? (
+        <p className="notice" role="alert">
+          The conversation could not be loaded: {chat.error.message}
+        </p>
+      ) : null}
+      <ol className="messages" ref={listRef} aria-label="Messages" aria-busy={chat.isLoading}>
+        {!chat.isLoading && chat.messages.length === 0 && !notFound && (
+          <li className="empty muted">Send a message to start.</li>
+        )}
+        {chat.messages.map((m) => (
+          <MessageItem key={m.id} message={m} />
+        ))}
+      </ol>
+      <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">
+        {chat.announcement}
+      </div>
+      {sendError && (
+        <p className="notice" role="alert">
+          {sendError}
+        </p>
+      )}
+      {!notFound && <Composer lanes={lanes} lane={selectedLane} onLaneChange={setLane} onSend={onSend} />}
+    </section>
+  );
+}
+
+export default Chat;

@@ -1,0 +1,26 @@
+// Vite build + dev server config (dev proxies /api and /ws to a local server) and the Vitest setup.
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+const devServer = process.env.LANECHAT_DEV_SERVER ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+  },
+  server: {
+    proxy: {
+      '/api': { target: devServer, changeOrigin: false },
+      '/ws': { target: devServer.replace(/^http/, 'ws'), ws: true },
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    globals: true,
+    setupFiles: ['./src/test/setup.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    restoreMocks: true,
+  },
+});
