@@ -321,11 +321,25 @@ public final class LanechatClient {
     if (cause instanceof LanechatException le) {
       return le;
     }
-    String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    if (cause instanceof java.net.ConnectException && (why == null || why.isBlank() || why.equals("null"))) {
-      why = "connection refused";
+    return new LanechatConnectionException("cannot reach Lanechat at " + baseUrl + ": " + reason(cause), cause);
+  }
+
+  /** A short reason for people: the JDK often leaves the message of a refused connect empty. */
+  private static String reason(Throwable cause) {
+    if (cause instanceof java.net.http.HttpConnectTimeoutException) {
+      return "connection timed out";
     }
-    return new LanechatConnectionException("cannot reach Lanechat at " + baseUrl + ": " + why, cause);
+    if (cause instanceof java.net.http.HttpTimeoutException) {
+      return "no answer in time";
+    }
+    String why = cause.getMessage();
+    if (why != null && !why.isBlank()) {
+      return why;
+    }
+    if (cause instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    return cause.getCause() != null ? reason(cause.getCause()) : cause.getClass().getSimpleName();
   }
 
   /** Waits for an async call and rethrows its failure as the unchecked exception it carries. */

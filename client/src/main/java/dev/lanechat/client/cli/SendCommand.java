@@ -1,0 +1,109 @@
+// `lanechat send TEXT`: one message, wait for its answer over the stream, print it.
+package dev.lanechat.client.cli;
+
+import dev.lanechat.client.LanechatClient;
+import dev.lanechat.client.LanechatException;
+import dev.lanechat.client.LanechatStream;
+import dev.lanechat.client.TaskOutcome;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+final class SendCommand {
+  static final Set<String> OPTIONS = Set.of("conversation", "lane", "timeout");
+  static final String HELP =
+      """
+      Usage: lanechat send [options] TEXT...
+
+      Sends TEXT (the words are joined with spaces) and prints the answer, then a
+      "lane · model · $cost" line. Waits for the answer across server restarts.
+
+      Options:
+        --conversation ID   add to this conversation (default: a new one)
+        --lane NAME         the lane (default: the server's default lane)
+        --timeout SECONDS   give up waiting after this long (default: wait)
+        --url URL           the server (default $LANECHAT_URL, else http://127.0.0.1:8080)
+        --token TOKEN       an API token (default $LANECHAT_TOKEN)
+
+      Exit status: 0 completed, 1 the task failed, 2 usage or connection error.
+      """;
+
+  private final Cli cli;
+
+  SendCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  int run(Args args) {
+    if (args.help) {
+      cli.out().print(HELP);
+      return Cli.OK;
+    }
+    String text = String.join(" ", args.positionals);
+    if (text.isBlank()) {
+      throw new UsageException("send needs the text of a message (try send --help)");
+    }
+    long timeoutS = seconds(args.option("timeout"));
+    LanechatClient api = cli.client(args);
+    String conversation = args.option("conversation");
+    if (conversation == null) {
+      conversation = api.createConversation(null).id();
+    }
+    try (LanechatStream stream = LanechatStream.builder(api).build()) {
+      stream.start();
+      CompletableFuture<TaskOutcome> answer = stream.send(conversation, text, args.option("lane"));
+      TaskOutcome o;
+      try (Spinner s = new Spinner(cli.terminal(), cli.err(), "waiting for the answer…")) {
+        o = await(answer, timeoutS);
+      }
+      if (o == null) {
+        cli.err().println("lanechat: no answer within " + timeoutS + " s (the task goes on on the server)");
+        return Cli.USAGE_OR_CONNECTION;
+      }
+      return print(o);
+    }
+  }
+
+  private int print(TaskOutcome o) {
+    if (o.completed()) {
+      Format.answer(o, cli.out());
+      return Cli.OK;
+    }
+    cli.err().println("lanechat: " + Format.failure(o));
+    return Cli.TASK_FAILED;
+  }
+
+  static long seconds(String value) {
+    if (value == null) {
+      return 0;
+    }
+    try {
+      long s = Long.parseLong(value);
+      if (s <= 0) {
+        throw new NumberFormatException();
+      }
+      return s;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--timeout needs a positive number of seconds, not '" + value + "'");
+    }
+  }
+
+  /** @return the outcome, or null on timeout; the send's own failure is rethrown as is */
+  static TaskOutcome await(CompletableFuture<TaskOutcome> f, long timeoutS) {
+    try {
+      return timeoutS > 0 ? f.get(timeoutS, TimeUnit.SECONDS) : f.get();
+    } catch (TimeoutException e) {
+      return null;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof LanechatException le) {
+        throw le;
+      }
+      throw new LanechatException(String.valueOf(e.getCause()), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LanechatException("interrupted", e);
+    }
+  }
+}
