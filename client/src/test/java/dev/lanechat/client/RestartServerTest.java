@@ -1,0 +1,72 @@
+// Against the real server: kill -9 it while ten sends are pending, restart it on the same port
+// and data dir, and every future completes exactly once with its own answer.
+package dev.lanechat.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class RestartServerTest {
+  @Test
+  void everyPendingSendCompletesExactlyOnceAcrossAKillAndRestart() throws Exception {
+    try (ServerProcess server = new ServerProcess("--demo-delay-ms", "2000").start(ServerProcess.freePort())) {
+      LanechatClient api = LanechatClient.builder().url(server.url()).build();
+      Recorder rec = new Recorder();
+      try (LanechatStream stream =
+          LanechatStream.builder(api).listener(rec).pollInterval(Duration.ofMillis(500)).build()) {
+        stream.start();
+        await().atMost(Duration.ofSeconds(15)).until(() -> stream.status() == ConnectionStatus.FULL);
+        String conversation = api.createConversation("restart").id();
+
+        List<CompletableFuture<TaskOutcome>> futures = new ArrayList<>();
+        Map<Integer, AtomicInteger> completions = new ConcurrentHashMap<>();
+        for (int i = 0; i < 10; i++) {
+          int n = i;
+          completions.put(n, new AtomicInteger());
+          CompletableFuture<TaskOutcome> f = stream.send(conversation, "pending message " + n);
+          // Counts every completion callback the future ever runs (a second one would be a bug).
+          f.whenComplete((o, e) -> completions.get(n).incrementAndGet());
+          futures.add(f);
+        }
+        // All ten accepted (stored durably) before the kill: 10 user + 10 assistant messages.
+        await().atMost(Duration.ofSeconds(15))
+            .until(() -> api.conversation(conversation).messageCount() == 20);
+        assertThat(futures).filteredOn(CompletableFuture::isDone).hasSizeLessThan(10);
+
+        server.kill();
+        await().atMost(Duration.ofSeconds(20)).until(() -> stream.status() == ConnectionStatus.DISCONNECTED);
+        Thread.sleep(1_000); // down for a while: the client retries and polls into nothing
+        server.restart();
+
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(120, java.util.concurrent.TimeUnit.SECONDS);
+        for (int i = 0; i < 10; i++) {
+          TaskOutcome o = futures.get(i).join();
+          assertThat(o.completed()).as("task %d: %s", i, o).isTrue();
+          assertThat(o.result().content()).contains("pending message " + i);
+        }
+        // Give replays, polls and pushes time to deliver duplicates; none may count.
+        await().atMost(Duration.ofSeconds(20)).until(() -> stream.status() == ConnectionStatus.FULL);
+        Thread.sleep(2_000);
+        assertThat(completions.values()).allSatisfy(c -> assertThat(c.get()).isEqualTo(1));
+        assertThat(rec.outcomes).hasSize(10);
+        Map<String, Long> perTask =
+            rec.outcomes.stream().collect(Collectors.groupingBy(TaskOutcome::taskId, Collectors.counting()));
+        assertThat(perTask).hasSize(10).allSatisfy((id, count) -> assertThat(count).isEqualTo(1));
+        assertThat(futures.stream().map(CompletableFuture::join).map(TaskOutcome::taskId).distinct()).hasSize(10);
+        assertThat(rec.statuses).contains(ConnectionStatus.DISCONNECTED);
+        System.out.println("restart test deliveries: "
+            + rec.outcomes.stream().collect(Collectors.groupingBy(TaskOutcome::delivery, Collectors.counting())));
+      }
+    }
+  }
+}
