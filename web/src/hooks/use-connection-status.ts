@@ -35,7 +35,6 @@ export function useConnectionStatus(wsConnected = false, options: ConnectionStat
     refetchInterval: (query) => (query.state.status === 'error' ? failureIntervalMs : intervalMs),
     refetchIntervalInBackground: false,
     refetchOnWindowFocus: true,
-    gcTime: 0,
   });
   const apiConnected = health.status === 'success' && health.data?.status === 'ok';
   return { apiConnected, wsConnected, status: combineStatus(apiConnected, wsConnected) };

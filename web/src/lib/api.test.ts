@@ -1,0 +1,93 @@
+// Tests for lib/api: WS_URL derivation, the error type, and pollForResult (incl. abort).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeServer } from '../test/fake-server';
+import { ApiError, WS_URL, getConversation, pollForResult, sendMessage, wsUrlFor } from './api';
+
+let server: FakeServer;
+
+beforeEach(() => {
+  server = new FakeServer();
+  vi.stubGlobal('fetch', server.fetch);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('WS_URL', () => {
+  it('follows the page scheme and host', () => {
+    expect(wsUrlFor({ protocol: 'http:', host: '127.0.0.1:8080' })).toBe('ws://127.0.0.1:8080/ws');
+    expect(wsUrlFor({ protocol: 'https:', host: 'chat.example.org' })).toBe('wss://chat.example.org/ws');
+    expect(WS_URL).toBe(wsUrlFor(window.location));
+  });
+});
+
+describe('errors', () => {
+  it('carries error.code from the body', async () => {
+    const err = await getConversation('nope').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe('not_found');
+    expect((err as ApiError).status).toBe(404);
+  });
+
+  it('reports a network failure as code "network"', async () => {
+    server.down = true;
+    const err = await getConversation('x').catch((e: unknown) => e);
+    expect((err as ApiError).code).toBe('network');
+  });
+});
+
+describe('pollForResult', () => {
+  it('polls until the task has ended and resolves with it', async () => {
+    vi.useFakeTimers();
+    const conv = server.addConversation();
+    const sent = await sendMessage(conv.id, 'hello');
+    const done = pollForResult(sent.task_id, { intervalMs: 1000 });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(server.count('GET', `/api/tasks/${sent.task_id}`)).toBe(3);
+    server.finishTask(sent.task_id, { content: 'answer', model: 'demo', cost_usd: 0 });
+    await vi.advanceTimersByTimeAsync(1000);
+    const task = await done;
+    expect(task.status).toBe('completed');
+    expect(task.result?.content).toBe('answer');
+  });
+
+  it('keeps polling through network failures', async () => {
+    vi.useFakeTimers();
+    const conv = server.addConversation();
+    const sent = await sendMessage(conv.id, 'hello');
+    server.down = true;
+    const done = pollForResult(sent.task_id, { intervalMs: 1000 });
+    await vi.advanceTimersByTimeAsync(2000);
+    server.down = false;
+    server.finishTask(sent.task_id, { error: 'boom' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect((await done).error).toBe('boom');
+  });
+
+  it('stops when its signal is aborted, leaving no timer', async () => {
+    vi.useFakeTimers();
+    const conv = server.addConversation();
+    const sent = await sendMessage(conv.id, 'hello');
+    const controller = new AbortController();
+    const done = pollForResult(sent.task_id, { intervalMs: 1000, signal: controller.signal });
+    const outcome = done.catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1000);
+    controller.abort();
+    expect(((await outcome) as Error).name).toBe('AbortError');
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(server.count('GET', '/api/tasks/')).toBe(1);
+  });
+
+  it('sends the Idempotency-Key header with a message', async () => {
+    const spy = vi.fn(server.fetch);
+    vi.stubGlobal('fetch', spy);
+    const conv = server.addConversation();
+    await sendMessage(conv.id, 'x', 'demo', 'key-1');
+    const init = spy.mock.calls.at(-1)![1] as RequestInit;
+    expect((init.headers as Record<string, string>)['Idempotency-Key']).toBe('key-1');
+    expect(JSON.parse(init.body as string)).toEqual({ content: 'x', lane: 'demo' });
+  });
+});
