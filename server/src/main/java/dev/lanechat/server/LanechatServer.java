@@ -1,0 +1,199 @@
+package dev.lanechat.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.api.Routes;
+import dev.lanechat.server.auth.Authenticator;
+import dev.lanechat.server.auth.Users;
+import dev.lanechat.server.config.Config;
+import dev.lanechat.server.conversations.ConversationRepository;
+import dev.lanechat.server.conversations.ConversationService;
+import dev.lanechat.server.events.EventLog;
+import dev.lanechat.server.events.EventWaiters;
+import dev.lanechat.server.events.Notifier;
+import dev.lanechat.server.files.FileRepository;
+import dev.lanechat.server.json.Json;
+import dev.lanechat.server.lanes.DemoProcessor;
+import dev.lanechat.server.lanes.Lane;
+import dev.lanechat.server.lanes.Lanes;
+import dev.lanechat.server.store.DataDirLock;
+import dev.lanechat.server.store.Database;
+import dev.lanechat.server.stream.Hub;
+import dev.lanechat.server.stream.StreamEndpoint;
+import dev.lanechat.server.tasks.LaneRunner;
+import dev.lanechat.server.tasks.TaskService;
+import io.javalin.Javalin;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wiring diagram: builds every piece from a {@link Config} in order, starts them, and stops
+ * them in reverse. Tests start it exactly as {@code Main} does.
+ */
+public final class LanechatServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LanechatServer.class);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+    private final DataDirLock lock;
+    private final Database database;
+    private final ScheduledExecutorService timers;
+    private final ExecutorService drains;
+    private final List<LaneRunner> runners;
+    private final StreamEndpoint stream;
+    private final Javalin app;
+    private final String host;
+
+    private LanechatServer(DataDirLock lock, Database database, ScheduledExecutorService timers,
+            ExecutorService drains, List<LaneRunner> runners, StreamEndpoint stream, Javalin app, String host) {
+        this.lock = lock;
+        this.database = database;
+        this.timers = timers;
+        this.drains = drains;
+        this.runners = runners;
+        this.stream = stream;
+        this.app = app;
+        this.host = host;
+    }
+
+    public static LanechatServer start(Config config) {
+        Clock clock = Clock.systemUTC();
+        ObjectMapper json = Json.newMapper();
+        DataDirLock lock = config.db() == null ? DataDirLock.acquire(config.dataDir()) : null;
+        Database database;
+        try {
+            database = Database.open(config.db(), config.dataDir());
+        } catch (RuntimeException e) {
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
+
+        Users users = new Users(database.jdbi(), clock);
+        Authenticator authenticator = new Authenticator(users.ensure(Users.LOCAL_USER_NAME));
+
+        FileRepository files = new FileRepository(database.jdbi());
+        ConversationRepository conversationRepository = new ConversationRepository(files);
+        EventLog eventLog = new EventLog(database.jdbi(), json, clock);
+        Notifier notifier = new Notifier();
+        EventWaiters waiters = new EventWaiters();
+        Hub hub = new Hub(eventLog);
+        notifier.subscribe(hub::published);
+        notifier.subscribe(waiters::published);
+
+        Lanes lanes = new Lanes(List.of(new Lane("demo", DemoProcessor.MODEL,
+                "Offline demo: reflects your message with its word count.", true, config.demoConcurrency(),
+                new DemoProcessor(config.demoDelay()))));
+        TaskService tasks = new TaskService(database, conversationRepository, files, eventLog, notifier, lanes, json,
+                clock, config.lease(), config.maxAttempts());
+        ConversationService conversations = new ConversationService(database.jdbi(), conversationRepository, files,
+                tasks, notifier, clock);
+
+        ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("timer"));
+        ExecutorService drains = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+                daemon("socket-drain"));
+
+        if (database.dialect().singleProcess()) {
+            // This server owns the store alone (the data dir is locked): whatever it finds running
+            // was left by a crash of its own, so it is retried now rather than after its lease.
+            int orphans = tasks.sweepExpiredLeases(Instant.ofEpochMilli(Long.MAX_VALUE));
+            if (orphans > 0) {
+                log.info("Requeued or failed {} task(s) left running by the previous run", orphans);
+            }
+        }
+        List<LaneRunner> runners = lanes.all().stream().map(lane -> new LaneRunner(lane, tasks, timers)).toList();
+        runners.forEach(LaneRunner::start);
+        scheduleHousekeeping(timers, tasks, eventLog, config, clock);
+
+        StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config.pingInterval(),
+                config.subscribeTimeout());
+        String nodeId = UUID.randomUUID().toString().substring(0, 8);
+        Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
+                authenticator, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir());
+        Javalin app = Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
+            javalin.startup.showOldJavalinVersionWarning = false;
+            Routes.register(javalin, services);
+            stream.register(javalin);
+        });
+        try {
+            app.start(config.bind(), config.port());
+        } catch (RuntimeException e) {
+            runners.forEach(r -> r.stop(Duration.ZERO));
+            timers.shutdownNow();
+            drains.shutdownNow();
+            database.close();
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
+        return new LanechatServer(lock, database, timers, drains, runners, stream, app, config.bind());
+    }
+
+    private static void scheduleHousekeeping(ScheduledExecutorService timers, TaskService tasks, EventLog eventLog,
+            Config config, Clock clock) {
+        timers.scheduleWithFixedDelay(() -> {
+            try {
+                tasks.sweepExpiredLeases(clock.instant());
+            } catch (RuntimeException e) {
+                log.warn("Lease sweep failed: {}", e.getMessage());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(() -> {
+            try {
+                int events = eventLog.deleteOlderThan(config.eventRetention());
+                int keys = tasks.deleteExpiredIdempotencyKeys();
+                if (events + keys > 0) {
+                    log.info("Housekeeping: deleted {} old event(s) and {} idempotency key(s)", events, keys);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Housekeeping failed: {}", e.getMessage());
+            }
+        }, 1, 60, TimeUnit.MINUTES);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String url() {
+        String shown = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port();
+    }
+
+    /** Stops taking work, closes sockets with 1001, lets running tasks finish briefly, then closes the store. */
+    @Override
+    public void close() {
+        stream.closeAll();
+        runners.forEach(r -> r.stop(SHUTDOWN_GRACE));
+        app.stop();
+        timers.shutdownNow();
+        drains.shutdownNow();
+        database.close();
+        if (lock != null) {
+            lock.close();
+        }
+    }
+
+    static String version() {
+        String v = LanechatServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

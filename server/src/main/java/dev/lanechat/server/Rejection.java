@@ -1,0 +1,39 @@
+package dev.lanechat.server;
+
+/**
+ * A request the services refuse because of what the client sent or asked for. Services throw it
+ * without knowing HTTP; {@code api.ErrorMapper} turns each reason into the contract's status and
+ * code. The message is shown to the person as is: one sentence they can act on.
+ */
+public final class Rejection extends RuntimeException {
+
+    /** Why, in the contract's terms. */
+    public enum Reason { INVALID, NOT_FOUND, CONFLICT, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, RESET, UNAVAILABLE }
+
+    private final Reason reason;
+
+    public Rejection(Reason reason, String message) {
+        super(message, null, false, false);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    public static Rejection invalid(String message) {
+        return new Rejection(Reason.INVALID, message);
+    }
+
+    public static Rejection notFound(String what) {
+        return new Rejection(Reason.NOT_FOUND, "No " + what + " with that id.");
+    }
+
+    public static Rejection conflict(String message) {
+        return new Rejection(Reason.CONFLICT, message);
+    }
+
+    public static Rejection tooLarge(String message) {
+        return new Rejection(Reason.TOO_LARGE, message);
+    }
+}

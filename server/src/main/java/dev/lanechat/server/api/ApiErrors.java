@@ -1,0 +1,78 @@
+package dev.lanechat.server.api;
+
+import dev.lanechat.server.Rejection;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one error mapper: every non-2xx answer of the API is
+ * {@code {"error":{"code","message"}}} with the contract's status and code. Expected errors log
+ * nothing; an unexpected one logs its stack trace once and answers 500 without it.
+ */
+final class ApiErrors {
+    private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+    private static final String WRITTEN = "lanechat.error-written";
+
+    private ApiErrors() {}
+
+    static void register(JavalinConfig config) {
+        config.routes.exception(Rejection.class, (e, ctx) -> write(ctx, e.reason(), e.getMessage()));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> writeStatus(ctx, e.getStatus(), e.getMessage()));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            log.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            writeStatus(ctx, 500, "Something went wrong on the server; try again.");
+        });
+        config.routes.error(405, "*", ctx -> {
+            if (ctx.attribute(WRITTEN) == null) {
+                writeStatus(ctx, 405, "This path does not take " + ctx.method() + ".");
+            }
+        });
+    }
+
+    /** The answer to a path with no route, unless a handler already wrote its own 404. */
+    static void notFound(Context ctx) {
+        if (ctx.attribute(WRITTEN) == null) {
+            writeStatus(ctx, 404, "Nothing here; see protocol.md for the API's paths.");
+        }
+    }
+
+    static void write(Context ctx, Rejection.Reason reason, String message) {
+        switch (reason) {
+            case INVALID -> send(ctx, 400, "invalid_request", message);
+            case NOT_FOUND -> send(ctx, 404, "not_found", message);
+            case CONFLICT -> send(ctx, 409, "conflict", message);
+            case TOO_LARGE -> send(ctx, 413, "payload_too_large", message);
+            case UNSUPPORTED_MEDIA_TYPE -> send(ctx, 415, "unsupported_media_type", message);
+            case RESET -> send(ctx, 410, "reset", message);
+            case UNAVAILABLE -> send(ctx, 503, "unavailable", message);
+        }
+    }
+
+    private static void writeStatus(Context ctx, int status, String message) {
+        String code = switch (status) {
+            case 400 -> "invalid_request";
+            case 401 -> "unauthenticated";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 409 -> "conflict";
+            case 410 -> "reset";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            case 429 -> "rate_limited";
+            case 503 -> "unavailable";
+            default -> status >= 500 ? "internal" : "invalid_request";
+        };
+        String text = message == null || message.isBlank() ? "The request cannot be served." : message;
+        send(ctx, status, code, text);
+    }
+
+    private static void send(Context ctx, int status, String code, String message) {
+        ctx.attribute(WRITTEN, true);
+        ctx.status(status).json(Map.of("error", Map.of("code", code, "message", message)));
+    }
+}

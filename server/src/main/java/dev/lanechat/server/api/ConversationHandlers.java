@@ -1,0 +1,71 @@
+package dev.lanechat.server.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.Rejection;
+import dev.lanechat.server.conversations.ConversationService;
+import dev.lanechat.server.tasks.TaskService;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+
+/** HTTP in and out for conversations and sending messages; the work is the services'. */
+final class ConversationHandlers {
+    private static final int MAX_TITLE_CHARS = 200;
+    private static final int MAX_IDEMPOTENCY_KEY = 255;
+
+    private final ConversationService conversations;
+    private final TaskService tasks;
+    private final ObjectMapper json;
+    private final Limits limits;
+
+    ConversationHandlers(ConversationService conversations, TaskService tasks, ObjectMapper json, Limits limits) {
+        this.conversations = conversations;
+        this.tasks = tasks;
+        this.json = json;
+        this.limits = limits;
+    }
+
+    void list(Context ctx) {
+        ctx.json(conversations.list(CurrentUser.id(ctx)));
+    }
+
+    void create(Context ctx) {
+        String title = title(JsonBody.read(ctx, json, limits.maxBodyBytes(), true), false);
+        ctx.status(201).json(conversations.create(CurrentUser.id(ctx), title));
+    }
+
+    void get(Context ctx) {
+        ctx.json(conversations.get(CurrentUser.id(ctx), ctx.pathParam("id")));
+    }
+
+    void rename(Context ctx) {
+        String title = title(JsonBody.read(ctx, json, limits.maxBodyBytes(), false), true);
+        ctx.json(conversations.rename(CurrentUser.id(ctx), ctx.pathParam("id"), title));
+    }
+
+    void delete(Context ctx) {
+        conversations.delete(CurrentUser.id(ctx), ctx.pathParam("id"));
+        ctx.status(204);
+    }
+
+    void send(Context ctx) {
+        JsonBody body = JsonBody.read(ctx, json, limits.maxBodyBytes(), false);
+        String content = body.requiredText("content");
+        if (content.getBytes(StandardCharsets.UTF_8).length > limits.maxContentBytes()) {
+            throw Rejection.tooLarge("\"content\" is over " + (limits.maxContentBytes() / 1024) + " KiB of UTF-8.");
+        }
+        String lane = body.optionalText("lane");
+        String key = ctx.header("Idempotency-Key");
+        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY)) {
+            throw Rejection.invalid("Idempotency-Key must be 1 to 255 characters.");
+        }
+        ctx.status(202).json(tasks.submit(CurrentUser.id(ctx), ctx.pathParam("id"), content, lane, key));
+    }
+
+    private static String title(JsonBody body, boolean required) {
+        String title = required ? body.requiredText("title") : body.optionalText("title");
+        if (title != null && title.strip().length() > MAX_TITLE_CHARS) {
+            throw Rejection.invalid("\"title\" may have at most " + MAX_TITLE_CHARS + " characters.");
+        }
+        return title == null ? null : title.strip();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.lanechat.server.api;
+
+import dev.lanechat.server.Rejection;
+import dev.lanechat.server.events.Event;
+import dev.lanechat.server.events.EventLog;
+import dev.lanechat.server.events.EventWaiters;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code GET /api/events}: the event log read over HTTP, waiting up to 30 s for something new. */
+final class EventHandlers {
+    private static final int MAX_WAIT_S = 30;
+
+    private final EventLog eventLog;
+    private final EventWaiters waiters;
+
+    EventHandlers(EventLog eventLog, EventWaiters waiters) {
+        this.eventLog = eventLog;
+        this.waiters = waiters;
+    }
+
+    void poll(Context ctx) {
+        String userId = CurrentUser.id(ctx);
+        long after = nonNegative(ctx, "after");
+        long waitS = Math.min(MAX_WAIT_S, nonNegative(ctx, "wait_s"));
+        if (!eventLog.bounds(userId).canResumeFrom(after)) {
+            throw new Rejection(Rejection.Reason.RESET,
+                    "Events after " + after + " are not available; refetch your state and start from last_id.");
+        }
+        if (waitS == 0) {
+            respond(ctx, userId, after, eventLog.readAfter(userId, after, EventLog.PAGE));
+            return;
+        }
+        // Wait first, read second: a publish between the two cannot be missed.
+        CompletableFuture<Void> next = waiters.next(userId, Duration.ofSeconds(waitS));
+        List<Event> events = eventLog.readAfter(userId, after, EventLog.PAGE);
+        if (!events.isEmpty()) {
+            next.complete(null);
+            respond(ctx, userId, after, events);
+            return;
+        }
+        ctx.future(() -> next.thenRun(() -> respond(ctx, userId, after, eventLog.readAfter(userId, after, EventLog.PAGE))));
+    }
+
+    private void respond(Context ctx, String userId, long after, List<Event> events) {
+        long lastId = events.isEmpty() ? Math.max(after, eventLog.bounds(userId).newest()) : events.get(events.size() - 1).id();
+        StringBuilder body = new StringBuilder("{\"events\":[");
+        for (int i = 0; i < events.size(); i++) {
+            body.append(i == 0 ? "" : ",").append(events.get(i).frame());
+        }
+        body.append("],\"last_id\":").append(lastId).append('}');
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    private static long nonNegative(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        try {
+            long n = Long.parseLong(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw Rejection.invalid("\"" + name + "\" must be a non-negative whole number.");
+    }
+}

@@ -1,0 +1,107 @@
+package dev.lanechat.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.Rejection;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads a request's JSON object with the contract's errors: 415 for another content type, 413
+ * past the body limit (checked while reading, not trusting Content-Length), 400 for bad UTF-8,
+ * bad JSON, a non-object, and for missing, empty or mistyped fields.
+ */
+final class JsonBody {
+    private final JsonNode node;
+
+    private JsonBody(JsonNode node) {
+        this.node = node;
+    }
+
+    /** The body as an object; an absent body counts as {} when {@code optional}. */
+    static JsonBody read(Context ctx, ObjectMapper json, int maxBytes, boolean optional) {
+        byte[] bytes = readBounded(ctx, maxBytes);
+        if (bytes.length == 0 && optional) {
+            return new JsonBody(json.createObjectNode());
+        }
+        String contentType = ctx.contentType();
+        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+            throw new Rejection(Rejection.Reason.UNSUPPORTED_MEDIA_TYPE,
+                    "Send the body as JSON with Content-Type: application/json.");
+        }
+        if (bytes.length == 0) {
+            throw Rejection.invalid("The request needs a JSON object body.");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw Rejection.invalid("The body is not valid UTF-8.");
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(text);
+        } catch (IOException e) {
+            throw Rejection.invalid("The body is not valid JSON.");
+        }
+        if (node == null || !node.isObject()) {
+            throw Rejection.invalid("The body must be a JSON object.");
+        }
+        return new JsonBody(node);
+    }
+
+    private static byte[] readBounded(Context ctx, int maxBytes) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBytes) {
+            throw Rejection.tooLarge("The body is over " + (maxBytes / 1024) + " KiB.");
+        }
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw Rejection.tooLarge("The body is over " + (maxBytes / 1024) + " KiB.");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw Rejection.invalid("The body could not be read: " + e.getMessage());
+        }
+    }
+
+    /** A required string field that is not empty or whitespace only. */
+    String requiredText(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw Rejection.invalid("\"" + field + "\" is required.");
+        }
+        if (!value.isTextual()) {
+            throw Rejection.invalid("\"" + field + "\" must be a string.");
+        }
+        if (value.asText().isBlank()) {
+            throw Rejection.invalid("\"" + field + "\" must not be empty.");
+        }
+        return value.asText();
+    }
+
+    /** An optional string field: null when absent or null, 400 when of another type or blank. */
+    String optionalText(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw Rejection.invalid("\"" + field + "\" must be a string.");
+        }
+        if (value.asText().isBlank()) {
+            throw Rejection.invalid("\"" + field + "\" must not be empty.");
+        }
+        return value.asText();
+    }
+}

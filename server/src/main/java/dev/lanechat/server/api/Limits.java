@@ -1,0 +1,4 @@
+package dev.lanechat.server.api;
+
+/** The request limits of the contract, configurable at start. */
+record Limits(int maxContentBytes, int maxBodyBytes) {}

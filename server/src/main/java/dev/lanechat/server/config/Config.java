@@ -1,0 +1,82 @@
+package dev.lanechat.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the server is told at start, immutable. Built by {@link ConfigParser} from flags and
+ * {@code LANECHAT_*} environment variables; nothing else in the server reads the environment.
+ *
+ * @param db a database URL, or null for the embedded SQLite file {@code <dataDir>/lanechat.db}
+ * @param webDir serve the web client from this folder instead of the bundle in the jar (development)
+ */
+public record Config(
+        String bind,
+        int port,
+        Path dataDir,
+        String db,
+        Path webDir,
+        Duration demoDelay,
+        int demoConcurrency,
+        int maxContentBytes,
+        int maxBodyBytes,
+        Duration lease,
+        int maxAttempts,
+        Duration eventRetention,
+        Duration pingInterval,
+        Duration subscribeTimeout) {
+
+    /** The defaults of {@code ./lanechat serve} with no flags. */
+    public static Config defaults() {
+        return new Builder().build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Changes a few values of a config; tests and the parser use it. */
+    public static final class Builder {
+        private String bind = "127.0.0.1";
+        private int port = 8080;
+        private Path dataDir = Path.of("data");
+        private String db;
+        private Path webDir;
+        private Duration demoDelay = Duration.ofMillis(300);
+        private int demoConcurrency = 4;
+        private int maxContentBytes = 32 * 1024;
+        private int maxBodyBytes = 64 * 1024;
+        private Duration lease = Duration.ofSeconds(30);
+        private int maxAttempts = 3;
+        private Duration eventRetention = Duration.ofDays(30);
+        private Duration pingInterval = Duration.ofSeconds(25);
+        private Duration subscribeTimeout = Duration.ofSeconds(10);
+
+        Builder() {}
+
+        Builder(Config c) {
+            bind = c.bind; port = c.port; dataDir = c.dataDir; db = c.db; webDir = c.webDir;
+            demoDelay = c.demoDelay; demoConcurrency = c.demoConcurrency; maxContentBytes = c.maxContentBytes;
+            maxBodyBytes = c.maxBodyBytes; lease = c.lease; maxAttempts = c.maxAttempts;
+            eventRetention = c.eventRetention; pingInterval = c.pingInterval; subscribeTimeout = c.subscribeTimeout;
+        }
+
+        public Builder bind(String v) { bind = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder dataDir(Path v) { dataDir = v; return this; }
+        public Builder db(String v) { db = v; return this; }
+        public Builder webDir(Path v) { webDir = v; return this; }
+        public Builder demoDelay(Duration v) { demoDelay = v; return this; }
+        public Builder demoConcurrency(int v) { demoConcurrency = v; return this; }
+        public Builder lease(Duration v) { lease = v; return this; }
+        public Builder maxAttempts(int v) { maxAttempts = v; return this; }
+        public Builder eventRetention(Duration v) { eventRetention = v; return this; }
+        public Builder pingInterval(Duration v) { pingInterval = v; return this; }
+        public Builder subscribeTimeout(Duration v) { subscribeTimeout = v; return this; }
+
+        public Config build() {
+            return new Config(bind, port, dataDir, db, webDir, demoDelay, demoConcurrency, maxContentBytes,
+                    maxBodyBytes, lease, maxAttempts, eventRetention, pingInterval, subscribeTimeout);
+        }
+    }
+}

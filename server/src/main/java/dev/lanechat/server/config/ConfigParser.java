@@ -1,0 +1,101 @@
+package dev.lanechat.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Turns {@code serve} flags and {@code LANECHAT_*} environment variables into a {@link Config}.
+ * A flag wins over its environment variable, which wins over the default. The environment is
+ * passed in so that tests can give their own.
+ */
+public final class ConfigParser {
+
+    private record Option(String flag, String env, String help, BiConsumer<Config.Builder, String> apply) {}
+
+    private static final List<Option> OPTIONS = List.of(
+            new Option("--port", "LANECHAT_PORT", "port to listen on, 0 for any free port (default 8080)",
+                    (b, v) -> b.port(integer("--port", v, 0, 65535))),
+            new Option("--bind", "LANECHAT_BIND", "address to listen on (default 127.0.0.1)",
+                    Config.Builder::bind),
+            new Option("--data-dir", "LANECHAT_DATA_DIR", "folder of the embedded database (default ./data)",
+                    (b, v) -> b.dataDir(Path.of(v))),
+            new Option("--db", "LANECHAT_DB", "database URL (default: SQLite at <data dir>/lanechat.db)",
+                    Config.Builder::db),
+            new Option("--demo-delay-ms", "LANECHAT_DEMO_DELAY_MS", "how long the demo lane thinks (default 300)",
+                    (b, v) -> b.demoDelay(Duration.ofMillis(integer("--demo-delay-ms", v, 0, 600_000)))),
+            new Option("--lease-s", "LANECHAT_LEASE_S", "seconds a running task is leased (default 30)",
+                    (b, v) -> b.lease(Duration.ofSeconds(integer("--lease-s", v, 1, 86_400)))),
+            new Option("--max-attempts", "LANECHAT_MAX_ATTEMPTS", "attempts of a task before it fails (default 3)",
+                    (b, v) -> b.maxAttempts(integer("--max-attempts", v, 1, 100))),
+            new Option("--web-dir", "LANECHAT_WEB_DIR", "serve the web client from this folder (development)",
+                    (b, v) -> b.webDir(Path.of(v))));
+
+    private ConfigParser() {}
+
+    /** Parses {@code args} (the words after {@code serve}) over the environment {@code env}. */
+    public static Config parse(List<String> args, Map<String, String> env) {
+        Config.Builder builder = Config.defaults().toBuilder();
+        for (Option option : OPTIONS) {
+            String value = env.get(option.env());
+            if (value != null && !value.isBlank()) {
+                option.apply().accept(builder, value.trim());
+            }
+        }
+        for (int i = 0; i < args.size(); i++) {
+            String flag = args.get(i);
+            String value = null;
+            int eq = flag.indexOf('=');
+            if (flag.startsWith("--") && eq > 0) {
+                value = flag.substring(eq + 1);
+                flag = flag.substring(0, eq);
+            }
+            Option option = find(flag);
+            if (value == null) {
+                if (i + 1 >= args.size()) {
+                    throw new ConfigException(flag + " needs a value; see --help");
+                }
+                value = args.get(++i);
+            }
+            option.apply().accept(builder, value);
+        }
+        return builder.build();
+    }
+
+    /** The text of {@code serve --help}. */
+    public static String help() {
+        List<String> lines = new ArrayList<>();
+        lines.add("Usage: lanechat serve [options]");
+        lines.add("");
+        lines.add("Starts the Lanechat server. Each option can also be set by its environment variable.");
+        lines.add("");
+        for (Option option : OPTIONS) {
+            lines.add(String.format("  %-18s %-24s %s", option.flag() + " V", option.env(), option.help()));
+        }
+        lines.add(String.format("  %-18s %-24s %s", "--help", "", "show this text"));
+        return String.join(System.lineSeparator(), lines);
+    }
+
+    private static Option find(String flag) {
+        return OPTIONS.stream()
+                .filter(o -> o.flag().equals(flag))
+                .findFirst()
+                .orElseThrow(() -> new ConfigException("unknown option " + flag + "; see --help"));
+    }
+
+    private static int integer(String flag, String value, int min, int max) {
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(flag + " must be a whole number, not '" + value + "'");
+        }
+        if (n < min || n > max) {
+            throw new ConfigException(flag + " must be between " + min + " and " + max + ", not " + value);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,4 @@
+package dev.lanechat.server.files;
+
+/** A file a processor produced, before it is stored. */
+public record NewFile(String name, String contentType, byte[] data) {}

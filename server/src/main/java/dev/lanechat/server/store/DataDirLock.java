@@ -1,0 +1,51 @@
+package dev.lanechat.server.store;
+
+import dev.lanechat.server.config.ConfigException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Holds {@code <data dir>/lanechat.lock} while a server uses the embedded store, so that a second
+ * server on the same data dir refuses to start instead of sharing the SQLite file. That is what
+ * lets a restarted server requeue the tasks it left running at once.
+ */
+public final class DataDirLock implements AutoCloseable {
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DataDirLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    public static DataDirLock acquire(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            FileChannel channel = FileChannel.open(dataDir.resolve("lanechat.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new ConfigException("another Lanechat server is using " + dataDir.toAbsolutePath()
+                        + "; stop it or give this one another --data-dir");
+            }
+            return new DataDirLock(channel, lock);
+        } catch (IOException e) {
+            throw new ConfigException("cannot use the data dir " + dataDir.toAbsolutePath() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException e) {
+            // the process is ending; the OS releases the lock anyway
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.lanechat.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lanechat.server.config.ConfigException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store: a pooled DataSource for SQLite (the default, a file in the data dir, WAL) or
+ * PostgreSQL, migrated by Flyway at open, and the Jdbi that the feature repositories use.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+    private final String description;
+
+    private Database(HikariDataSource dataSource, Dialect dialect, String description) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.description = description;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /**
+     * Opens the store named by {@code url} (null: SQLite at {@code <dataDir>/lanechat.db}) and
+     * brings its schema up to date.
+     */
+    public static Database open(String url, Path dataDir) {
+        Database db = url == null || url.isBlank() ? sqlite(dataDir.resolve("lanechat.db")) : fromUrl(url, dataDir);
+        db.migrate();
+        log.info("Store: {}", db.description);
+        return db;
+    }
+
+    private static Database fromUrl(String url, Path dataDir) {
+        if (url.startsWith("jdbc:sqlite:")) {
+            return sqlite(Path.of(url.substring("jdbc:sqlite:".length())));
+        }
+        if (url.startsWith("sqlite:")) {
+            return sqlite(Path.of(url.substring("sqlite:".length())));
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return postgres(url);
+        }
+        if (url.startsWith("postgresql://") || url.startsWith("postgres://")) {
+            URI uri = URI.create(url);
+            String port = uri.getPort() > 0 ? ":" + uri.getPort() : "";
+            String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+            String jdbc = "jdbc:postgresql://" + uri.getHost() + port + uri.getRawPath() + query;
+            if (uri.getUserInfo() != null) {
+                String[] parts = uri.getUserInfo().split(":", 2);
+                jdbc += (query.isEmpty() ? "?" : "&") + "user=" + parts[0]
+                        + (parts.length > 1 ? "&password=" + parts[1] : "");
+            }
+            return postgres(jdbc);
+        }
+        throw new ConfigException("--db must be a sqlite: or postgresql:// URL (or a JDBC URL), not '" + url + "'");
+    }
+
+    private static Database sqlite(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot create the data folder for " + file + ": " + e.getMessage());
+        }
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        hikari.setPoolName("sqlite");
+        hikari.setMaximumPoolSize(8);
+        // WAL lets readers run beside the one writer; IMMEDIATE transactions take the write lock
+        // at BEGIN, so two writers wait on busy_timeout instead of failing on a lock upgrade.
+        // synchronous=FULL: a committed answer survives a power cut, not only a process crash.
+        Map.of("journal_mode", "WAL",
+                        "synchronous", "FULL",
+                        "busy_timeout", "30000",
+                        "foreign_keys", "true",
+                        "transaction_mode", "IMMEDIATE")
+                .forEach(hikari::addDataSourceProperty);
+        return new Database(new HikariDataSource(hikari), Dialect.SQLITE, "sqlite " + file.toAbsolutePath());
+    }
+
+    private static Database postgres(String jdbcUrl) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(jdbcUrl);
+        hikari.setPoolName("postgres");
+        hikari.setMaximumPoolSize(16);
+        String shown = jdbcUrl.replaceAll("password=[^&]*", "password=***");
+        return new Database(new HikariDataSource(hikari), Dialect.POSTGRES, "postgres " + shown);
+    }
+
+    private void migrate() {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .placeholders(Map.of("blob_type", dialect.blobType()))
+                .load()
+                .migrate();
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Whether the store answers a trivial query now. */
+    public boolean reachable() {
+        try {
+            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

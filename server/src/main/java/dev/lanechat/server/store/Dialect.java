@@ -1,0 +1,63 @@
+package dev.lanechat.server.store;
+
+/**
+ * The one place where SQLite and PostgreSQL differ. Everything else speaks the SQL both share
+ * (including {@code UPDATE … RETURNING}).
+ */
+public enum Dialect {
+    SQLITE("sqlite", "BLOB", ""),
+    POSTGRES("postgres", "BYTEA", " FOR UPDATE SKIP LOCKED");
+
+    private final String storeName;
+    private final String blobType;
+    private final String skipLocked;
+
+    Dialect(String storeName, String blobType, String skipLocked) {
+        this.storeName = storeName;
+        this.blobType = blobType;
+        this.skipLocked = skipLocked;
+    }
+
+    /** The name {@code /api/health} reports. */
+    public String storeName() {
+        return storeName;
+    }
+
+    /** The column type of binary data, handed to the migrations as {@code ${blob_type}}. */
+    public String blobType() {
+        return blobType;
+    }
+
+    /**
+     * What a claiming {@code SELECT} ends with so that two nodes never take the same row. SQLite
+     * has one writer at a time (transactions begin IMMEDIATE), so it needs nothing.
+     */
+    public String skipLockedSuffix() {
+        return skipLocked;
+    }
+
+    /**
+     * Whether one process owns the whole store. Then a task left {@code running} at start was
+     * orphaned by a crash of this very server and can be requeued at once instead of after its lease.
+     */
+    public boolean singleProcess() {
+        return this == SQLITE;
+    }
+
+    /** Whether the driver's exception says a primary key or unique constraint was violated. */
+    public boolean isUniqueViolation(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) {
+                String state = sql.getSQLState();
+                if ("23505".equals(state)) {
+                    return true;
+                }
+                String message = String.valueOf(sql.getMessage());
+                if (message.contains("UNIQUE constraint failed") || message.contains("PRIMARY KEY constraint")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.lanechat.server.stream;
+
+/** The socket close codes of protocol.md, with the error code sent just before each. */
+enum CloseCodes {
+    INVALID_FRAME(1007, "invalid_frame"),
+    TOO_LARGE(1009, "payload_too_large"),
+    SUBSCRIBE_TIMEOUT(4408, "subscribe_timeout"),
+    UNAUTHENTICATED(4401, "unauthenticated"),
+    OVER_CAPACITY(1013, "over_capacity"),
+    SHUTTING_DOWN(1001, "shutting_down");
+
+    final int status;
+    final String errorCode;
+
+    CloseCodes(int status, String errorCode) {
+        this.status = status;
+        this.errorCode = errorCode;
+    }
+}

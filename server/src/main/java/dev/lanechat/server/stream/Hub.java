@@ -1,0 +1,84 @@
+package dev.lanechat.server.stream;
+
+import dev.lanechat.server.events.Event;
+import dev.lanechat.server.events.EventLog;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * This node's sockets, by user. Told of every committed event (by the Notifier), it keeps the
+ * user's recent events and wakes each of the user's subscriptions, which read from their cursor.
+ */
+public final class Hub {
+    private final EventLog eventLog;
+    private final Map<String, Set<Subscription>> byUser = new ConcurrentHashMap<>();
+    private final Map<String, RecentEvents> recent = new ConcurrentHashMap<>();
+
+    public Hub(EventLog eventLog) {
+        this.eventLog = eventLog;
+    }
+
+    /** Called after events were committed (by any thread, in any order). */
+    public void published(List<Event> events) {
+        for (Event event : events) {
+            RecentEvents cache = recent.get(event.userId());
+            if (cache != null) {
+                cache.add(event);
+            }
+        }
+        events.stream().map(Event::userId).distinct().forEach(userId -> {
+            Set<Subscription> subs = byUser.get(userId);
+            if (subs != null) {
+                subs.forEach(Subscription::wake);
+            }
+        });
+    }
+
+    /** How many sockets are open on this node. */
+    public int socketCount() {
+        return byUser.values().stream().mapToInt(Set::size).sum();
+    }
+
+    void add(Subscription sub) {
+        byUser.compute(sub.userId(), (user, subs) -> {
+            Set<Subscription> set = subs == null ? ConcurrentHashMap.newKeySet() : subs;
+            set.add(sub);
+            recent.computeIfAbsent(user, u -> new RecentEvents());
+            return set;
+        });
+    }
+
+    void remove(Subscription sub) {
+        byUser.computeIfPresent(sub.userId(), (user, subs) -> {
+            subs.remove(sub);
+            if (subs.isEmpty()) {
+                recent.remove(user);
+                return null;
+            }
+            return subs;
+        });
+    }
+
+    Collection<Subscription> all() {
+        return byUser.values().stream().flatMap(Set::stream).toList();
+    }
+
+    EventLog.Bounds bounds(String userId) {
+        return eventLog.bounds(userId);
+    }
+
+    /** Events after the cursor: from the recent cache when it holds the next one, else from the store. */
+    List<Event> eventsAfter(String userId, long cursor, int limit) {
+        RecentEvents cache = recent.get(userId);
+        if (cache != null) {
+            List<Event> run = cache.after(cursor, limit);
+            if (!run.isEmpty()) {
+                return run;
+            }
+        }
+        return eventLog.readAfter(userId, cursor, Math.min(limit, EventLog.PAGE));
+    }
+}

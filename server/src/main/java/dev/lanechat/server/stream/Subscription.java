@@ -1,0 +1,214 @@
+package dev.lanechat.server.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.events.Event;
+import dev.lanechat.server.events.EventLog;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One socket: a cursor into its user's event log. The subscribe, the replay, {@code ready} and
+ * every live event are sent by one serialized drain (never two at once), so replay and live
+ * events cannot interleave or skip. At most {@link #WINDOW} frames wait in Jetty's queue; beyond
+ * that the socket simply lags behind its cursor and catches up as frames go out.
+ */
+final class Subscription {
+    private static final Logger log = LoggerFactory.getLogger(Subscription.class);
+    static final int MAX_FRAME_BYTES = 64 * 1024;
+    private static final int WINDOW = 64;
+
+    private enum State { AWAITING_SUBSCRIBE, SUBSCRIBING, REPLAYING, LIVE, CLOSED }
+
+    private final Session session;
+    private final String userId;
+    private final Hub hub;
+    private final Frames frames;
+    private final ObjectMapper json;
+    private final Executor drains;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean dirty;
+    private volatile State state = State.AWAITING_SUBSCRIBE;
+    private volatile Long since;
+    private long cursor;
+    private long replayUpTo;
+
+    Subscription(Session session, String userId, Hub hub, Frames frames, ObjectMapper json, Executor drains) {
+        this.session = session;
+        this.userId = userId;
+        this.hub = hub;
+        this.frames = frames;
+        this.json = json;
+        this.drains = drains;
+    }
+
+    String userId() {
+        return userId;
+    }
+
+    boolean subscribed() {
+        return state == State.SUBSCRIBING || state == State.REPLAYING || state == State.LIVE;
+    }
+
+    /** A text frame from the client: the subscribe first, then anything (ignored if it is a JSON object). */
+    void onText(String text) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (text.length() > MAX_FRAME_BYTES / 4 && text.getBytes(StandardCharsets.UTF_8).length > MAX_FRAME_BYTES) {
+            close(CloseCodes.TOO_LARGE, "A frame may carry at most 64 KiB.", null);
+            return;
+        }
+        JsonNode frame;
+        try {
+            frame = json.readTree(text);
+        } catch (Exception e) {
+            frame = null;
+        }
+        if (frame == null || !frame.isObject()) {
+            close(CloseCodes.INVALID_FRAME, "Frames must be JSON objects, such as {\"token\":\"stream\"}.", null);
+            return;
+        }
+        if (state != State.AWAITING_SUBSCRIBE) {
+            return; // a repeated subscribe, or a frame of a later protocol version: ignored
+        }
+        JsonNode token = frame.get("token");
+        JsonNode sinceNode = frame.get("since");
+        if (token == null || !token.isTextual()) {
+            close(CloseCodes.INVALID_FRAME, "The first frame must be {\"token\":\"stream\"} with an optional \"since\".", null);
+            return;
+        }
+        if (sinceNode != null && !sinceNode.isNull() && !(sinceNode.canConvertToExactIntegral() && sinceNode.asLong() >= 0)) {
+            close(CloseCodes.INVALID_FRAME, "\"since\" must be a non-negative whole number (an event id).", null);
+            return;
+        }
+        since = sinceNode == null || sinceNode.isNull() ? null : sinceNode.asLong();
+        state = State.SUBSCRIBING;
+        wake();
+    }
+
+    void onBinary() {
+        close(CloseCodes.INVALID_FRAME, "Binary frames are not part of the protocol; send JSON text.", null);
+    }
+
+    /** Closes after the subscribe timeout if the client never subscribed. */
+    void checkSubscribed() {
+        if (state == State.AWAITING_SUBSCRIBE) {
+            close(CloseCodes.SUBSCRIBE_TIMEOUT, "No subscribe frame arrived in time; send {\"token\":\"stream\"} first.", null);
+        }
+    }
+
+    void ping() {
+        if (state == State.LIVE && session.isOpen()) {
+            send(Frames.PING);
+            session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+        }
+    }
+
+    /** Sends the error event for {@code why}, then closes with its code. */
+    void close(CloseCodes why, String message, Long retryAfterMs) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        if (session.isOpen()) {
+            session.sendText(frames.error(why.errorCode, message, retryAfterMs), Callback.NOOP);
+            session.close(why.status, why.errorCode, Callback.NOOP);
+        }
+    }
+
+    void closed() {
+        state = State.CLOSED;
+    }
+
+    /** New events may be there: drain, unless a drain is already running (it will look again). */
+    void wake() {
+        dirty = true;
+        if (draining.compareAndSet(false, true)) {
+            drains.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            dirty = false;
+            try {
+                drainOnce();
+            } catch (RuntimeException e) {
+                log.warn("Socket of user {}: could not read events ({}); closing it so that it resumes", userId,
+                        e.getMessage());
+                session.close(1011, "store error", Callback.NOOP);
+                state = State.CLOSED;
+            }
+            draining.set(false);
+            if (!dirty || !draining.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    private void drainOnce() {
+        if (state == State.SUBSCRIBING) {
+            EventLog.Bounds bounds = hub.bounds(userId);
+            Long from = since;
+            if (from != null && !bounds.canResumeFrom(from)) {
+                send(Frames.RESET);
+            }
+            cursor = from == null || !bounds.canResumeFrom(from) ? bounds.newest() : from;
+            replayUpTo = bounds.newest();
+            state = State.REPLAYING;
+        }
+        if (state == State.REPLAYING) {
+            sendEvents(replayUpTo);
+            if (cursor < replayUpTo) {
+                return; // the window is full; the rest of the replay follows as frames go out
+            }
+            send(Frames.ready(replayUpTo));
+            state = State.LIVE;
+        }
+        if (state == State.LIVE) {
+            sendEvents(Long.MAX_VALUE);
+        }
+    }
+
+    /** Sends the events after the cursor up to {@code upTo}, while the window has room. */
+    private void sendEvents(long upTo) {
+        while (cursor < upTo && inFlight.get() < WINDOW && session.isOpen()) {
+            List<Event> events = hub.eventsAfter(userId, cursor, WINDOW - inFlight.get());
+            if (events.isEmpty()) {
+                return;
+            }
+            for (Event event : events) {
+                if (event.id() > upTo) {
+                    return;
+                }
+                send(event.frame());
+                cursor = event.id();
+            }
+        }
+    }
+
+    private void send(String frame) {
+        inFlight.incrementAndGet();
+        session.sendText(frame, Callback.from(this::sent, failure -> {
+            inFlight.decrementAndGet();
+            log.debug("Socket of user {}: send failed: {}", userId, failure.toString());
+        }));
+    }
+
+    private void sent() {
+        // A full window stopped the drain: resume it once half the window went out.
+        if (inFlight.decrementAndGet() == WINDOW / 2) {
+            wake();
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.lanechat.server.tasks;
+
+import dev.lanechat.server.lanes.Lane;
+import dev.lanechat.server.lanes.ProcessingFailed;
+import dev.lanechat.server.lanes.ProcessorContext;
+import dev.lanechat.server.lanes.ProcessorResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one lane's in-server processor: {@code concurrency} loops that claim a queued task, process
+ * it while renewing its lease, and complete or fail it. A loop sleeps until a submit wakes it, or
+ * a second passes (so work queued by another node, or missed wake-ups, is still found).
+ */
+public final class LaneRunner {
+    private static final Logger log = LoggerFactory.getLogger(LaneRunner.class);
+    private static final long IDLE_POLL_MS = 1000;
+
+    private final Lane lane;
+    private final TaskService tasks;
+    private final ScheduledExecutorService timers;
+    private final Object wakeUp = new Object();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean stopping;
+    private long wakeUps;
+
+    private static final class Running implements ProcessorContext {
+        final Thread thread;
+        volatile boolean cancelled;
+
+        Running(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        public boolean cancelled() {
+            return cancelled;
+        }
+    }
+
+    public LaneRunner(Lane lane, TaskService tasks, ScheduledExecutorService timers) {
+        this.lane = lane;
+        this.tasks = tasks;
+        this.timers = timers;
+        tasks.onQueued(name -> {
+            if (name.equals(lane.name())) {
+                wake();
+            }
+        });
+        tasks.onCancelled(this::cancel);
+    }
+
+    public void start() {
+        for (int i = 0; i < lane.concurrency(); i++) {
+            Thread thread = new Thread(this::loop, "lane-" + lane.name() + "-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    /** Stops claiming; running tasks are interrupted and left to their lease (they will be retried). */
+    public void stop(Duration grace) {
+        stopping = true;
+        wake();
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Thread thread : threads) {
+            try {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            thread.interrupt();
+        }
+    }
+
+    private void wake() {
+        synchronized (wakeUp) {
+            wakeUps++;
+            wakeUp.notifyAll();
+        }
+    }
+
+    private void cancel(String taskId) {
+        Running task = running.get(taskId);
+        if (task != null) {
+            task.cancelled = true;
+            task.thread.interrupt();
+        }
+    }
+
+    private void loop() {
+        while (!stopping) {
+            long seen;
+            synchronized (wakeUp) {
+                seen = wakeUps;
+            }
+            boolean worked;
+            try {
+                worked = runOne();
+            } catch (RuntimeException e) {
+                log.warn("Lane {}: the store failed ({}); retrying in a second", lane.name(), e.getMessage());
+                worked = false;
+            }
+            if (!worked) {
+                synchronized (wakeUp) {
+                    if (wakeUps == seen && !stopping) {
+                        try {
+                            wakeUp.wait(IDLE_POLL_MS);
+                        } catch (InterruptedException e) {
+                            if (stopping) {
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean runOne() {
+        Claim claim = tasks.claim(lane.name()).orElse(null);
+        if (claim == null) {
+            return false;
+        }
+        Running context = new Running(Thread.currentThread());
+        running.put(claim.taskId(), context);
+        long renewMs = Math.max(100, tasks.lease().toMillis() / 3);
+        ScheduledFuture<?> renewal = timers.scheduleAtFixedRate(() -> {
+            try {
+                if (!tasks.renew(claim)) {
+                    cancel(claim.taskId());
+                }
+            } catch (RuntimeException e) {
+                log.warn("Lane {}: could not renew the lease of task {}: {}", lane.name(), claim.taskId(), e.getMessage());
+            }
+        }, renewMs, renewMs, TimeUnit.MILLISECONDS);
+        try {
+            ProcessorResult result = lane.processor().process(tasks.inputOf(claim), context);
+            if (!context.cancelled) {
+                tasks.complete(claim, result);
+            }
+        } catch (ProcessingFailed e) {
+            tasks.fail(claim, e.getMessage(), false);
+        } catch (InterruptedException e) {
+            if (!context.cancelled) {
+                log.info("Lane {}: task {} interrupted by shutdown; it will be retried", lane.name(), claim.taskId());
+            }
+        } catch (Exception e) {
+            if (!context.cancelled) {
+                log.warn("Lane {}: task {} failed: {}", lane.name(), claim.taskId(), e.toString());
+                tasks.fail(claim, "the " + lane.name() + " lane failed: " + e.getMessage(), true);
+            }
+        } finally {
+            renewal.cancel(false);
+            running.remove(claim.taskId());
+            Thread.interrupted();
+        }
+        return true;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.lanechat.server.tasks;
+
+import dev.lanechat.server.files.FileInfo;
+import dev.lanechat.server.files.FileRepository;
+import dev.lanechat.server.store.Dialect;
+import dev.lanechat.server.store.Timestamps;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/** The SQL of tasks. Every state change is guarded by the state it leaves, so each happens once. */
+final class TaskRepository {
+    private final Dialect dialect;
+    private final FileRepository files;
+
+    TaskRepository(Dialect dialect, FileRepository files) {
+        this.dialect = dialect;
+        this.files = files;
+    }
+
+    void insert(Handle h, String id, String userId, String conversationId, String messageId, String lane, Instant now) {
+        String at = Timestamps.format(now);
+        h.createUpdate("INSERT INTO tasks (id, user_id, conversation_id, message_id, lane, status, attempts, created_at, updated_at) "
+                        + "VALUES (:id, :user, :conversation, :message, :lane, 'queued', 0, :now, :now)")
+                .bind("id", id)
+                .bind("user", userId)
+                .bind("conversation", conversationId)
+                .bind("message", messageId)
+                .bind("lane", lane)
+                .bind("now", at)
+                .execute();
+    }
+
+    /** The task with its result (read from the answer it filled), if it is the user's. */
+    Optional<Task> find(Handle h, String userId, String taskId) {
+        return h.createQuery("SELECT t.id, t.status, t.lane, t.conversation_id, t.message_id, t.created_at, t.updated_at, "
+                        + "t.error, m.content, m.model, m.cost_usd FROM tasks t JOIN messages m ON m.id = t.message_id "
+                        + "WHERE t.id = :id AND t.user_id = :user")
+                .bind("id", taskId)
+                .bind("user", userId)
+                .map((rs, ctx) -> {
+                    String status = rs.getString("status");
+                    TaskResult result = TaskStatus.COMPLETED.equals(status)
+                            ? new TaskResult(rs.getString("content"), rs.getString("model"), rs.getDouble("cost_usd"), null)
+                            : null;
+                    return new Task(rs.getString("id"), status, rs.getString("lane"), rs.getString("conversation_id"),
+                            rs.getString("message_id"), rs.getString("created_at"), rs.getString("updated_at"), result,
+                            rs.getString("error"));
+                })
+                .findOne()
+                .map(task -> task.result() == null ? task : withFiles(h, task));
+    }
+
+    private Task withFiles(Handle h, Task task) {
+        List<FileInfo> list = files.forMessages(h, List.of(task.messageId())).getOrDefault(task.messageId(), List.of());
+        TaskResult r = task.result();
+        return new Task(task.taskId(), task.status(), task.lane(), task.conversationId(), task.messageId(),
+                task.createdAt(), task.updatedAt(), new TaskResult(r.content(), r.model(), r.costUsd(), list),
+                task.error());
+    }
+
+    /** Takes the oldest queued task of {@code lane} under a new lease; on PostgreSQL, skipping rows other nodes hold. */
+    Optional<Claim> claim(Handle h, String lane, String leaseId, Instant now, Instant leaseExpires) {
+        return h.createQuery("UPDATE tasks SET status = 'running', attempts = attempts + 1, lease_id = :lease, "
+                        + "lease_expires_at = :expires, updated_at = :now WHERE id = (SELECT id FROM tasks "
+                        + "WHERE lane = :lane AND status = 'queued' ORDER BY created_at, id LIMIT 1"
+                        + dialect.skipLockedSuffix() + ") AND status = 'queued' "
+                        + "RETURNING id, user_id, conversation_id, message_id, lane, attempts")
+                .bind("lease", leaseId)
+                .bind("expires", leaseExpires.toEpochMilli())
+                .bind("now", Timestamps.format(now))
+                .bind("lane", lane)
+                .map((rs, ctx) -> new Claim(rs.getString("id"), leaseId, rs.getString("user_id"),
+                        rs.getString("conversation_id"), rs.getString("message_id"), rs.getString("lane"),
+                        rs.getInt("attempts")))
+                .findOne();
+    }
+
+    boolean renew(Handle h, String taskId, String leaseId, Instant leaseExpires) {
+        return h.createUpdate("UPDATE tasks SET lease_expires_at = :expires WHERE id = :id AND status = 'running' "
+                        + "AND lease_id = :lease")
+                .bind("expires", leaseExpires.toEpochMilli())
+                .bind("id", taskId)
+                .bind("lease", leaseId)
+                .execute() == 1;
+    }
+
+    /**
+     * Ends a running task held under {@code leaseId} with {@code status}; empty when the lease was
+     * lost (cancelled, expired, or already ended), in which case nothing changed.
+     */
+    Optional<Claim> finish(Handle h, String taskId, String leaseId, String status, String error, Instant now) {
+        return h.createQuery("UPDATE tasks SET status = :status, error = :error, lease_id = NULL, lease_expires_at = NULL, "
+                        + "updated_at = :now WHERE id = :id AND status = 'running' AND lease_id = :lease "
+                        + "RETURNING id, user_id, conversation_id, message_id, lane, attempts")
+                .bind("status", status)
+                .bind("error", error)
+                .bind("now", Timestamps.format(now))
+                .bind("id", taskId)
+                .bind("lease", leaseId)
+                .map((rs, ctx) -> new Claim(rs.getString("id"), leaseId, rs.getString("user_id"),
+                        rs.getString("conversation_id"), rs.getString("message_id"), rs.getString("lane"),
+                        rs.getInt("attempts")))
+                .findOne();
+    }
+
+    /** Puts a running task held under {@code leaseId} back on its queue; false when the lease was lost. */
+    boolean requeue(Handle h, String taskId, String leaseId, Instant now) {
+        return h.createUpdate("UPDATE tasks SET status = 'queued', lease_id = NULL, lease_expires_at = NULL, "
+                        + "updated_at = :now WHERE id = :id AND status = 'running' AND lease_id = :lease")
+                .bind("now", Timestamps.format(now))
+                .bind("id", taskId)
+                .bind("lease", leaseId)
+                .execute() == 1;
+    }
+
+    /** Cancels a task of the user that has not ended; empty when there is none such. */
+    Optional<Claim> cancel(Handle h, String userId, String taskId, Instant now) {
+        return h.createQuery("UPDATE tasks SET status = 'failed', error = 'cancelled', lease_id = NULL, "
+                        + "lease_expires_at = NULL, updated_at = :now WHERE id = :id AND user_id = :user "
+                        + "AND status IN ('queued', 'running') "
+                        + "RETURNING id, user_id, conversation_id, message_id, lane, attempts")
+                .bind("now", Timestamps.format(now))
+                .bind("id", taskId)
+                .bind("user", userId)
+                .map((rs, ctx) -> new Claim(rs.getString("id"), null, rs.getString("user_id"),
+                        rs.getString("conversation_id"), rs.getString("message_id"), rs.getString("lane"),
+                        rs.getInt("attempts")))
+                .findOne();
+    }
+
+    List<String> unfinishedIn(Handle h, String conversationId) {
+        return h.createQuery("SELECT id FROM tasks WHERE conversation_id = :conversation AND status IN ('queued', 'running')")
+                .bind("conversation", conversationId)
+                .mapTo(String.class)
+                .list();
+    }
+
+    /** Running tasks whose lease ran out before {@code deadline}: id → lease id. */
+    Map<String, String> expiredLeases(Handle h, long deadlineEpochMs) {
+        return h.createQuery("SELECT id, lease_id FROM tasks WHERE status = 'running' AND lease_expires_at < :deadline")
+                .bind("deadline", deadlineEpochMs)
+                .setMapKeyColumn("id")
+                .setMapValueColumn("lease_id")
+                .collectInto(new org.jdbi.v3.core.generic.GenericType<Map<String, String>>() {});
+    }
+
+    int attempts(Handle h, String taskId) {
+        return h.createQuery("SELECT attempts FROM tasks WHERE id = :id").bind("id", taskId).mapTo(Integer.class).one();
+    }
+
+    void deleteForConversation(Handle h, String conversationId) {
+        h.createUpdate("DELETE FROM tasks WHERE conversation_id = :id").bind("id", conversationId).execute();
+    }
+}

@@ -1,0 +1,368 @@
+package dev.lanechat.server.tasks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.Rejection;
+import dev.lanechat.server.conversations.ConversationRepository;
+import dev.lanechat.server.conversations.Message;
+import dev.lanechat.server.events.Event;
+import dev.lanechat.server.events.EventLog;
+import dev.lanechat.server.events.Notifier;
+import dev.lanechat.server.files.FileInfo;
+import dev.lanechat.server.files.FileRepository;
+import dev.lanechat.server.lanes.Lane;
+import dev.lanechat.server.lanes.Lanes;
+import dev.lanechat.server.lanes.ProcessorInput;
+import dev.lanechat.server.lanes.ProcessorResult;
+import dev.lanechat.server.store.Database;
+import dev.lanechat.server.store.Timestamps;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of a task: submit (the user's message, the pending answer and the queued task in one
+ * transaction), claim under a lease, complete or fail (the result, the answer and the event in one
+ * transaction, guarded by the lease, so each task ends exactly once), cancel, and the sweep that
+ * retries tasks whose lease ran out. Events are handed to the {@link Notifier} after each commit.
+ */
+public final class TaskService {
+    private static final Logger log = LoggerFactory.getLogger(TaskService.class);
+
+    private final Jdbi jdbi;
+    private final Database database;
+    private final TaskRepository tasks;
+    private final ConversationRepository conversations;
+    private final FileRepository files;
+    private final IdempotencyKeys idempotencyKeys;
+    private final EventLog eventLog;
+    private final Notifier notifier;
+    private final Lanes lanes;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Duration lease;
+    private final int maxAttempts;
+    private final List<Consumer<String>> queuedListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> cancelListeners = new CopyOnWriteArrayList<>();
+
+    public TaskService(Database database, ConversationRepository conversations, FileRepository files,
+            EventLog eventLog, Notifier notifier, Lanes lanes, ObjectMapper json, Clock clock, Duration lease,
+            int maxAttempts) {
+        this.database = database;
+        this.jdbi = database.jdbi();
+        this.tasks = new TaskRepository(database.dialect(), files);
+        this.conversations = conversations;
+        this.files = files;
+        this.idempotencyKeys = new IdempotencyKeys(jdbi, clock);
+        this.eventLog = eventLog;
+        this.notifier = notifier;
+        this.lanes = lanes;
+        this.json = json;
+        this.clock = clock;
+        this.lease = lease;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** Called with a lane's name after a task was queued on it (a wake-up for its runner). */
+    public void onQueued(Consumer<String> listener) {
+        queuedListeners.add(listener);
+    }
+
+    /** Called with a task's id after it was cancelled (so that whoever runs it can stop). */
+    public void onCancelled(Consumer<String> listener) {
+        cancelListeners.add(listener);
+    }
+
+    /**
+     * Stores the user's message, the pending answer and a queued task. With an idempotency key, a
+     * repeat of the same request returns the first answer and stores nothing.
+     *
+     * @param laneName null for the default lane
+     */
+    public Accepted submit(String userId, String conversationId, String content, String laneName, String idempotencyKey) {
+        Lane lane = laneName == null ? lanes.defaultLane() : lanes.find(laneName).orElseThrow(
+                () -> Rejection.invalid("Unknown lane '" + laneName + "'; GET /api/lanes lists the lanes."));
+        String requestHash = hash(conversationId, content, laneName);
+        Accepted accepted;
+        try {
+            accepted = jdbi.inTransaction(h -> submitIn(h, userId, conversationId, content, lane, idempotencyKey, requestHash));
+        } catch (RuntimeException e) {
+            if (idempotencyKey == null || !database.dialect().isUniqueViolation(e)) {
+                throw e;
+            }
+            // Two requests with one key raced; the other committed first, so answer as a repeat.
+            accepted = jdbi.inTransaction(h -> repeat(h, userId, idempotencyKey, requestHash)
+                    .orElseThrow(() -> e));
+        }
+        String queuedOn = accepted.lane();
+        queuedListeners.forEach(l -> l.accept(queuedOn));
+        return accepted;
+    }
+
+    private Accepted submitIn(Handle h, String userId, String conversationId, String content, Lane lane,
+            String idempotencyKey, String requestHash) {
+        if (idempotencyKey != null) {
+            Optional<Accepted> earlier = repeat(h, userId, idempotencyKey, requestHash);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
+        Instant now = clock.instant();
+        long position = conversations.reservePair(h, userId, conversationId, content, now)
+                .orElseThrow(() -> Rejection.notFound("conversation"));
+        String at = Timestamps.format(now);
+        String taskId = UUID.randomUUID().toString();
+        String userMessageId = UUID.randomUUID().toString();
+        String answerId = UUID.randomUUID().toString();
+        conversations.insertMessage(h, new Message(userMessageId, "user", content, TaskStatus.COMPLETED, taskId,
+                lane.name(), null, null, List.of(), null, at), conversationId, position);
+        conversations.insertMessage(h, new Message(answerId, "assistant", "", TaskStatus.QUEUED, taskId,
+                lane.name(), null, null, List.of(), null, at), conversationId, position + 1);
+        tasks.insert(h, taskId, userId, conversationId, answerId, lane.name(), now);
+        Accepted accepted = new Accepted(TaskStatus.QUEUED, taskId, answerId, conversationId, lane.name());
+        if (idempotencyKey != null) {
+            idempotencyKeys.insert(h, userId, idempotencyKey, requestHash, write(accepted));
+        }
+        return accepted;
+    }
+
+    private Optional<Accepted> repeat(Handle h, String userId, String key, String requestHash) {
+        return idempotencyKeys.find(h, userId, key).map(stored -> {
+            if (!stored.requestHash().equals(requestHash)) {
+                throw Rejection.conflict("This Idempotency-Key was used for a different request; use a new key.");
+            }
+            try {
+                return json.readValue(stored.response(), Accepted.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("stored idempotent answer is unreadable", e);
+            }
+        });
+    }
+
+    public Optional<Task> find(String userId, String taskId) {
+        return jdbi.withHandle(h -> tasks.find(h, userId, taskId));
+    }
+
+    /** Cancels a queued or running task: it ends failed with error "cancelled". */
+    public Task cancel(String userId, String taskId) {
+        List<Event> events = jdbi.inTransaction(h -> {
+            Claim task = tasks.cancel(h, userId, taskId, clock.instant()).orElseThrow(() -> {
+                if (tasks.find(h, userId, taskId).isEmpty()) {
+                    return Rejection.notFound("task");
+                }
+                return Rejection.conflict("This task has already ended; only a queued or running task can be cancelled.");
+            });
+            return List.of(recordCancel(h, task));
+        });
+        notifier.published(events);
+        cancelListeners.forEach(l -> l.accept(taskId));
+        return find(userId, taskId).orElseThrow();
+    }
+
+    /** Cancels the unfinished tasks of a conversation in {@code h}'s transaction; the caller publishes the events. */
+    public List<Event> cancelUnfinished(Handle h, String userId, String conversationId) {
+        List<Event> events = new ArrayList<>();
+        for (String taskId : tasks.unfinishedIn(h, conversationId)) {
+            tasks.cancel(h, userId, taskId, clock.instant()).ifPresent(task -> events.add(recordCancel(h, task)));
+        }
+        return events;
+    }
+
+    /** Announces to the task runners that these tasks were cancelled (after the caller's commit). */
+    public void announceCancelled(List<Event> cancelEvents) {
+        for (Event event : cancelEvents) {
+            try {
+                String taskId = json.readTree(event.dataJson()).path("task_id").asText();
+                cancelListeners.forEach(l -> l.accept(taskId));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Deletes a conversation's tasks in {@code h}'s transaction (after {@link #cancelUnfinished}). */
+    public void deleteTasksOf(Handle h, String conversationId) {
+        tasks.deleteForConversation(h, conversationId);
+    }
+
+    private Event recordCancel(Handle h, Claim task) {
+        conversations.fail(h, task.conversationId(), task.messageId(), TaskStatus.CANCELLED, clock.instant());
+        Map<String, Object> data = failedData(task, TaskStatus.CANCELLED);
+        data.put("cancelled", true);
+        return eventLog.append(h, task.userId(), "task.failed", data);
+    }
+
+    /** Takes the oldest queued task of {@code lane} under a fresh lease. */
+    public Optional<Claim> claim(String lane) {
+        Instant now = clock.instant();
+        String leaseId = UUID.randomUUID().toString();
+        return jdbi.inTransaction(h -> {
+            Optional<Claim> claim = tasks.claim(h, lane, leaseId, now, now.plus(lease));
+            claim.ifPresent(c -> conversations.setPendingStatus(h, c.messageId(), TaskStatus.RUNNING));
+            return claim;
+        });
+    }
+
+    /** What the processor of a claimed task answers: its message and the conversation before it. */
+    public ProcessorInput inputOf(Claim claim) {
+        return jdbi.withHandle(h -> {
+            List<Map.Entry<String, String>> turns = conversations.history(h, claim.conversationId(), claim.messageId());
+            List<ProcessorInput.Turn> history = turns.stream()
+                    .map(e -> new ProcessorInput.Turn(e.getKey(), e.getValue()))
+                    .toList();
+            // The last turn is the user's message this task answers.
+            String content = history.isEmpty() ? "" : history.get(history.size() - 1).content();
+            return new ProcessorInput(claim.taskId(), content, history.subList(0, Math.max(0, history.size() - 1)));
+        });
+    }
+
+    /** Extends a lease; false when it was lost (the task was cancelled or is no longer this holder's). */
+    public boolean renew(Claim claim) {
+        return jdbi.inTransaction(h -> tasks.renew(h, claim.taskId(), claim.leaseId(), clock.instant().plus(lease)));
+    }
+
+    public Duration lease() {
+        return lease;
+    }
+
+    /**
+     * Completes a claimed task: result, answer, files and event in one transaction. False when the
+     * lease was lost, in which case nothing was written.
+     */
+    public boolean complete(Claim claim, ProcessorResult result) {
+        Instant now = clock.instant();
+        Optional<Event> event = jdbi.inTransaction(h -> tasks
+                .finish(h, claim.taskId(), claim.leaseId(), TaskStatus.COMPLETED, null, now)
+                .map(task -> {
+                    conversations.complete(h, task.conversationId(), task.messageId(), result.content(),
+                            result.model(), result.costUsd(), now);
+                    List<FileInfo> stored = files.insert(h, task.userId(), task.messageId(), result.files(), now);
+                    Map<String, Object> data = eventData("task.completed", task);
+                    data.put("result", new TaskResult(result.content(), result.model(), result.costUsd(), stored));
+                    return eventLog.append(h, task.userId(), "task.completed", data);
+                }));
+        event.ifPresent(e -> notifier.published(List.of(e)));
+        return event.isPresent();
+    }
+
+    /**
+     * Records a failed attempt: a retriable failure with attempts left goes back on the queue;
+     * otherwise the task fails with {@code error} (answer and event in one transaction). False when
+     * the lease was lost.
+     */
+    public boolean fail(Claim claim, String error, boolean retriable) {
+        Instant now = clock.instant();
+        if (retriable && claim.attempt() < maxAttempts) {
+            boolean requeued = jdbi.inTransaction(h -> {
+                boolean done = tasks.requeue(h, claim.taskId(), claim.leaseId(), now);
+                if (done) {
+                    conversations.setPendingStatus(h, claim.messageId(), TaskStatus.QUEUED);
+                }
+                return done;
+            });
+            if (requeued) {
+                log.info("Task {} on lane {} failed (attempt {} of {}), retrying: {}", claim.taskId(), claim.lane(),
+                        claim.attempt(), maxAttempts, error);
+                queuedListeners.forEach(l -> l.accept(claim.lane()));
+            }
+            return requeued;
+        }
+        String finalError = retriable ? error + " (gave up after " + claim.attempt() + " attempts)" : error;
+        Optional<Event> event = jdbi.inTransaction(h -> tasks
+                .finish(h, claim.taskId(), claim.leaseId(), TaskStatus.FAILED, finalError, now)
+                .map(task -> {
+                    conversations.fail(h, task.conversationId(), task.messageId(), finalError, now);
+                    return eventLog.append(h, task.userId(), "task.failed", failedData(task, finalError));
+                }));
+        event.ifPresent(e -> {
+            log.info("Task {} on lane {} failed: {}", claim.taskId(), claim.lane(), finalError);
+            notifier.published(List.of(e));
+        });
+        return event.isPresent();
+    }
+
+    /**
+     * Retries (or, past the attempts, fails) running tasks whose lease ran out before
+     * {@code deadline}: their runner died or hung. Returns how many it handled.
+     */
+    public int sweepExpiredLeases(Instant deadline) {
+        Map<String, String> expired = jdbi.withHandle(h -> tasks.expiredLeases(h, deadline.toEpochMilli()));
+        int handled = 0;
+        for (Map.Entry<String, String> e : expired.entrySet()) {
+            Optional<Claim> claim = jdbi.withHandle(h -> Optional.ofNullable(claimOf(h, e.getKey(), e.getValue())));
+            if (claim.isPresent() && fail(claim.get(), "its runner stopped before it ended (lease expired)", true)) {
+                handled++;
+            }
+        }
+        return handled;
+    }
+
+    private Claim claimOf(Handle h, String taskId, String leaseId) {
+        return h.createQuery("SELECT id, user_id, conversation_id, message_id, lane, attempts FROM tasks WHERE id = :id")
+                .bind("id", taskId)
+                .map((rs, ctx) -> new Claim(rs.getString("id"), leaseId, rs.getString("user_id"),
+                        rs.getString("conversation_id"), rs.getString("message_id"), rs.getString("lane"),
+                        rs.getInt("attempts")))
+                .findOne()
+                .orElse(null);
+    }
+
+    /** Deletes idempotency keys past their keeping time. */
+    public int deleteExpiredIdempotencyKeys() {
+        return idempotencyKeys.deleteExpired();
+    }
+
+    private static Map<String, Object> eventData(String type, Claim task) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("type", type);
+        data.put("task_id", task.taskId());
+        data.put("conversation_id", task.conversationId());
+        data.put("message_id", task.messageId());
+        data.put("lane", task.lane());
+        return data;
+    }
+
+    private static Map<String, Object> failedData(Claim task, String error) {
+        Map<String, Object> data = eventData("task.failed", task);
+        data.put("result", null);
+        data.put("error", error);
+        return data;
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String hash(String conversationId, String content, String lane) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String part : new String[] {conversationId, content, lane == null ? "" : lane}) {
+                digest.update(part.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
