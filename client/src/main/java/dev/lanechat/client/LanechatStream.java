@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.random.RandomGenerator;
 
@@ -55,6 +56,10 @@ public final class LanechatStream implements AutoCloseable {
   private final long watchdogMs;
   private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
   private final PendingTasks pending = new PendingTasks();
+  /** Every future handed out and not yet done, so close() can fail even those still in flight. */
+  private final Set<CompletableFuture<TaskOutcome>> outstanding = ConcurrentHashMap.newKeySet();
+  /** Whether any subscribe has been answered: from then on the socket covers every new event. */
+  private volatile boolean everReady;
 
   // ---- state, touched only on the scheduler's thread --------------------------------------
   private boolean running;
@@ -101,7 +106,10 @@ public final class LanechatStream implements AutoCloseable {
     return new Builder(Objects.requireNonNull(client, "client"));
   }
 
-  /** Opens the socket and starts the health checks; reconnects on its own from then on. */
+  /**
+   * Opens the socket and starts the health checks; reconnects on its own from then on. Call it
+   * before {@link #send}: a stream that is not started neither listens nor polls.
+   */
   public void start() {
     scheduler.execute(
         () -> {
@@ -144,7 +152,8 @@ public final class LanechatStream implements AutoCloseable {
    * outcome ({@link TaskOutcome#completed()} tells completed from failed), or exceptionally with
    * a {@link LanechatException} when the send itself was refused or could not reach the server,
    * when the task disappeared (its conversation was deleted), or when the stream was closed.
-   * It completes on the stream's thread: chain blocking work with an {@code …Async} stage.
+   * It completes on the stream's thread: chain blocking work with an {@code …Async} stage, and do
+   * not call {@link #close()} from that thread.
    *
    * @param conversationId the conversation
    * @param content the text
@@ -152,7 +161,10 @@ public final class LanechatStream implements AutoCloseable {
    * @return the outcome
    */
   public CompletableFuture<TaskOutcome> send(String conversationId, String content, String lane) {
-    CompletableFuture<TaskOutcome> result = new CompletableFuture<>();
+    CompletableFuture<TaskOutcome> result = handOut();
+    // A task sent before the first ready may finish before the socket covers its events (the
+    // first subscribe has no since): such a task is asked for once after it is tracked.
+    boolean beforeCoverage = !everReady;
     // An idempotency key makes a caller's retry of this exact send safe on the server side.
     String key = UUID.randomUUID().toString();
     client
@@ -168,12 +180,20 @@ public final class LanechatStream implements AutoCloseable {
                         return;
                       }
                       noteApi(null);
+                      if (receipt == null || receipt.taskId() == null) {
+                        result.completeExceptionally(
+                            new LanechatException("the server accepted the message but named no task", null));
+                        return;
+                      }
                       if ("completed".equals(receipt.status()) && receipt.result() != null) {
                         TaskOutcome now = TaskOutcome.fromReceipt(receipt);
                         pending.track(receipt.taskId());
                         deliver(now);
                         result.complete(now);
                         return;
+                      }
+                      if (beforeCoverage && subscribed) {
+                        poll(receipt.taskId());
                       }
                       trackOnLoop(receipt.taskId()).whenComplete(
                           (o, e) -> {
@@ -194,7 +214,7 @@ public final class LanechatStream implements AutoCloseable {
    * @return its outcome; the same future for repeated calls while it is pending
    */
   public CompletableFuture<TaskOutcome> track(String taskId) {
-    CompletableFuture<TaskOutcome> result = new CompletableFuture<>();
+    CompletableFuture<TaskOutcome> result = handOut();
     scheduler.execute(
         () ->
             trackOnLoop(taskId)
@@ -206,6 +226,13 @@ public final class LanechatStream implements AutoCloseable {
                   }
                 }));
     return result;
+  }
+
+  private CompletableFuture<TaskOutcome> handOut() {
+    CompletableFuture<TaskOutcome> f = new CompletableFuture<>();
+    outstanding.add(f);
+    f.whenComplete((o, e) -> outstanding.remove(f));
+    return f;
   }
 
   /** @return the current connection status */
@@ -255,6 +282,8 @@ public final class LanechatStream implements AutoCloseable {
     if (ownsScheduler) {
       scheduler.shutdown();
     }
+    LanechatException closedError = new LanechatException("the stream was closed", null);
+    List.copyOf(outstanding).forEach(f -> f.completeExceptionally(closedError));
   }
 
   // ---- socket lifecycle ---------------------------------------------------------------------
@@ -410,6 +439,7 @@ public final class LanechatStream implements AutoCloseable {
     boolean sweep = resetSeen || !subscribedWithSince;
     resetSeen = false;
     subscribed = true;
+    everReady = true;
     cancel(pollTimer);
     pollTimer = null;
     updateStatus();

@@ -38,7 +38,7 @@ final class Spinner implements AutoCloseable {
 
   @Override
   public void close() {
-    if (thread == null) {
+    if (thread == null || !running) {
       return;
     }
     running = false;

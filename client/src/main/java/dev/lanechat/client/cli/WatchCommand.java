@@ -50,24 +50,28 @@ final class WatchCommand {
     }
     LanechatClient api = cli.client(args);
     api.health(); // an unreachable server is an error at start; later outages are waited out
-    LanechatStream.Builder b = LanechatStream.builder(api).listener(new Printer(api));
+    CountDownLatch fatal = new CountDownLatch(1);
+    LanechatStream.Builder b = LanechatStream.builder(api).listener(new Printer(api, fatal));
     if (since >= 0) {
       b.since(since);
     }
     try (LanechatStream stream = b.build()) {
       stream.start();
-      new CountDownLatch(1).await(); // until the process is interrupted (Ctrl-C)
+      fatal.await(); // until a bad token, or until the process is interrupted (Ctrl-C)
+      return Cli.USAGE_OR_CONNECTION;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return Cli.OK;
     }
-    return Cli.OK;
   }
 
   private final class Printer implements StreamListener {
     private final LanechatClient api;
+    private final CountDownLatch fatal;
 
-    Printer(LanechatClient api) {
+    Printer(LanechatClient api, CountDownLatch fatal) {
       this.api = api;
+      this.fatal = fatal;
     }
 
     @Override
@@ -88,6 +92,9 @@ final class WatchCommand {
     @Override
     public void onError(String code, String message, long retryAfterMs) {
       cli.err().println("lanechat: server: " + message + " (" + code + ")");
+      if ("unauthenticated".equals(code)) {
+        fatal.countDown(); // retrying cannot fix a wrong token
+      }
     }
 
     @Override

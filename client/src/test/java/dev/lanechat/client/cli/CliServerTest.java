@@ -95,4 +95,28 @@ class CliServerTest {
     assertThat(r.out()).contains("first line", "second line").doesNotContain("never sent");
     assertThat(r.out().lines().filter(l -> l.equals("demo · demo · $0.00"))).hasSize(2);
   }
+
+  @Test
+  void watchPrintsEachEventAsAJsonLine() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Cli watch = new Cli(Map.of(), new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    int[] status = {-1};
+    Thread t = new Thread(() -> status[0] = watch.run(new String[] {"watch", "--url", url}));
+    t.start();
+    try {
+      await().atMost(Duration.ofSeconds(15)).until(() -> err.toString(StandardCharsets.UTF_8).contains("connection full"));
+      LanechatClient api = LanechatClient.builder().url(url).build();
+      String taskId = api.sendMessage(api.createConversation(null).id(), "watch me", null, null).taskId();
+      await().atMost(Duration.ofSeconds(15)).until(() -> out.toString(StandardCharsets.UTF_8).lines()
+          .anyMatch(l -> l.contains("\"task.completed\"") && l.contains(taskId)));
+      assertThat(out.toString(StandardCharsets.UTF_8).lines())
+          .allSatisfy(l -> assertThat(l).startsWith("{\"event\":"));
+    } finally {
+      t.interrupt();
+      t.join(10_000);
+    }
+    assertThat(status[0]).isZero();
+  }
 }
