@@ -484,7 +484,7 @@ public final class LanechatStream implements AutoCloseable {
   }
 
   private void ensurePolling() {
-    if (true || subscribed || pending.isEmpty() || pollTimer != null || !running) {
+    if (subscribed || pending.isEmpty() || pollTimer != null || !running) {
       return;
     }
     pollTimer = scheduler.schedule(this::pollTick, pollInterval);
