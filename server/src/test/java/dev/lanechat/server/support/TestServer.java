@@ -1,0 +1,62 @@
+package dev.lanechat.server.support;
+
+import dev.lanechat.server.LanechatServer;
+import dev.lanechat.server.config.Config;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The test harness: the real server, in-process, on a free port, over a temporary data dir, with a
+ * short demo delay unless a test asks for another. Closing it closes the sockets it opened and the
+ * server.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final Duration FAST_DEMO = Duration.ofMillis(50);
+
+    private final LanechatServer server;
+    private final Http http;
+    private final List<Socket> sockets = new ArrayList<>();
+
+    private TestServer(LanechatServer server) {
+        this.server = server;
+        this.http = new Http(URI.create(server.url()));
+    }
+
+    public static TestServer start(Path dataDir) {
+        return start(dataDir, b -> b);
+    }
+
+    public static TestServer start(Path dataDir, UnaryOperator<Config.Builder> tweak) {
+        Config.Builder builder = Config.defaults().toBuilder().port(0).dataDir(dataDir).demoDelay(FAST_DEMO);
+        return new TestServer(LanechatServer.start(tweak.apply(builder).build()));
+    }
+
+    public Http http() {
+        return http;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Opens {@code /ws} (not yet subscribed). */
+    public Socket socket() {
+        Socket socket = Socket.open(URI.create("ws://127.0.0.1:" + server.port() + "/ws"));
+        synchronized (sockets) {
+            sockets.add(socket);
+        }
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        synchronized (sockets) {
+            sockets.forEach(Socket::close);
+        }
+        server.close();
+    }
+}
