@@ -41,8 +41,8 @@ class RestartServerTest {
         // All ten accepted (stored durably) before the kill: 10 user + 10 assistant messages.
         await().atMost(Duration.ofSeconds(15))
             .until(() -> api.conversation(conversation).messageCount() == 20);
-        assertThat(futures).filteredOn(CompletableFuture::isDone).hasSizeLessThan(10);
-
+        // Each answer takes 2 s: none has arrived when the server dies.
+        assertThat(futures).filteredOn(CompletableFuture::isDone).isEmpty();
         server.kill();
         await().atMost(Duration.ofSeconds(20)).until(() -> stream.status() == ConnectionStatus.DISCONNECTED);
         Thread.sleep(1_000); // down for a while: the client retries and polls into nothing
@@ -66,6 +66,58 @@ class RestartServerTest {
         assertThat(rec.statuses).contains(ConnectionStatus.DISCONNECTED);
         System.out.println("restart test deliveries: "
             + rec.outcomes.stream().collect(Collectors.groupingBy(TaskOutcome::delivery, Collectors.counting())));
+      }
+    }
+  }
+
+  /**
+   * The same kill and restart, but the socket stays unreachable (through a cut relay) until every
+   * result has arrived by polling; when it comes back, the replay of those ten results must
+   * change nothing.
+   */
+  @Test
+  void resultsPolledAfterARestartAreNotDeliveredAgainByTheReplay() throws Exception {
+    try (ServerProcess server = new ServerProcess("--demo-delay-ms", "2000").start(ServerProcess.freePort());
+        TcpProxy proxy = new TcpProxy(server.port())) {
+      LanechatClient api = LanechatClient.builder().url(server.url()).build();
+      Recorder rec = new Recorder();
+      try (LanechatStream stream =
+          LanechatStream.builder(api)
+              .webSocketUrl(java.net.URI.create("ws://127.0.0.1:" + proxy.port() + "/ws"))
+              .listener(rec)
+              .pollInterval(Duration.ofMillis(500))
+              .build()) {
+        stream.start();
+        await().atMost(Duration.ofSeconds(15)).until(() -> stream.status() == ConnectionStatus.FULL);
+        String conversation = api.createConversation("restart and poll").id();
+        List<CompletableFuture<TaskOutcome>> futures = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+          futures.add(stream.send(conversation, "polled message " + i));
+        }
+        await().atMost(Duration.ofSeconds(15))
+            .until(() -> api.conversation(conversation).messageCount() == 20);
+        long seenBeforeKill = stream.lastEventId();
+
+        proxy.cut();
+        server.kill();
+        server.restart();
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(stream.status()).isEqualTo(ConnectionStatus.PARTIAL);
+        assertThat(rec.outcomes).hasSize(10).allSatisfy(o -> {
+          assertThat(o.delivery()).isEqualTo(TaskOutcome.Delivery.POLL);
+          assertThat(o.completed()).isTrue();
+        });
+
+        proxy.restore();
+        await().atMost(Duration.ofSeconds(45)).until(() -> stream.status() == ConnectionStatus.FULL);
+        // The replay after since=seenBeforeKill carried the ten completions again: dropped.
+        await().atMost(Duration.ofSeconds(5)).until(() -> rec.events.stream()
+            .filter(e -> "task.completed".equals(e.type())).count() >= 10);
+        assertThat(stream.lastEventId()).isGreaterThan(seenBeforeKill);
+        assertThat(rec.outcomes).hasSize(10);
+        for (int i = 0; i < 10; i++) {
+          assertThat(futures.get(i).join().result().content()).contains("polled message " + i);
+        }
       }
     }
   }

@@ -121,4 +121,19 @@ class SendReceiveServerTest {
     LanechatConnectionException e = catchThrowableOfType(LanechatConnectionException.class, nobody::health);
     assertThat(e.getMessage()).startsWith("cannot reach Lanechat at http://127.0.0.1:");
   }
+
+  @Test
+  void aSinceNewerThanTheServerKnowsIsAResetAndLiveEventsStillArrive() throws Exception {
+    Recorder rec = new Recorder();
+    // As after the server's store was replaced: our high mark is far above its ids.
+    try (LanechatStream stream = LanechatStream.builder(api).since(1_000_000).listener(rec).build()) {
+      stream.start();
+      await().atMost(Duration.ofSeconds(15)).until(() -> !rec.readies.isEmpty());
+      assertThat(rec.resets).isEqualTo(1);
+      assertThat(stream.lastEventId()).isLessThan(1_000_000);
+      TaskOutcome o = stream.send(api.createConversation(null).id(), "after a reset").get(30, TimeUnit.SECONDS);
+      assertThat(o.delivery()).isEqualTo(TaskOutcome.Delivery.PUSH);
+      assertThat(rec.events).extracting(Event::taskId).contains(o.taskId());
+    }
+  }
 }
