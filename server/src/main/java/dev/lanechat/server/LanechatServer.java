@@ -2,7 +2,10 @@ package dev.lanechat.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.api.Routes;
+import dev.lanechat.server.auth.AuthMode;
 import dev.lanechat.server.auth.Authenticator;
+import dev.lanechat.server.auth.Sessions;
+import dev.lanechat.server.auth.User;
 import dev.lanechat.server.auth.Users;
 import dev.lanechat.server.config.Config;
 import dev.lanechat.server.conversations.ConversationRepository;
@@ -15,6 +18,7 @@ import dev.lanechat.server.json.Json;
 import dev.lanechat.server.lanes.DemoProcessor;
 import dev.lanechat.server.lanes.Lane;
 import dev.lanechat.server.lanes.Lanes;
+import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.DataDirLock;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.stream.Hub;
@@ -64,6 +68,7 @@ public final class LanechatServer implements AutoCloseable {
     }
 
     public static LanechatServer start(Config config) {
+        config.validate();
         Clock clock = Clock.systemUTC();
         ObjectMapper json = Json.newMapper();
         DataDirLock lock = config.db() == null ? DataDirLock.acquire(config.dataDir()) : null;
@@ -78,7 +83,10 @@ public final class LanechatServer implements AutoCloseable {
         }
 
         Users users = new Users(database.jdbi(), clock);
-        Authenticator authenticator = new Authenticator(users.ensure(Users.LOCAL_USER_NAME));
+        User localUser = config.auth() == AuthMode.OPEN ? users.ensure(Users.LOCAL_USER_NAME) : null;
+        Authenticator authenticator = new Authenticator(config.auth(), users, new Sessions(database.jdbi(), clock),
+                localUser);
+        RateLimiter sendLimiter = new RateLimiter(config.sendBurst(), config.sendPerMinute() / 60.0, System::nanoTime);
 
         FileRepository files = new FileRepository(database.jdbi());
         ConversationRepository conversationRepository = new ConversationRepository(files);
@@ -113,11 +121,10 @@ public final class LanechatServer implements AutoCloseable {
         runners.forEach(LaneRunner::start);
         scheduleHousekeeping(timers, tasks, eventLog, config, clock);
 
-        StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config.pingInterval(),
-                config.subscribeTimeout());
+        StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config);
         String nodeId = UUID.randomUUID().toString().substring(0, 8);
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
-                authenticator, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir());
+                authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir());
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
@@ -136,6 +143,8 @@ public final class LanechatServer implements AutoCloseable {
             }
             throw e;
         }
+        log.info("Lanechat {} ({} mode, {} store, node {})", version(), config.auth().name().toLowerCase(),
+                database.dialect().storeName(), nodeId);
         return new LanechatServer(lock, database, timers, drains, runners, stream, app, config.bind());
     }
 

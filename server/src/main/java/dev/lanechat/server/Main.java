@@ -20,6 +20,7 @@ public final class Main {
         List<String> rest = words.isEmpty() ? List.of() : words.subList(1, words.size());
         switch (command) {
             case "serve" -> System.exit(serve(rest));
+            case "users" -> System.exit(UsersCommand.run(rest, System.out, System.err));
             case "version", "--version" -> System.out.println("lanechat " + LanechatServer.version());
             case "help", "--help", "-h" -> System.out.println(usage());
             default -> {
@@ -77,6 +78,7 @@ public final class Main {
                 "",
                 "Commands:",
                 "  serve     start the server (lanechat serve --help for its options)",
+                "  users     add, list or revoke users of token mode (lanechat users --help)",
                 "  send      send one message and print the answer (client)",
                 "  chat      chat in the terminal (client)",
                 "  watch     print your events as they arrive (client)",

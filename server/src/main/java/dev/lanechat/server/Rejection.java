@@ -8,17 +8,33 @@ package dev.lanechat.server;
 public final class Rejection extends RuntimeException {
 
     /** Why, in the contract's terms. */
-    public enum Reason { INVALID, NOT_FOUND, CONFLICT, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, RESET, UNAVAILABLE }
+    public enum Reason { INVALID, UNAUTHENTICATED, NOT_FOUND, CONFLICT, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, RESET, RATE_LIMITED,
+        UNAVAILABLE }
 
     private final Reason reason;
+    private final long retryAfterMs;
 
     public Rejection(Reason reason, String message) {
+        this(reason, message, 0);
+    }
+
+    private Rejection(Reason reason, String message, long retryAfterMs) {
         super(message, null, false, false);
         this.reason = reason;
+        this.retryAfterMs = retryAfterMs;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** For {@link Reason#RATE_LIMITED}: how long the client should wait. */
+    public long retryAfterMs() {
+        return retryAfterMs;
+    }
+
+    public static Rejection rateLimited(String message, long retryAfterMs) {
+        return new Rejection(Reason.RATE_LIMITED, message, retryAfterMs);
     }
 
     public static Rejection invalid(String message) {

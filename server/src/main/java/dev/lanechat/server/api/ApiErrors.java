@@ -21,7 +21,12 @@ final class ApiErrors {
     private ApiErrors() {}
 
     static void register(JavalinConfig config) {
-        config.routes.exception(Rejection.class, (e, ctx) -> write(ctx, e.reason(), e.getMessage()));
+        config.routes.exception(Rejection.class, (e, ctx) -> {
+            if (e.reason() == Rejection.Reason.RATE_LIMITED) {
+                ctx.header("Retry-After", String.valueOf(Math.max(1, (e.retryAfterMs() + 999) / 1000)));
+            }
+            write(ctx, e.reason(), e.getMessage());
+        });
         config.routes.exception(HttpResponseException.class, (e, ctx) -> writeStatus(ctx, e.getStatus(), e.getMessage()));
         config.routes.exception(Exception.class, (e, ctx) -> {
             log.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
@@ -44,6 +49,8 @@ final class ApiErrors {
     static void write(Context ctx, Rejection.Reason reason, String message) {
         switch (reason) {
             case INVALID -> send(ctx, 400, "invalid_request", message);
+            case UNAUTHENTICATED -> send(ctx, 401, "unauthenticated", message);
+            case RATE_LIMITED -> send(ctx, 429, "rate_limited", message);
             case NOT_FOUND -> send(ctx, 404, "not_found", message);
             case CONFLICT -> send(ctx, 409, "conflict", message);
             case TOO_LARGE -> send(ctx, 413, "payload_too_large", message);

@@ -3,6 +3,7 @@ package dev.lanechat.server.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.Rejection;
 import dev.lanechat.server.conversations.ConversationService;
+import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.tasks.TaskService;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +17,15 @@ final class ConversationHandlers {
     private final TaskService tasks;
     private final ObjectMapper json;
     private final Limits limits;
+    private final RateLimiter sendLimiter;
 
-    ConversationHandlers(ConversationService conversations, TaskService tasks, ObjectMapper json, Limits limits) {
+    ConversationHandlers(ConversationService conversations, TaskService tasks, ObjectMapper json, Limits limits,
+            RateLimiter sendLimiter) {
         this.conversations = conversations;
         this.tasks = tasks;
         this.json = json;
         this.limits = limits;
+        this.sendLimiter = sendLimiter;
     }
 
     void list(Context ctx) {
@@ -48,6 +52,10 @@ final class ConversationHandlers {
     }
 
     void send(Context ctx) {
+        long waitMs = sendLimiter.acquire(CurrentUser.id(ctx));
+        if (waitMs > 0) {
+            throw Rejection.rateLimited("Too many messages at once; wait a moment and send again.", waitMs);
+        }
         JsonBody body = JsonBody.read(ctx, json, limits.maxBodyBytes(), false);
         String content = body.requiredText("content");
         if (content.getBytes(StandardCharsets.UTF_8).length > limits.maxContentBytes()) {

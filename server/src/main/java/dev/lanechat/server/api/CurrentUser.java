@@ -1,9 +1,9 @@
 package dev.lanechat.server.api;
 
+import dev.lanechat.server.Rejection;
 import dev.lanechat.server.auth.Authenticator;
 import dev.lanechat.server.auth.User;
 import io.javalin.http.Context;
-import io.javalin.http.UnauthorizedResponse;
 
 /** Resolves the caller of each API request once (a before-handler) and hands it to the handlers. */
 final class CurrentUser {
@@ -12,15 +12,22 @@ final class CurrentUser {
     private CurrentUser() {}
 
     static void resolve(Context ctx, Authenticator authenticator) {
-        String header = ctx.header("Authorization");
-        String credentials = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
-        User user = authenticator.authenticate(credentials)
-                .orElseThrow(() -> new UnauthorizedResponse("Send a valid API token as Authorization: Bearer <token>."));
+        User user = authenticator.authenticate(bearer(ctx), ctx.cookie(Authenticator.COOKIE))
+                .orElseThrow(() -> new Rejection(Rejection.Reason.UNAUTHENTICATED,
+                        "Sign in: send a valid API token as Authorization: Bearer <token>, or log in on the page."));
         ctx.attribute(KEY, user);
     }
 
+    static String bearer(Context ctx) {
+        String header = ctx.header("Authorization");
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    }
+
+    static User get(Context ctx) {
+        return ctx.attribute(KEY);
+    }
+
     static String id(Context ctx) {
-        User user = ctx.attribute(KEY);
-        return user.id();
+        return get(ctx).id();
     }
 }

@@ -7,6 +7,7 @@ import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.events.EventWaiters;
 import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.lanes.Lanes;
+import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.tasks.TaskService;
 import io.javalin.config.JavalinConfig;
@@ -30,6 +31,7 @@ public final class Routes {
             EventLog eventLog,
             EventWaiters waiters,
             Authenticator authenticator,
+            RateLimiter sendLimiter,
             ObjectMapper json,
             String version,
             String nodeId,
@@ -47,7 +49,9 @@ public final class Routes {
 
         Limits limits = new Limits(s.maxContentBytes(), s.maxBodyBytes());
         MetaHandlers meta = new MetaHandlers(s.database(), s.lanes(), s.version(), s.nodeId());
-        ConversationHandlers conversations = new ConversationHandlers(s.conversations(), s.tasks(), s.json(), limits);
+        ConversationHandlers conversations = new ConversationHandlers(s.conversations(), s.tasks(), s.json(), limits,
+                s.sendLimiter());
+        SessionHandlers sessions = new SessionHandlers(s.authenticator(), s.json(), limits);
         TaskHandlers tasks = new TaskHandlers(s.tasks());
         FileHandlers files = new FileHandlers(s.files());
         EventHandlers events = new EventHandlers(s.eventLog(), s.waiters());
@@ -55,11 +59,16 @@ public final class Routes {
         var r = config.routes;
         r.before(WebApp::securityHeaders);
         r.before("/api/*", ctx -> {
-            if (!ctx.path().equals("/api/health")) {
+            boolean open = ctx.path().equals("/api/health")
+                    || (ctx.path().equals("/api/session") && ctx.method() != HandlerType.GET);
+            if (!open) {
                 CurrentUser.resolve(ctx, s.authenticator());
             }
         });
         r.get("/api/health", meta::health);
+        r.get("/api/session", sessions::whoAmI);
+        r.post("/api/session", sessions::logIn);
+        r.delete("/api/session", sessions::logOut);
         r.get("/api/lanes", meta::lanes);
         r.get("/api/conversations", conversations::list);
         r.post("/api/conversations", conversations::create);

@@ -3,21 +3,57 @@ package dev.lanechat.server.auth;
 import java.util.Optional;
 
 /**
- * Says which user a request or a socket acts for. In open mode (the only mode so far) every caller
- * is the one local user; token mode will read the bearer token or session cookie here.
+ * Says which user a request or a socket acts for. In open mode every caller is the one local
+ * user; in token mode a caller shows an API token ({@code Authorization: Bearer}, or in the
+ * socket's subscribe frame) or a session cookie.
  */
 public final class Authenticator {
+    /** The name of the session cookie. */
+    public static final String COOKIE = "lanechat_session";
+
+    private final AuthMode mode;
+    private final Users users;
+    private final Sessions sessions;
     private final User localUser;
 
-    public Authenticator(User localUser) {
+    /** @param localUser the one user of open mode; null in token mode */
+    public Authenticator(AuthMode mode, Users users, Sessions sessions, User localUser) {
+        this.mode = mode;
+        this.users = users;
+        this.sessions = sessions;
         this.localUser = localUser;
     }
 
-    /**
-     * The user of a caller that presents {@code credentials} (a bearer token, a cookie's value, or
-     * null); empty when they are not good enough.
-     */
-    public Optional<User> authenticate(String credentials) {
-        return Optional.of(localUser);
+    public AuthMode mode() {
+        return mode;
+    }
+
+    /** The caller with this bearer token and/or session cookie (either may be null). */
+    public Optional<User> authenticate(String bearerToken, String sessionCookie) {
+        if (mode == AuthMode.OPEN) {
+            return Optional.of(localUser);
+        }
+        if (bearerToken != null && !bearerToken.isBlank()) {
+            return users.byToken(bearerToken);
+        }
+        if (sessionCookie != null && !sessionCookie.isBlank()) {
+            return sessions.find(sessionCookie);
+        }
+        return Optional.empty();
+    }
+
+    /** The user of an API token (for {@code POST /api/session}); in open mode, the local user. */
+    public Optional<User> byToken(String token) {
+        return mode == AuthMode.OPEN ? Optional.of(localUser) : users.byToken(token);
+    }
+
+    public String startSession(User user) {
+        return sessions.start(user);
+    }
+
+    public void endSession(String sessionCookie) {
+        if (sessionCookie != null && !sessionCookie.isBlank()) {
+            sessions.end(sessionCookie);
+        }
     }
 }

@@ -2,14 +2,20 @@ package dev.lanechat.server.auth;
 
 import dev.lanechat.server.store.Timestamps;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 
-/** The users table: who exists. Token mode (users add/list/revoke) will grow here. */
+/** The users table: who exists, and their API tokens (stored hashed, shown once). */
 public final class Users {
     /** The one user of open mode. */
     public static final String LOCAL_USER_NAME = "local";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+
+    /** A user as {@code users list} shows it. */
+    public record Listed(String name, String createdAt, boolean revoked) {}
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -19,7 +25,7 @@ public final class Users {
         this.clock = clock;
     }
 
-    /** The user called {@code name}, created if it does not exist yet. */
+    /** The user called {@code name}, created (without a token) if it does not exist yet. */
     public User ensure(String name) {
         return find(name).orElseGet(() -> {
             jdbi.useHandle(h -> h.createUpdate(
@@ -33,9 +39,74 @@ public final class Users {
         });
     }
 
+    /**
+     * Creates a user with a new API token, or gives a revoked user a new one. Returns the token,
+     * which is not stored and cannot be shown again.
+     *
+     * @throws IllegalArgumentException for a bad name or a user that exists with a live token
+     */
+    public String add(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a user name is 1-64 letters, digits or . _ @ -, starting with a letter or digit");
+        }
+        String token = Secrets.newSecret("lc_");
+        String hash = Secrets.hash(token);
+        int updated = jdbi.withHandle(h -> h.createUpdate(
+                        "UPDATE users SET token_hash = :hash, revoked_at = NULL WHERE name = :name "
+                                + "AND (token_hash IS NULL OR revoked_at IS NOT NULL)")
+                .bind("hash", hash)
+                .bind("name", name)
+                .execute());
+        if (updated == 0) {
+            if (find(name).isPresent()) {
+                throw new IllegalArgumentException("user '" + name + "' exists already; revoke it first to issue a new token");
+            }
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO users (id, name, token_hash, created_at, last_event_id) "
+                            + "VALUES (:id, :name, :hash, :now, 0)")
+                    .bind("id", UUID.randomUUID().toString())
+                    .bind("name", name)
+                    .bind("hash", hash)
+                    .bind("now", Timestamps.format(clock.instant()))
+                    .execute());
+        }
+        return token;
+    }
+
+    /** Revokes a user's token and ends its browser sessions; false when there is no such user. */
+    public boolean revoke(String name) {
+        return jdbi.inTransaction(h -> {
+            Optional<String> id = h.createQuery("SELECT id FROM users WHERE name = :name")
+                    .bind("name", name).mapTo(String.class).findOne();
+            id.ifPresent(userId -> {
+                h.createUpdate("UPDATE users SET token_hash = NULL, revoked_at = :now WHERE id = :id")
+                        .bind("now", Timestamps.format(clock.instant()))
+                        .bind("id", userId)
+                        .execute();
+                h.createUpdate("DELETE FROM sessions WHERE user_id = :id").bind("id", userId).execute();
+            });
+            return id.isPresent();
+        });
+    }
+
+    public List<Listed> list() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT name, created_at, revoked_at FROM users ORDER BY name")
+                .map((rs, ctx) -> new Listed(rs.getString("name"), rs.getString("created_at"),
+                        rs.getString("revoked_at") != null))
+                .list());
+    }
+
     public Optional<User> find(String name) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, name FROM users WHERE name = :name")
                 .bind("name", name)
+                .map((rs, ctx) -> new User(rs.getString("id"), rs.getString("name")))
+                .findOne());
+    }
+
+    /** The user whose live API token this is. */
+    public Optional<User> byToken(String token) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, name FROM users WHERE token_hash = :hash AND revoked_at IS NULL")
+                .bind("hash", Secrets.hash(token))
                 .map((rs, ctx) -> new User(rs.getString("id"), rs.getString("name")))
                 .findOne());
     }

@@ -1,7 +1,11 @@
 package dev.lanechat.server.config;
 
+import dev.lanechat.server.auth.AuthMode;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything the server is told at start, immutable. Built by {@link ConfigParser} from flags and
@@ -24,7 +28,37 @@ public record Config(
         int maxAttempts,
         Duration eventRetention,
         Duration pingInterval,
-        Duration subscribeTimeout) {
+        Duration subscribeTimeout,
+        AuthMode auth,
+        List<String> allowedOrigins,
+        int maxSockets,
+        int sendBurst,
+        int sendPerMinute,
+        int socketFrameBurst,
+        int socketFramesPerSecond) {
+
+    /**
+     * Refuses what must not run: open mode (no credentials) on an address other machines can reach.
+     */
+    public void validate() {
+        if (auth == AuthMode.OPEN && !loopback(bind)) {
+            throw new ConfigException("--bind " + bind + " is reachable from other machines, and open mode lets anyone"
+                    + " in without credentials: start with --auth token (and add users with 'lanechat users add NAME')");
+        }
+    }
+
+    private static boolean loopback(String address) {
+        try {
+            for (InetAddress a : InetAddress.getAllByName(address)) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            throw new ConfigException("--bind " + address + " is not an address of this machine");
+        }
+    }
 
     /** The defaults of {@code ./lanechat serve} with no flags. */
     public static Config defaults() {
@@ -51,6 +85,13 @@ public record Config(
         private Duration eventRetention = Duration.ofDays(30);
         private Duration pingInterval = Duration.ofSeconds(25);
         private Duration subscribeTimeout = Duration.ofSeconds(10);
+        private AuthMode auth = AuthMode.OPEN;
+        private List<String> allowedOrigins = List.of();
+        private int maxSockets = 10_000;
+        private int sendBurst = 120;
+        private int sendPerMinute = 120;
+        private int socketFrameBurst = 30;
+        private int socketFramesPerSecond = 10;
 
         Builder() {}
 
@@ -59,6 +100,9 @@ public record Config(
             demoDelay = c.demoDelay; demoConcurrency = c.demoConcurrency; maxContentBytes = c.maxContentBytes;
             maxBodyBytes = c.maxBodyBytes; lease = c.lease; maxAttempts = c.maxAttempts;
             eventRetention = c.eventRetention; pingInterval = c.pingInterval; subscribeTimeout = c.subscribeTimeout;
+            auth = c.auth; allowedOrigins = c.allowedOrigins; maxSockets = c.maxSockets; sendBurst = c.sendBurst;
+            sendPerMinute = c.sendPerMinute; socketFrameBurst = c.socketFrameBurst;
+            socketFramesPerSecond = c.socketFramesPerSecond;
         }
 
         public Builder bind(String v) { bind = v; return this; }
@@ -73,10 +117,20 @@ public record Config(
         public Builder eventRetention(Duration v) { eventRetention = v; return this; }
         public Builder pingInterval(Duration v) { pingInterval = v; return this; }
         public Builder subscribeTimeout(Duration v) { subscribeTimeout = v; return this; }
+        public Builder auth(AuthMode v) { auth = v; return this; }
+        public Builder allowedOrigins(List<String> v) { allowedOrigins = List.copyOf(v); return this; }
+        public Builder maxSockets(int v) { maxSockets = v; return this; }
+        public Builder sendRate(int burst, int perMinute) { sendBurst = burst; sendPerMinute = perMinute; return this; }
+        public Builder socketFrameRate(int burst, int perSecond) {
+            socketFrameBurst = burst;
+            socketFramesPerSecond = perSecond;
+            return this;
+        }
 
         public Config build() {
             return new Config(bind, port, dataDir, db, webDir, demoDelay, demoConcurrency, maxContentBytes,
-                    maxBodyBytes, lease, maxAttempts, eventRetention, pingInterval, subscribeTimeout);
+                    maxBodyBytes, lease, maxAttempts, eventRetention, pingInterval, subscribeTimeout, auth,
+                    allowedOrigins, maxSockets, sendBurst, sendPerMinute, socketFrameBurst, socketFramesPerSecond);
         }
     }
 }

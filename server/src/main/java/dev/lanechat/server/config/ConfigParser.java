@@ -1,6 +1,9 @@
 package dev.lanechat.server.config;
 
+import dev.lanechat.server.auth.AuthMode;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +34,14 @@ public final class ConfigParser {
                     (b, v) -> b.lease(Duration.ofSeconds(integer("--lease-s", v, 1, 86_400)))),
             new Option("--max-attempts", "LANECHAT_MAX_ATTEMPTS", "attempts of a task before it fails (default 3)",
                     (b, v) -> b.maxAttempts(integer("--max-attempts", v, 1, 100))),
+            new Option("--auth", "LANECHAT_AUTH", "open (one local user) or token (users with API tokens)",
+                    (b, v) -> b.auth(authMode(v))),
+            new Option("--allowed-origins", "LANECHAT_ALLOWED_ORIGINS", "other page origins that may open sockets, comma-separated",
+                    (b, v) -> b.allowedOrigins(Arrays.stream(v.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList())),
+            new Option("--max-sockets", "LANECHAT_MAX_SOCKETS", "open sockets this server holds at most (default 10000)",
+                    (b, v) -> b.maxSockets(integer("--max-sockets", v, 1, 1_000_000))),
+            new Option("--send-per-minute", "LANECHAT_SEND_PER_MINUTE", "messages a user may send a minute, after a burst of 120 (default 120)",
+                    (b, v) -> b.sendRate(120, integer("--send-per-minute", v, 1, 1_000_000))),
             new Option("--web-dir", "LANECHAT_WEB_DIR", "serve the web client from this folder (development)",
                     (b, v) -> b.webDir(Path.of(v))));
 
@@ -84,6 +95,14 @@ public final class ConfigParser {
                 .filter(o -> o.flag().equals(flag))
                 .findFirst()
                 .orElseThrow(() -> new ConfigException("unknown option " + flag + "; see --help"));
+    }
+
+    private static AuthMode authMode(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "open" -> AuthMode.OPEN;
+            case "token" -> AuthMode.TOKEN;
+            default -> throw new ConfigException("--auth must be open or token, not '" + value + "'");
+        };
     }
 
     private static int integer(String flag, String value, int min, int max) {

@@ -7,6 +7,9 @@ enum CloseCodes {
     SUBSCRIBE_TIMEOUT(4408, "subscribe_timeout"),
     UNAUTHENTICATED(4401, "unauthenticated"),
     OVER_CAPACITY(1013, "over_capacity"),
+    FORBIDDEN_ORIGIN(1008, "forbidden_origin"),
+    /** The contract names the error but not the close code; 1008 (policy violation) fits. */
+    RATE_LIMITED(1008, "rate_limited"),
     SHUTTING_DOWN(1001, "shutting_down");
 
     final int status;

@@ -2,7 +2,6 @@ package dev.lanechat.server.stream;
 
 import dev.lanechat.server.events.Event;
 import dev.lanechat.server.events.EventLog;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,6 +51,9 @@ public final class Hub {
     }
 
     void remove(Subscription sub) {
+        if (sub.userId() == null) {
+            return; // never authenticated, never added
+        }
         byUser.computeIfPresent(sub.userId(), (user, subs) -> {
             subs.remove(sub);
             if (subs.isEmpty()) {
@@ -60,10 +62,6 @@ public final class Hub {
             }
             return subs;
         });
-    }
-
-    Collection<Subscription> all() {
-        return byUser.values().stream().flatMap(Set::stream).toList();
     }
 
     EventLog.Bounds bounds(String userId) {

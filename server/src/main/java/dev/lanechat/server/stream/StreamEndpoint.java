@@ -2,49 +2,59 @@ package dev.lanechat.server.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.auth.Authenticator;
+import dev.lanechat.server.auth.OriginPolicy;
 import dev.lanechat.server.auth.User;
+import dev.lanechat.server.config.Config;
+import dev.lanechat.server.limits.RateLimiter;
 import io.javalin.config.JavalinConfig;
 import io.javalin.websocket.WsContext;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code /ws} endpoint of protocol.md: it turns Javalin's socket callbacks into
- * {@link Subscription}s registered with the {@link Hub}, and runs the heartbeat and the subscribe
- * timeout.
+ * The {@code /ws} endpoint of protocol.md: checks the Origin, the connection cap and the
+ * upgrade's credentials, turns Javalin's socket callbacks into {@link Subscription}s registered
+ * with the {@link Hub}, and runs the heartbeat and the subscribe timeout.
  */
 public final class StreamEndpoint {
     private static final Logger log = LoggerFactory.getLogger(StreamEndpoint.class);
     /** Jetty buffers a text message up to this before giving up with 1009 on its own. */
     private static final long JETTY_MAX_MESSAGE = 1024 * 1024;
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(70);
+    private static final long OVER_CAPACITY_RETRY_MS = 5_000;
 
     private final Hub hub;
     private final Authenticator authenticator;
+    private final OriginPolicy origins;
     private final Frames frames;
-    private final ObjectMapper json;
-    private final ExecutorService drains;
     private final ScheduledExecutorService timers;
     private final Duration subscribeTimeout;
+    private final int maxSockets;
+    private final RateLimiter frameLimiter;
+    private final Subscription.Context context;
     private final Map<String, Subscription> bySession = new ConcurrentHashMap<>();
 
     public StreamEndpoint(Hub hub, Authenticator authenticator, ObjectMapper json, ExecutorService drains,
-            ScheduledExecutorService timers, Duration pingInterval, Duration subscribeTimeout) {
+            ScheduledExecutorService timers, Config config) {
         this.hub = hub;
         this.authenticator = authenticator;
+        this.origins = new OriginPolicy(config.allowedOrigins());
         this.frames = new Frames(json);
-        this.json = json;
-        this.drains = drains;
         this.timers = timers;
-        this.subscribeTimeout = subscribeTimeout;
-        long every = pingInterval.toMillis();
+        this.subscribeTimeout = config.subscribeTimeout();
+        this.maxSockets = config.maxSockets();
+        this.frameLimiter = new RateLimiter(config.socketFrameBurst(), config.socketFramesPerSecond(), System::nanoTime);
+        this.context = new Subscription.Context(hub, frames, json, drains, frameLimiter,
+                token -> authenticator.authenticate(token, null).map(User::id), hub::add);
+        long every = config.pingInterval().toMillis();
         timers.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
     }
 
@@ -64,25 +74,43 @@ public final class StreamEndpoint {
                 if (sub != null) {
                     sub.closed();
                     hub.remove(sub);
+                    frameLimiter.forget(sub.key());
                 }
             });
             ws.onError(ctx -> log.debug("Socket error: {}", String.valueOf(ctx.error())));
         });
     }
 
+    /** How many sockets are open (subscribed or not). */
+    public int openSockets() {
+        return bySession.size();
+    }
+
     private void connected(WsContext ctx) {
-        Optional<User> user = authenticator.authenticate(null);
-        Subscription sub = new Subscription(ctx.session, user.map(User::id).orElse(null), hub, frames, json, drains);
-        if (user.isEmpty()) {
-            sub.close(CloseCodes.UNAUTHENTICATED, "Sign in first: these credentials are not valid.", null);
+        if (!origins.allows(ctx.header("Origin"), ctx.header("Host"))) {
+            reject(ctx, CloseCodes.FORBIDDEN_ORIGIN, "This page's origin may not open Lanechat sockets.", null);
             return;
         }
+        if (bySession.size() >= maxSockets) {
+            long retry = OVER_CAPACITY_RETRY_MS + ThreadLocalRandom.current().nextLong(OVER_CAPACITY_RETRY_MS);
+            reject(ctx, CloseCodes.OVER_CAPACITY, "The server holds as many sockets as it can; retry later.", retry);
+            return;
+        }
+        String bearer = ctx.header("Authorization");
+        bearer = bearer != null && bearer.regionMatches(true, 0, "Bearer ", 0, 7) ? bearer.substring(7).trim() : null;
+        String userId = authenticator.authenticate(bearer, ctx.cookie(Authenticator.COOKIE)).map(User::id).orElse(null);
+        Subscription sub = new Subscription(ctx.session, ctx.sessionId(), userId, context);
         bySession.put(ctx.sessionId(), sub);
-        hub.add(sub);
         timers.schedule(sub::checkSubscribed, subscribeTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void withSubscription(WsContext ctx, java.util.function.Consumer<Subscription> action) {
+    private void reject(WsContext ctx, CloseCodes why, String message, Long retryAfterMs) {
+        ctx.session.sendText(frames.error(why.errorCode, message, retryAfterMs),
+                org.eclipse.jetty.websocket.api.Callback.NOOP);
+        ctx.session.close(why.status, why.errorCode, org.eclipse.jetty.websocket.api.Callback.NOOP);
+    }
+
+    private void withSubscription(WsContext ctx, Consumer<Subscription> action) {
         Subscription sub = bySession.get(ctx.sessionId());
         if (sub != null) {
             action.accept(sub);
@@ -91,7 +119,7 @@ public final class StreamEndpoint {
 
     private void heartbeat() {
         try {
-            hub.all().forEach(Subscription::ping);
+            bySession.values().forEach(Subscription::ping);
         } catch (RuntimeException e) {
             log.warn("Heartbeat failed: {}", e.toString());
         }
@@ -99,6 +127,7 @@ public final class StreamEndpoint {
 
     /** Closes every socket with 1001 (the server is stopping); clients resume elsewhere or later. */
     public void closeAll() {
-        hub.all().forEach(sub -> sub.close(CloseCodes.SHUTTING_DOWN, "The server is shutting down; reconnect shortly.", 1000L));
+        bySession.values().forEach(sub ->
+                sub.close(CloseCodes.SHUTTING_DOWN, "The server is shutting down; reconnect shortly.", 1000L));
     }
 }

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.events.Event;
 import dev.lanechat.server.events.EventLog;
+import dev.lanechat.server.limits.RateLimiter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -28,12 +32,18 @@ final class Subscription {
 
     private enum State { AWAITING_SUBSCRIBE, SUBSCRIBING, REPLAYING, LIVE, CLOSED }
 
+    /** What a subscription needs from its endpoint, shared by all of them. */
+    record Context(Hub hub, Frames frames, ObjectMapper json, Executor drains, RateLimiter frameLimiter,
+            Function<String, Optional<String>> userOfToken, Consumer<Subscription> onAuthenticated) {}
+
     private final Session session;
-    private final String userId;
+    private final String key;
+    private final Context context;
     private final Hub hub;
     private final Frames frames;
     private final ObjectMapper json;
     private final Executor drains;
+    private volatile String userId;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean dirty;
@@ -42,13 +52,23 @@ final class Subscription {
     private long cursor;
     private long replayUpTo;
 
-    Subscription(Session session, String userId, Hub hub, Frames frames, ObjectMapper json, Executor drains) {
+    /** @param userId the user the upgrade request's credentials named, or null to expect a token in the subscribe */
+    Subscription(Session session, String key, String userId, Context context) {
         this.session = session;
+        this.key = key;
+        this.context = context;
+        this.hub = context.hub();
+        this.frames = context.frames();
+        this.json = context.json();
+        this.drains = context.drains();
         this.userId = userId;
-        this.hub = hub;
-        this.frames = frames;
-        this.json = json;
-        this.drains = drains;
+        if (userId != null) {
+            context.onAuthenticated().accept(this);
+        }
+    }
+
+    String key() {
+        return key;
     }
 
     String userId() {
@@ -62,6 +82,11 @@ final class Subscription {
     /** A text frame from the client: the subscribe first, then anything (ignored if it is a JSON object). */
     void onText(String text) {
         if (state == State.CLOSED) {
+            return;
+        }
+        long waitMs = context.frameLimiter().acquire(key);
+        if (waitMs > 0) {
+            close(CloseCodes.RATE_LIMITED, "Too many frames; slow down.", Math.max(1000, waitMs));
             return;
         }
         if (text.length() > MAX_FRAME_BYTES / 4 && text.getBytes(StandardCharsets.UTF_8).length > MAX_FRAME_BYTES) {
@@ -90,6 +115,16 @@ final class Subscription {
         if (sinceNode != null && !sinceNode.isNull() && !(sinceNode.canConvertToExactIntegral() && sinceNode.asLong() >= 0)) {
             close(CloseCodes.INVALID_FRAME, "\"since\" must be a non-negative whole number (an event id).", null);
             return;
+        }
+        if (userId == null) {
+            Optional<String> user = "stream".equals(token.asText()) ? Optional.empty()
+                    : context.userOfToken().apply(token.asText());
+            if (user.isEmpty()) {
+                close(CloseCodes.UNAUTHENTICATED, "Sign in first: send a valid API token, or log in on the page.", null);
+                return;
+            }
+            userId = user.get();
+            context.onAuthenticated().accept(this);
         }
         since = sinceNode == null || sinceNode.isNull() ? null : sinceNode.asLong();
         state = State.SUBSCRIBING;

@@ -1,0 +1,87 @@
+package dev.lanechat.server;
+
+import dev.lanechat.server.auth.Users;
+import dev.lanechat.server.config.Config;
+import dev.lanechat.server.config.ConfigException;
+import dev.lanechat.server.config.ConfigParser;
+import dev.lanechat.server.store.Database;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code lanechat users add NAME | list | revoke NAME [--data-dir D] [--db URL]}: user admin for
+ * token mode, straight on the store (a running server sees the change at once).
+ */
+final class UsersCommand {
+    private UsersCommand() {}
+
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        List<String> words = new ArrayList<>();
+        List<String> flags = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.startsWith("--") && !a.contains("=") && i + 1 < args.size() && !a.equals("--help")) {
+                flags.add(a);
+                flags.add(args.get(++i));
+            } else if (a.startsWith("--")) {
+                flags.add(a);
+            } else {
+                words.add(a);
+            }
+        }
+        if (words.isEmpty() || flags.contains("--help")) {
+            out.println(usage());
+            return words.isEmpty() && !flags.contains("--help") ? 2 : 0;
+        }
+        Config config;
+        try {
+            config = ConfigParser.parse(flags, System.getenv());
+        } catch (ConfigException e) {
+            err.println("lanechat users: " + e.getMessage());
+            return 2;
+        }
+        String action = words.get(0);
+        if ((action.equals("add") || action.equals("revoke")) != (words.size() == 2) || words.size() > 2) {
+            err.println(usage());
+            return 2;
+        }
+        try (Database db = Database.open(config.db(), config.dataDir())) {
+            Users users = new Users(db.jdbi(), Clock.systemUTC());
+            switch (action) {
+                case "add" -> {
+                    String token = users.add(words.get(1));
+                    out.println("Created user '" + words.get(1) + "'. Its API token (shown once; keep it secret):");
+                    out.println(token);
+                }
+                case "list" -> users.list().forEach(u ->
+                        out.println(u.name() + "\t" + u.createdAt() + (u.revoked() ? "\trevoked" : "")));
+                case "revoke" -> {
+                    if (!users.revoke(words.get(1))) {
+                        err.println("lanechat users: no user '" + words.get(1) + "'");
+                        return 1;
+                    }
+                    out.println("Revoked user '" + words.get(1) + "': its token and sessions no longer work.");
+                }
+                default -> {
+                    err.println(usage());
+                    return 2;
+                }
+            }
+            return 0;
+        } catch (IllegalArgumentException | ConfigException e) {
+            err.println("lanechat users: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static String usage() {
+        return String.join(System.lineSeparator(),
+                "Usage: lanechat users add NAME | list | revoke NAME [--data-dir DIR] [--db URL]",
+                "",
+                "  add NAME      create a user and print its new API token (alone on the last line)",
+                "  list          list the users",
+                "  revoke NAME   revoke a user's token and end its browser sessions");
+    }
+}

@@ -1,0 +1,56 @@
+package dev.lanechat.server.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.Rejection;
+import dev.lanechat.server.auth.Authenticator;
+import dev.lanechat.server.auth.Sessions;
+import dev.lanechat.server.auth.User;
+import io.javalin.http.Context;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Browser log-in: {@code POST /api/session {"token"}} trades an API token for an HttpOnly,
+ * SameSite=Strict session cookie; {@code DELETE /api/session} logs out; {@code GET /api/session}
+ * says who the caller is and which auth mode the server runs in.
+ */
+final class SessionHandlers {
+    private final Authenticator authenticator;
+    private final ObjectMapper json;
+    private final Limits limits;
+
+    SessionHandlers(Authenticator authenticator, ObjectMapper json, Limits limits) {
+        this.authenticator = authenticator;
+        this.json = json;
+        this.limits = limits;
+    }
+
+    void whoAmI(Context ctx) {
+        ctx.json(Map.of("user", CurrentUser.get(ctx).name(), "auth", mode()));
+    }
+
+    void logIn(Context ctx) {
+        String token = JsonBody.read(ctx, json, limits.maxBodyBytes(), false).requiredText("token");
+        User user = authenticator.byToken(token).orElseThrow(() -> new Rejection(Rejection.Reason.UNAUTHENTICATED,
+                "That token is not valid; ask your admin for one ('lanechat users add NAME')."));
+        String session = authenticator.startSession(user);
+        ctx.header("Set-Cookie", Authenticator.COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
+                + Sessions.LIFETIME.toSeconds() + (secure(ctx) ? "; Secure" : ""));
+        ctx.json(Map.of("user", user.name(), "auth", mode()));
+    }
+
+    void logOut(Context ctx) {
+        authenticator.endSession(ctx.cookie(Authenticator.COOKIE));
+        ctx.header("Set-Cookie", Authenticator.COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+                + (secure(ctx) ? "; Secure" : ""));
+        ctx.status(204);
+    }
+
+    private String mode() {
+        return authenticator.mode().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean secure(Context ctx) {
+        return "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.lanechat.server.limits;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Token buckets by key (a user, a socket): {@code burst} actions at once, refilled at
+ * {@code perSecond}. Answers how long to wait when the bucket is empty.
+ */
+public final class RateLimiter {
+    private final double burst;
+    private final double perNano;
+    private final LongSupplier nanoTime;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    private static final class Bucket {
+        double tokens;
+        long at;
+
+        Bucket(double tokens, long at) {
+            this.tokens = tokens;
+            this.at = at;
+        }
+    }
+
+    public RateLimiter(int burst, double perSecond, LongSupplier nanoTime) {
+        this.burst = burst;
+        this.perNano = perSecond / 1e9;
+        this.nanoTime = nanoTime;
+    }
+
+    /** Takes one action for {@code key}: 0 when allowed, else the milliseconds until one is. */
+    public long acquire(String key) {
+        long now = nanoTime.getAsLong();
+        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
+        synchronized (bucket) {
+            bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.at) * perNano);
+            bucket.at = now;
+            if (bucket.tokens >= 1) {
+                bucket.tokens -= 1;
+                return 0;
+            }
+            return Math.max(1, (long) Math.ceil((1 - bucket.tokens) / perNano / 1e6));
+        }
+    }
+
+    /** Forgets a key (a closed socket). */
+    public void forget(String key) {
+        buckets.remove(key);
+    }
+}

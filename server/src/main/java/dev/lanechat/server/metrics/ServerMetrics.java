@@ -1,0 +1,157 @@
+package dev.lanechat.server.metrics;
+
+import dev.lanechat.server.events.Event;
+import io.javalin.config.JavalinConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.ToLongFunction;
+
+/**
+ * The server's Prometheus metrics at {@code GET /metrics} (Micrometer): open sockets, events
+ * committed and pushed, push lag (commit → socket write completed) as a histogram, queue depth and
+ * task durations per lane, HTTP latencies, and the JVM's memory, GC, threads and CPU.
+ *
+ * <p>The socket and lane code reach it through the static hooks {@link #written} and
+ * {@link #taskEnded}, which go to the most recently started server of this JVM (one, outside tests).
+ */
+public final class ServerMetrics implements AutoCloseable {
+    private static volatile ServerMetrics current;
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter committed;
+    private final Counter pushed;
+    private final Timer pushLag;
+    private final Map<String, Timer> taskTimers = new ConcurrentHashMap<>();
+    private final Map<String, CommitTimes> commitTimes = new ConcurrentHashMap<>();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    /**
+     * @param openSockets how many sockets are open now
+     * @param lanes the lanes whose queue depth is reported
+     * @param queueDepth queued tasks of a lane (read at scrape time)
+     */
+    public ServerMetrics(IntSupplier openSockets, List<String> lanes, ToLongFunction<String> queueDepth) {
+        committed = Counter.builder("lanechat.events.committed").description("events committed to the log")
+                .register(registry);
+        pushed = Counter.builder("lanechat.events.pushed").description("update frames written to sockets")
+                .register(registry);
+        pushLag = Timer.builder("lanechat.push.lag")
+                .description("from an event's commit to the completed write of its frame on a socket")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        Gauge.builder("lanechat.sockets.open", openSockets::getAsInt).description("open WebSocket connections")
+                .register(registry);
+        for (String lane : lanes) {
+            Gauge.builder("lanechat.lane.queue.depth", () -> {
+                        try {
+                            return queueDepth.applyAsLong(lane);
+                        } catch (RuntimeException e) {
+                            return Double.NaN;
+                        }
+                    })
+                    .description("tasks queued on a lane, not yet claimed").tag("lane", lane).register(registry);
+        }
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        current = this;
+    }
+
+    /** Adds {@code GET /metrics} (Prometheus text format) and the HTTP latency timer to a Javalin config. */
+    public void register(JavalinConfig config) {
+        config.requestLogger.http((ctx, ms) -> {
+            String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+            Timer.builder("http.server.requests").description("HTTP requests, by route and status")
+                    .tag("method", ctx.method().name()).tag("route", route)
+                    .tag("status", Integer.toString(ctx.statusCode()))
+                    .publishPercentileHistogram()
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry)
+                    .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+        });
+        config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(registry.scrape()));
+    }
+
+    /** A Notifier listener: remembers when each event was committed (call it before the Hub's). */
+    public void committed(List<Event> events) {
+        long now = System.nanoTime();
+        for (Event event : events) {
+            committed.increment();
+            commitTimes.computeIfAbsent(event.userId(), u -> new CommitTimes()).put(event.id(), now);
+        }
+    }
+
+    /** An update frame's write completed (from the socket's send callback); null for other frames. */
+    public static void written(Event event) {
+        ServerMetrics m = current;
+        if (m == null || event == null) {
+            return;
+        }
+        m.pushed.increment();
+        CommitTimes times = m.commitTimes.get(event.userId());
+        long at = times == null ? -1 : times.get(event.id());
+        if (at >= 0) {
+            m.pushLag.record(System.nanoTime() - at, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** A lane's task ended (completed, failed or interrupted) after running {@code nanos}. */
+    public static void taskEnded(String lane, long nanos) {
+        ServerMetrics m = current;
+        if (m == null) {
+            return;
+        }
+        m.taskTimers.computeIfAbsent(lane, l -> Timer.builder("lanechat.task.duration")
+                .description("from a task's claim to its end on an in-server lane")
+                .tag("lane", l).publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10))
+                .register(m.registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        if (current == this) {
+            current = null;
+        }
+        gc.close();
+        registry.close();
+    }
+
+    /** The commit times of a user's recent events, in a ring indexed by event id. */
+    private static final class CommitTimes {
+        private static final int SIZE = 16_384;
+        private final long[] ids = new long[SIZE];
+        private final long[] nanos = new long[SIZE];
+
+        synchronized void put(long id, long at) {
+            int slot = (int) (id % SIZE);
+            ids[slot] = id;
+            nanos[slot] = at;
+        }
+
+        synchronized long get(long id) {
+            int slot = (int) (id % SIZE);
+            return ids[slot] == id ? nanos[slot] : -1;
+        }
+    }
+}
