@@ -113,6 +113,30 @@ public final class ServerProcess implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Adds a token-mode user straight on the data dir ({@code users add NAME}).
+   *
+   * @return its API token
+   */
+  public String addUser(String name) {
+    List<String> cmd = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString(), "users", "add", name, "--data-dir", dataDir.toString());
+    try {
+      Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new AssertionError("users add " + name + " failed: " + output);
+      }
+      List<String> lines = output.strip().lines().toList();
+      return lines.get(lines.size() - 1).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
   /** kill -9: no shutdown hook, no close frames, no flush. */
   public void kill() {
     process.destroyForcibly();
