@@ -1,0 +1,399 @@
+// End-to-end suite: starts the real server jar, drives the web client in Debian's headless
+// Chromium through playwright-core, and checks the socket / polling / status behaviour.
+//
+//   LANECHAT_JAR      server jar (default ../server/target/lanechat-server.jar from web/)
+//   LANECHAT_WEB_DIR  if set, passed as --web-dir so the server serves this dist/ instead of its bundle
+//   CHROMIUM_PATH     browser binary (default /usr/bin/chromium)
+//
+// Prints one line per scenario and a final "N passed, N failed"; exits non-zero on any failure.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, createWriteStream, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const jar = path.resolve(webDir, process.env.LANECHAT_JAR ?? '../server/target/lanechat-server.jar');
+const staticDir = process.env.LANECHAT_WEB_DIR ? path.resolve(process.env.LANECHAT_WEB_DIR) : null;
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const resultsDir = path.join(webDir, 'test-results');
+const TOTAL_BUDGET_MS = 170_000;
+
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+const servers = [];
+const tempDirs = [];
+let browserContext = null;
+
+// ---------------------------------------------------------------------------------------------
+// Server
+
+function startServer(name, demoDelayMs) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), `lanechat-e2e-${name}-`));
+  tempDirs.push(dataDir);
+  const args = ['-jar', jar, 'serve', '--port', '0', '--data-dir', dataDir, '--demo-delay-ms', String(demoDelayMs)];
+  if (staticDir) args.push('--web-dir', staticDir);
+  const proc = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(path.join(resultsDir, `server-${name}.log`));
+  proc.stderr.pipe(log);
+  const server = { name, proc, url: null, exited: false };
+  servers.push(server);
+  proc.on('exit', () => {
+    server.exited = true;
+  });
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`server ${name} printed no listening line within 30 s`)), 30_000);
+    proc.stdout.on('data', (chunk) => {
+      log.write(chunk);
+      if (server.url) return;
+      buffer += chunk.toString();
+      const m = buffer.match(/Lanechat listening on (http:\/\/[^\s]+)/);
+      if (m) {
+        clearTimeout(timer);
+        server.url = m[1].replace(/\/$/, '');
+        resolve(server);
+      }
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      if (!server.url) reject(new Error(`server ${name} exited with ${code} before listening (see test-results/server-${name}.log)`));
+    });
+  });
+}
+
+function killServer(server) {
+  if (!server.exited) server.proc.kill('SIGKILL');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page helpers
+
+const STATUS = (state) => `.header .status[data-status="${state}"]`;
+
+async function waitForStatus(page, state, timeout = 15_000) {
+  await page.locator(STATUS(state)).waitFor({ timeout });
+}
+
+async function statusColor(page) {
+  return page.locator('[data-testid="status-dot"]').evaluate((el) => getComputedStyle(el).backgroundColor);
+}
+
+async function send(page, text) {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The completed answer that quotes `text` (the demo lane reflects the message). */
+function answerFor(page, text) {
+  return page.locator('.message.assistant[data-status="completed"]', { hasText: text });
+}
+
+/** Sends `text` and resolves with the ms, measured in the page, until its answer is in the DOM. */
+async function sendAndTime(page, text) {
+  await page.evaluate((t) => {
+    window.__answerAt = null;
+    const found = () =>
+      [...document.querySelectorAll('.message.assistant[data-status="completed"]')].some((el) => el.textContent.includes(t));
+    const observer = new MutationObserver(() => {
+      if (window.__answerAt === null && found()) {
+        window.__answerAt = performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    window.__sentAt = performance.now();
+  }, text);
+  await send(page, text);
+  await answerFor(page, text).waitFor({ timeout: 5_000 });
+  return page.evaluate(() => Math.round(window.__answerAt - window.__sentAt));
+}
+
+function trackTaskRequests(page) {
+  const seen = [];
+  page.on('request', (req) => {
+    if (new URL(req.url()).pathname.startsWith('/api/tasks/')) seen.push(req.url());
+  });
+  return seen;
+}
+
+async function newPage() {
+  const page = await browserContext.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (err) => console.error(`  [page error] ${err.message}`));
+  return page;
+}
+
+async function shot(page, name) {
+  try {
+    await page.screenshot({ path: path.join(resultsDir, `${name}.png`), fullPage: true });
+  } catch {
+    // the page may be gone
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+const scenarios = [];
+const scenario = (name, fn) => scenarios.push({ name, fn });
+
+let fast; // demo delay 300 ms
+let slow; // demo delay 3000 ms
+
+scenario('send: the answer arrives over the socket, no /api/tasks request', async () => {
+  const page = await newPage();
+  const taskRequests = trackTaskRequests(page);
+  await page.goto(fast.url + '/');
+  await waitForStatus(page, 'full');
+  assert((await page.locator(STATUS('full')).innerText()).includes('Connected'), 'status text is not "Connected"');
+  assert((await statusColor(page)) === 'rgb(46, 125, 50)', 'status dot is not green');
+  const elapsed = await sendAndTime(page, 'hello from e2e');
+  assert(elapsed < 1_500, `the first answer took ${elapsed} ms (demo delay 300 ms)`);
+  const meta = await answerFor(page, 'hello from e2e').locator('.meta').innerText();
+  assert(/^demo · demo · \$0\.00$/.test(meta.trim()), `meta line is "${meta}"`);
+  const elapsedSecond = await sendAndTime(page, 'please attach a file');
+  assert(elapsedSecond < 1_000, `the second answer took ${elapsedSecond} ms (demo delay 300 ms)`);
+  const withFile = answerFor(page, 'please attach a file');
+  const href = await withFile.locator('.files a').first().getAttribute('href');
+  assert(href && href.startsWith('/api/files/'), `file link href is ${href}`);
+  const download = await page.request.get(fast.url + href);
+  assert(download.ok(), `file download answered ${download.status()}`);
+  assert(taskRequests.length === 0, `the page polled /api/tasks while the socket was up: ${taskRequests.join(', ')}`);
+  assert(/\/c\/[^/]+$/.test(page.url()), `URL did not move to the conversation: ${page.url()}`);
+  await shot(page, '01-send-over-socket');
+  console.log(`  answers shown ${elapsed} ms (new conversation) and ${elapsedSecond} ms after Enter`);
+  await page.close();
+});
+
+scenario('socket cut: yellow Partial, answer by polling; socket back: green Connected, nothing duplicated', async () => {
+  const page = await newPage();
+  const taskRequests = trackTaskRequests(page);
+  let cut = false;
+  const live = new Set();
+  await page.routeWebSocket((url) => url.pathname === '/ws', (ws) => {
+    if (cut) {
+      void ws.close({ code: 4000, reason: 'cut by test' });
+      return;
+    }
+    live.add(ws);
+    ws.onClose(() => live.delete(ws));
+    ws.connectToServer();
+  });
+  await page.goto(fast.url + '/');
+  await waitForStatus(page, 'full');
+  await send(page, 'before the cut');
+  await answerFor(page, 'before the cut').waitFor({ timeout: 5_000 });
+
+  cut = true;
+  for (const ws of [...live]) await ws.close({ code: 4000, reason: 'cut by test' });
+  await waitForStatus(page, 'partial');
+  assert((await page.locator(STATUS('partial')).innerText()).includes('Partial'), 'status text is not "Partial"');
+  assert((await statusColor(page)) === 'rgb(249, 168, 37)', 'status dot is not yellow');
+  await shot(page, '02a-socket-cut-partial');
+
+  await send(page, 'while the socket is cut');
+  await answerFor(page, 'while the socket is cut').waitFor({ timeout: 8_000 });
+  assert(taskRequests.length > 0, 'no /api/tasks request: the answer did not come by polling');
+  await shot(page, '02b-answer-by-polling');
+
+  cut = false;
+  await waitForStatus(page, 'full', 15_000);
+  assert((await statusColor(page)) === 'rgb(46, 125, 50)', 'status dot is not green after recovery');
+  const pollsAtRecovery = taskRequests.length;
+  await send(page, 'after the socket is back');
+  await answerFor(page, 'after the socket is back').waitFor({ timeout: 5_000 });
+  await sleep(2_500);
+  assert(taskRequests.length === pollsAtRecovery, `polling went on after the socket was back (${taskRequests.length - pollsAtRecovery} more)`);
+  for (const text of ['before the cut', 'while the socket is cut', 'after the socket is back']) {
+    const users = await page.locator('.message.user', { hasText: text }).count();
+    const answers = await page.locator('.message.assistant', { hasText: text }).count();
+    assert(users === 1 && answers === 1, `"${text}" shown ${users} user / ${answers} assistant times`);
+  }
+  const total = await page.locator('.messages > .message').count();
+  assert(total === 6, `expected 6 messages, saw ${total}`);
+  assert((await page.locator('.typing').count()) === 0, 'a typing indicator is left over');
+  await shot(page, '02c-socket-back-connected');
+  await page.close();
+});
+
+scenario('reload mid-task shows the typing indicator again, then the answer', async () => {
+  const page = await newPage();
+  await page.goto(slow.url + '/');
+  await waitForStatus(page, 'full');
+  await send(page, 'a slow question');
+  await page.locator('.typing').waitFor({ timeout: 2_000 });
+  await page.waitForURL(/\/c\/[^/]+$/);
+  await page.reload();
+  await page.locator('.message.user', { hasText: 'a slow question' }).waitFor({ timeout: 2_000 });
+  await page.locator('.typing').waitFor({ timeout: 2_000 });
+  await shot(page, '03a-reload-typing');
+  await answerFor(page, 'a slow question').waitFor({ timeout: 8_000 });
+  assert((await page.locator('.typing').count()) === 0, 'typing indicator still shown after the answer');
+  assert((await page.locator('.message.assistant', { hasText: 'a slow question' }).count()) === 1, 'answer duplicated');
+  await shot(page, '03b-reload-answer');
+  await page.close();
+});
+
+scenario('two tabs of one user both show the answer', async () => {
+  const first = await newPage();
+  await first.goto(fast.url + '/');
+  await waitForStatus(first, 'full');
+  await send(first, 'opening message');
+  await answerFor(first, 'opening message').waitFor({ timeout: 5_000 });
+  const conversationUrl = first.url();
+  const second = await newPage();
+  await second.goto(conversationUrl);
+  await waitForStatus(second, 'full');
+  await answerFor(second, 'opening message').waitFor({ timeout: 5_000 });
+  await send(first, 'seen in both tabs');
+  await answerFor(first, 'seen in both tabs').waitFor({ timeout: 5_000 });
+  await answerFor(second, 'seen in both tabs').waitFor({ timeout: 5_000 });
+  for (const page of [first, second]) {
+    const n = await page.locator('.message.assistant', { hasText: 'seen in both tabs' }).count();
+    assert(n === 1, `a tab shows the answer ${n} times`);
+  }
+  await shot(first, '04a-tab-one');
+  await shot(second, '04b-tab-two');
+  await first.close();
+  await second.close();
+});
+
+scenario('a hostile markdown answer runs no script', async () => {
+  const page = await newPage();
+  await page.goto(fast.url + '/');
+  await waitForStatus(page, 'full');
+  const payloads = ['<img src=x onerror="window.__xss=1">', '<script>window.__xss=1</script>'];
+  for (const p of payloads) {
+    await send(page, p);
+    await page.locator('.message.assistant[data-status="completed"]').nth(payloads.indexOf(p)).waitFor({ timeout: 5_000 });
+  }
+  await sleep(500);
+  const result = await page.evaluate(() => ({
+    xss: typeof window.__xss,
+    scripts: document.querySelectorAll('.messages script').length,
+    handlers: [...document.querySelectorAll('.messages *')].filter((el) =>
+      el.getAttributeNames().some((a) => a.toLowerCase().startsWith('on'))).length,
+    answers: [...document.querySelectorAll('.message.assistant .markdown')].map((el) => el.textContent),
+  }));
+  assert(result.xss === 'undefined', `window.__xss is ${result.xss}`);
+  assert(result.scripts === 0, `${result.scripts} script elements in the messages`);
+  assert(result.handlers === 0, `${result.handlers} elements with on* handlers in the messages`);
+  assert(result.answers.length === 2, `expected 2 answers, saw ${result.answers.length}`);
+  await shot(page, '05-hostile-markdown');
+  await page.close();
+});
+
+scenario('phone width: the layout holds and the sidebar opens from the menu button', async () => {
+  const page = await newPage();
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.goto(fast.url + '/');
+  await waitForStatus(page, 'full');
+  await send(page, 'small screen check with a rather long line of text that has to wrap nicely');
+  await answerFor(page, 'small screen check').waitFor({ timeout: 5_000 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 0, `page is ${overflow}px wider than the phone screen`);
+  await shot(page, '06a-phone');
+  await page.getByRole('button', { name: 'Conversations' }).click();
+  await page.locator('#sidebar').getByRole('link').first().waitFor();
+  await shot(page, '06b-phone-sidebar');
+  await page.close();
+});
+
+scenario('API and socket down: red Disconnected', async () => {
+  const page = await newPage();
+  await page.goto(fast.url + '/');
+  await waitForStatus(page, 'full');
+  killServer(fast);
+  await waitForStatus(page, 'disconnected', 20_000);
+  assert((await page.locator(STATUS('disconnected')).innerText()).includes('Disconnected'), 'status text is not "Disconnected"');
+  assert((await statusColor(page)) === 'rgb(198, 40, 40)', 'status dot is not red');
+  await shot(page, '07-disconnected');
+  await page.close();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Runner
+
+async function main() {
+  let passed = 0;
+  let failed = 0;
+  const budget = setTimeout(() => {
+    console.error(`e2e: over the ${TOTAL_BUDGET_MS / 1000} s budget, giving up`);
+    cleanup();
+    console.log(`${passed} passed, ${failed + 1} failed`);
+    process.exit(1);
+  }, TOTAL_BUDGET_MS);
+  try {
+    if (!existsSync(jar)) throw new Error(`server jar not found: ${jar} (set LANECHAT_JAR)`);
+    if (!existsSync(chromiumPath)) throw new Error(`no browser at ${chromiumPath}: apt-get install -y chromium`);
+    [fast, slow] = await Promise.all([startServer('fast', 300), startServer('slow', 3000)]);
+    console.log(`servers: ${fast.url} (300 ms), ${slow.url} (3000 ms)${staticDir ? `, web dir ${staticDir}` : ''}`);
+    const profile = mkdtempSync(path.join(tmpdir(), 'lanechat-e2e-profile-'));
+    tempDirs.push(profile);
+    browserContext = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+      viewport: { width: 1200, height: 800 },
+    });
+  } catch (err) {
+    console.error(`e2e setup failed: ${err.message}`);
+    clearTimeout(budget);
+    await cleanupAsync();
+    console.log(`0 passed, ${scenarios.length} failed`);
+    process.exit(1);
+  }
+
+  for (const { name, fn } of scenarios) {
+    const started = Date.now();
+    try {
+      await fn();
+      passed += 1;
+      console.log(`ok - ${name} (${Date.now() - started} ms)`);
+    } catch (err) {
+      failed += 1;
+      console.log(`not ok - ${name} (${Date.now() - started} ms)\n  ${String(err?.stack ?? err).split('\n').slice(0, 4).join('\n  ')}`);
+      for (const page of browserContext.pages()) {
+        await shot(page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
+        await page.close().catch(() => {});
+      }
+    }
+  }
+  clearTimeout(budget);
+  await cleanupAsync();
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+function cleanup() {
+  for (const s of servers) killServer(s);
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+}
+
+async function cleanupAsync() {
+  if (browserContext) await browserContext.close().catch(() => {});
+  cleanup();
+}
+
+// Never leave a server behind, however this process ends (Ctrl-C, a closed pipe, a crash).
+process.on('exit', () => {
+  for (const s of servers) killServer(s);
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => process.exit(130));
+}
+process.stdout.on('error', () => process.exit(1));
+
+await main();
