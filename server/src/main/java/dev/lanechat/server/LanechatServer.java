@@ -18,6 +18,7 @@ import dev.lanechat.server.json.Json;
 import dev.lanechat.server.lanes.DemoProcessor;
 import dev.lanechat.server.lanes.Lane;
 import dev.lanechat.server.lanes.Lanes;
+import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.DataDirLock;
 import dev.lanechat.server.store.Database;
@@ -94,6 +95,10 @@ public final class LanechatServer implements AutoCloseable {
         Notifier notifier = new Notifier();
         EventWaiters waiters = new EventWaiters();
         Hub hub = new Hub(eventLog);
+        ServerMetrics metrics = new ServerMetrics(hub::socketCount, List.of("demo"), lane -> database.jdbi().withHandle(
+                h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE lane = :lane AND status = 'queued'")
+                        .bind("lane", lane).mapTo(Long.class).one()));
+        notifier.subscribe(metrics::committed); // before the Hub's, so a commit is stamped before its push
         notifier.subscribe(hub::published);
         notifier.subscribe(waiters::published);
 
@@ -130,6 +135,7 @@ public final class LanechatServer implements AutoCloseable {
             javalin.startup.showOldJavalinVersionWarning = false;
             Routes.register(javalin, services);
             stream.register(javalin);
+            metrics.register(javalin);
         });
         try {
             app.start(config.bind(), config.port());

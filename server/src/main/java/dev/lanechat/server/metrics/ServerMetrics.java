@@ -76,7 +76,15 @@ public final class ServerMetrics implements AutoCloseable {
     /** Adds {@code GET /metrics} (Prometheus text format) and the HTTP latency timer to a Javalin config. */
     public void register(JavalinConfig config) {
         config.requestLogger.http((ctx, ms) -> {
-            String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+            String route;
+            try {
+                route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+            } catch (RuntimeException e) {
+                route = "unmatched";
+            }
+            if (!route.startsWith("/api/") && !route.equals("/metrics")) {
+                route = "other"; // pages and static files: one series, not one per path
+            }
             Timer.builder("http.server.requests").description("HTTP requests, by route and status")
                     .tag("method", ctx.method().name()).tag("route", route)
                     .tag("status", Integer.toString(ctx.statusCode()))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.events.Event;
 import dev.lanechat.server.events.EventLog;
+import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.limits.RateLimiter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -226,15 +227,22 @@ final class Subscription {
                 if (event.id() > upTo) {
                     return;
                 }
-                send(event.frame());
+                send(event.frame(), event);
                 cursor = event.id();
             }
         }
     }
 
     private void send(String frame) {
+        send(frame, null);
+    }
+
+    private void send(String frame, Event event) {
         inFlight.incrementAndGet();
-        session.sendText(frame, Callback.from(this::sent, failure -> {
+        session.sendText(frame, Callback.from(() -> {
+            ServerMetrics.written(event);
+            sent();
+        }, failure -> {
             inFlight.decrementAndGet();
             log.debug("Socket of user {}: send failed: {}", userId, failure.toString());
         }));

@@ -4,6 +4,7 @@ import dev.lanechat.server.lanes.Lane;
 import dev.lanechat.server.lanes.ProcessingFailed;
 import dev.lanechat.server.lanes.ProcessorContext;
 import dev.lanechat.server.lanes.ProcessorResult;
+import dev.lanechat.server.metrics.ServerMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,10 @@ public final class LaneRunner {
         }
     }
 
-    /** Stops claiming; running tasks are interrupted and left to their lease (they will be retried). */
+    /**
+     * Stops claiming and gives running tasks {@code grace} to finish; those still running then are
+     * interrupted and handed back to the queue (or, if that fails, left to their lease).
+     */
     public void stop(Duration grace) {
         stopping = true;
         wake();
@@ -128,6 +132,14 @@ public final class LaneRunner {
         }
     }
 
+    private boolean releaseQuietly(Claim claim) {
+        try {
+            return tasks.release(claim);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     private boolean runOne() {
         Claim claim = tasks.claim(lane.name()).orElse(null);
         if (claim == null) {
@@ -135,6 +147,7 @@ public final class LaneRunner {
         }
         Running context = new Running(Thread.currentThread());
         running.put(claim.taskId(), context);
+        long started = System.nanoTime();
         long renewMs = Math.max(100, tasks.lease().toMillis() / 3);
         ScheduledFuture<?> renewal = timers.scheduleAtFixedRate(() -> {
             try {
@@ -153,8 +166,10 @@ public final class LaneRunner {
         } catch (ProcessingFailed e) {
             tasks.fail(claim, e.getMessage(), false);
         } catch (InterruptedException e) {
-            if (!context.cancelled) {
-                log.info("Lane {}: task {} interrupted by shutdown; it will be retried", lane.name(), claim.taskId());
+            if (!context.cancelled && stopping) {
+                boolean released = releaseQuietly(claim);
+                log.info("Lane {}: task {} stopped by shutdown; {}", lane.name(), claim.taskId(),
+                        released ? "back on the queue" : "its lease will expire and it will be retried");
             }
         } catch (Exception e) {
             if (!context.cancelled) {
@@ -164,6 +179,7 @@ public final class LaneRunner {
         } finally {
             renewal.cancel(false);
             running.remove(claim.taskId());
+            ServerMetrics.taskEnded(lane.name(), System.nanoTime() - started);
             Thread.interrupted();
         }
         return true;
