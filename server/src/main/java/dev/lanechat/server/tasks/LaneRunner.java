@@ -69,7 +69,10 @@ public final class LaneRunner {
         }
     }
 
-    /** Stops claiming; running tasks are interrupted and left to their lease (they will be retried). */
+    /**
+     * Stops claiming and gives running tasks {@code grace} to finish; those still running then are
+     * interrupted and handed back to the queue (or, if that fails, left to their lease).
+     */
     public void stop(Duration grace) {
         stopping = true;
         wake();
@@ -129,6 +132,14 @@ public final class LaneRunner {
         }
     }
 
+    private boolean releaseQuietly(Claim claim) {
+        try {
+            return tasks.release(claim);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     private boolean runOne() {
         Claim claim = tasks.claim(lane.name()).orElse(null);
         if (claim == null) {
@@ -155,8 +166,10 @@ public final class LaneRunner {
         } catch (ProcessingFailed e) {
             tasks.fail(claim, e.getMessage(), false);
         } catch (InterruptedException e) {
-            if (!context.cancelled) {
-                log.info("Lane {}: task {} interrupted by shutdown; it will be retried", lane.name(), claim.taskId());
+            if (!context.cancelled && stopping) {
+                boolean released = releaseQuietly(claim);
+                log.info("Lane {}: task {} stopped by shutdown; {}", lane.name(), claim.taskId(),
+                        released ? "back on the queue" : "its lease will expire and it will be retried");
             }
         } catch (Exception e) {
             if (!context.cancelled) {

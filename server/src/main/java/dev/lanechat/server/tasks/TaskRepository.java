@@ -116,6 +116,17 @@ final class TaskRepository {
                 .execute() == 1;
     }
 
+    /** Hands a running task back to its queue without counting the attempt (the server is stopping). */
+    boolean release(Handle h, String taskId, String leaseId, Instant now) {
+        return h.createUpdate("UPDATE tasks SET status = 'queued', attempts = attempts - 1, lease_id = NULL, "
+                        + "lease_expires_at = NULL, updated_at = :now WHERE id = :id AND status = 'running' "
+                        + "AND lease_id = :lease AND attempts > 0")
+                .bind("now", Timestamps.format(now))
+                .bind("id", taskId)
+                .bind("lease", leaseId)
+                .execute() == 1;
+    }
+
     /** Cancels a task of the user that has not ended; empty when there is none such. */
     Optional<Claim> cancel(Handle h, String userId, String taskId, Instant now) {
         return h.createQuery("UPDATE tasks SET status = 'failed', error = 'cancelled', lease_id = NULL, "

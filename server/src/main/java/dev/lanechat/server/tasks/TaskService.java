@@ -297,6 +297,17 @@ public final class TaskService {
         return event.isPresent();
     }
 
+    /** Puts a task this server was running back on its queue, uncounted: the server is shutting down. */
+    public boolean release(Claim claim) {
+        return jdbi.inTransaction(h -> {
+            boolean released = tasks.release(h, claim.taskId(), claim.leaseId(), clock.instant());
+            if (released) {
+                conversations.setPendingStatus(h, claim.messageId(), TaskStatus.QUEUED);
+            }
+            return released;
+        });
+    }
+
     /**
      * Retries (or, past the attempts, fails) running tasks whose lease ran out before
      * {@code deadline}: their runner died or hung. Returns how many it handled.
