@@ -54,6 +54,7 @@ public final class LanechatStream implements AutoCloseable {
   private final Duration pollInterval;
   private final Duration healthInterval;
   private final long watchdogMs;
+  private final Duration sendRetryWindow;
   private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
   private final PendingTasks pending = new PendingTasks();
   /** Every future handed out and not yet done, so close() can fail even those still in flight. */
@@ -94,6 +95,7 @@ public final class LanechatStream implements AutoCloseable {
     this.pollInterval = b.pollInterval;
     this.healthInterval = b.healthInterval;
     this.watchdogMs = b.watchdogTimeout.toMillis();
+    this.sendRetryWindow = b.sendRetryWindow;
     this.lastEventId = b.since;
     this.listeners.addAll(b.listeners);
   }
@@ -150,7 +152,8 @@ public final class LanechatStream implements AutoCloseable {
   /**
    * Sends a message and tracks its task. The future completes exactly once: normally with the
    * outcome ({@link TaskOutcome#completed()} tells completed from failed), or exceptionally with
-   * a {@link LanechatException} when the send itself was refused or could not reach the server,
+   * a {@link LanechatException} when the send itself was refused or could not reach the server
+   * (within {@link Builder#sendRetryWindow}),
    * when the task disappeared (its conversation was deleted), or when the stream was closed.
    * It completes on the stream's thread: chain blocking work with an {@code …Async} stage, and do
    * not call {@link #close()} from that thread.
@@ -165,8 +168,27 @@ public final class LanechatStream implements AutoCloseable {
     // A task sent before the first ready may finish before the socket covers its events (the
     // first subscribe has no since): such a task is asked for once after it is tracked.
     boolean beforeCoverage = !everReady;
-    // An idempotency key makes a caller's retry of this exact send safe on the server side.
+    // One key for every attempt: if an attempt reached the server before its connection broke,
+    // the retry gets the first answer back instead of creating a second task.
     String key = UUID.randomUUID().toString();
+    long deadline = scheduler.nowMillis() + sendRetryWindow.toMillis();
+    scheduler.execute(
+        () -> attemptSend(result, conversationId, content, lane, key, beforeCoverage, deadline, 0));
+    return result;
+  }
+
+  private void attemptSend(
+      CompletableFuture<TaskOutcome> result,
+      String conversationId,
+      String content,
+      String lane,
+      String key,
+      boolean beforeCoverage,
+      long deadline,
+      int attempt) {
+    if (result.isDone()) {
+      return; // the stream was closed meanwhile
+    }
     client
         .sendMessageAsync(conversationId, content, lane, key)
         .whenComplete(
@@ -176,35 +198,49 @@ public final class LanechatStream implements AutoCloseable {
                       if (err != null) {
                         Throwable cause = unwrap(err);
                         noteApi(cause);
-                        result.completeExceptionally(cause);
+                        long wait = Math.min(Backoff.FIRST_MS << Math.min(attempt, 3), 8_000);
+                        if (cause instanceof LanechatConnectionException
+                            && running
+                            && scheduler.nowMillis() + wait <= deadline) {
+                          scheduler.schedule(
+                              () -> attemptSend(result, conversationId, content, lane, key,
+                                  beforeCoverage, deadline, attempt + 1),
+                              Duration.ofMillis(wait));
+                        } else {
+                          result.completeExceptionally(cause);
+                        }
                         return;
                       }
                       noteApi(null);
-                      if (receipt == null || receipt.taskId() == null) {
-                        result.completeExceptionally(
-                            new LanechatException("the server accepted the message but named no task", null));
-                        return;
-                      }
-                      if ("completed".equals(receipt.status()) && receipt.result() != null) {
-                        TaskOutcome now = TaskOutcome.fromReceipt(receipt);
-                        pending.track(receipt.taskId());
-                        deliver(now);
-                        result.complete(now);
-                        return;
-                      }
-                      if (beforeCoverage && subscribed) {
-                        poll(receipt.taskId());
-                      }
-                      trackOnLoop(receipt.taskId()).whenComplete(
-                          (o, e) -> {
-                            if (e != null) {
-                              result.completeExceptionally(unwrap(e));
-                            } else {
-                              result.complete(o);
-                            }
-                          });
+                      accepted(result, receipt, beforeCoverage);
                     }));
-    return result;
+  }
+
+  private void accepted(CompletableFuture<TaskOutcome> result, SendReceipt receipt, boolean beforeCoverage) {
+    if (receipt == null || receipt.taskId() == null) {
+      result.completeExceptionally(
+          new LanechatException("the server accepted the message but named no task", null));
+      return;
+    }
+    if ("completed".equals(receipt.status()) && receipt.result() != null) {
+      TaskOutcome now = TaskOutcome.fromReceipt(receipt);
+      pending.track(receipt.taskId());
+      deliver(now);
+      result.complete(now);
+      return;
+    }
+    if (beforeCoverage && subscribed) {
+      poll(receipt.taskId());
+    }
+    trackOnLoop(receipt.taskId())
+        .whenComplete(
+            (o, e) -> {
+              if (e != null) {
+                result.completeExceptionally(unwrap(e));
+              } else {
+                result.complete(o);
+              }
+            });
   }
 
   /**
@@ -590,6 +626,7 @@ public final class LanechatStream implements AutoCloseable {
     private Duration pollInterval = Duration.ofSeconds(2);
     private Duration healthInterval = Duration.ofSeconds(10);
     private Duration watchdogTimeout = Duration.ofSeconds(60);
+    private Duration sendRetryWindow = Duration.ZERO;
     private long since = -1;
     private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -633,6 +670,15 @@ public final class LanechatStream implements AutoCloseable {
     /** @param timeout silence after which the socket counts as dead (default 60 s, per protocol) */
     public Builder watchdogTimeout(Duration timeout) {
       this.watchdogTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /**
+     * @param window how long {@code send} keeps retrying (with the same {@code Idempotency-Key})
+     *     while the server cannot be reached, e.g. during a restart; default 0: fail at once
+     */
+    public Builder sendRetryWindow(Duration window) {
+      this.sendRetryWindow = Objects.requireNonNull(window);
       return this;
     }
 

@@ -121,4 +121,34 @@ class RestartServerTest {
       }
     }
   }
+
+  @Test
+  void aSendWhileTheServerIsDownIsRetriedWithinTheWindowAndCreatesOneTask() throws Exception {
+    try (ServerProcess server = new ServerProcess().start(ServerProcess.freePort())) {
+      LanechatClient api = LanechatClient.builder().url(server.url()).build();
+      try (LanechatStream stream =
+          LanechatStream.builder(api).sendRetryWindow(Duration.ofSeconds(60)).build()) {
+        stream.start();
+        String conversation = api.createConversation(null).id();
+        server.kill();
+        CompletableFuture<TaskOutcome> f = stream.send(conversation, "sent into the outage");
+        Thread.sleep(2_500); // at least two refused attempts
+        assertThat(f).isNotDone();
+        server.restart();
+        TaskOutcome o = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(o.result().content()).contains("sent into the outage");
+        assertThat(api.conversation(conversation).messageCount()).isEqualTo(2);
+      }
+      // Without a window the same send fails at once with the connection error.
+      try (LanechatStream stream = LanechatStream.builder(api).build()) {
+        stream.start();
+        server.kill();
+        CompletableFuture<TaskOutcome> f = stream.send("any", "nobody home");
+        await().atMost(Duration.ofSeconds(10)).until(f::isDone);
+        assertThat(f).isCompletedExceptionally();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(f::join))
+            .hasCauseInstanceOf(LanechatConnectionException.class);
+      }
+    }
+  }
 }
