@@ -280,6 +280,7 @@ scenario('a hostile markdown answer runs no script', async () => {
   const result = await page.evaluate(() => ({
     xss: typeof window.__xss,
     scripts: document.querySelectorAll('.messages script').length,
+    images: document.querySelectorAll('.messages img').length,
     handlers: [...document.querySelectorAll('.messages *')].filter((el) =>
       el.getAttributeNames().some((a) => a.toLowerCase().startsWith('on'))).length,
     answers: [...document.querySelectorAll('.message.assistant .markdown')].map((el) => el.textContent),
@@ -287,7 +288,10 @@ scenario('a hostile markdown answer runs no script', async () => {
   assert(result.xss === 'undefined', `window.__xss is ${result.xss}`);
   assert(result.scripts === 0, `${result.scripts} script elements in the messages`);
   assert(result.handlers === 0, `${result.handlers} elements with on* handlers in the messages`);
+  assert(result.images === 0, `${result.images} img elements in the messages`);
   assert(result.answers.length === 2, `expected 2 answers, saw ${result.answers.length}`);
+  assert(result.answers[0].includes('<img src=x onerror="window.__xss=1">'), `the answer does not show the HTML as text: ${result.answers[0]}`);
+  assert(result.answers[1].includes('<script>window.__xss=1</script>'), `the answer does not show the HTML as text: ${result.answers[1]}`);
   await shot(page, '05-hostile-markdown');
   await page.close();
 });

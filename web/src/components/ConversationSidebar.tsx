@@ -84,7 +84,7 @@ export function ConversationSidebar({ open, onNavigate }: ConversationSidebarPro
                     <span className="sr-only">Rename {c.title || 'Untitled'}</span>
                   </button>
                   <button type="button" className="icon-button" onClick={() => onDelete(c)}>
-                    <span aria-hidden="true">🗑</span>
+                    <span aria-hidden="true">×</span>
                     <span className="sr-only">Delete {c.title || 'Untitled'}</span>
                   </button>
                 </span>

@@ -1,6 +1,6 @@
 // Tests for renderMarkdown: markdown and code blocks render, active content does not survive.
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from './markdown';
+import { renderMarkdown, sanitizeHtml } from './markdown';
 
 function parse(html: string): HTMLElement {
   const div = document.createElement('div');
@@ -36,6 +36,20 @@ describe('renderMarkdown', () => {
       const href = node.getAttribute('href') ?? '';
       expect(href.toLowerCase()).not.toContain('javascript:');
     }
+  });
+
+  it('shows raw HTML in an answer as text', () => {
+    const el = parse(renderMarkdown('say <b>hi</b> and <img src=x onerror="window.__xss=1">'));
+    expect(el.querySelector('b, img')).toBeNull();
+    expect(el.textContent).toContain('<b>hi</b>');
+    expect(el.textContent).toContain('<img src=x onerror="window.__xss=1">');
+  });
+
+  it('the sanitizer alone strips handlers and scripts', () => {
+    const el = parse(sanitizeHtml('<img src=x onerror="x()"><script>x()</script><a href="javascript:x()">a</a>'));
+    expect(el.querySelector('script')).toBeNull();
+    expect(el.querySelector('img')!.getAttribute('onerror')).toBeNull();
+    expect(el.querySelector('a')!.getAttribute('href')).toBeNull();
   });
 
   it('opens links in a new tab without opener', () => {

@@ -1,7 +1,27 @@
-// Markdown → sanitized HTML for untrusted assistant answers: marked renders, DOMPurify removes
-// every script, event handler, javascript: URL and other active content.
-import { marked } from 'marked';
+// Markdown → safe HTML for untrusted assistant answers: marked renders (raw HTML in the answer is
+// shown as text, not interpreted), then DOMPurify removes anything active that is left
+// (scripts, event handlers, javascript: URLs, forms, frames) as a second line of defence.
+import { Marked } from 'marked';
 import DOMPurify from 'dompurify';
+
+function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const marked = new Marked({
+  gfm: true,
+  breaks: true,
+  renderer: {
+    html({ text }) {
+      return escapeHtml(text);
+    },
+  },
+});
 
 let hooked = false;
 
@@ -19,11 +39,17 @@ function ensureHooks(): void {
 
 export function renderMarkdown(markdown: string): string {
   ensureHooks();
-  const html = marked.parse(markdown, { async: false, gfm: true, breaks: true }) as string;
+  const html = marked.parse(markdown, { async: false }) as string;
   return DOMPurify.sanitize(html, {
     USE_PROFILES: { html: true },
     FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math'],
     FORBID_ATTR: ['style', 'srcset'],
     ALLOW_DATA_ATTR: false,
   });
+}
+
+/** Exposed for tests: the sanitizer alone, for HTML that did not come through marked. */
+export function sanitizeHtml(html: string): string {
+  ensureHooks();
+  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_ATTR: ['style'] });
 }
