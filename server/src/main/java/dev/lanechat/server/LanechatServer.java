@@ -13,6 +13,8 @@ import dev.lanechat.server.conversations.ConversationService;
 import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.events.EventWaiters;
 import dev.lanechat.server.events.Notifier;
+import dev.lanechat.server.events.PgEventListener;
+import dev.lanechat.server.store.Dialect;
 import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.json.Json;
 import dev.lanechat.server.lanes.DemoProcessor;
@@ -55,9 +57,11 @@ public final class LanechatServer implements AutoCloseable {
     private final StreamEndpoint stream;
     private final Javalin app;
     private final String host;
+    private final PgEventListener pgListener;
 
     private LanechatServer(DataDirLock lock, Database database, ScheduledExecutorService timers,
-            ExecutorService drains, List<LaneRunner> runners, StreamEndpoint stream, Javalin app, String host) {
+            ExecutorService drains, List<LaneRunner> runners, StreamEndpoint stream, Javalin app, String host,
+            PgEventListener pgListener) {
         this.lock = lock;
         this.database = database;
         this.timers = timers;
@@ -66,6 +70,7 @@ public final class LanechatServer implements AutoCloseable {
         this.stream = stream;
         this.app = app;
         this.host = host;
+        this.pgListener = pgListener;
     }
 
     public static LanechatServer start(Config config) {
@@ -91,7 +96,7 @@ public final class LanechatServer implements AutoCloseable {
 
         FileRepository files = new FileRepository(database.jdbi());
         ConversationRepository conversationRepository = new ConversationRepository(files);
-        EventLog eventLog = new EventLog(database.jdbi(), json, clock);
+        EventLog eventLog = new EventLog(database.jdbi(), json, clock, database.dialect().notifyStatement());
         Notifier notifier = new Notifier();
         EventWaiters waiters = new EventWaiters();
         Hub hub = new Hub(eventLog);
@@ -101,6 +106,10 @@ public final class LanechatServer implements AutoCloseable {
         notifier.subscribe(metrics::committed); // before the Hub's, so a commit is stamped before its push
         notifier.subscribe(hub::published);
         notifier.subscribe(waiters::published);
+        notifier.subscribeHints(hub::hinted);
+        notifier.subscribeHints(waiters::hinted);
+        PgEventListener pgListener = database.dialect() == Dialect.POSTGRES
+                ? new PgEventListener(database.dataSource(), notifier) : null;
 
         Lanes lanes = new Lanes(List.of(new Lane("demo", DemoProcessor.MODEL,
                 "Offline demo: reflects your message with its word count.", true, config.demoConcurrency(),
@@ -125,6 +134,16 @@ public final class LanechatServer implements AutoCloseable {
         List<LaneRunner> runners = lanes.all().stream().map(lane -> new LaneRunner(lane, tasks, timers)).toList();
         runners.forEach(LaneRunner::start);
         scheduleHousekeeping(timers, tasks, eventLog, config, clock);
+        if (pgListener != null) {
+            pgListener.start();
+        }
+        timers.scheduleWithFixedDelay(() -> {
+            try {
+                hub.catchUp();
+            } catch (RuntimeException e) {
+                log.warn("Event catch-up failed: {}", e.getMessage());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
 
         StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config);
         String nodeId = UUID.randomUUID().toString().substring(0, 8);
@@ -151,7 +170,7 @@ public final class LanechatServer implements AutoCloseable {
         }
         log.info("Lanechat {} ({} mode, {} store, node {})", version(), config.auth().name().toLowerCase(),
                 database.dialect().storeName(), nodeId);
-        return new LanechatServer(lock, database, timers, drains, runners, stream, app, config.bind());
+        return new LanechatServer(lock, database, timers, drains, runners, stream, app, config.bind(), pgListener);
     }
 
     private static void scheduleHousekeeping(ScheduledExecutorService timers, TaskService tasks, EventLog eventLog,
@@ -193,6 +212,9 @@ public final class LanechatServer implements AutoCloseable {
         app.stop();
         timers.shutdownNow();
         drains.shutdownNow();
+        if (pgListener != null) {
+            pgListener.close();
+        }
         database.close();
         if (lock != null) {
             lock.close();

@@ -22,11 +22,14 @@ public final class EventLog {
     private final Jdbi jdbi;
     private final ObjectMapper json;
     private final Clock clock;
+    private final String notifyStatement;
 
-    public EventLog(Jdbi jdbi, ObjectMapper json, Clock clock) {
+    /** @param notifyStatement SQL that tells other nodes of an event on commit (bind :payload), or null */
+    public EventLog(Jdbi jdbi, ObjectMapper json, Clock clock, String notifyStatement) {
         this.jdbi = jdbi;
         this.json = json;
         this.clock = clock;
+        this.notifyStatement = notifyStatement;
     }
 
     /** Appends an event of {@code type} with {@code data} (serialised to JSON) in {@code handle}'s transaction. */
@@ -49,6 +52,10 @@ public final class EventLog {
                 .bind("data", dataJson)
                 .bind("now", Timestamps.format(clock.instant()))
                 .execute();
+        if (notifyStatement != null) {
+            // Delivered on commit only, so another node never hears of an event it cannot read yet.
+            handle.createQuery(notifyStatement).bind("payload", userId + ":" + id).mapTo(String.class).findOne();
+        }
         return new Event(userId, id, type, dataJson);
     }
 
@@ -76,6 +83,20 @@ public final class EventLog {
                     return new Bounds(rs.wasNull() ? newest + 1 : oldest, newest);
                 })
                 .one());
+    }
+
+    /** The newest event id of each of these users (for the periodic catch-up). */
+    public java.util.Map<String, Long> newestIds(java.util.Collection<String> userIds) {
+        java.util.Map<String, Long> newest = new java.util.HashMap<>();
+        List<String> ids = List.copyOf(userIds);
+        for (int from = 0; from < ids.size(); from += PAGE) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + PAGE));
+            jdbi.useHandle(h -> h.createQuery("SELECT id, last_event_id FROM users WHERE id IN (<ids>)")
+                    .bindList("ids", chunk)
+                    .map((rs, ctx) -> java.util.Map.entry(rs.getString("id"), rs.getLong("last_event_id")))
+                    .forEach(e -> newest.put(e.getKey(), e.getValue())));
+        }
+        return newest;
     }
 
     /** Deletes events older than {@code retention}, keeping each user's newest so that its id stays known. */

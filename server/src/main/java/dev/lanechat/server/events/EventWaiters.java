@@ -25,6 +25,14 @@ public final class EventWaiters {
         });
     }
 
+    /** Events of {@code userId} may have been committed by another node. */
+    public void hinted(String userId) {
+        Set<CompletableFuture<Void>> waiting = byUser.remove(userId);
+        if (waiting != null) {
+            waiting.forEach(f -> f.complete(null));
+        }
+    }
+
     /**
      * A future that completes at the user's next publish or after {@code timeout}, whichever comes
      * first. Register before the last read of the log, so a publish in between is not missed.

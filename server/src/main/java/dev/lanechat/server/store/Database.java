@@ -114,6 +114,11 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
+    /** The pool itself, for the one connection that LISTENs on PostgreSQL. */
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
     public Dialect dialect() {
         return dialect;
     }

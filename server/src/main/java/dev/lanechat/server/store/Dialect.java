@@ -44,6 +44,14 @@ public enum Dialect {
         return this == SQLITE;
     }
 
+    /**
+     * The statement that, inside an event's transaction, tells other nodes about it on commit
+     * (bind :payload); null where there are no other nodes.
+     */
+    public String notifyStatement() {
+        return this == POSTGRES ? "SELECT pg_notify('lanechat_events', :payload)" : null;
+    }
+
     /** Whether the driver's exception says a primary key or unique constraint was violated. */
     public boolean isUniqueViolation(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {

@@ -15,6 +15,7 @@ public final class Hub {
     private final EventLog eventLog;
     private final Map<String, Set<Subscription>> byUser = new ConcurrentHashMap<>();
     private final Map<String, RecentEvents> recent = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
 
     public Hub(EventLog eventLog) {
         this.eventLog = eventLog;
@@ -23,6 +24,7 @@ public final class Hub {
     /** Called after events were committed (by any thread, in any order). */
     public void published(List<Event> events) {
         for (Event event : events) {
+            lastHeard.merge(event.userId(), event.id(), Math::max);
             RecentEvents cache = recent.get(event.userId());
             if (cache != null) {
                 cache.add(event);
@@ -32,6 +34,32 @@ public final class Hub {
             Set<Subscription> subs = byUser.get(userId);
             if (subs != null) {
                 subs.forEach(Subscription::wake);
+            }
+        });
+    }
+
+    /** Events of this user may have been committed by another node: wake its sockets. */
+    public void hinted(String userId) {
+        Set<Subscription> subs = byUser.get(userId);
+        if (subs != null) {
+            subs.forEach(Subscription::wake);
+        }
+    }
+
+    /**
+     * The safety net under notifications: wakes the sockets of every user whose newest event id
+     * is beyond what this node last heard of, so a lost NOTIFY delays an event by about the
+     * catch-up period, never loses it.
+     */
+    public void catchUp() {
+        if (byUser.isEmpty()) {
+            return;
+        }
+        eventLog.newestIds(byUser.keySet()).forEach((userId, newest) -> {
+            Long heard = lastHeard.get(userId);
+            if (heard == null || newest > heard) {
+                lastHeard.merge(userId, newest, Math::max);
+                hinted(userId);
             }
         });
     }
@@ -58,6 +86,7 @@ public final class Hub {
             subs.remove(sub);
             if (subs.isEmpty()) {
                 recent.remove(user);
+                lastHeard.remove(user);
                 return null;
             }
             return subs;
