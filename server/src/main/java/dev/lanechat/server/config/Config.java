@@ -121,6 +121,8 @@ public record Config(
         public Builder allowedOrigins(List<String> v) { allowedOrigins = List.copyOf(v); return this; }
         public Builder maxSockets(int v) { maxSockets = v; return this; }
         public Builder sendRate(int burst, int perMinute) { sendBurst = burst; sendPerMinute = perMinute; return this; }
+        public Builder sendBurst(int v) { sendBurst = v; return this; }
+        public Builder sendPerMinute(int v) { sendPerMinute = v; return this; }
         public Builder socketFrameRate(int burst, int perSecond) {
             socketFrameBurst = burst;
             socketFramesPerSecond = perSecond;

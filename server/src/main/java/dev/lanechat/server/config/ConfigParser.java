@@ -40,8 +40,10 @@ public final class ConfigParser {
                     (b, v) -> b.allowedOrigins(Arrays.stream(v.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList())),
             new Option("--max-sockets", "LANECHAT_MAX_SOCKETS", "open sockets this server holds at most (default 10000)",
                     (b, v) -> b.maxSockets(integer("--max-sockets", v, 1, 1_000_000))),
-            new Option("--send-per-minute", "LANECHAT_SEND_PER_MINUTE", "messages a user may send a minute, after a burst of 120 (default 120)",
-                    (b, v) -> b.sendRate(120, integer("--send-per-minute", v, 1, 1_000_000))),
+            new Option("--send-per-minute", "LANECHAT_SEND_PER_MINUTE", "messages a user may send a minute, after a burst (default 120)",
+                    (b, v) -> b.sendPerMinute(integer("--send-per-minute", v, 1, 1_000_000))),
+            new Option("--send-burst", "LANECHAT_SEND_BURST", "messages a user may send at once before the per-minute rate applies (default 120)",
+                    (b, v) -> b.sendBurst(integer("--send-burst", v, 1, 1_000_000))),
             new Option("--web-dir", "LANECHAT_WEB_DIR", "serve the web client from this folder (development)",
                     (b, v) -> b.webDir(Path.of(v))));
 

@@ -32,9 +32,29 @@ public final class Http {
 
     private final URI base;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String[] defaultHeaders;
 
     public Http(URI base) {
+        this(base, new String[0]);
+    }
+
+    private Http(URI base, String[] defaultHeaders) {
         this.base = base;
+        this.defaultHeaders = defaultHeaders;
+    }
+
+    /** A client of the same server that sends these header pairs with every request (e.g. a Cookie). */
+    public Http withHeaders(String... headers) {
+        return new Http(base, headers);
+    }
+
+    /** A client of the same server that sends {@code Authorization: Bearer <token>} (token mode). */
+    public Http withBearer(String token) {
+        return withHeaders("Authorization", "Bearer " + token);
+    }
+
+    public URI base() {
+        return base;
     }
 
     /** One answer: status, headers and the raw bytes. */
@@ -76,6 +96,9 @@ public final class Http {
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < defaultHeaders.length; i += 2) {
+            request.header(defaultHeaders[i], defaultHeaders[i + 1]);
         }
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);

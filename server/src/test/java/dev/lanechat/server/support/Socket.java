@@ -27,14 +27,22 @@ public final class Socket implements AutoCloseable {
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final WebSocket ws;
 
-    private Socket(URI uri) {
+    private Socket(URI uri, String... headers) {
         Listener listener = new Listener();
-        this.ws = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, listener)
-                .orTimeout(10, TimeUnit.SECONDS).join();
+        WebSocket.Builder builder = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        this.ws = builder.buildAsync(uri, listener).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     static Socket open(URI uri) {
         return new Socket(uri);
+    }
+
+    /** Opens a socket whose upgrade request carries these header pairs (Origin, Authorization, Cookie). */
+    public static Socket open(URI uri, String... headers) {
+        return new Socket(uri, headers);
     }
 
     private final class Listener implements WebSocket.Listener {

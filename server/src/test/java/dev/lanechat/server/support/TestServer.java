@@ -52,6 +52,15 @@ public final class TestServer implements AutoCloseable {
         return socket;
     }
 
+    /** Opens {@code /ws} with these header pairs on the upgrade request (not yet subscribed). */
+    public Socket socket(String... headers) {
+        Socket socket = Socket.open(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), headers);
+        synchronized (sockets) {
+            sockets.add(socket);
+        }
+        return socket;
+    }
+
     @Override
     public void close() {
         synchronized (sockets) {
