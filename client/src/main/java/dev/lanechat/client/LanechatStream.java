@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -90,7 +89,7 @@ public final class LanechatStream implements AutoCloseable {
     this.transport =
         b.transport != null ? b.transport : new JdkTransport(b.client.httpClient(), Duration.ofSeconds(5));
     this.ownsScheduler = b.scheduler == null;
-    this.scheduler = b.scheduler != null ? b.scheduler : new SystemScheduler("lanechat-stream", Clock.systemUTC());
+    this.scheduler = b.scheduler != null ? b.scheduler : new SystemScheduler("lanechat-stream");
     this.backoff = new Backoff(b.random);
     this.pollInterval = b.pollInterval;
     this.healthInterval = b.healthInterval;
@@ -513,9 +512,10 @@ public final class LanechatStream implements AutoCloseable {
   }
 
   private void deliver(TaskOutcome o) {
-    TaskOutcome first = pending.complete(o);
-    if (first != null) {
-      listeners.forEach(l -> safely(() -> l.onTaskOutcome(first)));
+    CompletableFuture<TaskOutcome> f = pending.complete(o);
+    if (f != null) {
+      listeners.forEach(l -> safely(() -> l.onTaskOutcome(o)));
+      f.complete(o);
     }
   }
 

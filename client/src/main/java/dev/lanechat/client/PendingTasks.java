@@ -46,21 +46,17 @@ final class PendingTasks {
   }
 
   /**
-   * Records an outcome.
+   * Records an outcome and hands back the future it ends, for the caller to complete (after it
+   * has told its listeners, so that whoever sees the future done has seen them told).
    *
-   * @return the outcome when it completed a tracked task now, else null (untracked or a repeat)
+   * @return the future of the tracked task it ends now, else null (untracked or a repeat)
    */
-  TaskOutcome complete(TaskOutcome outcome) {
+  CompletableFuture<TaskOutcome> complete(TaskOutcome outcome) {
     if (recent.containsKey(outcome.taskId())) {
       return null;
     }
     recent.put(outcome.taskId(), outcome);
-    CompletableFuture<TaskOutcome> f = pending.remove(outcome.taskId());
-    if (f == null) {
-      return null;
-    }
-    f.complete(outcome);
-    return outcome;
+    return pending.remove(outcome.taskId());
   }
 
   /** Fails one tracked task (e.g. its conversation was deleted: the task answers 404). */

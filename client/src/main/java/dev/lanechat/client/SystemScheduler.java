@@ -14,8 +14,18 @@ public final class SystemScheduler implements Scheduler {
   private final Clock clock;
 
   /**
+   * A scheduler on the monotonic {@link System#nanoTime()} clock, so that a change of the
+   * wall-clock time cannot fire or starve the watchdog.
+   *
    * @param threadName the name of the thread (shows in thread dumps)
-   * @param clock the clock to read
+   */
+  public SystemScheduler(String threadName) {
+    this(threadName, null);
+  }
+
+  /**
+   * @param threadName the name of the thread (shows in thread dumps)
+   * @param clock the clock to read, or null for the monotonic clock
    */
   public SystemScheduler(String threadName, Clock clock) {
     this.clock = clock;
@@ -31,7 +41,7 @@ public final class SystemScheduler implements Scheduler {
 
   @Override
   public long nowMillis() {
-    return clock.millis();
+    return clock == null ? System.nanoTime() / 1_000_000 : clock.millis();
   }
 
   @Override

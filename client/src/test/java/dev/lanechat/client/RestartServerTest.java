@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class RestartServerTest {
   @Test
   void everyPendingSendCompletesExactlyOnceAcrossAKillAndRestart() throws Exception {
-    try (ServerProcess server = new ServerProcess("--demo-delay-ms", "2000").start(ServerProcess.freePort())) {
+    try (ServerProcess server = new ServerProcess("--demo-delay-ms", "4000").start(ServerProcess.freePort())) {
       LanechatClient api = LanechatClient.builder().url(server.url()).build();
       Recorder rec = new Recorder();
       try (LanechatStream stream =
@@ -41,7 +41,7 @@ class RestartServerTest {
         // All ten accepted (stored durably) before the kill: 10 user + 10 assistant messages.
         await().atMost(Duration.ofSeconds(15))
             .until(() -> api.conversation(conversation).messageCount() == 20);
-        // Each answer takes 2 s: none has arrived when the server dies.
+        // Each answer takes 4 s: none has arrived when the server dies.
         assertThat(futures).filteredOn(CompletableFuture::isDone).isEmpty();
         server.kill();
         await().atMost(Duration.ofSeconds(20)).until(() -> stream.status() == ConnectionStatus.DISCONNECTED);
