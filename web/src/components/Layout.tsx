@@ -1,10 +1,12 @@
 // Layout: the page frame — WebSocketProvider (one socket per tab) around the Header, the
-// conversation sidebar and the main content.
+// conversation sidebar and the main content (or the sign-in form in token mode).
 import { useState, type ReactNode } from 'react';
-import { WebSocketProvider } from '../contexts/WebSocketContext';
+import { WebSocketProvider, useWebSocketContext } from '../contexts/WebSocketContext';
 import type { UseWebSocketOptions } from '../hooks/use-websocket';
+import { useSession } from '../hooks/use-session';
 import { Header } from './Header';
 import { ConversationSidebar } from './ConversationSidebar';
+import { SignIn } from './SignIn';
 
 export interface LayoutProps {
   children: ReactNode;
@@ -12,19 +14,33 @@ export interface LayoutProps {
 }
 
 export function Layout({ children, websocketOptions }: LayoutProps) {
-  const [sidebarOpen, setSidebarOpen] = useState(false);
   return (
     <WebSocketProvider options={websocketOptions}>
-      <div className="app">
-        <a className="skip-link" href="#main">Skip to chat</a>
-        <Header sidebarOpen={sidebarOpen} onToggleSidebar={() => setSidebarOpen((o) => !o)} />
-        <div className="body">
-          <ConversationSidebar open={sidebarOpen} onNavigate={() => setSidebarOpen(false)} />
-          <main id="main" className="main" tabIndex={-1}>
-            {children}
-          </main>
-        </div>
-      </div>
+      <Frame>{children}</Frame>
     </WebSocketProvider>
+  );
+}
+
+function Frame({ children }: { children: ReactNode }) {
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+  const { reconnect } = useWebSocketContext();
+  const { needsSignIn, signIn, signInError, isSigningIn } = useSession(reconnect);
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to chat
+      </a>
+      <Header sidebarOpen={sidebarOpen} onToggleSidebar={needsSignIn ? undefined : () => setSidebarOpen((o) => !o)} />
+      <div className="body">
+        {!needsSignIn && <ConversationSidebar open={sidebarOpen} onNavigate={() => setSidebarOpen(false)} />}
+        <main id="main" className="main" tabIndex={-1}>
+          {needsSignIn ? (
+            <SignIn onSignIn={signIn} error={signInError?.message ?? null} busy={isSigningIn} />
+          ) : (
+            children
+          )}
+        </main>
+      </div>
+    </div>
   );
 }

@@ -42,6 +42,8 @@ export interface UseWebSocketResult {
   registerPendingTask: (taskId: string) => void;
   removePendingTask: (taskId: string) => void;
   pendingTaskIds: string[];
+  /** Reconnect now (e.g. after signing in), as on `online`. */
+  reconnect: () => void;
 }
 
 export function useWebSocket(options: UseWebSocketOptions = {}): UseWebSocketResult {
@@ -55,6 +57,7 @@ export function useWebSocket(options: UseWebSocketOptions = {}): UseWebSocketRes
 
   const lastIdRef = useRef<number | null>(null);
   const pendingRef = useRef<Set<string>>(new Set());
+  const wakeRef = useRef<(() => void) | null>(null);
   // Latest callbacks without reconnecting when they change.
   const randomRef = useRef(options.random ?? Math.random);
   const onResetRef = useRef(options.onReset);
@@ -232,12 +235,14 @@ export function useWebSocket(options: UseWebSocketOptions = {}): UseWebSocketRes
       if (document.visibilityState === 'visible') wake();
     };
 
+    wakeRef.current = wake;
     document.addEventListener('visibilitychange', onVisibility);
     window.addEventListener('online', wake);
     connect();
 
     return () => {
       disposed = true;
+      wakeRef.current = null;
       document.removeEventListener('visibilitychange', onVisibility);
       window.removeEventListener('online', wake);
       clearReconnect();
@@ -257,8 +262,10 @@ export function useWebSocket(options: UseWebSocketOptions = {}): UseWebSocketRes
     setPendingTaskIds([...pendingRef.current]);
   }, []);
 
+  const reconnect = useCallback(() => wakeRef.current?.(), []);
+
   return useMemo(
-    () => ({ lastEvent, isConnected, lastEventId, registerPendingTask, removePendingTask, pendingTaskIds }),
-    [lastEvent, isConnected, lastEventId, registerPendingTask, removePendingTask, pendingTaskIds],
+    () => ({ lastEvent, isConnected, lastEventId, registerPendingTask, removePendingTask, pendingTaskIds, reconnect }),
+    [lastEvent, isConnected, lastEventId, registerPendingTask, removePendingTask, pendingTaskIds, reconnect],
   );
 }

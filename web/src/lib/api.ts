@@ -291,9 +291,19 @@ export function getEvents(after: number, waitS = 0, signal?: AbortSignal): Promi
   return request<EventsPage>(`/api/events?after=${after}&wait_s=${waitS}`, { signal });
 }
 
+export interface Session {
+  user: string;
+  auth: 'open' | 'token' | string;
+}
+
+/** Who the caller is; 401 `unauthenticated` in `token` mode without a session. */
+export function getSession(signal?: AbortSignal): Promise<Session> {
+  return request<Session>('/api/session', { signal });
+}
+
 /** Browser sign-in for `token` mode: exchanges an API token for a session cookie. */
-export function createSession(token: string): Promise<unknown> {
-  return request<unknown>('/api/session', { method: 'POST', body: { token } });
+export function createSession(token: string): Promise<Session> {
+  return request<Session>('/api/session', { method: 'POST', body: { token } });
 }
 
 // ---------------------------------------------------------------------------------------------

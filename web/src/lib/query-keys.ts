@@ -12,3 +12,7 @@ export const laneKeys = {
 export const healthKeys = {
   all: ['health'] as const,
 };
+
+export const sessionKeys = {
+  all: ['session'] as const,
+};

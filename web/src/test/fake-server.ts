@@ -24,6 +24,9 @@ export class FakeServer {
     { name: 'smart', model: 'big-1', description: 'A bigger model', default: false },
   ];
   healthy = true;
+  /** When set, the server is in token mode and wants this token before anything but health. */
+  requireToken: string | null = null;
+  signedIn = false;
   down = false;
   private seq = 0;
 
@@ -78,6 +81,17 @@ export class FakeServer {
         ? json(200, { status: 'ok', version: 'test', node_id: 'n1', store: 'sqlite' })
         : json(503, { status: 'degraded', version: 'test', node_id: 'n1', store: 'sqlite' });
     }
+    if (path === '/api/session' && method === 'POST') {
+      if (this.requireToken !== null && body?.token !== this.requireToken) {
+        return json(401, { error: { code: 'unauthenticated', message: 'That token is not valid.' } });
+      }
+      this.signedIn = true;
+      return json(200, { user: 'ann', auth: this.requireToken ? 'token' : 'open' });
+    }
+    if (this.requireToken !== null && !this.signedIn) {
+      return json(401, { error: { code: 'unauthenticated', message: 'Sign in first.' } });
+    }
+    if (path === '/api/session') return json(200, { user: 'ann', auth: this.requireToken ? 'token' : 'open' });
     if (path === '/api/lanes') return json(200, this.lanes);
     if (path === '/api/conversations' && method === 'GET') {
       return json(200, [...this.conversations.values()].map(({ messages: _m, ...c }) => c));
