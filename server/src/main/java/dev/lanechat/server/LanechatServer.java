@@ -17,8 +17,7 @@ import dev.lanechat.server.events.PgEventListener;
 import dev.lanechat.server.store.Dialect;
 import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.json.Json;
-import dev.lanechat.server.lanes.DemoProcessor;
-import dev.lanechat.server.lanes.Lane;
+import dev.lanechat.server.lanes.LaneFactory;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.limits.RateLimiter;
@@ -28,6 +27,7 @@ import dev.lanechat.server.stream.Hub;
 import dev.lanechat.server.stream.StreamEndpoint;
 import dev.lanechat.server.tasks.LaneRunner;
 import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.WorkerQueue;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,7 +100,8 @@ public final class LanechatServer implements AutoCloseable {
         Notifier notifier = new Notifier();
         EventWaiters waiters = new EventWaiters();
         Hub hub = new Hub(eventLog);
-        ServerMetrics metrics = new ServerMetrics(hub::socketCount, List.of("demo"), lane -> database.jdbi().withHandle(
+        Lanes lanes = LaneFactory.build(config);
+        ServerMetrics metrics = new ServerMetrics(hub::socketCount, LaneFactory.names(lanes), lane -> database.jdbi().withHandle(
                 h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE lane = :lane AND status = 'queued'")
                         .bind("lane", lane).mapTo(Long.class).one()));
         notifier.subscribe(metrics::committed); // before the Hub's, so a commit is stamped before its push
@@ -111,9 +112,6 @@ public final class LanechatServer implements AutoCloseable {
         PgEventListener pgListener = database.dialect() == Dialect.POSTGRES
                 ? new PgEventListener(database.dataSource(), notifier) : null;
 
-        Lanes lanes = new Lanes(List.of(new Lane("demo", DemoProcessor.MODEL,
-                "Offline demo: reflects your message with its word count.", true, config.demoConcurrency(),
-                new DemoProcessor(config.demoDelay()))));
         TaskService tasks = new TaskService(database, conversationRepository, files, eventLog, notifier, lanes, json,
                 clock, config.lease(), config.maxAttempts());
         ConversationService conversations = new ConversationService(database.jdbi(), conversationRepository, files,
@@ -131,7 +129,9 @@ public final class LanechatServer implements AutoCloseable {
                 log.info("Requeued or failed {} task(s) left running by the previous run", orphans);
             }
         }
-        List<LaneRunner> runners = lanes.all().stream().map(lane -> new LaneRunner(lane, tasks, timers)).toList();
+        List<LaneRunner> runners = lanes.all().stream().filter(lane -> !lane.servedByWorkers())
+                .map(lane -> new LaneRunner(lane, tasks, timers)).toList();
+        WorkerQueue workerQueue = new WorkerQueue(tasks, timers);
         runners.forEach(LaneRunner::start);
         scheduleHousekeeping(timers, tasks, eventLog, config, clock);
         if (pgListener != null) {
@@ -148,7 +148,8 @@ public final class LanechatServer implements AutoCloseable {
         StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config);
         String nodeId = UUID.randomUUID().toString().substring(0, 8);
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
-                authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir());
+                authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
+                workerQueue);
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;

@@ -20,9 +20,12 @@ final class UsersCommand {
     static int run(List<String> args, PrintStream out, PrintStream err) {
         List<String> words = new ArrayList<>();
         List<String> flags = new ArrayList<>();
+        boolean worker = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.startsWith("--") && !a.contains("=") && i + 1 < args.size() && !a.equals("--help")) {
+            if (a.equals("--worker")) {
+                worker = true;
+            } else if (a.startsWith("--") && !a.contains("=") && i + 1 < args.size() && !a.equals("--help")) {
                 flags.add(a);
                 flags.add(args.get(++i));
             } else if (a.startsWith("--")) {
@@ -51,12 +54,16 @@ final class UsersCommand {
             Users users = new Users(db.jdbi(), Clock.systemUTC());
             switch (action) {
                 case "add" -> {
-                    String token = users.add(words.get(1));
-                    out.println("Created user '" + words.get(1) + "'. Its API token (shown once; keep it secret):");
+                    String token = users.add(words.get(1), worker ? Users.WORKER : Users.USER);
+                    out.println(worker
+                            ? "Created worker '" + words.get(1) + "'. Its worker token (shown once; keep it secret;"
+                                    + " it works on the worker API only):"
+                            : "Created user '" + words.get(1) + "'. Its API token (shown once; keep it secret):");
                     out.println(token);
                 }
                 case "list" -> users.list().forEach(u ->
-                        out.println(u.name() + "\t" + u.createdAt() + (u.revoked() ? "\trevoked" : "")));
+                        out.println(u.name() + "\t" + u.createdAt() + (u.revoked() ? "\trevoked" : "")
+                                + (Users.WORKER.equals(u.kind()) ? "\tworker" : "")));
                 case "revoke" -> {
                     if (!users.revoke(words.get(1))) {
                         err.println("lanechat users: no user '" + words.get(1) + "'");
@@ -78,9 +85,11 @@ final class UsersCommand {
 
     private static String usage() {
         return String.join(System.lineSeparator(),
-                "Usage: lanechat users add NAME | list | revoke NAME [--data-dir DIR] [--db URL]",
+                "Usage: lanechat users add NAME [--worker] | list | revoke NAME [--data-dir DIR] [--db URL]",
                 "",
                 "  add NAME      create a user and print its new API token (alone on the last line)",
+                "  add NAME --worker",
+                "                create a worker identity: its token serves lanes over the worker API only",
                 "  list          list the users",
                 "  revoke NAME   revoke a user's token and end its browser sessions");
     }

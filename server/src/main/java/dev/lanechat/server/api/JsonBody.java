@@ -30,7 +30,8 @@ final class JsonBody {
             return new JsonBody(json.createObjectNode());
         }
         String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mediaType.equals("application/json")) {
             throw new Rejection(Rejection.Reason.UNSUPPORTED_MEDIA_TYPE,
                     "Send the body as JSON with Content-Type: application/json.");
         }
@@ -75,6 +76,11 @@ final class JsonBody {
         }
     }
 
+    /** The raw value of a field, or null when absent (for fields that are not strings). */
+    JsonNode field(String name) {
+        return node.get(name);
+    }
+
     /** A required string field that is not empty or whitespace only. */
     String requiredText(String field) {
         JsonNode value = node.get(field);
@@ -87,7 +93,20 @@ final class JsonBody {
         if (value.asText().isBlank()) {
             throw Rejection.invalid("\"" + field + "\" must not be empty.");
         }
-        return value.asText();
+        return wellFormed(field, value.asText());
+    }
+
+    /** Refuses text with a lone UTF-16 surrogate (a JSON escape like \ud800): it has no UTF-8 form to store. */
+    private static String wellFormed(String field, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw Rejection.invalid("\"" + field + "\" contains an unpaired UTF-16 surrogate escape.");
+            }
+        }
+        return text;
     }
 
     /** An optional string field: null when absent or null, 400 when of another type or blank. */
@@ -102,6 +121,6 @@ final class JsonBody {
         if (value.asText().isBlank()) {
             throw Rejection.invalid("\"" + field + "\" must not be empty.");
         }
-        return value.asText();
+        return wellFormed(field, value.asText());
     }
 }

@@ -10,6 +10,7 @@ import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.WorkerQueue;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
@@ -37,7 +38,8 @@ public final class Routes {
             String nodeId,
             int maxContentBytes,
             int maxBodyBytes,
-            Path webDir) {}
+            Path webDir,
+            WorkerQueue workers) {}
 
     private Routes() {}
 
@@ -55,13 +57,16 @@ public final class Routes {
         TaskHandlers tasks = new TaskHandlers(s.tasks());
         FileHandlers files = new FileHandlers(s.files());
         EventHandlers events = new EventHandlers(s.eventLog(), s.waiters());
+        WorkerHandlers workers = new WorkerHandlers(s.lanes(), s.tasks(), s.workers(), s.json(), limits);
 
         var r = config.routes;
         r.before(WebApp::securityHeaders);
         r.before("/api/*", ctx -> {
             boolean open = ctx.path().equals("/api/health")
                     || (ctx.path().equals("/api/session") && ctx.method() != HandlerType.GET);
-            if (!open) {
+            if (WorkerHandlers.isWorkerCall(ctx)) {
+                WorkerHandlers.authenticate(ctx, s.authenticator());
+            } else if (!open) {
                 CurrentUser.resolve(ctx, s.authenticator());
             }
         });
@@ -80,6 +85,10 @@ public final class Routes {
         r.post("/api/tasks/{id}/cancel", tasks::cancel);
         r.get("/api/files/{id}", files::download);
         r.get("/api/events", events::poll);
+        r.post("/api/lanes/{lane}/claim", workers::claim);
+        r.post("/api/tasks/{id}/heartbeat", workers::heartbeat);
+        r.post("/api/tasks/{id}/complete", workers::complete);
+        r.post("/api/tasks/{id}/fail", workers::fail);
 
         WebApp web = WebApp.register(config, s.webDir());
         r.error(404, "*", ctx -> {

@@ -42,6 +42,17 @@ public final class Authenticator {
         return Optional.empty();
     }
 
+    /**
+     * Whether a caller of the worker API may serve lanes: in open mode anyone (the server listens on
+     * loopback only); in token mode the holder of a live worker token ({@code users add NAME --worker}).
+     */
+    public boolean authenticateWorker(String bearerToken) {
+        if (mode == AuthMode.OPEN) {
+            return true;
+        }
+        return bearerToken != null && !bearerToken.isBlank() && users.workerByToken(bearerToken).isPresent();
+    }
+
     /** The user of an API token (for {@code POST /api/session}); in open mode, the local user. */
     public Optional<User> byToken(String token) {
         return mode == AuthMode.OPEN ? Optional.of(localUser) : users.byToken(token);

@@ -14,8 +14,17 @@ public final class Users {
     public static final String LOCAL_USER_NAME = "local";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
 
-    /** A user as {@code users list} shows it. */
-    public record Listed(String name, String createdAt, boolean revoked) {}
+    /** A user as {@code users list} shows it; {@code kind} is {@link #USER} or {@link #WORKER}. */
+    public record Listed(String name, String createdAt, boolean revoked, String kind) {
+        public Listed(String name, String createdAt, boolean revoked) {
+            this(name, createdAt, revoked, USER);
+        }
+    }
+
+    /** A person: its token works on the user API (conversations, tasks, events, sockets) only. */
+    public static final String USER = "user";
+    /** An external worker: its token works on the worker API (claim, heartbeat, complete, fail) only. */
+    public static final String WORKER = "worker";
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -46,14 +55,23 @@ public final class Users {
      * @throws IllegalArgumentException for a bad name or a user that exists with a live token
      */
     public String add(String name) {
+        return add(name, USER);
+    }
+
+    /** {@link #add(String)} for a user of {@code kind} ({@link #USER} or {@link #WORKER}). */
+    public String add(String name, String kind) {
+        if (!kind.equals(USER) && !kind.equals(WORKER)) {
+            throw new IllegalArgumentException("kind must be user or worker");
+        }
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("a user name is 1-64 letters, digits or . _ @ -, starting with a letter or digit");
         }
         String token = Secrets.newSecret("lc_");
         String hash = Secrets.hash(token);
         int updated = jdbi.withHandle(h -> h.createUpdate(
-                        "UPDATE users SET token_hash = :hash, revoked_at = NULL WHERE name = :name "
+                        "UPDATE users SET token_hash = :hash, revoked_at = NULL, kind = :kind WHERE name = :name "
                                 + "AND (token_hash IS NULL OR revoked_at IS NOT NULL)")
+                .bind("kind", kind)
                 .bind("hash", hash)
                 .bind("name", name)
                 .execute());
@@ -61,8 +79,9 @@ public final class Users {
             if (find(name).isPresent()) {
                 throw new IllegalArgumentException("user '" + name + "' exists already; revoke it first to issue a new token");
             }
-            jdbi.useHandle(h -> h.createUpdate("INSERT INTO users (id, name, token_hash, created_at, last_event_id) "
-                            + "VALUES (:id, :name, :hash, :now, 0)")
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO users (id, name, token_hash, created_at, last_event_id, kind) "
+                            + "VALUES (:id, :name, :hash, :now, 0, :kind)")
+                    .bind("kind", kind)
                     .bind("id", UUID.randomUUID().toString())
                     .bind("name", name)
                     .bind("hash", hash)
@@ -89,9 +108,9 @@ public final class Users {
     }
 
     public List<Listed> list() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT name, created_at, revoked_at FROM users ORDER BY name")
+        return jdbi.withHandle(h -> h.createQuery("SELECT name, created_at, revoked_at, kind FROM users ORDER BY name")
                 .map((rs, ctx) -> new Listed(rs.getString("name"), rs.getString("created_at"),
-                        rs.getString("revoked_at") != null))
+                        rs.getString("revoked_at") != null, rs.getString("kind")))
                 .list());
     }
 
@@ -102,10 +121,20 @@ public final class Users {
                 .findOne());
     }
 
-    /** The user whose live API token this is. */
+    /** The user whose live API token this is (a worker's token is no user's). */
     public Optional<User> byToken(String token) {
+        return byToken(token, USER);
+    }
+
+    /** The worker whose live worker token this is. */
+    public Optional<User> workerByToken(String token) {
+        return byToken(token, WORKER);
+    }
+
+    private Optional<User> byToken(String token, String kind) {
         return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT id, name FROM users WHERE token_hash = :hash AND revoked_at IS NULL")
+                        "SELECT id, name FROM users WHERE token_hash = :hash AND revoked_at IS NULL AND kind = :kind")
+                .bind("kind", kind)
                 .bind("hash", Secrets.hash(token))
                 .map((rs, ctx) -> new User(rs.getString("id"), rs.getString("name")))
                 .findOne());

@@ -35,7 +35,9 @@ public record Config(
         int sendBurst,
         int sendPerMinute,
         int socketFrameBurst,
-        int socketFramesPerSecond) {
+        int socketFramesPerSecond,
+        Path lanesFile,
+        List<LaneSpec> lanes) {
 
     /**
      * Refuses what must not run: open mode (no credentials) on an address other machines can reach.
@@ -92,6 +94,8 @@ public record Config(
         private int sendPerMinute = 120;
         private int socketFrameBurst = 30;
         private int socketFramesPerSecond = 10;
+        private Path lanesFile;
+        private List<LaneSpec> lanes = List.of(LaneSpec.builtInDemo());
 
         Builder() {}
 
@@ -103,6 +107,7 @@ public record Config(
             auth = c.auth; allowedOrigins = c.allowedOrigins; maxSockets = c.maxSockets; sendBurst = c.sendBurst;
             sendPerMinute = c.sendPerMinute; socketFrameBurst = c.socketFrameBurst;
             socketFramesPerSecond = c.socketFramesPerSecond;
+            lanesFile = c.lanesFile; lanes = c.lanes;
         }
 
         public Builder bind(String v) { bind = v; return this; }
@@ -120,6 +125,10 @@ public record Config(
         public Builder auth(AuthMode v) { auth = v; return this; }
         public Builder allowedOrigins(List<String> v) { allowedOrigins = List.copyOf(v); return this; }
         public Builder maxSockets(int v) { maxSockets = v; return this; }
+        /** The lanes file the lanes came from (for messages); set with {@link #lanes}. */
+        public Builder lanesFile(Path v) { lanesFile = v; return this; }
+        /** The lanes this server offers; the default is the demo lane alone. */
+        public Builder lanes(List<LaneSpec> v) { lanes = List.copyOf(v); return this; }
         public Builder sendRate(int burst, int perMinute) { sendBurst = burst; sendPerMinute = perMinute; return this; }
         public Builder sendBurst(int v) { sendBurst = v; return this; }
         public Builder sendPerMinute(int v) { sendPerMinute = v; return this; }
@@ -132,7 +141,8 @@ public record Config(
         public Config build() {
             return new Config(bind, port, dataDir, db, webDir, demoDelay, demoConcurrency, maxContentBytes,
                     maxBodyBytes, lease, maxAttempts, eventRetention, pingInterval, subscribeTimeout, auth,
-                    allowedOrigins, maxSockets, sendBurst, sendPerMinute, socketFrameBurst, socketFramesPerSecond);
+                    allowedOrigins, maxSockets, sendBurst, sendPerMinute, socketFrameBurst, socketFramesPerSecond,
+                    lanesFile, lanes);
         }
     }
 }

@@ -44,6 +44,8 @@ public final class ConfigParser {
                     (b, v) -> b.sendPerMinute(integer("--send-per-minute", v, 1, 1_000_000))),
             new Option("--send-burst", "LANECHAT_SEND_BURST", "messages a user may send at once before the per-minute rate applies (default 120)",
                     (b, v) -> b.sendBurst(integer("--send-burst", v, 1, 1_000_000))),
+            new Option("--lanes", "LANECHAT_LANES", "YAML file of the lanes (default: the demo lane alone); see README",
+                    (b, v) -> b.lanesFile(Path.of(v))),
             new Option("--web-dir", "LANECHAT_WEB_DIR", "serve the web client from this folder (development)",
                     (b, v) -> b.webDir(Path.of(v))));
 
@@ -55,7 +57,11 @@ public final class ConfigParser {
         for (Option option : OPTIONS) {
             String value = env.get(option.env());
             if (value != null && !value.isBlank()) {
-                option.apply().accept(builder, value.trim());
+                try {
+                    option.apply().accept(builder, value.trim());
+                } catch (ConfigException e) {
+                    throw new ConfigException(option.env() + " (" + e.getMessage() + ")");
+                }
             }
         }
         for (int i = 0; i < args.size(); i++) {
@@ -74,6 +80,10 @@ public final class ConfigParser {
                 value = args.get(++i);
             }
             option.apply().accept(builder, value);
+        }
+        Path lanesFile = builder.build().lanesFile();
+        if (lanesFile != null) {
+            builder.lanes(LanesFile.load(lanesFile, env));
         }
         return builder.build();
     }

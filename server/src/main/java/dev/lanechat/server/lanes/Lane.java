@@ -2,7 +2,16 @@ package dev.lanechat.server.lanes;
 
 /**
  * A named queue bound to a processor and a model. {@code concurrency} tasks of it run at once on
- * each node.
+ * each node (for a lane served by workers: at once in all). A task of it is tried at most
+ * {@code attempts} times.
+ *
+ * @param processor the in-server processor, or null for a lane served by external workers
  */
 public record Lane(String name, String model, String description, boolean isDefault, int concurrency,
-        Processor processor) {}
+        Processor processor, int attempts) {
+
+    /** Whether external workers serve this lane over the worker API (no in-server runner). */
+    public boolean servedByWorkers() {
+        return processor == null;
+    }
+}

@@ -57,7 +57,7 @@ public final class TaskService {
     private final ObjectMapper json;
     private final Clock clock;
     private final Duration lease;
-    private final int maxAttempts;
+    private final int defaultMaxAttempts;
     private final List<Consumer<String>> queuedListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> cancelListeners = new CopyOnWriteArrayList<>();
 
@@ -76,7 +76,7 @@ public final class TaskService {
         this.json = json;
         this.clock = clock;
         this.lease = lease;
-        this.maxAttempts = maxAttempts;
+        this.defaultMaxAttempts = maxAttempts;
     }
 
     /** Called with a lane's name after a task was queued on it (a wake-up for its runner). */
@@ -210,13 +210,57 @@ public final class TaskService {
 
     /** Takes the oldest queued task of {@code lane} under a fresh lease. */
     public Optional<Claim> claim(String lane) {
+        return claimLeased(lane).map(Leased::claim);
+    }
+
+    /** A claim and when its lease runs out unless renewed. */
+    public record Leased(Claim claim, Instant expiresAt) {}
+
+    /** {@link #claim}, with the lease's deadline (the worker API shows it). */
+    public Optional<Leased> claimLeased(String lane) {
         Instant now = clock.instant();
+        Instant expires = now.plus(lease);
         String leaseId = UUID.randomUUID().toString();
         return jdbi.inTransaction(h -> {
-            Optional<Claim> claim = tasks.claim(h, lane, leaseId, now, now.plus(lease));
+            Optional<Claim> claim = tasks.claim(h, lane, leaseId, now, expires);
             claim.ifPresent(c -> conversations.setPendingStatus(h, c.messageId(), TaskStatus.RUNNING));
-            return claim;
+            return claim.map(c -> new Leased(c, expires));
         });
+    }
+
+    /** How many attempts a task of {@code lane} gets: the lane's own number, else the server's. */
+    int attemptsOf(String lane) {
+        return lanes.find(lane).map(Lane::attempts).filter(n -> n > 0).orElse(defaultMaxAttempts);
+    }
+
+    /** The running task {@code taskId} held under {@code leaseId}; empty when that lease was lost. */
+    public Optional<Claim> held(String taskId, String leaseId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, user_id, conversation_id, message_id, lane, attempts "
+                        + "FROM tasks WHERE id = :id AND status = 'running' AND lease_id = :lease")
+                .bind("id", taskId)
+                .bind("lease", leaseId)
+                .map((rs, ctx) -> new Claim(rs.getString("id"), leaseId, rs.getString("user_id"),
+                        rs.getString("conversation_id"), rs.getString("message_id"), rs.getString("lane"),
+                        rs.getInt("attempts")))
+                .findOne());
+    }
+
+    /** Whether a task with this id exists (of any user; the worker API tells 404 from 409 with it). */
+    public boolean exists(String taskId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE id = :id")
+                .bind("id", taskId).mapTo(Integer.class).one() > 0);
+    }
+
+    /** How many tasks of {@code lane} run now (on every node). */
+    public int runningCount(String lane) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE lane = :lane AND status = 'running'")
+                .bind("lane", lane).mapTo(Integer.class).one());
+    }
+
+    /** Extends the lease {@code leaseId} of a running task; its new deadline, or empty when the lease was lost. */
+    public Optional<Instant> heartbeat(String taskId, String leaseId) {
+        Instant expires = clock.instant().plus(lease);
+        return jdbi.inTransaction(h -> tasks.renew(h, taskId, leaseId, expires)) ? Optional.of(expires) : Optional.empty();
     }
 
     /** What the processor of a claimed task answers: its message and the conversation before it. */
@@ -268,6 +312,7 @@ public final class TaskService {
      */
     public boolean fail(Claim claim, String error, boolean retriable) {
         Instant now = clock.instant();
+        int maxAttempts = attemptsOf(claim.lane());
         if (retriable && claim.attempt() < maxAttempts) {
             boolean requeued = jdbi.inTransaction(h -> {
                 boolean done = tasks.requeue(h, claim.taskId(), claim.leaseId(), now);

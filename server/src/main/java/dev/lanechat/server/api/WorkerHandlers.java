@@ -1,0 +1,267 @@
+package dev.lanechat.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.Rejection;
+import dev.lanechat.server.auth.Authenticator;
+import dev.lanechat.server.files.NewFile;
+import dev.lanechat.server.lanes.Lane;
+import dev.lanechat.server.lanes.Lanes;
+import dev.lanechat.server.lanes.ProcessorInput;
+import dev.lanechat.server.lanes.ProcessorResult;
+import dev.lanechat.server.store.Timestamps;
+import dev.lanechat.server.tasks.Claim;
+import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.WorkerQueue;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The worker API of protocol.md ("Workers"): external workers long-poll a lane for a task, hold it
+ * under a lease they renew by heartbeat, and complete or fail it. Every call after the claim names
+ * the lease; once the lease is lost (the task was cancelled, its lease expired, or it ended) the
+ * answer is 409 and nothing changes.
+ */
+final class WorkerHandlers {
+    static final int MAX_WAIT_S = 30;
+    /** A complete call carries the answer and base64 files: its own, larger body limit. */
+    static final int MAX_COMPLETE_BODY = 16 * 1024 * 1024;
+    static final int MAX_CONTENT_BYTES = 1024 * 1024;
+    static final int MAX_FILES_BYTES = 10 * 1024 * 1024;
+    static final int MAX_FILES = 20;
+    private static final int MAX_ERROR_CHARS = 2000;
+    private static final Pattern CONTENT_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9!#$&^_.+-]+(\\s*;.*)?");
+    private static final Pattern WORKER_PATH = Pattern.compile("/api/(lanes/[^/]+/claim|tasks/[^/]+/(heartbeat|complete|fail))");
+
+    private final Lanes lanes;
+    private final TaskService tasks;
+    private final WorkerQueue queue;
+    private final ObjectMapper json;
+    private final Limits limits;
+
+    WorkerHandlers(Lanes lanes, TaskService tasks, WorkerQueue queue, ObjectMapper json, Limits limits) {
+        this.lanes = lanes;
+        this.tasks = tasks;
+        this.queue = queue;
+        this.json = json;
+        this.limits = limits;
+    }
+
+    /** Whether this request is a call of the worker API (authenticated as a worker, not a user). */
+    static boolean isWorkerCall(Context ctx) {
+        return ctx.method() == HandlerType.POST && WORKER_PATH.matcher(ctx.path()).matches();
+    }
+
+    /** In token mode only a worker token may call the worker API (a user's token may not). */
+    static void authenticate(Context ctx, Authenticator authenticator) {
+        if (!authenticator.authenticateWorker(CurrentUser.bearer(ctx))) {
+            throw new Rejection(Rejection.Reason.UNAUTHENTICATED, "The worker API needs a worker token:"
+                    + " Authorization: Bearer <token> from 'lanechat users add NAME --worker'.");
+        }
+    }
+
+    void claim(Context ctx) {
+        String name = ctx.pathParam("lane");
+        Lane lane = lanes.find(name).orElseThrow(() -> new Rejection(Rejection.Reason.NOT_FOUND,
+                "No lane '" + name + "'; GET /api/lanes lists the lanes."));
+        if (!lane.servedByWorkers()) {
+            throw Rejection.conflict("Lane '" + name + "' is served inside the server; workers can claim only the"
+                    + " tasks of lanes with processor: worker.");
+        }
+        long waitS = Math.min(MAX_WAIT_S, waitSeconds(ctx));
+        ctx.future(() -> queue.claim(lane, Duration.ofSeconds(waitS)).thenAccept(leased -> {
+            if (leased.isEmpty()) {
+                ctx.status(204);
+                return;
+            }
+            Claim claim = leased.get().claim();
+            ProcessorInput input = tasks.inputOf(claim);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("task_id", claim.taskId());
+            body.put("lease_id", claim.leaseId());
+            body.put("lease_expires_at", Timestamps.format(leased.get().expiresAt()));
+            body.put("content", input.content());
+            body.put("conversation_id", claim.conversationId());
+            body.put("history", input.history().stream()
+                    .map(t -> Map.of("role", t.role(), "content", t.content()))
+                    .toList());
+            body.put("lane", claim.lane());
+            body.put("attempt", claim.attempt());
+            ctx.json(body);
+        }));
+    }
+
+    void heartbeat(Context ctx) {
+        String taskId = ctx.pathParam("id");
+        String leaseId = JsonBody.read(ctx, json, limits.maxBodyBytes(), false).requiredText("lease_id");
+        String expires = tasks.heartbeat(taskId, leaseId).map(Timestamps::format).orElseThrow(() -> lost(taskId));
+        ctx.json(Map.of("lease_expires_at", expires));
+    }
+
+    void complete(Context ctx) {
+        String taskId = ctx.pathParam("id");
+        JsonBody body = JsonBody.read(ctx, json, MAX_COMPLETE_BODY, false);
+        String leaseId = body.requiredText("lease_id");
+        String content = content(body);
+        String model = body.optionalText("model");
+        if (model != null && model.length() > 200) {
+            throw Rejection.invalid("\"model\" may have at most 200 characters.");
+        }
+        double cost = cost(body.field("cost_usd"));
+        List<NewFile> files = files(body.field("files"));
+        Claim claim = tasks.held(taskId, leaseId).orElseThrow(() -> lost(taskId));
+        Lane lane = lanes.find(claim.lane()).orElse(null);
+        String answeredBy = model != null ? model : lane != null ? lane.model() : null;
+        if (!tasks.complete(claim, new ProcessorResult(content, answeredBy, cost, files))) {
+            throw lost(taskId);
+        }
+        ctx.json(tasks.find(claim.userId(), taskId).orElseThrow(() -> lost(taskId)));
+    }
+
+    void fail(Context ctx) {
+        String taskId = ctx.pathParam("id");
+        JsonBody body = JsonBody.read(ctx, json, limits.maxBodyBytes(), false);
+        String leaseId = body.requiredText("lease_id");
+        String error = body.requiredText("error").strip();
+        if (error.length() > MAX_ERROR_CHARS) {
+            throw Rejection.invalid("\"error\" may have at most " + MAX_ERROR_CHARS + " characters.");
+        }
+        JsonNode retry = body.field("retry");
+        if (retry != null && !retry.isNull() && !retry.isBoolean()) {
+            throw Rejection.invalid("\"retry\" must be true or false.");
+        }
+        Claim claim = tasks.held(taskId, leaseId).orElseThrow(() -> lost(taskId));
+        if (!tasks.fail(claim, error, retry != null && retry.asBoolean(false))) {
+            throw lost(taskId);
+        }
+        ctx.json(tasks.find(claim.userId(), taskId).orElseThrow(() -> lost(taskId)));
+    }
+
+    private Rejection lost(String taskId) {
+        if (!tasks.exists(taskId)) {
+            return Rejection.notFound("task");
+        }
+        return Rejection.conflict("This lease was lost: the task was cancelled, its lease expired, or it already"
+                + " ended. Drop the task and claim the next one.");
+    }
+
+    private static String content(JsonBody body) {
+        JsonNode value = body.field("content");
+        if (value == null || value.isNull()) {
+            throw Rejection.invalid("\"content\" is required (it may be \"\" when the answer is only files).");
+        }
+        if (!value.isTextual()) {
+            throw Rejection.invalid("\"content\" must be a string.");
+        }
+        if (value.asText().getBytes(StandardCharsets.UTF_8).length > MAX_CONTENT_BYTES) {
+            throw Rejection.tooLarge("\"content\" is over " + (MAX_CONTENT_BYTES / 1024 / 1024) + " MiB of UTF-8.");
+        }
+        return value.asText();
+    }
+
+    private static double cost(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return 0;
+        }
+        if (!value.isNumber() || !Double.isFinite(value.asDouble()) || value.asDouble() < 0) {
+            throw Rejection.invalid("\"cost_usd\" must be a number of US dollars, zero or more.");
+        }
+        return value.asDouble();
+    }
+
+    private static List<NewFile> files(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw Rejection.invalid("\"files\" must be a list of {\"name\",\"content_type\",\"content_base64\"}.");
+        }
+        if (value.size() > MAX_FILES) {
+            throw Rejection.invalid("\"files\" may have at most " + MAX_FILES + " items.");
+        }
+        List<NewFile> files = new ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            String at = "files[" + i + "]";
+            if (!item.isObject()) {
+                throw Rejection.invalid("\"" + at + "\" must be an object with \"name\", \"content_type\" and \"content_base64\".");
+            }
+            String name = text(item, at, "name", true);
+            if (name.length() > 255 || name.contains("/") || name.contains("\\") || name.chars().anyMatch(Character::isISOControl)
+                    || name.equals(".") || name.equals("..")) {
+                throw Rejection.invalid("\"" + at + ".name\" must be a plain file name (no folders or control"
+                        + " characters, at most 255 characters).");
+            }
+            String type = text(item, at, "content_type", false);
+            if (type == null) {
+                type = "application/octet-stream";
+            } else if (type.length() > 255 || !CONTENT_TYPE.matcher(type).matches()) {
+                throw Rejection.invalid("\"" + at + ".content_type\" must be a media type such as text/plain.");
+            }
+            JsonNode raw = item.get("content_base64");
+            if (raw == null || raw.isNull()) {
+                throw Rejection.invalid("\"" + at + ".content_base64\" is required.");
+            }
+            if (!raw.isTextual()) {
+                throw Rejection.invalid("\"" + at + ".content_base64\" must be a string.");
+            }
+            String base64 = raw.asText();
+            byte[] data;
+            try {
+                data = Base64.getDecoder().decode(base64);
+            } catch (IllegalArgumentException e) {
+                throw Rejection.invalid("\"" + at + ".content_base64\" is not valid base64.");
+            }
+            total += data.length;
+            if (total > MAX_FILES_BYTES) {
+                throw Rejection.tooLarge("The files of one answer may have at most " + (MAX_FILES_BYTES / 1024 / 1024)
+                        + " MiB in all.");
+            }
+            files.add(new NewFile(name, type, data));
+        }
+        return files;
+    }
+
+    /** A non-empty string field of a file item; null when absent and optional. */
+    private static String text(JsonNode item, String at, String field, boolean required) {
+        JsonNode value = item.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw Rejection.invalid("\"" + at + "." + field + "\" is required.");
+            }
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw Rejection.invalid("\"" + at + "." + field + "\" must be a string.");
+        }
+        if (value.asText().isBlank()) {
+            throw Rejection.invalid("\"" + at + "." + field + "\" must not be empty.");
+        }
+        return value.asText();
+    }
+
+    private static long waitSeconds(Context ctx) {
+        String value = ctx.queryParam("wait_s");
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        try {
+            long n = Long.parseLong(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw Rejection.invalid("\"wait_s\" must be a non-negative whole number of seconds (at most 30 are waited).");
+    }
+}
