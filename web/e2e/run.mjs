@@ -169,6 +169,7 @@ const scenario = (name, fn) => scenarios.push({ name, fn });
 
 let fast; // demo delay 300 ms
 let slow; // demo delay 3000 ms
+let slower; // demo delay 8000 ms
 let secured; // token mode, demo delay 300 ms
 let securedToken;
 
@@ -266,6 +267,42 @@ scenario('reload mid-task shows the typing indicator again, then the answer', as
   await page.close();
 });
 
+scenario('socket lost while an answer is pending: it is polled, and polling stops once the socket is back', async () => {
+  const page = await newPage();
+  const taskRequests = trackTaskRequests(page);
+  let cut = false;
+  const live = new Set();
+  await page.routeWebSocket((url) => url.pathname === '/ws', (ws) => {
+    if (cut) {
+      void ws.close({ code: 4000, reason: 'cut by test' });
+      return;
+    }
+    live.add(ws);
+    ws.onClose(() => live.delete(ws));
+    ws.connectToServer();
+  });
+  await page.goto(slower.url + '/');
+  await waitForStatus(page, 'full');
+  await send(page, 'pending when the socket drops');
+  await page.locator('.typing').waitFor({ timeout: 2_000 });
+  cut = true;
+  for (const ws of [...live]) await ws.close({ code: 4000, reason: 'cut by test' });
+  await waitForStatus(page, 'partial');
+  const deadline = Date.now() + 4_000;
+  while (taskRequests.length < 2 && Date.now() < deadline) await sleep(100);
+  assert(taskRequests.length >= 2, `the pending task was polled ${taskRequests.length} times while the socket was down`);
+  cut = false;
+  await waitForStatus(page, 'full', 15_000);
+  const pollsAtRecovery = taskRequests.length;
+  await answerFor(page, 'pending when the socket drops').waitFor({ timeout: 10_000 });
+  // One poll may already have been in flight when the socket came back.
+  const after = taskRequests.length - pollsAtRecovery;
+  assert(after <= 1, `${after} polls after the socket was back and ready`);
+  assert((await page.locator('.message.assistant', { hasText: 'pending when the socket drops' }).count()) === 1, 'answer duplicated');
+  await shot(page, '04-pending-across-socket-loss');
+  await page.close();
+});
+
 scenario('two tabs of one user both show the answer', async () => {
   const first = await newPage();
   await first.goto(fast.url + '/');
@@ -284,8 +321,8 @@ scenario('two tabs of one user both show the answer', async () => {
     const n = await page.locator('.message.assistant', { hasText: 'seen in both tabs' }).count();
     assert(n === 1, `a tab shows the answer ${n} times`);
   }
-  await shot(first, '04a-tab-one');
-  await shot(second, '04b-tab-two');
+  await shot(first, '05a-tab-one');
+  await shot(second, '05b-tab-two');
   await first.close();
   await second.close();
 });
@@ -315,7 +352,7 @@ scenario('a hostile markdown answer runs no script', async () => {
   assert(result.answers.length === 2, `expected 2 answers, saw ${result.answers.length}`);
   assert(result.answers[0].includes('<img src=x onerror="window.__xss=1">'), `the answer does not show the HTML as text: ${result.answers[0]}`);
   assert(result.answers[1].includes('<script>window.__xss=1</script>'), `the answer does not show the HTML as text: ${result.answers[1]}`);
-  await shot(page, '05-hostile-markdown');
+  await shot(page, '06-hostile-markdown');
   await page.close();
 });
 
@@ -328,10 +365,10 @@ scenario('phone width: the layout holds and the sidebar opens from the menu butt
   await answerFor(page, 'small screen check').waitFor({ timeout: 5_000 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert(overflow <= 0, `page is ${overflow}px wider than the phone screen`);
-  await shot(page, '06a-phone');
+  await shot(page, '07a-phone');
   await page.getByRole('button', { name: 'Conversations' }).click();
   await page.locator('#sidebar').getByRole('link').first().waitFor();
-  await shot(page, '06b-phone-sidebar');
+  await shot(page, '07b-phone-sidebar');
   await page.close();
 });
 
@@ -347,7 +384,7 @@ scenario('token mode: sign in with an API token, then chat', async () => {
   await waitForStatus(page, 'full');
   await send(page, 'signed in message');
   await answerFor(page, 'signed in message').waitFor({ timeout: 5_000 });
-  await shot(page, '07-token-mode-signed-in');
+  await shot(page, '08-token-mode-signed-in');
   await page.close();
 });
 
@@ -359,7 +396,7 @@ scenario('API and socket down: red Disconnected', async () => {
   await waitForStatus(page, 'disconnected', 20_000);
   assert((await page.locator(STATUS('disconnected')).innerText()).includes('Disconnected'), 'status text is not "Disconnected"');
   assert((await statusColor(page)) === 'rgb(198, 40, 40)', 'status dot is not red');
-  await shot(page, '08-disconnected');
+  await shot(page, '09-disconnected');
   await page.close();
 });
 
@@ -380,12 +417,13 @@ async function main() {
     if (!existsSync(chromiumPath)) throw new Error(`no browser at ${chromiumPath}: apt-get install -y chromium`);
     const securedDir = newDataDir('token');
     securedToken = await addUser(securedDir, 'e2e');
-    [fast, slow, secured] = await Promise.all([
+    [fast, slow, slower, secured] = await Promise.all([
       startServer('fast', 300),
       startServer('slow', 3000),
+      startServer('slower', 8000),
       startServer('token', 300, { auth: 'token', dataDir: securedDir }),
     ]);
-    console.log(`servers: ${fast.url} (300 ms), ${slow.url} (3000 ms), ${secured.url} (token mode)${staticDir ? `, web dir ${staticDir}` : ''}`);
+    console.log(`servers: ${fast.url} (300 ms), ${slow.url} (3000 ms), ${slower.url} (8000 ms), ${secured.url} (token mode)${staticDir ? `, web dir ${staticDir}` : ''}`);
     const profile = mkdtempSync(path.join(tmpdir(), 'lanechat-e2e-profile-'));
     tempDirs.push(profile);
     browserContext = await chromium.launchPersistentContext(profile, {
