@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The full benchmark suite (issue 8): installs the peers (npm ci), builds the bench jar, starts
+# Lanechat and the peers as their own processes on 127.0.0.1, runs the five scenarios with one load
+# generator, and writes bench/RESULTS.md and bench/*.png. About 20 minutes on 2 cores.
+#   bench/run.sh                      # everything
+#   bench/run.sh --scenarios 2,4      # some scenarios (RESULTS.md then holds only those)
+#   bench/run.sh --targets lanechat   # Lanechat only
+#   bench/run.sh --smoke              # tiny counts (what mvn verify runs), to a throwaway folder
+# Needs the server jar (mvn -B -q -pl server -DskipTests package), Node 20 + npm, and PostgreSQL at
+# 127.0.0.1:5432 (user postgres, trust) for the PostgreSQL rows (skipped when it is not there).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=${LANECHAT_JAR:-server/target/lanechat-server.jar}
+[ -f "$JAR" ] || { echo "bench: no $JAR; build it: mvn -B -q -pl server -Dexec.skip=true -DskipTests package" >&2; exit 2; }
+OUT=bench
+for a in "$@"; do [ "$a" = "--smoke" ] && OUT=bench/target/smoke-run; done
+(cd bench/peers && npm ci --no-audit --no-fund --loglevel=error)
+(cd bench && mvn -B -q -DskipTests package)
+exec java -Xmx6g -Dbench.command="bench/run.sh $*" -jar bench/target/lanechat-bench.jar \
+  --out "$OUT" --server-jar "$JAR" --peers bench/peers "$@"

@@ -1,0 +1,395 @@
+package dev.lanechat.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The benchmark suite: {@code java -jar lanechat-bench.jar [--smoke] [--scenarios 1,2,3,4,5]
+ * [--targets lanechat,ws,socketio] [--out DIR] [--server-jar JAR] [--peers DIR] [--pg URL]}.
+ * Starts every server as its own process on 127.0.0.1, runs the scenarios with the same load
+ * generator against Lanechat and the peers, and writes RESULTS.md and PNG charts to DIR.
+ */
+public final class Bench {
+
+    /** The sizes of a run: {@link #full()} for RESULTS.md, {@link #smoke()} for mvn verify. */
+    record Params(String name, int pushTasks, double pushRate, long pollMs, int fanSockets, double[] fanRates,
+            int fanStepS, int capPerProcess, int capProcesses, int capHoldS, int tpTasks, int tpConcurrency,
+            int stormSockets, double stormRate, long stormSettleMs, int demoDelayMs, boolean reuseTargets) {
+        static Params full() {
+            return new Params("full", 1000, 20, 1000, 10_000, new double[] {0.5, 1, 2, 5, 10, 20}, 10, 10_500, 2, 120,
+                    5000, 32, 10_000, 20, 3000, 100, false);
+        }
+
+        /** Tiny counts; one server per target for all scenarios (they start once), demo lane without delay. */
+        static Params smoke() {
+            return new Params("smoke", 20, 20, 300, 50, new double[] {5}, 1, 50, 1, 30, 30, 8, 20, 5, 500, 0, true);
+        }
+    }
+
+    final Params p;
+    final Path out;
+    final Path work;
+    final Path serverJar;
+    final Path peersDir;
+    final String pgBase; // postgresql://127.0.0.1:5432 or null
+    final List<String> targets;
+    final List<Integer> scenarios;
+    final Consumer<String> log;
+    final Map<Integer, Table> tables = new LinkedHashMap<>();
+    final Map<Integer, String> timings = new LinkedHashMap<>();
+    final List<String> charts = new ArrayList<>();
+    final String command;
+
+    Bench(Params p, Path out, Path serverJar, Path peersDir, String pgBase, List<String> targets, List<Integer> scenarios,
+            Consumer<String> log, String command) throws Exception {
+        this.p = p;
+        this.out = Files.createDirectories(out);
+        this.work = Files.createTempDirectory("lanechat-bench-");
+        this.serverJar = Target.Lanechat.copyJar(serverJar, work);
+        this.peersDir = peersDir;
+        this.pgBase = pgBase;
+        this.targets = targets;
+        this.scenarios = scenarios;
+        this.log = log;
+        this.command = command;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--smoke")) {
+                o.put("smoke", "true");
+            } else if (args[i].startsWith("--") && i + 1 < args.length) {
+                o.put(args[i].substring(2), args[++i]);
+            }
+        }
+        Params params = o.containsKey("smoke") ? Params.smoke() : Params.full();
+        Bench bench = new Bench(params, Path.of(o.getOrDefault("out", "bench")),
+                Path.of(o.getOrDefault("server-jar", "server/target/lanechat-server.jar")),
+                Path.of(o.getOrDefault("peers", "bench/peers")), o.getOrDefault("pg", "postgresql://127.0.0.1:5432"),
+                Arrays.asList(o.getOrDefault("targets", "lanechat,ws,socketio").split(",")),
+                Arrays.stream(o.getOrDefault("scenarios", "1,2,3,4,5").split(",")).map(Integer::valueOf).toList(),
+                line -> System.out.println(Instant.now() + " " + line), System.getProperty("bench.command",
+                        "java -jar bench/target/lanechat-bench.jar " + String.join(" ", args)));
+        bench.run();
+        bench.writeResults();
+        System.exit(0);
+    }
+
+    /** Runs every scenario against every target. */
+    void run() throws Exception {
+        for (int s : scenarios) {
+            long t0 = System.nanoTime();
+            switch (s) {
+                case 1 -> pushVsPoll();
+                case 2 -> fanOut();
+                case 3 -> capacity();
+                case 4 -> throughput();
+                case 5 -> storm();
+                default -> throw new IllegalArgumentException("no scenario " + s);
+            }
+            timings.put(s, String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - t0) / 1e9));
+        }
+        if (shared != null) {
+            shared.forEach(Target::close);
+        }
+    }
+
+    private List<Target> shared;
+
+    private List<Target> targetsFor(int demoDelayMs, boolean withPostgres) throws Exception {
+        if (p.reuseTargets) {
+            if (shared == null) {
+                shared = build(p.demoDelayMs, false);
+            }
+            List<Target> list = new ArrayList<>(shared);
+            if (withPostgres) {
+                build(0, true).stream().filter(t -> t.name.equals("lanechat-postgres")).forEach(t -> list.add(1, t));
+            }
+            return list;
+        }
+        return build(demoDelayMs, withPostgres);
+    }
+
+    private List<Target> build(int demoDelayMs, boolean withPostgres) throws Exception {
+        List<Target> list = new ArrayList<>();
+        for (String t : targets) {
+            switch (t) {
+                case "lanechat" -> {
+                    list.add(new Target.Lanechat("lanechat-sqlite", work, serverJar, null, demoDelayMs));
+                    if (withPostgres && pgBase != null) {
+                        String db = createDb();
+                        if (db != null) {
+                            list.add(new Target.Lanechat("lanechat-postgres", work, serverJar, db, demoDelayMs));
+                        }
+                    }
+                }
+                case "ws" -> list.add(new Target.Peer("node-ws", work, peersDir, "ws", demoDelayMs));
+                case "socketio" -> list.add(new Target.Peer("socket.io", work, peersDir, "socketio", demoDelayMs));
+                default -> throw new IllegalArgumentException("unknown target " + t);
+            }
+        }
+        return list;
+    }
+
+    final List<String> databases = new ArrayList<>();
+
+    /** A fresh PostgreSQL database for one target, or null when PostgreSQL is not reachable. */
+    private String createDb() {
+        String name = "lc_bench_" + Long.toString(System.nanoTime(), 36);
+        try {
+            Proc.run(List.of("createdb", "-h", "127.0.0.1", "-U", "postgres", name), Duration.ofSeconds(30));
+            databases.add(name);
+            return pgBase + "/" + name + "?user=postgres";
+        } catch (Exception e) {
+            log.accept("PostgreSQL not used: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void dropDatabases() {
+        for (String name : databases) {
+            try {
+                Proc.run(List.of("dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name), Duration.ofSeconds(30));
+            } catch (Exception e) {
+                log.accept("dropdb " + name + ": " + e.getMessage());
+            }
+        }
+        databases.clear();
+    }
+
+    interface Body {
+        void run(Target t) throws Exception;
+    }
+
+    private void each(List<Target> list, Body body) throws Exception {
+        try {
+            for (Target t : list) {
+                boolean keep = shared != null && shared.contains(t);
+                try {
+                    if (t.proc == null) {
+                        t.start();
+                    }
+                    body.run(t);
+                } catch (Exception e) {
+                    log.accept(t.name + " failed: " + e);
+                    throw e;
+                } finally {
+                    if (!keep) {
+                        t.close();
+                    }
+                }
+            }
+        } finally {
+            dropDatabases();
+        }
+    }
+
+    void pushVsPoll() throws Exception {
+        Table table = new Table("1. Push vs polling");
+        tables.put(1, table);
+        each(targetsFor(p.demoDelayMs, false), t -> Scenarios.pushVsPoll(t, p.pushTasks, p.pushRate, p.pollMs, table, log));
+        ratio(table, "p50 ms", null, " · push");
+        chartBars(1, "push-vs-poll.png", "1. Delivery latency, completion → receipt (ms)", "ms", table,
+                List.of("p50 ms", "p99 ms", "max ms"), true);
+    }
+
+    void fanOut() throws Exception {
+        Table table = new Table("2. Fan-out latency");
+        tables.put(2, table);
+        Map<String, Map<Double, Double>> series = new LinkedHashMap<>();
+        each(targetsFor(0, false), t -> {
+            Map<Double, Double> p99 = Scenarios.fanOut(t, p.fanSockets, p.fanRates, p.fanStepS, table, log);
+            Map<Double, Double> byDeliveries = new LinkedHashMap<>();
+            p99.forEach((rate, v) -> byDeliveries.put(rate * p.fanSockets, v));
+            series.put(t.name, byDeliveries);
+        });
+        ratio(table, "p99 ms", "events/s", "");
+        Path png = out.resolve("fan-out.png");
+        Charts.lines(png, "2. Fan-out p99 latency, " + p.fanSockets + " sockets (commit → receipt)",
+                "deliveries/s (events/s × sockets)", "p99 ms", series, true, 50);
+        charts.add("2:" + png.getFileName());
+    }
+
+    void capacity() throws Exception {
+        Table table = new Table("3. Idle capacity");
+        tables.put(3, table);
+        each(targetsFor(0, false), t -> Scenarios.capacity(t, p.capPerProcess, p.capProcesses, p.capHoldS,
+                p.stormSettleMs, table, work, log));
+        ratio(table, "subscribed at once", null, "");
+        ratio(table, "RSS / socket (KB)", null, "");
+        chartBars(3, "capacity.png", "3. Sockets subscribed at once on one node", "sockets", table,
+                List.of("subscribed at once"), false);
+        chartBars(3, "memory-per-socket.png", "3. Memory per idle socket (KB)", "KB", table,
+                List.of("heap / socket (KB)", "RSS / socket (KB)"), false);
+    }
+
+    void throughput() throws Exception {
+        Table table = new Table("4. End-to-end tasks/s");
+        tables.put(4, table);
+        each(targetsFor(0, true), t -> Scenarios.throughput(t, p.tpTasks, p.tpConcurrency, table, log));
+        ratio(table, "tasks/s", null, "");
+        chartBars(4, "throughput.png", "4. End-to-end tasks/s (submit → event pushed)", "tasks/s", table,
+                List.of("tasks/s"), false);
+    }
+
+    void storm() throws Exception {
+        Table table = new Table("5. Reconnect storm");
+        tables.put(5, table);
+        each(targetsFor(0, false), t -> {
+            if (!p.reuseTargets) { // the smoke run does only the server-side drop
+                Scenarios.storm(t, p.stormSockets, p.stormRate, false, p.stormSettleMs, table, log);
+            }
+            Scenarios.storm(t, p.stormSockets, p.stormRate, true, p.stormSettleMs, table, log);
+        });
+        chartBars(5, "storm.png", "5. Reconnect storm: seconds until every socket resumed", "s", table,
+                List.of("all resumed after (s)"), false);
+    }
+
+    /** Adds "Lanechat ÷ this" for {@code column} to each peer row (matching {@code key} when given). */
+    private static void ratio(Table table, String column, String key, String lanechatSuffix) {
+        for (Map<String, Object> row : table.rows) {
+            String target = (String) row.get("target");
+            if (target.startsWith("lanechat")) {
+                continue;
+            }
+            String suffix = target.contains(" · ") ? target.substring(target.indexOf(" · ")) : lanechatSuffix;
+            table.rows.stream().filter(r -> ("lanechat-sqlite" + suffix).equals(r.get("target"))
+                            && (key == null || r.get(key).equals(row.get(key))))
+                    .findFirst().ifPresent(lc -> {
+                        double a = ((Number) lc.get(column)).doubleValue(), b = ((Number) row.get(column)).doubleValue();
+                        row.put("Lanechat ÷ this (" + column + ")", b == 0 ? Double.NaN : a / b);
+                    });
+        }
+    }
+
+    private void chartBars(int scenario, String file, String title, String unit, Table table, List<String> columns,
+            boolean log) throws Exception {
+        List<String> cats = new ArrayList<>();
+        List<double[]> vals = new ArrayList<>();
+        for (Map<String, Object> row : table.rows) {
+            cats.add((String) row.get("target"));
+            double[] v = new double[columns.size()];
+            for (int i = 0; i < columns.size(); i++) {
+                Object x = row.get(columns.get(i));
+                v[i] = x instanceof Number n ? n.doubleValue() : Double.NaN;
+            }
+            vals.add(v);
+        }
+        Path png = out.resolve(file);
+        Charts.bars(png, title, unit, cats, columns, vals.toArray(double[][]::new), log);
+        charts.add(scenario + ":" + png.getFileName());
+    }
+
+    // ---- RESULTS.md ----------------------------------------------------------------------------
+
+    static final Map<Integer, String> ABOUT = Map.of(
+            1, "The same tasks (demo lane thinking 100 ms, the peers' timer 100 ms), submitted at a steady rate, are "
+                    + "received at once by one subscribed socket AND by the polling fallback (GET of the task every "
+                    + "1000 ms, the web client's interval, at a random phase, until it is done). Latency is from the "
+                    + "task's completion stamp (`updated_at`) to receipt. The rate stays under the demo lane's "
+                    + "capacity (4 workers).",
+            2, "Many sockets of the one open-mode user are subscribed; tasks are submitted at a steady event rate and "
+                    + "each event goes to every socket (Lanechat's fan-out is per user; in open mode all sockets are one "
+                    + "user). Latency: the task's completion stamp → each socket's receipt. The ladder stops once p99 "
+                    + "passes 2 s or deliveries go missing.",
+            3, "Generator processes (each its own JVM, its own 127.0.0.x source address) open subscribed sockets until "
+                    + "refused; then the server's heap after a full GC and its RSS are read and divided by the sockets "
+                    + "(minus the same figures before). THE LIMIT HERE: the open-file limit is 20,000 per process and "
+                    + "cannot be raised on this machine, so no server process (Lanechat or peer) can hold more than "
+                    + "~19,900 sockets; the per-socket memory is what to extrapolate from.",
+            4, "Tasks submitted over HTTP with a fixed number in flight (Lanechat: conversations of 10 messages, made "
+                    + "before the clock starts), demo lane with no delay, one socket receives every event. tasks/s = "
+                    + "events received ÷ (last receipt − first submit).",
+            5, "Sockets subscribed with protocol.md's reconnect (1 s backoff + ≤ 20 % jitter, doubling) and `since`; "
+                    + "tasks keep coming; then every socket is dropped at once. Counted: time until every socket has "
+                    + "its `ready` again, and events lost (gaps in the per-user ids or not received by the end; must "
+                    + "be 0).");
+
+    void writeResults() throws Exception {
+        StringBuilder md = new StringBuilder();
+        md.append("# Lanechat benchmarks\n\n");
+        md.append("Generated by `").append(command).append("` (").append(p.name).append(" sizes) on ")
+                .append(Instant.now()).append(". Every figure below comes from that run; the raw server and peer ")
+                .append("logs were in ").append(work).append(".\n\n");
+        md.append("## Machine\n\n");
+        md.append("| | |\n|---|---|\n");
+        md.append("| CPUs (`nproc`) | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
+        md.append("| memory | ").append(memTotal()).append(" |\n");
+        md.append("| JDK | ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append(" |\n");
+        md.append("| Node | ").append(safe(() -> Proc.run(List.of("node", "-v"), Duration.ofSeconds(10)).strip())).append(" |\n");
+        md.append("| OS | ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append(" |\n");
+        md.append("| open files per process | 20,000 (hard limit of this machine) |\n");
+        md.append("| network | loopback only (127.0.0.0/8); generator, servers and peers share the CPUs |\n\n");
+        md.append("Targets: **lanechat-sqlite** / **lanechat-postgres** (the server jar, `java -jar lanechat-server.jar serve`, "
+                + "its own JVM with default flags), **node-ws** (`bench/peers/server.js --kind ws`, ws 8.23.0) and "
+                + "**socket.io** (`--kind socketio`, socket.io 4.8.4, websocket transport only).\n\n");
+        md.append("**The peers do less work than Lanechat.** A peer keeps its tasks and its event log in memory: no "
+                + "durable log, no database, no transaction; a timer completes a task. Lanechat commits the user message, "
+                + "the pending answer and the task in one transaction, claims it in another, and writes the result, the "
+                + "answer and the event-log row in a third before it pushes. A peer restart loses every event.\n\n");
+        md.append("Load generator: Jetty 12.1.12's WebSocket client (one selector, a few KB per socket; the JDK's "
+                + "`java.net.http` WebSocket would cost ~100 KB a socket), HTTP by `java.net.http`. Each table shows the "
+                + "generator's own CPU (cores used, from `OperatingSystemMXBean`) beside the server's (from /proc); when "
+                + "the two together fill the machine the row says so, and then the figure is a limit of this one "
+                + "machine, not of the server alone. Timestamps: Lanechat stamps `updated_at` with millisecond "
+                + "precision just before the completing transaction (so its commit→receipt figures include the commit "
+                + "itself and up to 1 ms of truncation); the peers stamp in microseconds.\n\n");
+        md.append("Server-side figures come from Lanechat's `GET /metrics` (see the README's Metrics section).\n\n");
+        for (Map.Entry<Integer, Table> e : tables.entrySet()) {
+            int s = e.getKey();
+            Table t = e.getValue();
+            md.append("## ").append(t.title).append("\n\n");
+            md.append(ABOUT.get(s)).append("\n\n");
+            md.append("Command: `bench/run.sh --scenarios ").append(s).append("`").append(p.name.equals("smoke") ? " --smoke" : "")
+                    .append(" (took ").append(timings.getOrDefault(s, "?")).append(")\n\n");
+            md.append(t.markdown()).append('\n');
+            for (String n : t.notes) {
+                md.append("- ").append(n).append('\n');
+            }
+            for (String c : charts) {
+                if (c.startsWith(s + ":")) {
+                    md.append("![").append(t.title).append("](").append(c.substring(c.indexOf(':') + 1)).append(")\n\n");
+                }
+            }
+        }
+        Files.writeString(out.resolve("RESULTS.md"), md.toString(), StandardCharsets.UTF_8);
+    }
+
+    interface Supplier {
+        String get() throws Exception;
+    }
+
+    static String safe(Supplier s) {
+        try {
+            return s.get();
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    static String memTotal() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.1f GiB", kb / 1024.0 / 1024.0);
+                }
+            }
+        } catch (Exception e) {
+            // not Linux
+        }
+        return "?";
+    }
+}

@@ -1,0 +1,334 @@
+package dev.lanechat.bench;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * The load generator's sockets: Jetty 12's WebSocket client (a few KB a socket, one selector for
+ * all), speaking either Lanechat's exchange (also the ws peer's) or Socket.IO's framing of it.
+ * Each {@link Stream} is one logical subscriber that may reconnect (with protocol.md's backoff and
+ * {@code since}); it checks that event ids arrive gapless and records every update's receipt.
+ */
+public final class Gen implements AutoCloseable {
+    enum Proto { PLAIN, SOCKETIO }
+
+    private final HttpClient http;
+    private final WebSocketClient ws;
+    final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "gen-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    Gen(String bindAddress) {
+        QueuedThreadPool pool = new QueuedThreadPool(32, 4);
+        pool.setName("gen-ws");
+        pool.setDaemon(true);
+        http = new HttpClient();
+        http.setExecutor(pool);
+        http.setConnectTimeout(30_000);
+        http.setMaxConnectionsPerDestination(1_000_000);
+        if (bindAddress != null) {
+            http.setBindAddress(new InetSocketAddress(bindAddress, 0));
+        }
+        ws = new WebSocketClient(http);
+        ws.setIdleTimeout(Duration.ofMinutes(10));
+        ws.setMaxTextMessageSize(4 << 20);
+        try {
+            http.start();
+            ws.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the WebSocket client", e);
+        }
+    }
+
+    /** Receipts of updates across all streams of a run: event id, receipt time (epoch µs), and each event's task. */
+    static final class Recorder {
+        final long[] eventIds;
+        final long[] receivedMicros;
+        final AtomicInteger count = new AtomicInteger();
+        final LongAdder overflow = new LongAdder();
+        final ConcurrentHashMap<Long, String> taskOfEvent = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<String, Long> firstReceipt = new ConcurrentHashMap<>();
+        volatile boolean recording = true;
+
+        Recorder(int capacity) {
+            eventIds = new long[capacity];
+            receivedMicros = new long[capacity];
+        }
+
+        void update(long id, String frame, long micros) {
+            if (!recording) {
+                return;
+            }
+            if (!taskOfEvent.containsKey(id)) {
+                String task = Frames.taskId(frame);
+                if (task != null) {
+                    taskOfEvent.putIfAbsent(id, task);
+                    firstReceipt.putIfAbsent(task, micros);
+                }
+            }
+            int i = count.getAndIncrement();
+            if (i < eventIds.length) {
+                eventIds[i] = id;
+                receivedMicros[i] = micros;
+            } else {
+                overflow.increment();
+            }
+        }
+
+        int size() {
+            return Math.min(count.get(), eventIds.length);
+        }
+    }
+
+    /** One subscriber. */
+    class Stream {
+        final URI uri;
+        final Proto proto;
+        volatile Recorder recorder;
+        volatile boolean reconnect;
+        volatile boolean stopped;
+        volatile Session session;
+        volatile long lastId = -1; // -1: never subscribed
+        volatile long readyAtNanos;
+        final AtomicLong readies = new AtomicLong();
+        final AtomicLong updates = new AtomicLong();
+        final AtomicLong gaps = new AtomicLong();
+        final AtomicLong duplicates = new AtomicLong();
+        final AtomicLong closes = new AtomicLong();
+        final AtomicLong resets = new AtomicLong();
+        volatile String lastError;
+        volatile boolean live;
+        private int attempt;
+
+        Stream(URI uri, Proto proto, Recorder recorder) {
+            this.uri = uri;
+            this.proto = proto;
+            this.recorder = recorder;
+        }
+
+        void open() {
+            try {
+                ws.connect(new Listener(this), uri).whenComplete((s, e) -> {
+                    if (e != null) {
+                        lastError = String.valueOf(e.getCause() == null ? e : e.getCause());
+                        dropped();
+                    }
+                });
+            } catch (Exception e) {
+                lastError = e.toString();
+                dropped();
+            }
+        }
+
+        void dropped() {
+            live = false;
+            if (reconnect && !stopped) {
+                // protocol.md: 1 s, 2 s, 4 s … capped at 30 s, each plus at most 20 % jitter
+                long base = Math.min(30_000, 1000L << Math.min(attempt, 5));
+                attempt++;
+                long wait = base + (long) (base * 0.2 * ThreadLocalRandom.current().nextDouble());
+                timers.schedule(this::open, wait, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        void subscribe(Session s) {
+            String since = lastId >= 0 ? ",\"since\":" + lastId : "";
+            if (proto == Proto.PLAIN) {
+                s.sendText("{\"token\":\"stream\"" + since + "}", Callback.NOOP);
+            } else {
+                s.sendText("42[\"subscribe\",{\"token\":\"stream\"" + since + "}]", Callback.NOOP);
+            }
+        }
+
+        void onReady(long last) {
+            if (lastId < 0) {
+                lastId = last; // a fresh subscriber starts at the newest event
+            }
+            attempt = 0;
+            readyAtNanos = System.nanoTime();
+            live = true;
+            readies.incrementAndGet();
+        }
+
+        void onUpdate(long id, String frame) {
+            long micros = nowMicros();
+            updates.incrementAndGet();
+            long last = lastId;
+            if (last >= 0 && id <= last) {
+                duplicates.incrementAndGet();
+                return;
+            }
+            if (last >= 0 && id != last + 1) {
+                gaps.addAndGet(id - last - 1);
+            }
+            lastId = id;
+            if (recorder != null) {
+                recorder.update(id, frame, micros);
+            }
+        }
+
+        /** Drops the connection abruptly (no close handshake); the stream reconnects if it is set to. */
+        void cut() {
+            Session s = session;
+            if (s != null) {
+                s.disconnect();
+            }
+        }
+
+        void close() {
+            stopped = true;
+            Session s = session;
+            if (s != null && s.isOpen()) {
+                s.close(1000, "bench done", Callback.NOOP);
+            }
+        }
+    }
+
+    static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    /** The per-connection listener of a {@link Stream}. */
+    public static final class Listener implements Session.Listener.AutoDemanding {
+        private final Stream stream;
+
+        Listener(Stream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session session) {
+            stream.session = session;
+            if (stream.proto == Proto.PLAIN) {
+                stream.subscribe(session);
+            }
+        }
+
+        @Override
+        public void onWebSocketText(String text) {
+            if (stream.proto == Proto.PLAIN) {
+                if (text.startsWith("{\"event\":\"update\"")) {
+                    stream.onUpdate(Frames.eventId(text), text);
+                } else if (text.startsWith("{\"event\":\"ready\"")) {
+                    stream.onReady(Frames.lastId(text));
+                } else if (text.startsWith("{\"event\":\"reset\"")) {
+                    stream.resets.incrementAndGet();
+                } else if (text.startsWith("{\"event\":\"error\"")) {
+                    stream.lastError = text;
+                }
+                return;
+            }
+            // Socket.IO over Engine.IO v4: 0 open, 2 ping, 40 connected, 42[...] event
+            if (text.startsWith("42[\"update\"")) {
+                stream.onUpdate(Frames.eventId(text), text);
+            } else if (text.equals("2")) {
+                stream.session.sendText("3", Callback.NOOP);
+            } else if (text.startsWith("0{")) {
+                stream.session.sendText("40", Callback.NOOP);
+            } else if (text.startsWith("40")) {
+                stream.subscribe(stream.session);
+            } else if (text.startsWith("42[\"ready\"")) {
+                stream.onReady(Frames.lastId(text));
+            } else if (text.startsWith("42[\"reset\"")) {
+                stream.resets.incrementAndGet();
+            } else if (text.startsWith("41")) {
+                stream.session.close(1000, "disconnected", Callback.NOOP);
+            }
+        }
+
+        @Override
+        public void onWebSocketClose(int status, String reason) {
+            stream.closes.incrementAndGet();
+            stream.session = null;
+            stream.dropped();
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            stream.lastError = cause.toString();
+        }
+    }
+
+    Stream stream(URI uri, Proto proto, Recorder recorder) {
+        return new Stream(uri, proto, recorder);
+    }
+
+    /**
+     * Opens {@code n} streams, at most {@code inFlight} handshakes at once, and waits until each is
+     * ready or failed, or {@code timeout} passes. Returns them (check {@link Stream#live}).
+     */
+    List<Stream> openMany(int n, URI uri, Proto proto, Recorder recorder, int inFlight, Duration timeout,
+            boolean reconnect) throws InterruptedException {
+        List<Stream> streams = new ArrayList<>(n);
+        Semaphore slots = new Semaphore(inFlight);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < n && System.nanoTime() < deadline; i++) {
+            if (!slots.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                break;
+            }
+            Stream s = new Stream(uri, proto, recorder) {
+                @Override
+                void onReady(long last) {
+                    boolean first = readies.get() == 0;
+                    super.onReady(last);
+                    if (first) {
+                        slots.release();
+                    }
+                }
+
+                @Override
+                void dropped() {
+                    if (readies.get() == 0 && !reconnect) {
+                        slots.release();
+                    }
+                    super.dropped();
+                }
+            };
+            s.reconnect = reconnect;
+            streams.add(s);
+            s.open();
+        }
+        while (System.nanoTime() < deadline && streams.stream().anyMatch(s -> !s.live && s.lastError == null)) {
+            Thread.sleep(50);
+        }
+        return streams;
+    }
+
+    /** This process's CPU time so far, ns (all threads). */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        try {
+            ws.stop();
+            http.stop();
+        } catch (Exception e) {
+            // best effort
+        }
+    }
+}

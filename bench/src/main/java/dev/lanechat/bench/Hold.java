@@ -1,0 +1,42 @@
+package dev.lanechat.bench;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A generator process for the capacity scenario: opens COUNT subscribed sockets from source
+ * address BIND, prints "RAMPED live=N failed=M ms=T [err=…]", then "live=N" every second while it
+ * holds them for SECONDS (or until killed). One process holds at most ~19,900 sockets here (the
+ * open-file limit is 20,000 per process), so the capacity run uses several.
+ * Usage: Hold WS_URI PLAIN|SOCKETIO COUNT BIND SECONDS
+ */
+public final class Hold {
+    private Hold() {}
+
+    public static void main(String[] args) throws Exception {
+        URI uri = URI.create(args[0]);
+        Gen.Proto proto = Gen.Proto.valueOf(args[1]);
+        int count = Integer.parseInt(args[2]);
+        String bind = args[3];
+        int seconds = Integer.parseInt(args[4]);
+        try (Gen gen = new Gen(bind)) {
+            long t0 = System.nanoTime();
+            List<Gen.Stream> streams = gen.openMany(count, uri, proto, null, 256, Duration.ofSeconds(seconds), false);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            long live = streams.stream().filter(s -> s.live).count();
+            String err = streams.stream().filter(s -> !s.live && s.lastError != null).map(s -> s.lastError).findFirst()
+                    .orElse(null);
+            System.out.println("RAMPED live=" + live + " failed=" + (count - live) + " ms=" + ms
+                    + (err == null ? "" : " err=" + err.replace('\n', ' ')));
+            System.out.flush();
+            long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+            while (System.nanoTime() < end) {
+                Thread.sleep(1000);
+                System.out.println("live=" + streams.stream().filter(s -> s.live).count());
+                System.out.flush();
+            }
+        }
+        System.exit(0);
+    }
+}

@@ -1,0 +1,434 @@
+package dev.lanechat.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/** The five scenarios of issue 8. Each takes a started {@link Target} and fills a {@link Table} row. */
+final class Scenarios {
+    private Scenarios() {}
+
+    static double cores(long cpuNanos, long wallNanos) {
+        return wallNanos <= 0 ? Double.NaN : (double) cpuNanos / wallNanos;
+    }
+
+    /** Marks a row whose generator used most of the machine: its figures may be the generator's limit. */
+    static void cpu(Map<String, Object> row, long genCpu, long serverCpu, long wall) {
+        double gen = cores(genCpu, wall);
+        double srv = cores(serverCpu, wall);
+        row.put("server CPU (cores)", srv);
+        row.put("generator CPU (cores)", gen);
+        int n = Runtime.getRuntime().availableProcessors();
+        row.put("limited by", gen + srv >= 0.85 * n ? (gen >= srv ? "generator+server (CPU full; generator ≥ server)"
+                : "CPU full (server busiest)") : "not CPU");
+    }
+
+    static Gen.Stream oneStream(Gen gen, Target t, Gen.Recorder rec) throws Exception {
+        List<Gen.Stream> s = gen.openMany(1, t.wsUri(), t.proto(), rec, 1, Duration.ofSeconds(20), false);
+        if (!s.get(0).live) {
+            throw new IllegalStateException(t.name + ": the socket did not subscribe: " + s.get(0).lastError);
+        }
+        return s.get(0);
+    }
+
+    // ---- 1. push vs polling ---------------------------------------------------------------------
+
+    static void pushVsPoll(Target t, int tasks, double perSecond, long pollMs, Table table, Consumer<String> log)
+            throws Exception {
+        try (Gen gen = new Gen(null)) {
+            Gen.Recorder rec = new Gen.Recorder(tasks * 2 + 100);
+            Gen.Stream stream = oneStream(gen, t, rec);
+            t.prepare(tasks);
+            Map<String, Long> polledAt = new ConcurrentHashMap<>();
+            AtomicLong polls = new AtomicLong();
+            AtomicInteger accepted = new AtomicInteger();
+            List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+            long cpu0 = Gen.cpuNanos(), scpu0 = t.cpuNanos(), w0 = System.nanoTime();
+            long intervalNanos = (long) (1e9 / perSecond);
+            for (int i = 0; i < tasks; i++) {
+                long due = w0 + i * intervalNanos;
+                long sleep = due - System.nanoTime();
+                if (sleep > 0) {
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                }
+                t.submit(i).thenAccept(id -> {
+                    accepted.incrementAndGet();
+                    ids.add(id);
+                    // the poller's phase is random against the completion, as a tab's interval would be
+                    long first = java.util.concurrent.ThreadLocalRandom.current().nextLong(pollMs);
+                    schedulePoll(gen, t, id, first, pollMs, polls, polledAt);
+                });
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && (accepted.get() < tasks || polledAt.size() < tasks
+                    || rec.firstReceipt.size() < tasks)) {
+                Thread.sleep(50);
+            }
+            long wall = System.nanoTime() - w0;
+            long genCpu = Gen.cpuNanos() - cpu0, srvCpu = t.cpuNanos() - scpu0;
+            Map<String, Long> done = t.completedAt(ids);
+            long[] push = new long[ids.size()], poll = new long[ids.size()];
+            int np = 0, nq = 0;
+            for (String id : ids) {
+                Long c = done.get(id);
+                if (c == null) {
+                    continue;
+                }
+                Long r = rec.firstReceipt.get(id);
+                if (r != null) {
+                    push[np++] = Math.max(0, r - c);
+                }
+                Long q = polledAt.get(id);
+                if (q != null) {
+                    poll[nq++] = Math.max(0, q - c);
+                }
+            }
+            Stats ps = new Stats(push, np), qs = new Stats(poll, nq);
+            for (boolean isPush : new boolean[] {true, false}) {
+                Stats s = isPush ? ps : qs;
+                Map<String, Object> row = table.row(t.name + (isPush ? " · push" : " · poll " + pollMs + " ms"));
+                row.put("tasks", (long) tasks);
+                row.put("delivered", (long) s.count());
+                row.put("p50 ms", s.ms(0.50));
+                row.put("p99 ms", s.ms(0.99));
+                row.put("max ms", s.maxMs());
+                row.put("HTTP requests / task (besides the submit)", isPush ? 0.0 : (double) polls.get() / tasks);
+                cpu(row, genCpu, srvCpu, wall);
+            }
+            stream.close();
+            log.accept(t.name + " push p50 " + ps.ms(.5) + " poll p50 " + qs.ms(.5) + " polls " + polls.get());
+        }
+    }
+
+    private static void schedulePoll(Gen gen, Target t, String id, long delayMs, long pollMs, AtomicLong polls,
+            Map<String, Long> polledAt) {
+        gen.timers.schedule(() -> {
+            polls.incrementAndGet();
+            t.task(id).whenComplete((state, e) -> {
+                if (state != null && state.done()) {
+                    polledAt.put(id, Gen.nowMicros());
+                } else {
+                    schedulePoll(gen, t, id, pollMs, pollMs, polls, polledAt);
+                }
+            });
+        }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- 2. fan-out latency ---------------------------------------------------------------------
+
+    /** Returns, per events/s step, p99 ms (for the chart). */
+    static Map<Double, Double> fanOut(Target t, int sockets, double[] eventsPerSecond, int stepSeconds, Table table,
+            Consumer<String> log) throws Exception {
+        Map<Double, Double> p99s = new java.util.LinkedHashMap<>();
+        try (Gen gen = new Gen(null)) {
+            long c0 = System.nanoTime();
+            List<Gen.Stream> streams = gen.openMany(sockets, t.wsUri(), t.proto(), null, 256, Duration.ofSeconds(120), false);
+            long live = streams.stream().filter(s -> s.live).count();
+            double connectS = (System.nanoTime() - c0) / 1e9;
+            log.accept(t.name + ": " + live + " of " + sockets + " sockets subscribed in " + connectS + " s");
+            t.prepare((int) Math.ceil(java.util.Arrays.stream(eventsPerSecond).sum() * stepSeconds) + 10);
+            for (double rate : eventsPerSecond) {
+                int events = Math.max(3, (int) Math.round(rate * stepSeconds));
+                int capacity = (int) Math.min(8_000_000L, live * (long) events + 1000);
+                Gen.Recorder rec = new Gen.Recorder(capacity);
+                streams.forEach(s -> s.recorder = rec);
+                long cpu0 = Gen.cpuNanos(), scpu0 = t.cpuNanos(), w0 = System.nanoTime();
+                long interval = (long) (1e9 / rate);
+                AtomicInteger accepted = new AtomicInteger();
+                for (int i = 0; i < events; i++) {
+                    long sleep = w0 + i * interval - System.nanoTime();
+                    if (sleep > 0) {
+                        TimeUnit.NANOSECONDS.sleep(sleep);
+                    }
+                    t.submit(i).thenAccept(id -> accepted.incrementAndGet());
+                }
+                long expected = live * events;
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline && rec.count.get() < expected) {
+                    Thread.sleep(20);
+                }
+                long wall = System.nanoTime() - w0;
+                long genCpu = Gen.cpuNanos() - cpu0, srvCpu = t.cpuNanos() - scpu0;
+                rec.recording = false;
+                Map<String, Long> done = t.completedAt(rec.taskOfEvent.values());
+                int n = rec.size();
+                long[] lat = new long[n];
+                int k = 0;
+                for (int i = 0; i < n; i++) {
+                    String task = rec.taskOfEvent.get(rec.eventIds[i]);
+                    Long c = task == null ? null : done.get(task);
+                    if (c != null) {
+                        lat[k++] = Math.max(0, rec.receivedMicros[i] - c);
+                    }
+                }
+                Stats s = new Stats(lat, k);
+                Map<String, Object> row = table.row(t.name);
+                row.put("sockets", live);
+                row.put("events/s", rate);
+                row.put("deliveries/s (events × sockets)", rate * live);
+                row.put("delivered", (long) rec.count.get());
+                row.put("missing", Math.max(0, expected - rec.count.get()));
+                row.put("p50 ms", s.ms(0.50));
+                row.put("p99 ms", s.ms(0.99));
+                row.put("p99.9 ms", s.ms(0.999));
+                row.put("max ms", s.maxMs());
+                cpu(row, genCpu, srvCpu, wall);
+                p99s.put(rate, s.ms(0.99));
+                log.accept(t.name + " fan-out " + rate + "/s × " + live + ": p99 " + s.ms(0.99) + " ms, missing "
+                        + (expected - rec.count.get()));
+                Thread.sleep(1000);
+                if (s.ms(0.99) > 2000 || rec.count.get() < expected * 0.99) {
+                    break; // saturated: higher rates only queue up
+                }
+            }
+            streams.forEach(Gen.Stream::close);
+        }
+        return p99s;
+    }
+
+    // ---- 3. idle capacity -----------------------------------------------------------------------
+
+    static void capacity(Target t, int perProcess, int processes, int seconds, long settleMs, Table table, Path work,
+            Consumer<String> log) throws Exception {
+        long heap0 = t.heapAfterGc(), rss0 = t.rss();
+        List<Proc> gens = new ArrayList<>();
+        Map<Integer, String> status = new ConcurrentHashMap<>();
+        String cp = System.getProperty("java.class.path");
+        long w0 = System.nanoTime();
+        try {
+            for (int i = 0; i < processes; i++) {
+                int index = i;
+                String bind = "127.0.0." + (10 + i);
+                Proc p = Proc.start(List.of("java", "-Xss256k", "-Xmx1g", "-XX:+UseSerialGC", "-cp", cp,
+                                Hold.class.getName(), t.wsUri().toString(), t.proto().name(), Integer.toString(perProcess),
+                                bind, Integer.toString(seconds)),
+                        null, work.resolve(t.name + "-hold-" + i + ".log"), Pattern.compile("^(RAMPED.*)"));
+                p.onLine(line -> status.put(index, line));
+                gens.add(p);
+            }
+            long sum = 0, failed = 0, rampMs = 0;
+            List<String> errors = new ArrayList<>();
+            for (Proc p : gens) {
+                String line = p.awaitReady(Duration.ofSeconds(seconds + 60));
+                Map<String, String> f = fields(line);
+                sum += Long.parseLong(f.get("live"));
+                failed += Long.parseLong(f.get("failed"));
+                rampMs = Math.max(rampMs, Long.parseLong(f.get("ms")));
+                if (f.containsKey("err")) {
+                    errors.add(f.get("err"));
+                }
+            }
+            Thread.sleep(settleMs);
+            long heap = t.heapAfterGc(), rss = t.rss();
+            long still = 0;
+            for (int i = 0; i < gens.size(); i++) {
+                Map<String, String> f = fields(status.getOrDefault(i, "live=0"));
+                still += Long.parseLong(f.getOrDefault("live", "0"));
+            }
+            Map<String, Object> row = table.row(t.name);
+            row.put("attempted", (long) perProcess * processes);
+            row.put("subscribed at once", sum);
+            row.put("still open after measuring", still);
+            row.put("failed", failed);
+            row.put("connect rate (sockets/s)", sum / Math.max(0.001, rampMs / 1000.0));
+            row.put("heap after GC (MB)", heap / 1e6);
+            row.put("RSS (MB)", rss / 1e6);
+            row.put("heap / socket (KB)", sum == 0 ? Double.NaN : (heap - heap0) / 1e3 / sum);
+            row.put("RSS / socket (KB)", sum == 0 ? Double.NaN : (rss - rss0) / 1e3 / sum);
+            row.put("first error", errors.isEmpty() ? "none" : errors.get(0));
+            log.accept(t.name + " capacity " + sum + " failed " + failed + " " + errors);
+        } finally {
+            gens.forEach(p -> p.stop(Duration.ofSeconds(5)));
+        }
+    }
+
+    static Map<String, String> fields(String line) {
+        Map<String, String> f = new HashMap<>();
+        for (String word : line.split(" ")) {
+            int eq = word.indexOf('=');
+            if (eq > 0) {
+                f.put(word.substring(0, eq), word.substring(eq + 1));
+            }
+        }
+        if (line.contains(" err=")) {
+            f.put("err", line.substring(line.indexOf(" err=") + 5));
+        }
+        return f;
+    }
+
+    // ---- 4. end-to-end tasks/s ------------------------------------------------------------------
+
+    static void throughput(Target t, int tasks, int concurrency, Table table, Consumer<String> log) throws Exception {
+        try (Gen gen = new Gen(null)) {
+            Gen.Recorder rec = new Gen.Recorder(tasks * 2 + 100);
+            Gen.Stream stream = oneStream(gen, t, rec);
+            t.prepare(tasks);
+            String before = t instanceof Target.Lanechat l ? l.metrics() : null;
+            Semaphore slots = new Semaphore(concurrency);
+            Map<String, Long> submittedAt = new ConcurrentHashMap<>();
+            long[] submitLat = new long[tasks];
+            AtomicInteger ns = new AtomicInteger();
+            AtomicInteger failures = new AtomicInteger();
+            long cpu0 = Gen.cpuNanos(), scpu0 = t.cpuNanos(), w0 = System.nanoTime();
+            long start = Gen.nowMicros();
+            for (int i = 0; i < tasks; i++) {
+                slots.acquire();
+                long s0 = Gen.nowMicros();
+                t.submit(i).whenComplete((id, e) -> {
+                    slots.release();
+                    if (id != null) {
+                        submittedAt.put(id, s0);
+                        int k = ns.getAndIncrement();
+                        submitLat[k] = Gen.nowMicros() - s0;
+                    } else {
+                        failures.incrementAndGet();
+                    }
+                });
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (System.nanoTime() < deadline && rec.firstReceipt.size() + failures.get() < tasks) {
+                Thread.sleep(10);
+            }
+            long wall = System.nanoTime() - w0;
+            long genCpu = Gen.cpuNanos() - cpu0, srvCpu = t.cpuNanos() - scpu0;
+            long last = rec.firstReceipt.values().stream().mapToLong(Long::longValue).max().orElse(start);
+            long[] e2e = new long[tasks];
+            int k = 0;
+            for (Map.Entry<String, Long> e : submittedAt.entrySet()) {
+                Long r = rec.firstReceipt.get(e.getKey());
+                if (r != null) {
+                    e2e[k++] = r - e.getValue();
+                }
+            }
+            Stats sl = new Stats(submitLat, ns.get()), el = new Stats(e2e, k);
+            Map<String, Object> row = table.row(t.name);
+            row.put("tasks", (long) tasks);
+            row.put("concurrent submits", (long) concurrency);
+            row.put("events received", (long) rec.firstReceipt.size());
+            row.put("tasks/s", rec.firstReceipt.size() / Math.max(1e-6, (last - start) / 1e6));
+            row.put("submit p50 ms", sl.ms(0.5));
+            row.put("submit p99 ms", sl.ms(0.99));
+            row.put("submit→event p50 ms", el.ms(0.5));
+            row.put("submit→event p99 ms", el.ms(0.99));
+            if (before != null) {
+                String after = ((Target.Lanechat) t).metrics();
+                row.put("server push lag p99 ms (/metrics)", histogramQuantile(before, after, "lanechat_push_lag_seconds", 0.99) * 1000);
+            }
+            cpu(row, genCpu, srvCpu, wall);
+            row.put("429s", t.rateLimited.get());
+            log.accept(t.name + " throughput " + row.get("tasks/s"));
+            stream.close();
+        }
+    }
+
+    /** A quantile of a Prometheus histogram over the samples added between two scrapes. */
+    static double histogramQuantile(String before, String after, String metric, double q) {
+        Map<Double, Double> b = buckets(before, metric), a = buckets(after, metric);
+        List<Double> les = new ArrayList<>(a.keySet());
+        java.util.Collections.sort(les);
+        double total = a.getOrDefault(Double.POSITIVE_INFINITY, 0.0) - b.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+        if (total <= 0) {
+            return Double.NaN;
+        }
+        for (double le : les) {
+            double c = a.get(le) - b.getOrDefault(le, 0.0);
+            if (c >= q * total) {
+                return le;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static Map<Double, Double> buckets(String text, String metric) {
+        Map<Double, Double> out = new HashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(metric + "_bucket{")) {
+                int at = line.indexOf("le=\"") + 4;
+                String le = line.substring(at, line.indexOf('"', at));
+                double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                out.merge(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), v, Double::sum);
+            }
+        }
+        return out;
+    }
+
+    // ---- 5. reconnect storm ---------------------------------------------------------------------
+
+    /**
+     * @param serverSide true: the server drops the sockets (Lanechat restarts, a peer closes them all);
+     *     false: the generator cuts every connection at once (no close handshake), the same for every target
+     * @param settleMs pauses before the drop and after the resumption (shorter in the smoke run)
+     */
+    static void storm(Target t, int sockets, double eventsPerSecond, boolean serverSide, long settleMs, Table table,
+            Consumer<String> log) throws Exception {
+        try (Gen gen = new Gen(null)) {
+            List<Gen.Stream> streams = gen.openMany(sockets, t.wsUri(), t.proto(), null, 256, Duration.ofSeconds(120), true);
+            long live = streams.stream().filter(s -> s.live).count();
+            log.accept(t.name + " storm: " + live + " subscribed");
+            t.prepare(1000);
+            AtomicInteger accepted = new AtomicInteger(), refused = new AtomicInteger();
+            AtomicInteger next = new AtomicInteger();
+            long period = (long) (1e6 / eventsPerSecond);
+            var producer = gen.timers.scheduleAtFixedRate(() -> t.submit(next.getAndIncrement())
+                    .whenComplete((id, e) -> (id != null ? accepted : refused).incrementAndGet()), 0, period, TimeUnit.MICROSECONDS);
+            Thread.sleep(settleMs);
+            long cpu0 = Gen.cpuNanos(), w0 = System.nanoTime();
+            String how;
+            if (serverSide) {
+                how = t.storm();
+            } else {
+                streams.forEach(Gen.Stream::cut);
+                how = "every connection cut by the generator at once (no close handshake)";
+            }
+            long restartedAt = System.nanoTime();
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            while (System.nanoTime() < deadline && streams.stream().anyMatch(s -> s.readies.get() < 2 || !s.live)) {
+                Thread.sleep(50);
+            }
+            long resumedAll = streams.stream().mapToLong(s -> s.readyAtNanos).max().orElse(w0);
+            long resumed = streams.stream().filter(s -> s.readies.get() >= 2 && s.live).count();
+            Thread.sleep(settleMs);
+            producer.cancel(false);
+            Thread.sleep(Math.max(500, settleMs / 2)); // let the last tasks complete
+            Gen.Stream probe = oneStream(gen, t, null);
+            long newest = probe.lastId;
+            probe.close();
+            long wait = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < wait && streams.stream().anyMatch(s -> s.lastId < newest)) {
+                Thread.sleep(50);
+            }
+            long gaps = streams.stream().mapToLong(s -> s.gaps.get()).sum();
+            long behind = streams.stream().mapToLong(s -> Math.max(0, newest - s.lastId)).sum();
+            long dups = streams.stream().mapToLong(s -> s.duplicates.get()).sum();
+            long resets = streams.stream().mapToLong(s -> s.resets.get()).sum();
+            Map<String, Object> row = table.row(t.name + (serverSide ? " · server-side drop" : " · cut by clients"));
+            row.put("sockets", live);
+            row.put("drop", how);
+            row.put("resumed", resumed);
+            row.put("all resumed after (s)", (resumedAll - w0) / 1e9);
+            row.put("of which the drop itself (s)", (restartedAt - w0) / 1e9);
+            row.put("events during run", newest);
+            row.put("events lost", gaps + behind);
+            row.put("duplicates", dups);
+            row.put("resets", resets);
+            row.put("submits refused while down", (long) refused.get());
+            row.put("generator CPU (cores)", cores(Gen.cpuNanos() - cpu0, System.nanoTime() - w0));
+            log.accept(t.name + " storm: resumed " + resumed + " in " + row.get("all resumed after (s)") + " lost "
+                    + (gaps + behind));
+            streams.forEach(Gen.Stream::close);
+        }
+    }
+}
