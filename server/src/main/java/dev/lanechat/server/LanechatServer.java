@@ -24,6 +24,7 @@ import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.DataDirLock;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.stream.Hub;
+import dev.lanechat.server.stream.ProgressRelay;
 import dev.lanechat.server.stream.StreamEndpoint;
 import dev.lanechat.server.tasks.LaneRunner;
 import dev.lanechat.server.tasks.TaskService;
@@ -109,8 +110,9 @@ public final class LanechatServer implements AutoCloseable {
         notifier.subscribe(waiters::published);
         notifier.subscribeHints(hub::hinted);
         notifier.subscribeHints(waiters::hinted);
+        String nodeId = UUID.randomUUID().toString().substring(0, 8);
         PgEventListener pgListener = database.dialect() == Dialect.POSTGRES
-                ? new PgEventListener(database.dataSource(), notifier) : null;
+                ? new PgEventListener(database.dataSource(), notifier, nodeId, hub::progress) : null;
 
         TaskService tasks = new TaskService(database, conversationRepository, files, eventLog, notifier, lanes, json,
                 clock, config.lease(), config.maxAttempts());
@@ -118,6 +120,8 @@ public final class LanechatServer implements AutoCloseable {
                 tasks, notifier, clock);
 
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("timer"));
+        ProgressRelay progress = new ProgressRelay(hub, json, timers,
+                pgListener == null ? (user, frame) -> { } : pgListener::publishProgress);
         ExecutorService drains = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
                 daemon("socket-drain"));
 
@@ -130,7 +134,7 @@ public final class LanechatServer implements AutoCloseable {
             }
         }
         List<LaneRunner> runners = lanes.all().stream().filter(lane -> !lane.servedByWorkers())
-                .map(lane -> new LaneRunner(lane, tasks, timers)).toList();
+                .map(lane -> new LaneRunner(lane, tasks, timers, progress)).toList();
         WorkerQueue workerQueue = new WorkerQueue(tasks, timers);
         runners.forEach(LaneRunner::start);
         scheduleHousekeeping(timers, tasks, eventLog, config, clock);
@@ -146,7 +150,6 @@ public final class LanechatServer implements AutoCloseable {
         }, 1, 1, TimeUnit.SECONDS);
 
         StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config);
-        String nodeId = UUID.randomUUID().toString().substring(0, 8);
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
                 authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
                 workerQueue);

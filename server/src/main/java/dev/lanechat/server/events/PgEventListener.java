@@ -17,18 +17,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class PgEventListener implements AutoCloseable {
     public static final String CHANNEL = "lanechat_events";
+    /** Partial answers (progress frames) travel here: "nodeId\nuserId\nframe". */
+    public static final String PROGRESS_CHANNEL = "lanechat_progress";
+    /** NOTIFY payloads must stay under 8,000 bytes; a larger frame is not relayed (the offset shows the gap). */
+    private static final int MAX_PAYLOAD_BYTES = 7_900;
     private static final Logger log = LoggerFactory.getLogger(PgEventListener.class);
     private static final int POLL_MS = 500;
     private static final long MAX_BACKOFF_MS = 30_000;
 
     private final DataSource dataSource;
     private final Notifier notifier;
+    private final String nodeId;
+    private final java.util.function.BiConsumer<String, String> onProgress;
     private final Thread thread;
     private volatile boolean running = true;
 
-    public PgEventListener(DataSource dataSource, Notifier notifier) {
+    /** @param onProgress (userId, frame) for each progress frame another node relays */
+    public PgEventListener(DataSource dataSource, Notifier notifier, String nodeId,
+            java.util.function.BiConsumer<String, String> onProgress) {
         this.dataSource = dataSource;
         this.notifier = notifier;
+        this.nodeId = nodeId;
+        this.onProgress = onProgress;
         this.thread = new Thread(this::run, "pg-listen");
         this.thread.setDaemon(true);
     }
@@ -43,6 +53,7 @@ public final class PgEventListener implements AutoCloseable {
             try (Connection connection = dataSource.getConnection()) {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + CHANNEL);
+                    statement.execute("LISTEN " + PROGRESS_CHANNEL);
                 }
                 if (backoff > 1000) {
                     log.info("Listening to PostgreSQL notifications again");
@@ -53,9 +64,13 @@ public final class PgEventListener implements AutoCloseable {
                     PGNotification[] notifications = pg.getNotifications(POLL_MS);
                     if (notifications != null) {
                         for (PGNotification n : notifications) {
-                            String payload = n.getParameter();
-                            int colon = payload.lastIndexOf(':');
-                            notifier.hinted(colon > 0 ? payload.substring(0, colon) : payload);
+                            if (PROGRESS_CHANNEL.equals(n.getName())) {
+                                relayed(n.getParameter());
+                            } else {
+                                String payload = n.getParameter();
+                                int colon = payload.lastIndexOf(':');
+                                notifier.hinted(colon > 0 ? payload.substring(0, colon) : payload);
+                            }
                         }
                     }
                 }
@@ -67,6 +82,29 @@ public final class PgEventListener implements AutoCloseable {
                 sleep(backoff);
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }
+        }
+    }
+
+    /** Hands a progress frame of this node to the others (best effort: it is only a preview). */
+    public void publishProgress(String userId, String frame) {
+        String payload = nodeId + "\n" + userId + "\n" + frame;
+        if (payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+                java.sql.PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            st.setString(1, PROGRESS_CHANNEL);
+            st.setString(2, payload);
+            st.execute();
+        } catch (SQLException e) {
+            log.debug("Progress frame not relayed: {}", e.getMessage());
+        }
+    }
+
+    private void relayed(String payload) {
+        String[] parts = payload.split("\n", 3);
+        if (parts.length == 3 && !parts[0].equals(nodeId)) {
+            onProgress.accept(parts[1], parts[2]);
         }
     }
 

@@ -3,18 +3,21 @@ package dev.lanechat.server.lanes;
 import dev.lanechat.server.files.NewFile;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * The offline demo lane: after a short delay (so the asynchronous path is visible) it reflects the
  * message with its word count. A message that mentions the word "file" gets a small text file
- * attached, so the files path works end to end. Deterministic, free, model "demo".
+ * attached, so the files path works end to end. Deterministic, free, model "demo". It streams its
+ * answer in a few pieces across the delay, so the partial-answer path works offline too.
  */
 public final class DemoProcessor implements Processor {
     public static final String MODEL = "demo";
     private static final Pattern FILE_WORD = Pattern.compile("\\bfiles?\\b", Pattern.CASE_INSENSITIVE);
     private static final long SLICE_MS = 20;
+    private static final int PIECES = 5;
 
     private final Duration delay;
 
@@ -24,17 +27,44 @@ public final class DemoProcessor implements Processor {
 
     @Override
     public ProcessorResult process(ProcessorInput input, ProcessorContext context) throws InterruptedException {
-        long deadline = System.nanoTime() + delay.toNanos();
-        while (!context.cancelled() && System.nanoTime() < deadline) {
-            Thread.sleep(Math.max(1, Math.min(SLICE_MS, (deadline - System.nanoTime()) / 1_000_000)));
-        }
         String text = input.content().strip();
         long words = text.isEmpty() ? 0 : text.split("\\s+").length;
         String answer = "You said: \"" + text + "\" (" + words + (words == 1 ? " word" : " words") + ").";
+        List<String> pieces = pieces(answer);
+        long start = System.nanoTime();
+        for (int i = 0; i < pieces.size() && !context.cancelled(); i++) {
+            // Piece i goes out at (i + 1) / (n + 1) of the delay; the final answer at the end.
+            sleepUntil(start + delay.toNanos() * (i + 1) / (pieces.size() + 1), context);
+            if (!context.cancelled()) {
+                context.progress(pieces.get(i));
+            }
+        }
+        sleepUntil(start + delay.toNanos(), context);
         List<NewFile> files = FILE_WORD.matcher(text).find()
                 ? List.of(new NewFile("echo.txt", "text/plain; charset=utf-8",
                         (text + "\n").getBytes(StandardCharsets.UTF_8)))
                 : List.of();
         return new ProcessorResult(answer, MODEL, 0.0, files);
+    }
+
+    /** The answer cut into at most {@value #PIECES} pieces at spaces (never inside a surrogate pair). */
+    static List<String> pieces(String answer) {
+        List<String> pieces = new ArrayList<>();
+        int size = Math.max(1, answer.length() / PIECES);
+        int from = 0;
+        while (from < answer.length()) {
+            int to = Math.min(answer.length(), from + size);
+            int space = answer.indexOf(' ', to);
+            to = pieces.size() == PIECES - 1 || space < 0 ? answer.length() : space + 1;
+            pieces.add(answer.substring(from, to));
+            from = to;
+        }
+        return pieces;
+    }
+
+    private static void sleepUntil(long deadlineNanos, ProcessorContext context) throws InterruptedException {
+        while (!context.cancelled() && System.nanoTime() < deadlineNanos) {
+            Thread.sleep(Math.max(1, Math.min(SLICE_MS, (deadlineNanos - System.nanoTime()) / 1_000_000)));
+        }
     }
 }

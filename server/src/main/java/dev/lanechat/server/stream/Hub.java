@@ -38,6 +38,14 @@ public final class Hub {
         });
     }
 
+    /** Sends a {@code progress} frame to every live socket of the user on this node. */
+    public void progress(String userId, String frame) {
+        Set<Subscription> subs = byUser.get(userId);
+        if (subs != null) {
+            subs.forEach(sub -> sub.sendProgress(frame));
+        }
+    }
+
     /** Events of this user may have been committed by another node: wake its sockets. */
     public void hinted(String userId) {
         Set<Subscription> subs = byUser.get(userId);

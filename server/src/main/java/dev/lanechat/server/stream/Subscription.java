@@ -150,6 +150,13 @@ final class Subscription {
         }
     }
 
+    /** A preview frame: sent only to a live socket with room in its window, else dropped (offset shows the gap). */
+    void sendProgress(String frame) {
+        if (state == State.LIVE && inFlight.get() < WINDOW && session.isOpen()) {
+            send(frame);
+        }
+    }
+
     /** Sends the error event for {@code why}, then closes with its code. */
     void close(CloseCodes why, String message, Long retryAfterMs) {
         if (state == State.CLOSED) {

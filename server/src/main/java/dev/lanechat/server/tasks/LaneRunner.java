@@ -36,22 +36,38 @@ public final class LaneRunner {
 
     private static final class Running implements ProcessorContext {
         final Thread thread;
+        final Claim claim;
+        final ProgressSink sink;
         volatile boolean cancelled;
+        private int offset;
 
-        Running(Thread thread) {
+        Running(Thread thread, Claim claim, ProgressSink sink) {
             this.thread = thread;
+            this.claim = claim;
+            this.sink = sink;
         }
 
         @Override
         public boolean cancelled() {
             return cancelled;
         }
+
+        @Override
+        public void progress(String delta) {
+            if (!cancelled && delta != null && !delta.isEmpty()) {
+                sink.progress(claim, delta, offset);
+                offset += delta.length();
+            }
+        }
     }
 
-    public LaneRunner(Lane lane, TaskService tasks, ScheduledExecutorService timers) {
+    private final ProgressSink progress;
+
+    public LaneRunner(Lane lane, TaskService tasks, ScheduledExecutorService timers, ProgressSink progress) {
         this.lane = lane;
         this.tasks = tasks;
         this.timers = timers;
+        this.progress = progress;
         tasks.onQueued(name -> {
             if (name.equals(lane.name())) {
                 wake();
@@ -145,7 +161,7 @@ public final class LaneRunner {
         if (claim == null) {
             return false;
         }
-        Running context = new Running(Thread.currentThread());
+        Running context = new Running(Thread.currentThread(), claim, progress);
         running.put(claim.taskId(), context);
         long started = System.nanoTime();
         long renewMs = Math.max(100, tasks.lease().toMillis() / 3);
@@ -160,6 +176,7 @@ public final class LaneRunner {
         }, renewMs, renewMs, TimeUnit.MILLISECONDS);
         try {
             ProcessorResult result = lane.processor().process(tasks.inputOf(claim), context);
+            progress.ended(claim.taskId()); // no preview may follow the final answer
             if (!context.cancelled) {
                 tasks.complete(claim, result);
             }
@@ -177,6 +194,7 @@ public final class LaneRunner {
                 tasks.fail(claim, "the " + lane.name() + " lane failed: " + e.getMessage(), true);
             }
         } finally {
+            progress.ended(claim.taskId());
             renewal.cancel(false);
             running.remove(claim.taskId());
             ServerMetrics.taskEnded(lane.name(), System.nanoTime() - started);

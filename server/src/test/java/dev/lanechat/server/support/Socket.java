@@ -101,8 +101,32 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** The next frame that is not a {@code ping}. */
+    /** The next frame, or null when none arrives within {@code timeout} (for readers that must not fail). */
+    public JsonNode nextOrNull(Duration timeout) {
+        String frame = poll(timeout);
+        if (frame == null) {
+            return null;
+        }
+        try {
+            return Http.JSON.readTree(frame);
+        } catch (IOException e) {
+            throw new AssertionError("frame is not JSON: " + frame, e);
+        }
+    }
+
+    /** The next frame that is not a {@code ping} nor a {@code progress} preview. */
     public JsonNode nextNonPing() {
+        while (true) {
+            JsonNode frame = next();
+            String event = frame.path("event").asText();
+            if (!"ping".equals(event) && !"progress".equals(event)) {
+                return frame;
+            }
+        }
+    }
+
+    /** The next frame that is not a {@code ping} ({@code progress} frames included). */
+    public JsonNode nextWithProgress() {
         while (true) {
             JsonNode frame = next();
             if (!"ping".equals(frame.path("event").asText())) {
@@ -131,7 +155,7 @@ public final class Socket implements AutoCloseable {
         long left;
         while ((left = deadline - System.nanoTime()) > 0) {
             String frame = poll(Duration.ofNanos(left));
-            if (frame != null && !frame.contains("\"ping\"")) {
+            if (frame != null && !frame.contains("\"ping\"") && !frame.contains("\"progress\"")) {
                 throw new AssertionError("expected no frame, got " + frame);
             }
         }
