@@ -37,7 +37,7 @@ class FlowTest {
     void healthAndLanes() {
         JsonNode health = http.get("/api/health").json();
         assertThat(health.path("status").asText()).isEqualTo("ok");
-        assertThat(health.path("store").asText()).isEqualTo("sqlite");
+        assertThat(health.path("store").asText()).isEqualTo(TestServer.storeName());
         assertThat(health.path("version").asText()).isNotBlank();
         assertThat(health.path("node_id").asText()).isNotBlank();
 

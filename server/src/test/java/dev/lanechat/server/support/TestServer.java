@@ -13,6 +13,11 @@ import java.util.function.UnaryOperator;
  * The test harness: the real server, in-process, on a free port, over a temporary data dir, with a
  * short demo delay unless a test asks for another. Closing it closes the sockets it opened and the
  * server.
+ *
+ * <p>The store is SQLite in the data dir, or, when the system property {@code lanechat.test.store}
+ * is {@code postgres} (the second surefire execution), a fresh PostgreSQL database of its own
+ * ({@link PgDatabase}) that closing drops. A tweak that sets {@code db} itself (several nodes on
+ * one database) gets exactly that store.
  */
 public final class TestServer implements AutoCloseable {
     public static final Duration FAST_DEMO = Duration.ofMillis(50);
@@ -20,10 +25,22 @@ public final class TestServer implements AutoCloseable {
     private final LanechatServer server;
     private final Http http;
     private final List<Socket> sockets = new ArrayList<>();
+    private final PgDatabase ownDatabase;
 
-    private TestServer(LanechatServer server) {
+    private TestServer(LanechatServer server, PgDatabase ownDatabase) {
         this.server = server;
         this.http = new Http(URI.create(server.url()));
+        this.ownDatabase = ownDatabase;
+    }
+
+    /** Whether this run's servers use PostgreSQL ({@code -Dlanechat.test.store=postgres}). */
+    public static boolean postgres() {
+        return "postgres".equals(System.getProperty("lanechat.test.store"));
+    }
+
+    /** The store name {@code /api/health} reports in this run. */
+    public static String storeName() {
+        return postgres() ? "postgres" : "sqlite";
     }
 
     public static TestServer start(Path dataDir) {
@@ -32,7 +49,22 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(Path dataDir, UnaryOperator<Config.Builder> tweak) {
         Config.Builder builder = Config.defaults().toBuilder().port(0).dataDir(dataDir).demoDelay(FAST_DEMO);
-        return new TestServer(LanechatServer.start(tweak.apply(builder).build()));
+        Config config = tweak.apply(builder).build();
+        if (!postgres() || config.db() != null) {
+            return new TestServer(LanechatServer.start(config), null);
+        }
+        PgDatabase database = PgDatabase.create();
+        try {
+            return new TestServer(LanechatServer.start(config.toBuilder().db(database.jdbcUrl()).build()), database);
+        } catch (RuntimeException | Error e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The base URL, {@code http://127.0.0.1:port}. */
+    public URI uri() {
+        return URI.create(server.url());
     }
 
     public Http http() {
@@ -66,6 +98,12 @@ public final class TestServer implements AutoCloseable {
         synchronized (sockets) {
             sockets.forEach(Socket::close);
         }
-        server.close();
+        try {
+            server.close();
+        } finally {
+            if (ownDatabase != null) {
+                ownDatabase.close();
+            }
+        }
     }
 }
