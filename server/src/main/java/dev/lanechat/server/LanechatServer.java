@@ -144,6 +144,7 @@ public final class LanechatServer implements AutoCloseable {
         timers.scheduleWithFixedDelay(() -> {
             try {
                 hub.catchUp();
+                waiters.catchUp(eventLog::newestIds);
             } catch (RuntimeException e) {
                 log.warn("Event catch-up failed: {}", e.getMessage());
             }

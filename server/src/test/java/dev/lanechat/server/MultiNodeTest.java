@@ -183,4 +183,41 @@ class MultiNodeTest {
             assertThat(rs.getLong(3)).isEqualTo(tasks);
         }
     }
+
+    /**
+     * A notification that never arrives (as while a node's LISTEN connection is down): the periodic
+     * catch-up still brings the event to sockets and to waiting long-polls within about a second.
+     */
+    @Test
+    void anEventWithoutNotificationStillArrivesWithinAboutASecond() throws Exception {
+        startNodes(Duration.ofMillis(50), 1);
+        TestServer node = nodes.get(0);
+        String conversationId = node.http().createConversation().path("id").asText();
+        node.http().awaitTaskEnd(node.http().send(conversationId, "first").path("task_id").asText());
+        node.http().awaitEvents(1);
+        Socket socket = node.socket().subscribe(1);
+        assertThat(socket.ready()).isEqualTo(1);
+        CompletableFuture<JsonNode> longPoll = CompletableFuture.supplyAsync(
+                () -> node.http().get("/api/events?after=1&wait_s=25").json());
+        Thread.sleep(500);
+
+        // What another node's commit looks like, minus its NOTIFY.
+        long started = System.nanoTime();
+        try (Connection connection = database.connect(); Statement st = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            ResultSet rs = st.executeQuery("UPDATE users SET last_event_id = last_event_id + 1 RETURNING id, last_event_id");
+            rs.next();
+            String userId = rs.getString(1);
+            long id = rs.getLong(2);
+            st.executeUpdate("INSERT INTO events (user_id, id, type, data, created_at) VALUES ('" + userId + "', " + id
+                    + ", 'task.queued', '{\"type\":\"task.queued\"}', '2030-01-01T00:00:00.000Z')");
+            connection.commit();
+        }
+        JsonNode frame = socket.update();
+        assertThat(frame.path("id").asLong()).isEqualTo(2);
+        JsonNode polled = longPoll.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(polled.path("events")).hasSize(1);
+        assertThat(polled.path("last_id").asLong()).isEqualTo(2);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+    }
 }

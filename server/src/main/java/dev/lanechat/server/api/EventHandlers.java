@@ -34,7 +34,7 @@ final class EventHandlers {
             return;
         }
         // Wait first, read second: a publish between the two cannot be missed.
-        CompletableFuture<Void> next = waiters.next(userId, Duration.ofSeconds(waitS));
+        CompletableFuture<Void> next = waiters.next(userId, after, Duration.ofSeconds(waitS));
         List<Event> events = eventLog.readAfter(userId, after, EventLog.PAGE);
         if (!events.isEmpty()) {
             next.complete(null);

@@ -7,13 +7,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Long-polls waiting for a user's next event without holding a thread: each waits on a future
- * that the next publish for its user (or its timeout) completes.
+ * that the next publish for its user (or its timeout) completes. {@link #catchUp} is the safety
+ * net under cross-node notifications, as for sockets: a waiter whose cursor is behind the user's
+ * newest id is woken even if the NOTIFY of that event never arrived.
  */
 public final class EventWaiters {
     private final Map<String, Set<CompletableFuture<Void>>> byUser = new ConcurrentHashMap<>();
+    private final Map<CompletableFuture<Void>, Long> cursors = new ConcurrentHashMap<>();
 
     /** Called after events were committed. */
     public void published(List<Event> events) {
@@ -38,12 +42,39 @@ public final class EventWaiters {
      * first. Register before the last read of the log, so a publish in between is not missed.
      */
     public CompletableFuture<Void> next(String userId, Duration timeout) {
+        return next(userId, Long.MAX_VALUE, timeout);
+    }
+
+    /** {@link #next(String, Duration)} for a reader that has seen the events up to {@code after}. */
+    public CompletableFuture<Void> next(String userId, long after, Duration timeout) {
         CompletableFuture<Void> future = new CompletableFuture<>();
+        cursors.put(future, after);
         byUser.computeIfAbsent(userId, u -> ConcurrentHashMap.newKeySet()).add(future);
         return future.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((v, e) -> byUser.computeIfPresent(userId, (u, set) -> {
-                    set.remove(future);
-                    return set.isEmpty() ? null : set;
-                }));
+                .whenComplete((v, e) -> {
+                    cursors.remove(future);
+                    byUser.computeIfPresent(userId, (u, set) -> {
+                        set.remove(future);
+                        return set.isEmpty() ? null : set;
+                    });
+                });
+    }
+
+    /**
+     * Wakes the waiters whose cursor is behind their user's newest event id, as {@code newestIds}
+     * reads it from the store (called periodically; events of other nodes whose notification was
+     * lost then arrive about one period late instead of at the long-poll's timeout).
+     */
+    public void catchUp(Function<java.util.Collection<String>, Map<String, Long>> newestIds) {
+        if (byUser.isEmpty()) {
+            return;
+        }
+        newestIds.apply(Set.copyOf(byUser.keySet())).forEach((userId, newest) -> {
+            Set<CompletableFuture<Void>> waiting = byUser.get(userId);
+            if (waiting != null) {
+                waiting.stream().filter(f -> cursors.getOrDefault(f, Long.MAX_VALUE) < newest).toList()
+                        .forEach(f -> f.complete(null));
+            }
+        });
     }
 }
