@@ -90,9 +90,7 @@ final class WorkerHandlers {
             body.put("lease_expires_at", Timestamps.format(leased.get().expiresAt()));
             body.put("content", input.content());
             body.put("conversation_id", claim.conversationId());
-            body.put("history", input.history().stream()
-                    .map(t -> Map.of("role", t.role(), "content", t.content()))
-                    .toList());
+            body.put("history", input.history()); // [{"role","content"}], oldest first
             body.put("lane", claim.lane());
             body.put("attempt", claim.attempt());
             ctx.json(body);

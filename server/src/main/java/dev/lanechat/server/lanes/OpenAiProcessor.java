@@ -176,16 +176,17 @@ public final class OpenAiProcessor implements Processor {
             return new EndpointUnavailable("the model endpoint at " + endpoint + " did not answer within "
                     + timeout.toSeconds() + " s (the lane's timeout_s)");
         }
+        String why = null;
         Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        for (Throwable t = cause; t != null && why == null; t = t.getCause() == t ? null : t.getCause()) {
+            root = t;
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                why = "unknown host " + endpoint.getHost();
+            } else if (t instanceof ConnectException) {
+                why = "connection refused";
+            }
         }
-        String why;
-        if (root instanceof java.nio.channels.UnresolvedAddressException || root instanceof java.net.UnknownHostException) {
-            why = "unknown host " + endpoint.getHost();
-        } else if (root instanceof ConnectException) {
-            why = "connection refused";
-        } else {
+        if (why == null) {
             why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         }
         return new EndpointUnavailable("cannot reach the model endpoint at " + endpoint + ": " + why);
