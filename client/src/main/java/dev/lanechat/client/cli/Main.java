@@ -12,6 +12,11 @@ public final class Main {
    * @param args the subcommand and its arguments
    */
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("worker")) {
+      System.exit(
+          dev.lanechat.client.worker.ReferenceWorker.run(
+              java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.out, System.err));
+    }
     Cli cli =
         new Cli(System.getenv(), System.in, System.out, System.err, System.console() != null);
     System.exit(cli.run(args));
