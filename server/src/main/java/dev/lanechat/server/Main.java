@@ -82,6 +82,7 @@ public final class Main {
                 "  send      send one message and print the answer (client)",
                 "  chat      chat in the terminal (client)",
                 "  watch     print your events as they arrive (client)",
+                "  worker    serve a lane of processor: worker (client; lanechat worker --help)",
                 "  version   print the version");
     }
 }
