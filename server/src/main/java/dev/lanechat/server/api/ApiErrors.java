@@ -29,6 +29,13 @@ final class ApiErrors {
         });
         config.routes.exception(HttpResponseException.class, (e, ctx) -> writeStatus(ctx, e.getStatus(), e.getMessage()));
         config.routes.exception(Exception.class, (e, ctx) -> {
+            if (storeUnreachable(e)) {
+                // The database is away (restarting, failing over): a client should retry, not report a bug.
+                log.warn("Store unreachable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                ctx.header("Retry-After", "1");
+                send(ctx, 503, "unavailable", "The store cannot be reached right now; try again in a moment.");
+                return;
+            }
             log.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
             writeStatus(ctx, 500, "Something went wrong on the server; try again.");
         });
@@ -37,6 +44,24 @@ final class ApiErrors {
                 writeStatus(ctx, 405, "This path does not take " + ctx.method() + ".");
             }
         });
+    }
+
+    /**
+     * Whether {@code e} says the store could not be reached: the pool timed out waiting for a
+     * connection, or the driver reports a connection failure (SQLSTATE class 08) or an
+     * administrator shutdown (57P01-57P03, PostgreSQL restarting).
+     */
+    static boolean storeUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The answer to a path with no route, unless a handler already wrote its own 404. */
