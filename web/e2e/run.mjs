@@ -65,7 +65,7 @@ function startServer(name, demoDelayMs, extra = {}) {
   });
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`server ${name} printed no listening line within 30 s`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server ${name} printed no listening line within 60 s`)), 60_000);
     proc.stdout.on('data', (chunk) => {
       log.write(chunk);
       if (server.url) return;
@@ -131,6 +131,9 @@ async function sendAndTime(page, text) {
   await answerFor(page, text).waitFor({ timeout: 5_000 });
   return page.evaluate(() => Math.round(window.__answerAt - window.__sentAt));
 }
+
+/** A pending answer: the typing indicator, or (since issue 9) its partial text growing. */
+const PENDING = '.message.assistant[data-status="queued"], .message.assistant[data-status="running"]';
 
 function trackTaskRequests(page) {
   const seen = [];
@@ -254,11 +257,14 @@ scenario('reload mid-task shows the typing indicator again, then the answer', as
   await page.goto(slow.url + '/');
   await waitForStatus(page, 'full');
   await send(page, 'a slow question');
-  await page.locator('.typing').waitFor({ timeout: 2_000 });
+  await page.locator(PENDING).first().waitFor({ timeout: 2_000 });
   await page.waitForURL(/\/c\/[^/]+$/);
   await page.reload();
   await page.locator('.message.user', { hasText: 'a slow question' }).waitFor({ timeout: 2_000 });
-  await page.locator('.typing').waitFor({ timeout: 2_000 });
+  // Pending again: the typing indicator when the page joined mid-stream (the next progress frame
+  // does not start at offset 0, so no broken partial text), or partial text when the lane had not
+  // begun streaming before the reload.
+  await page.locator(PENDING).first().waitFor({ timeout: 2_000 });
   await shot(page, '03a-reload-typing');
   await answerFor(page, 'a slow question').waitFor({ timeout: 8_000 });
   assert((await page.locator('.typing').count()) === 0, 'typing indicator still shown after the answer');
@@ -283,8 +289,13 @@ scenario('socket lost while an answer is pending: it is polled, and polling stop
   });
   await page.goto(slower.url + '/');
   await waitForStatus(page, 'full');
+  // Cut only once the send is answered (the task is registered as pending with the socket up);
+  // a cut before that makes it a task sent while the socket is down, polled until it ends.
+  const accepted = page.waitForResponse((r) => r.request().method() === 'POST' && /\/messages$/.test(new URL(r.url()).pathname));
   await send(page, 'pending when the socket drops');
-  await page.locator('.typing').waitFor({ timeout: 2_000 });
+  await accepted;
+  await page.locator(PENDING).first().waitFor({ timeout: 2_000 });
+  await sleep(200);
   cut = true;
   for (const ws of [...live]) await ws.close({ code: 4000, reason: 'cut by test' });
   await waitForStatus(page, 'partial');
@@ -300,6 +311,74 @@ scenario('socket lost while an answer is pending: it is polled, and polling stop
   assert(after <= 1, `${after} polls after the socket was back and ready`);
   assert((await page.locator('.message.assistant', { hasText: 'pending when the socket drops' }).count()) === 1, 'answer duplicated');
   await shot(page, '04-pending-across-socket-loss');
+  await page.close();
+});
+
+scenario('streaming: the answer grows in place of the typing indicator before the final answer', async () => {
+  const page = await newPage();
+  await page.goto(slow.url + '/');
+  await waitForStatus(page, 'full');
+  const text = 'stream these plain words one by one please';
+  await page.evaluate(() => {
+    window.__samples = [];
+    const t0 = performance.now();
+    const observer = new MutationObserver(() => {
+      const el = document.querySelector('.message.assistant [data-streaming="true"]');
+      const done = document.querySelector('.message.assistant[data-status="completed"]');
+      const last = window.__samples[window.__samples.length - 1];
+      const sample = { at: Math.round(performance.now() - t0), partial: el ? el.textContent : null, final: done ? done.querySelector('.markdown').textContent : null };
+      if (!last || last.partial !== sample.partial || last.final !== sample.final) window.__samples.push(sample);
+      if (done) observer.disconnect();
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  await send(page, text);
+  await page.locator('[data-streaming="true"]').waitFor({ timeout: 3_000 });
+  await shot(page, '10a-streaming-partial');
+  await answerFor(page, text).waitFor({ timeout: 8_000 });
+  const samples = await page.evaluate(() => window.__samples);
+  const partials = samples.filter((s) => s.partial !== null && s.final === null);
+  const final = samples.find((s) => s.final !== null);
+  assert(final, 'no final answer sample');
+  const lengths = partials.map((s) => s.partial.length);
+  assert(new Set(lengths).size >= 2, `partial text did not grow before the final answer: ${JSON.stringify(lengths)}`);
+  for (let i = 1; i < lengths.length; i += 1) assert(lengths[i] > lengths[i - 1], `partial text shrank: ${JSON.stringify(lengths)}`);
+  for (const s of partials) assert(final.final.startsWith(s.partial.trimEnd()), `partial "${s.partial}" is not a prefix of the final "${final.final}"`);
+  const lead = final.at - partials[0].at;
+  assert(lead >= 500, `first partial text only ${lead} ms before the final answer`);
+  assert((await page.locator('.message.assistant', { hasText: text }).count()) === 1, 'answer duplicated');
+  assert((await page.locator('[data-streaming="true"], .typing').count()) === 0, 'a partial answer or typing indicator is left over');
+  console.log(`  partial text ${partials.length} sizes ${JSON.stringify(lengths)}, first ${lead} ms before the final answer`);
+  await shot(page, '10b-streaming-final');
+  await page.close();
+});
+
+scenario('Stop mid-stream: the answer shows "Stopped" (not red), the task ends cancelled, a reload agrees', async () => {
+  const page = await newPage();
+  await page.goto(slow.url + '/');
+  await waitForStatus(page, 'full');
+  await send(page, 'a long answer I will stop');
+  await page.locator('[data-streaming="true"]').waitFor({ timeout: 3_000 });
+  const stop = page.getByRole('button', { name: 'Stop', exact: true });
+  await stop.click();
+  const stopped = page.locator('.message.assistant[data-status="failed"] .bubble.stopped', { hasText: 'Stopped' });
+  await stopped.waitFor({ timeout: 2_000 });
+  assert((await page.locator('.message.assistant [role="alert"]').count()) === 0, 'the stopped answer is shown as a failure');
+  const color = await stopped.evaluate((el) => getComputedStyle(el).color);
+  assert(color !== 'rgb(198, 40, 40)', 'the stopped answer is red');
+  assert((await page.locator('[data-streaming="true"], .typing').count()) === 0, 'partial text or typing indicator left after Stop');
+  assert((await stop.count()) === 0, 'the Stop button is still there');
+  await shot(page, '11a-stopped');
+  const conversationId = page.url().split('/c/')[1];
+  const conversation = await (await page.request.get(`${slow.url}/api/conversations/${conversationId}`)).json();
+  const answer = conversation.messages.find((m) => m.role === 'assistant');
+  const task = await (await page.request.get(`${slow.url}/api/tasks/${answer.task_id}`)).json();
+  assert(task.status === 'failed' && task.error === 'cancelled', `task is ${task.status} / ${task.error}`);
+  await sleep(1_000); // past the rest of the stream: no frame or answer comes back to life
+  assert((await page.locator('[data-streaming="true"], .message.assistant[data-status="completed"]').count()) === 0, 'the stopped answer came back');
+  await page.reload();
+  await page.locator('.message.assistant .bubble.stopped', { hasText: 'Stopped' }).waitFor({ timeout: 3_000 });
+  await shot(page, '11b-stopped-after-reload');
   await page.close();
 });
 

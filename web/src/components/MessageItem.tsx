@@ -1,5 +1,7 @@
-// MessageItem: one message — user text, the typing indicator for a pending answer, or the answer
-// (sanitized markdown, "lane · model · $cost", file links), a failed answer in red.
+// MessageItem: one message — user text; a pending answer (the typing indicator, or its live
+// partial text, with a Stop button); the answer (sanitized markdown, "lane · model · $cost",
+// file links); a stopped answer in neutral grey; a failed answer in red.
+import { useState } from 'react';
 import type { ChatMessage } from '../hooks/use-chat';
 import { formatCost, formatSize } from '../lib/format';
 import { Markdown } from './Markdown';
@@ -17,7 +19,32 @@ export function TypingIndicator() {
   );
 }
 
-export function MessageItem({ message }: { message: ChatMessage }) {
+export interface MessageItemProps {
+  message: ChatMessage;
+  /** Stops this pending answer; without it no Stop button is shown. */
+  onStop?: (taskId: string) => Promise<void> | void;
+}
+
+function StopButton({ taskId, onStop }: { taskId: string | null; onStop: (taskId: string) => Promise<void> | void }) {
+  const [stopping, setStopping] = useState(false);
+  return (
+    <button
+      type="button"
+      className="stop-button"
+      // Until the send is answered there is no task to cancel yet.
+      disabled={taskId === null || stopping}
+      onClick={() => {
+        if (taskId === null) return;
+        setStopping(true);
+        void Promise.resolve(onStop(taskId)).finally(() => setStopping(false));
+      }}
+    >
+      {stopping ? 'Stopping…' : 'Stop'}
+    </button>
+  );
+}
+
+export function MessageItem({ message, onStop }: MessageItemProps) {
   if (message.role === 'user') {
     return (
       <li className="message user" data-role="user">
@@ -31,10 +58,21 @@ export function MessageItem({ message }: { message: ChatMessage }) {
     <li className={`message assistant ${message.status}`} data-role="assistant" data-status={message.status}>
       <span className="sr-only">Assistant: </span>
       {pending ? (
-        <TypingIndicator />
+        <>
+          {message.partial !== undefined && message.partial.length > 0 ? (
+            <div className="bubble answer streaming" data-streaming="true">
+              <Markdown content={message.partial} />
+            </div>
+          ) : (
+            <TypingIndicator />
+          )}
+          {onStop && <StopButton taskId={message.taskId} onStop={onStop} />}
+        </>
       ) : message.status === 'failed' ? (
         message.cancelled ? (
-          <div className="bubble stopped">Stopped.</div>
+          <div className="bubble stopped" data-stopped="true">
+            Stopped
+          </div>
         ) : (
           <div className="bubble failed" role="alert" style={{ color: ERROR_COLOR, borderColor: ERROR_COLOR }}>
             <strong>Failed:</strong> <span className="error-text">{message.error ?? 'The task failed.'}</span>

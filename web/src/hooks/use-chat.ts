@@ -5,7 +5,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   ApiError,
+  cancelTask,
   getConversation,
+  getTask,
   isAbortError,
   pollForResult,
   sendMessage as apiSendMessage,
@@ -18,7 +20,7 @@ import {
   type TaskEventData,
 } from '../lib/api';
 import { conversationKeys } from '../lib/query-keys';
-import type { UseWebSocketResult } from './use-websocket';
+import type { ProgressData, UseWebSocketResult } from './use-websocket';
 
 export interface ChatMessage {
   /** Server message id, or a local placeholder id (`local-…`) until the server's copy is loaded. */
@@ -36,6 +38,11 @@ export interface ChatMessage {
   cancelled: boolean;
   /** Not yet confirmed by the server's conversation data. */
   local: boolean;
+  /**
+   * A pending answer's live partial text from `progress` frames (a preview; the final result
+   * replaces it). Absent while nothing usable streamed, or after a gap was detected.
+   */
+  partial?: string;
 }
 
 /** How a task ended, from a WebSocket event, a poll or the send answer itself. */
@@ -60,6 +67,30 @@ export interface SendOptions {
 export interface UseChatOptions {
   /** Poll interval for the HTTP fallback, ms. */
   pollIntervalMs?: number;
+  /** Partial answers re-render at most once per this many ms (default 100: ≤ 10 renders/s). */
+  progressRenderMs?: number;
+}
+
+/**
+ * One task's live stream, rebuilt from `progress` frames. `text` is what came so far; `broken`
+ * once a frame did not start where the text ends (a missed frame, a reconnect mid-stream, or a
+ * page that joined mid-stream): the preview is dropped until the final answer.
+ */
+export interface StreamState {
+  text: string;
+  broken: boolean;
+}
+
+/**
+ * Applies one `progress` frame to a task's stream (pure). `offset` counts UTF-16 code units,
+ * as JavaScript's string length does. A frame at offset 0 (re)starts the stream (a task that is
+ * run again after a restart streams from the start); any other offset must equal the length so
+ * far, or the stream is broken for good.
+ */
+export function applyProgress(state: StreamState | undefined, delta: string, offset: number): StreamState {
+  if (offset === 0) return { text: delta, broken: false };
+  if (!state || state.broken || offset !== state.text.length) return { text: '', broken: true };
+  return { text: state.text + delta, broken: false };
 }
 
 export interface UseChatResult {
@@ -68,6 +99,11 @@ export interface UseChatResult {
   isLoading: boolean;
   error: ApiError | null;
   sendMessage: (content: string, options?: SendOptions) => Promise<SendMessageResponse | null>;
+  /**
+   * Stops a pending answer (`POST /api/tasks/{id}/cancel`); the answer then shows as stopped.
+   * When the task had already ended (409), its real outcome is fetched and shown instead.
+   */
+  stopTask: (taskId: string) => Promise<void>;
   /** Text for the page's aria-live region: the latest answer that arrived. */
   announcement: string;
 }
@@ -186,10 +222,16 @@ export function useChat(
   const [outcomes, setOutcomes] = useState<Record<string, TaskOutcome>>({});
   const [pollOnly, setPollOnly] = useState<string[]>([]);
   const [announcement, setAnnouncement] = useState('');
+  /** task_id → partial text to show (only streams that are not broken and have text). */
+  const [partials, setPartials] = useState<Record<string, string>>({});
+  const progressRenderMs = options.progressRenderMs ?? 100;
 
   /** task_id → the local assistant placeholder waiting for it. */
   const taskPlaceholderMap = useRef<Map<string, string>>(new Map());
   const outcomesRef = useRef<Map<string, TaskOutcome>>(new Map());
+  const streamsRef = useRef<Map<string, StreamState>>(new Map());
+  const flushTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const lastFlushAt = useRef(0);
   const pollers = useRef<Map<string, AbortController>>(new Map());
   const mounted = useRef(true);
   const wsRef = useRef(websocket);
@@ -205,8 +247,15 @@ export function useChat(
   const applyOutcome = useCallback((taskId: string, outcome: TaskOutcome): boolean => {
     if (outcomesRef.current.has(taskId)) return false;
     outcomesRef.current.set(taskId, outcome);
+    streamsRef.current.delete(taskId);
     if (!mounted.current) return true;
     setOutcomes((prev) => ({ ...prev, [taskId]: outcome }));
+    setPartials((prev) => {
+      if (!(taskId in prev)) return prev;
+      const next = { ...prev };
+      delete next[taskId];
+      return next;
+    });
     const placeholderId = taskPlaceholderMap.current.get(taskId);
     if (placeholderId !== undefined) {
       setLocal((prev) => prev.map((m) => (m.id === placeholderId ? withOutcome(m, outcome) : m)));
@@ -230,6 +279,49 @@ export function useChat(
     }
     return true;
   }, []);
+
+  // Live partial answers: frames update streamsRef at once; the page re-renders from it at most
+  // once per progressRenderMs (the first frame of a quiet period renders immediately).
+  const flushPartials = useCallback(() => {
+    flushTimer.current = null;
+    lastFlushAt.current = Date.now();
+    if (!mounted.current) return;
+    const next: Record<string, string> = {};
+    for (const [taskId, stream] of streamsRef.current) {
+      if (!stream.broken && stream.text.length > 0) next[taskId] = stream.text;
+    }
+    setPartials((prev) => {
+      const keys = Object.keys(next);
+      if (keys.length === Object.keys(prev).length && keys.every((k) => prev[k] === next[k])) return prev;
+      return next;
+    });
+  }, []);
+
+  const onProgress = useCallback(
+    (p: ProgressData) => {
+      if (outcomesRef.current.has(p.task_id)) return; // already ended: the final answer is the truth
+      streamsRef.current.set(p.task_id, applyProgress(streamsRef.current.get(p.task_id), p.delta, p.offset));
+      if (flushTimer.current !== null) return;
+      const wait = lastFlushAt.current + progressRenderMs - Date.now();
+      if (wait <= 0) flushPartials();
+      else flushTimer.current = setTimeout(flushPartials, wait);
+    },
+    [flushPartials, progressRenderMs],
+  );
+
+  const subscribeProgress = websocket?.subscribeProgress;
+  useEffect(() => {
+    if (!subscribeProgress) return undefined;
+    return subscribeProgress(onProgress);
+  }, [subscribeProgress, onProgress]);
+
+  useEffect(
+    () => () => {
+      if (flushTimer.current !== null) clearTimeout(flushTimer.current);
+      flushTimer.current = null;
+    },
+    [],
+  );
 
   // WebSocket events: fill the placeholder, stop waiting, refresh the conversation data.
   const lastEvent = websocket?.lastEvent ?? null;
@@ -393,6 +485,30 @@ export function useChat(
     [applyOutcome, invalidateConversations],
   );
 
+  const stopTask = useCallback(
+    async (taskId: string): Promise<void> => {
+      if (outcomesRef.current.has(taskId)) return;
+      let task: Task;
+      try {
+        task = await cancelTask(taskId);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'conflict') {
+          // It ended before the cancel arrived: show how it really ended.
+          try {
+            task = await getTask(taskId);
+          } catch {
+            return; // the socket or the poller will still tell us
+          }
+          if (task.status !== 'completed' && task.status !== 'failed') return;
+        } else {
+          throw err;
+        }
+      }
+      if (applyOutcome(taskId, outcomeFromTask(task))) invalidateConversations();
+    },
+    [applyOutcome, invalidateConversations],
+  );
+
   const messages = useMemo(() => {
     const server = query.data?.messages ?? [];
     const serverIds = new Set(server.map((m) => m.id));
@@ -412,8 +528,11 @@ export function useChat(
       const outcome = m.taskId ? outcomes[m.taskId] : undefined;
       shown.push(m.role === 'assistant' && isPending(m.status) && outcome ? withOutcome(message, outcome) : message);
     }
-    return shown;
-  }, [query.data, local, outcomes, conversationId]);
+    return shown.map((m) => {
+      const partial = m.role === 'assistant' && isPending(m.status) && m.taskId ? partials[m.taskId] : undefined;
+      return partial === undefined ? m : { ...m, partial };
+    });
+  }, [query.data, local, outcomes, conversationId, partials]);
 
   return {
     messages,
@@ -421,6 +540,7 @@ export function useChat(
     isLoading: query.isLoading,
     error: query.error instanceof ApiError ? query.error : query.error ? new ApiError('internal', String(query.error), 0) : null,
     sendMessage,
+    stopTask,
     announcement,
   };
 }

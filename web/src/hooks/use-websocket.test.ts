@@ -239,4 +239,18 @@ describe('useWebSocket', () => {
     window.dispatchEvent(new Event('online'));
     expect(MockWebSocket.instances).toHaveLength(2);
   });
+  it('hands progress frames to subscribers without touching lastEvent; unsubscribe stops them', () => {
+    const { result } = renderHook(() => useWebSocket({ url: 'ws://x/ws', random: () => 0 }));
+    const seen: unknown[] = [];
+    const unsubscribe = result.current.subscribeProgress((p) => seen.push(p));
+    act(() => MockWebSocket.latest().serverReady(3));
+    const frame = { event: 'progress', data: { task_id: 't', message_id: 'm', delta: 'hi', offset: 0 } };
+    act(() => MockWebSocket.latest().serverSend(frame));
+    expect(seen).toEqual([frame.data]);
+    expect(result.current.lastEvent).toBeNull();
+    expect(result.current.lastEventId).toBe(3);
+    unsubscribe();
+    act(() => MockWebSocket.latest().serverSend(frame));
+    expect(seen).toHaveLength(1);
+  });
 });

@@ -3,7 +3,11 @@
 // the registry of tasks the page is waiting for.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import { WS_URL, type ServerFrame, type UpdateEvent } from '../lib/api';
+import { WS_URL, type ProgressEvent, type ServerFrame, type UpdateEvent } from '../lib/api';
+
+/** `data` of a `progress` frame: live partial output of a running task (never replayed). */
+export type ProgressData = ProgressEvent['data'];
+export type ProgressListener = (progress: ProgressData) => void;
 
 export const BACKOFF_INITIAL_MS = 1000;
 export const BACKOFF_MAX_MS = 30000;
@@ -30,6 +34,8 @@ export interface UseWebSocketOptions {
   onReset?: () => void;
   /** Called each time the server has finished its replay and sent `ready`. */
   onReady?: () => void;
+  /** Called for every `progress` frame (no render is caused by these; see subscribeProgress). */
+  onProgress?: ProgressListener;
 }
 
 export interface UseWebSocketResult {
@@ -44,6 +50,11 @@ export interface UseWebSocketResult {
   pendingTaskIds: string[];
   /** Reconnect now (e.g. after signing in), as on `online`. */
   reconnect: () => void;
+  /**
+   * Hears every `progress` frame, in order, as it arrives (up to ~20/s per task), without a
+   * render of the socket's users; returns the unsubscribe function. Stable across renders.
+   */
+  subscribeProgress: (listener: ProgressListener) => () => void;
 }
 
 export function useWebSocket(options: UseWebSocketOptions = {}): UseWebSocketResult {
@@ -62,6 +73,9 @@ export function useWebSocket(options: UseWebSocketOptions = {}): UseWebSocketRes
   const randomRef = useRef(options.random ?? Math.random);
   const onResetRef = useRef(options.onReset);
   const onReadyRef = useRef(options.onReady);
+  const onProgressRef = useRef(options.onProgress);
+  const progressListeners = useRef<Set<ProgressListener>>(new Set());
+  onProgressRef.current = options.onProgress;
   randomRef.current = options.random ?? Math.random;
   onResetRef.current = options.onReset;
   onReadyRef.current = options.onReady;
@@ -163,8 +177,16 @@ export function useWebSocket(options: UseWebSocketOptions = {}): UseWebSocketRes
           if (typeof wait === 'number' && wait > 0) notBefore = Date.now() + wait;
           break;
         }
+        case 'progress': {
+          const d = frame.data;
+          if (!d || typeof d.task_id !== 'string' || typeof d.delta !== 'string' || typeof d.offset !== 'number') break;
+          const progress: ProgressData = { task_id: d.task_id, message_id: d.message_id, delta: d.delta, offset: d.offset };
+          onProgressRef.current?.(progress);
+          for (const listener of [...progressListeners.current]) listener(progress);
+          break;
+        }
         default:
-          // ping (the watchdog was re-armed), progress, and types of later versions.
+          // ping (the watchdog was re-armed) and types of later versions.
           break;
       }
     };
@@ -264,8 +286,15 @@ export function useWebSocket(options: UseWebSocketOptions = {}): UseWebSocketRes
 
   const reconnect = useCallback(() => wakeRef.current?.(), []);
 
+  const subscribeProgress = useCallback((listener: ProgressListener) => {
+    progressListeners.current.add(listener);
+    return () => {
+      progressListeners.current.delete(listener);
+    };
+  }, []);
+
   return useMemo(
-    () => ({ lastEvent, isConnected, lastEventId, registerPendingTask, removePendingTask, pendingTaskIds, reconnect }),
-    [lastEvent, isConnected, lastEventId, registerPendingTask, removePendingTask, pendingTaskIds, reconnect],
+    () => ({ lastEvent, isConnected, lastEventId, registerPendingTask, removePendingTask, pendingTaskIds, reconnect, subscribeProgress }),
+    [lastEvent, isConnected, lastEventId, registerPendingTask, removePendingTask, pendingTaskIds, reconnect, subscribeProgress],
   );
 }

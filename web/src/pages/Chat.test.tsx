@@ -189,4 +189,45 @@ describe('Chat page', () => {
     expect(server.conversations.size).toBe(0);
     expect(screen.queryByRole('link', { name: /Renamed/ })).toBeNull();
   });
+  it('grows the answer from progress frames (sanitized like the final answer), then shows the final', async () => {
+    const conv = await openConversation();
+    await type('stream please');
+    const ws = MockWebSocket.latest();
+    const taskId = lastTask();
+    expect(screen.getByRole('status', { name: 'Assistant is typing' })).toBeInTheDocument();
+    act(() => ws.serverSend({ event: 'progress', data: { task_id: taskId, message_id: 'm', delta: 'Partial **bold** <img src=x onerror="window.__x=1">', offset: 0 } }));
+    await tick(100);
+    const streaming = document.querySelector('[data-streaming="true"]') as HTMLElement;
+    expect(streaming).not.toBeNull();
+    expect(streaming.querySelector('strong')?.textContent).toBe('bold');
+    expect(streaming.querySelector('img')).toBeNull();
+    expect(screen.queryByRole('status', { name: 'Assistant is typing' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeEnabled();
+    server.finishTask(taskId, { content: 'The whole answer', model: 'demo', cost_usd: 0 });
+    act(() =>
+      ws.serverSend({
+        event: 'update', id: 1,
+        data: { type: 'task.completed', task_id: taskId, conversation_id: conv.id, lane: 'demo', result: { content: 'The whole answer', model: 'demo', cost_usd: 0, files: [] } },
+      }),
+    );
+    await tick();
+    expect(document.querySelector('[data-streaming="true"]')).toBeNull();
+    expect(screen.getByText('The whole answer')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
+  });
+
+  it('Stop cancels a pending answer and shows it as stopped in neutral style, not as a failure', async () => {
+    await openConversation();
+    await type('stop this');
+    const taskId = lastTask();
+    fireEvent.click(screen.getByRole('button', { name: 'Stop' }));
+    await tick();
+    expect(server.count('POST', `/api/tasks/${taskId}/cancel`)).toBe(1);
+    const stopped = screen.getByText('Stopped');
+    expect(stopped.closest('.bubble')).toHaveClass('stopped');
+    expect(stopped.closest('.bubble')).not.toHaveAttribute('role', 'alert');
+    expect(screen.queryByText(/Failed/)).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
+    expect(screen.queryByRole('status', { name: 'Assistant is typing' })).toBeNull();
+  });
 });

@@ -27,6 +27,14 @@ export function Chat() {
   const listRef = useAutoscroll<HTMLOListElement>(chat.messages);
   const selectedLane = lane ?? defaultLane;
 
+  const onStop = async (taskId: string) => {
+    try {
+      await chat.stopTask(taskId);
+    } catch (err) {
+      setSendError(`The answer could not be stopped: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
   const onSend = async (content: string) => {
     setSendError(null);
     let target = conversationId;
@@ -61,7 +69,7 @@ export function Chat() {
           <li className="empty muted">Send a message to start.</li>
         )}
         {chat.messages.map((m) => (
-          <MessageItem key={m.id} message={m} />
+          <MessageItem key={m.id} message={m} onStop={onStop} />
         ))}
       </ol>
       <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">

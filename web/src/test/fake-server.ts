@@ -136,6 +136,15 @@ export class FakeServer {
       });
       return json(202, { status: 'queued', task_id: taskId, message_id: assistant.id, conversation_id: conv.id, lane });
     }
+    if ((m = path.match(/^\/api\/tasks\/([^/]+)\/cancel$/)) && method === 'POST') {
+      const task = this.tasks.get(decodeURIComponent(m[1]));
+      if (!task) return json(404, { error: { code: 'not_found', message: 'No such task.' } });
+      if (task.status === 'completed' || task.status === 'failed') {
+        return json(409, { error: { code: 'conflict', message: 'The task has already ended.' } });
+      }
+      this.finishTask(task.task_id, { error: 'cancelled' });
+      return json(200, structuredClone(task));
+    }
     if ((m = path.match(/^\/api\/tasks\/([^/]+)$/))) {
       const task = this.tasks.get(decodeURIComponent(m[1]));
       if (!task) return json(404, { error: { code: 'not_found', message: 'No such task.' } });
