@@ -90,6 +90,7 @@ public final class Bench {
     void run() throws Exception {
         for (int s : scenarios) {
             long t0 = System.nanoTime();
+            String load = loadAverage();
             switch (s) {
                 case 1 -> pushVsPoll();
                 case 2 -> fanOut();
@@ -98,11 +99,13 @@ public final class Bench {
                 case 5 -> storm();
                 default -> throw new IllegalArgumentException("no scenario " + s);
             }
-            timings.put(s, String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - t0) / 1e9));
+            timings.put(s, String.format(Locale.ROOT, "%.0f s; load average at its start %s, at its end %s",
+                    (System.nanoTime() - t0) / 1e9, load, loadAverage()));
         }
         if (shared != null) {
             shared.forEach(Target::close);
         }
+        Files.deleteIfExists(serverJar); // the copy; the logs stay in the work folder
     }
 
     private List<Target> shared;
@@ -143,6 +146,7 @@ public final class Bench {
     }
 
     final List<String> databases = new ArrayList<>();
+    final List<String> failures = new ArrayList<>();
 
     /** A fresh PostgreSQL database for one target, or null when PostgreSQL is not reachable. */
     private String createDb() {
@@ -183,7 +187,10 @@ public final class Bench {
                     body.run(t);
                 } catch (Exception e) {
                     log.accept(t.name + " failed: " + e);
-                    throw e;
+                    if (p.reuseTargets) {
+                        throw e; // the smoke run fails on any error
+                    }
+                    failures.add(t.name + ": " + e); // the full run goes on with the other targets
                 } finally {
                     if (!keep) {
                         t.close();
@@ -215,6 +222,13 @@ public final class Bench {
             series.put(t.name, byDeliveries);
         });
         ratio(table, "p99 ms", "events/s", "");
+        for (String target : series.keySet()) {
+            double best = table.rows.stream().filter(r -> target.equals(r.get("target")))
+                    .filter(r -> ((Double) r.get("p99 ms")) < 50 && ((Number) r.get("missing")).longValue() == 0)
+                    .mapToDouble(r -> (Double) r.get("deliveries/s (events × sockets)")).max().orElse(Double.NaN);
+            table.notes.add("**" + target + "**: highest rate held with p99 < 50 ms: "
+                    + (Double.isNaN(best) ? "none of the steps" : Table.format(best) + " deliveries/s"));
+        }
         Path png = out.resolve("fan-out.png");
         Charts.lines(png, "2. Fan-out p99 latency, " + p.fanSockets + " sockets (commit → receipt)",
                 "deliveries/s (events/s × sockets)", "p99 ms", series, true, 50);
@@ -364,6 +378,10 @@ public final class Bench {
                 }
             }
         }
+        if (!failures.isEmpty()) {
+            md.append("## Runs that failed\n\n");
+            failures.forEach(f -> md.append("- ").append(f).append('\n'));
+        }
         Files.writeString(out.resolve("RESULTS.md"), md.toString(), StandardCharsets.UTF_8);
     }
 
@@ -374,6 +392,15 @@ public final class Bench {
     static String safe(Supplier s) {
         try {
             return s.get();
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    /** The 1-minute load average (runnable threads of the whole machine, other users' included). */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         } catch (Exception e) {
             return "?";
         }

@@ -26,14 +26,39 @@ final class Scenarios {
     }
 
     /** Marks a row whose generator used most of the machine: its figures may be the generator's limit. */
-    static void cpu(Map<String, Object> row, long genCpu, long serverCpu, long wall) {
+    static void cpu(Map<String, Object> row, long genCpu, long serverCpu, long machineBusy, long wall) {
         double gen = cores(genCpu, wall);
         double srv = cores(serverCpu, wall);
+        double other = Math.max(0, cores(machineBusy - genCpu - serverCpu, wall));
         row.put("server CPU (cores)", srv);
         row.put("generator CPU (cores)", gen);
+        row.put("other processes' CPU (cores)", other);
         int n = Runtime.getRuntime().availableProcessors();
-        row.put("limited by", gen + srv >= 0.85 * n ? (gen >= srv ? "generator+server (CPU full; generator ≥ server)"
-                : "CPU full (server busiest)") : "not CPU");
+        String limit;
+        if (gen + srv + other < 0.85 * n) {
+            limit = "not CPU";
+        } else if (other >= 0.5) {
+            limit = "CPU full, shared with other processes";
+        } else {
+            limit = gen >= srv ? "CPU full: generator ≥ server (generator-limited)" : "CPU full: server busiest";
+        }
+        row.put("limited by", limit);
+    }
+
+    /** CPU time the whole machine spent busy (all processes), ns, from /proc/stat. */
+    static long machineBusy() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                if (i != 4 && i != 5) { // idle, iowait
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy * 10_000_000L;
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     static Gen.Stream oneStream(Gen gen, Target t, Gen.Recorder rec) throws Exception {
@@ -56,7 +81,7 @@ final class Scenarios {
             AtomicLong polls = new AtomicLong();
             AtomicInteger accepted = new AtomicInteger();
             List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
-            long cpu0 = Gen.cpuNanos(), scpu0 = t.cpuNanos(), w0 = System.nanoTime();
+            long cpu0 = Gen.cpuNanos(), scpu0 = t.cpuNanos(), busy0 = machineBusy(), w0 = System.nanoTime();
             long intervalNanos = (long) (1e9 / perSecond);
             for (int i = 0; i < tasks; i++) {
                 long due = w0 + i * intervalNanos;
@@ -78,7 +103,7 @@ final class Scenarios {
                 Thread.sleep(50);
             }
             long wall = System.nanoTime() - w0;
-            long genCpu = Gen.cpuNanos() - cpu0, srvCpu = t.cpuNanos() - scpu0;
+            long genCpu = Gen.cpuNanos() - cpu0, srvCpu = t.cpuNanos() - scpu0, busy = machineBusy() - busy0;
             Map<String, Long> done = t.completedAt(ids);
             long[] push = new long[ids.size()], poll = new long[ids.size()];
             int np = 0, nq = 0;
@@ -106,7 +131,7 @@ final class Scenarios {
                 row.put("p99 ms", s.ms(0.99));
                 row.put("max ms", s.maxMs());
                 row.put("HTTP requests / task (besides the submit)", isPush ? 0.0 : (double) polls.get() / tasks);
-                cpu(row, genCpu, srvCpu, wall);
+                cpu(row, genCpu, srvCpu, busy, wall);
             }
             stream.close();
             log.accept(t.name + " push p50 " + ps.ms(.5) + " poll p50 " + qs.ms(.5) + " polls " + polls.get());
@@ -145,7 +170,7 @@ final class Scenarios {
                 int capacity = (int) Math.min(8_000_000L, live * (long) events + 1000);
                 Gen.Recorder rec = new Gen.Recorder(capacity);
                 streams.forEach(s -> s.recorder = rec);
-                long cpu0 = Gen.cpuNanos(), scpu0 = t.cpuNanos(), w0 = System.nanoTime();
+                long cpu0 = Gen.cpuNanos(), scpu0 = t.cpuNanos(), busy0 = machineBusy(), w0 = System.nanoTime();
                 long interval = (long) (1e9 / rate);
                 AtomicInteger accepted = new AtomicInteger();
                 for (int i = 0; i < events; i++) {
@@ -161,7 +186,7 @@ final class Scenarios {
                     Thread.sleep(20);
                 }
                 long wall = System.nanoTime() - w0;
-                long genCpu = Gen.cpuNanos() - cpu0, srvCpu = t.cpuNanos() - scpu0;
+                long genCpu = Gen.cpuNanos() - cpu0, srvCpu = t.cpuNanos() - scpu0, busy = machineBusy() - busy0;
                 rec.recording = false;
                 Map<String, Long> done = t.completedAt(rec.taskOfEvent.values());
                 int n = rec.size();
@@ -185,7 +210,7 @@ final class Scenarios {
                 row.put("p99 ms", s.ms(0.99));
                 row.put("p99.9 ms", s.ms(0.999));
                 row.put("max ms", s.maxMs());
-                cpu(row, genCpu, srvCpu, wall);
+                cpu(row, genCpu, srvCpu, busy, wall);
                 p99s.put(rate, s.ms(0.99));
                 log.accept(t.name + " fan-out " + rate + "/s × " + live + ": p99 " + s.ms(0.99) + " ms, missing "
                         + (expected - rec.count.get()));
@@ -231,23 +256,28 @@ final class Scenarios {
                     errors.add(f.get("err"));
                 }
             }
-            Thread.sleep(settleMs);
-            long heap = t.heapAfterGc(), rss = t.rss();
+            long rssPeak = t.rss();
+            for (Proc p : gens) { // free a few descriptors, so that the server can answer the memory read
+                p.process.getOutputStream().write("shed 50\n".getBytes());
+                p.process.getOutputStream().flush();
+            }
+            Thread.sleep(Math.max(1500, settleMs));
             long still = 0;
             for (int i = 0; i < gens.size(); i++) {
                 Map<String, String> f = fields(status.getOrDefault(i, "live=0"));
                 still += Long.parseLong(f.getOrDefault("live", "0"));
             }
+            long heap = t.heapAfterGc(), rss = t.rss();
             Map<String, Object> row = table.row(t.name);
             row.put("attempted", (long) perProcess * processes);
             row.put("subscribed at once", sum);
-            row.put("still open after measuring", still);
+            row.put("held while measuring (50 per generator closed first)", still);
             row.put("failed", failed);
             row.put("connect rate (sockets/s)", sum / Math.max(0.001, rampMs / 1000.0));
             row.put("heap after GC (MB)", heap / 1e6);
-            row.put("RSS (MB)", rss / 1e6);
-            row.put("heap / socket (KB)", sum == 0 ? Double.NaN : (heap - heap0) / 1e3 / sum);
-            row.put("RSS / socket (KB)", sum == 0 ? Double.NaN : (rss - rss0) / 1e3 / sum);
+            row.put("RSS at the peak (MB)", rssPeak / 1e6);
+            row.put("heap / socket (KB)", still == 0 ? Double.NaN : (heap - heap0) / 1e3 / still);
+            row.put("RSS / socket (KB)", still == 0 ? Double.NaN : (rss - rss0) / 1e3 / still);
             row.put("first error", errors.isEmpty() ? "none" : errors.get(0));
             log.accept(t.name + " capacity " + sum + " failed " + failed + " " + errors);
         } finally {
@@ -282,7 +312,7 @@ final class Scenarios {
             long[] submitLat = new long[tasks];
             AtomicInteger ns = new AtomicInteger();
             AtomicInteger failures = new AtomicInteger();
-            long cpu0 = Gen.cpuNanos(), scpu0 = t.cpuNanos(), w0 = System.nanoTime();
+            long cpu0 = Gen.cpuNanos(), scpu0 = t.cpuNanos(), busy0 = machineBusy(), w0 = System.nanoTime();
             long start = Gen.nowMicros();
             for (int i = 0; i < tasks; i++) {
                 slots.acquire();
@@ -303,7 +333,7 @@ final class Scenarios {
                 Thread.sleep(10);
             }
             long wall = System.nanoTime() - w0;
-            long genCpu = Gen.cpuNanos() - cpu0, srvCpu = t.cpuNanos() - scpu0;
+            long genCpu = Gen.cpuNanos() - cpu0, srvCpu = t.cpuNanos() - scpu0, busy = machineBusy() - busy0;
             long last = rec.firstReceipt.values().stream().mapToLong(Long::longValue).max().orElse(start);
             long[] e2e = new long[tasks];
             int k = 0;
@@ -327,7 +357,7 @@ final class Scenarios {
                 String after = ((Target.Lanechat) t).metrics();
                 row.put("server push lag p99 ms (/metrics)", histogramQuantile(before, after, "lanechat_push_lag_seconds", 0.99) * 1000);
             }
-            cpu(row, genCpu, srvCpu, wall);
+            cpu(row, genCpu, srvCpu, busy, wall);
             row.put("429s", t.rateLimited.get());
             log.accept(t.name + " throughput " + row.get("tasks/s"));
             stream.close();
