@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -81,6 +84,19 @@ public final class LanechatStream implements AutoCloseable {
   private Scheduler.Cancellable pollTimer;
   private Scheduler.Cancellable healthTimer;
   private final Set<String> pollsInFlight = new HashSet<>();
+  /** task id → the offset its next progress delta must have; -1 once a gap was seen. */
+  private final Map<String, Long> progressNext = new HashMap<>();
+  /** Tasks whose outcome event was seen (bounded): late progress frames for them are dropped. */
+  private final Map<String, Boolean> progressEnded =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > 1024;
+        }
+      };
+  private static final int MAX_STREAMS = 1024;
 
   private LanechatStream(Builder b) {
     this.client = b.client;
@@ -163,6 +179,23 @@ public final class LanechatStream implements AutoCloseable {
    * @return the outcome
    */
   public CompletableFuture<TaskOutcome> send(String conversationId, String content, String lane) {
+    return send(conversationId, content, lane, null);
+  }
+
+  /**
+   * Like {@link #send(String, String, String)}, and tells {@code onAccepted} the server's answer
+   * (task and message id) as soon as it is known, on the stream's thread, before any later event
+   * of the task reaches a listener. Progress frames can beat the 202 answer: a listener that
+   * wants the stream of this one task keeps frames of unknown tasks until then.
+   *
+   * @param conversationId the conversation
+   * @param content the text
+   * @param lane the lane, or null for the default
+   * @param onAccepted called once with the 202 answer; may be null
+   * @return the outcome
+   */
+  public CompletableFuture<TaskOutcome> send(
+      String conversationId, String content, String lane, java.util.function.Consumer<SendReceipt> onAccepted) {
     CompletableFuture<TaskOutcome> result = handOut();
     // A task sent before the first ready may finish before the socket covers its events (the
     // first subscribe has no since): such a task is asked for once after it is tracked.
@@ -172,7 +205,7 @@ public final class LanechatStream implements AutoCloseable {
     String key = UUID.randomUUID().toString();
     long deadline = scheduler.nowMillis() + sendRetryWindow.toMillis();
     scheduler.execute(
-        () -> attemptSend(result, conversationId, content, lane, key, beforeCoverage, deadline, 0));
+        () -> attemptSend(result, conversationId, content, lane, key, beforeCoverage, deadline, 0, onAccepted));
     return result;
   }
 
@@ -184,7 +217,8 @@ public final class LanechatStream implements AutoCloseable {
       String key,
       boolean beforeCoverage,
       long deadline,
-      int attempt) {
+      int attempt,
+      java.util.function.Consumer<SendReceipt> onAccepted) {
     if (result.isDone()) {
       return; // the stream was closed meanwhile
     }
@@ -203,7 +237,7 @@ public final class LanechatStream implements AutoCloseable {
                             && scheduler.nowMillis() + wait <= deadline) {
                           scheduler.schedule(
                               () -> attemptSend(result, conversationId, content, lane, key,
-                                  beforeCoverage, deadline, attempt + 1),
+                                  beforeCoverage, deadline, attempt + 1, onAccepted),
                               Duration.ofMillis(wait));
                         } else {
                           result.completeExceptionally(cause);
@@ -211,6 +245,9 @@ public final class LanechatStream implements AutoCloseable {
                         return;
                       }
                       noteApi(null);
+                      if (onAccepted != null && receipt != null) {
+                        safely(() -> onAccepted.accept(receipt));
+                      }
                       accepted(result, receipt, beforeCoverage);
                     }));
   }
@@ -454,7 +491,7 @@ public final class LanechatStream implements AutoCloseable {
         listeners.forEach(l -> safely(l::onReset));
       }
       case "update" -> update(e);
-      case "progress" -> listeners.forEach(l -> safely(() -> l.onEvent(e)));
+      case "progress" -> progress(e);
       case "error" -> {
         JsonNode d = e.data() == null ? json.createObjectNode() : e.data();
         long wait = d.path("retry_after_ms").asLong(0);
@@ -486,12 +523,45 @@ public final class LanechatStream implements AutoCloseable {
     listeners.forEach(l -> safely(() -> l.onReady(id)));
   }
 
+  private void progress(Event e) {
+    listeners.forEach(l -> safely(() -> l.onEvent(e)));
+    String taskId = e.taskId();
+    String delta = e.text("delta");
+    JsonNode off = e.data() == null ? null : e.data().get("offset");
+    if (taskId == null || delta == null || off == null || !off.canConvertToLong()) {
+      return;
+    }
+    if (progressEnded.containsKey(taskId)) {
+      return; // its outcome is known: the preview is over
+    }
+    long offset = off.asLong();
+    Long next = progressNext.get(taskId);
+    if (offset == 0 || (next != null && next >= 0 && offset == next)) {
+      if (next == null && progressNext.size() >= MAX_STREAMS) {
+        progressNext.remove(progressNext.keySet().iterator().next()); // a task we never heard end
+      }
+      progressNext.put(taskId, offset + delta.length());
+      String messageId = e.text("message_id");
+      listeners.forEach(l -> safely(() -> l.onProgress(taskId, messageId, delta, offset)));
+    } else if (next == null || next >= 0) {
+      progressNext.put(taskId, -1L);
+      long expected = next == null ? 0 : next;
+      listeners.forEach(l -> safely(() -> l.onProgressGap(taskId, expected, offset)));
+    }
+    // else: already broken; wait for the outcome (or a restart at offset 0)
+  }
+
   private void update(Event e) {
     if (e.id() != null) {
       if (e.id() <= lastEventId) {
         return; // already seen: replay overlapping a live push
       }
       lastEventId = e.id();
+    }
+    String type = e.type();
+    if (e.taskId() != null && ("task.completed".equals(type) || "task.failed".equals(type))) {
+      progressNext.remove(e.taskId());
+      progressEnded.put(e.taskId(), Boolean.TRUE);
     }
     listeners.forEach(l -> safely(() -> l.onEvent(e)));
     TaskOutcome o =
@@ -512,6 +582,10 @@ public final class LanechatStream implements AutoCloseable {
   }
 
   private void deliver(TaskOutcome o) {
+    if (o.taskId() != null) {
+      progressNext.remove(o.taskId());
+      progressEnded.put(o.taskId(), Boolean.TRUE);
+    }
     CompletableFuture<TaskOutcome> f = pending.complete(o);
     if (f != null) {
       listeners.forEach(l -> safely(() -> l.onTaskOutcome(o)));

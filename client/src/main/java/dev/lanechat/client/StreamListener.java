@@ -44,6 +44,34 @@ public interface StreamListener {
   default void onTaskOutcome(TaskOutcome outcome) {}
 
   /**
+   * Live partial output of a running task (a {@code progress} frame), for any task of the user.
+   * Deltas arrive in order and contiguous: {@code offset} (in UTF-16 code units, as {@link
+   * String#length()} counts) equals the length of everything delivered before for this task, so
+   * concatenating the deltas rebuilds the answer so far. An {@code offset} of 0 after earlier
+   * deltas means the task started over (a re-run after a server restart): drop what you had.
+   * The preview is not the truth: the task's outcome carries the whole committed content.
+   *
+   * @param taskId the task
+   * @param messageId the assistant message it fills
+   * @param delta the new text
+   * @param offset UTF-16 code units of the answer before {@code delta}
+   */
+  default void onProgress(String taskId, String messageId, String delta, long offset) {}
+
+  /**
+   * A {@code progress} frame of a task did not continue where the delivered text ends (a frame
+   * was missed, e.g. the socket reconnected mid-stream, or the stream was joined mid-way): the
+   * text so far is incomplete and no further {@link #onProgress} comes for this task (unless it
+   * starts over at offset 0). Wait for its outcome, which has the whole content. Called once per
+   * gap.
+   *
+   * @param taskId the task
+   * @param expectedOffset the length delivered so far (0 when nothing was)
+   * @param offset the offset of the frame that did not fit
+   */
+  default void onProgressGap(String taskId, long expectedOffset, long offset) {}
+
+  /**
    * The connection status changed.
    *
    * @param status the new status

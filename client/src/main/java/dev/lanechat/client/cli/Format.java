@@ -10,7 +10,15 @@ final class Format {
   private Format() {}
 
   static void answer(TaskOutcome o, PrintStream out) {
-    out.println(o.result() == null ? "" : o.result().content());
+    answer(o, o.result() == null ? "" : o.result().content(), out);
+  }
+
+  /**
+   * @param text what is left to print of the content (all of it, or what a streamed preview
+   *     already printed did not cover)
+   */
+  static void answer(TaskOutcome o, String text, PrintStream out) {
+    out.println(text);
     if (o.result() != null) {
       for (FileInfo f : o.result().files()) {
         out.println("file: " + f.name() + " (" + f.size() + " bytes) " + f.url());

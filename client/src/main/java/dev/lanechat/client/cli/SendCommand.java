@@ -17,8 +17,9 @@ final class SendCommand {
       """
       Usage: lanechat send [options] TEXT...
 
-      Sends TEXT (the words are joined with spaces) and prints the answer, then a
-      "lane · model · $cost" line. Waits for the answer across server restarts.
+      Sends TEXT (the words are joined with spaces) and prints the answer as it streams
+      (the final answer exactly once), then a "lane · model · $cost" line. Waits for the
+      answer across server restarts.
 
       Options:
         --conversation ID   add to this conversation (default: a new one)
@@ -51,28 +52,43 @@ final class SendCommand {
     if (conversation == null) {
       conversation = api.createConversation(null).id();
     }
-    try (LanechatStream stream = LanechatStream.builder(api).build()) {
+    try (LanechatStream stream = LanechatStream.builder(api).build();
+        Spinner s = new Spinner(cli.terminal(), cli.err(), "waiting for the answer…")) {
+      // The answer is printed as it streams (progress frames); the spinner stops at its first
+      // character. The final content then completes it, so stdout has the answer exactly once.
+      AnswerPrinter printer = new AnswerPrinter(cli.out(), s::close);
+      stream.addListener(printer);
       stream.start();
-      CompletableFuture<TaskOutcome> answer = stream.send(conversation, text, args.option("lane"));
-      TaskOutcome o;
-      try (Spinner s = new Spinner(cli.terminal(), cli.err(), "waiting for the answer…")) {
-        o = await(answer, timeoutS);
-      }
+      CompletableFuture<TaskOutcome> answer =
+          stream.send(conversation, text, args.option("lane"), printer::accepted);
+      TaskOutcome o = await(answer, timeoutS);
+      s.close();
       if (o == null) {
+        endLine(printer.printedSoFar());
         cli.err().println("lanechat: no answer within " + timeoutS + " s (the task goes on on the server)");
         return Cli.USAGE_OR_CONNECTION;
       }
-      return print(o);
+      return print(o, printer);
     }
   }
 
-  private int print(TaskOutcome o) {
+  private int print(TaskOutcome o, AnswerPrinter printer) {
     if (o.completed()) {
-      Format.answer(o, cli.out());
+      String content = o.result() == null ? "" : o.result().content();
+      Format.answer(o, printer.remainder(content), cli.out());
       return Cli.OK;
     }
+    endLine(printer.printedSoFar());
     cli.err().println("lanechat: " + Format.failure(o));
     return Cli.TASK_FAILED;
+  }
+
+  /** A partial answer that will not be completed still ends its line. */
+  private void endLine(String printed) {
+    if (!printed.isEmpty() && !printed.endsWith("\n")) {
+      cli.out().println();
+      cli.out().flush();
+    }
   }
 
   static long seconds(String value) {

@@ -37,7 +37,7 @@ final class Spinner implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (thread == null || !running) {
       return;
     }
