@@ -87,7 +87,7 @@ public final class OpenAiProcessor implements Processor {
         this.firstBackoff = firstBackoff;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER) // never replay the API key to another host
                 .build();
     }
 
