@@ -78,6 +78,9 @@ class GracefulShutdownIT {
                     + first.stderr(), e);
         }
         assertThat(closedMs).as("the socket is closed at once, not after the grace").isLessThan(3_000);
+        // The 4 running tasks outlasted the grace: each was handed back to the queue before the store closed.
+        assertThat(first.stderr().lines().filter(l -> l.contains("stopped by shutdown; back on the queue")).count())
+                .as(first.stderr()).isEqualTo(4);
 
         // Restart, fast: the tasks that were running and the queued one all end, once each.
         JarServer second = JarServer.start(work, dataDir, first.port(), "second", "--demo-delay-ms", "50");

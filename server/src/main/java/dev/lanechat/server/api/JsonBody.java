@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
  * bad JSON, a non-object, and for missing, empty or mistyped fields.
  */
 final class JsonBody {
+    private static final long DRAIN_LIMIT = 1024 * 1024;
     private final JsonNode node;
 
     private JsonBody(JsonNode node) {
@@ -61,19 +62,38 @@ final class JsonBody {
     }
 
     private static byte[] readBounded(Context ctx, int maxBytes) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBytes) {
-            throw Rejection.tooLarge("The body is over " + (maxBytes / 1024) + " KiB.");
-        }
         try (InputStream in = ctx.bodyInputStream()) {
+            long declared = ctx.req().getContentLengthLong();
+            if (declared > maxBytes) {
+                throw tooLarge(in, maxBytes);
+            }
             byte[] bytes = in.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
-                throw Rejection.tooLarge("The body is over " + (maxBytes / 1024) + " KiB.");
+                throw tooLarge(in, maxBytes);
             }
             return bytes;
         } catch (IOException e) {
             throw Rejection.invalid("The body could not be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * The 413, after reading (and dropping) a moderate rest of the body: a client still sending it
+     * would otherwise see the connection reset and never get the answer. A body past
+     * {@link #DRAIN_LIMIT} is not read; the connection is then closed.
+     */
+    private static Rejection tooLarge(InputStream in, int maxBytes) {
+        try {
+            long left = DRAIN_LIMIT;
+            byte[] sink = new byte[8192];
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client gave up; the answer is the same
+        }
+        return Rejection.tooLarge("The body is over " + (maxBytes / 1024) + " KiB.");
     }
 
     /** The raw value of a field, or null when absent (for fields that are not strings). */

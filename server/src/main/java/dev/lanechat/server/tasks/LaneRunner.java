@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class LaneRunner {
     private static final Logger log = LoggerFactory.getLogger(LaneRunner.class);
     private static final long IDLE_POLL_MS = 1000;
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(2);
 
     private final Lane lane;
     private final TaskService tasks;
@@ -101,6 +102,17 @@ public final class LaneRunner {
                 return;
             }
             thread.interrupt();
+        }
+        // The interrupted ones hand their tasks back to the queue: let them finish that before the
+        // store closes (without this, some were left 'running' and cost an attempt at the next start).
+        long released = System.nanoTime() + RELEASE_WAIT.toNanos();
+        for (Thread thread : threads) {
+            try {
+                thread.join(Math.max(1, (released - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
