@@ -98,6 +98,8 @@ public final class Database implements AutoCloseable {
         hikari.setJdbcUrl(jdbcUrl);
         hikari.setPoolName("postgres");
         hikari.setMaximumPoolSize(16);
+        // When PostgreSQL is down, answer 503 within seconds rather than after Hikari's default 30 s.
+        hikari.setConnectionTimeout(5_000);
         String shown = jdbcUrl.replaceAll("password=[^&]*", "password=***");
         return new Database(new HikariDataSource(hikari), Dialect.POSTGRES, "postgres " + shown);
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /** The SQL of tasks. Every state change is guarded by the state it leaves, so each happens once. */
 final class TaskRepository {
@@ -18,6 +19,33 @@ final class TaskRepository {
     TaskRepository(Dialect dialect, FileRepository files) {
         this.dialect = dialect;
         this.files = files;
+    }
+
+    /** The columns a {@link Claim} is read from. */
+    private static final String CLAIM_COLUMNS = "id, user_id, conversation_id, message_id, lane, attempts";
+
+    private static RowMapper<Claim> claimRow(String leaseId) {
+        return (rs, ctx) -> new Claim(rs.getString("id"), leaseId, rs.getString("user_id"),
+                rs.getString("conversation_id"), rs.getString("message_id"), rs.getString("lane"),
+                rs.getInt("attempts"));
+    }
+
+    /** The task {@code taskId} as a claim under {@code leaseId}, whatever its state. */
+    Optional<Claim> asClaim(Handle h, String taskId, String leaseId) {
+        return h.createQuery("SELECT " + CLAIM_COLUMNS + " FROM tasks WHERE id = :id")
+                .bind("id", taskId)
+                .map(claimRow(leaseId))
+                .findOne();
+    }
+
+    /** The running task {@code taskId} held under {@code leaseId}; empty when that lease was lost. */
+    Optional<Claim> held(Handle h, String taskId, String leaseId) {
+        return h.createQuery("SELECT " + CLAIM_COLUMNS + " FROM tasks WHERE id = :id AND status = 'running' "
+                        + "AND lease_id = :lease")
+                .bind("id", taskId)
+                .bind("lease", leaseId)
+                .map(claimRow(leaseId))
+                .findOne();
     }
 
     void insert(Handle h, String id, String userId, String conversationId, String messageId, String lane, Instant now) {
@@ -67,14 +95,12 @@ final class TaskRepository {
                         + "lease_expires_at = :expires, updated_at = :now WHERE id = (SELECT id FROM tasks "
                         + "WHERE lane = :lane AND status = 'queued' ORDER BY created_at, id LIMIT 1"
                         + dialect.skipLockedSuffix() + ") AND status = 'queued' "
-                        + "RETURNING id, user_id, conversation_id, message_id, lane, attempts")
+                        + "RETURNING " + CLAIM_COLUMNS)
                 .bind("lease", leaseId)
                 .bind("expires", leaseExpires.toEpochMilli())
                 .bind("now", Timestamps.format(now))
                 .bind("lane", lane)
-                .map((rs, ctx) -> new Claim(rs.getString("id"), leaseId, rs.getString("user_id"),
-                        rs.getString("conversation_id"), rs.getString("message_id"), rs.getString("lane"),
-                        rs.getInt("attempts")))
+                .map(claimRow(leaseId))
                 .findOne();
     }
 
@@ -94,15 +120,13 @@ final class TaskRepository {
     Optional<Claim> finish(Handle h, String taskId, String leaseId, String status, String error, Instant now) {
         return h.createQuery("UPDATE tasks SET status = :status, error = :error, lease_id = NULL, lease_expires_at = NULL, "
                         + "updated_at = :now WHERE id = :id AND status = 'running' AND lease_id = :lease "
-                        + "RETURNING id, user_id, conversation_id, message_id, lane, attempts")
+                        + "RETURNING " + CLAIM_COLUMNS)
                 .bind("status", status)
                 .bind("error", error)
                 .bind("now", Timestamps.format(now))
                 .bind("id", taskId)
                 .bind("lease", leaseId)
-                .map((rs, ctx) -> new Claim(rs.getString("id"), leaseId, rs.getString("user_id"),
-                        rs.getString("conversation_id"), rs.getString("message_id"), rs.getString("lane"),
-                        rs.getInt("attempts")))
+                .map(claimRow(leaseId))
                 .findOne();
     }
 
@@ -132,13 +156,11 @@ final class TaskRepository {
         return h.createQuery("UPDATE tasks SET status = 'failed', error = 'cancelled', lease_id = NULL, "
                         + "lease_expires_at = NULL, updated_at = :now WHERE id = :id AND user_id = :user "
                         + "AND status IN ('queued', 'running') "
-                        + "RETURNING id, user_id, conversation_id, message_id, lane, attempts")
+                        + "RETURNING " + CLAIM_COLUMNS)
                 .bind("now", Timestamps.format(now))
                 .bind("id", taskId)
                 .bind("user", userId)
-                .map((rs, ctx) -> new Claim(rs.getString("id"), null, rs.getString("user_id"),
-                        rs.getString("conversation_id"), rs.getString("message_id"), rs.getString("lane"),
-                        rs.getInt("attempts")))
+                .map(claimRow(null))
                 .findOne();
     }
 

@@ -235,14 +235,7 @@ public final class TaskService {
 
     /** The running task {@code taskId} held under {@code leaseId}; empty when that lease was lost. */
     public Optional<Claim> held(String taskId, String leaseId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, user_id, conversation_id, message_id, lane, attempts "
-                        + "FROM tasks WHERE id = :id AND status = 'running' AND lease_id = :lease")
-                .bind("id", taskId)
-                .bind("lease", leaseId)
-                .map((rs, ctx) -> new Claim(rs.getString("id"), leaseId, rs.getString("user_id"),
-                        rs.getString("conversation_id"), rs.getString("message_id"), rs.getString("lane"),
-                        rs.getInt("attempts")))
-                .findOne());
+        return jdbi.withHandle(h -> tasks.held(h, taskId, leaseId));
     }
 
     /** Whether a task with this id exists (of any user; the worker API tells 404 from 409 with it). */
@@ -361,7 +354,7 @@ public final class TaskService {
         Map<String, String> expired = jdbi.withHandle(h -> tasks.expiredLeases(h, deadline.toEpochMilli()));
         int handled = 0;
         for (Map.Entry<String, String> e : expired.entrySet()) {
-            Optional<Claim> claim = jdbi.withHandle(h -> Optional.ofNullable(claimOf(h, e.getKey(), e.getValue())));
+            Optional<Claim> claim = jdbi.withHandle(h -> tasks.asClaim(h, e.getKey(), e.getValue()));
             if (claim.isPresent() && fail(claim.get(), "its runner stopped before it ended (lease expired)", true)) {
                 handled++;
             }
@@ -369,15 +362,6 @@ public final class TaskService {
         return handled;
     }
 
-    private Claim claimOf(Handle h, String taskId, String leaseId) {
-        return h.createQuery("SELECT id, user_id, conversation_id, message_id, lane, attempts FROM tasks WHERE id = :id")
-                .bind("id", taskId)
-                .map((rs, ctx) -> new Claim(rs.getString("id"), leaseId, rs.getString("user_id"),
-                        rs.getString("conversation_id"), rs.getString("message_id"), rs.getString("lane"),
-                        rs.getInt("attempts")))
-                .findOne()
-                .orElse(null);
-    }
 
     /** Deletes idempotency keys past their keeping time. */
     public int deleteExpiredIdempotencyKeys() {
