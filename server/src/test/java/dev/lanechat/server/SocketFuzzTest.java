@@ -3,6 +3,7 @@ package dev.lanechat.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanechat.server.support.Fuzz;
 import dev.lanechat.server.support.RawWebSocket;
 import dev.lanechat.server.support.Socket;
 import dev.lanechat.server.support.TestServer;
@@ -13,19 +14,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
- * Fuzzing {@code /ws} with jqwik: random text and binary frames, frames that are not UTF-8, huge
+ * Fuzzing {@code /ws} (plain JUnit, a seeded {@link Fuzz} generator; each try is a dynamic test, and a
+ * failure names the seed and the try that repeat it): random text and binary frames, frames that are not UTF-8, huge
  * frames, raw bytes that are not WebSocket frames at all, before and after the subscribe. The
  * server answers with the contract's error event and close code (1007, 1009, 4401; Jetty's own 1002
  * for a broken framing), never 1011, never crashes, and a well-formed client with its own socket
@@ -42,7 +40,7 @@ class SocketFuzzTest {
     static TestServer server;
     static ApiFuzzTest.WellFormedClient client;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws IOException {
         dataDir = Files.createTempDirectory("lanechat-socket-fuzz");
         server = TestServer.start(dataDir, b -> b.demoDelay(Duration.ofMillis(5)).sendRate(100_000, 100_000));
@@ -50,7 +48,7 @@ class SocketFuzzTest {
         client.start();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws Exception {
         try {
             client.finish();
@@ -65,116 +63,131 @@ class SocketFuzzTest {
     // ---- generators ----
 
     /** Text a JDK client can send (well-formed UTF-16): random, JSON-like, and subscribes with wrong types. */
-    @Provide
-    Arbitrary<String> texts() {
-        Arbitrary<String> random = Arbitraries.strings().ofMaxLength(200).filter(SocketFuzzTest::wellFormed);
-        Arbitrary<String> jsonish = Arbitraries.strings().withChars("{}[]\":,0123456789.-eE tnrufalsx\\")
-                .ofMaxLength(60);
-        Arbitrary<String> value = Arbitraries.of("\"stream\"", "\"\"", "null", "1", "-1", "1.5", "true", "[]", "{}",
+    private static String text(Fuzz f) {
+        Supplier<String> random = () -> f.string(200, Fuzz.UNICODE); // no lone surrogates
+        Supplier<String> jsonish = () -> f.string(60, Fuzz.chars("{}[]\":,0123456789.-eE tnrufalsx\\"));
+        Supplier<String> value = () -> f.oneOf("\"stream\"", "\"\"", "null", "1", "-1", "1.5", "true", "[]", "{}",
                 "\"lc_nope\"", "99999999999999999999999", "\"1\"", "1e400");
-        Arbitrary<String> subscribe = Combinators.combine(value, value, Arbitraries.of("token", "tokn", "since", "TOKEN"))
-                .as((a, b, key) -> "{\"" + key + "\":" + a + ",\"since\":" + b + "}")
-                .filter(s -> !s.startsWith("{\"token\":\"")); // a textual token is a valid subscribe in open mode
-        Arbitrary<String> nested = Arbitraries.integers().between(1, 5000).map(n -> "{\"a\":".repeat(n) + "1" + "}".repeat(n));
-        return Arbitraries.oneOf(random, jsonish, subscribe, nested);
+        Supplier<String> subscribe = () -> {
+            String s;
+            do {
+                s = "{\"" + f.oneOf("token", "tokn", "since", "TOKEN") + "\":" + value.get() + ",\"since\":" + value.get() + "}";
+            } while (s.startsWith("{\"token\":\"")); // a textual token is a valid subscribe in open mode
+            return s;
+        };
+        Supplier<String> nested = () -> {
+            int n = f.between(1, 5000);
+            return "{\"a\":".repeat(n) + "1" + "}".repeat(n);
+        };
+        return f.either(random, jsonish, subscribe, nested);
     }
 
-    private static boolean wellFormed(String s) {
-        return StandardCharsets.UTF_8.newEncoder().canEncode(s);
-    }
+    private static final byte[][] BAD_UTF8 = {{(byte) 0xff}, {(byte) 0xc0, (byte) 0xaf},
+            {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xe2, (byte) 0x28, (byte) 0xa1},
+            {(byte) 0xf5, (byte) 0x80, (byte) 0x80, (byte) 0x80}, {(byte) 0x80}};
 
-    @Provide
-    Arbitrary<byte[]> bytes() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(2000);
-    }
-
-    /** Text payloads that are not UTF-8: random bytes with at least one invalid sequence in them. */
-    @Provide
-    Arbitrary<byte[]> invalidUtf8() {
-        Arbitrary<byte[]> bad = Arbitraries.of(new byte[] {(byte) 0xff}, new byte[] {(byte) 0xc0, (byte) 0xaf},
-                new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, new byte[] {(byte) 0xe2, (byte) 0x28, (byte) 0xa1},
-                new byte[] {(byte) 0xf5, (byte) 0x80, (byte) 0x80, (byte) 0x80}, new byte[] {(byte) 0x80});
-        return Combinators.combine(Arbitraries.strings().ascii().ofMaxLength(50), bad,
-                Arbitraries.strings().ascii().ofMaxLength(50)).as((head, b, tail) -> {
-                    byte[] h = head.getBytes(StandardCharsets.US_ASCII);
-                    byte[] t = tail.getBytes(StandardCharsets.US_ASCII);
-                    byte[] all = new byte[h.length + b.length + t.length];
-                    System.arraycopy(h, 0, all, 0, h.length);
-                    System.arraycopy(b, 0, all, h.length, b.length);
-                    System.arraycopy(t, 0, all, h.length + b.length, t.length);
-                    return all;
-                });
+    /** Text payloads that are not UTF-8: ASCII with at least one invalid sequence in it. */
+    private static byte[] invalidUtf8(Fuzz f) {
+        return Fuzz.concat(f.string(50, Fuzz.ASCII).getBytes(StandardCharsets.US_ASCII), f.oneOf(BAD_UTF8),
+                f.string(50, Fuzz.ASCII).getBytes(StandardCharsets.US_ASCII));
     }
 
     // ---- properties ----
 
-    @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
-    void randomTextAsTheFirstFrame(@ForAll("texts") String text) {
-        Socket socket = server.socket();
-        socket.send(text);
-        assertRejectedOrServed(socket, text);
+    @TestFactory
+    Stream<DynamicTest> randomTextAsTheFirstFrame() {
+        return Fuzz.tries("SocketFuzzTest.randomTextAsTheFirstFrame", TRIES, f -> {
+            String text = f.show("text", text(f));
+            Socket socket = server.socket();
+            socket.send(text);
+            assertRejectedOrServed(socket, text);
+        });
     }
 
-    @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
-    void randomTextAfterTheSubscribe(@ForAll("texts") String text) {
-        Socket socket = server.socket().subscribe();
-        assertThat(control(socket).path("event").asText()).isEqualTo("ready");
-        socket.send(text);
-        JsonNode parsed = parse(text);
-        if (parsed != null && parsed.isObject() && text.getBytes(StandardCharsets.UTF_8).length <= 64 * 1024) {
-            // Another JSON object after the subscribe is ignored: the socket stays and is served.
-            JsonNode next = socket.nextOrNull(Duration.ofMillis(20));
-            assertThat(next == null || Set.of("update", "progress", "ping").contains(next.path("event").asText()))
-                    .as(String.valueOf(next)).isTrue();
-            assertThat(socket.isOpen()).as("open after " + text).isTrue();
-            socket.close();
-        } else {
-            assertErrorThenClose(socket, text);
-        }
-        client.check();
-    }
-
-    @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
-    void randomBinaryFrames(@ForAll("bytes") byte[] bytes, @ForAll boolean subscribedFirst) {
-        Socket socket = server.socket();
-        if (subscribedFirst) {
-            socket.subscribe();
+    @TestFactory
+    Stream<DynamicTest> randomTextAfterTheSubscribe() {
+        return Fuzz.tries("SocketFuzzTest.randomTextAfterTheSubscribe", TRIES, f -> {
+            String text = f.show("text", text(f));
+            Socket socket = server.socket().subscribe();
             assertThat(control(socket).path("event").asText()).isEqualTo("ready");
-        }
-        socket.sendBinary(bytes);
-        JsonNode error = control(socket);
-        assertThat(error.path("data").path("code").asText()).as(error.toString()).isEqualTo("invalid_frame");
-        assertThat(socket.closeCode()).isEqualTo(1007);
-        client.check();
+            socket.send(text);
+            JsonNode parsed = parse(text);
+            if (parsed != null && parsed.isObject() && text.getBytes(StandardCharsets.UTF_8).length <= 64 * 1024) {
+                // Another JSON object after the subscribe is ignored: the socket stays and is served.
+                JsonNode next = socket.nextOrNull(Duration.ofMillis(20));
+                assertThat(next == null || Set.of("update", "progress", "ping").contains(next.path("event").asText()))
+                        .as(String.valueOf(next)).isTrue();
+                assertThat(socket.isOpen()).as("open after " + abbreviate(text)).isTrue();
+                socket.close();
+            } else {
+                assertErrorThenClose(socket, text);
+            }
+            client.check();
+        });
     }
 
-    @Property(tries = 100, shrinking = ShrinkingMode.BOUNDED)
-    void textFramesThatAreNotUtf8(@ForAll("invalidUtf8") byte[] payload) throws IOException {
-        try (RawWebSocket raw = RawWebSocket.open(server.port())) {
-            raw.sendText(payload);
-            RawWebSocket.Closed closed = raw.awaitClose();
-            assertThat(closed.code()).as("close after bad UTF-8; sent before: " + closed.textBefore()).isEqualTo(1007);
-        }
-        client.check();
+    @TestFactory
+    Stream<DynamicTest> randomBinaryFrames() {
+        return Fuzz.tries("SocketFuzzTest.randomBinaryFrames", TRIES, f -> {
+            byte[] bytes = f.show("bytes", f.bytes(2000));
+            boolean subscribedFirst = f.show("subscribed first", f.bool());
+            Socket socket = server.socket();
+            if (subscribedFirst) {
+                socket.subscribe();
+                assertThat(control(socket).path("event").asText()).isEqualTo("ready");
+            }
+            socket.sendBinary(bytes);
+            JsonNode error = control(socket);
+            assertThat(error.path("data").path("code").asText()).as(error.toString()).isEqualTo("invalid_frame");
+            assertThat(socket.closeCode()).isEqualTo(1007);
+            client.check();
+        });
     }
 
-    @Property(tries = 100, shrinking = ShrinkingMode.BOUNDED)
-    void rawBytesThatAreNotFrames(@ForAll("bytes") byte[] garbage) throws IOException {
-        try (RawWebSocket raw = RawWebSocket.open(server.port())) {
-            raw.sendRaw(garbage);
-            // Then zeros: they fill whatever length the garbage announced, and are themselves a broken
-            // frame (a continuation with nothing to continue), so the server has to end it now.
-            raw.sendRaw(new byte[70 * 1024]);
-            RawWebSocket.Closed closed = raw.awaitClose();
-            // Any protocol close (a garbage close frame may even carry its own code), but never a server error.
-            assertThat(closed.code()).as("close code; sent before: " + closed.textBefore()).isNotEqualTo(1011);
-        }
-        client.check();
-        assertThat(server.http().get("/api/health").status()).isEqualTo(200);
+    @TestFactory
+    Stream<DynamicTest> textFramesThatAreNotUtf8() {
+        return Fuzz.tries("SocketFuzzTest.textFramesThatAreNotUtf8", 100, f -> {
+            byte[] payload = f.show("payload", invalidUtf8(f));
+            try (RawWebSocket raw = RawWebSocket.open(server.port())) {
+                raw.sendText(payload);
+                RawWebSocket.Closed closed = raw.awaitClose();
+                assertThat(closed.code()).as("close after bad UTF-8; sent before: " + closed.textBefore()).isEqualTo(1007);
+            }
+            client.check();
+        });
     }
 
-    @Property(tries = 12, shrinking = ShrinkingMode.OFF)
-    void hugeFrames(@ForAll("hugeSizes") int size, @ForAll boolean subscribedFirst) {
+    @TestFactory
+    Stream<DynamicTest> rawBytesThatAreNotFrames() {
+        return Fuzz.tries("SocketFuzzTest.rawBytesThatAreNotFrames", 100, f -> {
+            byte[] garbage = f.show("garbage", f.bytes(2000));
+            try (RawWebSocket raw = RawWebSocket.open(server.port())) {
+                raw.sendRaw(garbage);
+                // Then zeros: they fill whatever length the garbage announced, and are themselves a broken
+                // frame (a continuation with nothing to continue), so the server has to end it now.
+                raw.sendRaw(new byte[70 * 1024]);
+                RawWebSocket.Closed closed = raw.awaitClose();
+                // Any protocol close (a garbage close frame may even carry its own code), but never a server error.
+                assertThat(closed.code()).as("close code; sent before: " + closed.textBefore()).isNotEqualTo(1011);
+            }
+            client.check();
+            assertThat(server.http().get("/api/health").status()).isEqualTo(200);
+        });
+    }
+
+    private static final int[] HUGE_SIZES = {60 * 1024, 64 * 1024, 65 * 1024, 200 * 1024, 1024 * 1024, 1536 * 1024};
+
+    /** Every size, with and without a subscribe first: 12 tries, no randomness. */
+    @TestFactory
+    Stream<DynamicTest> hugeFrames() {
+        return Fuzz.tries("SocketFuzzTest.hugeFrames", 2 * HUGE_SIZES.length, f -> {
+            int size = f.show("size", HUGE_SIZES[(f.tryNumber() - 1) / 2]);
+            boolean subscribedFirst = f.show("subscribed first", f.tryNumber() % 2 == 0);
+            hugeFrame(size, subscribedFirst);
+        });
+    }
+
+    private static void hugeFrame(int size, boolean subscribedFirst) {
         Socket socket = server.socket();
         if (subscribedFirst) {
             socket.subscribe();
@@ -202,11 +215,6 @@ class SocketFuzzTest {
             assertThat(first.path("event").asText()).isEqualTo("ready");
         }
         client.check();
-    }
-
-    @Provide
-    Arbitrary<Integer> hugeSizes() {
-        return Arbitraries.of(60 * 1024, 64 * 1024, 65 * 1024, 200 * 1024, 1024 * 1024, 1536 * 1024);
     }
 
     // ---- checks ----
