@@ -8,16 +8,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanechat.server.config.LanesFile;
 import dev.lanechat.server.support.Http;
 import dev.lanechat.server.support.OpenAiStandIn;
+import dev.lanechat.server.support.Socket;
 import dev.lanechat.server.support.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An openai lane in the real server, against the stand-in endpoint: cost, history, failures, cancel. */
+/** An openai lane in the real server, against the stand-in endpoint: cost, history, streaming, failures, cancel. */
 class OpenAiLaneTest {
     @TempDir
     Path dataDir;
@@ -80,6 +84,91 @@ class OpenAiLaneTest {
         JsonNode messages = http.conversation(conversationId).path("messages");
         assertThat(messages.path(1).path("cost_usd").asDouble()).isCloseTo(0.15, within(1e-9));
         assertThat(messages.path(3).path("model").asText()).isEqualTo("gpt-4o-mini-2024-07-18");
+    }
+
+    /** The frames up to the first that is not a {@code progress} one, which comes last. */
+    private static List<JsonNode> framesToTheEnd(Socket socket) {
+        List<JsonNode> frames = new ArrayList<>();
+        JsonNode frame;
+        do {
+            frame = socket.nextWithProgress();
+            frames.add(frame);
+        } while ("progress".equals(frame.path("event").asText()));
+        return frames;
+    }
+
+    @Test
+    void aStreamedAnswerReachesTheSocketAsProgressBeforeTaskCompletedWhichEqualsItsConcatenation() {
+        start("sk-test");
+        List<String> pieces = List.of("Bonjour", " ! Je ", "vais ", "bien, ", "merci. ", "Et vous ? 🙂");
+        standIn.then(OpenAiStandIn.streamed(pieces, 1_000_000, 1_000_000, 120));
+        String conversationId = http.createConversation().path("id").asText();
+        Socket socket = server.socket().subscribe();
+        socket.ready();
+        JsonNode sent = http.send(conversationId, "Ça va ?");
+
+        List<JsonNode> frames = framesToTheEnd(socket);
+        JsonNode end = frames.remove(frames.size() - 1);
+        assertThat(end.path("event").asText()).isEqualTo("update");
+        assertThat(end.path("data").path("type").asText()).isEqualTo("task.completed");
+        assertThat(frames).as("progress frames before task.completed").hasSizeGreaterThan(1);
+        StringBuilder text = new StringBuilder();
+        for (JsonNode frame : frames) {
+            JsonNode p = frame.path("data");
+            assertThat(p.path("task_id").asText()).isEqualTo(sent.path("task_id").asText());
+            assertThat(p.path("message_id").asText()).isEqualTo(sent.path("message_id").asText());
+            assertThat(p.path("offset").asInt()).as("offset of " + p).isEqualTo(text.length());
+            text.append(p.path("delta").asText());
+        }
+        String content = end.path("data").path("result").path("content").asText();
+        assertThat(text.toString()).isEqualTo(content).isEqualTo(String.join("", pieces));
+        assertThat(end.path("data").path("result").path("cost_usd").asDouble()).isCloseTo(0.75, within(1e-9));
+        assertThat(standIn.received().get(0).body().path("stream").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anErrorMidStreamFailsTheTaskWithItsMessageAndARetriedAttemptStreamsFromOffsetZero() {
+        start("sk-test");
+        standIn.then(OpenAiStandIn.streamedThenError(List.of("Once upon", " a time"), 60, "The model crashed."))
+                .then(OpenAiStandIn.streamedThenError(List.of("Once upon"), 60, "The model crashed again."));
+        String conversationId = http.createConversation().path("id").asText();
+        Socket socket = server.socket().subscribe();
+        socket.ready();
+        String taskId = http.send(conversationId, "tell me a story").path("task_id").asText();
+
+        List<JsonNode> frames = framesToTheEnd(socket);
+        JsonNode end = frames.remove(frames.size() - 1);
+        assertThat(end.path("data").path("type").asText()).isEqualTo("task.failed");
+        assertThat(frames).extracting(f -> f.path("data").path("offset").asInt())
+                .as("each attempt streams from offset 0").contains(0).filteredOn(o -> o == 0).hasSize(2);
+        JsonNode task = http.task(taskId);
+        assertThat(task.path("status").asText()).isEqualTo("failed");
+        assertThat(task.path("error").asText())
+                .contains("the model endpoint failed in the middle of its answer: The model crashed again.")
+                .contains("gave up after 2 attempts").doesNotContain("Exception");
+        assertThat(standIn.received()).hasSize(2);
+    }
+
+    @Test
+    void cancellingMidStreamEndsTheStreamAndTheTask() throws Exception {
+        start("sk-test");
+        standIn.then(OpenAiStandIn.streamed(Collections.nCopies(200, "word "), 1, 1, 100));
+        String conversationId = http.createConversation().path("id").asText();
+        Socket socket = server.socket().subscribe();
+        socket.ready();
+        String taskId = http.send(conversationId, "a long answer").path("task_id").asText();
+
+        assertThat(socket.nextWithProgress().path("event").asText()).isEqualTo("progress");
+        long t0 = System.nanoTime();
+        assertThat(http.post("/api/tasks/" + taskId + "/cancel", Map.of()).status()).isEqualTo(200);
+        List<JsonNode> frames = framesToTheEnd(socket);
+        JsonNode end = frames.get(frames.size() - 1);
+        assertThat(end.path("data").path("type").asText()).isEqualTo("task.failed");
+        assertThat(end.path("data").path("cancelled").asBoolean()).isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1000);
+        assertThat(standIn.awaitStreamCutOff(Duration.ofSeconds(3))).as("the stand-in sees the stream cut off").isTrue();
+        socket.assertQuiet(Duration.ofMillis(500));
+        assertThat(http.task(taskId).path("error").asText()).isEqualTo("cancelled");
     }
 
     @Test

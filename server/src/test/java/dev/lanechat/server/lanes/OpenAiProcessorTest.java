@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,6 +33,165 @@ class OpenAiProcessorTest {
     private OpenAiProcessor processor(String apiKey, Duration timeout) {
         return new OpenAiProcessor(standIn.baseUrl(), "gpt-4o-mini", apiKey, "OPENAI_API_KEY", 0.15, 0.60, timeout,
                 null, Duration.ofMillis(50));
+    }
+
+    /** A context that records the progress it is given and can be cancelled. */
+    private static final class Recorder implements ProcessorContext {
+        final List<String> deltas = new CopyOnWriteArrayList<>();
+        final AtomicBoolean cancelled = new AtomicBoolean();
+
+        @Override
+        public boolean cancelled() {
+            return cancelled.get();
+        }
+
+        @Override
+        public void progress(String delta) {
+            deltas.add(delta);
+        }
+    }
+
+    @Test
+    void streamsEachPieceAsProgressAndPricesTheUsageChunk() throws Exception {
+        List<String> pieces = List.of("Bon", "jour", " ! ", "Ça va ? 👋");
+        standIn.then(OpenAiStandIn.streamed(pieces, 1_000, 2_000, 20));
+        Recorder context = new Recorder();
+        ProcessorResult result = processor("sk-test", Duration.ofSeconds(10)).process(INPUT, context);
+
+        assertThat(context.deltas).as("the role-only chunk and the finish chunk carry no content").isEqualTo(pieces);
+        assertThat(result.content()).isEqualTo(String.join("", context.deltas)).isEqualTo("Bonjour ! Ça va ? 👋");
+        assertThat(result.model()).isEqualTo("gpt-4o-mini-2024-07-18");
+        // (1000 × 0.15 + 2000 × 0.60) / 1e6, from the usage-only last chunk
+        assertThat(result.costUsd()).isCloseTo(0.00135, within(1e-12));
+        JsonNode body = standIn.received().get(0).body();
+        assertThat(body.path("stream").asBoolean()).isTrue();
+        assertThat(body.path("stream_options").path("include_usage").asBoolean()).isTrue();
+        assertThat(standIn.received().get(0).headers().get("Accept").get(0)).contains("text/event-stream");
+    }
+
+    @Test
+    void aStreamWithoutUsageCostsNothing() throws Exception {
+        standIn.then(OpenAiStandIn.streamedWithoutUsage(List.of("Hello", " there"), 0));
+        Recorder context = new Recorder();
+        ProcessorResult result = processor("sk-test", Duration.ofSeconds(10)).process(INPUT, context);
+        assertThat(result.content()).isEqualTo("Hello there");
+        assertThat(context.deltas).containsExactly("Hello", " there");
+        assertThat(result.costUsd()).isZero();
+    }
+
+    @Test
+    void anEndpointThatIgnoresStreamAndAnswersJsonStillWorks() throws Exception {
+        standIn.then(OpenAiStandIn.completion("Bonjour !", 1_000, 2_000));
+        Recorder context = new Recorder();
+        ProcessorResult result = processor("sk-test", Duration.ofSeconds(10)).process(INPUT, context);
+        assertThat(result.content()).isEqualTo("Bonjour !");
+        assertThat(result.costUsd()).isCloseTo(0.00135, within(1e-12));
+        assertThat(context.deltas).isEmpty();
+    }
+
+    @Test
+    void aStreamUnderAnotherContentTypeIsRecognisedByItsFirstLine() throws Exception {
+        OpenAiStandIn.Reply stream = OpenAiStandIn.streamed(List.of("a", "b"), 1_000, 2_000, 0);
+        standIn.then(new OpenAiStandIn.Reply(200, java.util.Map.of("Content-Type", "application/octet-stream"), "", 0,
+                stream.events()));
+        Recorder context = new Recorder();
+        ProcessorResult result = processor("sk-test", Duration.ofSeconds(10)).process(INPUT, context);
+        assertThat(result.content()).isEqualTo("ab");
+        assertThat(context.deltas).containsExactly("a", "b");
+        assertThat(result.costUsd()).isCloseTo(0.00135, within(1e-12));
+    }
+
+    @Test
+    void anErrorMidStreamFailsTheAttemptWithItsMessageWithoutRetrying() {
+        standIn.then(OpenAiStandIn.streamedThenError(List.of("Once upon", " a time"), 10,
+                "The server had an error while processing your request. Sorry about that!"));
+        Recorder context = new Recorder();
+        assertThatThrownBy(() -> processor("sk-test", Duration.ofSeconds(10)).process(INPUT, context))
+                .isInstanceOf(OpenAiProcessor.EndpointUnavailable.class)
+                .hasMessage("the model endpoint failed in the middle of its answer: The server had an error while"
+                        + " processing your request. Sorry about that!");
+        assertThat(context.deltas).containsExactly("Once upon", " a time");
+        assertThat(standIn.received()).as("no retry within the attempt once tokens streamed").hasSize(1);
+    }
+
+    @Test
+    void aStreamThatBreaksOffWithoutFinishingFailsTheAttempt() {
+        OpenAiStandIn.Reply stream = OpenAiStandIn.streamed(List.of("half an ", "answer"), 1, 1, 0);
+        standIn.then(new OpenAiStandIn.Reply(200, java.util.Map.of(), "", 0, stream.events().subList(0, 3)));
+        assertThatThrownBy(() -> processor("sk-test", Duration.ofSeconds(10)).process(INPUT, new Recorder()))
+                .isInstanceOf(OpenAiProcessor.EndpointUnavailable.class)
+                .hasMessageContaining("ended its stream before the answer was complete");
+    }
+
+    @Test
+    void aStalledStreamFailsInsteadOfHanging() {
+        standIn.then(OpenAiStandIn.streamedThenStall(List.of("I was saying"), 0, 10_000));
+        OpenAiProcessor p = new OpenAiProcessor(standIn.baseUrl(), "gpt-4o-mini", "sk-test", "OPENAI_API_KEY", 0.15, 0.60,
+                Duration.ofSeconds(30), null, Duration.ofMillis(50), Duration.ofMillis(500));
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> p.process(INPUT, new Recorder()))
+                .isInstanceOf(OpenAiProcessor.EndpointUnavailable.class)
+                .hasMessageContaining("stopped sending its answer");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(400L, 3_000L);
+    }
+
+    @Test
+    void aStreamThatOutlastsTheTimeoutFails() {
+        standIn.then(OpenAiStandIn.streamed(List.of("one", "two", "three", "four", "five", "six"), 1, 1, 300));
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> processor("sk-test", Duration.ofSeconds(1)).process(INPUT, new Recorder()))
+                .isInstanceOf(OpenAiProcessor.EndpointUnavailable.class)
+                .hasMessageContaining("did not finish its answer within 1 s");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(900L, 2_500L);
+    }
+
+    @Test
+    void cancellingMidStreamAbortsTheStreamAtOnce() throws Exception {
+        standIn.then(OpenAiStandIn.streamed(java.util.Collections.nCopies(100, "word "), 1, 1, 100));
+        OpenAiProcessor p = processor("sk-test", Duration.ofSeconds(60));
+        Recorder context = new Recorder();
+        CompletableFuture<Throwable> ended = CompletableFuture.supplyAsync(() -> {
+            try {
+                p.process(INPUT, context);
+                return null;
+            } catch (Throwable e) {
+                return e;
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (context.deltas.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(context.deltas).hasSizeGreaterThanOrEqualTo(2);
+        long t0 = System.nanoTime();
+        context.cancelled.set(true);
+        assertThat(ended.get(1, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1_000);
+        assertThat(standIn.awaitStreamCutOff(Duration.ofSeconds(3))).as("the stand-in sees the stream cut off").isTrue();
+    }
+
+    @Test
+    void interruptingMidStreamAbortsTheStreamAtOnce() throws Exception {
+        standIn.then(OpenAiStandIn.streamed(java.util.Collections.nCopies(100, "word "), 1, 1, 100));
+        OpenAiProcessor p = processor("sk-test", Duration.ofSeconds(60));
+        Recorder context = new Recorder();
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                p.process(INPUT, context);
+                ended.complete(null);
+            } catch (Throwable e) {
+                ended.complete(e);
+            }
+        });
+        t.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (context.deltas.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        t.interrupt();
+        assertThat(ended.get(1, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        assertThat(standIn.awaitStreamCutOff(Duration.ofSeconds(3))).isTrue();
     }
 
     @Test
@@ -88,7 +248,7 @@ class OpenAiProcessorTest {
 
     @Test
     void rateLimitsAreRetriedAfterRetryAfter() throws Exception {
-        standIn.then(OpenAiStandIn.rateLimited("1")).then(OpenAiStandIn.completion("ok", 1, 1));
+        standIn.then(OpenAiStandIn.rateLimited("1")).then(OpenAiStandIn.streamed(List.of("o", "k"), 1, 1, 0));
         ProcessorResult result = processor("sk-test", Duration.ofSeconds(10)).process(INPUT, RUNNING);
         assertThat(result.content()).isEqualTo("ok");
         List<OpenAiStandIn.Received> requests = standIn.received();

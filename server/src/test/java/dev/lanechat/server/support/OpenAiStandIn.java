@@ -10,25 +10,40 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A stand-in OpenAI-compatible endpoint for tests: {@code POST /v1/chat/completions} answers from a
- * script of replies in the shapes OpenAI sends (chat.completion objects with usage, and its error
- * bodies), and records every request. With the script empty it answers a completion that echoes
- * the last message.
+ * script of replies in the shapes OpenAI sends (chat.completion objects with usage, streams of
+ * chat.completion.chunk server-sent events with the usage chunk and {@code [DONE]}, and its error
+ * bodies), and records every request. With the script empty it answers one that echoes the last
+ * message: streamed when the request asks for {@code "stream": true}, as OpenAI does.
  */
 public final class OpenAiStandIn implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One scripted reply; {@code delayMs} holds the answer back (for timeouts and cancels). */
-    public record Reply(int status, Map<String, String> headers, String body, long delayMs) {}
+    /**
+     * One scripted reply; {@code delayMs} holds the answer back (for timeouts and cancels). With
+     * {@code events} it is a stream ({@code text/event-stream}): each event is written and flushed
+     * after its own delay, and {@code body} is unused.
+     */
+    public record Reply(int status, Map<String, String> headers, String body, long delayMs, List<Event> events) {
+        public Reply(int status, Map<String, String> headers, String body, long delayMs) {
+            this(status, headers, body, delayMs, null);
+        }
+    }
+
+    /** One server-sent event as written ({@code data: …} and the blank line), after {@code delayMs}. */
+    public record Event(String text, long delayMs) {}
 
     /** A request as received. */
     public record Received(String path, Map<String, List<String>> headers, JsonNode body, long atNanos) {
@@ -41,6 +56,7 @@ public final class OpenAiStandIn implements AutoCloseable {
     private final HttpServer server;
     private final Deque<Reply> script = new ArrayDeque<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Semaphore streamsCutOff = new Semaphore(0);
 
     public OpenAiStandIn() {
         try {
@@ -67,9 +83,20 @@ public final class OpenAiStandIn implements AutoCloseable {
         return received;
     }
 
+    /** Whether a stream was cut off by the client (its connection closed before the last event) within {@code wait}. */
+    public boolean awaitStreamCutOff(Duration wait) throws InterruptedException {
+        return streamsCutOff.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private synchronized Reply next(JsonNode request) {
         Reply scripted = script.pollFirst();
-        return scripted != null ? scripted : completion("You said: " + lastContent(request), 10, 5);
+        if (scripted != null) {
+            return scripted;
+        }
+        String echo = "You said: " + lastContent(request);
+        return request.path("stream").asBoolean(false)
+                ? streamed(List.of(echo.substring(0, echo.length() / 2), echo.substring(echo.length() / 2)), 10, 5, 0)
+                : completion(echo, 10, 5);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -95,9 +122,37 @@ public final class OpenAiStandIn implements AutoCloseable {
             }
         }
         try {
-            send(exchange, reply.status(), reply.headers(), reply.body());
+            if (reply.events() != null) {
+                stream(exchange, reply);
+            } else {
+                send(exchange, reply.status(), reply.headers(), reply.body());
+            }
         } catch (IOException clientGone) {
             // the client aborted the call (a cancelled task): nothing to answer
+        }
+    }
+
+    private void stream(HttpExchange exchange, Reply reply) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        exchange.sendResponseHeaders(reply.status(), 0); // chunked
+        OutputStream out = exchange.getResponseBody();
+        try {
+            for (Event event : reply.events()) {
+                if (event.delayMs() > 0) {
+                    Thread.sleep(event.delayMs());
+                }
+                out.write(event.text().getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+            out.close();
+        } catch (IOException cutOff) {
+            streamsCutOff.release();
+            exchange.close();
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            exchange.close();
         }
     }
 
@@ -149,6 +204,67 @@ public final class OpenAiStandIn implements AutoCloseable {
                 }
                 """.formatted(quote(content), promptTokens, completionTokens, promptTokens + completionTokens);
         return new Reply(200, Map.of(), body, delayMs);
+    }
+
+    /** The id, created, model and fingerprint every chunk of a stream repeats, as OpenAI sends them. */
+    private static final String CHUNK_HEAD = "\"id\":\"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\"object\":"
+            + "\"chat.completion.chunk\",\"created\":1741570283,\"model\":\"gpt-4o-mini-2024-07-18\","
+            + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_06737a9306\"";
+
+    private static String chunk(String delta, String finishReason, boolean withUsageField) {
+        return "data: {" + CHUNK_HEAD + ",\"choices\":[{\"index\":0,\"delta\":" + delta
+                + ",\"logprobs\":null,\"finish_reason\":" + (finishReason == null ? "null" : quote(finishReason)) + "}]"
+                + (withUsageField ? ",\"usage\":null" : "") + "}\n\n";
+    }
+
+    private static List<Event> contentEvents(List<String> pieces, long gapMs, boolean withUsageField) {
+        List<Event> events = new ArrayList<>();
+        events.add(new Event(chunk("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", null,
+                withUsageField), 0));
+        for (String piece : pieces) {
+            events.add(new Event(chunk("{\"content\":" + quote(piece) + "}", null, withUsageField), gapMs));
+        }
+        return events;
+    }
+
+    /**
+     * A 200 stream as OpenAI sends it with {@code stream_options.include_usage}: a role-only chunk,
+     * one chunk per piece ({@code gapMs} apart), a finish_reason chunk ({@code gapMs} later too), the
+     * usage chunk (empty choices) and {@code [DONE]}.
+     */
+    public static Reply streamed(List<String> pieces, long promptTokens, long completionTokens, long gapMs) {
+        List<Event> events = contentEvents(pieces, gapMs, true);
+        events.add(new Event(chunk("{}", "stop", true), gapMs)); // the end is one more token step
+        events.add(new Event("data: {" + CHUNK_HEAD + ",\"choices\":[],\"usage\":{\"prompt_tokens\":" + promptTokens
+                + ",\"completion_tokens\":" + completionTokens + ",\"total_tokens\":" + (promptTokens + completionTokens)
+                + ",\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},\"completion_tokens_details\":"
+                + "{\"reasoning_tokens\":0,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,"
+                + "\"rejected_prediction_tokens\":0}}}\n\n", 0));
+        events.add(new Event("data: [DONE]\n\n", 0));
+        return new Reply(200, Map.of(), "", 0, events);
+    }
+
+    /** A stream without usage (as older Ollama sends it): no usage field, no usage chunk. */
+    public static Reply streamedWithoutUsage(List<String> pieces, long gapMs) {
+        List<Event> events = contentEvents(pieces, gapMs, false);
+        events.add(new Event(chunk("{}", "stop", false), 0));
+        events.add(new Event("data: [DONE]\n\n", 0));
+        return new Reply(200, Map.of(), "", 0, events);
+    }
+
+    /** A stream that breaks off after its pieces with an error event, as OpenAI sends one mid-stream. */
+    public static Reply streamedThenError(List<String> pieces, long gapMs, String message) {
+        List<Event> events = contentEvents(pieces, gapMs, true);
+        events.add(new Event("data: " + error(message, "server_error", null) + "\n\n", gapMs));
+        return new Reply(200, Map.of(), "", 0, events);
+    }
+
+    /** A stream that sends its pieces and then nothing for {@code stallMs} before it would finish. */
+    public static Reply streamedThenStall(List<String> pieces, long gapMs, long stallMs) {
+        List<Event> events = contentEvents(pieces, gapMs, true);
+        events.add(new Event(chunk("{}", "stop", true), stallMs));
+        events.add(new Event("data: [DONE]\n\n", 0));
+        return new Reply(200, Map.of(), "", 0, events);
     }
 
     public static Reply badKey() {
