@@ -72,14 +72,26 @@ public final class ProgressRelay implements ProgressSink {
         }
     }
 
+    /**
+     * Sends what is still waiting at once (so the frames add up to the whole answer, and go out
+     * before the final event is committed), then drops anything later.
+     */
     @Override
     public void ended(String taskId) {
         Pending p = pending.remove(taskId);
-        if (p != null) {
-            synchronized (p) {
-                p.ended = true;
-                p.text.setLength(0);
+        if (p == null) {
+            return;
+        }
+        String frame = null;
+        synchronized (p) {
+            if (!p.ended && p.text.length() > 0) {
+                frame = frame(p.task, p.text.toString(), p.offset);
             }
+            p.ended = true;
+            p.text.setLength(0);
+        }
+        if (frame != null) {
+            send(p.task.userId(), frame);
         }
     }
 
@@ -94,9 +106,13 @@ public final class ProgressRelay implements ProgressSink {
             p.text.setLength(0);
             p.lastSentNanos = System.nanoTime();
         }
-        hub.progress(p.task.userId(), frame);
+        send(p.task.userId(), frame);
+    }
+
+    private void send(String userId, String frame) {
+        hub.progress(userId, frame);
         try {
-            remote.accept(p.task.userId(), frame);
+            remote.accept(userId, frame);
         } catch (RuntimeException e) {
             log.debug("Progress frame not sent to other nodes: {}", e.getMessage());
         }

@@ -188,7 +188,7 @@ public final class LaneRunner {
         }, renewMs, renewMs, TimeUnit.MILLISECONDS);
         try {
             ProcessorResult result = lane.processor().process(tasks.inputOf(claim), context);
-            progress.ended(claim.taskId()); // no preview may follow the final answer
+            progress.ended(claim.taskId()); // the last preview goes out before the final answer, none after
             if (!context.cancelled) {
                 tasks.complete(claim, result);
             }

@@ -8,7 +8,7 @@ public interface ProgressSink {
     /** {@code delta} follows the first {@code offset} UTF-16 code units of the task's answer. */
     void progress(Claim task, String delta, int offset);
 
-    /** The task ended: drop whatever of it is still waiting to be sent. */
+    /** The processor returned: send what is still waiting now, and nothing of this task after. */
     void ended(String taskId);
 
     ProgressSink NONE = new ProgressSink() {
