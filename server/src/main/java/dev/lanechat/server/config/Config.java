@@ -37,7 +37,8 @@ public record Config(
         int socketFrameBurst,
         int socketFramesPerSecond,
         Path lanesFile,
-        List<LaneSpec> lanes) {
+        List<LaneSpec> lanes,
+        Duration slowSocketLimit) {
 
     /**
      * Refuses what must not run: open mode (no credentials) on an address other machines can reach.
@@ -94,6 +95,7 @@ public record Config(
         private int sendPerMinute = 120;
         private int socketFrameBurst = 30;
         private int socketFramesPerSecond = 10;
+        private Duration slowSocketLimit = Duration.ofSeconds(30);
         private Path lanesFile;
         private List<LaneSpec> lanes = List.of(LaneSpec.builtInDemo());
 
@@ -107,6 +109,7 @@ public record Config(
             auth = c.auth; allowedOrigins = c.allowedOrigins; maxSockets = c.maxSockets; sendBurst = c.sendBurst;
             sendPerMinute = c.sendPerMinute; socketFrameBurst = c.socketFrameBurst;
             socketFramesPerSecond = c.socketFramesPerSecond;
+            slowSocketLimit = c.slowSocketLimit;
             lanesFile = c.lanesFile; lanes = c.lanes;
         }
 
@@ -132,6 +135,8 @@ public record Config(
         public Builder sendRate(int burst, int perMinute) { sendBurst = burst; sendPerMinute = perMinute; return this; }
         public Builder sendBurst(int v) { sendBurst = v; return this; }
         public Builder sendPerMinute(int v) { sendPerMinute = v; return this; }
+        /** How long a socket's send window may stay full before it is closed with 1013. */
+        public Builder slowSocketLimit(Duration v) { slowSocketLimit = v; return this; }
         public Builder socketFrameRate(int burst, int perSecond) {
             socketFrameBurst = burst;
             socketFramesPerSecond = perSecond;
@@ -142,7 +147,7 @@ public record Config(
             return new Config(bind, port, dataDir, db, webDir, demoDelay, demoConcurrency, maxContentBytes,
                     maxBodyBytes, lease, maxAttempts, eventRetention, pingInterval, subscribeTimeout, auth,
                     allowedOrigins, maxSockets, sendBurst, sendPerMinute, socketFrameBurst, socketFramesPerSecond,
-                    lanesFile, lanes);
+                    lanesFile, lanes, slowSocketLimit);
         }
     }
 }

@@ -41,6 +41,7 @@ public final class StreamEndpoint {
     private final RateLimiter frameLimiter;
     private final Subscription.Context context;
     private final Map<String, Subscription> bySession = new ConcurrentHashMap<>();
+    private final long slowSocketLimitNanos;
 
     public StreamEndpoint(Hub hub, Authenticator authenticator, ObjectMapper json, ExecutorService drains,
             ScheduledExecutorService timers, Config config) {
@@ -56,6 +57,8 @@ public final class StreamEndpoint {
                 token -> authenticator.authenticate(token, null).map(User::id), hub::add);
         long every = config.pingInterval().toMillis();
         timers.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        this.slowSocketLimitNanos = config.slowSocketLimit().toNanos();
+        timers.scheduleWithFixedDelay(this::closeStalled, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Registers {@code /ws} and its Jetty limits on a Javalin config. */
@@ -114,6 +117,25 @@ public final class StreamEndpoint {
         Subscription sub = bySession.get(ctx.sessionId());
         if (sub != null) {
             action.accept(sub);
+        }
+    }
+
+    /**
+     * Closes sockets whose send window stayed full past the limit with 1013 (they resume with
+     * since), and cuts them a few seconds later if even the close cannot get through.
+     */
+    private void closeStalled() {
+        try {
+            for (Subscription sub : bySession.values()) {
+                if (sub.stalledLongerThan(slowSocketLimitNanos)) {
+                    log.info("Closing a socket of user {} that stopped reading", sub.userId());
+                    sub.close(CloseCodes.OVER_CAPACITY, "This socket reads too slowly; reconnect and resume with since.",
+                            1000L);
+                    timers.schedule(sub::disconnect, 5, TimeUnit.SECONDS);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Slow-socket check failed: {}", e.toString());
         }
     }
 

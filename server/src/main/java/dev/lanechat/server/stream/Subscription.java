@@ -47,6 +47,8 @@ final class Subscription {
     private volatile String userId;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** When the window last filled up and stayed full (System.nanoTime), or 0. */
+    private volatile long fullSinceNanos;
     private volatile boolean dirty;
     private volatile State state = State.AWAITING_SUBSCRIBE;
     private volatile Long since;
@@ -245,20 +247,42 @@ final class Subscription {
     }
 
     private void send(String frame, Event event) {
-        inFlight.incrementAndGet();
+        if (inFlight.incrementAndGet() >= WINDOW && fullSinceNanos == 0) {
+            fullSinceNanos = System.nanoTime();
+        }
         session.sendText(frame, Callback.from(() -> {
             ServerMetrics.written(event);
             sent();
         }, failure -> {
-            inFlight.decrementAndGet();
+            if (inFlight.decrementAndGet() < WINDOW) {
+                fullSinceNanos = 0;
+            }
             log.debug("Socket of user {}: send failed: {}", userId, failure.toString());
         }));
     }
 
     private void sent() {
+        int left = inFlight.decrementAndGet();
+        if (left < WINDOW) {
+            fullSinceNanos = 0;
+        }
         // A full window stopped the drain: resume it once half the window went out.
-        if (inFlight.decrementAndGet() == WINDOW / 2) {
+        if (left == WINDOW / 2) {
             wake();
         }
+    }
+
+    /**
+     * Whether this socket's window has been full for longer than {@code limitNanos}: its reader is
+     * stuck or far too slow, and holding its frames would only grow the server's memory.
+     */
+    boolean stalledLongerThan(long limitNanos) {
+        long since = fullSinceNanos;
+        return since != 0 && System.nanoTime() - since > limitNanos && state != State.CLOSED;
+    }
+
+    /** Cuts the connection without a closing handshake (for a peer that no longer reads). */
+    void disconnect() {
+        session.disconnect(); // also after a close that is stuck behind unread frames (isOpen is false then)
     }
 }
