@@ -134,7 +134,7 @@ public final class LanechatServer implements AutoCloseable {
             }
         }
         List<LaneRunner> runners = lanes.all().stream().filter(lane -> !lane.servedByWorkers())
-                .map(lane -> new LaneRunner(lane, tasks, timers, progress)).toList();
+                .map(lane -> new LaneRunner(lane, tasks, timers, progress, metrics)).toList();
         WorkerQueue workerQueue = new WorkerQueue(tasks, timers);
         runners.forEach(LaneRunner::start);
         scheduleHousekeeping(timers, tasks, eventLog, config, clock);
@@ -150,7 +150,7 @@ public final class LanechatServer implements AutoCloseable {
             }
         }, 1, 1, TimeUnit.SECONDS);
 
-        StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config);
+        StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config, metrics);
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
                 authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
                 workerQueue);

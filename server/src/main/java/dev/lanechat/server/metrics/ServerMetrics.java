@@ -24,12 +24,10 @@ import java.util.function.ToLongFunction;
  * committed and pushed, push lag (commit → socket write completed) as a histogram, queue depth and
  * task durations per lane, HTTP latencies, and the JVM's memory, GC, threads and CPU.
  *
- * <p>The socket and lane code reach it through the static hooks {@link #written} and
- * {@link #taskEnded}, which go to the most recently started server of this JVM (one, outside tests).
+ * <p>The socket and lane code are handed this object by the wiring and call {@link #written} and
+ * {@link #taskEnded}.
  */
 public final class ServerMetrics implements AutoCloseable {
-    private static volatile ServerMetrics current;
-
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter committed;
     private final Counter pushed;
@@ -70,7 +68,6 @@ public final class ServerMetrics implements AutoCloseable {
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        current = this;
     }
 
     /** Adds {@code GET /metrics} (Prometheus text format) and the HTTP latency timer to a Javalin config. */
@@ -107,29 +104,24 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /** An update frame's write completed (from the socket's send callback); null for other frames. */
-    public static void written(Event event) {
-        ServerMetrics m = current;
-        if (m == null || event == null) {
+    public void written(Event event) {
+        if (event == null) {
             return;
         }
-        m.pushed.increment();
-        CommitTimes times = m.commitTimes.get(event.userId());
+        pushed.increment();
+        CommitTimes times = commitTimes.get(event.userId());
         long at = times == null ? -1 : times.get(event.id());
         if (at >= 0) {
-            m.pushLag.record(System.nanoTime() - at, TimeUnit.NANOSECONDS);
+            pushLag.record(System.nanoTime() - at, TimeUnit.NANOSECONDS);
         }
     }
 
     /** A lane's task ended (completed, failed or interrupted) after running {@code nanos}. */
-    public static void taskEnded(String lane, long nanos) {
-        ServerMetrics m = current;
-        if (m == null) {
-            return;
-        }
-        m.taskTimers.computeIfAbsent(lane, l -> Timer.builder("lanechat.task.duration")
+    public void taskEnded(String lane, long nanos) {
+        taskTimers.computeIfAbsent(lane, l -> Timer.builder("lanechat.task.duration")
                 .description("from a task's claim to its end on an in-server lane")
                 .tag("lane", l).publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10))
-                .register(m.registry)).record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public String scrape() {
@@ -138,9 +130,6 @@ public final class ServerMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        if (current == this) {
-            current = null;
-        }
         gc.close();
         registry.close();
     }

@@ -6,6 +6,7 @@ import dev.lanechat.server.auth.OriginPolicy;
 import dev.lanechat.server.auth.User;
 import dev.lanechat.server.config.Config;
 import dev.lanechat.server.limits.RateLimiter;
+import dev.lanechat.server.metrics.ServerMetrics;
 import io.javalin.config.JavalinConfig;
 import io.javalin.websocket.WsContext;
 import java.time.Duration;
@@ -44,7 +45,7 @@ public final class StreamEndpoint {
     private final long slowSocketLimitNanos;
 
     public StreamEndpoint(Hub hub, Authenticator authenticator, ObjectMapper json, ExecutorService drains,
-            ScheduledExecutorService timers, Config config) {
+            ScheduledExecutorService timers, Config config, ServerMetrics metrics) {
         this.hub = hub;
         this.authenticator = authenticator;
         this.origins = new OriginPolicy(config.allowedOrigins());
@@ -54,7 +55,7 @@ public final class StreamEndpoint {
         this.maxSockets = config.maxSockets();
         this.frameLimiter = new RateLimiter(config.socketFrameBurst(), config.socketFramesPerSecond(), System::nanoTime);
         this.context = new Subscription.Context(hub, frames, json, drains, frameLimiter,
-                token -> authenticator.authenticate(token, null).map(User::id), hub::add);
+                token -> authenticator.authenticate(token, null).map(User::id), hub::add, metrics);
         long every = config.pingInterval().toMillis();
         timers.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
         this.slowSocketLimitNanos = config.slowSocketLimit().toNanos();

@@ -35,7 +35,8 @@ final class Subscription {
 
     /** What a subscription needs from its endpoint, shared by all of them. */
     record Context(Hub hub, Frames frames, ObjectMapper json, Executor drains, RateLimiter frameLimiter,
-            Function<String, Optional<String>> userOfToken, Consumer<Subscription> onAuthenticated) {}
+            Function<String, Optional<String>> userOfToken, Consumer<Subscription> onAuthenticated,
+            ServerMetrics metrics) {}
 
     private final Session session;
     private final String key;
@@ -251,7 +252,7 @@ final class Subscription {
             fullSinceNanos = System.nanoTime();
         }
         session.sendText(frame, Callback.from(() -> {
-            ServerMetrics.written(event);
+            context.metrics().written(event);
             sent();
         }, failure -> {
             if (inFlight.decrementAndGet() < WINDOW) {

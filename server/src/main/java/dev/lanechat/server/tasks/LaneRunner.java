@@ -64,7 +64,11 @@ public final class LaneRunner {
 
     private final ProgressSink progress;
 
-    public LaneRunner(Lane lane, TaskService tasks, ScheduledExecutorService timers, ProgressSink progress) {
+    private final ServerMetrics metrics;
+
+    public LaneRunner(Lane lane, TaskService tasks, ScheduledExecutorService timers, ProgressSink progress,
+            ServerMetrics metrics) {
+        this.metrics = metrics;
         this.lane = lane;
         this.tasks = tasks;
         this.timers = timers;
@@ -209,7 +213,7 @@ public final class LaneRunner {
             progress.ended(claim.taskId());
             renewal.cancel(false);
             running.remove(claim.taskId());
-            ServerMetrics.taskEnded(lane.name(), System.nanoTime() - started);
+            metrics.taskEnded(lane.name(), System.nanoTime() - started);
             Thread.interrupted();
         }
         return true;
