@@ -96,9 +96,9 @@ public final class ConfigParser {
         lines.add("Starts the Lanechat server. Each option can also be set by its environment variable.");
         lines.add("");
         for (Option option : OPTIONS) {
-            lines.add(String.format("  %-18s %-24s %s", option.flag() + " V", option.env(), option.help()));
+            lines.add(String.format("  %-20s %-26s %s", option.flag() + " V", option.env(), option.help()));
         }
-        lines.add(String.format("  %-18s %-24s %s", "--help", "", "show this text"));
+        lines.add(String.format("  %-20s %-26s %s", "--help", "", "show this text"));
         return String.join(System.lineSeparator(), lines);
     }
 
