@@ -74,6 +74,22 @@ public final class Bench {
             }
         }
         Params params = o.containsKey("smoke") ? Params.smoke() : Params.full();
+        if (o.containsKey("storm-sockets")) {
+            int n = Integer.parseInt(o.get("storm-sockets"));
+            params = new Params(params.name(), params.pushTasks(), params.pushRate(), params.pollMs(), params.fanSockets(),
+                    params.fanRates(), params.fanStepS(), params.capPerProcess(), params.capProcesses(), params.capHoldS(),
+                    params.tpTasks(), params.tpConcurrency(), n, params.stormRate(), params.stormSettleMs(),
+                    params.demoDelayMs(), params.reuseTargets());
+        }
+        if (o.containsKey("fan-sockets") || o.containsKey("fan-rates")) { // another fan-out ladder
+            params = new Params(params.name(), params.pushTasks(), params.pushRate(), params.pollMs(),
+                    Integer.parseInt(o.getOrDefault("fan-sockets", Integer.toString(params.fanSockets()))),
+                    o.containsKey("fan-rates") ? Arrays.stream(o.get("fan-rates").split(",")).mapToDouble(Double::parseDouble)
+                            .toArray() : params.fanRates(), params.fanStepS(), params.capPerProcess(),
+                    params.capProcesses(), params.capHoldS(), params.tpTasks(), params.tpConcurrency(),
+                    params.stormSockets(), params.stormRate(), params.stormSettleMs(), params.demoDelayMs(),
+                    params.reuseTargets());
+        }
         Bench bench = new Bench(params, Path.of(o.getOrDefault("out", "bench")),
                 Path.of(o.getOrDefault("server-jar", "server/target/lanechat-server.jar")),
                 Path.of(o.getOrDefault("peers", "bench/peers")), o.getOrDefault("pg", "postgresql://127.0.0.1:5432"),
@@ -101,6 +117,7 @@ public final class Bench {
             }
             timings.put(s, String.format(Locale.ROOT, "%.0f s; load average at its start %s, at its end %s",
                     (System.nanoTime() - t0) / 1e9, load, loadAverage()));
+            writeResults(); // after each scenario, so that a stopped run keeps what it measured
         }
         if (shared != null) {
             shared.forEach(Target::close);

@@ -47,6 +47,7 @@ public final class Gen implements AutoCloseable {
         http.setExecutor(pool);
         http.setConnectTimeout(30_000);
         http.setMaxConnectionsPerDestination(1_000_000);
+        http.setMaxRequestsQueuedPerDestination(1_000_000); // a reconnect storm queues every socket at once
         if (bindAddress != null) {
             http.setBindAddress(new InetSocketAddress(bindAddress, 0));
         }
@@ -109,6 +110,7 @@ public final class Gen implements AutoCloseable {
         volatile boolean reconnect;
         volatile boolean stopped;
         volatile Session session;
+        volatile Listener current;
         volatile long lastId = -1; // -1: never subscribed
         volatile long readyAtNanos;
         final AtomicLong readies = new AtomicLong();
@@ -129,7 +131,12 @@ public final class Gen implements AutoCloseable {
 
         void open() {
             try {
-                ws.connect(new Listener(this), uri).whenComplete((s, e) -> {
+                Listener listener = new Listener(this);
+                current = listener;
+                ws.connect(listener, uri).whenComplete((s, e) -> {
+                    if (listener.dead) {
+                        return;
+                    }
                     if (e != null) {
                         lastError = String.valueOf(e.getCause() == null ? e : e.getCause());
                         dropped();
@@ -190,10 +197,16 @@ public final class Gen implements AutoCloseable {
 
         /** Drops the connection abruptly (no close handshake); the stream reconnects if it is set to. */
         void cut() {
+            Listener l = current;
             Session s = session;
-            if (s != null) {
-                s.disconnect();
+            if (l == null || s == null) {
+                return;
             }
+            l.dead = true; // Jetty may report nothing for an abrupt disconnect: reconnect from here
+            session = null;
+            s.disconnect();
+            closes.incrementAndGet();
+            dropped();
         }
 
         void close() {
@@ -213,6 +226,7 @@ public final class Gen implements AutoCloseable {
     /** The per-connection listener of a {@link Stream}. */
     public static final class Listener implements Session.Listener.AutoDemanding {
         private final Stream stream;
+        volatile boolean dead;
 
         Listener(Stream stream) {
             this.stream = stream;
@@ -220,6 +234,9 @@ public final class Gen implements AutoCloseable {
 
         @Override
         public void onWebSocketOpen(Session session) {
+            if (dead) {
+                return;
+            }
             stream.session = session;
             if (stream.proto == Proto.PLAIN) {
                 stream.subscribe(session);
@@ -228,6 +245,9 @@ public final class Gen implements AutoCloseable {
 
         @Override
         public void onWebSocketText(String text) {
+            if (dead) {
+                return;
+            }
             if (stream.proto == Proto.PLAIN) {
                 if (text.startsWith("{\"event\":\"update\"")) {
                     stream.onUpdate(Frames.eventId(text), text);
@@ -260,6 +280,10 @@ public final class Gen implements AutoCloseable {
 
         @Override
         public void onWebSocketClose(int status, String reason) {
+            if (dead) {
+                return;
+            }
+            dead = true;
             stream.closes.incrementAndGet();
             stream.session = null;
             stream.dropped();

@@ -144,6 +144,7 @@ abstract class Target implements AutoCloseable {
         final List<String> conversations = new ArrayList<>();
         final AtomicInteger nextConversation = new AtomicInteger();
         static final Map<Path, String> HELP = new ConcurrentHashMap<>();
+        static final AtomicInteger STARTS = new AtomicInteger();
 
         Lanechat(String name, Path work, Path jar, String db, int demoDelayMs) throws Exception {
             super(name, work);
@@ -195,7 +196,7 @@ abstract class Target implements AutoCloseable {
 
         @Override
         void start() throws Exception {
-            proc = Proc.start(command(port), null, work.resolve(name + "-server.log"),
+            proc = Proc.start(command(port), null, work.resolve(name + "-server-" + STARTS.incrementAndGet() + ".log"),
                     Pattern.compile("Lanechat listening on (http://\\S+)"));
             base = proc.awaitReady(Duration.ofSeconds(90));
             port = URI.create(base).getPort();
