@@ -65,8 +65,11 @@ final class Charts {
                 g.drawString(short_(v), x0 + s * barW, yv - 3);
             }
             g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            g.drawString(categories.get(c), x0, H - BOTTOM + 18);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            String[] lines = categories.get(c).split(" · "); // "target · variant" on two lines
+            for (int l = 0; l < lines.length; l++) {
+                g.drawString(lines[l], x0, H - BOTTOM + 16 + 14 * l);
+            }
         }
         legend(g, series);
         g.dispose();
