@@ -109,7 +109,7 @@ public final class LanechatServer implements AutoCloseable {
         notifier.subscribe(hub::published);
         notifier.subscribe(waiters::published);
         notifier.subscribeHints(hub::hinted);
-        notifier.subscribeHints(waiters::hinted);
+        notifier.subscribeHints((user, id) -> waiters.hinted(user));
         String nodeId = UUID.randomUUID().toString().substring(0, 8);
         PgEventListener pgListener = database.dialect() == Dialect.POSTGRES
                 ? new PgEventListener(database.dataSource(), notifier, nodeId, hub::progress) : null;

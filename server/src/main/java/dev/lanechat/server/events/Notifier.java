@@ -2,6 +2,7 @@ package dev.lanechat.server.events;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -13,13 +14,14 @@ import java.util.function.Consumer;
  */
 public final class Notifier {
     private final List<Consumer<List<Event>>> listeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<String>> hintListeners = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<String, Long>> hintListeners = new CopyOnWriteArrayList<>();
 
     public void subscribe(Consumer<List<Event>> listener) {
         listeners.add(listener);
     }
 
-    public void subscribeHints(Consumer<String> listener) {
+    /** {@code listener} gets (user id, event id) of events another node committed. */
+    public void subscribeHints(BiConsumer<String, Long> listener) {
         hintListeners.add(listener);
     }
 
@@ -32,10 +34,10 @@ public final class Notifier {
         }
     }
 
-    /** Events of {@code userId} may have been committed elsewhere. */
-    public void hinted(String userId) {
-        for (Consumer<String> listener : hintListeners) {
-            listener.accept(userId);
+    /** Event {@code eventId} of {@code userId} was committed elsewhere. */
+    public void hinted(String userId, long eventId) {
+        for (BiConsumer<String, Long> listener : hintListeners) {
+            listener.accept(userId, eventId);
         }
     }
 }

@@ -67,9 +67,7 @@ public final class PgEventListener implements AutoCloseable {
                             if (PROGRESS_CHANNEL.equals(n.getName())) {
                                 relayed(n.getParameter());
                             } else {
-                                String payload = n.getParameter();
-                                int colon = payload.lastIndexOf(':');
-                                notifier.hinted(colon > 0 ? payload.substring(0, colon) : payload);
+                                hinted(n.getParameter());
                             }
                         }
                     }
@@ -98,6 +96,19 @@ public final class PgEventListener implements AutoCloseable {
             st.execute();
         } catch (SQLException e) {
             log.debug("Progress frame not relayed: {}", e.getMessage());
+        }
+    }
+
+    /** "userId:eventId" of an event another node committed. */
+    private void hinted(String payload) {
+        int colon = payload.lastIndexOf(':');
+        if (colon <= 0) {
+            return;
+        }
+        try {
+            notifier.hinted(payload.substring(0, colon), Long.parseLong(payload.substring(colon + 1)));
+        } catch (NumberFormatException e) {
+            log.debug("Ignoring a notification that is not userId:eventId: {}", payload);
         }
     }
 

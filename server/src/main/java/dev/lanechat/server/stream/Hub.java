@@ -46,10 +46,11 @@ public final class Hub {
         }
     }
 
-    /** Events of this user may have been committed by another node: wake its sockets. */
-    public void hinted(String userId) {
+    /** Event {@code eventId} of this user was committed by another node: wake its sockets. */
+    public void hinted(String userId, long eventId) {
         Set<Subscription> subs = byUser.get(userId);
         if (subs != null) {
+            lastHeard.merge(userId, eventId, Math::max);
             subs.forEach(Subscription::wake);
         }
     }
@@ -66,8 +67,7 @@ public final class Hub {
         eventLog.newestIds(byUser.keySet()).forEach((userId, newest) -> {
             Long heard = lastHeard.get(userId);
             if (heard == null || newest > heard) {
-                lastHeard.merge(userId, newest, Math::max);
-                hinted(userId);
+                hinted(userId, newest);
             }
         });
     }
@@ -102,16 +102,28 @@ public final class Hub {
     }
 
     EventLog.Bounds bounds(String userId) {
-        return eventLog.bounds(userId);
+        EventLog.Bounds bounds = eventLog.bounds(userId);
+        if (byUser.containsKey(userId)) {
+            lastHeard.merge(userId, bounds.newest(), Math::max);
+        }
+        return bounds;
     }
 
-    /** Events after the cursor: from the recent cache when it holds the next one, else from the store. */
+    /**
+     * Events after the cursor: from the recent cache when it holds the next one; nothing when the
+     * cursor is at the newest id this node has heard of (so a socket that is up to date costs no
+     * query, whatever the fan-out); else from the store.
+     */
     List<Event> eventsAfter(String userId, long cursor, int limit) {
         RecentEvents cache = recent.get(userId);
         if (cache != null) {
             List<Event> run = cache.after(cursor, limit);
             if (!run.isEmpty()) {
                 return run;
+            }
+            Long known = lastHeard.get(userId);
+            if (known != null && cursor >= known) {
+                return List.of();
             }
         }
         return eventLog.readAfter(userId, cursor, Math.min(limit, EventLog.PAGE));
