@@ -30,6 +30,8 @@ import dev.lanechat.server.tasks.LaneRunner;
 import dev.lanechat.server.tasks.TaskService;
 import dev.lanechat.server.tasks.WorkerQueue;
 import io.javalin.Javalin;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class LanechatServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LanechatServer.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    private static final int ACCEPT_QUEUE = 4096;
 
     private final DataDirLock lock;
     private final Database database;
@@ -157,12 +160,22 @@ public final class LanechatServer implements AutoCloseable {
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
+            // Our own connector, for its listen backlog: a reconnect storm of thousands of sockets
+            // overflows Jetty's default queue of 50, and the kernel then retries those connects
+            // only after 1, 3, 7 … s.
+            javalin.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(config.bind());
+                connector.setPort(config.port());
+                connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                return connector;
+            });
             Routes.register(javalin, services);
             stream.register(javalin);
             metrics.register(javalin);
         });
         try {
-            app.start(config.bind(), config.port());
+            app.start();
         } catch (RuntimeException e) {
             runners.forEach(r -> r.stop(Duration.ZERO));
             timers.shutdownNow();
