@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 
 /** {@code GET /api/events}: the event log read over HTTP, waiting up to 30 s for something new. */
 final class EventHandlers {
-    private static final int MAX_WAIT_S = 30;
 
     private final EventLog eventLog;
     private final EventWaiters waiters;
@@ -23,8 +22,8 @@ final class EventHandlers {
 
     void poll(Context ctx) {
         String userId = CurrentUser.id(ctx);
-        long after = nonNegative(ctx, "after");
-        long waitS = Math.min(MAX_WAIT_S, nonNegative(ctx, "wait_s"));
+        long after = QueryParams.nonNegative(ctx, "after");
+        long waitS = QueryParams.waitSeconds(ctx);
         if (!eventLog.bounds(userId).canResumeFrom(after)) {
             throw new Rejection(Rejection.Reason.RESET,
                     "Events after " + after + " are not available; refetch your state and start from last_id.");
@@ -52,21 +51,5 @@ final class EventHandlers {
         }
         body.append("],\"last_id\":").append(lastId).append('}');
         ctx.contentType("application/json").result(body.toString());
-    }
-
-    private static long nonNegative(Context ctx, String name) {
-        String value = ctx.queryParam(name);
-        if (value == null || value.isEmpty()) {
-            return 0;
-        }
-        try {
-            long n = Long.parseLong(value);
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw Rejection.invalid("\"" + name + "\" must be a non-negative whole number.");
     }
 }

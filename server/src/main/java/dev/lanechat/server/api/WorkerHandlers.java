@@ -31,7 +31,6 @@ import java.util.regex.Pattern;
  * answer is 409 and nothing changes.
  */
 final class WorkerHandlers {
-    static final int MAX_WAIT_S = 30;
     /** A complete call carries the answer and base64 files: its own, larger body limit. */
     static final int MAX_COMPLETE_BODY = 16 * 1024 * 1024;
     static final int MAX_CONTENT_BYTES = 1024 * 1024;
@@ -76,7 +75,7 @@ final class WorkerHandlers {
             throw Rejection.conflict("Lane '" + name + "' is served inside the server; workers can claim only the"
                     + " tasks of lanes with processor: worker.");
         }
-        long waitS = Math.min(MAX_WAIT_S, waitSeconds(ctx));
+        long waitS = QueryParams.waitSeconds(ctx);
         ctx.future(() -> queue.claim(lane, Duration.ofSeconds(waitS)).thenAccept(leased -> {
             if (leased.isEmpty()) {
                 ctx.status(204);
@@ -245,21 +244,5 @@ final class WorkerHandlers {
             throw Rejection.invalid("\"" + at + "." + field + "\" must not be empty.");
         }
         return value.asText();
-    }
-
-    private static long waitSeconds(Context ctx) {
-        String value = ctx.queryParam("wait_s");
-        if (value == null || value.isEmpty()) {
-            return 0;
-        }
-        try {
-            long n = Long.parseLong(value);
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw Rejection.invalid("\"wait_s\" must be a non-negative whole number of seconds (at most 30 are waited).");
     }
 }
