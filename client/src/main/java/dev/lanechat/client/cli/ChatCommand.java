@@ -76,15 +76,17 @@ final class ChatCommand {
     }
   }
 
-  /** One message and its answer; a failure is reported and the loop goes on. */
+  /** One message and its answer, printed as it streams; a failure is reported and the loop goes on. */
   private void exchange(LanechatStream stream, String conversation, String text, String lane) {
     try (Spinner s = new Spinner(cli.terminal(), cli.err(), "waiting…")) {
-      TaskOutcome o = SendCommand.await(stream.send(conversation, text, lane), 0);
-      s.close();
-      if (o.completed()) {
-        Format.answer(o, cli.out());
-      } else {
-        cli.err().println("lanechat: " + Format.failure(o));
+      AnswerPrinter printer = new AnswerPrinter(cli.out(), s::close);
+      stream.addListener(printer);
+      try {
+        TaskOutcome o = SendCommand.await(stream.send(conversation, text, lane, printer::accepted), 0);
+        s.close();
+        SendCommand.printOutcome(o, printer, cli);
+      } finally {
+        stream.removeListener(printer);
       }
     } catch (LanechatApiException e) {
       cli.err().println("lanechat: " + Cli.describe(e));

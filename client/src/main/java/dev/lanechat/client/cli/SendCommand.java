@@ -64,7 +64,7 @@ final class SendCommand {
       TaskOutcome o = await(answer, timeoutS);
       s.close();
       if (o == null) {
-        endLine(printer.printedSoFar());
+        endLine(printer.printedSoFar(), cli);
         cli.err().println("lanechat: no answer within " + timeoutS + " s (the task goes on on the server)");
         return Cli.USAGE_OR_CONNECTION;
       }
@@ -73,18 +73,26 @@ final class SendCommand {
   }
 
   private int print(TaskOutcome o, AnswerPrinter printer) {
+    return printOutcome(o, printer, cli) ? Cli.OK : Cli.TASK_FAILED;
+  }
+
+  /**
+   * Finishes an answer that may have been streaming: the rest of a completed answer and its meta
+   * line on stdout, or the failure on stderr (after ending a partial line). True when completed.
+   */
+  static boolean printOutcome(TaskOutcome o, AnswerPrinter printer, Cli cli) {
     if (o.completed()) {
       String content = o.result() == null ? "" : o.result().content();
       Format.answer(o, printer.remainder(content), cli.out());
-      return Cli.OK;
+      return true;
     }
-    endLine(printer.printedSoFar());
+    endLine(printer.printedSoFar(), cli);
     cli.err().println("lanechat: " + Format.failure(o));
-    return Cli.TASK_FAILED;
+    return false;
   }
 
   /** A partial answer that will not be completed still ends its line. */
-  private void endLine(String printed) {
+  private static void endLine(String printed, Cli cli) {
     if (!printed.isEmpty() && !printed.endsWith("\n")) {
       cli.out().println();
       cli.out().flush();
