@@ -1,30 +1,22 @@
 // Tests for the Header status: green Connected, yellow Partial, red Disconnected, as text + colour,
 // sharing the Layout's single socket.
 import { act, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QueryClient } from '@tanstack/react-query';
 import { MockWebSocket } from '../test/mock-websocket';
 import { FakeServer } from '../test/fake-server';
-import { newQueryClient, tick } from '../test/render';
+import { tick } from '../test/render';
 import { renderApp } from '../test/app';
+import { startFakeBackend, stopFakeBackend } from '../test/backend';
 
 let server: FakeServer;
 let client: QueryClient;
 
 beforeEach(() => {
-  vi.useFakeTimers();
-  MockWebSocket.reset();
-  vi.stubGlobal('WebSocket', MockWebSocket);
-  server = new FakeServer();
-  vi.stubGlobal('fetch', server.fetch);
-  client = newQueryClient();
+  ({ server, client } = startFakeBackend());
 });
 
-afterEach(() => {
-  client.clear();
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-});
+afterEach(() => stopFakeBackend(client));
 
 function header() {
   const el = document.querySelector('.header .status') as HTMLElement;

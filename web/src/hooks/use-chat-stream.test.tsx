@@ -7,9 +7,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QueryClient } from '@tanstack/react-query';
 import { MockWebSocket } from '../test/mock-websocket';
 import { FakeServer } from '../test/fake-server';
-import { newQueryClient, tick, wrapperFor } from '../test/render';
+import { tick, wrapperFor } from '../test/render';
 import { useWebSocket } from './use-websocket';
 import { applyProgress, useChat } from './use-chat';
+import { startFakeBackend, stopFakeBackend } from '../test/backend';
 
 let server: FakeServer;
 let client: QueryClient;
@@ -60,19 +61,10 @@ async function connected(conversationId: string) {
 }
 
 beforeEach(() => {
-  vi.useFakeTimers();
-  MockWebSocket.reset();
-  vi.stubGlobal('WebSocket', MockWebSocket);
-  server = new FakeServer();
-  vi.stubGlobal('fetch', server.fetch);
-  client = newQueryClient();
+  ({ server, client } = startFakeBackend());
 });
 
-afterEach(() => {
-  client.clear();
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-});
+afterEach(() => stopFakeBackend(client));
 
 describe('applyProgress', () => {
   it('appends a delta that starts where the text ends (UTF-16 offsets)', () => {

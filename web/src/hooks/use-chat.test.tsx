@@ -5,9 +5,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QueryClient } from '@tanstack/react-query';
 import { MockWebSocket } from '../test/mock-websocket';
 import { FakeServer } from '../test/fake-server';
-import { newQueryClient, tick, wrapperFor } from '../test/render';
+import { tick, wrapperFor } from '../test/render';
 import { useWebSocket } from './use-websocket';
 import { useChat } from './use-chat';
+import { startFakeBackend, stopFakeBackend } from '../test/backend';
 
 let server: FakeServer;
 let client: QueryClient;
@@ -34,19 +35,10 @@ function renderChat(conversationId: string | null, withSocket = true) {
 }
 
 beforeEach(() => {
-  vi.useFakeTimers();
-  MockWebSocket.reset();
-  vi.stubGlobal('WebSocket', MockWebSocket);
-  server = new FakeServer();
-  vi.stubGlobal('fetch', server.fetch);
-  client = newQueryClient();
+  ({ server, client } = startFakeBackend());
 });
 
-afterEach(() => {
-  client.clear();
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-});
+afterEach(() => stopFakeBackend(client));
 
 describe('useChat', () => {
   it('queued + socket connected: registers the task as pending and does not poll', async () => {

@@ -1,0 +1,29 @@
+// Test helper: the fake backend most component and hook tests run against — fake timers, the
+// mock WebSocket, a FakeServer behind fetch, and a fresh QueryClient — and its teardown.
+import type { QueryClient } from '@tanstack/react-query';
+import { vi } from 'vitest';
+import { MockWebSocket } from './mock-websocket';
+import { FakeServer } from './fake-server';
+import { newQueryClient } from './render';
+
+export interface FakeBackend {
+  server: FakeServer;
+  client: QueryClient;
+}
+
+/** Call in beforeEach. */
+export function startFakeBackend(): FakeBackend {
+  vi.useFakeTimers();
+  MockWebSocket.reset();
+  vi.stubGlobal('WebSocket', MockWebSocket);
+  const server = new FakeServer();
+  vi.stubGlobal('fetch', server.fetch);
+  return { server, client: newQueryClient() };
+}
+
+/** Call in afterEach. */
+export function stopFakeBackend(client: QueryClient): void {
+  client.clear();
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+}
