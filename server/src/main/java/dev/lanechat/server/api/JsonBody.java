@@ -83,6 +83,26 @@ final class JsonBody {
      * {@link #DRAIN_LIMIT} is not read; the connection is then closed.
      */
     private static Rejection tooLarge(InputStream in, int maxBytes) {
+        drain(in);
+        return Rejection.tooLarge("The body is over " + (maxBytes / 1024) + " KiB.");
+    }
+
+    /**
+     * Reads and drops what is left of a request's body (up to {@link #DRAIN_LIMIT}), for calls
+     * that answer without reading it (a cancel with a body): a client still sending would
+     * otherwise see the connection reset instead of the answer.
+     */
+    static void drainRest(Context ctx) {
+        if (ctx.req().getContentLengthLong() != 0) {
+            try {
+                drain(ctx.req().getInputStream());
+            } catch (IOException | IllegalStateException e) {
+                // no body to read, or the client gave up; the answer is the same
+            }
+        }
+    }
+
+    private static void drain(InputStream in) {
         try {
             long left = DRAIN_LIMIT;
             byte[] sink = new byte[8192];
@@ -93,7 +113,6 @@ final class JsonBody {
         } catch (IOException e) {
             // the client gave up; the answer is the same
         }
-        return Rejection.tooLarge("The body is over " + (maxBytes / 1024) + " KiB.");
     }
 
     /** The raw value of a field, or null when absent (for fields that are not strings). */

@@ -70,6 +70,7 @@ public final class Routes {
                 CurrentUser.resolve(ctx, s.authenticator());
             }
         });
+        r.after("/api/*", JsonBody::drainRest);
         r.get("/api/health", meta::health);
         r.get("/api/session", sessions::whoAmI);
         r.post("/api/session", sessions::logIn);
