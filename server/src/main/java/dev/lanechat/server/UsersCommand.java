@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code lanechat users add NAME | list | revoke NAME [--data-dir D] [--db URL]}: user admin for
+ * {@code lanechat users add NAME... | list | revoke NAME [--data-dir D] [--db URL]}: user admin for
  * token mode, straight on the store (a running server sees the change at once).
  */
 final class UsersCommand {
@@ -46,7 +46,12 @@ final class UsersCommand {
             return 2;
         }
         String action = words.get(0);
-        if ((action.equals("add") || action.equals("revoke")) != (words.size() == 2) || words.size() > 2) {
+        boolean usage = switch (action) {
+            case "add" -> words.size() < 2;
+            case "revoke" -> words.size() != 2;
+            default -> words.size() != 1;
+        };
+        if (usage) {
             err.println(usage());
             return 2;
         }
@@ -54,11 +59,15 @@ final class UsersCommand {
             Users users = new Users(db.jdbi(), Clock.systemUTC());
             switch (action) {
                 case "add" -> {
-                    String token = users.add(words.get(1), worker ? Users.WORKER : Users.USER);
+                    List<String> names = words.subList(1, words.size());
+                    if (names.size() > 1) {
+                        return addMany(users, names, worker ? Users.WORKER : Users.USER, out, err);
+                    }
+                    String token = users.add(names.get(0), worker ? Users.WORKER : Users.USER);
                     out.println(worker
-                            ? "Created worker '" + words.get(1) + "'. Its worker token (shown once; keep it secret;"
+                            ? "Created worker '" + names.get(0) + "'. Its worker token (shown once; keep it secret;"
                                     + " it works on the worker API only):"
-                            : "Created user '" + words.get(1) + "'. Its API token (shown once; keep it secret):");
+                            : "Created user '" + names.get(0) + "'. Its API token (shown once; keep it secret):");
                     out.println(token);
                 }
                 case "list" -> users.list().forEach(u ->
@@ -83,11 +92,38 @@ final class UsersCommand {
         }
     }
 
+    /**
+     * Several names at once (provisioning a team, or a benchmark's thousands): every name is checked
+     * before any is created, so a typo creates nobody; then one {@code NAME<TAB>TOKEN} line each
+     * on stdout, for a script to read, and the count on stderr.
+     */
+    private static int addMany(Users users, List<String> names, String kind, PrintStream out, PrintStream err) {
+        if (names.stream().distinct().count() != names.size()) {
+            err.println("lanechat users: a name is given twice; nobody was created");
+            return 1;
+        }
+        for (String name : names) {
+            String problem = users.whyNotAddable(name);
+            if (problem != null) {
+                err.println("lanechat users: " + problem + "; nobody was created");
+                return 1;
+            }
+        }
+        for (String name : names) {
+            out.println(name + "\t" + users.add(name, kind));
+        }
+        err.println("Created " + names.size() + (Users.WORKER.equals(kind) ? " workers" : " users")
+                + ": one NAME<TAB>TOKEN line each (shown once; keep them secret).");
+        return 0;
+    }
+
     private static String usage() {
         return String.join(System.lineSeparator(),
-                "Usage: lanechat users add NAME [--worker] | list | revoke NAME [--data-dir DIR] [--db URL]",
+                "Usage: lanechat users add NAME... [--worker] | list | revoke NAME [--data-dir DIR] [--db URL]",
                 "",
                 "  add NAME      create a user and print its new API token (alone on the last line)",
+                "  add NAME NAME...",
+                "                create several (all names checked first); prints NAME<TAB>TOKEN lines",
                 "  add NAME --worker",
                 "                create a worker identity: its token serves lanes over the worker API only",
                 "  list          list the users",

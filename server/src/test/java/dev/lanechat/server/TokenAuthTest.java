@@ -107,6 +107,27 @@ class TokenAuthTest {
     }
 
     @Test
+    void usersAddTakesSeveralNamesAndPrintsATokenLineForEach() {
+        String printed = TokenUsers.run(0, "add", "dave", "erin", "frank", "--data-dir", dataDir.toString());
+        String[] lines = printed.strip().split("\\R");
+        assertThat(lines).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            String[] nameAndToken = lines[i].split("\t");
+            assertThat(nameAndToken[0]).isEqualTo(List.of("dave", "erin", "frank").get(i));
+            assertThat(nameAndToken[1]).startsWith("lc_");
+            Http user = anonymous.withBearer(nameAndToken[1]);
+            assertThat(user.get("/api/session").json().path("user").asText()).isEqualTo(nameAndToken[0]);
+        }
+        // One bad name (or one that exists) and nobody is created: a script can fix its list and rerun.
+        TokenUsers.run(1, "add", "gina", "no spaces", "--data-dir", dataDir.toString());
+        TokenUsers.run(1, "add", "hank", "alice", "--data-dir", dataDir.toString());
+        TokenUsers.run(1, "add", "ivy", "ivy", "--data-dir", dataDir.toString());
+        String list = TokenUsers.run(0, "list", "--data-dir", dataDir.toString());
+        assertThat(list).contains("dave").doesNotContain("gina").doesNotContain("hank").doesNotContain("ivy");
+        TokenUsers.run(2, "list", "extra", "--data-dir", dataDir.toString());
+    }
+
+    @Test
     void sessionCookieFlow() {
         Http.Response login = anonymous.post("/api/session", Map.of("token", aliceToken));
         assertThat(login.status()).as(login.body()).isEqualTo(200);

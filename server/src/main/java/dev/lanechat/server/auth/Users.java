@@ -64,7 +64,7 @@ public final class Users {
             throw new IllegalArgumentException("kind must be user or worker");
         }
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("a user name is 1-64 letters, digits or . _ @ -, starting with a letter or digit");
+            throw new IllegalArgumentException(BAD_NAME);
         }
         String token = Secrets.newSecret("lc_");
         String hash = Secrets.hash(token);
@@ -77,7 +77,7 @@ public final class Users {
                 .execute());
         if (updated == 0) {
             if (find(name).isPresent()) {
-                throw new IllegalArgumentException("user '" + name + "' exists already; revoke it first to issue a new token");
+                throw new IllegalArgumentException(exists(name));
             }
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO users (id, name, token_hash, created_at, last_event_id, kind) "
                             + "VALUES (:id, :name, :hash, :now, 0, :kind)")
@@ -89,6 +89,23 @@ public final class Users {
                     .execute());
         }
         return token;
+    }
+
+    private static final String BAD_NAME = "a user name is 1-64 letters, digits or . _ @ -, starting with a letter or digit";
+
+    private static String exists(String name) {
+        return "user '" + name + "' exists already; revoke it first to issue a new token";
+    }
+
+    /** Why {@link #add} would refuse {@code name} now, or null when it would not. */
+    public String whyNotAddable(String name) {
+        if (!NAME.matcher(name).matches()) {
+            return BAD_NAME + " ('" + name + "' is not)";
+        }
+        boolean live = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM users WHERE name = :name AND token_hash IS NOT NULL AND revoked_at IS NULL")
+                .bind("name", name).mapTo(Integer.class).one()) > 0;
+        return live ? exists(name) : null;
     }
 
     /** Revokes a user's token and ends its browser sessions; false when there is no such user. */
