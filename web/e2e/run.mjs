@@ -150,6 +150,54 @@ async function newPage() {
   return page;
 }
 
+/** A new page on `url`, once the app shows the socket up (green Connected). */
+async function openConnected(url, { viewport } = {}) {
+  const page = await newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  await page.goto(url);
+  await waitForStatus(page, 'full');
+  return page;
+}
+
+/** Sends `text` and waits for its completed answer. */
+async function sendAndAwaitAnswer(page, text, timeout = 5_000) {
+  await send(page, text);
+  await answerFor(page, text).waitFor({ timeout });
+}
+
+/**
+ * Puts the page's /ws behind a switch, before the page opens it: `cut()` closes the live sockets
+ * and refuses new ones (the server stays up, so the API answers: a partial outage), `restore()`
+ * lets the next reconnect through.
+ */
+async function socketSwitch(page) {
+  let cut = false;
+  const live = new Set();
+  await page.routeWebSocket((url) => url.pathname === '/ws', (ws) => {
+    if (cut) {
+      void ws.close({ code: 4000, reason: 'cut by test' });
+      return;
+    }
+    live.add(ws);
+    ws.onClose(() => live.delete(ws));
+    ws.connectToServer();
+  });
+  return {
+    async cut() {
+      cut = true;
+      for (const ws of [...live]) await ws.close({ code: 4000, reason: 'cut by test' });
+    },
+    restore() {
+      cut = false;
+    },
+  };
+}
+
+async function assertAnsweredOnce(page, text) {
+  const n = await page.locator('.message.assistant', { hasText: text }).count();
+  assert(n === 1, `answer duplicated: "${text}" shown ${n} times`);
+}
+
 async function shot(page, name) {
   try {
     await page.screenshot({ path: path.join(resultsDir, `${name}.png`), fullPage: true });
@@ -204,40 +252,26 @@ scenario('send: the answer arrives over the socket, no /api/tasks request', asyn
 scenario('socket cut: yellow Partial, answer by polling; socket back: green Connected, nothing duplicated', async () => {
   const page = await newPage();
   const taskRequests = trackTaskRequests(page);
-  let cut = false;
-  const live = new Set();
-  await page.routeWebSocket((url) => url.pathname === '/ws', (ws) => {
-    if (cut) {
-      void ws.close({ code: 4000, reason: 'cut by test' });
-      return;
-    }
-    live.add(ws);
-    ws.onClose(() => live.delete(ws));
-    ws.connectToServer();
-  });
+  const socket = await socketSwitch(page);
   await page.goto(fast.url + '/');
   await waitForStatus(page, 'full');
-  await send(page, 'before the cut');
-  await answerFor(page, 'before the cut').waitFor({ timeout: 5_000 });
+  await sendAndAwaitAnswer(page, 'before the cut');
 
-  cut = true;
-  for (const ws of [...live]) await ws.close({ code: 4000, reason: 'cut by test' });
+  await socket.cut();
   await waitForStatus(page, 'partial');
   assert((await page.locator(STATUS('partial')).innerText()).includes('Partial'), 'status text is not "Partial"');
   assert((await statusColor(page)) === 'rgb(249, 168, 37)', 'status dot is not yellow');
   await shot(page, '02a-socket-cut-partial');
 
-  await send(page, 'while the socket is cut');
-  await answerFor(page, 'while the socket is cut').waitFor({ timeout: 8_000 });
+  await sendAndAwaitAnswer(page, 'while the socket is cut', 8_000);
   assert(taskRequests.length > 0, 'no /api/tasks request: the answer did not come by polling');
   await shot(page, '02b-answer-by-polling');
 
-  cut = false;
+  socket.restore();
   await waitForStatus(page, 'full', 15_000);
   assert((await statusColor(page)) === 'rgb(46, 125, 50)', 'status dot is not green after recovery');
   const pollsAtRecovery = taskRequests.length;
-  await send(page, 'after the socket is back');
-  await answerFor(page, 'after the socket is back').waitFor({ timeout: 5_000 });
+  await sendAndAwaitAnswer(page, 'after the socket is back');
   await sleep(2_500);
   assert(taskRequests.length === pollsAtRecovery, `polling went on after the socket was back (${taskRequests.length - pollsAtRecovery} more)`);
   for (const text of ['before the cut', 'while the socket is cut', 'after the socket is back']) {
@@ -253,9 +287,7 @@ scenario('socket cut: yellow Partial, answer by polling; socket back: green Conn
 });
 
 scenario('reload mid-task shows the typing indicator again, then the answer', async () => {
-  const page = await newPage();
-  await page.goto(slow.url + '/');
-  await waitForStatus(page, 'full');
+  const page = await openConnected(slow.url + '/');
   await send(page, 'a slow question');
   await page.locator(PENDING).first().waitFor({ timeout: 2_000 });
   await page.waitForURL(/\/c\/[^/]+$/);
@@ -268,7 +300,7 @@ scenario('reload mid-task shows the typing indicator again, then the answer', as
   await shot(page, '03a-reload-typing');
   await answerFor(page, 'a slow question').waitFor({ timeout: 8_000 });
   assert((await page.locator('.typing').count()) === 0, 'typing indicator still shown after the answer');
-  assert((await page.locator('.message.assistant', { hasText: 'a slow question' }).count()) === 1, 'answer duplicated');
+  await assertAnsweredOnce(page, 'a slow question');
   await shot(page, '03b-reload-answer');
   await page.close();
 });
@@ -276,17 +308,7 @@ scenario('reload mid-task shows the typing indicator again, then the answer', as
 scenario('socket lost while an answer is pending: it is polled, and polling stops once the socket is back', async () => {
   const page = await newPage();
   const taskRequests = trackTaskRequests(page);
-  let cut = false;
-  const live = new Set();
-  await page.routeWebSocket((url) => url.pathname === '/ws', (ws) => {
-    if (cut) {
-      void ws.close({ code: 4000, reason: 'cut by test' });
-      return;
-    }
-    live.add(ws);
-    ws.onClose(() => live.delete(ws));
-    ws.connectToServer();
-  });
+  const socket = await socketSwitch(page);
   await page.goto(slower.url + '/');
   await waitForStatus(page, 'full');
   // Cut only once the send is answered (the task is registered as pending with the socket up);
@@ -296,28 +318,25 @@ scenario('socket lost while an answer is pending: it is polled, and polling stop
   await accepted;
   await page.locator(PENDING).first().waitFor({ timeout: 2_000 });
   await sleep(200);
-  cut = true;
-  for (const ws of [...live]) await ws.close({ code: 4000, reason: 'cut by test' });
+  await socket.cut();
   await waitForStatus(page, 'partial');
   const deadline = Date.now() + 4_000;
   while (taskRequests.length < 2 && Date.now() < deadline) await sleep(100);
   assert(taskRequests.length >= 2, `the pending task was polled ${taskRequests.length} times while the socket was down`);
-  cut = false;
+  socket.restore();
   await waitForStatus(page, 'full', 15_000);
   const pollsAtRecovery = taskRequests.length;
   await answerFor(page, 'pending when the socket drops').waitFor({ timeout: 10_000 });
   // One poll may already have been in flight when the socket came back.
   const after = taskRequests.length - pollsAtRecovery;
   assert(after <= 1, `${after} polls after the socket was back and ready`);
-  assert((await page.locator('.message.assistant', { hasText: 'pending when the socket drops' }).count()) === 1, 'answer duplicated');
+  await assertAnsweredOnce(page, 'pending when the socket drops');
   await shot(page, '04-pending-across-socket-loss');
   await page.close();
 });
 
 scenario('streaming: the answer grows in place of the typing indicator before the final answer', async () => {
-  const page = await newPage();
-  await page.goto(slow.url + '/');
-  await waitForStatus(page, 'full');
+  const page = await openConnected(slow.url + '/');
   const text = 'stream these plain words one by one please';
   await page.evaluate(() => {
     window.__samples = [];
@@ -346,7 +365,7 @@ scenario('streaming: the answer grows in place of the typing indicator before th
   for (const s of partials) assert(final.final.startsWith(s.partial.trimEnd()), `partial "${s.partial}" is not a prefix of the final "${final.final}"`);
   const lead = final.at - partials[0].at;
   assert(lead >= 500, `first partial text only ${lead} ms before the final answer`);
-  assert((await page.locator('.message.assistant', { hasText: text }).count()) === 1, 'answer duplicated');
+  await assertAnsweredOnce(page, text);
   assert((await page.locator('[data-streaming="true"], .typing').count()) === 0, 'a partial answer or typing indicator is left over');
   console.log(`  partial text ${partials.length} sizes ${JSON.stringify(lengths)}, first ${lead} ms before the final answer`);
   await shot(page, '10b-streaming-final');
@@ -354,9 +373,7 @@ scenario('streaming: the answer grows in place of the typing indicator before th
 });
 
 scenario('Stop mid-stream: the answer shows "Stopped" (not red), the task ends cancelled, a reload agrees', async () => {
-  const page = await newPage();
-  await page.goto(slow.url + '/');
-  await waitForStatus(page, 'full');
+  const page = await openConnected(slow.url + '/');
   await send(page, 'a long answer I will stop');
   await page.locator('[data-streaming="true"]').waitFor({ timeout: 3_000 });
   const stop = page.getByRole('button', { name: 'Stop', exact: true });
@@ -383,18 +400,12 @@ scenario('Stop mid-stream: the answer shows "Stopped" (not red), the task ends c
 });
 
 scenario('two tabs of one user both show the answer', async () => {
-  const first = await newPage();
-  await first.goto(fast.url + '/');
-  await waitForStatus(first, 'full');
-  await send(first, 'opening message');
-  await answerFor(first, 'opening message').waitFor({ timeout: 5_000 });
+  const first = await openConnected(fast.url + '/');
+  await sendAndAwaitAnswer(first, 'opening message');
   const conversationUrl = first.url();
-  const second = await newPage();
-  await second.goto(conversationUrl);
-  await waitForStatus(second, 'full');
+  const second = await openConnected(conversationUrl);
   await answerFor(second, 'opening message').waitFor({ timeout: 5_000 });
-  await send(first, 'seen in both tabs');
-  await answerFor(first, 'seen in both tabs').waitFor({ timeout: 5_000 });
+  await sendAndAwaitAnswer(first, 'seen in both tabs');
   await answerFor(second, 'seen in both tabs').waitFor({ timeout: 5_000 });
   for (const page of [first, second]) {
     const n = await page.locator('.message.assistant', { hasText: 'seen in both tabs' }).count();
@@ -407,9 +418,7 @@ scenario('two tabs of one user both show the answer', async () => {
 });
 
 scenario('a hostile markdown answer runs no script', async () => {
-  const page = await newPage();
-  await page.goto(fast.url + '/');
-  await waitForStatus(page, 'full');
+  const page = await openConnected(fast.url + '/');
   const payloads = ['<img src=x onerror="window.__xss=1">', '<script>window.__xss=1</script>'];
   for (const p of payloads) {
     await send(page, p);
@@ -436,10 +445,7 @@ scenario('a hostile markdown answer runs no script', async () => {
 });
 
 scenario('phone width: the layout holds and the sidebar opens from the menu button', async () => {
-  const page = await newPage();
-  await page.setViewportSize({ width: 375, height: 740 });
-  await page.goto(fast.url + '/');
-  await waitForStatus(page, 'full');
+  const page = await openConnected(fast.url + '/', { viewport: { width: 375, height: 740 } });
   await send(page, 'small screen check with a rather long line of text that has to wrap nicely');
   await answerFor(page, 'small screen check').waitFor({ timeout: 5_000 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -461,16 +467,13 @@ scenario('token mode: sign in with an API token, then chat', async () => {
   await page.getByLabel('API token').fill(securedToken);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await waitForStatus(page, 'full');
-  await send(page, 'signed in message');
-  await answerFor(page, 'signed in message').waitFor({ timeout: 5_000 });
+  await sendAndAwaitAnswer(page, 'signed in message');
   await shot(page, '08-token-mode-signed-in');
   await page.close();
 });
 
 scenario('API and socket down: red Disconnected', async () => {
-  const page = await newPage();
-  await page.goto(fast.url + '/');
-  await waitForStatus(page, 'full');
+  const page = await openConnected(fast.url + '/');
   killServer(fast);
   await waitForStatus(page, 'disconnected', 20_000);
   assert((await page.locator(STATUS('disconnected')).innerText()).includes('Disconnected'), 'status text is not "Disconnected"');

@@ -4,84 +4,28 @@
 package dev.lanechat.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class LanechatStreamTest {
-  private ManualScheduler clock;
-  private FakeTransport transport;
-  private LanechatStream stream;
-  private final List<Event> events = new CopyOnWriteArrayList<>();
-  private final List<TaskOutcome> outcomes = new CopyOnWriteArrayList<>();
-  private final List<String> resets = new CopyOnWriteArrayList<>();
-  private final List<ConnectionStatus> statuses = new CopyOnWriteArrayList<>();
-
-  @BeforeEach
-  void setUp() throws IOException {
-    clock = new ManualScheduler();
-    transport = new FakeTransport(clock);
-    // An API nobody listens on: health checks fail, so the socket alone decides the status.
-    LanechatClient api = LanechatClient.builder().url("http://127.0.0.1:" + closedPort()).build();
-    stream =
-        LanechatStream.builder(api)
-            .scheduler(clock)
-            .random(BackoffTest.fixed(0.5))
-            .transport(transport)
-            .listener(
-                new StreamListener() {
-                  @Override
-                  public void onEvent(Event event) {
-                    events.add(event);
-                  }
-
-                  @Override
-                  public void onTaskOutcome(TaskOutcome outcome) {
-                    outcomes.add(outcome);
-                  }
-
-                  @Override
-                  public void onReset() {
-                    resets.add("reset");
-                  }
-
-                  @Override
-                  public void onStatus(ConnectionStatus status) {
-                    statuses.add(status);
-                  }
-                })
-            .build();
-  }
+  private final ScriptedStream scripted = new ScriptedStream();
+  private final ManualScheduler clock = scripted.clock;
+  private final FakeTransport transport = scripted.transport;
+  private final LanechatStream stream = scripted.stream;
+  private final Recorder seen = scripted.seen;
 
   @AfterEach
   void tearDown() {
-    stream.close();
-    clock.shutdown();
-  }
-
-  static int closedPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private void startAndAwaitAttempts(int n) {
-    stream.start();
-    clock.drain();
-    await().until(() -> transport.attemptTimes.size() >= n);
+    scripted.close();
   }
 
   @Test
   void reconnectsOnTheBackoffScheduleWithJitter() {
-    startAndAwaitAttempts(1);
+    scripted.startAndAwaitAttempts(1);
     // Jitter fixed at half its maximum: +10 %. Waits 1.1, 2.2, 4.4, 8.8, 17.6, 33, 33 s.
     for (int i = 0; i < 7; i++) {
       clock.advance(Duration.ofSeconds(40));
@@ -97,7 +41,7 @@ class LanechatStreamTest {
 
   @Test
   void successfulOpenResetsTheBackoffAndResumesWithSince() {
-    startAndAwaitAttempts(1);
+    scripted.startAndAwaitAttempts(1);
     clock.advance(Duration.ofMillis(1_100)); // 2nd attempt
     clock.advance(Duration.ofMillis(2_200)); // 3rd attempt
     assertThat(transport.attemptTimes).hasSize(3);
@@ -124,7 +68,7 @@ class LanechatStreamTest {
   @Test
   void watchdogReconnectsAfterSixtySecondsOfSilence() {
     transport.accept = true;
-    startAndAwaitAttempts(1);
+    scripted.startAndAwaitAttempts(1);
     FakeTransport.FakeSocket s = transport.last();
     s.frame("{\"event\":\"ready\",\"data\":{\"last_id\":0}}");
     clock.advance(Duration.ofSeconds(50));
@@ -145,7 +89,7 @@ class LanechatStreamTest {
   @Test
   void honoursRetryAfterFromAnErrorEvent() {
     transport.accept = true;
-    startAndAwaitAttempts(1);
+    scripted.startAndAwaitAttempts(1);
     FakeTransport.FakeSocket s = transport.last();
     s.frame("{\"event\":\"error\",\"data\":{\"code\":\"over_capacity\",\"message\":\"busy\",\"retry_after_ms\":7000}}");
     s.handler.onClosed(1013, "busy");
@@ -158,7 +102,7 @@ class LanechatStreamTest {
   @Test
   void dropsDuplicateEventsAndCompletesATrackedTaskOnce() {
     transport.accept = true;
-    startAndAwaitAttempts(1);
+    scripted.startAndAwaitAttempts(1);
     FakeTransport.FakeSocket s = transport.last();
     s.frame("{\"event\":\"ready\",\"data\":{\"last_id\":3}}");
     CompletableFuture<TaskOutcome> f = stream.track("t1");
@@ -177,8 +121,8 @@ class LanechatStreamTest {
     assertThat(o.completed()).isTrue();
     assertThat(o.result().content()).isEqualTo("hi");
     assertThat(o.delivery()).isEqualTo(TaskOutcome.Delivery.PUSH);
-    assertThat(events).extracting(Event::id).containsExactly(4L);
-    assertThat(outcomes).hasSize(1);
+    assertThat(seen.events).extracting(Event::id).containsExactly(4L);
+    assertThat(seen.outcomes).hasSize(1);
     assertThat(stream.lastEventId()).isEqualTo(4);
 
     // A result that arrived before the task was tracked (the event beat the 202 answer).
@@ -192,40 +136,24 @@ class LanechatStreamTest {
 
   @Test
   void resetNotifiesListenersAndAdoptsTheServersNewIds() {
-    transport.accept = true;
-    stream.close();
-    stream =
-        LanechatStream.builder(LanechatClient.builder().url("http://127.0.0.1:9").build())
-            .scheduler(clock)
-            .transport(transport)
-            .since(500)
-            .listener(new StreamListener() {
-              @Override
-              public void onReset() {
-                resets.add("reset");
-              }
-
-              @Override
-              public void onEvent(Event event) {
-                events.add(event);
-              }
-            })
-            .build();
-    startAndAwaitAttempts(1);
-    FakeTransport.FakeSocket s = transport.last();
-    assertThat(s.sent).containsExactly("{\"token\":\"stream\",\"since\":500}");
-    s.frame("{\"event\":\"reset\",\"data\":{}}");
-    s.frame("{\"event\":\"ready\",\"data\":{\"last_id\":2}}");
-    s.frame("{\"event\":\"update\",\"id\":3,\"data\":{\"type\":\"task.queued\",\"task_id\":\"x\"}}");
-    clock.drain();
-    assertThat(resets).hasSize(1);
-    assertThat(stream.lastEventId()).isEqualTo(3);
-    assertThat(events).extracting(Event::id).containsExactly(3L);
+    try (ScriptedStream resumed = new ScriptedStream(b -> b.since(500))) {
+      resumed.transport.accept = true;
+      resumed.startAndAwaitAttempts(1);
+      FakeTransport.FakeSocket s = resumed.transport.last();
+      assertThat(s.sent).containsExactly("{\"token\":\"stream\",\"since\":500}");
+      s.frame("{\"event\":\"reset\",\"data\":{}}");
+      s.frame("{\"event\":\"ready\",\"data\":{\"last_id\":2}}");
+      s.frame("{\"event\":\"update\",\"id\":3,\"data\":{\"type\":\"task.queued\",\"task_id\":\"x\"}}");
+      resumed.clock.drain();
+      assertThat(resumed.seen.resets).isEqualTo(1);
+      assertThat(resumed.stream.lastEventId()).isEqualTo(3);
+      assertThat(resumed.seen.events).extracting(Event::id).containsExactly(3L);
+    }
   }
 
   @Test
   void closeFailsPendingFutures() {
-    startAndAwaitAttempts(1);
+    scripted.startAndAwaitAttempts(1);
     CompletableFuture<TaskOutcome> f = stream.track("t9");
     clock.drain();
     stream.close();

@@ -4,73 +4,37 @@
 package dev.lanechat.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ProgressStreamTest {
-  private ManualScheduler clock;
-  private FakeTransport transport;
-  private LanechatStream stream;
-  private final List<String> progress = new CopyOnWriteArrayList<>();
-  private final List<String> gaps = new CopyOnWriteArrayList<>();
-  private final List<Event> events = new CopyOnWriteArrayList<>();
+  private final ScriptedStream scripted = new ScriptedStream();
+  private final List<String> progress = scripted.seen.progress;
+  private final List<String> gaps = scripted.seen.gaps;
 
   @BeforeEach
-  void setUp() throws IOException {
-    clock = new ManualScheduler();
-    transport = new FakeTransport(clock);
-    LanechatClient api =
-        LanechatClient.builder().url("http://127.0.0.1:" + LanechatStreamTest.closedPort()).build();
-    stream =
-        LanechatStream.builder(api)
-            .scheduler(clock)
-            .random(BackoffTest.fixed(0.5))
-            .transport(transport)
-            .listener(
-                new StreamListener() {
-                  @Override
-                  public void onEvent(Event event) {
-                    events.add(event);
-                  }
-
-                  @Override
-                  public void onProgress(String taskId, String messageId, String delta, long offset) {
-                    progress.add(taskId + "@" + offset + ":" + delta);
-                  }
-
-                  @Override
-                  public void onProgressGap(String taskId, long expectedOffset, long offset) {
-                    gaps.add(taskId + " expected " + expectedOffset + " got " + offset);
-                  }
-                })
-            .build();
-    transport.accept = true;
-    stream.start();
-    clock.drain();
-    await().until(() -> transport.attemptTimes.size() >= 1);
-    transport.last().frame("{\"event\":\"ready\",\"data\":{\"last_id\":0}}");
-    clock.drain();
+  void connect() {
+    scripted.transport.accept = true;
+    scripted.startAndAwaitAttempts(1);
+    scripted.transport.last().frame("{\"event\":\"ready\",\"data\":{\"last_id\":0}}");
+    scripted.clock.drain();
   }
 
   @AfterEach
   void tearDown() {
-    stream.close();
-    clock.shutdown();
+    scripted.close();
   }
 
   private void frame(String task, String delta, long offset) {
-    transport
+    scripted.transport
         .last()
         .frame(
             "{\"event\":\"progress\",\"data\":{\"task_id\":\"" + task + "\",\"message_id\":\"m\","
                 + "\"delta\":\"" + delta + "\",\"offset\":" + offset + "}}");
-    clock.drain();
+    scripted.clock.drain();
   }
 
   @Test
@@ -80,7 +44,7 @@ class ProgressStreamTest {
     frame("u", "other task", 0);
     assertThat(progress).containsExactly("t@0:smile \uD83D\uDE00", "t@8: more", "u@0:other task");
     assertThat(gaps).isEmpty();
-    assertThat(events).extracting(Event::event).containsOnly("progress").hasSize(3);
+    assertThat(scripted.seen.events).extracting(Event::event).containsOnly("progress").hasSize(3);
   }
 
   @Test
@@ -105,13 +69,13 @@ class ProgressStreamTest {
   @Test
   void framesAfterTheOutcomeAreDropped() {
     frame("t", "abc", 0);
-    transport
+    scripted.transport
         .last()
         .frame(
             "{\"event\":\"update\",\"id\":1,\"data\":{\"type\":\"task.completed\",\"task_id\":\"t\","
                 + "\"conversation_id\":\"c\",\"message_id\":\"m\",\"lane\":\"demo\","
                 + "\"result\":{\"content\":\"abcdef\",\"model\":\"demo\",\"cost_usd\":0,\"files\":[]}}}");
-    clock.drain();
+    scripted.clock.drain();
     frame("t", "def", 3);
     assertThat(progress).containsExactly("t@0:abc");
     assertThat(gaps).isEmpty();

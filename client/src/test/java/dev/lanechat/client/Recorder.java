@@ -9,6 +9,10 @@ final class Recorder implements StreamListener {
   final List<TaskOutcome> outcomes = new CopyOnWriteArrayList<>();
   final List<ConnectionStatus> statuses = new CopyOnWriteArrayList<>();
   final List<Long> readies = new CopyOnWriteArrayList<>();
+  /** Each delta as "task@offset:delta". */
+  final List<String> progress = new CopyOnWriteArrayList<>();
+  /** Each gap as "task expected OFFSET got OFFSET". */
+  final List<String> gaps = new CopyOnWriteArrayList<>();
   volatile int resets;
 
   @Override
@@ -34,5 +38,15 @@ final class Recorder implements StreamListener {
   @Override
   public void onReset() {
     resets++;
+  }
+
+  @Override
+  public void onProgress(String taskId, String messageId, String delta, long offset) {
+    progress.add(taskId + "@" + offset + ":" + delta);
+  }
+
+  @Override
+  public void onProgressGap(String taskId, long expectedOffset, long offset) {
+    gaps.add(taskId + " expected " + expectedOffset + " got " + offset);
   }
 }

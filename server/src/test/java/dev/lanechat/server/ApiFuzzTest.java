@@ -4,29 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanechat.server.support.Fuzz;
+import dev.lanechat.server.support.FuzzedServer;
 import dev.lanechat.server.support.Http;
-import dev.lanechat.server.support.Socket;
-import dev.lanechat.server.support.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fuzzing the REST API (plain JUnit, a seeded {@link Fuzz} generator; each try is a dynamic test, and a
@@ -40,83 +33,16 @@ class ApiFuzzTest {
     private static final int TRIES = 200;
     private static final Set<Integer> ALLOWED = Set.of(200, 201, 202, 204, 400, 404, 405, 409, 410, 413, 415, 429);
 
-    static Path dataDir;
-    static TestServer server;
+    @RegisterExtension
+    static final FuzzedServer fuzzed = new FuzzedServer("api-fuzz");
+
     static Http http;
     static String target;
-    static WellFormedClient client;
 
     @BeforeAll
-    static void start() throws IOException {
-        dataDir = Files.createTempDirectory("lanechat-api-fuzz");
-        // A send rate the fuzzing cannot exhaust, so that 202s and 400s are what is exercised.
-        server = TestServer.start(dataDir, b -> b.sendRate(100_000, 100_000).demoDelay(Duration.ofMillis(5)));
-        http = server.http();
+    static void createTarget() {
+        http = fuzzed.server().http();
         target = http.createConversation().path("id").asText();
-        client = new WellFormedClient(server);
-        client.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            client.finish();
-        } finally {
-            server.close();
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
-
-    /**
-     * Sends a message every 50 ms and waits for its result on a subscribed socket, the whole time
-     * the fuzzing runs; any failure is kept and fails the next try.
-     */
-    static final class WellFormedClient extends Thread {
-        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        final AtomicInteger served = new AtomicInteger();
-        private final TestServer server;
-        private volatile boolean stop;
-
-        WellFormedClient(TestServer server) {
-            super("well-formed-client");
-            this.server = server;
-            setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            try {
-                Http http = server.http();
-                String conversation = http.createConversation().path("id").asText();
-                Socket socket = server.socket().subscribe();
-                socket.ready();
-                while (!stop) {
-                    String taskId = http.send(conversation, "well-formed " + served.get()).path("task_id").asText();
-                    JsonNode update;
-                    do {
-                        update = socket.update();
-                    } while (!update.path("data").path("task_id").asText().equals(taskId));
-                    assertThat(update.path("data").path("type").asText()).isEqualTo("task.completed");
-                    served.incrementAndGet();
-                    Thread.sleep(50);
-                }
-            } catch (Throwable e) {
-                failures.add(e.toString());
-            }
-        }
-
-        void check() {
-            assertThat(failures).as("the well-formed client meanwhile").isEmpty();
-        }
-
-        void finish() throws InterruptedException {
-            stop = true;
-            join(15_000);
-            check();
-            assertThat(served.get()).as("results the well-formed client got during the fuzzing").isPositive();
-        }
     }
 
     // ---- generators ----
@@ -261,7 +187,7 @@ class ApiFuzzTest {
             Http.Response r = http.get("/api/events?after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)
                     + "&wait_s=" + URLEncoder.encode(wait, StandardCharsets.UTF_8));
             assertThat(r.status()).as(r.body()).isIn(200, 400, 410);
-            client.check();
+            fuzzed.checkWellFormedClient();
         });
     }
 
@@ -277,7 +203,7 @@ class ApiFuzzTest {
 
     private static void rawRequest(String path, List<byte[]> lines, byte[] body, boolean shortLength) throws IOException {
         try (java.net.Socket tcp = new java.net.Socket()) {
-            tcp.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+            tcp.connect(new InetSocketAddress("127.0.0.1", fuzzed.server().port()), 5_000);
             tcp.setSoTimeout(10_000);
             OutputStream out = tcp.getOutputStream();
             String method = path.equals("/api/conversations/{c}") ? "PATCH" : "POST";
@@ -308,7 +234,7 @@ class ApiFuzzTest {
                 assertThat(status).as("status of a raw request").isLessThan(500);
             }
         }
-        client.check();
+        fuzzed.checkWellFormedClient();
         assertThat(http.get("/api/health").status()).isEqualTo(200);
     }
 
@@ -332,7 +258,7 @@ class ApiFuzzTest {
             assertThat(error.size()).as("error has code and message only: " + r.body()).isEqualTo(2);
             assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
         }
-        client.check();
+        fuzzed.checkWellFormedClient();
     }
 
     private static String quote(String s) {

@@ -4,22 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanechat.server.support.Fuzz;
+import dev.lanechat.server.support.FuzzedServer;
 import dev.lanechat.server.support.RawWebSocket;
 import dev.lanechat.server.support.Socket;
-import dev.lanechat.server.support.TestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fuzzing {@code /ws} (plain JUnit, a seeded {@link Fuzz} generator; each try is a dynamic test, and a
@@ -36,29 +32,8 @@ class SocketFuzzTest {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper SERVERS_JSON = dev.lanechat.server.json.Json.newMapper();
 
-    static Path dataDir;
-    static TestServer server;
-    static ApiFuzzTest.WellFormedClient client;
-
-    @BeforeAll
-    static void start() throws IOException {
-        dataDir = Files.createTempDirectory("lanechat-socket-fuzz");
-        server = TestServer.start(dataDir, b -> b.demoDelay(Duration.ofMillis(5)).sendRate(100_000, 100_000));
-        client = new ApiFuzzTest.WellFormedClient(server);
-        client.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            client.finish();
-        } finally {
-            server.close();
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
+    @RegisterExtension
+    static final FuzzedServer fuzzed = new FuzzedServer("socket-fuzz");
 
     // ---- generators ----
 
@@ -98,7 +73,7 @@ class SocketFuzzTest {
     Stream<DynamicTest> randomTextAsTheFirstFrame() {
         return Fuzz.tries("SocketFuzzTest.randomTextAsTheFirstFrame", TRIES, f -> {
             String text = f.show("text", text(f));
-            Socket socket = server.socket();
+            Socket socket = fuzzed.server().socket();
             socket.send(text);
             assertRejectedOrServed(socket, text);
         });
@@ -108,7 +83,7 @@ class SocketFuzzTest {
     Stream<DynamicTest> randomTextAfterTheSubscribe() {
         return Fuzz.tries("SocketFuzzTest.randomTextAfterTheSubscribe", TRIES, f -> {
             String text = f.show("text", text(f));
-            Socket socket = server.socket().subscribe();
+            Socket socket = fuzzed.server().socket().subscribe();
             assertThat(control(socket).path("event").asText()).isEqualTo("ready");
             socket.send(text);
             JsonNode parsed = parse(text);
@@ -122,7 +97,7 @@ class SocketFuzzTest {
             } else {
                 assertErrorThenClose(socket, text);
             }
-            client.check();
+            fuzzed.checkWellFormedClient();
         });
     }
 
@@ -131,7 +106,7 @@ class SocketFuzzTest {
         return Fuzz.tries("SocketFuzzTest.randomBinaryFrames", TRIES, f -> {
             byte[] bytes = f.show("bytes", f.bytes(2000));
             boolean subscribedFirst = f.show("subscribed first", f.bool());
-            Socket socket = server.socket();
+            Socket socket = fuzzed.server().socket();
             if (subscribedFirst) {
                 socket.subscribe();
                 assertThat(control(socket).path("event").asText()).isEqualTo("ready");
@@ -140,7 +115,7 @@ class SocketFuzzTest {
             JsonNode error = control(socket);
             assertThat(error.path("data").path("code").asText()).as(error.toString()).isEqualTo("invalid_frame");
             assertThat(socket.closeCode()).isEqualTo(1007);
-            client.check();
+            fuzzed.checkWellFormedClient();
         });
     }
 
@@ -148,12 +123,12 @@ class SocketFuzzTest {
     Stream<DynamicTest> textFramesThatAreNotUtf8() {
         return Fuzz.tries("SocketFuzzTest.textFramesThatAreNotUtf8", 100, f -> {
             byte[] payload = f.show("payload", invalidUtf8(f));
-            try (RawWebSocket raw = RawWebSocket.open(server.port())) {
+            try (RawWebSocket raw = RawWebSocket.open(fuzzed.server().port())) {
                 raw.sendText(payload);
                 RawWebSocket.Closed closed = raw.awaitClose();
                 assertThat(closed.code()).as("close after bad UTF-8; sent before: " + closed.textBefore()).isEqualTo(1007);
             }
-            client.check();
+            fuzzed.checkWellFormedClient();
         });
     }
 
@@ -161,7 +136,7 @@ class SocketFuzzTest {
     Stream<DynamicTest> rawBytesThatAreNotFrames() {
         return Fuzz.tries("SocketFuzzTest.rawBytesThatAreNotFrames", 100, f -> {
             byte[] garbage = f.show("garbage", f.bytes(2000));
-            try (RawWebSocket raw = RawWebSocket.open(server.port())) {
+            try (RawWebSocket raw = RawWebSocket.open(fuzzed.server().port())) {
                 raw.sendRaw(garbage);
                 // Then zeros: they fill whatever length the garbage announced, and are themselves a broken
                 // frame (a continuation with nothing to continue), so the server has to end it now.
@@ -170,8 +145,8 @@ class SocketFuzzTest {
                 // Any protocol close (a garbage close frame may even carry its own code), but never a server error.
                 assertThat(closed.code()).as("close code; sent before: " + closed.textBefore()).isNotEqualTo(1011);
             }
-            client.check();
-            assertThat(server.http().get("/api/health").status()).isEqualTo(200);
+            fuzzed.checkWellFormedClient();
+            assertThat(fuzzed.server().http().get("/api/health").status()).isEqualTo(200);
         });
     }
 
@@ -188,7 +163,7 @@ class SocketFuzzTest {
     }
 
     private static void hugeFrame(int size, boolean subscribedFirst) {
-        Socket socket = server.socket();
+        Socket socket = fuzzed.server().socket();
         if (subscribedFirst) {
             socket.subscribe();
             assertThat(control(socket).path("event").asText()).isEqualTo("ready");
@@ -214,7 +189,7 @@ class SocketFuzzTest {
             JsonNode first = control(socket);
             assertThat(first.path("event").asText()).isEqualTo("ready");
         }
-        client.check();
+        fuzzed.checkWellFormedClient();
     }
 
     // ---- checks ----
@@ -230,7 +205,7 @@ class SocketFuzzTest {
         assertThat(first.path("data").path("code").asText()).isIn(ERROR_CODES);
         assertThat(first.path("data").path("message").asText()).isNotBlank();
         assertThat(socket.closeCode()).as("close code after " + abbreviate(sent)).isIn(CLOSE_CODES);
-        client.check();
+        fuzzed.checkWellFormedClient();
     }
 
     private static void assertErrorThenClose(Socket socket, String sent) {

@@ -62,4 +62,11 @@ final class Args {
   String option(String name) {
     return options.get(name);
   }
+
+  /** For a command that takes options only: stray words are a usage error, with this message. */
+  void requireNoPositionals(String message) {
+    if (!positionals.isEmpty()) {
+      throw new UsageException(message);
+    }
+  }
 }

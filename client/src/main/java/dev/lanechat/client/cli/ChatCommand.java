@@ -24,9 +24,8 @@ final class ChatCommand {
       Options:
         --conversation ID   continue this conversation (default: a new one)
         --lane NAME         the lane (default: the server's default lane)
-        --url URL           the server (default $LANECHAT_URL, else http://127.0.0.1:8080)
-        --token TOKEN       an API token (default $LANECHAT_TOKEN)
-      """;
+      """
+          + Cli.connectionOptionsHelp(20);
 
   private final Cli cli;
 
@@ -35,13 +34,7 @@ final class ChatCommand {
   }
 
   int run(Args args) {
-    if (args.help) {
-      cli.out().print(HELP);
-      return Cli.OK;
-    }
-    if (!args.positionals.isEmpty()) {
-      throw new UsageException("chat takes no text; type messages after it starts");
-    }
+    args.requireNoPositionals("chat takes no text; type messages after it starts");
     LanechatClient api = cli.client(args);
     String conversation = args.option("conversation");
     if (conversation == null) {

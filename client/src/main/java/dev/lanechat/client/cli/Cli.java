@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /** Runs one command line. Everything it touches comes in through the constructor, for tests. */
 public final class Cli {
@@ -72,9 +73,9 @@ public final class Cli {
     List<String> rest = all.subList(1, all.size());
     try {
       return switch (command) {
-        case "send" -> new SendCommand(this).run(parse(rest, SendCommand.OPTIONS));
-        case "chat" -> new ChatCommand(this).run(parse(rest, ChatCommand.OPTIONS));
-        case "watch" -> new WatchCommand(this).run(parse(rest, WatchCommand.OPTIONS));
+        case "send" -> run(rest, SendCommand.OPTIONS, SendCommand.HELP, new SendCommand(this)::run);
+        case "chat" -> run(rest, ChatCommand.OPTIONS, ChatCommand.HELP, new ChatCommand(this)::run);
+        case "watch" -> run(rest, WatchCommand.OPTIONS, WatchCommand.HELP, new WatchCommand(this)::run);
         case "--help", "-h", "help" -> {
           out.print(USAGE);
           yield OK;
@@ -94,6 +95,19 @@ public final class Cli {
     }
   }
 
+  /**
+   * Runs a subcommand on its parsed arguments, or prints its help instead when they ask for it
+   * (every command answers --help the same way, so it is done here once).
+   */
+  private int run(List<String> rest, Set<String> own, String help, ToIntFunction<Args> command) {
+    Args args = parse(rest, own);
+    if (args.help) {
+      out.print(help);
+      return OK;
+    }
+    return command.applyAsInt(args);
+  }
+
   private static Args parse(List<String> args, Set<String> own) {
     Set<String> valued = new HashSet<>(own);
     valued.add("url");
@@ -103,6 +117,18 @@ public final class Cli {
 
   static String describe(LanechatApiException e) {
     return e.getMessage() + " (" + e.code() + ", HTTP " + e.status() + ")";
+  }
+
+  /**
+   * The help lines of the options every command takes, --url and --token (resolved by {@link
+   * #client}), so a command's help lists them without a copy of its own.
+   *
+   * @param width the width of the option column in the command's help, to line up with its own
+   */
+  static String connectionOptionsHelp(int width) {
+    String line = "  %-" + width + "s%s\n";
+    return String.format(line, "--url URL", "the server (default $LANECHAT_URL, else " + DEFAULT_URL + ")")
+        + String.format(line, "--token TOKEN", "an API token (default $LANECHAT_TOKEN)");
   }
 
   /** The HTTP client for the resolved --url and --token. */

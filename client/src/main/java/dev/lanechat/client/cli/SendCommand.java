@@ -25,8 +25,9 @@ final class SendCommand {
         --conversation ID   add to this conversation (default: a new one)
         --lane NAME         the lane (default: the server's default lane)
         --timeout SECONDS   give up waiting after this long (default: wait)
-        --url URL           the server (default $LANECHAT_URL, else http://127.0.0.1:8080)
-        --token TOKEN       an API token (default $LANECHAT_TOKEN)
+      """
+          + Cli.connectionOptionsHelp(20)
+          + """
 
       Exit status: 0 completed, 1 the task failed, 2 usage or connection error.
       """;
@@ -38,10 +39,6 @@ final class SendCommand {
   }
 
   int run(Args args) {
-    if (args.help) {
-      cli.out().print(HELP);
-      return Cli.OK;
-    }
     String text = String.join(" ", args.positionals);
     if (text.isBlank()) {
       throw new UsageException("send needs the text of a message (try send --help)");

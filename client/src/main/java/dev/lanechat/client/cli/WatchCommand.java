@@ -22,9 +22,8 @@ final class WatchCommand {
 
       Options:
         --since ID     first replay the events after this id (default: only new ones)
-        --url URL      the server (default $LANECHAT_URL, else http://127.0.0.1:8080)
-        --token TOKEN  an API token (default $LANECHAT_TOKEN)
-      """;
+      """
+          + Cli.connectionOptionsHelp(15);
 
   private final Cli cli;
 
@@ -33,13 +32,7 @@ final class WatchCommand {
   }
 
   int run(Args args) {
-    if (args.help) {
-      cli.out().print(HELP);
-      return Cli.OK;
-    }
-    if (!args.positionals.isEmpty()) {
-      throw new UsageException("watch takes no arguments besides options");
-    }
+    args.requireNoPositionals("watch takes no arguments besides options");
     long since = -1;
     if (args.option("since") != null) {
       try {
