@@ -1,12 +1,15 @@
 'use strict';
 // A peer of the Lanechat benchmarks: the same exchange as Lanechat's /ws (client sends
-// {"token":"stream","since"?}, server replays, answers ready, then pushes
+// {"token":T,"since"?}, server replays, answers ready, then pushes
 // {"event":"update","id":N,"data":{...}}), over an IN-MEMORY queue: no durable log, no database,
 // no transaction. Tasks are "completed" by a timer. Run: node server.js --kind ws|socketio --port 0
+// As in Lanechat, each user has its own log with gapless ids and an event goes to that user's
+// sockets only; the subscribe token names the user ("stream", as in Lanechat's open mode, is one).
 //
-// HTTP: POST /tasks?delay_ms=D          -> 202 {"task_id"}; completes after D ms, pushes one event
+// HTTP: POST /tasks?delay_ms=D&user=U   -> 202 {"task_id"}; completes after D ms, pushes one event
+//                                          to user U (default "stream")
 //       GET  /tasks/:id                 -> {"task_id","status","updated_at"} (the polling fallback)
-//       GET  /stats                     -> {"rss","heap_used","sockets","cpu_user_us","cpu_system_us","last_id"}
+//       GET  /stats                     -> {"rss","heap_used","sockets","cpu_user_us","cpu_system_us","events"}
 //       POST /drop                      -> closes every socket (a forced reconnect storm)
 //       GET  /health                    -> {"status":"ok"}
 const http = require('http');
@@ -20,12 +23,20 @@ const opt = (name, dflt) => {
 const kind = opt('kind', 'ws');
 const port = Number(opt('port', '0'));
 const host = opt('host', '127.0.0.1');
-const KEEP = 200000; // events kept for replay (in memory)
+const KEEP = 200000; // events kept for replay per user (in memory)
 
 const tasks = new Map();
-const log = []; // {id, frame, payload}
-let lastId = 0;
-let firstKept = 1;
+const users = new Map(); // name -> {log: [{id, frame, payload}], lastId, firstKept}
+let eventCount = 0;
+
+function userLog(name) {
+  let u = users.get(name);
+  if (!u) {
+    u = { log: [], lastId: 0, firstKept: 1 };
+    users.set(name, u);
+  }
+  return u;
+}
 
 function nowIso() {
   // microsecond precision, the same clock as Date
@@ -36,23 +47,26 @@ function nowIso() {
   return iso.slice(0, 23) + String(micros).padStart(3, '0') + 'Z';
 }
 
-function appendEvent(data) {
-  lastId += 1;
-  const id = lastId;
+function appendEvent(user, data) {
+  const u = userLog(user);
+  u.lastId += 1;
+  eventCount += 1;
+  const id = u.lastId;
   const payload = { id, data };
   const frame = JSON.stringify({ event: 'update', id, data });
-  log.push({ id, frame, payload });
-  if (log.length > KEEP) {
-    log.shift();
-    firstKept = log[0].id;
+  u.log.push({ id, frame, payload });
+  if (u.log.length > KEEP) {
+    u.log.shift();
+    u.firstKept = u.log[0].id;
   }
-  return log[log.length - 1];
+  return u.log[u.log.length - 1];
 }
 
-function eventsAfter(since) {
-  if (since >= lastId) return [];
-  const start = Math.max(0, since + 1 - firstKept);
-  return log.slice(start);
+/** The events a subscribe with `since` replays, or null when they are gone (a reset). */
+function replay(u, since) {
+  if (since > u.lastId || (since + 1 < u.firstKept && u.lastId > 0)) return null;
+  if (since >= u.lastId) return [];
+  return u.log.slice(Math.max(0, since + 1 - u.firstKept));
 }
 
 // ---- the sockets -----------------------------------------------------------------------------
@@ -69,6 +83,7 @@ const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       const delay = Number(url.searchParams.get('delay_ms') || '0');
+      const user = url.searchParams.get('user') || 'stream';
       const taskId = crypto.randomUUID();
       const task = { task_id: taskId, status: 'queued', updated_at: nowIso(), content: null };
       tasks.set(taskId, task);
@@ -76,11 +91,11 @@ const server = http.createServer((req, res) => {
         task.status = 'completed';
         task.updated_at = nowIso();
         task.content = 'You said: "bench" (1 word).';
-        const ev = appendEvent({
+        const ev = appendEvent(user, {
           type: 'task.completed', task_id: taskId, conversation_id: 'c', message_id: 'm', lane: 'demo',
           result: { content: task.content, model: 'demo', cost_usd: 0.0, files: [] },
         });
-        broadcast(ev);
+        broadcast(user, ev);
       };
       if (delay > 0) setTimeout(complete, delay); else setImmediate(complete);
       send(202, { status: 'queued', task_id: taskId });
@@ -98,7 +113,7 @@ const server = http.createServer((req, res) => {
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
     return send(200, { rss: mem.rss, heap_used: mem.heapUsed, sockets: socketCount(), cpu_user_us: cpu.user,
-      cpu_system_us: cpu.system, last_id: lastId });
+      cpu_system_us: cpu.system, events: eventCount });
   }
   if (req.method === 'POST' && url.pathname === '/drop') {
     req.resume();
@@ -115,27 +130,31 @@ server.keepAliveTimeout = 60000;
 if (kind === 'ws') {
   const { WebSocketServer } = require('ws');
   const wss = new WebSocketServer({ server, path: '/ws', perMessageDeflate: false, maxPayload: 64 * 1024 });
-  const live = new Set();
+  const live = new Map(); // user -> Set of subscribed sockets
   wss.on('connection', (ws) => {
-    let subscribed = false;
+    let user = null;
+    const leave = () => { if (user !== null) live.get(user).delete(ws); };
     ws.on('message', (buf, isBinary) => {
-      if (subscribed) return;
+      if (user !== null) return;
       let msg;
       try { msg = JSON.parse(buf.toString()); } catch (e) { ws.close(1007, 'invalid_frame'); return; }
       if (isBinary || !msg || typeof msg.token !== 'string') { ws.close(1007, 'invalid_frame'); return; }
-      subscribed = true;
+      user = msg.token;
+      const u = userLog(user);
       const since = typeof msg.since === 'number' ? msg.since : null;
       if (since !== null) {
-        if (since > lastId || (since + 1 < firstKept && lastId > 0)) ws.send('{"event":"reset","data":{}}');
-        else for (const ev of eventsAfter(since)) ws.send(ev.frame);
+        const missed = replay(u, since);
+        if (missed === null) ws.send('{"event":"reset","data":{}}');
+        else for (const ev of missed) ws.send(ev.frame);
       }
-      ws.send(JSON.stringify({ event: 'ready', data: { last_id: lastId } }));
-      live.add(ws);
+      ws.send(JSON.stringify({ event: 'ready', data: { last_id: u.lastId } }));
+      if (!live.has(user)) live.set(user, new Set());
+      live.get(user).add(ws);
     });
-    ws.on('close', () => live.delete(ws));
-    ws.on('error', () => live.delete(ws));
+    ws.on('close', leave);
+    ws.on('error', leave);
   });
-  broadcast = (ev) => { for (const ws of live) ws.send(ev.frame); };
+  broadcast = (user, ev) => { for (const ws of live.get(user) || []) ws.send(ev.frame); };
   socketCount = () => wss.clients.size;
   dropAll = () => { let n = 0; for (const ws of wss.clients) { ws.close(1012, 'restart'); n++; } return n; };
 } else if (kind === 'socketio') {
@@ -147,16 +166,18 @@ if (kind === 'ws') {
     socket.on('subscribe', (msg) => {
       if (subscribed || !msg || typeof msg.token !== 'string') return;
       subscribed = true;
+      const u = userLog(msg.token);
       const since = typeof msg.since === 'number' ? msg.since : null;
       if (since !== null) {
-        if (since > lastId || (since + 1 < firstKept && lastId > 0)) socket.emit('reset', {});
-        else for (const ev of eventsAfter(since)) socket.emit('update', ev.payload);
+        const missed = replay(u, since);
+        if (missed === null) socket.emit('reset', {});
+        else for (const ev of missed) socket.emit('update', ev.payload);
       }
-      socket.emit('ready', { last_id: lastId });
-      socket.join('stream');
+      socket.emit('ready', { last_id: u.lastId });
+      socket.join('user:' + msg.token);
     });
   });
-  broadcast = (ev) => io.to('stream').emit('update', ev.payload);
+  broadcast = (user, ev) => io.to('user:' + user).emit('update', ev.payload);
   socketCount = () => io.engine.clientsCount;
   dropAll = () => { const n = io.engine.clientsCount; io.disconnectSockets(true); return n; };
 } else {

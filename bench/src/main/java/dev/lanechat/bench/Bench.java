@@ -21,18 +21,39 @@ import java.util.function.Consumer;
  */
 public final class Bench {
 
+    /**
+     * One fan-out ladder: the run's sockets spread over {@code users} users (an event goes to its
+     * user's sockets only), at each of {@code rates} events per second.
+     */
+    record FanShape(int users, double[] rates) {}
+
     /** The sizes of a run: {@link #full()} for RESULTS.md, {@link #smoke()} for mvn verify. */
-    record Params(String name, int pushTasks, double pushRate, long pollMs, int fanSockets, double[] fanRates,
+    record Params(String name, int pushTasks, double pushRate, long pollMs, int fanSockets, List<FanShape> fanShapes,
             int fanStepS, int capPerProcess, int capProcesses, int capHoldS, int tpTasks, int tpConcurrency,
-            int stormSockets, double stormRate, long stormSettleMs, int demoDelayMs, boolean reuseTargets) {
+            int stormSockets, int stormUsers, double stormRate, long stormSettleMs, int demoDelayMs, boolean reuseTargets) {
         static Params full() {
-            return new Params("full", 1000, 20, 1000, 10_000, new double[] {0.5, 1, 2, 5, 10, 20}, 10, 10_500, 2, 120,
-                    5000, 32, 10_000, 20, 3000, 100, false);
+            return new Params("full", 1000, 20, 1000, 10_000, List.of(
+                            new FanShape(10_000, new double[] {100, 200, 500, 1000, 2000, 5000, 10_000}),
+                            new FanShape(1, new double[] {0.5, 1, 2, 5, 10, 20})),
+                    10, 10_500, 2, 120, 5000, 32, 10_000, 10_000, 20, 3000, 100, false);
         }
 
         /** Tiny counts; one server per target for all scenarios (they start once), demo lane without delay. */
         static Params smoke() {
-            return new Params("smoke", 20, 20, 300, 50, new double[] {5}, 1, 50, 1, 30, 30, 8, 20, 5, 500, 0, true);
+            return new Params("smoke", 20, 20, 300, 50, List.of(new FanShape(50, new double[] {10}),
+                    new FanShape(1, new double[] {5})), 1, 50, 1, 30, 30, 8, 20, 1, 5, 500, 0, true);
+        }
+
+        Params withStorm(int sockets, int users) {
+            return new Params(name, pushTasks, pushRate, pollMs, fanSockets, fanShapes, fanStepS, capPerProcess,
+                    capProcesses, capHoldS, tpTasks, tpConcurrency, sockets, users, stormRate, stormSettleMs, demoDelayMs,
+                    reuseTargets);
+        }
+
+        Params withFanOut(int sockets, List<FanShape> shapes) {
+            return new Params(name, pushTasks, pushRate, pollMs, sockets, shapes, fanStepS, capPerProcess,
+                    capProcesses, capHoldS, tpTasks, tpConcurrency, stormSockets, stormUsers, stormRate, stormSettleMs,
+                    demoDelayMs, reuseTargets);
         }
     }
 
@@ -74,21 +95,16 @@ public final class Bench {
             }
         }
         Params params = o.containsKey("smoke") ? Params.smoke() : Params.full();
-        if (o.containsKey("storm-sockets")) {
-            int n = Integer.parseInt(o.get("storm-sockets"));
-            params = new Params(params.name(), params.pushTasks(), params.pushRate(), params.pollMs(), params.fanSockets(),
-                    params.fanRates(), params.fanStepS(), params.capPerProcess(), params.capProcesses(), params.capHoldS(),
-                    params.tpTasks(), params.tpConcurrency(), n, params.stormRate(), params.stormSettleMs(),
-                    params.demoDelayMs(), params.reuseTargets());
+        if (o.containsKey("storm-sockets") || o.containsKey("storm-users")) {
+            int sockets = Integer.parseInt(o.getOrDefault("storm-sockets", Integer.toString(params.stormSockets())));
+            params = params.withStorm(sockets, Integer.parseInt(o.getOrDefault("storm-users",
+                    Integer.toString(Math.min(sockets, params.stormUsers())))));
         }
-        if (o.containsKey("fan-sockets") || o.containsKey("fan-rates")) { // another fan-out ladder
-            params = new Params(params.name(), params.pushTasks(), params.pushRate(), params.pollMs(),
-                    Integer.parseInt(o.getOrDefault("fan-sockets", Integer.toString(params.fanSockets()))),
-                    o.containsKey("fan-rates") ? Arrays.stream(o.get("fan-rates").split(",")).mapToDouble(Double::parseDouble)
-                            .toArray() : params.fanRates(), params.fanStepS(), params.capPerProcess(),
-                    params.capProcesses(), params.capHoldS(), params.tpTasks(), params.tpConcurrency(),
-                    params.stormSockets(), params.stormRate(), params.stormSettleMs(), params.demoDelayMs(),
-                    params.reuseTargets());
+        if (o.containsKey("fan-sockets") || o.containsKey("fan-users")) { // one other fan-out ladder
+            double[] rates = Arrays.stream(o.getOrDefault("fan-rates", "1,10,100").split(","))
+                    .mapToDouble(Double::parseDouble).toArray();
+            params = params.withFanOut(Integer.parseInt(o.getOrDefault("fan-sockets", Integer.toString(params.fanSockets()))),
+                    List.of(new FanShape(Integer.parseInt(o.getOrDefault("fan-users", "1")), rates)));
         }
         Bench bench = new Bench(params, Path.of(o.getOrDefault("out", "bench")),
                 Path.of(o.getOrDefault("server-jar", "server/target/lanechat-server.jar")),
@@ -105,6 +121,7 @@ public final class Bench {
     /** Runs every scenario against every target. */
     void run() throws Exception {
         for (int s : scenarios) {
+            scenario = s;
             long t0 = System.nanoTime();
             String load = loadAverage();
             switch (s) {
@@ -115,8 +132,9 @@ public final class Bench {
                 case 5 -> storm();
                 default -> throw new IllegalArgumentException("no scenario " + s);
             }
-            timings.put(s, String.format(Locale.ROOT, "%.0f s; load average at its start %s, at its end %s",
-                    (System.nanoTime() - t0) / 1e9, load, loadAverage()));
+            timings.put(s, String.format(Locale.ROOT, "run %s at commit %s; took %.0f s; load average at its start %s, "
+                    + "at its end %s; raw logs in %s", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                    commit(), (System.nanoTime() - t0) / 1e9, load, loadAverage(), work));
             writeResults(); // after each scenario, so that a stopped run keeps what it measured
         }
         if (shared != null) {
@@ -163,7 +181,9 @@ public final class Bench {
     }
 
     final List<String> databases = new ArrayList<>();
-    final List<String> failures = new ArrayList<>();
+    /** Runs that failed, by scenario (the full run goes on with the other targets). */
+    final Map<Integer, List<String>> failures = new LinkedHashMap<>();
+    private int scenario;
 
     /** A fresh PostgreSQL database for one target, or null when PostgreSQL is not reachable. */
     private String createDb() {
@@ -207,7 +227,7 @@ public final class Bench {
                     if (p.reuseTargets) {
                         throw e; // the smoke run fails on any error
                     }
-                    failures.add(t.name + ": " + e); // the full run goes on with the other targets
+                    failures.computeIfAbsent(scenario, k -> new ArrayList<>()).add(t.name + ": " + e);
                 } finally {
                     if (!keep) {
                         t.close();
@@ -223,7 +243,7 @@ public final class Bench {
         Table table = new Table("1. Push vs polling");
         tables.put(1, table);
         each(targetsFor(p.demoDelayMs, false), t -> Scenarios.pushVsPoll(t, p.pushTasks, p.pushRate, p.pollMs, table, log));
-        ratio(table, "p50 ms", null, " · push");
+        ratio(table, "p50 ms", List.of(), " · push");
         chartBars(1, "push-vs-poll.png", "1. Delivery latency, completion → receipt (ms)", "ms", table,
                 List.of("p50 ms", "p99 ms", "max ms"), true);
     }
@@ -232,23 +252,34 @@ public final class Bench {
         Table table = new Table("2. Fan-out latency");
         tables.put(2, table);
         Map<String, Map<Double, Double>> series = new LinkedHashMap<>();
-        each(targetsFor(0, false), t -> {
-            Map<Double, Double> p99 = Scenarios.fanOut(t, p.fanSockets, p.fanRates, p.fanStepS, table, log);
-            Map<Double, Double> byDeliveries = new LinkedHashMap<>();
-            p99.forEach((rate, v) -> byDeliveries.put(rate * p.fanSockets, v));
-            series.put(t.name, byDeliveries);
-        });
-        ratio(table, "p99 ms", "events/s", "");
-        for (String target : series.keySet()) {
-            double best = table.rows.stream().filter(r -> target.equals(r.get("target")))
+        for (FanShape shape : p.fanShapes) {
+            // Sockets of many users need token mode and its users: fresh servers, never the shared ones.
+            List<Target> list = shape.users() == 1 ? targetsFor(0, false) : build(0, false);
+            if (shape.users() > 1) {
+                list.forEach(t -> t.useUsers(shape.users()));
+            }
+            each(list, t -> series.put(t.name + " (" + Table.format((long) shape.users()) + " users)",
+                    Scenarios.fanOut(t, p.fanSockets, shape.rates(), p.fanStepS, table, log)));
+        }
+        ratio(table, "p99 ms", List.of("users × sockets each", "events/s"), "");
+        for (Map<String, Object> first : table.rows) {
+            String target = (String) first.get("target");
+            Object shape = first.get("users × sockets each");
+            if (table.rows.stream().filter(r -> r.get("target").equals(target) && r.get("users × sockets each").equals(shape))
+                    .findFirst().orElseThrow() != first) {
+                continue; // one note per target and shape
+            }
+            Map<String, Object> best = table.rows.stream()
+                    .filter(r -> r.get("target").equals(target) && r.get("users × sockets each").equals(shape))
                     .filter(r -> ((Double) r.get("p99 ms")) < 50 && ((Number) r.get("missing")).longValue() == 0)
-                    .mapToDouble(r -> (Double) r.get("deliveries/s (events × sockets)")).max().orElse(Double.NaN);
-            table.notes.add("**" + target + "**: highest rate held with p99 < 50 ms: "
-                    + (Double.isNaN(best) ? "none of the steps" : Table.format(best) + " deliveries/s"));
+                    .max(java.util.Comparator.comparingDouble(r -> (Double) r.get("events/s sent"))).orElse(null);
+            table.notes.add("**" + target + "**, " + shape + " (users × sockets each): highest rate held with p99 < 50 ms: "
+                    + (best == null ? "none of the steps" : Table.format(best.get("events/s sent")) + " events/s = "
+                            + Table.format(best.get("deliveries/s (sent × sockets each)")) + " deliveries/s"));
         }
         Path png = out.resolve("fan-out.png");
-        Charts.lines(png, "2. Fan-out p99 latency, " + p.fanSockets + " sockets (commit → receipt)",
-                "deliveries/s (events/s × sockets)", "p99 ms", series, true, 50);
+        Charts.lines(png, "2. Fan-out p99 latency, " + Table.format((long) p.fanSockets) + " sockets (commit → receipt)",
+                "deliveries/s (events/s × sockets per user)", "p99 ms", series, true, 50);
         charts.add("2:" + png.getFileName());
     }
 
@@ -257,8 +288,8 @@ public final class Bench {
         tables.put(3, table);
         each(targetsFor(0, false), t -> Scenarios.capacity(t, p.capPerProcess, p.capProcesses, p.capHoldS,
                 p.stormSettleMs, table, work, log));
-        ratio(table, "subscribed at once", null, "");
-        ratio(table, "RSS / socket (KB)", null, "");
+        ratio(table, "subscribed at once", List.of(), "");
+        ratio(table, "RSS / socket (KB)", List.of(), "");
         chartBars(3, "capacity.png", "3. Sockets subscribed at once on one node", "sockets", table,
                 List.of("subscribed at once"), false);
         chartBars(3, "memory-per-socket.png", "3. Memory per idle socket (KB)", "KB", table,
@@ -269,7 +300,7 @@ public final class Bench {
         Table table = new Table("4. End-to-end tasks/s");
         tables.put(4, table);
         each(targetsFor(0, true), t -> Scenarios.throughput(t, p.tpTasks, p.tpConcurrency, table, log));
-        ratio(table, "tasks/s", null, "");
+        ratio(table, "tasks/s", List.of(), "");
         chartBars(4, "throughput.png", "4. End-to-end tasks/s (submit → event pushed)", "tasks/s", table,
                 List.of("tasks/s"), false);
     }
@@ -277,7 +308,11 @@ public final class Bench {
     void storm() throws Exception {
         Table table = new Table("5. Reconnect storm");
         tables.put(5, table);
-        each(targetsFor(0, false), t -> {
+        List<Target> list = p.stormUsers == 1 ? targetsFor(0, false) : build(0, false);
+        if (p.stormUsers > 1) {
+            list.forEach(t -> t.useUsers(p.stormUsers));
+        }
+        each(list, t -> {
             if (!p.reuseTargets) { // the smoke run does only the server-side drop
                 Scenarios.storm(t, p.stormSockets, p.stormRate, false, p.stormSettleMs, table, log);
             }
@@ -287,8 +322,8 @@ public final class Bench {
                 List.of("all resumed after (s)"), false);
     }
 
-    /** Adds "Lanechat ÷ this" for {@code column} to each peer row (matching {@code key} when given). */
-    private static void ratio(Table table, String column, String key, String lanechatSuffix) {
+    /** Adds "Lanechat ÷ this" for {@code column} to each peer row (matching the {@code keys} columns). */
+    private static void ratio(Table table, String column, List<String> keys, String lanechatSuffix) {
         for (Map<String, Object> row : table.rows) {
             String target = (String) row.get("target");
             if (target.startsWith("lanechat")) {
@@ -296,7 +331,7 @@ public final class Bench {
             }
             String suffix = target.contains(" · ") ? target.substring(target.indexOf(" · ")) : lanechatSuffix;
             table.rows.stream().filter(r -> ("lanechat-sqlite" + suffix).equals(r.get("target"))
-                            && (key == null || r.get(key).equals(row.get(key))))
+                            && keys.stream().allMatch(k -> java.util.Objects.equals(r.get(k), row.get(k))))
                     .findFirst().ifPresent(lc -> {
                         double a = ((Number) lc.get(column)).doubleValue(), b = ((Number) row.get(column)).doubleValue();
                         row.put("Lanechat ÷ this (" + column + ")", b == 0 ? Double.NaN : a / b);
@@ -330,10 +365,14 @@ public final class Bench {
                     + "1000 ms, the web client's interval, at a random phase, until it is done). Latency is from the "
                     + "task's completion stamp (`updated_at`) to receipt. The rate stays under the demo lane's "
                     + "capacity (4 workers).",
-            2, "Many sockets of the one open-mode user are subscribed; tasks are submitted at a steady event rate and "
-                    + "each event goes to every socket (Lanechat's fan-out is per user; in open mode all sockets are one "
-                    + "user). Latency: the task's completion stamp → each socket's receipt. The ladder stops once p99 "
-                    + "passes 2 s or deliveries go missing.",
+            2, "10,000 subscribed sockets in two shapes. **10,000 users × 1 socket** (token mode; each event goes "
+                    + "to its user's one socket, so events/s = deliveries/s: the issue's 1k, 5k and 10k events per "
+                    + "second) and **1 user × 10,000 sockets** (open mode; each event goes to every socket: the widest "
+                    + "fan-out, one event = 10,000 frames). Lanechat's fan-out is per user, like the peers' here. Each "
+                    + "step submits tasks (one event each) paced by the clock for 10 s, at most 256 submits in flight: "
+                    + "a server that cannot take the rate gets fewer (\"events/s sent\"). Latency: the task's "
+                    + "completion stamp → each socket's receipt. A ladder stops once p99 passes 2 s, more than 1 % of "
+                    + "deliveries go missing, or under 90 % of the rate could be sent.",
             3, "Generator processes (each its own JVM, its own 127.0.0.x source address) open subscribed sockets until "
                     + "refused; then the server's heap after a full GC and its RSS are read and divided by the sockets "
                     + "(minus the same figures before). THE LIMIT HERE: the open-file limit is 20,000 per process and "
@@ -342,17 +381,29 @@ public final class Bench {
             4, "Tasks submitted over HTTP with a fixed number in flight (Lanechat: conversations of 10 messages, made "
                     + "before the clock starts), demo lane with no delay, one socket receives every event. tasks/s = "
                     + "events received ÷ (last receipt − first submit).",
-            5, "Sockets subscribed with protocol.md's reconnect (1 s backoff + ≤ 20 % jitter, doubling) and `since`; "
-                    + "tasks keep coming; then every socket is dropped at once. Counted: time until every socket has "
-                    + "its `ready` again, and events lost (gaps in the per-user ids or not received by the end; must "
-                    + "be 0).");
+            5, "10,000 sockets of 10,000 users (token mode: a deployment's sockets belong to many people; with all "
+                    + "of them one user, each event would be 10,000 frames and the run would measure that broadcast, not "
+                    + "the reconnect), subscribed with protocol.md's reconnect (1 s backoff + ≤ 20 % jitter, doubling, "
+                    + "capped at 30 s) and `since`; tasks keep coming (20/s, spread over the users); then every socket "
+                    + "is dropped at once. A handshake without "
+                    + "`ready` after 30 s is abandoned and retried with the backoff. Counted: time until every socket "
+                    + "has its `ready` again (the window is 240 s), and events lost among the sockets that resumed "
+                    + "(gaps in the per-user ids, or not received by the end; must be 0). A socket still out at the "
+                    + "window's end is counted as not resumed.");
 
+    /**
+     * Writes RESULTS.md: the machine, then one section per scenario. A run of some scenarios
+     * replaces their sections and keeps the others from the file as it was (each section names the
+     * run it comes from).
+     */
     void writeResults() throws Exception {
+        Path file = out.resolve("RESULTS.md");
+        Map<Integer, String> earlier = Files.exists(file) ? sections(Files.readString(file)) : Map.of();
         StringBuilder md = new StringBuilder();
         md.append("# Lanechat benchmarks\n\n");
-        md.append("Generated by `").append(command).append("` (").append(p.name).append(" sizes) on ")
-                .append(Instant.now()).append(". Every figure below comes from that run; the raw server and peer ")
-                .append("logs were in ").append(work).append(".\n\n");
+        md.append("Written by `bench/run.sh` (").append(p.name).append(" sizes). Each section names the command and ")
+                .append("the run it comes from: a run of some scenarios (`--scenarios 2,5`) rewrites their sections and ")
+                .append("keeps the others.\n\n");
         md.append("## Machine\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| CPUs (`nproc`) | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
@@ -378,28 +429,53 @@ public final class Bench {
                 + "precision just before the completing transaction (so its commit→receipt figures include the commit "
                 + "itself and up to 1 ms of truncation); the peers stamp in microseconds.\n\n");
         md.append("Server-side figures come from Lanechat's `GET /metrics` (see the README's Metrics section).\n\n");
-        for (Map.Entry<Integer, Table> e : tables.entrySet()) {
-            int s = e.getKey();
-            Table t = e.getValue();
+        for (int s = 1; s <= 5; s++) {
+            Table t = tables.get(s);
+            if (t == null) {
+                md.append(earlier.getOrDefault(s, ""));
+                continue;
+            }
             md.append("## ").append(t.title).append("\n\n");
             md.append(ABOUT.get(s)).append("\n\n");
-            md.append("Command: `bench/run.sh --scenarios ").append(s).append("`").append(p.name.equals("smoke") ? " --smoke" : "")
-                    .append(" (took ").append(timings.getOrDefault(s, "?")).append(")\n\n");
+            md.append("Command: `bench/run.sh --scenarios ").append(s).append(p.name.equals("smoke") ? " --smoke" : "")
+                    .append("` (").append(timings.getOrDefault(s, "?")).append(")\n\n");
             md.append(t.markdown()).append('\n');
             for (String n : t.notes) {
                 md.append("- ").append(n).append('\n');
+            }
+            if (!t.notes.isEmpty()) {
+                md.append('\n');
             }
             for (String c : charts) {
                 if (c.startsWith(s + ":")) {
                     md.append("![").append(t.title).append("](").append(c.substring(c.indexOf(':') + 1)).append(")\n\n");
                 }
             }
+            List<String> failed = failures.getOrDefault(s, List.of());
+            if (!failed.isEmpty()) {
+                md.append("Runs that failed in this scenario:\n\n");
+                failed.forEach(f -> md.append("- ").append(f.length() > 600 ? f.substring(0, 600) + "…" : f).append('\n'));
+                md.append('\n');
+            }
         }
-        if (!failures.isEmpty()) {
-            md.append("## Runs that failed\n\n");
-            failures.forEach(f -> md.append("- ").append(f).append('\n'));
+        Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** The "## N. …" sections of an earlier RESULTS.md, by scenario number, each up to the next "## ". */
+    static Map<Integer, String> sections(String md) {
+        Map<Integer, String> out = new LinkedHashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^## (\\d)\\. ").matcher(md);
+        while (m.find()) {
+            int from = m.start();
+            int to = md.indexOf("\n## ", m.end());
+            out.put(Integer.parseInt(m.group(1)), to < 0 ? md.substring(from) : md.substring(from, to + 1));
         }
-        Files.writeString(out.resolve("RESULTS.md"), md.toString(), StandardCharsets.UTF_8);
+        return out;
+    }
+
+    /** The commit the bench runs at, "-dirty" when the tree has changes. */
+    static String commit() {
+        return safe(() -> Proc.run(List.of("git", "describe", "--always", "--dirty"), Duration.ofSeconds(10)).strip());
     }
 
     interface Supplier {

@@ -31,6 +31,16 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 public final class Gen implements AutoCloseable {
     enum Proto { PLAIN, SOCKETIO }
 
+    /**
+     * Where and as whom streams subscribe: stream {@code i} of a run is user {@code i % users} and
+     * subscribes with {@code tokenOf.apply(user)}.
+     */
+    record Endpoint(URI uri, Proto proto, int users, java.util.function.IntFunction<String> tokenOf) {
+        static Endpoint openMode(URI uri, Proto proto) {
+            return new Endpoint(uri, proto, 1, user -> "stream");
+        }
+    }
+
     private final HttpClient http;
     private final WebSocketClient ws;
     final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
@@ -62,7 +72,10 @@ public final class Gen implements AutoCloseable {
         }
     }
 
-    /** Receipts of updates across all streams of a run: event id, receipt time (epoch µs), and each event's task. */
+    /**
+     * Receipts of updates across all streams of a run: event key, receipt time (epoch µs), and each
+     * event's task. Event ids are per user, so a key is {@code user << 40 | id}.
+     */
     static final class Recorder {
         final long[] eventIds;
         final long[] receivedMicros;
@@ -77,10 +90,15 @@ public final class Gen implements AutoCloseable {
             receivedMicros = new long[capacity];
         }
 
-        void update(long id, String frame, long micros) {
+        static long key(int user, long id) {
+            return (long) user << 40 | id;
+        }
+
+        void update(int user, long eventId, String frame, long micros) {
             if (!recording) {
                 return;
             }
+            long id = key(user, eventId);
             if (!taskOfEvent.containsKey(id)) {
                 String task = Frames.taskId(frame);
                 if (task != null) {
@@ -102,10 +120,19 @@ public final class Gen implements AutoCloseable {
         }
     }
 
+    /**
+     * How long a (re)connect may take from the TCP connect to {@code ready}; then it is abandoned and
+     * retried with the backoff. Without it a handshake accepted by a server that then stalls (a JVM
+     * stopping, a full accept queue) would wait for the 10-minute idle timeout.
+     */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+
     /** One subscriber. */
     class Stream {
         final URI uri;
         final Proto proto;
+        final String token;
+        final int user;
         volatile Recorder recorder;
         volatile boolean reconnect;
         volatile boolean stopped;
@@ -119,33 +146,56 @@ public final class Gen implements AutoCloseable {
         final AtomicLong duplicates = new AtomicLong();
         final AtomicLong closes = new AtomicLong();
         final AtomicLong resets = new AtomicLong();
+        final AtomicLong handshakeTimeouts = new AtomicLong();
         volatile String lastError;
         volatile boolean live;
         private int attempt;
 
-        Stream(URI uri, Proto proto, Recorder recorder) {
-            this.uri = uri;
-            this.proto = proto;
+        Stream(Endpoint endpoint, int user, Recorder recorder) {
+            this.uri = endpoint.uri();
+            this.proto = endpoint.proto();
             this.recorder = recorder;
+            this.user = user;
+            this.token = endpoint.tokenOf().apply(user);
         }
 
         void open() {
             try {
                 Listener listener = new Listener(this);
                 current = listener;
-                ws.connect(listener, uri).whenComplete((s, e) -> {
+                java.util.concurrent.CompletableFuture<Session> connecting = ws.connect(listener, uri);
+                connecting.whenComplete((s, e) -> {
                     if (listener.dead) {
                         return;
                     }
                     if (e != null) {
+                        listener.dead = true;
                         lastError = String.valueOf(e.getCause() == null ? e : e.getCause());
                         dropped();
                     }
                 });
+                timers.schedule(() -> abandonIfNotReady(listener, connecting), HANDSHAKE_TIMEOUT.toMillis(),
+                        TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 lastError = e.toString();
                 dropped();
             }
+        }
+
+        private void abandonIfNotReady(Listener listener, java.util.concurrent.CompletableFuture<Session> connecting) {
+            if (listener.dead || listener.ready) {
+                return;
+            }
+            listener.dead = true;
+            handshakeTimeouts.incrementAndGet();
+            lastError = "no ready within " + HANDSHAKE_TIMEOUT.toSeconds() + " s";
+            connecting.cancel(true);
+            Session s = session;
+            if (s != null && current == listener) {
+                session = null;
+                s.disconnect();
+            }
+            dropped();
         }
 
         void dropped() {
@@ -160,12 +210,8 @@ public final class Gen implements AutoCloseable {
         }
 
         void subscribe(Session s) {
-            String since = lastId >= 0 ? ",\"since\":" + lastId : "";
-            if (proto == Proto.PLAIN) {
-                s.sendText("{\"token\":\"stream\"" + since + "}", Callback.NOOP);
-            } else {
-                s.sendText("42[\"subscribe\",{\"token\":\"stream\"" + since + "}]", Callback.NOOP);
-            }
+            String body = "{\"token\":\"" + token + "\"" + (lastId >= 0 ? ",\"since\":" + lastId : "") + "}";
+            s.sendText(proto == Proto.PLAIN ? body : "42[\"subscribe\"," + body + "]", Callback.NOOP);
         }
 
         void onReady(long last) {
@@ -191,7 +237,7 @@ public final class Gen implements AutoCloseable {
             }
             lastId = id;
             if (recorder != null) {
-                recorder.update(id, frame, micros);
+                recorder.update(user, id, frame, micros);
             }
         }
 
@@ -227,6 +273,7 @@ public final class Gen implements AutoCloseable {
     public static final class Listener implements Session.Listener.AutoDemanding {
         private final Stream stream;
         volatile boolean dead;
+        volatile boolean ready;
 
         Listener(Stream stream) {
             this.stream = stream;
@@ -235,6 +282,7 @@ public final class Gen implements AutoCloseable {
         @Override
         public void onWebSocketOpen(Session session) {
             if (dead) {
+                session.disconnect(); // abandoned while it was being set up
                 return;
             }
             stream.session = session;
@@ -252,6 +300,7 @@ public final class Gen implements AutoCloseable {
                 if (text.startsWith("{\"event\":\"update\"")) {
                     stream.onUpdate(Frames.eventId(text), text);
                 } else if (text.startsWith("{\"event\":\"ready\"")) {
+                    ready = true;
                     stream.onReady(Frames.lastId(text));
                 } else if (text.startsWith("{\"event\":\"reset\"")) {
                     stream.resets.incrementAndGet();
@@ -270,6 +319,7 @@ public final class Gen implements AutoCloseable {
             } else if (text.startsWith("40")) {
                 stream.subscribe(stream.session);
             } else if (text.startsWith("42[\"ready\"")) {
+                ready = true;
                 stream.onReady(Frames.lastId(text));
             } else if (text.startsWith("42[\"reset\"")) {
                 stream.resets.incrementAndGet();
@@ -295,15 +345,12 @@ public final class Gen implements AutoCloseable {
         }
     }
 
-    Stream stream(URI uri, Proto proto, Recorder recorder) {
-        return new Stream(uri, proto, recorder);
-    }
-
     /**
      * Opens {@code n} streams, at most {@code inFlight} handshakes at once, and waits until each is
-     * ready or failed, or {@code timeout} passes. Returns them (check {@link Stream#live}).
+     * ready or failed, or {@code timeout} passes. Returns them (check {@link Stream#live}); stream
+     * {@code i} is user {@code i % endpoint.users()}.
      */
-    List<Stream> openMany(int n, URI uri, Proto proto, Recorder recorder, int inFlight, Duration timeout,
+    List<Stream> openMany(Endpoint endpoint, int n, Recorder recorder, int inFlight, Duration timeout,
             boolean reconnect) throws InterruptedException {
         List<Stream> streams = new ArrayList<>(n);
         Semaphore slots = new Semaphore(inFlight);
@@ -312,7 +359,7 @@ public final class Gen implements AutoCloseable {
             if (!slots.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 break;
             }
-            Stream s = new Stream(uri, proto, recorder) {
+            Stream s = new Stream(endpoint, i % endpoint.users(), recorder) {
                 @Override
                 void onReady(long last) {
                     boolean first = readies.get() == 0;

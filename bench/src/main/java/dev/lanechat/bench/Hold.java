@@ -22,7 +22,8 @@ public final class Hold {
         int seconds = Integer.parseInt(args[4]);
         try (Gen gen = new Gen(bind)) {
             long t0 = System.nanoTime();
-            List<Gen.Stream> streams = gen.openMany(count, uri, proto, null, 256, Duration.ofSeconds(seconds), false);
+            List<Gen.Stream> streams = gen.openMany(Gen.Endpoint.openMode(uri, proto), count, null, 256,
+                    Duration.ofSeconds(seconds), false);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             long live = streams.stream().filter(s -> s.live).count();
             String err = streams.stream().filter(s -> !s.live && s.lastError != null).map(s -> s.lastError).findFirst()

@@ -33,6 +33,8 @@ abstract class Target implements AutoCloseable {
     final AtomicLong rateLimited = new AtomicLong();
     Proc proc;
     String base; // http://127.0.0.1:PORT
+    /** How many users the run's sockets and tasks are spread over; 1 is Lanechat's open mode. */
+    int users = 1;
 
     Target(String name, Path work) {
         this.name = name;
@@ -43,12 +45,25 @@ abstract class Target implements AutoCloseable {
 
     abstract Gen.Proto proto();
 
+    /** Before {@link #start()}: spread the run over {@code n} users (each its own event log and sockets). */
+    void useUsers(int n) {
+        users = n;
+    }
+
+    /** Where streams subscribe, and as whom: stream {@code i} is user {@code i % users}. */
+    Gen.Endpoint endpoint() {
+        return new Gen.Endpoint(wsUri(), proto(), users, this::token);
+    }
+
+    /** What user {@code user}'s subscribe frame carries as its token. */
+    abstract String token(int user);
+
     abstract void start() throws Exception;
 
-    /** Prepares {@code n} submits (Lanechat: conversations of 10 messages each); not timed. */
+    /** Prepares {@code n} more submits (Lanechat: conversations of 10 messages each); not timed. */
     void prepare(int n) throws Exception {}
 
-    /** Submits task number {@code i}; completes with its task id. */
+    /** Submits task number {@code i}, as user {@code i % users}; completes with its task id. */
     abstract CompletableFuture<String> submit(int i);
 
     /** GET of a task (the polling fallback): completes with its status and updated_at (epoch µs). */
@@ -141,8 +156,12 @@ abstract class Target implements AutoCloseable {
         final int demoDelayMs;
         final Path dataDir;
         int port;
-        final List<String> conversations = new ArrayList<>();
-        final AtomicInteger nextConversation = new AtomicInteger();
+        /** Token mode's tokens by user index; empty in open mode (one user). */
+        final List<String> tokens = new ArrayList<>();
+        /** Per user: its conversations, and how many messages it has sent. */
+        final List<List<String>> conversations = new ArrayList<>();
+        final List<AtomicInteger> sent = new ArrayList<>();
+        final Map<String, Integer> userOfTask = new ConcurrentHashMap<>();
         static final Map<Path, String> HELP = new ConcurrentHashMap<>();
         static final AtomicInteger STARTS = new AtomicInteger();
 
@@ -151,7 +170,7 @@ abstract class Target implements AutoCloseable {
             this.jar = jar;
             this.db = db;
             this.demoDelayMs = demoDelayMs;
-            this.dataDir = Files.createDirectories(work.resolve(name + "-data"));
+            this.dataDir = Files.createTempDirectory(work, name + "-data-"); // its own store, per target
         }
 
         /** Copies the server jar once per run (its owner rebuilds it often). */
@@ -171,11 +190,46 @@ abstract class Target implements AutoCloseable {
             return Gen.Proto.PLAIN;
         }
 
+        @Override
+        String token(int user) {
+            return tokens.isEmpty() ? "stream" : tokens.get(user);
+        }
+
+        /** Token mode's users u0…u(n-1), made by {@code lanechat users add} in one call, before the server starts. */
+        private void createUsers() throws Exception {
+            List<String> cmd = Proc.list("java", "-jar", jar.toString(), "users", "add");
+            for (int u = 0; u < users; u++) {
+                cmd.add("u" + u);
+            }
+            cmd.addAll(List.of("--data-dir", dataDir.toString()));
+            if (db != null) {
+                cmd.addAll(List.of("--db", db));
+            }
+            Map<String, String> byName = new java.util.HashMap<>();
+            for (String line : Proc.run(cmd, Duration.ofMinutes(5)).split("\\R")) {
+                String[] f = line.split("\t");
+                if (f.length == 2 && f[1].startsWith("lc_")) {
+                    byName.put(f[0], f[1]);
+                }
+            }
+            for (int u = 0; u < users; u++) {
+                tokens.add(java.util.Objects.requireNonNull(byName.get("u" + u), "no token for u" + u));
+            }
+        }
+
+        HttpRequest.Builder request(String path, int user) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+            return tokens.isEmpty() ? b : b.header("Authorization", "Bearer " + tokens.get(user));
+        }
+
         List<String> command(int p) throws Exception {
             List<String> cmd = Proc.list("java", "-jar", jar.toString(), "serve", "--port", Integer.toString(p),
                     "--data-dir", dataDir.toString(), "--demo-delay-ms", Integer.toString(demoDelayMs));
             if (db != null) {
                 cmd.addAll(List.of("--db", db));
+            }
+            if (users > 1) {
+                cmd.addAll(List.of("--auth", "token"));
             }
             String help = HELP.computeIfAbsent(jar, j -> {
                 try {
@@ -196,42 +250,68 @@ abstract class Target implements AutoCloseable {
 
         @Override
         void start() throws Exception {
+            if (users > 1 && tokens.isEmpty()) {
+                createUsers();
+            }
             proc = Proc.start(command(port), null, work.resolve(name + "-server-" + STARTS.incrementAndGet() + ".log"),
                     Pattern.compile("Lanechat listening on (http://\\S+)"));
             base = proc.awaitReady(Duration.ofSeconds(90));
             port = URI.create(base).getPort();
         }
 
+        /**
+         * Makes sure each user has conversations for its share of {@code n} more submits, 10
+         * messages each (a conversation's history is read per task: keep it short), 16 at a time.
+         */
         @Override
         void prepare(int n) throws Exception {
-            int need = Math.max(1, (n + 9) / 10);
-            while (conversations.size() < need) {
-                HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/api/conversations"))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build();
-                conversations.add(json(send(r).get()).get("id").asText());
+            while (conversations.size() < users) {
+                conversations.add(java.util.Collections.synchronizedList(new ArrayList<>()));
+                sent.add(new AtomicInteger());
             }
-            nextConversation.set(0);
+            Semaphore slots = new Semaphore(16);
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            int perUser = (n + users - 1) / users;
+            for (int u = 0; u < users; u++) {
+                int user = u;
+                int need = (sent.get(u).get() + perUser + 9) / 10 - conversations.get(u).size();
+                for (int k = 0; k < need; k++) {
+                    slots.acquire();
+                    HttpRequest r = request("/api/conversations", user).POST(HttpRequest.BodyPublishers.noBody()).build();
+                    all.add(send(r).whenComplete((resp, e) -> slots.release())
+                            .thenAccept(resp -> conversations.get(user).add(json(resp).get("id").asText())));
+                }
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
         }
 
         @Override
         CompletableFuture<String> submit(int i) {
-            if (conversations.isEmpty()) {
+            int user = i % users;
+            if (conversations.size() < users || conversations.get(user).isEmpty()) {
                 try {
-                    prepare(1);
+                    prepare(users);
                 } catch (Exception e) {
                     return CompletableFuture.failedFuture(e);
                 }
             }
-            String c = conversations.get(Math.floorMod(nextConversation.getAndIncrement() / 10, conversations.size()));
-            HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/api/conversations/" + c + "/messages"))
+            List<String> mine = conversations.get(user);
+            String c = mine.get(Math.floorMod(sent.get(user).getAndIncrement() / 10, mine.size()));
+            HttpRequest r = request("/api/conversations/" + c + "/messages", user)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"bench " + i + "\"}")).build();
-            return send(r).thenApply(resp -> json(resp).get("task_id").asText());
+            return send(r).thenApply(resp -> {
+                String task = json(resp).get("task_id").asText();
+                if (user != 0) {
+                    userOfTask.put(task, user);
+                }
+                return task;
+            });
         }
 
         @Override
         CompletableFuture<TaskState> task(String taskId) {
-            HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/api/tasks/" + taskId)).GET().build();
+            HttpRequest r = request("/api/tasks/" + taskId, userOfTask.getOrDefault(taskId, 0)).GET().build();
             return send(r).thenApply(resp -> {
                 JsonNode t = json(resp);
                 return new TaskState(t.get("status").asText(), micros(t.get("updated_at").asText()));
@@ -289,6 +369,11 @@ abstract class Target implements AutoCloseable {
         }
 
         @Override
+        String token(int user) {
+            return users == 1 ? "stream" : "u" + user;
+        }
+
+        @Override
         URI wsUri() {
             String ws = base.replace("http://", "ws://");
             return URI.create(kind.equals("ws") ? ws + "/ws" : ws + "/socket.io/?EIO=4&transport=websocket");
@@ -308,7 +393,7 @@ abstract class Target implements AutoCloseable {
 
         @Override
         CompletableFuture<String> submit(int i) {
-            HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/tasks?delay_ms=" + delayMs))
+            HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/tasks?delay_ms=" + delayMs + "&user=" + token(i % users)))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"bench " + i + "\"}")).build();
             return send(r).thenApply(resp -> json(resp).get("task_id").asText());
         }

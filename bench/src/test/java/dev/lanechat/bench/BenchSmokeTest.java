@@ -43,6 +43,10 @@ class BenchSmokeTest {
             assertThat(row.get("missing")).as(row.get("target").toString()).isEqualTo(0L);
             assertThat((Double) row.get("p99 ms")).isNotNaN();
         }
+        // Both shapes, each against all three targets: many users (token mode) and one user.
+        assertThat(bench.tables.get(2).rows.stream().map(r -> r.get("target") + " " + r.get("users × sockets each")))
+                .contains("lanechat-sqlite 50 × 1", "node-ws 50 × 1", "socket.io 50 × 1", "lanechat-sqlite 1 × 50",
+                        "node-ws 1 × 50", "socket.io 1 × 50");
         for (Map<String, Object> row : bench.tables.get(3).rows) {
             assertThat(row.get("subscribed at once")).as(row.get("target").toString()).isEqualTo(50L);
         }
