@@ -62,10 +62,12 @@ public final class LanechatServer implements AutoCloseable {
     private final Javalin app;
     private final String host;
     private final PgEventListener pgListener;
+    private final ServerConnector connector;
 
     private LanechatServer(DataDirLock lock, Database database, ScheduledExecutorService timers,
             ExecutorService drains, List<LaneRunner> runners, StreamEndpoint stream, Javalin app, String host,
-            PgEventListener pgListener) {
+            PgEventListener pgListener, ServerConnector connector) {
+        this.connector = connector;
         this.lock = lock;
         this.database = database;
         this.timers = timers;
@@ -157,6 +159,7 @@ public final class LanechatServer implements AutoCloseable {
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
                 authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
                 workerQueue);
+        java.util.concurrent.atomic.AtomicReference<ServerConnector> ours = new java.util.concurrent.atomic.AtomicReference<>();
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
@@ -168,6 +171,7 @@ public final class LanechatServer implements AutoCloseable {
                 connector.setHost(config.bind());
                 connector.setPort(config.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                ours.set(connector);
                 return connector;
             });
             Routes.register(javalin, services);
@@ -188,7 +192,8 @@ public final class LanechatServer implements AutoCloseable {
         }
         log.info("Lanechat {} ({} mode, {} store, node {})", version(), config.auth().name().toLowerCase(),
                 database.dialect().storeName(), nodeId);
-        return new LanechatServer(lock, database, timers, drains, runners, stream, app, config.bind(), pgListener);
+        return new LanechatServer(lock, database, timers, drains, runners, stream, app, config.bind(), pgListener,
+                ours.get());
     }
 
     private static void scheduleHousekeeping(ScheduledExecutorService timers, TaskService tasks, EventLog eventLog,
@@ -222,9 +227,17 @@ public final class LanechatServer implements AutoCloseable {
         return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port();
     }
 
-    /** Stops taking work, closes sockets with 1001, lets running tasks finish briefly, then closes the store. */
+    /**
+     * Stops accepting connections, closes sockets with 1001, lets running tasks finish briefly, then
+     * closes the store. The listening socket closes first: a client told 1001 reconnects within a
+     * second or two, and should be refused at once (and retry with its backoff, finding the next
+     * server) rather than be taken in by a server that is going away and left waiting.
+     */
     @Override
     public void close() {
+        if (connector != null) {
+            connector.close();
+        }
         stream.closeAll();
         runners.forEach(r -> r.stop(SHUTDOWN_GRACE));
         app.stop();

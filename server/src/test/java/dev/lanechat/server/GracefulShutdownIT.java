@@ -66,6 +66,11 @@ class GracefulShutdownIT {
         assertThat(error.path("data").path("code").asText()).isEqualTo("shutting_down");
         assertThat(socket.closeCode()).isEqualTo(1001);
         long closedMs = (System.nanoTime() - sigterm) / 1_000_000;
+        // Closed to new connections first: a client told 1001 that reconnects at once is refused (and
+        // retries with its backoff) instead of being taken in by a server on its way out.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", first.port()).close())
+                .isInstanceOf(java.net.ConnectException.class);
+        assertThat(first.isAlive()).as("refused while still in its grace period").isTrue();
         terminator.join(35_000);
         assertThat(first.isAlive()).isFalse();
         long exitedMs = (System.nanoTime() - sigterm) / 1_000_000;

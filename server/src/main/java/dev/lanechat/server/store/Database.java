@@ -90,7 +90,9 @@ public final class Database implements AutoCloseable {
                         "foreign_keys", "true",
                         "transaction_mode", "IMMEDIATE")
                 .forEach(hikari::addDataSourceProperty);
-        return new Database(new HikariDataSource(hikari), Dialect.SQLITE, "sqlite " + file.toAbsolutePath());
+        Database db = new Database(new HikariDataSource(hikari), Dialect.SQLITE, "sqlite " + file.toAbsolutePath());
+        db.jdbi.setTransactionHandler(new OneWriterAtATime(db.jdbi.getTransactionHandler()));
+        return db;
     }
 
     private static Database postgres(String jdbcUrl) {
