@@ -473,9 +473,14 @@ public final class Bench {
         return out;
     }
 
-    /** The commit the bench runs at, "-dirty" when the tree has changes. */
+    /** The commit the bench runs at, "-dirty" when the tree has changes besides the bench's own output. */
     static String commit() {
-        return safe(() -> Proc.run(List.of("git", "describe", "--always", "--dirty"), Duration.ofSeconds(10)).strip());
+        return safe(() -> {
+            String head = Proc.run(List.of("git", "rev-parse", "--short", "HEAD"), Duration.ofSeconds(10)).strip();
+            String changed = Proc.run(List.of("git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                    ":(exclude)bench/RESULTS.md", ":(exclude)bench/*.png"), Duration.ofSeconds(10)).strip();
+            return changed.isEmpty() ? head : head + "-dirty";
+        });
     }
 
     interface Supplier {
