@@ -372,7 +372,11 @@ public final class Bench {
                     + "step submits tasks (one event each) paced by the clock for 10 s, at most 256 submits in flight: "
                     + "a server that cannot take the rate gets fewer (\"events/s sent\"). Latency: the task's "
                     + "completion stamp → each socket's receipt. A ladder stops once p99 passes 2 s, more than 1 % of "
-                    + "deliveries go missing, or under 90 % of the rate could be sent.",
+                    + "deliveries go missing, or under 90 % of the rate could be sent (the generator's HTTP "
+                    + "submits share the 2 cores with the server: see both CPU columns). For "
+                    + "Lanechat, \"server push lag p99\" (from /metrics: commit → frame written) separates the push "
+                    + "from the commit, which is where most of its latency is: every task is three fsync'd "
+                    + "transactions on SQLite's one writer.",
             3, "Generator processes (each its own JVM, its own 127.0.0.x source address) open subscribed sockets until "
                     + "refused; then the server's heap after a full GC and its RSS are read and divided by the sockets "
                     + "(minus the same figures before). THE LIMIT HERE: the open-file limit is 20,000 per process and "
