@@ -91,7 +91,7 @@ public final class Database implements AutoCloseable {
                         "transaction_mode", "IMMEDIATE")
                 .forEach(hikari::addDataSourceProperty);
         Database db = new Database(new HikariDataSource(hikari), Dialect.SQLITE, "sqlite " + file.toAbsolutePath());
-        db.jdbi.setTransactionHandler(new OneWriterAtATime(db.jdbi.getTransactionHandler()));
+        db.jdbi.setTransactionHandler(new GroupCommit(db.jdbi.getTransactionHandler()));
         return db;
     }
 

@@ -1,0 +1,191 @@
+package dev.lanechat.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The SQLite store's group commit (GroupCommit), on a real SQLite file: transactions that queue
+ * behind a commit share the next one, and each caller still sees exactly its own outcome.
+ * Each test holds one transaction open (the "blocker") so that the others queue behind it and
+ * form one group when it ends.
+ */
+class GroupCommitTest {
+    @TempDir
+    Path dataDir;
+
+    private Database database;
+    private Jdbi jdbi;
+    private final CountDownLatch blockerEntered = new CountDownLatch(1);
+    private final CountDownLatch releaseBlocker = new CountDownLatch(1);
+    private final List<Thread> callers = new ArrayList<>();
+    /** Which thread ran each row's callback. */
+    private final Set<String> callbackThreads = ConcurrentHashMap.newKeySet();
+
+    @BeforeEach
+    void open() {
+        database = Database.open(null, dataDir);
+        jdbi = database.jdbi();
+        jdbi.useHandle(h -> {
+            h.execute("CREATE TABLE notes (text TEXT PRIMARY KEY)");
+            h.execute("CREATE TABLE parents (id INTEGER PRIMARY KEY)");
+            // Checked at COMMIT, not at the INSERT: a way to make a commit fail.
+            h.execute("CREATE TABLE children (id INTEGER PRIMARY KEY, "
+                    + "parent_id INTEGER REFERENCES parents(id) DEFERRABLE INITIALLY DEFERRED)");
+        });
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        releaseBlocker.countDown();
+        for (Thread t : callers) {
+            t.join(10_000);
+        }
+        database.close();
+    }
+
+    @Test
+    void transactionsQueuedBehindACommitShareTheNextOne() throws Exception {
+        startBlocker();
+        List<CompletableFuture<String>> notes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            notes.add(inTransaction(insertNote("note " + i)));
+        }
+        awaitQueued();
+        releaseBlocker.countDown();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(notes.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("note " + i);
+        }
+        assertThat(callbackThreads).as("the five ran one after another on one leader").hasSize(1);
+        assertThat(storedNotes()).containsExactlyInAnyOrder("blocker", "note 0", "note 1", "note 2", "note 3", "note 4");
+    }
+
+    @Test
+    void aCallbackThatThrowsLosesOnlyItsOwnChangesAndItsCallerGetsItsException() throws Exception {
+        startBlocker();
+        CompletableFuture<String> before = inTransaction(insertNote("before"));
+        IllegalStateException refusal = new IllegalStateException("refused by the callback");
+        CompletableFuture<String> unchecked = inTransaction(h -> {
+            insertNote("unchecked").withHandle(h);
+            throw refusal;
+        });
+        CompletableFuture<String> checked = inTransaction(h -> {
+            insertNote("checked").withHandle(h);
+            throw new IOException("a checked failure");
+        });
+        CompletableFuture<String> after = inTransaction(insertNote("after"));
+        awaitQueued();
+        releaseBlocker.countDown();
+
+        assertThat(before.get(10, TimeUnit.SECONDS)).isEqualTo("before");
+        assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo("after");
+        assertThatThrownBy(() -> unchecked.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isSameAs(refusal);
+        assertThatThrownBy(() -> checked.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause()
+                .isInstanceOf(IOException.class).hasMessage("a checked failure");
+        assertThat(callbackThreads).as("all four in one group").hasSize(1);
+        assertThat(storedNotes()).containsExactlyInAnyOrder("blocker", "before", "after");
+    }
+
+    @Test
+    void whenTheSharedCommitFailsEveryCallerOfTheGroupFailsAndNothingOfItIsStored() throws Exception {
+        startBlocker();
+        CompletableFuture<String> innocent = inTransaction(insertNote("innocent"));
+        CompletableFuture<String> orphan = inTransaction(h -> {
+            h.execute("INSERT INTO children (id, parent_id) VALUES (1, 99)"); // no parent 99: COMMIT fails
+            return "orphan";
+        });
+        awaitQueued();
+        releaseBlocker.countDown();
+
+        for (CompletableFuture<String> caller : List.of(innocent, orphan)) {
+            assertThatThrownBy(() -> caller.get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(TransactionException.class).hasMessage("Failed to commit transaction")
+                    .rootCause().hasMessageContaining("FOREIGN KEY");
+        }
+        assertThat(storedNotes()).containsExactly("blocker");
+        int children = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM children").mapTo(Integer.class).one());
+        assertThat(children).isZero();
+
+        // The store goes on: the next transaction commits as usual.
+        assertThat(jdbi.inTransaction(insertNote("later"))).isEqualTo("later");
+        assertThat(storedNotes()).containsExactlyInAnyOrder("blocker", "later");
+    }
+
+    @Test
+    void aNestedTransactionIsPartOfTheOneAroundIt() {
+        String result = jdbi.inTransaction(h -> {
+            insertNote("outer").withHandle(h);
+            return h.inTransaction(insertNote("inner"));
+        });
+
+        assertThat(result).isEqualTo("inner");
+        assertThat(storedNotes()).containsExactlyInAnyOrder("outer", "inner");
+    }
+
+    /** A transaction that stays open until {@link #releaseBlocker}, so that others queue behind it. */
+    private void startBlocker() throws InterruptedException {
+        inTransaction(h -> {
+            h.execute("INSERT INTO notes (text) VALUES ('blocker')");
+            blockerEntered.countDown();
+            releaseBlocker.await();
+            return "blocker";
+        });
+        assertThat(blockerEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        callbackThreads.clear();
+    }
+
+    private HandleCallback<String, RuntimeException> insertNote(String text) {
+        return h -> {
+            h.createUpdate("INSERT INTO notes (text) VALUES (:text)").bind("text", text).execute();
+            callbackThreads.add(Thread.currentThread().getName());
+            return text;
+        };
+    }
+
+    /** Runs a transaction on a thread of its own; the future holds what the caller got. */
+    private <X extends Exception> CompletableFuture<String> inTransaction(HandleCallback<String, X> callback) {
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                outcome.complete(jdbi.inTransaction(callback));
+            } catch (Throwable e) {
+                outcome.completeExceptionally(e);
+            }
+        }, "caller-" + callers.size());
+        callers.add(caller);
+        caller.start();
+        return outcome;
+    }
+
+    /** Every caller but the blocker's is waiting in the queue. */
+    private void awaitQueued() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> callers.stream().skip(1)
+                .allMatch(t -> t.getState() == Thread.State.WAITING));
+    }
+
+    private List<String> storedNotes() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT text FROM notes").mapTo(String.class).list());
+    }
+}
