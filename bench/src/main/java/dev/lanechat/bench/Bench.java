@@ -375,8 +375,9 @@ public final class Bench {
                     + "deliveries go missing, or under 90 % of the rate could be sent (the generator's HTTP "
                     + "submits share the 2 cores with the server: see both CPU columns). For "
                     + "Lanechat, \"server push lag p99\" (from /metrics: commit → frame written) separates the push "
-                    + "from the commit, which is where most of its latency is: every task is three fsync'd "
-                    + "transactions on SQLite's one writer.",
+                    + "from the commit, which is where most of its latency is: every task is three transactions on "
+                    + "SQLite's one writer (those that queue behind a commit share the next one's fsync), and high "
+                    + "on the ladder the server's CPU is full.",
             3, "Generator processes (each its own JVM, its own 127.0.0.x source address) open subscribed sockets until "
                     + "refused; then the server's heap after a full GC and its RSS are read and divided by the sockets "
                     + "(minus the same figures before). THE LIMIT HERE: the open-file limit is 20,000 per process and "
