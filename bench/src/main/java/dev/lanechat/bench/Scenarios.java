@@ -174,7 +174,11 @@ final class Scenarios {
                     + (System.nanoTime() - c0) / 1e9 + " s");
             String shape = String.format(java.util.Locale.ROOT, "%,d × %,d", t.users, sockets / t.users);
             int next = 0;
-            for (double rate : eventsPerSecond) {
+            // Step -1 warms the target up at the first rate, unrecorded: without it the first steps
+            // of a fresh JVM measure its JIT compiler more than its push path.
+            for (int step = -1; step < eventsPerSecond.length; step++) {
+                boolean warmUp = step < 0;
+                double rate = eventsPerSecond[Math.max(0, step)];
                 int events = Math.max(3, (int) Math.round(rate * stepSeconds));
                 t.prepare(events);
                 long capacity = Math.min(8_000_000L, (long) events * sockets / t.users + 1000);
@@ -228,6 +232,11 @@ final class Scenarios {
                     }
                 }
                 Stats s = new Stats(lat, k);
+                if (warmUp) {
+                    log.accept(t.name + " fan-out " + shape + " warm-up at " + rate + "/s: p99 " + s.ms(0.99) + " ms");
+                    Thread.sleep(1000);
+                    continue;
+                }
                 // Over the step's length: all sent in time is the rate asked for; cut short by the
                 // in-flight bound, what the server took.
                 double sentRate = sent / Math.max(stepSeconds, sendWall / 1e9);
