@@ -24,9 +24,9 @@ public final class Hub {
     /** Called after events were committed (by any thread, in any order). */
     public void published(List<Event> events) {
         for (Event event : events) {
-            lastHeard.merge(event.userId(), event.id(), Math::max);
             RecentEvents cache = recent.get(event.userId());
-            if (cache != null) {
+            if (cache != null) { // the user has a socket here; nothing is kept for the others
+                lastHeard.merge(event.userId(), event.id(), Math::max);
                 cache.add(event);
             }
         }
