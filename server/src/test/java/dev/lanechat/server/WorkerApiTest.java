@@ -258,12 +258,17 @@ class WorkerApiTest {
         assertError(http.post(path + "/fail", Map.of("lease_id", lease)), 400, "invalid_request");
         assertError(http.post(path + "/fail", Map.of("lease_id", lease, "error", "  ")), 400, "invalid_request");
 
-        // Files over 10 MiB in all: 413, in a body far over the 64 KiB of other calls.
-        String big = Base64.getEncoder().encodeToString(new byte[6 * 1024 * 1024]);
+        // Files over 10 MiB in all: 413, in a body far over the 64 KiB of other calls. Two files of
+        // 5.5 MiB: 11 MiB decoded, in a body of 14.7 MiB, under the 16 MiB a completion may send, so
+        // the server reads it all and the 413 is the files' own. (A body over 16 MiB gets its 413
+        // after 1 MiB more is read; the client may still be sending and see the connection reset.)
+        String half = Base64.getEncoder().encodeToString(new byte[11 * 512 * 1024]);
         Http.Response tooBig = http.post(path + "/complete", Map.of("lease_id", lease, "content", "x",
-                "files", List.of(Map.of("name", "a.bin", "content_base64", big), Map.of("name", "b.bin", "content_base64", big))));
+                "files", List.of(Map.of("name", "a.bin", "content_base64", half), Map.of("name", "b.bin", "content_base64", half))));
+        assertThat(tooBig.body()).contains("at most 10 MiB");
         assertError(tooBig, 413, "payload_too_large");
         // A 6 MiB file is fine; the task is still held after the refused calls.
+        String big = Base64.getEncoder().encodeToString(new byte[6 * 1024 * 1024]);
         Http.Response ok = http.post(path + "/complete", Map.of("lease_id", lease, "content", "",
                 "files", List.of(Map.of("name", "a.bin", "content_base64", big))));
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
