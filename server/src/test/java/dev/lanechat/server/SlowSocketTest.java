@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanechat.server.support.Http;
+import dev.lanechat.server.support.MetricsText;
 import dev.lanechat.server.support.Socket;
 import dev.lanechat.server.support.TestServer;
 import java.net.URI;
@@ -110,11 +111,6 @@ class SlowSocketTest {
     }
 
     private static int openSockets(Http http) {
-        for (String line : http.get("/metrics").body().split("\n")) {
-            if (line.startsWith("lanechat_sockets_open ")) {
-                return (int) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
-            }
-        }
-        throw new AssertionError("no lanechat_sockets_open in /metrics");
+        return (int) MetricsText.value(http.get("/metrics").body(), "lanechat_sockets_open");
     }
 }

@@ -52,10 +52,8 @@ final class GroupCommit extends DelegatingTransactionHandler {
         return grouped(handle, callback);
     }
 
+    /** Not reached for a nested transaction: Jdbi's Handle runs it inside the one around it. */
     private <R, X extends Exception> R grouped(Handle handle, HandleCallback<R, X> callback) throws X {
-        if (isInTransaction(handle)) {
-            return callback.withHandle(handle); // nested: part of the transaction around it
-        }
         Pending<R, X> mine = new Pending<>(callback);
         boolean interrupted = false;
         synchronized (monitor) {

@@ -3,11 +3,10 @@ package dev.lanechat.server.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanechat.server.events.Event;
+import dev.lanechat.server.support.MetricsText;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,8 +66,6 @@ class ServerMetricsTest {
     }
 
     private double sample(String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? (\\S+)$").matcher(metrics.scrape());
-        assertThat(m.find()).as(name + " in the scrape").isTrue();
-        return Double.parseDouble(m.group(1));
+        return MetricsText.value(metrics.scrape(), name);
     }
 }
