@@ -38,7 +38,19 @@ public record Config(
         int socketFramesPerSecond,
         Path lanesFile,
         List<LaneSpec> lanes,
-        Duration slowSocketLimit) {
+        Duration slowSocketLimit,
+        List<String> allowedHosts,
+        int maxSocketsPerUser,
+        int maxPendingSockets,
+        int maxPendingSocketsPerAddress,
+        Duration pendingSubscribeTimeout,
+        int conversationBurst,
+        int conversationPerMinute,
+        int loginBurst,
+        int loginPerMinute,
+        Duration bodyReadTimeout,
+        int historyMessages,
+        int historyBytes) {
 
     /**
      * Refuses what must not run: open mode (no credentials) on an address other machines can reach.
@@ -98,6 +110,18 @@ public record Config(
         private Duration slowSocketLimit = Duration.ofSeconds(30);
         private Path lanesFile;
         private List<LaneSpec> lanes = List.of(LaneSpec.builtInDemo());
+        private List<String> allowedHosts = List.of();
+        private int maxSocketsPerUser = 32;
+        private int maxPendingSockets = 256;
+        private int maxPendingSocketsPerAddress = 16;
+        private Duration pendingSubscribeTimeout = Duration.ofSeconds(5);
+        private int conversationBurst = 30;
+        private int conversationPerMinute = 30;
+        private int loginBurst = 10;
+        private int loginPerMinute = 10;
+        private Duration bodyReadTimeout = Duration.ofSeconds(5);
+        private int historyMessages = 100;
+        private int historyBytes = 256 * 1024;
 
         Builder() {}
 
@@ -111,6 +135,12 @@ public record Config(
             socketFramesPerSecond = c.socketFramesPerSecond;
             slowSocketLimit = c.slowSocketLimit;
             lanesFile = c.lanesFile; lanes = c.lanes;
+            allowedHosts = c.allowedHosts; maxSocketsPerUser = c.maxSocketsPerUser;
+            maxPendingSockets = c.maxPendingSockets; maxPendingSocketsPerAddress = c.maxPendingSocketsPerAddress;
+            pendingSubscribeTimeout = c.pendingSubscribeTimeout;
+            conversationBurst = c.conversationBurst; conversationPerMinute = c.conversationPerMinute;
+            loginBurst = c.loginBurst; loginPerMinute = c.loginPerMinute; bodyReadTimeout = c.bodyReadTimeout;
+            historyMessages = c.historyMessages; historyBytes = c.historyBytes;
         }
 
         public Builder bind(String v) { bind = v; return this; }
@@ -143,11 +173,46 @@ public record Config(
             return this;
         }
 
+        /** Host names (beyond the loopback ones) that open mode answers; see {@code --allowed-hosts}. */
+        public Builder allowedHosts(List<String> v) { allowedHosts = List.copyOf(v); return this; }
+        /** Sockets one authenticated user may hold open on this server at once. */
+        public Builder maxSocketsPerUser(int v) { maxSocketsPerUser = v; return this; }
+        /** Sockets that have not authenticated yet: at most {@code total} on the server, {@code perAddress} per client address. */
+        public Builder maxPendingSockets(int total, int perAddress) {
+            maxPendingSockets = total;
+            maxPendingSocketsPerAddress = perAddress;
+            return this;
+        }
+        /** How long a socket that showed no credentials at the upgrade has to subscribe with a token. */
+        public Builder pendingSubscribeTimeout(Duration v) { pendingSubscribeTimeout = v; return this; }
+        /** Creating and renaming conversations, per user: a burst, then so many a minute. */
+        public Builder conversationRate(int burst, int perMinute) {
+            conversationBurst = burst;
+            conversationPerMinute = perMinute;
+            return this;
+        }
+        /** Log-in attempts ({@code POST /api/session}) per client address: a burst, then so many a minute. */
+        public Builder loginRate(int burst, int perMinute) {
+            loginBurst = burst;
+            loginPerMinute = perMinute;
+            return this;
+        }
+        /** How long one read of a request body may wait for bytes before the connection is dropped. */
+        public Builder bodyReadTimeout(Duration v) { bodyReadTimeout = v; return this; }
+        /** The history given to a lane: at most so many of the newest messages, and so many bytes of UTF-8. */
+        public Builder history(int messages, int bytes) {
+            historyMessages = messages;
+            historyBytes = bytes;
+            return this;
+        }
+
         public Config build() {
             return new Config(bind, port, dataDir, db, webDir, demoDelay, demoConcurrency, maxContentBytes,
                     maxBodyBytes, lease, maxAttempts, eventRetention, pingInterval, subscribeTimeout, auth,
                     allowedOrigins, maxSockets, sendBurst, sendPerMinute, socketFrameBurst, socketFramesPerSecond,
-                    lanesFile, lanes, slowSocketLimit);
+                    lanesFile, lanes, slowSocketLimit, allowedHosts, maxSocketsPerUser, maxPendingSockets,
+                    maxPendingSocketsPerAddress, pendingSubscribeTimeout, conversationBurst, conversationPerMinute,
+                    loginBurst, loginPerMinute, bodyReadTimeout, historyMessages, historyBytes);
         }
     }
 }

@@ -37,7 +37,11 @@ public final class ConfigParser {
             new Option("--auth", "LANECHAT_AUTH", "open (one local user) or token (users with API tokens)",
                     (b, v) -> b.auth(authMode(v))),
             new Option("--allowed-origins", "LANECHAT_ALLOWED_ORIGINS", "other page origins that may open sockets, comma-separated",
-                    (b, v) -> b.allowedOrigins(Arrays.stream(v.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList())),
+                    (b, v) -> b.allowedOrigins(list(v))),
+            new Option("--allowed-hosts", "LANECHAT_ALLOWED_HOSTS", "host names open mode answers besides 127.0.0.1, localhost and [::1], comma-separated",
+                    (b, v) -> b.allowedHosts(list(v))),
+            new Option("--max-sockets-per-user", "LANECHAT_MAX_SOCKETS_PER_USER", "open sockets one user may hold (default 32)",
+                    (b, v) -> b.maxSocketsPerUser(integer("--max-sockets-per-user", v, 1, 100_000))),
             new Option("--max-sockets", "LANECHAT_MAX_SOCKETS", "open sockets this server holds at most (default 10000)",
                     (b, v) -> b.maxSockets(integer("--max-sockets", v, 1, 1_000_000))),
             new Option("--send-per-minute", "LANECHAT_SEND_PER_MINUTE", "messages a user may send a minute, after a burst (default 120)",
@@ -115,6 +119,10 @@ public final class ConfigParser {
             case "token" -> AuthMode.TOKEN;
             default -> throw new ConfigException("--auth must be open or token, not '" + value + "'");
         };
+    }
+
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
     }
 
     private static int integer(String flag, String value, int min, int max) {
