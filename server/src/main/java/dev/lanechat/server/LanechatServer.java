@@ -1,7 +1,10 @@
 package dev.lanechat.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.api.Access;
 import dev.lanechat.server.api.Routes;
+import dev.lanechat.server.auth.HostPolicy;
+import dev.lanechat.server.auth.OriginPolicy;
 import dev.lanechat.server.auth.AuthMode;
 import dev.lanechat.server.auth.Authenticator;
 import dev.lanechat.server.auth.Sessions;
@@ -30,6 +33,7 @@ import dev.lanechat.server.tasks.LaneRunner;
 import dev.lanechat.server.tasks.TaskService;
 import dev.lanechat.server.tasks.WorkerQueue;
 import io.javalin.Javalin;
+import io.javalin.security.Roles;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import java.time.Clock;
@@ -158,7 +162,7 @@ public final class LanechatServer implements AutoCloseable {
         StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config, metrics);
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
                 authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
-                workerQueue);
+                workerQueue, new HostPolicy(config.allowedHosts()), new OriginPolicy(config.allowedOrigins()));
         java.util.concurrent.atomic.AtomicReference<ServerConnector> ours = new java.util.concurrent.atomic.AtomicReference<>();
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -176,7 +180,7 @@ public final class LanechatServer implements AutoCloseable {
             });
             Routes.register(javalin, services);
             stream.register(javalin);
-            metrics.register(javalin);
+            metrics.register(javalin, Access.ANYONE);
         });
         try {
             app.start();
@@ -220,6 +224,22 @@ public final class LanechatServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** An HTTP route as registered, with the roles it declared (what the route × credential test walks). */
+    public record DeclaredRoute(String method, String path, List<String> roles) {}
+
+    /** Every HTTP route this server registered, as Javalin's router holds them. */
+    public List<DeclaredRoute> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .map(endpoint -> {
+                    Roles roles = endpoint.metadata(Roles.class);
+                    return new DeclaredRoute(endpoint.method.name(), endpoint.path, roles == null ? List.of()
+                            : roles.getRoles().stream().map(String::valueOf).sorted().toList());
+                })
+                .toList();
     }
 
     public String url() {

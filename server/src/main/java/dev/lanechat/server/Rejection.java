@@ -2,14 +2,14 @@ package dev.lanechat.server;
 
 /**
  * A request the services refuse because of what the client sent or asked for. Services throw it
- * without knowing HTTP; {@code api.ErrorMapper} turns each reason into the contract's status and
+ * without knowing HTTP; {@code api.ApiErrors} turns each reason into the contract's status and
  * code. The message is shown to the person as is: one sentence they can act on.
  */
 public final class Rejection extends RuntimeException {
 
     /** Why, in the contract's terms. */
-    public enum Reason { INVALID, UNAUTHENTICATED, NOT_FOUND, CONFLICT, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, RESET, RATE_LIMITED,
-        UNAVAILABLE }
+    public enum Reason { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, RESET,
+        RATE_LIMITED, UNAVAILABLE }
 
     private final Reason reason;
     private final long retryAfterMs;
@@ -39,6 +39,11 @@ public final class Rejection extends RuntimeException {
 
     public static Rejection invalid(String message) {
         return new Rejection(Reason.INVALID, message);
+    }
+
+    /** The request comes from a place this server does not answer (a foreign Host or Origin). */
+    public static Rejection forbidden(String message) {
+        return new Rejection(Reason.FORBIDDEN, message);
     }
 
     public static Rejection notFound(String what) {

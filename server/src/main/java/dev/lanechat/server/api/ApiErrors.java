@@ -27,7 +27,13 @@ final class ApiErrors {
             }
             write(ctx, e.reason(), e.getMessage());
         });
-        config.routes.exception(HttpResponseException.class, (e, ctx) -> writeStatus(ctx, e.getStatus(), e.getMessage()));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() == 404) {
+                notFound(ctx); // a path with no route: one answer, which does not echo the path
+            } else {
+                writeStatus(ctx, e.getStatus(), e.getMessage());
+            }
+        });
         config.routes.exception(Exception.class, (e, ctx) -> {
             if (storeUnreachable(e)) {
                 // The database is away (restarting, failing over): a client should retry, not report a bug.
@@ -75,6 +81,7 @@ final class ApiErrors {
         switch (reason) {
             case INVALID -> send(ctx, 400, "invalid_request", message);
             case UNAUTHENTICATED -> send(ctx, 401, "unauthenticated", message);
+            case FORBIDDEN -> send(ctx, 403, "forbidden", message);
             case RATE_LIMITED -> send(ctx, 429, "rate_limited", message);
             case NOT_FOUND -> send(ctx, 404, "not_found", message);
             case CONFLICT -> send(ctx, 409, "conflict", message);
@@ -89,6 +96,7 @@ final class ApiErrors {
         String code = switch (status) {
             case 400 -> "invalid_request";
             case 401 -> "unauthenticated";
+            case 403 -> "forbidden";
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 409 -> "conflict";

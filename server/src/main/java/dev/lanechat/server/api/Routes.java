@@ -2,6 +2,8 @@ package dev.lanechat.server.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.auth.Authenticator;
+import dev.lanechat.server.auth.HostPolicy;
+import dev.lanechat.server.auth.OriginPolicy;
 import dev.lanechat.server.conversations.ConversationService;
 import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.events.EventWaiters;
@@ -39,7 +41,9 @@ public final class Routes {
             int maxContentBytes,
             int maxBodyBytes,
             Path webDir,
-            WorkerQueue workers) {}
+            WorkerQueue workers,
+            HostPolicy hosts,
+            OriginPolicy origins) {}
 
     private Routes() {}
 
@@ -60,42 +64,38 @@ public final class Routes {
         WorkerHandlers workers = new WorkerHandlers(s.lanes(), s.tasks(), s.workers(), s.json(), limits);
 
         var r = config.routes;
+        SameOriginGuard sameOrigin = new SameOriginGuard(s.authenticator().mode(), s.hosts(), s.origins());
+        AccessGuard access = new AccessGuard(s.authenticator());
         r.before(WebApp::securityHeaders);
-        r.before("/api/*", ctx -> {
-            boolean open = ctx.path().equals("/api/health")
-                    || (ctx.path().equals("/api/session") && ctx.method() != HandlerType.GET);
-            if (WorkerHandlers.isWorkerCall(ctx)) {
-                WorkerHandlers.authenticate(ctx, s.authenticator());
-            } else if (!open) {
-                CurrentUser.resolve(ctx, s.authenticator());
-            }
-        });
+        r.before(sameOrigin::check);
+        r.wsBeforeUpgrade(sameOrigin::checkHost);
+        r.beforeMatched(access::check);
         r.after("/api/*", JsonBody::drainRest);
-        r.get("/api/health", meta::health);
-        r.get("/api/session", sessions::whoAmI);
-        r.post("/api/session", sessions::logIn);
-        r.delete("/api/session", sessions::logOut);
-        r.get("/api/lanes", meta::lanes);
-        r.get("/api/conversations", conversations::list);
-        r.post("/api/conversations", conversations::create);
-        r.get("/api/conversations/{id}", conversations::get);
-        r.patch("/api/conversations/{id}", conversations::rename);
-        r.delete("/api/conversations/{id}", conversations::delete);
-        r.post("/api/conversations/{id}/messages", conversations::send);
-        r.get("/api/tasks/{id}", tasks::get);
-        r.post("/api/tasks/{id}/cancel", tasks::cancel);
-        r.get("/api/files/{id}", files::download);
-        r.get("/api/events", events::poll);
-        r.post("/api/lanes/{lane}/claim", workers::claim);
-        r.post("/api/tasks/{id}/heartbeat", workers::heartbeat);
-        r.post("/api/tasks/{id}/complete", workers::complete);
-        r.post("/api/tasks/{id}/fail", workers::fail);
+
+        // Each route declares who may call it; AccessGuard enforces that on the matched route.
+        r.get("/api/health", meta::health, Access.ANYONE);
+        r.post("/api/session", sessions::logIn, Access.ANYONE);
+        r.delete("/api/session", sessions::logOut, Access.ANYONE);
+        r.get("/api/session", sessions::whoAmI, Access.USER);
+        r.get("/api/lanes", meta::lanes, Access.USER);
+        r.get("/api/conversations", conversations::list, Access.USER);
+        r.post("/api/conversations", conversations::create, Access.USER);
+        r.get("/api/conversations/{id}", conversations::get, Access.USER);
+        r.patch("/api/conversations/{id}", conversations::rename, Access.USER);
+        r.delete("/api/conversations/{id}", conversations::delete, Access.USER);
+        r.post("/api/conversations/{id}/messages", conversations::send, Access.USER);
+        r.get("/api/tasks/{id}", tasks::get, Access.USER);
+        r.post("/api/tasks/{id}/cancel", tasks::cancel, Access.USER);
+        r.get("/api/files/{id}", files::download, Access.USER);
+        r.get("/api/events", events::poll, Access.USER);
+        r.post("/api/lanes/{lane}/claim", workers::claim, Access.WORKER);
+        r.post("/api/tasks/{id}/heartbeat", workers::heartbeat, Access.WORKER);
+        r.post("/api/tasks/{id}/complete", workers::complete, Access.WORKER);
+        r.post("/api/tasks/{id}/fail", workers::fail, Access.WORKER);
 
         WebApp web = WebApp.register(config, s.webDir());
         r.error(404, "*", ctx -> {
-            boolean page = ctx.method() == HandlerType.GET && !ctx.path().startsWith("/api/")
-                    && !ctx.path().equals("/api") && !ctx.path().equals("/ws");
-            if (web != null && page) {
+            if (web != null && ctx.method() == HandlerType.GET && WebApp.isPagePath(ctx.path())) {
                 web.index(ctx);
             } else {
                 ApiErrors.notFound(ctx);

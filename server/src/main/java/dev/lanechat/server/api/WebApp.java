@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Serves the web client: the bundle packed in the jar under {@code /public} (or a folder, in
@@ -19,6 +21,8 @@ final class WebApp {
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; "
             + "frame-ancestors 'none'";
+
+    private static final Pattern PAGE_PATH = Pattern.compile("/|(/(?!\\.\\.?(/|$))[A-Za-z0-9._~-]+)+/?");
 
     private final byte[] indexHtml;
 
@@ -47,6 +51,21 @@ final class WebApp {
             ctx.header("Content-Security-Policy", CSP);
             ctx.header("X-Frame-Options", "DENY");
         }
+    }
+
+    /**
+     * Whether a path that matched no route may be answered with the page (a client-side route):
+     * only a plain path (letters, digits, {@code - _ . ~} in single-slash segments, no dot
+     * segments) whose first segment is not {@code api}, {@code ws} or {@code metrics} in any case.
+     * Every other spelling (percent-encoding, {@code ;params}, {@code //}, {@code ..}, a backslash)
+     * gets the JSON 404, so no spelling of an API path is answered with a 200 page.
+     */
+    static boolean isPagePath(String path) {
+        if (!PAGE_PATH.matcher(path).matches()) {
+            return false;
+        }
+        String first = path.substring(1).split("/", 2)[0].toLowerCase(Locale.ROOT);
+        return !(first.equals("api") || first.equals("ws") || first.equals("metrics"));
     }
 
     /** Answers a GET of a client-side route with the page. */

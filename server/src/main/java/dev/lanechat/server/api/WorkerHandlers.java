@@ -38,7 +38,6 @@ final class WorkerHandlers {
     static final int MAX_FILES = 20;
     private static final int MAX_ERROR_CHARS = 2000;
     private static final Pattern CONTENT_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9!#$&^_.+-]+(\\s*;.*)?");
-    private static final Pattern WORKER_PATH = Pattern.compile("/api/(lanes/[^/]+/claim|tasks/[^/]+/(heartbeat|complete|fail))");
 
     private final Lanes lanes;
     private final TaskService tasks;
@@ -52,11 +51,6 @@ final class WorkerHandlers {
         this.queue = queue;
         this.json = json;
         this.limits = limits;
-    }
-
-    /** Whether this request is a call of the worker API (authenticated as a worker, not a user). */
-    static boolean isWorkerCall(Context ctx) {
-        return ctx.method() == HandlerType.POST && WORKER_PATH.matcher(ctx.path()).matches();
     }
 
     /** In token mode only a worker token may call the worker API (a user's token may not). */

@@ -2,6 +2,7 @@ package dev.lanechat.server.metrics;
 
 import dev.lanechat.server.events.Event;
 import io.javalin.config.JavalinConfig;
+import io.javalin.security.RouteRole;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -70,8 +71,8 @@ public final class ServerMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
     }
 
-    /** Adds {@code GET /metrics} (Prometheus text format) and the HTTP latency timer to a Javalin config. */
-    public void register(JavalinConfig config) {
+    /** Adds {@code GET /metrics} (Prometheus text format, callable by {@code access}) and the HTTP latency timer to a Javalin config. */
+    public void register(JavalinConfig config, RouteRole access) {
         config.requestLogger.http((ctx, ms) -> {
             String route;
             try {
@@ -91,7 +92,7 @@ public final class ServerMetrics implements AutoCloseable {
                     .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
         });
         config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(registry.scrape()));
+                .result(registry.scrape()), access);
     }
 
     /** A Notifier listener: remembers when each event was committed (call it before the Hub's). */

@@ -26,7 +26,7 @@ import java.util.Set;
 public final class Http {
     public static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<Integer, String> CODES = Map.of(400, "invalid_request", 401, "unauthenticated",
-            404, "not_found", 405, "method_not_allowed", 409, "conflict", 410, "reset", 413, "payload_too_large",
+            403, "forbidden", 404, "not_found", 405, "method_not_allowed", 409, "conflict", 410, "reset", 413, "payload_too_large",
             415, "unsupported_media_type", 429, "rate_limited");
     private static final Set<String> TERMINAL = Set.of("completed", "failed");
 

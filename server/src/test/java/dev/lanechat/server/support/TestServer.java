@@ -75,6 +75,11 @@ public final class TestServer implements AutoCloseable {
         return server.port();
     }
 
+    /** Every HTTP route the server registered, with its declared roles. */
+    public java.util.List<LanechatServer.DeclaredRoute> routes() {
+        return server.routes();
+    }
+
     /** Opens {@code /ws} (not yet subscribed). */
     public Socket socket() {
         Socket socket = Socket.open(URI.create("ws://127.0.0.1:" + server.port() + "/ws"));
