@@ -23,6 +23,7 @@ import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.DataDirLock;
 import dev.lanechat.server.store.Database;
+import dev.lanechat.server.store.StoreErrors;
 import dev.lanechat.server.stream.Hub;
 import dev.lanechat.server.stream.ProgressRelay;
 import dev.lanechat.server.stream.StreamEndpoint;
@@ -151,7 +152,7 @@ public final class LanechatServer implements AutoCloseable {
                 hub.catchUp();
                 waiters.catchUp(eventLog::newestIds);
             } catch (RuntimeException e) {
-                log.warn("Event catch-up failed: {}", e.getMessage());
+                log.warn("Event catch-up failed: {}", StoreErrors.describe(e));
             }
         }, 1, 1, TimeUnit.SECONDS);
 
@@ -202,7 +203,7 @@ public final class LanechatServer implements AutoCloseable {
             try {
                 tasks.sweepExpiredLeases(clock.instant());
             } catch (RuntimeException e) {
-                log.warn("Lease sweep failed: {}", e.getMessage());
+                log.warn("Lease sweep failed: {}", StoreErrors.describe(e));
             }
         }, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(() -> {
@@ -213,7 +214,7 @@ public final class LanechatServer implements AutoCloseable {
                     log.info("Housekeeping: deleted {} old event(s) and {} idempotency key(s)", events, keys);
                 }
             } catch (RuntimeException e) {
-                log.warn("Housekeeping failed: {}", e.getMessage());
+                log.warn("Housekeeping failed: {}", StoreErrors.describe(e));
             }
         }, 1, 60, TimeUnit.MINUTES);
     }

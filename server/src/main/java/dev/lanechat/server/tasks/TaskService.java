@@ -1,5 +1,6 @@
 package dev.lanechat.server.tasks;
 
+import dev.lanechat.server.logging.LogText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.Rejection;
@@ -315,8 +316,11 @@ public final class TaskService {
                 return done;
             });
             if (requeued) {
-                log.info("Task {} on lane {} failed (attempt {} of {}), retrying: {}", claim.taskId(), claim.lane(),
-                        claim.attempt(), maxAttempts, error);
+                // The error text stays out of INFO: a worker's or an endpoint's words may quote the
+                // message; at DEBUG it is shown with its control characters replaced.
+                log.info("Task {} on lane {} failed (attempt {} of {}), retrying", claim.taskId(), claim.lane(),
+                        claim.attempt(), maxAttempts);
+                log.debug("Task {} failed: {}", claim.taskId(), LogText.clean(error));
                 queuedListeners.forEach(l -> l.accept(claim.lane()));
             }
             return requeued;
@@ -329,7 +333,9 @@ public final class TaskService {
                     return eventLog.append(h, task.userId(), "task.failed", failedData(task, finalError));
                 }));
         event.ifPresent(e -> {
-            log.info("Task {} on lane {} failed: {}", claim.taskId(), claim.lane(), finalError);
+            log.info("Task {} on lane {} failed (attempt {} of {})", claim.taskId(), claim.lane(), claim.attempt(),
+                    maxAttempts);
+            log.debug("Task {} failed: {}", claim.taskId(), LogText.clean(finalError));
             notifier.published(List.of(e));
         });
         return event.isPresent();
