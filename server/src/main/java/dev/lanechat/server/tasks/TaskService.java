@@ -239,6 +239,12 @@ public final class TaskService {
         return jdbi.withHandle(h -> tasks.held(h, taskId, leaseId));
     }
 
+    /** The lane of the task with this id (of any user), for the worker API's lane check. */
+    public Optional<String> laneOf(String taskId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT lane FROM tasks WHERE id = :id")
+                .bind("id", taskId).mapTo(String.class).findOne());
+    }
+
     /** Whether a task with this id exists (of any user; the worker API tells 404 from 409 with it). */
     public boolean exists(String taskId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE id = :id")
