@@ -97,9 +97,10 @@ public final class LanechatServer implements AutoCloseable {
 
         Users users = new Users(database.jdbi(), clock);
         User localUser = config.auth() == AuthMode.OPEN ? users.ensure(Users.LOCAL_USER_NAME) : null;
-        Authenticator authenticator = new Authenticator(config.auth(), users, new Sessions(database.jdbi(), clock),
-                localUser);
+        Sessions sessions = new Sessions(database.jdbi(), clock);
+        Authenticator authenticator = new Authenticator(config.auth(), users, sessions, localUser);
         RateLimiter sendLimiter = new RateLimiter(config.sendBurst(), config.sendPerMinute() / 60.0, System::nanoTime);
+        RateLimiter loginLimiter = new RateLimiter(config.loginBurst(), config.loginPerMinute() / 60.0, System::nanoTime);
 
         FileRepository files = new FileRepository(database.jdbi());
         ConversationRepository conversationRepository = new ConversationRepository(files);
@@ -143,7 +144,7 @@ public final class LanechatServer implements AutoCloseable {
                 .map(lane -> new LaneRunner(lane, tasks, timers, progress, metrics)).toList();
         WorkerQueue workerQueue = new WorkerQueue(tasks, timers);
         runners.forEach(LaneRunner::start);
-        scheduleHousekeeping(timers, tasks, eventLog, config, clock);
+        scheduleHousekeeping(timers, tasks, eventLog, sessions, loginLimiter, config, clock);
         if (pgListener != null) {
             pgListener.start();
         }
@@ -159,7 +160,7 @@ public final class LanechatServer implements AutoCloseable {
         StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config, metrics);
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
                 authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
-                workerQueue);
+                workerQueue, loginLimiter, config.allowedOrigins());
         java.util.concurrent.atomic.AtomicReference<ServerConnector> ours = new java.util.concurrent.atomic.AtomicReference<>();
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -198,7 +199,10 @@ public final class LanechatServer implements AutoCloseable {
     }
 
     private static void scheduleHousekeeping(ScheduledExecutorService timers, TaskService tasks, EventLog eventLog,
-            Config config, Clock clock) {
+            Sessions sessions, RateLimiter loginLimiter, Config config, Clock clock) {
+        // The log-in limiter is keyed by client address: addresses whose bucket is full again are
+        // forgotten each minute, so a crowd of addresses cannot grow it without end.
+        timers.scheduleWithFixedDelay(loginLimiter::forgetFull, 1, 1, TimeUnit.MINUTES);
         timers.scheduleWithFixedDelay(() -> {
             try {
                 tasks.sweepExpiredLeases(clock.instant());
@@ -210,8 +214,10 @@ public final class LanechatServer implements AutoCloseable {
             try {
                 int events = eventLog.deleteOlderThan(config.eventRetention());
                 int keys = tasks.deleteExpiredIdempotencyKeys();
-                if (events + keys > 0) {
-                    log.info("Housekeeping: deleted {} old event(s) and {} idempotency key(s)", events, keys);
+                int expired = sessions.deleteExpired();
+                if (events + keys + expired > 0) {
+                    log.info("Housekeeping: deleted {} old event(s), {} idempotency key(s) and {} expired session(s)",
+                            events, keys, expired);
                 }
             } catch (RuntimeException e) {
                 log.warn("Housekeeping failed: {}", StoreErrors.describe(e));

@@ -15,6 +15,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Every HTTP route of protocol.md in one table, registered on a Javalin config. Handlers do HTTP
@@ -39,7 +40,9 @@ public final class Routes {
             int maxContentBytes,
             int maxBodyBytes,
             Path webDir,
-            WorkerQueue workers) {}
+            WorkerQueue workers,
+            RateLimiter loginLimiter,
+            List<String> allowedOrigins) {}
 
     private Routes() {}
 
@@ -53,14 +56,15 @@ public final class Routes {
         MetaHandlers meta = new MetaHandlers(s.database(), s.lanes(), s.version(), s.nodeId());
         ConversationHandlers conversations = new ConversationHandlers(s.conversations(), s.tasks(), s.json(), limits,
                 s.sendLimiter());
-        SessionHandlers sessions = new SessionHandlers(s.authenticator(), s.json(), limits);
+        SessionHandlers sessions = new SessionHandlers(s.authenticator(), s.json(), limits, s.loginLimiter());
         TaskHandlers tasks = new TaskHandlers(s.tasks());
         FileHandlers files = new FileHandlers(s.files());
         EventHandlers events = new EventHandlers(s.eventLog(), s.waiters());
         WorkerHandlers workers = new WorkerHandlers(s.lanes(), s.tasks(), s.workers(), s.json(), limits);
 
         var r = config.routes;
-        r.before(WebApp::securityHeaders);
+        String csp = WebApp.contentSecurityPolicy(s.allowedOrigins());
+        r.before(ctx -> WebApp.securityHeaders(ctx, csp));
         r.before("/api/*", ctx -> {
             boolean open = ctx.path().equals("/api/health")
                     || (ctx.path().equals("/api/session") && ctx.method() != HandlerType.GET);
