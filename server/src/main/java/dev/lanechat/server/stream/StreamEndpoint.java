@@ -82,7 +82,7 @@ public final class StreamEndpoint {
                     frameLimiter.forget(sub.key());
                 }
             });
-            ws.onError(ctx -> log.debug("Socket error: {}", String.valueOf(ctx.error())));
+            ws.onError(ctx -> log.debug("Socket error: {}", StoreErrors.describe(ctx.error())));
         });
     }
 
