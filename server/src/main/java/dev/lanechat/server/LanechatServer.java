@@ -26,6 +26,7 @@ import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.DataDirLock;
 import dev.lanechat.server.store.Database;
+import dev.lanechat.server.store.StoreErrors;
 import dev.lanechat.server.stream.Hub;
 import dev.lanechat.server.stream.ProgressRelay;
 import dev.lanechat.server.stream.StreamEndpoint;
@@ -100,9 +101,10 @@ public final class LanechatServer implements AutoCloseable {
 
         Users users = new Users(database.jdbi(), clock);
         User localUser = config.auth() == AuthMode.OPEN ? users.ensure(Users.LOCAL_USER_NAME) : null;
-        Authenticator authenticator = new Authenticator(config.auth(), users, new Sessions(database.jdbi(), clock),
-                localUser);
+        Sessions sessions = new Sessions(database.jdbi(), clock);
+        Authenticator authenticator = new Authenticator(config.auth(), users, sessions, localUser);
         RateLimiter sendLimiter = new RateLimiter(config.sendBurst(), config.sendPerMinute() / 60.0, System::nanoTime);
+        RateLimiter loginLimiter = new RateLimiter(config.loginBurst(), config.loginPerMinute() / 60.0, System::nanoTime);
 
         FileRepository files = new FileRepository(database.jdbi());
         ConversationRepository conversationRepository = new ConversationRepository(files);
@@ -146,7 +148,7 @@ public final class LanechatServer implements AutoCloseable {
                 .map(lane -> new LaneRunner(lane, tasks, timers, progress, metrics)).toList();
         WorkerQueue workerQueue = new WorkerQueue(tasks, timers);
         runners.forEach(LaneRunner::start);
-        scheduleHousekeeping(timers, tasks, eventLog, config, clock);
+        scheduleHousekeeping(timers, tasks, eventLog, sessions, loginLimiter, config, clock);
         if (pgListener != null) {
             pgListener.start();
         }
@@ -155,14 +157,15 @@ public final class LanechatServer implements AutoCloseable {
                 hub.catchUp();
                 waiters.catchUp(eventLog::newestIds);
             } catch (RuntimeException e) {
-                log.warn("Event catch-up failed: {}", e.getMessage());
+                log.warn("Event catch-up failed: {}", StoreErrors.describe(e));
             }
         }, 1, 1, TimeUnit.SECONDS);
 
         StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config, metrics);
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
                 authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
-                workerQueue, new HostPolicy(config.allowedHosts()), new OriginPolicy(config.allowedOrigins()));
+                workerQueue, new HostPolicy(config.allowedHosts()), new OriginPolicy(config.allowedOrigins()),
+                loginLimiter, config.allowedOrigins());
         java.util.concurrent.atomic.AtomicReference<ServerConnector> ours = new java.util.concurrent.atomic.AtomicReference<>();
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -201,23 +204,28 @@ public final class LanechatServer implements AutoCloseable {
     }
 
     private static void scheduleHousekeeping(ScheduledExecutorService timers, TaskService tasks, EventLog eventLog,
-            Config config, Clock clock) {
+            Sessions sessions, RateLimiter loginLimiter, Config config, Clock clock) {
+        // The log-in limiter is keyed by client address: addresses whose bucket is full again are
+        // forgotten each minute, so a crowd of addresses cannot grow it without end.
+        timers.scheduleWithFixedDelay(loginLimiter::forgetFull, 1, 1, TimeUnit.MINUTES);
         timers.scheduleWithFixedDelay(() -> {
             try {
                 tasks.sweepExpiredLeases(clock.instant());
             } catch (RuntimeException e) {
-                log.warn("Lease sweep failed: {}", e.getMessage());
+                log.warn("Lease sweep failed: {}", StoreErrors.describe(e));
             }
         }, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(() -> {
             try {
                 int events = eventLog.deleteOlderThan(config.eventRetention());
                 int keys = tasks.deleteExpiredIdempotencyKeys();
-                if (events + keys > 0) {
-                    log.info("Housekeeping: deleted {} old event(s) and {} idempotency key(s)", events, keys);
+                int expired = sessions.deleteExpired();
+                if (events + keys + expired > 0) {
+                    log.info("Housekeeping: deleted {} old event(s), {} idempotency key(s) and {} expired session(s)",
+                            events, keys, expired);
                 }
             } catch (RuntimeException e) {
-                log.warn("Housekeeping failed: {}", e.getMessage());
+                log.warn("Housekeeping failed: {}", StoreErrors.describe(e));
             }
         }, 1, 60, TimeUnit.MINUTES);
     }

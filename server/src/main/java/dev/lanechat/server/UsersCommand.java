@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code lanechat users add NAME... | list | revoke NAME [--data-dir D] [--db URL]}: user admin for
+ * {@code lanechat users add NAME... [--worker [--lanes a,b]] | list | revoke NAME [--data-dir D] [--db URL]}: user admin for
  * token mode, straight on the store (a running server sees the change at once).
  */
 final class UsersCommand {
@@ -21,10 +21,18 @@ final class UsersCommand {
         List<String> words = new ArrayList<>();
         List<String> flags = new ArrayList<>();
         boolean worker = false;
+        String lanesFlag = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--worker")) {
                 worker = true;
+            } else if (a.equals("--lanes") || a.startsWith("--lanes=")) {
+                // Here --lanes names the lanes a worker may serve (for serve, it is the lanes file).
+                if (a.equals("--lanes") && i + 1 >= args.size()) {
+                    err.println("lanechat users: --lanes needs lane names, comma-separated");
+                    return 2;
+                }
+                lanesFlag = a.equals("--lanes") ? args.get(++i) : a.substring("--lanes=".length());
             } else if (a.startsWith("--") && !a.contains("=") && i + 1 < args.size() && !a.equals("--help")) {
                 flags.add(a);
                 flags.add(args.get(++i));
@@ -55,24 +63,39 @@ final class UsersCommand {
             err.println(usage());
             return 2;
         }
+        List<String> lanes = null;
+        if (lanesFlag != null) {
+            if (!action.equals("add") || !worker) {
+                err.println("lanechat users: --lanes limits a worker: it goes with 'add NAME --worker'");
+                return 2;
+            }
+            lanes = java.util.Arrays.stream(lanesFlag.split(",", -1)).map(String::strip).toList();
+            String problem = Users.whyNotLanes(lanes);
+            if (problem != null) {
+                err.println("lanechat users: " + problem);
+                return 2;
+            }
+        }
         try (Database db = Database.open(config.db(), config.dataDir())) {
             Users users = new Users(db.jdbi(), Clock.systemUTC());
             switch (action) {
                 case "add" -> {
                     List<String> names = words.subList(1, words.size());
                     if (names.size() > 1) {
-                        return addMany(users, names, worker ? Users.WORKER : Users.USER, out, err);
+                        return addMany(users, names, worker ? Users.WORKER : Users.USER, lanes, out, err);
                     }
-                    String token = users.add(names.get(0), worker ? Users.WORKER : Users.USER);
+                    String token = users.add(names.get(0), worker ? Users.WORKER : Users.USER, lanes);
                     out.println(worker
                             ? "Created worker '" + names.get(0) + "'. Its worker token (shown once; keep it secret;"
-                                    + " it works on the worker API only):"
+                                    + " it works on the worker API only"
+                                    + (lanes == null ? "" : ", for the lanes " + String.join(",", lanes)) + "):"
                             : "Created user '" + names.get(0) + "'. Its API token (shown once; keep it secret):");
                     out.println(token);
                 }
                 case "list" -> users.list().forEach(u ->
                         out.println(u.name() + "\t" + u.createdAt() + (u.revoked() ? "\trevoked" : "")
-                                + (Users.WORKER.equals(u.kind()) ? "\tworker" : "")));
+                                + (Users.WORKER.equals(u.kind()) ? "\tworker" : "")
+                                + (u.lanes() == null ? "" : "\tlanes=" + String.join(",", u.lanes()))));
                 case "revoke" -> {
                     if (!users.revoke(words.get(1))) {
                         err.println("lanechat users: no user '" + words.get(1) + "'");
@@ -97,7 +120,8 @@ final class UsersCommand {
      * before any is created, so a typo creates nobody; then one {@code NAME<TAB>TOKEN} line each
      * on stdout, for a script to read, and the count on stderr.
      */
-    private static int addMany(Users users, List<String> names, String kind, PrintStream out, PrintStream err) {
+    private static int addMany(Users users, List<String> names, String kind, List<String> lanes, PrintStream out,
+            PrintStream err) {
         if (names.stream().distinct().count() != names.size()) {
             err.println("lanechat users: a name is given twice; nobody was created");
             return 1;
@@ -110,7 +134,7 @@ final class UsersCommand {
             }
         }
         for (String name : names) {
-            out.println(name + "\t" + users.add(name, kind));
+            out.println(name + "\t" + users.add(name, kind, lanes));
         }
         err.println("Created " + names.size() + (Users.WORKER.equals(kind) ? " workers" : " users")
                 + ": one NAME<TAB>TOKEN line each (shown once; keep them secret).");
@@ -119,13 +143,15 @@ final class UsersCommand {
 
     private static String usage() {
         return String.join(System.lineSeparator(),
-                "Usage: lanechat users add NAME... [--worker] | list | revoke NAME [--data-dir DIR] [--db URL]",
+                "Usage: lanechat users add NAME... [--worker [--lanes LANE,...]] | list | revoke NAME [--data-dir DIR] [--db URL]",
                 "",
                 "  add NAME      create a user and print its new API token (alone on the last line)",
                 "  add NAME NAME...",
                 "                create several (all names checked first); prints NAME<TAB>TOKEN lines",
                 "  add NAME --worker",
                 "                create a worker identity: its token serves lanes over the worker API only",
+                "  add NAME --worker --lanes a,b",
+                "                a worker that may serve only lanes a and b (others look unknown to it)",
                 "  list          list the users",
                 "  revoke NAME   revoke a user's token and end its browser sessions");
     }

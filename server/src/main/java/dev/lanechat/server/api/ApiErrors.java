@@ -1,6 +1,8 @@
 package dev.lanechat.server.api;
 
 import dev.lanechat.server.Rejection;
+import dev.lanechat.server.logging.LogText;
+import dev.lanechat.server.store.StoreErrors;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -11,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one error mapper: every non-2xx answer of the API is
  * {@code {"error":{"code","message"}}} with the contract's status and code. Expected errors log
- * nothing; an unexpected one logs its stack trace once and answers 500 without it.
+ * nothing; an unexpected one logs its scrubbed stack trace once (no exception's text: see
+ * {@link StoreErrors}) and answers 500 without it.
  */
 final class ApiErrors {
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
@@ -37,12 +40,15 @@ final class ApiErrors {
         config.routes.exception(Exception.class, (e, ctx) -> {
             if (storeUnreachable(e)) {
                 // The database is away (restarting, failing over): a client should retry, not report a bug.
-                log.warn("Store unreachable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                log.warn("Store unreachable on {} {}: {}", ctx.method(), LogText.clean(ctx.path()), StoreErrors.describe(e));
                 ctx.header("Retry-After", "1");
                 send(ctx, 503, "unavailable", "The store cannot be reached right now; try again in a moment.");
                 return;
             }
-            log.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            // The trace is logged scrubbed: the classes and frames, none of the exceptions' texts
+            // (Jdbi's quotes the statement's bound values: a message, a token's hash).
+            log.error("Unexpected error on {} {}: {}", ctx.method(), LogText.clean(ctx.path()),
+                    StoreErrors.describeWithPlace(e), StoreErrors.scrubbed(e));
             writeStatus(ctx, 500, "Something went wrong on the server; try again.");
         });
         config.routes.error(405, "*", ctx -> {

@@ -17,6 +17,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Every HTTP route of protocol.md in one table, registered on a Javalin config. Handlers do HTTP
@@ -43,7 +44,9 @@ public final class Routes {
             Path webDir,
             WorkerQueue workers,
             HostPolicy hosts,
-            OriginPolicy origins) {}
+            OriginPolicy origins,
+            RateLimiter loginLimiter,
+            List<String> allowedOrigins) {}
 
     private Routes() {}
 
@@ -57,7 +60,7 @@ public final class Routes {
         MetaHandlers meta = new MetaHandlers(s.database(), s.lanes(), s.version(), s.nodeId());
         ConversationHandlers conversations = new ConversationHandlers(s.conversations(), s.tasks(), s.json(), limits,
                 s.sendLimiter());
-        SessionHandlers sessions = new SessionHandlers(s.authenticator(), s.json(), limits);
+        SessionHandlers sessions = new SessionHandlers(s.authenticator(), s.json(), limits, s.loginLimiter());
         TaskHandlers tasks = new TaskHandlers(s.tasks());
         FileHandlers files = new FileHandlers(s.files());
         EventHandlers events = new EventHandlers(s.eventLog(), s.waiters());
@@ -66,7 +69,8 @@ public final class Routes {
         var r = config.routes;
         SameOriginGuard sameOrigin = new SameOriginGuard(s.authenticator().mode(), s.hosts(), s.origins());
         AccessGuard access = new AccessGuard(s.authenticator());
-        r.before(WebApp::securityHeaders);
+        String csp = WebApp.contentSecurityPolicy(s.allowedOrigins());
+        r.before(ctx -> WebApp.securityHeaders(ctx, csp));
         r.before(sameOrigin::check);
         r.wsBeforeUpgrade(sameOrigin::checkHost);
         r.beforeMatched(access::check);

@@ -5,6 +5,7 @@ import dev.lanechat.server.Rejection;
 import dev.lanechat.server.auth.Authenticator;
 import dev.lanechat.server.auth.Sessions;
 import dev.lanechat.server.auth.User;
+import dev.lanechat.server.limits.RateLimiter;
 import io.javalin.http.Context;
 import java.util.Locale;
 import java.util.Map;
@@ -18,18 +19,30 @@ final class SessionHandlers {
     private final Authenticator authenticator;
     private final ObjectMapper json;
     private final Limits limits;
+    private final RateLimiter loginLimiter;
 
-    SessionHandlers(Authenticator authenticator, ObjectMapper json, Limits limits) {
+    /** @param loginLimiter log-in attempts by client address ({@code Config.loginBurst/loginPerMinute}) */
+    SessionHandlers(Authenticator authenticator, ObjectMapper json, Limits limits, RateLimiter loginLimiter) {
         this.authenticator = authenticator;
         this.json = json;
         this.limits = limits;
+        this.loginLimiter = loginLimiter;
     }
 
     void whoAmI(Context ctx) {
         ctx.json(Map.of("user", CurrentUser.get(ctx).name(), "auth", mode()));
     }
 
+    /**
+     * Every attempt counts, good token or bad, before the body is read: a guesser gets no cheaper
+     * attempts, and one valid token cannot create sessions without end.
+     */
     void logIn(Context ctx) {
+        long waitMs = loginLimiter.acquire(ctx.ip());
+        if (waitMs > 0) {
+            throw Rejection.rateLimited("Too many log-in attempts from this address; wait a moment and try again.",
+                    waitMs);
+        }
         String token = JsonBody.read(ctx, json, limits.maxBodyBytes(), false).requiredText("token");
         User user = authenticator.byToken(token).orElseThrow(() -> new Rejection(Rejection.Reason.UNAUTHENTICATED,
                 "That token is not valid; ask your admin for one ('lanechat users add NAME')."));

@@ -8,8 +8,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.lanechat.server.logging.LogText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves the web client: the bundle packed in the jar under {@code /public} (or a folder, in
@@ -18,9 +23,9 @@ import java.util.regex.Pattern;
  * and no framing.
  */
 final class WebApp {
-    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            + "img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; "
-            + "frame-ancestors 'none'";
+    private static final Logger log = LoggerFactory.getLogger(WebApp.class);
+    /** An origin as a browser sends it: scheme, host (or bracketed IPv6) and optional port, nothing else. */
+    private static final Pattern ORIGIN = Pattern.compile("(https?)://([a-z0-9.-]+|\\[[0-9a-f:.]+\\])(:[0-9]{1,5})?");
 
     private static final Pattern PAGE_PATH = Pattern.compile("/|(/(?!\\.\\.?(/|$))[A-Za-z0-9._~-]+)+/?");
 
@@ -44,11 +49,38 @@ final class WebApp {
         return new WebApp(index);
     }
 
-    static void securityHeaders(Context ctx) {
+    /**
+     * The page's CSP. {@code connect-src} names the page's own origin ({@code 'self'}, which in CSP
+     * Level 3 also covers ws: and wss: to the same host and port) and each allowed origin with its
+     * socket scheme ({@code https://a.example} adds {@code wss://a.example}); no bare {@code ws:}
+     * {@code wss:}, which let a page that runs injected script talk to any host.
+     */
+    static String contentSecurityPolicy(List<String> allowedOrigins) {
+        StringBuilder connect = new StringBuilder("'self'");
+        for (String configured : allowedOrigins) {
+            String origin = configured.strip().toLowerCase(Locale.ROOT);
+            origin = origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
+            Matcher m = ORIGIN.matcher(origin);
+            if (!m.matches()) {
+                // It could not match a browser's Origin header either; in a header it could add directives.
+                log.warn("Allowed origin '{}' is not scheme://host[:port]; it is left out of the page's CSP",
+                        LogText.clean(configured));
+                continue;
+            }
+            String rest = origin.substring(m.group(1).length());
+            connect.append(' ').append(origin).append(' ').append(m.group(1).equals("https") ? "wss" : "ws").append(rest);
+        }
+        return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                + "img-src 'self' data:; connect-src " + connect + "; object-src 'none'; base-uri 'self'; "
+                + "frame-ancestors 'none'";
+    }
+
+    /** The headers of every answer; a page (any path outside /api/) also gets {@code csp}. */
+    static void securityHeaders(Context ctx, String csp) {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         if (!ctx.path().startsWith("/api/")) {
-            ctx.header("Content-Security-Policy", CSP);
+            ctx.header("Content-Security-Policy", csp);
             ctx.header("X-Frame-Options", "DENY");
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.Rejection;
 import dev.lanechat.server.auth.Authenticator;
+import dev.lanechat.server.auth.Worker;
 import dev.lanechat.server.files.NewFile;
 import dev.lanechat.server.lanes.Lane;
 import dev.lanechat.server.lanes.Lanes;
@@ -38,6 +39,7 @@ final class WorkerHandlers {
     static final int MAX_FILES = 20;
     private static final int MAX_ERROR_CHARS = 2000;
     private static final Pattern CONTENT_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9!#$&^_.+-]+(\\s*;.*)?");
+    private static final String WORKER = "lanechat.worker";
 
     private final Lanes lanes;
     private final TaskService tasks;
@@ -53,18 +55,42 @@ final class WorkerHandlers {
         this.limits = limits;
     }
 
-    /** In token mode only a worker token may call the worker API (a user's token may not). */
+    /**
+     * In token mode only a worker token may call the worker API (a user's token may not). The
+     * worker, with the lanes it may serve, is kept on the request for the handlers.
+     */
     static void authenticate(Context ctx, Authenticator authenticator) {
-        if (!authenticator.authenticateWorker(CurrentUser.bearer(ctx))) {
-            throw new Rejection(Rejection.Reason.UNAUTHENTICATED, "The worker API needs a worker token:"
-                    + " Authorization: Bearer <token> from 'lanechat users add NAME --worker'.");
+        Worker worker = authenticator.authenticateWorker(CurrentUser.bearer(ctx)).orElseThrow(() ->
+                new Rejection(Rejection.Reason.UNAUTHENTICATED, "The worker API needs a worker token:"
+                        + " Authorization: Bearer <token> from 'lanechat users add NAME --worker'."));
+        ctx.attribute(WORKER, worker);
+    }
+
+    /** The worker {@link #authenticate} let in. */
+    private static Worker worker(Context ctx) {
+        Worker worker = ctx.attribute(WORKER);
+        if (worker == null) {
+            throw new IllegalStateException("a worker route ran without WorkerHandlers.authenticate");
+        }
+        return worker;
+    }
+
+    /**
+     * A task of a lane this worker may not serve is, to it, a task that does not exist: the same
+     * 404 as an unknown id, so a limited worker learns nothing of other lanes' tasks.
+     */
+    private void checkLane(Context ctx, String taskId) {
+        Worker worker = worker(ctx);
+        if (worker.lanes() != null && !tasks.laneOf(taskId).map(worker::mayServe).orElse(false)) {
+            throw Rejection.notFound("task");
         }
     }
 
     void claim(Context ctx) {
         String name = ctx.pathParam("lane");
-        Lane lane = lanes.find(name).orElseThrow(() -> new Rejection(Rejection.Reason.NOT_FOUND,
-                "No lane '" + name + "'; GET /api/lanes lists the lanes."));
+        // A lane this worker may not serve gets the answer of an unknown lane.
+        Lane lane = lanes.find(name).filter(l -> worker(ctx).mayServe(l.name())).orElseThrow(() ->
+                new Rejection(Rejection.Reason.NOT_FOUND, "No lane '" + name + "'; GET /api/lanes lists the lanes."));
         if (!lane.servedByWorkers()) {
             throw Rejection.conflict("Lane '" + name + "' is served inside the server; workers can claim only the"
                     + " tasks of lanes with processor: worker.");
@@ -93,6 +119,7 @@ final class WorkerHandlers {
     void heartbeat(Context ctx) {
         String taskId = ctx.pathParam("id");
         String leaseId = JsonBody.read(ctx, json, limits.maxBodyBytes(), false).requiredText("lease_id");
+        checkLane(ctx, taskId);
         String expires = tasks.heartbeat(taskId, leaseId).map(Timestamps::format).orElseThrow(() -> lost(taskId));
         ctx.json(Map.of("lease_expires_at", expires));
     }
@@ -108,6 +135,7 @@ final class WorkerHandlers {
         }
         double cost = cost(body.field("cost_usd"));
         List<NewFile> files = files(body.field("files"));
+        checkLane(ctx, taskId);
         Claim claim = tasks.held(taskId, leaseId).orElseThrow(() -> lost(taskId));
         Lane lane = lanes.find(claim.lane()).orElse(null);
         String answeredBy = model != null ? model : lane != null ? lane.model() : null;
@@ -129,6 +157,7 @@ final class WorkerHandlers {
         if (retry != null && !retry.isNull() && !retry.isBoolean()) {
             throw Rejection.invalid("\"retry\" must be true or false.");
         }
+        checkLane(ctx, taskId);
         Claim claim = tasks.held(taskId, leaseId).orElseThrow(() -> lost(taskId));
         if (!tasks.fail(claim, error, retry != null && retry.asBoolean(false))) {
             throw lost(taskId);

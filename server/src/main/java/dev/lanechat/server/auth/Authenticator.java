@@ -43,14 +43,18 @@ public final class Authenticator {
     }
 
     /**
-     * Whether a caller of the worker API may serve lanes: in open mode anyone (the server listens on
-     * loopback only); in token mode the holder of a live worker token ({@code users add NAME --worker}).
+     * The worker a caller of the worker API is: in open mode anyone, serving every lane (the server
+     * listens on loopback only); in token mode the holder of a live worker token
+     * ({@code users add NAME --worker [--lanes a,b]}), with the lanes it may serve.
      */
-    public boolean authenticateWorker(String bearerToken) {
+    public Optional<Worker> authenticateWorker(String bearerToken) {
         if (mode == AuthMode.OPEN) {
-            return true;
+            return Optional.of(Worker.open());
         }
-        return bearerToken != null && !bearerToken.isBlank() && users.workerByToken(bearerToken).isPresent();
+        if (bearerToken == null || bearerToken.isBlank()) {
+            return Optional.empty();
+        }
+        return users.workerByToken(bearerToken);
     }
 
     /** The user of an API token (for {@code POST /api/session}); in open mode, the local user. */

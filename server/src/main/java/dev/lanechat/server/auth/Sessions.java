@@ -40,6 +40,17 @@ public final class Sessions {
                 .findOne());
     }
 
+    /**
+     * Deletes the sessions past their {@code expires_at} by this store's clock (they no longer log
+     * anyone in; the hourly housekeeping calls this so the table does not grow without end).
+     * Returns how many it deleted.
+     */
+    public int deleteExpired() {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM sessions WHERE expires_at <= :now")
+                .bind("now", Timestamps.format(clock.instant()))
+                .execute());
+    }
+
     public void end(String sessionId) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE id_hash = :hash")
                 .bind("hash", Secrets.hash(sessionId))

@@ -4,6 +4,7 @@ import dev.lanechat.server.store.Timestamps;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
@@ -14,10 +15,19 @@ public final class Users {
     public static final String LOCAL_USER_NAME = "local";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
 
-    /** A user as {@code users list} shows it; {@code kind} is {@link #USER} or {@link #WORKER}. */
-    public record Listed(String name, String createdAt, boolean revoked, String kind) {
+    /**
+     * The syntax of a lane's name, as a lanes file has it (config/LanesFile; repeated here, as
+     * auth may not depend on config). A worker may be limited to a lane the file lacks today.
+     */
+    private static final Pattern LANE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /**
+     * A user as {@code users list} shows it; {@code kind} is {@link #USER} or {@link #WORKER};
+     * {@code lanes} the lanes a worker may serve, null for every lane.
+     */
+    public record Listed(String name, String createdAt, boolean revoked, String kind, List<String> lanes) {
         public Listed(String name, String createdAt, boolean revoked) {
-            this(name, createdAt, revoked, USER);
+            this(name, createdAt, revoked, USER, null);
         }
     }
 
@@ -60,18 +70,35 @@ public final class Users {
 
     /** {@link #add(String)} for a user of {@code kind} ({@link #USER} or {@link #WORKER}). */
     public String add(String name, String kind) {
+        return add(name, kind, null);
+    }
+
+    /**
+     * {@link #add(String, String)}, for a worker that may serve only {@code lanes} (null: every
+     * lane). Lane names are checked for their syntax only: a lanes file may gain the lane later.
+     */
+    public String add(String name, String kind, List<String> lanes) {
         if (!kind.equals(USER) && !kind.equals(WORKER)) {
             throw new IllegalArgumentException("kind must be user or worker");
         }
+        String problem = whyNotLanes(lanes);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        if (lanes != null && !kind.equals(WORKER)) {
+            throw new IllegalArgumentException("only a worker (--worker) can be limited to lanes");
+        }
+        String lanesColumn = lanes == null ? null : String.join(",", new java.util.TreeSet<>(lanes));
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(BAD_NAME);
         }
         String token = Secrets.newSecret("lc_");
         String hash = Secrets.hash(token);
         int updated = jdbi.withHandle(h -> h.createUpdate(
-                        "UPDATE users SET token_hash = :hash, revoked_at = NULL, kind = :kind WHERE name = :name "
+                        "UPDATE users SET token_hash = :hash, revoked_at = NULL, kind = :kind, lanes = :lanes WHERE name = :name "
                                 + "AND (token_hash IS NULL OR revoked_at IS NOT NULL)")
                 .bind("kind", kind)
+                .bind("lanes", lanesColumn)
                 .bind("hash", hash)
                 .bind("name", name)
                 .execute());
@@ -79,9 +106,10 @@ public final class Users {
             if (find(name).isPresent()) {
                 throw new IllegalArgumentException(exists(name));
             }
-            jdbi.useHandle(h -> h.createUpdate("INSERT INTO users (id, name, token_hash, created_at, last_event_id, kind) "
-                            + "VALUES (:id, :name, :hash, :now, 0, :kind)")
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO users (id, name, token_hash, created_at, last_event_id, kind, lanes) "
+                            + "VALUES (:id, :name, :hash, :now, 0, :kind, :lanes)")
                     .bind("kind", kind)
+                    .bind("lanes", lanesColumn)
                     .bind("id", UUID.randomUUID().toString())
                     .bind("name", name)
                     .bind("hash", hash)
@@ -95,6 +123,23 @@ public final class Users {
 
     private static String exists(String name) {
         return "user '" + name + "' exists already; revoke it first to issue a new token";
+    }
+
+    /** Why {@code lanes} is no list of lane names (null, every lane, is one), or null when it is. */
+    public static String whyNotLanes(List<String> lanes) {
+        if (lanes == null) {
+            return null;
+        }
+        if (lanes.isEmpty()) {
+            return "--lanes needs one or more lane names, comma-separated";
+        }
+        for (String lane : lanes) {
+            if (!LANE_NAME.matcher(lane).matches()) {
+                return "a lane name is 1-64 letters, digits or . _ -, starting with a letter or digit ('" + lane
+                        + "' is not)";
+            }
+        }
+        return null;
     }
 
     /** Why {@link #add} would refuse {@code name} now, or null when it would not. */
@@ -125,10 +170,14 @@ public final class Users {
     }
 
     public List<Listed> list() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT name, created_at, revoked_at, kind FROM users ORDER BY name")
+        return jdbi.withHandle(h -> h.createQuery("SELECT name, created_at, revoked_at, kind, lanes FROM users ORDER BY name")
                 .map((rs, ctx) -> new Listed(rs.getString("name"), rs.getString("created_at"),
-                        rs.getString("revoked_at") != null, rs.getString("kind")))
+                        rs.getString("revoked_at") != null, rs.getString("kind"), lanes(rs.getString("lanes"))))
                 .list());
+    }
+
+    private static List<String> lanes(String column) {
+        return column == null ? null : List.of(column.split(","));
     }
 
     public Optional<User> find(String name) {
@@ -143,9 +192,17 @@ public final class Users {
         return byToken(token, USER);
     }
 
-    /** The worker whose live worker token this is. */
-    public Optional<User> workerByToken(String token) {
-        return byToken(token, WORKER);
+    /** The worker whose live worker token this is, with the lanes it may serve. */
+    public Optional<Worker> workerByToken(String token) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, name, lanes FROM users WHERE token_hash = :hash AND revoked_at IS NULL AND kind = :kind")
+                .bind("kind", WORKER)
+                .bind("hash", Secrets.hash(token))
+                .map((rs, ctx) -> {
+                    List<String> lanes = lanes(rs.getString("lanes"));
+                    return new Worker(rs.getString("id"), rs.getString("name"), lanes == null ? null : Set.copyOf(lanes));
+                })
+                .findOne());
     }
 
     private Optional<User> byToken(String token, String kind) {

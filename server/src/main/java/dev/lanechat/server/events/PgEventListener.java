@@ -1,5 +1,7 @@
 package dev.lanechat.server.events;
 
+import dev.lanechat.server.logging.LogText;
+import dev.lanechat.server.store.StoreErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -76,7 +78,7 @@ public final class PgEventListener implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                log.warn("PostgreSQL notifications lost ({}); reconnecting in {} s", e.getMessage(), backoff / 1000);
+                log.warn("PostgreSQL notifications lost ({}); reconnecting in {} s", StoreErrors.describe(e), backoff / 1000);
                 sleep(backoff);
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }
@@ -95,7 +97,7 @@ public final class PgEventListener implements AutoCloseable {
             st.setString(2, payload);
             st.execute();
         } catch (SQLException e) {
-            log.debug("Progress frame not relayed: {}", e.getMessage());
+            log.debug("Progress frame not relayed: {}", StoreErrors.describe(e));
         }
     }
 
@@ -108,7 +110,7 @@ public final class PgEventListener implements AutoCloseable {
         try {
             notifier.hinted(payload.substring(0, colon), Long.parseLong(payload.substring(colon + 1)));
         } catch (NumberFormatException e) {
-            log.debug("Ignoring a notification that is not userId:eventId: {}", payload);
+            log.debug("Ignoring a notification that is not userId:eventId: {}", LogText.clean(payload));
         }
     }
 

@@ -45,6 +45,27 @@ public final class RateLimiter {
         }
     }
 
+    /**
+     * Forgets every key whose bucket has filled up again: it would allow a full burst anyway, so
+     * forgetting it changes no answer, and a limiter keyed by client address stays as small as
+     * the addresses seen in the last refill time. Returns how many it forgot.
+     */
+    public int forgetFull() {
+        long now = nanoTime.getAsLong();
+        int[] forgotten = {0};
+        buckets.entrySet().removeIf(e -> {
+            Bucket bucket = e.getValue();
+            synchronized (bucket) {
+                boolean full = bucket.tokens + (now - bucket.at) * perNano >= burst;
+                if (full) {
+                    forgotten[0]++;
+                }
+                return full;
+            }
+        });
+        return forgotten[0];
+    }
+
     /** Forgets a key (a closed socket). */
     public void forget(String key) {
         buckets.remove(key);

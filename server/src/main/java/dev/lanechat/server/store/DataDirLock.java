@@ -4,14 +4,14 @@ import dev.lanechat.server.config.ConfigException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
  * Holds {@code <data dir>/lanechat.lock} while a server uses the embedded store, so that a second
  * server on the same data dir refuses to start instead of sharing the SQLite file. That is what
- * lets a restarted server requeue the tasks it left running at once.
+ * lets a restarted server requeue the tasks it left running at once. A data dir or lock file it
+ * creates is its user's only (rwx------, rw-------).
  */
 public final class DataDirLock implements AutoCloseable {
     private final FileChannel channel;
@@ -24,7 +24,8 @@ public final class DataDirLock implements AutoCloseable {
 
     public static DataDirLock acquire(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
+            PrivateFiles.createDirectories(dataDir);
+            PrivateFiles.createFile(dataDir.resolve("lanechat.lock"));
             FileChannel channel = FileChannel.open(dataDir.resolve("lanechat.lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();

@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.lanechat.server.config.ConfigException;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
@@ -72,8 +71,11 @@ public final class Database implements AutoCloseable {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
-                Files.createDirectories(parent);
+                PrivateFiles.createDirectories(parent);
             }
+            // Made here rw-------, before SQLite would make it by the umask (often world-readable);
+            // SQLite gives the -wal and -shm files it makes beside it the database file's mode.
+            PrivateFiles.createFile(file.toAbsolutePath());
         } catch (IOException e) {
             throw new ConfigException("cannot create the data folder for " + file + ": " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.lanechat.server.stream;
 
+import dev.lanechat.server.store.StoreErrors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.tasks.Claim;
@@ -114,7 +115,7 @@ public final class ProgressRelay implements ProgressSink {
         try {
             remote.accept(userId, frame);
         } catch (RuntimeException e) {
-            log.debug("Progress frame not sent to other nodes: {}", e.getMessage());
+            log.debug("Progress frame not sent to other nodes: {}", StoreErrors.describe(e));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.lanechat.server.stream;
 
+import dev.lanechat.server.store.StoreErrors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.auth.Authenticator;
 import dev.lanechat.server.auth.OriginPolicy;
@@ -81,7 +82,7 @@ public final class StreamEndpoint {
                     frameLimiter.forget(sub.key());
                 }
             });
-            ws.onError(ctx -> log.debug("Socket error: {}", String.valueOf(ctx.error())));
+            ws.onError(ctx -> log.debug("Socket error: {}", StoreErrors.describe(ctx.error())));
         });
     }
 
@@ -136,7 +137,7 @@ public final class StreamEndpoint {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("Slow-socket check failed: {}", e.toString());
+            log.warn("Slow-socket check failed: {}", StoreErrors.describeWithPlace(e));
         }
     }
 
@@ -144,7 +145,7 @@ public final class StreamEndpoint {
         try {
             bySession.values().forEach(Subscription::ping);
         } catch (RuntimeException e) {
-            log.warn("Heartbeat failed: {}", e.toString());
+            log.warn("Heartbeat failed: {}", StoreErrors.describeWithPlace(e));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.lanechat.server.stream;
 
+import dev.lanechat.server.store.StoreErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.events.Event;
@@ -191,7 +192,7 @@ final class Subscription {
                 drainOnce();
             } catch (RuntimeException e) {
                 log.warn("Socket of user {}: could not read events ({}); closing it so that it resumes", userId,
-                        e.getMessage());
+                        StoreErrors.describe(e));
                 session.close(1011, "store error", Callback.NOOP);
                 state = State.CLOSED;
             }
@@ -258,7 +259,7 @@ final class Subscription {
             if (inFlight.decrementAndGet() < WINDOW) {
                 fullSinceNanos = 0;
             }
-            log.debug("Socket of user {}: send failed: {}", userId, failure.toString());
+            log.debug("Socket of user {}: send failed: {}", userId, StoreErrors.describe(failure));
         }));
     }
 

@@ -1,6 +1,9 @@
 package dev.lanechat.server.tasks;
 
 import dev.lanechat.server.lanes.Lane;
+import dev.lanechat.server.lanes.OpenAiProcessor;
+import dev.lanechat.server.logging.LogText;
+import dev.lanechat.server.store.StoreErrors;
 import dev.lanechat.server.lanes.ProcessingFailed;
 import dev.lanechat.server.lanes.ProcessorContext;
 import dev.lanechat.server.lanes.ProcessorResult;
@@ -145,7 +148,7 @@ public final class LaneRunner {
             try {
                 worked = runOne();
             } catch (RuntimeException e) {
-                log.warn("Lane {}: the store failed ({}); retrying in a second", lane.name(), e.getMessage());
+                log.warn("Lane {}: the store failed ({}); retrying in a second", lane.name(), StoreErrors.describe(e));
                 worked = false;
             }
             if (!worked) {
@@ -187,7 +190,8 @@ public final class LaneRunner {
                     cancel(claim.taskId());
                 }
             } catch (RuntimeException e) {
-                log.warn("Lane {}: could not renew the lease of task {}: {}", lane.name(), claim.taskId(), e.getMessage());
+                log.warn("Lane {}: could not renew the lease of task {}: {}", lane.name(), claim.taskId(),
+                        StoreErrors.describe(e));
             }
         }, renewMs, renewMs, TimeUnit.MILLISECONDS);
         try {
@@ -206,8 +210,13 @@ public final class LaneRunner {
             }
         } catch (Exception e) {
             if (!context.cancelled) {
-                log.warn("Lane {}: task {} failed: {}", lane.name(), claim.taskId(), e.toString());
-                tasks.fail(claim, "the " + lane.name() + " lane failed: " + e.getMessage(), true);
+                // The log gets no exception text (a store error's quotes the bound values); the
+                // stored error, which only the task's owner sees, keeps a processor's own words.
+                log.warn("Lane {}: task {} failed: {}", lane.name(), claim.taskId(),
+                        e instanceof OpenAiProcessor.EndpointUnavailable ? LogText.clean(e.getMessage())
+                                : StoreErrors.describeWithPlace(e));
+                String why = StoreErrors.isStoreError(e) || e.getMessage() == null ? StoreErrors.describe(e) : e.getMessage();
+                tasks.fail(claim, "the " + lane.name() + " lane failed: " + why, true);
             }
         } finally {
             progress.ended(claim.taskId());

@@ -1,5 +1,6 @@
 package dev.lanechat.server.tasks;
 
+import dev.lanechat.server.logging.LogText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.Rejection;
@@ -238,6 +239,12 @@ public final class TaskService {
         return jdbi.withHandle(h -> tasks.held(h, taskId, leaseId));
     }
 
+    /** The lane of the task with this id (of any user), for the worker API's lane check. */
+    public Optional<String> laneOf(String taskId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT lane FROM tasks WHERE id = :id")
+                .bind("id", taskId).mapTo(String.class).findOne());
+    }
+
     /** Whether a task with this id exists (of any user; the worker API tells 404 from 409 with it). */
     public boolean exists(String taskId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE id = :id")
@@ -315,8 +322,11 @@ public final class TaskService {
                 return done;
             });
             if (requeued) {
-                log.info("Task {} on lane {} failed (attempt {} of {}), retrying: {}", claim.taskId(), claim.lane(),
-                        claim.attempt(), maxAttempts, error);
+                // The error text stays out of INFO: a worker's or an endpoint's words may quote the
+                // message; at DEBUG it is shown with its control characters replaced.
+                log.info("Task {} on lane {} failed (attempt {} of {}), retrying", claim.taskId(), claim.lane(),
+                        claim.attempt(), maxAttempts);
+                log.debug("Task {} failed: {}", claim.taskId(), LogText.clean(error));
                 queuedListeners.forEach(l -> l.accept(claim.lane()));
             }
             return requeued;
@@ -329,7 +339,9 @@ public final class TaskService {
                     return eventLog.append(h, task.userId(), "task.failed", failedData(task, finalError));
                 }));
         event.ifPresent(e -> {
-            log.info("Task {} on lane {} failed: {}", claim.taskId(), claim.lane(), finalError);
+            log.info("Task {} on lane {} failed (attempt {} of {})", claim.taskId(), claim.lane(), claim.attempt(),
+                    maxAttempts);
+            log.debug("Task {} failed: {}", claim.taskId(), LogText.clean(finalError));
             notifier.published(List.of(e));
         });
         return event.isPresent();
