@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.api.Routes;
 import dev.lanechat.server.auth.AuthMode;
 import dev.lanechat.server.auth.Authenticator;
+import dev.lanechat.server.auth.CredentialCheck;
+import dev.lanechat.server.auth.CredentialWatch;
 import dev.lanechat.server.auth.Sessions;
 import dev.lanechat.server.auth.User;
 import dev.lanechat.server.auth.Users;
@@ -96,8 +98,8 @@ public final class LanechatServer implements AutoCloseable {
 
         Users users = new Users(database.jdbi(), clock);
         User localUser = config.auth() == AuthMode.OPEN ? users.ensure(Users.LOCAL_USER_NAME) : null;
-        Authenticator authenticator = new Authenticator(config.auth(), users, new Sessions(database.jdbi(), clock),
-                localUser);
+        Sessions sessions = new Sessions(database.jdbi(), clock);
+        Authenticator authenticator = new Authenticator(config.auth(), users, sessions, localUser);
         RateLimiter sendLimiter = new RateLimiter(config.sendBurst(), config.sendPerMinute() / 60.0, System::nanoTime);
 
         FileRepository files = new FileRepository(database.jdbi());
@@ -156,6 +158,9 @@ public final class LanechatServer implements AutoCloseable {
         }, 1, 1, TimeUnit.SECONDS);
 
         StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config, metrics);
+        // Revocations and log-outs (from any process, on any node) reach open sockets and long-polls.
+        timers.scheduleWithFixedDelay(new CredentialWatch(new CredentialCheck(users, sessions), stream, waiters),
+                1, 1, TimeUnit.SECONDS);
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
                 authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
                 workerQueue);
