@@ -1,5 +1,7 @@
 package dev.lanechat.server.auth;
 
+import java.util.Locale;
+
 /**
  * How a socket or a long-poll proved who it acts for, remembered so that it can be checked again
  * while it stays open: the user's API token or a browser session (each kept only as its hash, as
@@ -29,6 +31,6 @@ public record Credential(String userId, Kind kind, String hash) {
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase(java.util.Locale.ROOT) + " of user " + userId; // never the hash
+        return kind.name().toLowerCase(Locale.ROOT) + " of user " + userId; // never the hash
     }
 }

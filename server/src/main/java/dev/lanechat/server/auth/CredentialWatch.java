@@ -11,9 +11,11 @@ import org.slf4j.LoggerFactory;
  * Makes a revocation or a log-out reach the connections already open: run every second, it
  * checks the credentials of this node's sockets and long-polls against the store and ends those
  * that stopped working (sockets with the {@code unauthenticated} error and 4401, long-polls with
- * 401). So {@code lanechat users revoke NAME}, from any process, takes effect within about a
- * second plus the check. Costs nothing when no one is connected, and one query per
- * {@value CredentialCheck#CHUNK} connected users otherwise.
+ * 401). So {@code lanechat users revoke NAME} or a log-out, from any process or node, takes
+ * effect within about a second plus the check. Costs nothing when no one is connected (or in open
+ * mode), otherwise one query per {@value CredentialCheck#CHUNK} connected users and one per
+ * {@value CredentialCheck#CHUNK} cookie sessions. A failed check (store away) is retried the next
+ * second; the connections stay open meanwhile.
  */
 public final class CredentialWatch implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(CredentialWatch.class);
