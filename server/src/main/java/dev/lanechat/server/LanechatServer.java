@@ -7,6 +7,8 @@ import dev.lanechat.server.auth.HostPolicy;
 import dev.lanechat.server.auth.OriginPolicy;
 import dev.lanechat.server.auth.AuthMode;
 import dev.lanechat.server.auth.Authenticator;
+import dev.lanechat.server.auth.CredentialCheck;
+import dev.lanechat.server.auth.CredentialWatch;
 import dev.lanechat.server.auth.Sessions;
 import dev.lanechat.server.auth.User;
 import dev.lanechat.server.auth.Users;
@@ -162,6 +164,9 @@ public final class LanechatServer implements AutoCloseable {
         }, 1, 1, TimeUnit.SECONDS);
 
         StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config, metrics);
+        // Revocations and log-outs (from any process, on any node) reach open sockets and long-polls.
+        timers.scheduleWithFixedDelay(new CredentialWatch(new CredentialCheck(users, sessions), stream, waiters),
+                1, 1, TimeUnit.SECONDS);
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
                 authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
                 workerQueue, new HostPolicy(config.allowedHosts()), new OriginPolicy(config.allowedOrigins()),

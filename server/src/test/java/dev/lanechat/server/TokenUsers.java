@@ -14,7 +14,14 @@ final class TokenUsers {
 
     /** Runs {@code users add NAME --data-dir DIR} and returns the token printed alone on its last line. */
     static String add(Path dataDir, String name) {
-        String out = run(0, "add", name, "--data-dir", dataDir.toString());
+        return add(name, "--data-dir", dataDir.toString());
+    }
+
+    /** {@code users add NAME} on the store these flags name ({@code --data-dir D} or {@code --db URL}). */
+    static String add(String name, String... storeFlags) {
+        List<String> args = new java.util.ArrayList<>(List.of("add", name));
+        args.addAll(List.of(storeFlags));
+        String out = run(0, args.toArray(String[]::new));
         String[] lines = out.strip().split("\\R");
         String token = lines[lines.length - 1].strip();
         assertThat(token).as("token line of: " + out).startsWith("lc_").doesNotContain(" ");

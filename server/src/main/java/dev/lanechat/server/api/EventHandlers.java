@@ -1,6 +1,8 @@
 package dev.lanechat.server.api;
 
 import dev.lanechat.server.Rejection;
+import dev.lanechat.server.auth.Authenticator;
+import dev.lanechat.server.auth.Credential;
 import dev.lanechat.server.events.Event;
 import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.events.EventWaiters;
@@ -9,15 +11,21 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code GET /api/events}: the event log read over HTTP, waiting up to 30 s for something new. */
+/**
+ * {@code GET /api/events}: the event log read over HTTP, waiting up to 30 s for something new. A
+ * wait ends with 401 {@code unauthenticated} when its token is revoked or its session ends (the
+ * waiters fail it with that {@link Rejection}, which the error table writes).
+ */
 final class EventHandlers {
 
     private final EventLog eventLog;
     private final EventWaiters waiters;
+    private final Authenticator authenticator;
 
-    EventHandlers(EventLog eventLog, EventWaiters waiters) {
+    EventHandlers(EventLog eventLog, EventWaiters waiters, Authenticator authenticator) {
         this.eventLog = eventLog;
         this.waiters = waiters;
+        this.authenticator = authenticator;
     }
 
     void poll(Context ctx) {
@@ -33,7 +41,9 @@ final class EventHandlers {
             return;
         }
         // Wait first, read second: a publish between the two cannot be missed.
-        CompletableFuture<Void> next = waiters.next(userId, after, Duration.ofSeconds(waitS));
+        Credential credential = authenticator.credentialOf(CurrentUser.get(ctx), CurrentUser.bearer(ctx),
+                ctx.cookie(Authenticator.COOKIE));
+        CompletableFuture<Void> next = waiters.next(credential, after, Duration.ofSeconds(waitS));
         List<Event> events = eventLog.readAfter(userId, after, EventLog.PAGE);
         if (!events.isEmpty()) {
             next.complete(null);

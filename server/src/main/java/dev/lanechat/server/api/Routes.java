@@ -63,7 +63,7 @@ public final class Routes {
         SessionHandlers sessions = new SessionHandlers(s.authenticator(), s.json(), limits, s.loginLimiter());
         TaskHandlers tasks = new TaskHandlers(s.tasks());
         FileHandlers files = new FileHandlers(s.files());
-        EventHandlers events = new EventHandlers(s.eventLog(), s.waiters());
+        EventHandlers events = new EventHandlers(s.eventLog(), s.waiters(), s.authenticator());
         WorkerHandlers workers = new WorkerHandlers(s.lanes(), s.tasks(), s.workers(), s.json(), limits);
 
         var r = config.routes;

@@ -43,6 +43,31 @@ public final class Authenticator {
     }
 
     /**
+     * {@link #authenticate}, and how: the credential to check again while a socket stays open
+     * (see {@link CredentialWatch}).
+     */
+    public Optional<Credential> identify(String bearerToken, String sessionCookie) {
+        return authenticate(bearerToken, sessionCookie).map(user -> credentialOf(user, bearerToken, sessionCookie));
+    }
+
+    /**
+     * The credential with which {@code user} was just authenticated from this bearer token and/or
+     * session cookie (as {@link #authenticate} chose between them). Reads nothing from the store.
+     */
+    public Credential credentialOf(User user, String bearerToken, String sessionCookie) {
+        if (mode == AuthMode.OPEN) {
+            return Credential.local(user.id());
+        }
+        if (bearerToken != null && !bearerToken.isBlank()) {
+            return Credential.token(user.id(), bearerToken);
+        }
+        if (sessionCookie != null && !sessionCookie.isBlank()) {
+            return Credential.session(user.id(), sessionCookie);
+        }
+        throw new IllegalArgumentException("no credential to remember");
+    }
+
+    /**
      * The worker a caller of the worker API is: in open mode anyone, serving every lane (the server
      * listens on loopback only); in token mode the holder of a live worker token
      * ({@code users add NAME --worker [--lanes a,b]}), with the lanes it may serve.

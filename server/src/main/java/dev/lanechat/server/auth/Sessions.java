@@ -3,7 +3,10 @@ package dev.lanechat.server.auth;
 import dev.lanechat.server.store.Timestamps;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 
 /** Browser sessions: a session id (the cookie's value) per login, stored hashed, for 30 days. */
@@ -49,6 +52,15 @@ public final class Sessions {
         return jdbi.withHandle(h -> h.createUpdate("DELETE FROM sessions WHERE expires_at <= :now")
                 .bind("now", Timestamps.format(clock.instant()))
                 .execute());
+    }
+
+    /** Which of these session hashes (at most a few hundred) are sessions that have not ended or expired. */
+    public Set<String> live(Collection<String> hashes) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id_hash FROM sessions WHERE id_hash IN (<hashes>) AND expires_at > :now")
+                .bindList("hashes", List.copyOf(hashes))
+                .bind("now", Timestamps.format(clock.instant()))
+                .mapTo(String.class)
+                .set());
     }
 
     public void end(String sessionId) {

@@ -2,11 +2,14 @@ package dev.lanechat.server.auth;
 
 import dev.lanechat.server.store.Timestamps;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
 /** The users table: who exists, and their API tokens (stored hashed, shown once). */
@@ -167,6 +170,18 @@ public final class Users {
             });
             return id.isPresent();
         });
+    }
+
+    /** Whether a user's token still works: the hash of its live token (null: none), and whether it is revoked. */
+    public record Standing(String tokenHash, boolean revoked) {}
+
+    /** The standing of each of these users (at most a few hundred ids) that exists. */
+    public Map<String, Standing> standing(Collection<String> ids) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, token_hash, revoked_at FROM users WHERE id IN (<ids>)")
+                .bindList("ids", List.copyOf(ids))
+                .map((rs, ctx) -> Map.entry(rs.getString("id"),
+                        new Standing(rs.getString("token_hash"), rs.getString("revoked_at") != null)))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     public List<Listed> list() {

@@ -3,15 +3,19 @@ package dev.lanechat.server.stream;
 import dev.lanechat.server.store.StoreErrors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.auth.Authenticator;
+import dev.lanechat.server.auth.Credential;
+import dev.lanechat.server.auth.CredentialHolder;
 import dev.lanechat.server.auth.OriginPolicy;
-import dev.lanechat.server.auth.User;
 import dev.lanechat.server.config.Config;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.metrics.ServerMetrics;
 import io.javalin.config.JavalinConfig;
 import io.javalin.websocket.WsContext;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,9 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code /ws} endpoint of protocol.md: checks the Origin, the connection cap and the
  * upgrade's credentials, turns Javalin's socket callbacks into {@link Subscription}s registered
- * with the {@link Hub}, and runs the heartbeat and the subscribe timeout.
+ * with the {@link Hub}, and runs the heartbeat and the subscribe timeout. As a
+ * {@link CredentialHolder} it closes the sockets whose credential stopped working with 4401.
  */
-public final class StreamEndpoint {
+public final class StreamEndpoint implements CredentialHolder {
     private static final Logger log = LoggerFactory.getLogger(StreamEndpoint.class);
     /** Jetty buffers a text message up to this before giving up with 1009 on its own. */
     private static final long JETTY_MAX_MESSAGE = 1024 * 1024;
@@ -56,7 +61,7 @@ public final class StreamEndpoint {
         this.maxSockets = config.maxSockets();
         this.frameLimiter = new RateLimiter(config.socketFrameBurst(), config.socketFramesPerSecond(), System::nanoTime);
         this.context = new Subscription.Context(hub, frames, json, drains, frameLimiter,
-                token -> authenticator.authenticate(token, null).map(User::id), hub::add, metrics);
+                token -> authenticator.identify(token, null), hub::add, metrics);
         long every = config.pingInterval().toMillis();
         timers.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
         this.slowSocketLimitNanos = config.slowSocketLimit().toNanos();
@@ -103,8 +108,8 @@ public final class StreamEndpoint {
         }
         String bearer = ctx.header("Authorization");
         bearer = bearer != null && bearer.regionMatches(true, 0, "Bearer ", 0, 7) ? bearer.substring(7).trim() : null;
-        String userId = authenticator.authenticate(bearer, ctx.cookie(Authenticator.COOKIE)).map(User::id).orElse(null);
-        Subscription sub = new Subscription(ctx.session, ctx.sessionId(), userId, context);
+        Credential credential = authenticator.identify(bearer, ctx.cookie(Authenticator.COOKIE)).orElse(null);
+        Subscription sub = new Subscription(ctx.session, ctx.sessionId(), credential, context);
         bySession.put(ctx.sessionId(), sub);
         timers.schedule(sub::checkSubscribed, subscribeTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -139,6 +144,32 @@ public final class StreamEndpoint {
         } catch (RuntimeException e) {
             log.warn("Slow-socket check failed: {}", StoreErrors.describeWithPlace(e));
         }
+    }
+
+    @Override
+    public Set<Credential> held() {
+        Set<Credential> held = new HashSet<>();
+        for (Subscription sub : bySession.values()) {
+            Credential credential = sub.credential();
+            if (credential != null && credential.revocable()) {
+                held.add(credential);
+            }
+        }
+        return held;
+    }
+
+    /** Closes the sockets of these credentials with the {@code unauthenticated} error and 4401. */
+    @Override
+    public Map<String, Integer> end(Set<Credential> ended) {
+        Map<String, Integer> closed = new HashMap<>();
+        for (Subscription sub : bySession.values()) {
+            Credential credential = sub.credential();
+            if (credential != null && ended.contains(credential) && sub.close(CloseCodes.UNAUTHENTICATED,
+                    "Your token was revoked or your session ended; sign in again.", null)) {
+                closed.merge(credential.userId(), 1, Integer::sum);
+            }
+        }
+        return closed;
     }
 
     private void heartbeat() {

@@ -3,6 +3,7 @@ package dev.lanechat.server.stream;
 import dev.lanechat.server.store.StoreErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.auth.Credential;
 import dev.lanechat.server.events.Event;
 import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.metrics.ServerMetrics;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * One socket: a cursor into its user's event log. The subscribe, the replay, {@code ready} and
  * every live event are sent by one serialized drain (never two at once), so replay and live
  * events cannot interleave or skip. At most {@link #WINDOW} frames wait in Jetty's queue; beyond
- * that the socket simply lags behind its cursor and catches up as frames go out.
+ * that the socket simply lags behind its cursor and catches up as frames go out. It remembers the
+ * credential it was opened with, so that a revocation or a log-out can close it later.
  */
 final class Subscription {
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
@@ -36,7 +38,7 @@ final class Subscription {
 
     /** What a subscription needs from its endpoint, shared by all of them. */
     record Context(Hub hub, Frames frames, ObjectMapper json, Executor drains, RateLimiter frameLimiter,
-            Function<String, Optional<String>> userOfToken, Consumer<Subscription> onAuthenticated,
+            Function<String, Optional<Credential>> credentialOfToken, Consumer<Subscription> onAuthenticated,
             ServerMetrics metrics) {}
 
     private final Session session;
@@ -47,6 +49,9 @@ final class Subscription {
     private final ObjectMapper json;
     private final Executor drains;
     private volatile String userId;
+    private volatile Credential credential;
+    /** Held while a frame is handed to Jetty and while closing, so that nothing follows the closing error frame. */
+    private final Object sendLock = new Object();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     /** When the window last filled up and stayed full (System.nanoTime), or 0. */
@@ -57,8 +62,8 @@ final class Subscription {
     private long cursor;
     private long replayUpTo;
 
-    /** @param userId the user the upgrade request's credentials named, or null to expect a token in the subscribe */
-    Subscription(Session session, String key, String userId, Context context) {
+    /** @param credential what the upgrade request authenticated with, or null to expect a token in the subscribe */
+    Subscription(Session session, String key, Credential credential, Context context) {
         this.session = session;
         this.key = key;
         this.context = context;
@@ -66,8 +71,9 @@ final class Subscription {
         this.frames = context.frames();
         this.json = context.json();
         this.drains = context.drains();
-        this.userId = userId;
-        if (userId != null) {
+        this.credential = credential;
+        this.userId = credential == null ? null : credential.userId();
+        if (credential != null) {
             context.onAuthenticated().accept(this);
         }
     }
@@ -78,6 +84,11 @@ final class Subscription {
 
     String userId() {
         return userId;
+    }
+
+    /** The credential it authenticated with (null until it did, and once it is closed: nothing left to check). */
+    Credential credential() {
+        return state == State.CLOSED ? null : credential;
     }
 
     boolean subscribed() {
@@ -122,18 +133,20 @@ final class Subscription {
             return;
         }
         if (userId == null) {
-            Optional<String> user = "stream".equals(token.asText()) ? Optional.empty()
-                    : context.userOfToken().apply(token.asText());
-            if (user.isEmpty()) {
+            Optional<Credential> shown = "stream".equals(token.asText()) ? Optional.empty()
+                    : context.credentialOfToken().apply(token.asText());
+            if (shown.isEmpty()) {
                 close(CloseCodes.UNAUTHENTICATED, "Sign in first: send a valid API token, or log in on the page.", null);
                 return;
             }
-            userId = user.get();
+            credential = shown.get();
+            userId = credential.userId();
             context.onAuthenticated().accept(this);
         }
         since = sinceNode == null || sinceNode.isNull() ? null : sinceNode.asLong();
-        state = State.SUBSCRIBING;
-        wake();
+        if (advance(State.AWAITING_SUBSCRIBE, State.SUBSCRIBING)) {
+            wake();
+        }
     }
 
     void onBinary() {
@@ -161,15 +174,22 @@ final class Subscription {
         }
     }
 
-    /** Sends the error event for {@code why}, then closes with its code. */
-    void close(CloseCodes why, String message, Long retryAfterMs) {
-        if (state == State.CLOSED) {
-            return;
-        }
-        state = State.CLOSED;
-        if (session.isOpen()) {
-            session.sendText(frames.error(why.errorCode, message, retryAfterMs), Callback.NOOP);
-            session.close(why.status, why.errorCode, Callback.NOOP);
+    /**
+     * Sends the error event for {@code why}, then closes with its code. No frame follows the error:
+     * a drain running at the same time sends its next frame before it or not at all. False when it
+     * was closed already.
+     */
+    boolean close(CloseCodes why, String message, Long retryAfterMs) {
+        synchronized (sendLock) {
+            if (state == State.CLOSED) {
+                return false;
+            }
+            state = State.CLOSED;
+            if (session.isOpen()) {
+                session.sendText(frames.error(why.errorCode, message, retryAfterMs), Callback.NOOP);
+                session.close(why.status, why.errorCode, Callback.NOOP);
+            }
+            return true;
         }
     }
 
@@ -212,7 +232,9 @@ final class Subscription {
             }
             cursor = from == null || !bounds.canResumeFrom(from) ? bounds.newest() : from;
             replayUpTo = bounds.newest();
-            state = State.REPLAYING;
+            if (!advance(State.SUBSCRIBING, State.REPLAYING)) {
+                return;
+            }
         }
         if (state == State.REPLAYING) {
             sendEvents(replayUpTo);
@@ -220,7 +242,9 @@ final class Subscription {
                 return; // the window is full; the rest of the replay follows as frames go out
             }
             send(Frames.ready(replayUpTo));
-            state = State.LIVE;
+            if (!advance(State.REPLAYING, State.LIVE)) {
+                return;
+            }
         }
         if (state == State.LIVE) {
             sendEvents(Long.MAX_VALUE);
@@ -229,7 +253,7 @@ final class Subscription {
 
     /** Sends the events after the cursor up to {@code upTo}, while the window has room. */
     private void sendEvents(long upTo) {
-        while (cursor < upTo && inFlight.get() < WINDOW && session.isOpen()) {
+        while (cursor < upTo && inFlight.get() < WINDOW && session.isOpen() && state != State.CLOSED) {
             List<Event> events = hub.eventsAfter(userId, cursor, WINDOW - inFlight.get());
             if (events.isEmpty()) {
                 return;
@@ -244,23 +268,39 @@ final class Subscription {
         }
     }
 
+    /** Moves from {@code from} to {@code to}, unless it was closed meanwhile (a close is final). */
+    private boolean advance(State from, State to) {
+        synchronized (sendLock) {
+            if (state != from) {
+                return false;
+            }
+            state = to;
+            return true;
+        }
+    }
+
     private void send(String frame) {
         send(frame, null);
     }
 
     private void send(String frame, Event event) {
-        if (inFlight.incrementAndGet() >= WINDOW && fullSinceNanos == 0) {
-            fullSinceNanos = System.nanoTime();
-        }
-        session.sendText(frame, Callback.from(() -> {
-            context.metrics().written(event);
-            sent();
-        }, failure -> {
-            if (inFlight.decrementAndGet() < WINDOW) {
-                fullSinceNanos = 0;
+        synchronized (sendLock) {
+            if (state == State.CLOSED) {
+                return; // closed (revoked, too slow, shutting down…): not one more frame
             }
-            log.debug("Socket of user {}: send failed: {}", userId, StoreErrors.describe(failure));
-        }));
+            if (inFlight.incrementAndGet() >= WINDOW && fullSinceNanos == 0) {
+                fullSinceNanos = System.nanoTime();
+            }
+            session.sendText(frame, Callback.from(() -> {
+                context.metrics().written(event);
+                sent();
+            }, failure -> {
+                if (inFlight.decrementAndGet() < WINDOW) {
+                    fullSinceNanos = 0;
+                }
+                log.debug("Socket of user {}: send failed: {}", userId, StoreErrors.describe(failure));
+            }));
+        }
     }
 
     private void sent() {

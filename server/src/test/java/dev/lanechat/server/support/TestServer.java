@@ -67,6 +67,11 @@ public final class TestServer implements AutoCloseable {
         return URI.create(server.url());
     }
 
+    /** The JDBC URL of this server's own PostgreSQL database ({@code --db}), or null on SQLite (its data dir). */
+    public String dbUrl() {
+        return ownDatabase == null ? null : ownDatabase.jdbcUrl();
+    }
+
     public Http http() {
         return http;
     }
