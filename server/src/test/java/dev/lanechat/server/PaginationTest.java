@@ -268,6 +268,33 @@ class PaginationTest {
     }
 
     @Test
+    void answersOfControlCharactersAreWeighedAsTheJsonTheyBecome() {
+        start();
+        String conversation = http.createConversation().path("id").asText();
+        // 150 KiB stored, 900 KiB written (each \u0001 is six bytes of JSON): two would pass 1 MiB.
+        for (int i = 0; i < 4; i++) {
+            answerByWorker(conversation, "controls " + i, "\u0001".repeat(150 * 1024));
+        }
+        List<String> ids = new ArrayList<>();
+        String before = null;
+        int pages = 0;
+        do {
+            Http.Response r = http.get("/api/conversations/" + conversation + (before == null ? "" : "?before=" + before));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bytes().length).isLessThan(1024 * 1024);
+            JsonNode page = r.json();
+            assertThat(page.path("messages").size()).isPositive();
+            List<String> pageIds = new ArrayList<>();
+            page.path("messages").forEach(m -> pageIds.add(m.path("id").asText()));
+            ids.addAll(0, pageIds);
+            before = page.path("has_more").asBoolean() ? page.path("next_before").asText() : null;
+            pages++;
+        } while (before != null);
+        assertThat(ids).hasSize(8).doesNotHaveDuplicates();
+        assertThat(pages).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
     void badLimitsAndCursorsAnswer400() {
         start();
         String conversation = http.createConversation().path("id").asText();

@@ -120,7 +120,8 @@ public final class ConversationRepository {
      * most {@code limit}, and no more older ones once their weight (content and error bytes of
      * UTF-8, plus an allowance per message and per file for the rest of the JSON) would pass
      * {@code maxWeight}; the newest is always taken. The sizes are read first without the content
-     * (one bounded query), then only the chosen messages.
+     * (one bounded query), then only the chosen messages, which are weighed again as JSON (escapes
+     * included) and cut to the same bound.
      */
     MessagePage messagePage(Handle h, String conversationId, Long beforePosition, int limit, long maxWeight) {
         var query = h.createQuery("SELECT m.position, octet_length(m.content) + COALESCE(octet_length(m.error), 0) "
@@ -145,7 +146,22 @@ public final class ConversationRepository {
             positions.add(row[0]);
             weight += row[1];
         }
-        return new MessagePage(messagesAt(h, conversationId, positions), positions.size() < sizes.size());
+        List<Message> chosen = messagesAt(h, conversationId, positions);
+        // The stored sizes do not see JSON escaping: weigh what was read as it will be written, and
+        // leave out the oldest of it when that is heavier (the newest message always stays).
+        int from = chosen.size();
+        long written = 0;
+        while (from > 0) {
+            Message m = chosen.get(from - 1);
+            long w = JsonSize.of(m.content()) + JsonSize.of(m.error()) + MESSAGE_ALLOWANCE
+                    + (long) FILE_ALLOWANCE * m.files().size();
+            if (from < chosen.size() && written + w > maxWeight) {
+                break;
+            }
+            written += w;
+            from--;
+        }
+        return new MessagePage(chosen.subList(from, chosen.size()), from > 0 || positions.size() < sizes.size());
     }
 
     private List<Message> messagesAt(Handle h, String conversationId, List<Long> positions) {
