@@ -11,8 +11,17 @@ export interface ConversationSidebarProps {
 }
 
 export function ConversationSidebar({ open, onNavigate }: ConversationSidebarProps) {
-  const { conversations, isLoading, error, createConversation, renameConversation, deleteConversation } =
-    useConversations();
+  const {
+    conversations,
+    isLoading,
+    hasMore,
+    isLoadingMore,
+    loadMore,
+    error,
+    createConversation,
+    renameConversation,
+    deleteConversation,
+  } = useConversations();
   const navigate = useNavigate();
   const match = useMatch('/c/:conversationId');
   const currentId = match?.params.conversationId ?? null;
@@ -93,6 +102,11 @@ export function ConversationSidebar({ open, onNavigate }: ConversationSidebarPro
           </li>
         ))}
       </ul>
+      {hasMore && (
+        <button type="button" className="more-button" onClick={loadMore} disabled={isLoadingMore}>
+          {isLoadingMore ? 'Loading…' : 'More conversations'}
+        </button>
+      )}
     </nav>
   );
 }

@@ -39,7 +39,17 @@ export interface Conversation {
 }
 
 export interface ConversationDetail extends Conversation {
+  /** The newest page of messages (100 by default), oldest first; `message_count` is the total. */
   messages: Message[];
+  /** Older messages exist: ask with `?before=<next_before>`. Absent from servers without pages. */
+  has_more?: boolean;
+  next_before?: string | null;
+}
+
+/** One page of GET /api/conversations, newest first, and the next page's cursor (null: the last). */
+export interface ConversationPage {
+  conversations: Conversation[];
+  nextCursor: string | null;
 }
 
 export interface TaskResult {
@@ -189,6 +199,11 @@ interface RequestOptions {
 }
 
 async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  return (await requestWithHeaders<T>(path, options)).data;
+}
+
+/** {@link request}, with the answer's headers (a page's cursor comes in one). */
+async function requestWithHeaders<T>(path: string, options: RequestOptions = {}): Promise<{ data: T; headers: Headers }> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   let body: string | undefined;
   if (options.body !== undefined) {
@@ -208,7 +223,7 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
     if (isAbortError(err)) throw err;
     throw new ApiError('network', 'The server cannot be reached.', 0);
   }
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return { data: undefined as T, headers: response.headers };
   const text = await response.text();
   let parsed: unknown = undefined;
   if (text.length > 0) {
@@ -229,7 +244,7 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
       retryAfterMs,
     );
   }
-  return parsed as T;
+  return { data: parsed as T, headers: response.headers };
 }
 
 const enc = encodeURIComponent;
@@ -242,8 +257,11 @@ export function listLanes(signal?: AbortSignal): Promise<Lane[]> {
   return request<Lane[]>('/api/lanes', { signal });
 }
 
-export function listConversations(signal?: AbortSignal): Promise<Conversation[]> {
-  return request<Conversation[]>('/api/conversations', { signal });
+/** A page of the list: the first without `before`, else the one after that cursor (X-Next-Cursor). */
+export async function listConversationPage(before?: string, signal?: AbortSignal): Promise<ConversationPage> {
+  const path = before === undefined ? '/api/conversations' : `/api/conversations?before=${enc(before)}`;
+  const { data, headers } = await requestWithHeaders<Conversation[]>(path, { signal });
+  return { conversations: data, nextCursor: headers.get('X-Next-Cursor') };
 }
 
 export function createConversation(title?: string): Promise<Conversation> {

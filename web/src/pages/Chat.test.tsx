@@ -52,6 +52,15 @@ describe('Chat page', () => {
     expect(screen.getAllByRole('status', { name: 'Assistant is typing' })).toHaveLength(2);
   });
 
+  it('says so when only the newest page of a long conversation is shown', async () => {
+    const conv = server.addConversation('Long chat');
+    Object.assign(conv, { message_count: 250, has_more: true, next_before: 'msg-x' });
+    renderApp(client, `/c/${conv.id}`);
+    act(() => MockWebSocket.latest().serverReady(0));
+    await tick();
+    expect(screen.getByText('Only the newest 0 of 250 messages are shown.')).toBeInTheDocument();
+  });
+
   it('Shift+Enter does not send', async () => {
     await openConversation();
     const box = await type('line one', { shift: true });

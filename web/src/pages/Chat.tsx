@@ -68,6 +68,12 @@ export function Chat() {
         {!chat.isLoading && chat.messages.length === 0 && !notFound && (
           <li className="empty muted">Send a message to start.</li>
         )}
+        {chat.conversation?.has_more && (
+          <li className="older muted">
+            Only the newest {chat.conversation.messages.length} of {chat.conversation.message_count} messages are
+            shown.
+          </li>
+        )}
         {chat.messages.map((m) => (
           <MessageItem key={m.id} message={m} onStop={onStop} />
         ))}

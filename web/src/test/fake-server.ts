@@ -28,6 +28,8 @@ export class FakeServer {
   requireToken: string | null = null;
   signedIn = false;
   down = false;
+  /** The list's page size (the real server's default is 50). */
+  listLimit = 50;
   private seq = 0;
 
   nextId(prefix: string): string {
@@ -94,7 +96,13 @@ export class FakeServer {
     if (path === '/api/session') return json(200, { user: 'ann', auth: this.requireToken ? 'token' : 'open' });
     if (path === '/api/lanes') return json(200, this.lanes);
     if (path === '/api/conversations' && method === 'GET') {
-      return json(200, [...this.conversations.values()].map(({ messages: _m, ...c }) => c));
+      // Pages as the server gives them, in the order they were added; the cursor is an offset.
+      const all = [...this.conversations.values()].map(({ messages: _m, ...c }) => c);
+      const limit = Number(url.searchParams.get('limit') ?? this.listLimit);
+      const from = Number(url.searchParams.get('before') ?? 0);
+      const response = json(200, all.slice(from, from + limit));
+      if (from + limit < all.length) response.headers.set('X-Next-Cursor', String(from + limit));
+      return response;
     }
     if (path === '/api/conversations' && method === 'POST') {
       const conv = this.addConversation(body?.title ?? 'New conversation');

@@ -245,6 +245,9 @@ abstract class Target implements AutoCloseable {
             if (help.contains("--send-per-minute")) {
                 cmd.addAll(List.of("--send-per-minute", "1000000"));
             }
+            if (help.contains("--conversation-per-minute")) {
+                cmd.addAll(List.of("--conversation-per-minute", "1000000", "--conversation-burst", "1000000"));
+            }
             return cmd;
         }
 

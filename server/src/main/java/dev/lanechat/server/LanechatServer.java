@@ -128,9 +128,11 @@ public final class LanechatServer implements AutoCloseable {
                 ? new PgEventListener(database.dataSource(), notifier, nodeId, hub::progress) : null;
 
         TaskService tasks = new TaskService(database, conversationRepository, files, eventLog, notifier, lanes, json,
-                clock, config.lease(), config.maxAttempts());
+                clock, config.lease(), config.maxAttempts(), config.historyMessages(), config.historyBytes());
+        RateLimiter conversationLimiter = new RateLimiter(config.conversationBurst(),
+                config.conversationPerMinute() / 60.0, System::nanoTime);
         ConversationService conversations = new ConversationService(database.jdbi(), conversationRepository, files,
-                tasks, notifier, clock);
+                tasks, notifier, clock, conversationLimiter);
 
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("timer"));
         ProgressRelay progress = new ProgressRelay(hub, json, timers,

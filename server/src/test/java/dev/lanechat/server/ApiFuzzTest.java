@@ -192,6 +192,31 @@ class ApiFuzzTest {
         });
     }
 
+    /** Random {@code limit} and {@code before} on both paginated reads: a page or a 400, never more than a page. */
+    @TestFactory
+    Stream<DynamicTest> randomQueryValuesOfThePages() {
+        return Fuzz.tries("ApiFuzzTest.randomQueryValuesOfThePages", TRIES, f -> {
+            String path = f.show("path", f.oneOf("/api/conversations", "/api/conversations/" + target));
+            String limit = f.show("limit", queryValue(f));
+            String before = f.show("before", f.either(() -> queryValue(f), () -> f.string(40, Fuzz.PRINTABLE),
+                    () -> java.util.Base64.getUrlEncoder().encodeToString(Fuzz.utf8(f.string(60, Fuzz.PRINTABLE)))));
+            StringBuilder query = new StringBuilder(path).append('?');
+            if (f.bool()) {
+                query.append("limit=").append(URLEncoder.encode(limit, StandardCharsets.UTF_8)).append('&');
+            }
+            if (f.bool()) {
+                query.append("before=").append(URLEncoder.encode(before, StandardCharsets.UTF_8));
+            }
+            Http.Response r = http.get(query.toString());
+            assertThat(r.status()).as(r.body()).isIn(200, 400);
+            if (r.status() == 200) {
+                int size = path.equals("/api/conversations") ? r.json().size() : r.json().path("messages").size();
+                assertThat(size).isLessThanOrEqualTo(path.equals("/api/conversations") ? 200 : 500);
+            }
+            fuzzed.checkWellFormedClient();
+        });
+    }
+
     /**
      * Raw HTTP/1.1 requests over TCP, where the JDK client would refuse: any header bytes (non-ASCII
      * too), a Content-Length shorter than the body. The status line must not be 5xx.

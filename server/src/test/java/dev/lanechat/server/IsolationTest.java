@@ -125,6 +125,26 @@ class IsolationTest {
     }
 
     @Test
+    void pageCursorsOfAnotherUserShowNothingOfTheirs() {
+        // Alice's walk in pages of 1 gives a cursor; in bob's hands it pages bob's own list only.
+        alice.createConversation();
+        Http.Response alicesFirst = alice.get("/api/conversations?limit=1");
+        String cursor = alicesFirst.header("X-Next-Cursor");
+        assertThat(cursor).isNotNull();
+        String bobsConversation = bob.createConversation().path("id").asText();
+        Http.Response bobsPage = bob.get("/api/conversations?limit=200&before=" + cursor);
+        assertThat(bobsPage.status()).isEqualTo(200);
+        List<String> alicesIds = ids(alice.get("/api/conversations?limit=200").json(), "id");
+        assertThat(ids(bobsPage.json(), "id")).doesNotContainAnyElementsOf(alicesIds);
+        // Alice's message id as bob's "before" is just not a message of his conversation (400); on
+        // alice's conversation bob gets the same 404 as for no conversation at all.
+        String alicesMessage = alice.conversation(conversationId).path("messages").path(0).path("id").asText();
+        assertError(bob.get("/api/conversations/" + bobsConversation + "?before=" + alicesMessage), 400,
+                "invalid_request");
+        assertError(bob.get("/api/conversations/" + conversationId + "?before=" + alicesMessage), 404, "not_found");
+    }
+
+    @Test
     void bobsLongPollIsNotWokenByAlicesEvents() throws Exception {
         long bobsLast = bob.events(0).path("last_id").asLong();
         CompletableFuture<Http.Response> poll = CompletableFuture.supplyAsync(

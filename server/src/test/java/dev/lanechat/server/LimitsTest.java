@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanechat.server.auth.AuthMode;
 import dev.lanechat.server.support.Http;
 import dev.lanechat.server.support.Socket;
 import dev.lanechat.server.support.TestServer;
@@ -136,6 +137,48 @@ class LimitsTest {
             await().atMost(Duration.ofSeconds(retryAfter + 2)).pollInterval(Duration.ofMillis(200))
                     .until(() -> http.post("/api/conversations/" + conversation + "/messages",
                             Map.of("content", "later")).status() == 202);
+        }
+    }
+
+    @Test
+    void creatingAndRenamingConversationsBeyondTheRateA429WithRetryAfterPerUser() {
+        String aliceToken = TokenUsers.add(dataDir, "alice");
+        String bobToken = TokenUsers.add(dataDir, "bob");
+        try (TestServer server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).conversationRate(3, 60))) {
+            Http alice = server.http().withBearer(aliceToken);
+            Http bob = server.http().withBearer(bobToken);
+            String first = alice.createConversation().path("id").asText();
+            // Sends create no conversation: they are not counted here (they have their own limit).
+            for (int i = 0; i < 5; i++) {
+                alice.send(first, "not counted " + i);
+            }
+            alice.createConversation();
+            alice.createConversation();
+
+            Http.Response fourth = alice.post("/api/conversations", Map.of("title", "one too many"));
+            assertError(fourth, 429, "rate_limited");
+            int retryAfter = Integer.parseInt(fourth.header("Retry-After"));
+            assertThat(retryAfter).isBetween(1, 2); // one a second refills
+            Http.Response rename = alice.request("PATCH", "/api/conversations/" + first, "application/json",
+                    Http.bytes(Map.of("title", "renamed")));
+            assertError(rename, 429, "rate_limited");
+            assertThat(rename.header("Retry-After")).isNotNull();
+            // Nothing was created or renamed; reading and sending go on.
+            JsonNode list = alice.get("/api/conversations").json();
+            assertThat(list).hasSize(3);
+            assertThat(list.findValuesAsText("title")).doesNotContain("one too many", "renamed");
+            alice.send(first, "still sending");
+
+            // Another user has a bucket of their own.
+            String bobs = bob.createConversation().path("id").asText();
+            bob.createConversation();
+            assertThat(bob.request("PATCH", "/api/conversations/" + bobs, "application/json",
+                    Http.bytes(Map.of("title", "bob's"))).status()).isEqualTo(200);
+            assertError(bob.post("/api/conversations", Map.of()), 429, "rate_limited");
+
+            // After Retry-After, Alice may create again.
+            await().atMost(Duration.ofSeconds(retryAfter + 2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> alice.post("/api/conversations", Map.of()).status() == 201);
         }
     }
 }

@@ -38,6 +38,10 @@ class OpenAiLaneTest {
     }
 
     private void start(String apiKey) {
+        start(apiKey, b -> b);
+    }
+
+    private void start(String apiKey, java.util.function.UnaryOperator<dev.lanechat.server.config.Config.Builder> tweak) {
         String lanes = """
                 lanes:
                   - name: gpt
@@ -51,7 +55,7 @@ class OpenAiLaneTest {
                     concurrency: 1
                 """.formatted(standIn.baseUrl());
         Map<String, String> env = apiKey == null ? Map.of() : Map.of("OPENAI_API_KEY", apiKey);
-        server = TestServer.start(dataDir, b -> b.lanes(LanesFile.parse("lanes.yaml", lanes, env)));
+        server = TestServer.start(dataDir, b -> tweak.apply(b.lanes(LanesFile.parse("lanes.yaml", lanes, env))));
         http = server.http();
     }
 
@@ -84,6 +88,22 @@ class OpenAiLaneTest {
         JsonNode messages = http.conversation(conversationId).path("messages");
         assertThat(messages.path(1).path("cost_usd").asDouble()).isCloseTo(0.15, within(1e-9));
         assertThat(messages.path(3).path("model").asText()).isEqualTo("gpt-4o-mini-2024-07-18");
+    }
+
+    @Test
+    void theModelIsGivenOnlyTheNewestMessagesWithinTheHistoryBound() {
+        start("sk-test", b -> b.history(3, 1000));
+        standIn.then(OpenAiStandIn.completion("one", 1, 1)).then(OpenAiStandIn.completion("two", 1, 1))
+                .then(OpenAiStandIn.completion("three", 1, 1));
+        String conversationId = http.createConversation().path("id").asText();
+        for (String question : List.of("first?", "second?", "third?")) {
+            assertThat(http.awaitTaskEnd(http.send(conversationId, question).path("task_id").asText())
+                    .path("status").asText()).isEqualTo("completed");
+        }
+        // The third task: the question and the two newest messages before it, oldest first.
+        assertThat(standIn.received().get(2).body().path("messages").toString())
+                .isEqualTo("[{\"role\":\"user\",\"content\":\"second?\"},{\"role\":\"assistant\",\"content\":\"two\"},"
+                        + "{\"role\":\"user\",\"content\":\"third?\"}]");
     }
 
     /** The frames up to the first that is not a {@code progress} one, which comes last. */

@@ -127,6 +127,56 @@ class WorkerApiTest {
         assertError(complete(taskId, leaseId, "again", 0, List.of()), 409, "conflict");
     }
 
+    /** Sends {@code content} to lane ext, claims it, completes it with {@code answer}; returns the claim. */
+    private JsonNode exchange(String conversationId, String content, String answer) {
+        String taskId = sendTo("ext", conversationId, content).path("task_id").asText();
+        JsonNode claimed = claim("ext", 0);
+        assertThat(claimed.path("task_id").asText()).isEqualTo(taskId);
+        if (answer != null) {
+            assertThat(complete(taskId, claimed.path("lease_id").asText(), answer, 0, List.of()).status()).isEqualTo(200);
+        }
+        return claimed;
+    }
+
+    private static int utf8(JsonNode claimed) {
+        int bytes = claimed.path("content").asText().getBytes(StandardCharsets.UTF_8).length;
+        for (JsonNode turn : claimed.path("history")) {
+            bytes += turn.path("content").asText().getBytes(StandardCharsets.UTF_8).length;
+        }
+        return bytes;
+    }
+
+    @Test
+    void theClaimsHistoryIsBoundedByCountAndBytesKeepingTheNewestAndTheMessageAnswered() {
+        server = TestServer.start(dataDir, b -> b.history(5, 1000).lanes(LanesFile.parse("lanes.yaml", LANES, Map.of())));
+        http = server.http();
+        String conversationId = http.createConversation().path("id").asText();
+        for (int i = 0; i < 4; i++) {
+            exchange(conversationId, ("u" + i + " ").repeat(34).substring(0, 100), ("a" + i + " ").repeat(34).substring(0, 100));
+        }
+
+        // By count: the message answered and the 4 newest before it (5 in all), oldest first.
+        JsonNode byCount = exchange(conversationId, "last question", "é".repeat(300)); // 600 bytes, 300 chars
+        assertThat(byCount.path("content").asText()).isEqualTo("last question");
+        assertThat(byCount.path("history")).hasSize(4);
+        assertThat(byCount.path("history").findValuesAsText("content")).extracting(c -> c.substring(0, 3))
+                .containsExactly("u2 ", "a2 ", "u3 ", "a3 ");
+        assertThat(utf8(byCount)).isLessThanOrEqualTo(1000);
+
+        // By bytes of UTF-8 (not characters): 300 + 600 + 13 fit, the next 100 would not.
+        String question = "q".repeat(300);
+        JsonNode byBytes = exchange(conversationId, question, "fine");
+        assertThat(byBytes.path("content").asText()).isEqualTo(question);
+        assertThat(byBytes.path("history").findValuesAsText("content")).containsExactly("last question", "é".repeat(300));
+        assertThat(utf8(byBytes)).isEqualTo(913);
+
+        // The message answered always goes, even alone over the bound.
+        String big = "b".repeat(2000);
+        JsonNode alone = exchange(conversationId, big, null);
+        assertThat(alone.path("content").asText()).isEqualTo(big);
+        assertThat(alone.path("history")).isEmpty();
+    }
+
     @Test
     void claimWaitsForWorkAndAnswers204WhenNoneCame() throws Exception {
         start(Duration.ofSeconds(30));

@@ -2,6 +2,7 @@ package dev.lanechat.server.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.Rejection;
+import dev.lanechat.server.conversations.ConversationList;
 import dev.lanechat.server.conversations.ConversationService;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.tasks.TaskService;
@@ -28,8 +29,18 @@ final class ConversationHandlers {
         this.sendLimiter = sendLimiter;
     }
 
+    /**
+     * A page of conversations as a plain JSON array (as in version 1); the next page's cursor, when
+     * there is one, in {@code Link: <…>; rel="next"} and {@code X-Next-Cursor}.
+     */
     void list(Context ctx) {
-        ctx.json(conversations.list(CurrentUser.id(ctx)));
+        int limit = QueryParams.limit(ctx, ConversationService.DEFAULT_LIST_LIMIT, ConversationService.MAX_LIST_LIMIT);
+        ConversationList page = conversations.list(CurrentUser.id(ctx), QueryParams.optionalText(ctx, "before"), limit);
+        if (page.nextCursor() != null) {
+            ctx.header("Link", "</api/conversations?limit=" + limit + "&before=" + page.nextCursor() + ">; rel=\"next\"");
+            ctx.header("X-Next-Cursor", page.nextCursor());
+        }
+        ctx.json(page.conversations());
     }
 
     void create(Context ctx) {
@@ -38,7 +49,10 @@ final class ConversationHandlers {
     }
 
     void get(Context ctx) {
-        ctx.json(conversations.get(CurrentUser.id(ctx), ctx.pathParam("id")));
+        int limit = QueryParams.limit(ctx, ConversationService.DEFAULT_MESSAGE_LIMIT,
+                ConversationService.MAX_MESSAGE_LIMIT);
+        String before = QueryParams.optionalText(ctx, "before");
+        ctx.json(conversations.get(CurrentUser.id(ctx), ctx.pathParam("id"), before, limit));
     }
 
     void rename(Context ctx) {

@@ -27,6 +27,36 @@ final class QueryParams {
         throw Rejection.invalid("\"" + name + "\" must be a non-negative whole number.");
     }
 
+    /**
+     * A page size: {@code fallback} when absent, else a whole number from 1 to {@code max}; any
+     * other value is refused (not capped), so a client learns the bound instead of getting less
+     * than it asked for without noticing.
+     */
+    static int limit(Context ctx, int fallback, int max) {
+        String value = ctx.queryParam("limit");
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw Rejection.invalid("\"limit\" must be a whole number from 1 to " + max + ".");
+    }
+
+    /** An optional text parameter: null when absent; present but empty is refused. */
+    static String optionalText(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value != null && value.isEmpty()) {
+            throw Rejection.invalid("\"" + name + "\" must not be empty; leave it out for the first page.");
+        }
+        return value;
+    }
+
     /** {@code wait_s}, capped at {@link #MAX_WAIT_S}. */
     static long waitSeconds(Context ctx) {
         return Math.min(MAX_WAIT_S, nonNegative(ctx, "wait_s"));

@@ -191,6 +191,8 @@ public record Config(
             conversationPerMinute = perMinute;
             return this;
         }
+        public Builder conversationBurst(int v) { conversationBurst = v; return this; }
+        public Builder conversationPerMinute(int v) { conversationPerMinute = v; return this; }
         /** Log-in attempts ({@code POST /api/session}) per client address: a burst, then so many a minute. */
         public Builder loginRate(int burst, int perMinute) {
             loginBurst = burst;
@@ -205,6 +207,9 @@ public record Config(
             historyBytes = bytes;
             return this;
         }
+
+        public Builder historyMessages(int v) { historyMessages = v; return this; }
+        public Builder historyBytes(int v) { historyBytes = v; return this; }
 
         public Config build() {
             return new Config(bind, port, dataDir, db, webDir, demoDelay, demoConcurrency, maxContentBytes,

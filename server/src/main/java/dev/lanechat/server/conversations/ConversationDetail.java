@@ -2,7 +2,12 @@ package dev.lanechat.server.conversations;
 
 import java.util.List;
 
-/** A conversation with its messages, oldest first ({@code GET /api/conversations/{id}}). */
+/**
+ * A conversation with one page of its messages, oldest first ({@code GET /api/conversations/{id}}):
+ * the newest ones, or those before a given message. {@code hasMore} says older messages exist;
+ * {@code nextBefore} is then the id to pass as {@code ?before=} for them (the oldest message of
+ * this page), else null. {@code messageCount} is the total, not the page's size.
+ */
 public record ConversationDetail(
         String id,
         String title,
@@ -10,10 +15,12 @@ public record ConversationDetail(
         String updatedAt,
         long messageCount,
         double totalCostUsd,
-        List<Message> messages) {
+        List<Message> messages,
+        boolean hasMore,
+        String nextBefore) {
 
-    static ConversationDetail of(Conversation c, List<Message> messages) {
+    static ConversationDetail of(Conversation c, MessagePage page) {
         return new ConversationDetail(c.id(), c.title(), c.createdAt(), c.updatedAt(), c.messageCount(),
-                c.totalCostUsd(), messages);
+                c.totalCostUsd(), page.messages(), page.hasMore(), page.hasMore() ? page.messages().get(0).id() : null);
     }
 }

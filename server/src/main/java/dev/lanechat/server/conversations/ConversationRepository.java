@@ -6,6 +6,7 @@ import dev.lanechat.server.store.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,11 @@ public final class ConversationRepository {
     /** The title of a conversation that has none yet. */
     public static final String UNTITLED = "New conversation";
     private static final int AUTO_TITLE_LENGTH = 60;
+
+    /** What a page of messages counts for each message beyond its content and error (ids, times, names). */
+    private static final int MESSAGE_ALLOWANCE = 512;
+    /** And for each of its files (the metadata only; the bytes are downloaded apart). */
+    private static final int FILE_ALLOWANCE = 512;
 
     private static final String CONVERSATION_COLUMNS =
             "id, title, created_at, updated_at, message_count, total_cost_usd";
@@ -38,12 +44,58 @@ public final class ConversationRepository {
         return new Conversation(id, title == null ? UNTITLED : title, at, at, 0, 0);
     }
 
-    public List<Conversation> list(Handle h, String userId) {
-        return h.createQuery("SELECT " + CONVERSATION_COLUMNS + " FROM conversations WHERE user_id = :user "
-                        + "ORDER BY updated_at DESC, created_at DESC, id")
+    /**
+     * One page of the user's conversations, newest first ({@code updated_at DESC, id DESC}).
+     * Without a cursor: the newest {@code limit}. With one: first whatever was created or changed
+     * after the walk's head (oldest change first, so that none is skipped when they overflow a
+     * page), then the next ones after its tail; both parts are newer-first in the answer. So a walk
+     * returns every conversation that exists throughout it at least once, one that does not change
+     * during it exactly once, and one that changes again in its new state.
+     */
+    public ConversationList listPage(Handle h, String userId, ListCursor cursor, int limit) {
+        if (cursor == null) {
+            List<Conversation> newest = conversations(h, "user_id = :user", "updated_at DESC, id DESC", limit + 1,
+                    userId, null);
+            List<Conversation> page = newest.subList(0, Math.min(limit, newest.size()));
+            String next = newest.size() > limit
+                    ? new ListCursor(ListCursor.Key.of(page.get(0)), ListCursor.Key.of(page.get(page.size() - 1))).encode()
+                    : null;
+            return new ConversationList(List.copyOf(page), next);
+        }
+        List<Conversation> changed = conversations(h,
+                "user_id = :user AND (updated_at > :at OR (updated_at = :at AND id > :id))", "updated_at ASC, id ASC",
+                limit + 1, userId, cursor.head());
+        int changedTaken = Math.min(limit, changed.size());
+        int room = limit - changedTaken;
+        List<Conversation> older = conversations(h,
+                "user_id = :user AND (updated_at < :at OR (updated_at = :at AND id < :id))", "updated_at DESC, id DESC",
+                room + 1, userId, cursor.tail());
+        int olderTaken = Math.min(room, older.size());
+
+        List<Conversation> page = new ArrayList<>(limit);
+        for (int i = changedTaken - 1; i >= 0; i--) {
+            page.add(changed.get(i));
+        }
+        page.addAll(older.subList(0, olderTaken));
+        boolean more = changed.size() > changedTaken || older.size() > olderTaken;
+        if (!more) {
+            return new ConversationList(List.copyOf(page), null);
+        }
+        ListCursor.Key head = changedTaken > 0 ? ListCursor.Key.of(changed.get(changedTaken - 1)) : cursor.head();
+        ListCursor.Key tail = olderTaken > 0 ? ListCursor.Key.of(older.get(olderTaken - 1)) : cursor.tail();
+        return new ConversationList(List.copyOf(page), new ListCursor(head, tail).encode());
+    }
+
+    private static List<Conversation> conversations(Handle h, String where, String order, int limit, String userId,
+            ListCursor.Key key) {
+        var query = h.createQuery("SELECT " + CONVERSATION_COLUMNS + " FROM conversations WHERE " + where
+                        + " ORDER BY " + order + " LIMIT :limit")
                 .bind("user", userId)
-                .map((rs, ctx) -> conversation(rs))
-                .list();
+                .bind("limit", limit);
+        if (key != null) {
+            query.bind("at", key.updatedAt()).bind("id", key.id());
+        }
+        return query.map((rs, ctx) -> conversation(rs)).list();
     }
 
     public Optional<Conversation> find(Handle h, String userId, String id) {
@@ -54,10 +106,72 @@ public final class ConversationRepository {
                 .findOne();
     }
 
-    public List<Message> messages(Handle h, String conversationId) {
-        List<Message> bare = h.createQuery("SELECT id, role, content, status, task_id, lane, model, cost_usd, error, created_at "
-                        + "FROM messages WHERE conversation_id = :conversation ORDER BY position")
+    /** The position of a message in its conversation; empty when it is not one of that conversation's. */
+    public Optional<Long> positionOf(Handle h, String conversationId, String messageId) {
+        return h.createQuery("SELECT position FROM messages WHERE id = :id AND conversation_id = :conversation")
+                .bind("id", messageId)
                 .bind("conversation", conversationId)
+                .mapTo(Long.class)
+                .findOne();
+    }
+
+    /**
+     * The newest messages before {@code beforePosition} (null: the newest of all), oldest first: at
+     * most {@code limit}, and no more older ones once their weight (content and error bytes of
+     * UTF-8, plus an allowance per message and per file for the rest of the JSON) would pass
+     * {@code maxWeight}; the newest is always taken. The sizes are read first without the content
+     * (one bounded query), then only the chosen messages, which are weighed again as JSON (escapes
+     * included) and cut to the same bound.
+     */
+    MessagePage messagePage(Handle h, String conversationId, Long beforePosition, int limit, long maxWeight) {
+        var query = h.createQuery("SELECT m.position, octet_length(m.content) + COALESCE(octet_length(m.error), 0) "
+                        + "+ " + MESSAGE_ALLOWANCE + " + " + FILE_ALLOWANCE
+                        + " * (SELECT COUNT(*) FROM files f WHERE f.message_id = m.id) AS weight "
+                        + "FROM messages m WHERE m.conversation_id = :conversation"
+                        + (beforePosition == null ? "" : " AND m.position < :before")
+                        + " ORDER BY m.position DESC LIMIT :limit")
+                .bind("conversation", conversationId)
+                .bind("limit", limit + 1);
+        if (beforePosition != null) {
+            query.bind("before", beforePosition);
+        }
+        List<long[]> sizes = query.map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                .list();
+        List<Long> positions = new ArrayList<>();
+        long weight = 0;
+        for (long[] row : sizes) {
+            if (positions.size() == limit || (!positions.isEmpty() && weight + row[1] > maxWeight)) {
+                break;
+            }
+            positions.add(row[0]);
+            weight += row[1];
+        }
+        List<Message> chosen = messagesAt(h, conversationId, positions);
+        // The stored sizes do not see JSON escaping: weigh what was read as it will be written, and
+        // leave out the oldest of it when that is heavier (the newest message always stays).
+        int from = chosen.size();
+        long written = 0;
+        while (from > 0) {
+            Message m = chosen.get(from - 1);
+            long w = JsonSize.of(m.content()) + JsonSize.of(m.error()) + MESSAGE_ALLOWANCE
+                    + (long) FILE_ALLOWANCE * m.files().size();
+            if (from < chosen.size() && written + w > maxWeight) {
+                break;
+            }
+            written += w;
+            from--;
+        }
+        return new MessagePage(chosen.subList(from, chosen.size()), from > 0 || positions.size() < sizes.size());
+    }
+
+    private List<Message> messagesAt(Handle h, String conversationId, List<Long> positions) {
+        if (positions.isEmpty()) {
+            return List.of();
+        }
+        List<Message> bare = h.createQuery("SELECT id, role, content, status, task_id, lane, model, cost_usd, error, created_at "
+                        + "FROM messages WHERE conversation_id = :conversation AND position IN (<positions>) ORDER BY position")
+                .bind("conversation", conversationId)
+                .bindList("positions", positions)
                 .map((rs, ctx) -> message(rs))
                 .list();
         Map<String, List<FileInfo>> filesByMessage = files.forMessages(h, bare.stream().map(Message::id).toList());
@@ -155,13 +269,41 @@ public final class ConversationRepository {
         h.createUpdate("DELETE FROM conversations WHERE id = :id").bind("id", conversationId).execute();
     }
 
-    /** The earlier exchange of a conversation, for processors that send history to a model. */
-    public List<Map.Entry<String, String>> history(Handle h, String conversationId, String beforeMessageId) {
-        return h.createQuery("SELECT role, content FROM messages WHERE conversation_id = :conversation "
-                        + "AND position < (SELECT position FROM messages WHERE id = :before) AND status = 'completed' "
-                        + "ORDER BY position")
+    /**
+     * What a lane is given for the answer {@code answerMessageId}: the completed messages before it,
+     * oldest first, the last being the user's message it answers. Bounded for the model's context
+     * and the server's memory: at most the newest {@code maxMessages}, and the older ones only while
+     * their content stays within {@code maxBytes} of UTF-8 in all; the message answered is always
+     * there, whatever its size. Sizes are read first without the content (one query with a LIMIT),
+     * then the content of the chosen messages alone.
+     */
+    public List<Map.Entry<String, String>> history(Handle h, String conversationId, String answerMessageId,
+            int maxMessages, long maxBytes) {
+        List<long[]> sizes = h.createQuery("SELECT position, octet_length(content) FROM messages "
+                        + "WHERE conversation_id = :conversation AND status = 'completed' "
+                        + "AND position < (SELECT position FROM messages WHERE id = :answer) "
+                        + "ORDER BY position DESC LIMIT :limit")
                 .bind("conversation", conversationId)
-                .bind("before", beforeMessageId)
+                .bind("answer", answerMessageId)
+                .bind("limit", Math.max(1, maxMessages))
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                .list();
+        List<Long> positions = new ArrayList<>();
+        long bytes = 0;
+        for (long[] row : sizes) {
+            if (!positions.isEmpty() && bytes + row[1] > maxBytes) {
+                break;
+            }
+            positions.add(row[0]);
+            bytes += row[1];
+        }
+        if (positions.isEmpty()) {
+            return List.of();
+        }
+        return h.createQuery("SELECT role, content FROM messages WHERE conversation_id = :conversation "
+                        + "AND position IN (<positions>) ORDER BY position")
+                .bind("conversation", conversationId)
+                .bindList("positions", positions)
                 .map((rs, ctx) -> Map.entry(rs.getString("role"), rs.getString("content")))
                 .list();
     }

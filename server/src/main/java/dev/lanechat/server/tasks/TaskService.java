@@ -59,12 +59,16 @@ public final class TaskService {
     private final Clock clock;
     private final Duration lease;
     private final int defaultMaxAttempts;
+    private final int historyMessages;
+    private final int historyBytes;
     private final List<Consumer<String>> queuedListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> cancelListeners = new CopyOnWriteArrayList<>();
 
     public TaskService(Database database, ConversationRepository conversations, FileRepository files,
             EventLog eventLog, Notifier notifier, Lanes lanes, ObjectMapper json, Clock clock, Duration lease,
-            int maxAttempts) {
+            int maxAttempts, int historyMessages, int historyBytes) {
+        this.historyMessages = historyMessages;
+        this.historyBytes = historyBytes;
         this.database = database;
         this.jdbi = database.jdbi();
         this.tasks = new TaskRepository(database.dialect(), files);
@@ -263,10 +267,15 @@ public final class TaskService {
         return jdbi.inTransaction(h -> tasks.renew(h, taskId, leaseId, expires)) ? Optional.of(expires) : Optional.empty();
     }
 
-    /** What the processor of a claimed task answers: its message and the conversation before it. */
+    /**
+     * What the processor of a claimed task answers: its message and the conversation before it,
+     * bounded: with the message, at most the newest {@code historyMessages} messages and
+     * {@code historyBytes} of content (the oldest are left out; the message itself always goes).
+     */
     public ProcessorInput inputOf(Claim claim) {
         return jdbi.withHandle(h -> {
-            List<Map.Entry<String, String>> turns = conversations.history(h, claim.conversationId(), claim.messageId());
+            List<Map.Entry<String, String>> turns = conversations.history(h, claim.conversationId(), claim.messageId(),
+                    historyMessages, historyBytes);
             List<ProcessorInput.Turn> history = turns.stream()
                     .map(e -> new ProcessorInput.Turn(e.getKey(), e.getValue()))
                     .toList();
