@@ -13,11 +13,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a request's JSON object with the contract's errors: 415 for another content type, 413
- * past the body limit (checked while reading, not trusting Content-Length), 400 for bad UTF-8,
+ * past the body limit (at once for a Content-Length over it, else while reading), 400 for bad UTF-8,
  * bad JSON, a non-object, and for missing, empty or mistyped fields.
  */
 final class JsonBody {
     private static final long DRAIN_LIMIT = 1024 * 1024;
+    /** Answers given before any handler read the body: nobody unauthenticated gets a body read. */
+    private static final java.util.Set<Integer> REFUSED_UNREAD = java.util.Set.of(401, 403, 404, 405);
     private final JsonNode node;
 
     private JsonBody(JsonNode node) {
@@ -65,7 +67,10 @@ final class JsonBody {
         try (InputStream in = ctx.bodyInputStream()) {
             long declared = ctx.req().getContentLengthLong();
             if (declared > maxBytes) {
-                throw tooLarge(in, maxBytes);
+                // Known too large before a byte is read: answered at once, and the connection closed
+                // rather than read on (the client said how much it sends; nothing to wait for).
+                ctx.header("Connection", "close");
+                throw Rejection.tooLarge("The body is over " + (maxBytes / 1024) + " KiB.");
             }
             byte[] bytes = in.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
@@ -78,9 +83,10 @@ final class JsonBody {
     }
 
     /**
-     * The 413, after reading (and dropping) a moderate rest of the body: a client still sending it
-     * would otherwise see the connection reset and never get the answer. A body past
-     * {@link #DRAIN_LIMIT} is not read; the connection is then closed.
+     * The 413 for a body without a Content-Length (chunked) found over the limit while reading,
+     * after reading (and dropping) a moderate rest of it: a client still sending it would otherwise
+     * see the connection reset and never get the answer. A body past {@link #DRAIN_LIMIT} is not
+     * read; the connection is then closed.
      */
     private static Rejection tooLarge(InputStream in, int maxBytes) {
         drain(in);
@@ -90,15 +96,23 @@ final class JsonBody {
     /**
      * Reads and drops what is left of a request's body (up to {@link #DRAIN_LIMIT}), for calls
      * that answer without reading it (a cancel with a body): a client still sending would
-     * otherwise see the connection reset instead of the answer.
+     * otherwise see the connection reset instead of the answer. Not for a request refused before
+     * its handler ran (401, 403, 404, 405) nor for one already answered with the connection to be
+     * closed (a Content-Length over the limit): its body is never read, the connection is closed.
      */
     static void drainRest(Context ctx) {
-        if (ctx.req().getContentLengthLong() != 0) {
-            try {
-                drain(ctx.req().getInputStream());
-            } catch (IOException | IllegalStateException e) {
-                // no body to read, or the client gave up; the answer is the same
-            }
+        boolean body = ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
+        if (!body) {
+            return;
+        }
+        if (REFUSED_UNREAD.contains(ctx.statusCode()) || "close".equalsIgnoreCase(ctx.res().getHeader("Connection"))) {
+            ctx.header("Connection", "close");
+            return;
+        }
+        try {
+            drain(ctx.req().getInputStream());
+        } catch (IOException | IllegalStateException e) {
+            // no body to read, or the client gave up; the answer is the same
         }
     }
 

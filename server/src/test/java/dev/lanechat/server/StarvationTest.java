@@ -1,0 +1,226 @@
+package dev.lanechat.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanechat.server.auth.AuthMode;
+import dev.lanechat.server.support.TestServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Starvation: what clients that never finish (idle sockets that do not subscribe, bodies sent a
+ * byte at a time) can hold, and that the server keeps serving everyone else meanwhile.
+ */
+class StarvationTest {
+    private static final int SLOW_SENDERS = 300;
+    private static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(2);
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void threeHundredSlowSendersDoNotStallHealthAndAreDropped() throws Exception {
+        try (TestServer server = TestServer.start(dataDir, b -> b.bodyReadTimeout(BODY_READ_TIMEOUT))) {
+            slowSendersAttack(server, "/api/conversations", null);
+        }
+    }
+
+    @Test
+    void inTokenModeUnauthenticatedSlowSendersAreRefusedAtOnce() throws Exception {
+        try (TestServer server = TestServer.start(dataDir,
+                b -> b.auth(AuthMode.TOKEN).bodyReadTimeout(BODY_READ_TIMEOUT))) {
+            List<Long> answeredMs = slowSendersAttack(server, "/api/conversations", "401");
+            // Refused at once, not after the read timeout: the body was never waited for.
+            assertThat(Collections.max(answeredMs)).isLessThan(BODY_READ_TIMEOUT.toMillis());
+        }
+    }
+
+    @Test
+    void aContentLengthOverTheLimitIs413BeforeTheBodyIsSent() throws Exception {
+        try (TestServer server = TestServer.start(dataDir)) {
+            // Only the headers: a server that waited for the body would not answer at all.
+            String answer = exchange(server.port(), "POST /api/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + (64 * 1024 + 1) + "\r\n\r\n");
+            assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("Connection: close")
+                    .contains("\"payload_too_large\"");
+        }
+    }
+
+    @Test
+    void inTokenModeAnUnauthenticatedPostIs401WithoutItsBodyBeingRead() throws Exception {
+        try (TestServer server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN))) {
+            // The headers and 10 of the 1,000 bytes announced: the 401 comes at once, and the
+            // connection is closed rather than the other 990 bytes waited for.
+            String answer = exchange(server.port(), "POST /api/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"title\":\"");
+            assertThat(answer).startsWith("HTTP/1.1 401").containsIgnoringCase("Connection: close")
+                    .contains("\"unauthenticated\"");
+        }
+    }
+
+    /**
+     * Sends {@code request} on a new connection and reads until the server closes it; fails if
+     * that takes over a second (the server waiting for more than it was sent).
+     */
+    private static String exchange(int port, String request) throws IOException {
+        try (java.net.Socket tcp = new java.net.Socket()) {
+            tcp.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            tcp.setSoTimeout(1_000);
+            tcp.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            tcp.getOutputStream().flush();
+            long t0 = System.nanoTime();
+            try {
+                String answer = new String(tcp.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                System.out.printf("answered and closed after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+                return answer;
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("no answer and close within 1 s: the server waited for the body");
+            }
+        }
+    }
+
+    /**
+     * Opens {@link #SLOW_SENDERS} connections that each send a POST's headers and one byte of a
+     * 100-byte body (the next would come 20 s later), polls {@code /api/health} meanwhile (each
+     * answer within 1 s), and waits until the server has answered or closed every slow sender.
+     * Returns when each was answered or closed, in ms after it was opened.
+     */
+    private List<Long> slowSendersAttack(TestServer server, String path, String expectedStatus) throws Exception {
+        List<SlowSender> senders = new ArrayList<>();
+        List<Long> healthMs = new ArrayList<>();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        URI health = server.uri().resolve("/api/health");
+        try {
+            for (int i = 0; i < SLOW_SENDERS; i++) {
+                senders.add(new SlowSender(server.port(), path));
+            }
+            Thread.sleep(300);
+            System.out.println("server threads with " + SLOW_SENDERS + " slow senders connected: " + serverThreads());
+            long deadline = System.nanoTime() + BODY_READ_TIMEOUT.multipliedBy(3).toNanos();
+            while (System.nanoTime() < deadline) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> answer = client.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertThat(answer.statusCode()).isEqualTo(200);
+                healthMs.add(ms);
+                Thread.sleep(100);
+            }
+            List<Long> endedMs = new ArrayList<>();
+            for (SlowSender sender : senders) {
+                SlowSender.End end = sender.awaitEnd(Duration.ofSeconds(10));
+                if (expectedStatus != null) {
+                    assertThat(end.head()).as("answer to a slow sender").startsWith("HTTP/1.1 " + expectedStatus);
+                }
+                endedMs.add(end.afterMs());
+            }
+            List<Long> sorted = new ArrayList<>(healthMs);
+            Collections.sort(sorted);
+            System.out.printf("health during %d slow senders: %d polls, max %d ms, p99 %d ms, median %d ms;"
+                            + " slow senders ended after %d..%d ms%n", SLOW_SENDERS, sorted.size(),
+                    sorted.get(sorted.size() - 1), sorted.get((int) Math.floor(sorted.size() * 0.99) - 1),
+                    sorted.get(sorted.size() / 2), Collections.min(endedMs), Collections.max(endedMs));
+            assertThat(sorted.get(sorted.size() - 1)).as("slowest /api/health answer (ms) " + healthMs).isLessThan(1000);
+            // Dropped after about the read timeout, not Jetty's 30 s idle timeout.
+            assertThat(Collections.max(endedMs)).isLessThan(BODY_READ_TIMEOUT.multipliedBy(3).toMillis() + 2_000);
+            return endedMs;
+        } finally {
+            senders.forEach(SlowSender::close);
+        }
+    }
+
+    /**
+     * What Jetty's pool threads are doing (the server runs in this JVM): how many there are, and
+     * how many wait in a request body read, by the server's frame that waits.
+     */
+    private static String serverThreads() {
+        java.util.Map<String, Integer> byWait = new java.util.TreeMap<>();
+        int pool = 0;
+        for (var entry : Thread.getAllStackTraces().entrySet()) {
+            if (!entry.getKey().getName().startsWith("JettyServerThreadPool")) {
+                continue;
+            }
+            pool++;
+            String where = "other";
+            for (StackTraceElement frame : entry.getValue()) {
+                if (frame.getClassName().startsWith("dev.lanechat.")) {
+                    where = frame.getClassName().replace("dev.lanechat.server.", "") + "." + frame.getMethodName();
+                    break;
+                }
+            }
+            byWait.merge(where, 1, Integer::sum);
+        }
+        return pool + " pool threads; in lanechat code at " + byWait;
+    }
+
+    /**
+     * A client that sends a POST's headers, then one byte of its body, then nothing for 20 s; a
+     * thread of its own reads whatever the server answers and notes when the connection ended.
+     */
+    private static final class SlowSender implements AutoCloseable {
+        record End(String head, long afterMs) {}
+
+        private final java.net.Socket tcp = new java.net.Socket();
+        private final long openedNanos = System.nanoTime();
+        private final java.util.concurrent.CompletableFuture<End> end = new java.util.concurrent.CompletableFuture<>();
+
+        SlowSender(int port, String path) throws IOException {
+            tcp.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            OutputStream out = tcp.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread reader = new Thread(this::read, "slow-sender-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read() {
+            StringBuilder head = new StringBuilder();
+            try {
+                InputStream in = tcp.getInputStream();
+                int b;
+                while ((b = in.read()) >= 0) {
+                    head.append((char) b);
+                }
+            } catch (IOException e) {
+                // reset, or closed by the test: ended as well
+            }
+            end.complete(new End(head.toString(), (System.nanoTime() - openedNanos) / 1_000_000));
+        }
+
+        /** The server's answer (its head; "" if it only closed) and when the connection ended. */
+        End awaitEnd(Duration atMost) {
+            try {
+                return end.get(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("a slow sender was neither answered nor closed within " + atMost);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                tcp.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+}
