@@ -1,8 +1,13 @@
 package dev.lanechat.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanechat.server.auth.AuthMode;
+import dev.lanechat.server.support.Http;
+import dev.lanechat.server.support.RawWebSocket;
+import dev.lanechat.server.support.Socket;
 import dev.lanechat.server.support.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,9 +33,107 @@ import org.junit.jupiter.api.io.TempDir;
 class StarvationTest {
     private static final int SLOW_SENDERS = 300;
     private static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration PENDING_TIMEOUT = Duration.ofSeconds(2);
 
     @TempDir
     Path dataDir;
+
+    @Test
+    void fiftyUnauthenticatedSocketsFromOneAddressDoNotKeepAUserOut() throws Exception {
+        try (TestServer server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).maxSockets(20)
+                .maxPendingSockets(20, 16).pendingSubscribeTimeout(PENDING_TIMEOUT))) {
+            String token = TokenUsers.add(dataDir, "ada");
+            List<RawWebSocket> idle = new ArrayList<>();
+            try {
+                // 50 sockets from 127.0.0.2 that never subscribe: 16 wait (the per-address cap),
+                // the other 34 are refused at once.
+                long opened = System.nanoTime();
+                for (int i = 0; i < 50; i++) {
+                    idle.add(RawWebSocket.openFrom("127.0.0.2", server.port()));
+                }
+                for (RawWebSocket socket : idle.subList(16, 50)) {
+                    RawWebSocket.Closed closed = socket.awaitClose();
+                    assertThat(closed.code()).isEqualTo(1013);
+                    assertThat(closed.textBefore()).contains("\"over_capacity\"").contains("\"retry_after_ms\"");
+                }
+
+                // The user, token in the subscribe frame, still gets in (pending until that frame).
+                Socket mine = server.socket().send("{\"token\":\"" + token + "\"}");
+                assertThat(mine.ready()).isZero();
+
+                // 10 more from 127.0.0.3: 4 fit under the cap of 20 pending sockets in all, 6 are refused.
+                for (int i = 0; i < 10; i++) {
+                    idle.add(RawWebSocket.openFrom("127.0.0.3", server.port()));
+                }
+                for (RawWebSocket socket : idle.subList(54, 60)) {
+                    RawWebSocket.Closed closed = socket.awaitClose();
+                    assertThat(closed.code()).isEqualTo(1013);
+                    assertThat(closed.textBefore()).contains("\"over_capacity\"");
+                }
+
+                // The user's socket is served meanwhile.
+                Http ada = server.http().withBearer(token);
+                ada.send(ada.createConversation().path("id").asText(), "hello");
+                assertThat(mine.update().path("id").asLong()).isEqualTo(1);
+
+                // The waiting ones are closed after the short subscribe timeout (4408).
+                List<RawWebSocket> waiting = new ArrayList<>(idle.subList(0, 16));
+                waiting.addAll(idle.subList(50, 54));
+                for (RawWebSocket socket : waiting) {
+                    RawWebSocket.Closed closed = socket.awaitClose();
+                    assertThat(closed.code()).isEqualTo(4408);
+                    assertThat(closed.textBefore()).contains("\"subscribe_timeout\"");
+                }
+                long afterMs = (System.nanoTime() - opened) / 1_000_000;
+                assertThat(afterMs).isBetween(PENDING_TIMEOUT.toMillis() - 100, PENDING_TIMEOUT.toMillis() + 3_000);
+                assertThat(mine.isOpen()).isTrue();
+
+                // Their places are free again: 20 more pending sockets fit.
+                for (int i = 0; i < 16; i++) {
+                    RawWebSocket again = RawWebSocket.openFrom("127.0.0.2", server.port());
+                    idle.add(again);
+                }
+                try (RawWebSocket over = RawWebSocket.openFrom("127.0.0.2", server.port())) {
+                    assertThat(over.awaitClose().code()).isEqualTo(1013);
+                }
+            } finally {
+                idle.forEach(RawWebSocket::close);
+            }
+        }
+    }
+
+    @Test
+    void aUserHoldsAtMostItsCapOfSocketsAndAnotherUserStillGetsIn() {
+        try (TestServer server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).maxSocketsPerUser(3))) {
+            String ada = TokenUsers.add(dataDir, "ada");
+            String bob = TokenUsers.add(dataDir, "bob");
+            List<Socket> adas = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Socket socket = i == 0 ? server.socket().send("{\"token\":\"" + ada + "\"}")
+                        : server.socket("Authorization", "Bearer " + ada).subscribe();
+                assertThat(socket.ready()).isZero();
+                adas.add(socket);
+            }
+            // The 4th: refused when its subscribe frame names the user…
+            Socket fourth = server.socket().send("{\"token\":\"" + ada + "\"}");
+            JsonNode error = fourth.nextNonPing();
+            assertThat(error.path("data").path("code").asText()).as(error.toString()).isEqualTo("over_capacity");
+            assertThat(error.path("data").path("retry_after_ms").asLong()).isPositive();
+            assertThat(fourth.closeCode()).isEqualTo(1013);
+            // …and at once when its upgrade does, before any subscribe.
+            TokenAuthTest.assertErrorThenClose(server.socket("Authorization", "Bearer " + ada), "over_capacity", 1013);
+
+            // Another user is not affected.
+            assertThat(server.socket("Authorization", "Bearer " + bob).subscribe().ready()).isZero();
+
+            // Once one of the user's sockets closes, the user gets in again.
+            adas.get(1).close();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                Socket next = server.socket().send("{\"token\":\"" + ada + "\"}");
+                return next.nextNonPing().path("event").asText().equals("ready");
+            });
+        }
+    }
 
     @Test
     void threeHundredSlowSendersDoNotStallHealthAndAreDropped() throws Exception {

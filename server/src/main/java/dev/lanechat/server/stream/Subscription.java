@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -35,7 +35,7 @@ final class Subscription {
 
     /** What a subscription needs from its endpoint, shared by all of them. */
     record Context(Hub hub, Frames frames, ObjectMapper json, Executor drains, RateLimiter frameLimiter,
-            Function<String, Optional<String>> userOfToken, Consumer<Subscription> onAuthenticated,
+            Function<String, Optional<String>> userOfToken, Predicate<Subscription> onAuthenticated,
             ServerMetrics metrics) {}
 
     private final Session session;
@@ -67,7 +67,7 @@ final class Subscription {
         this.drains = context.drains();
         this.userId = userId;
         if (userId != null) {
-            context.onAuthenticated().accept(this);
+            context.onAuthenticated().test(this); // refused (over a cap): closed already
         }
     }
 
@@ -128,7 +128,9 @@ final class Subscription {
                 return;
             }
             userId = user.get();
-            context.onAuthenticated().accept(this);
+            if (!context.onAuthenticated().test(this)) {
+                return; // over a cap: closed with over_capacity
+            }
         }
         since = sinceNode == null || sinceNode.isNull() ? null : sinceNode.asLong();
         state = State.SUBSCRIBING;
