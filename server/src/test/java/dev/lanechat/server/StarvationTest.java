@@ -143,6 +143,27 @@ class StarvationTest {
     }
 
     @Test
+    void aBodyThatTricklesInFasterThanTheReadTimeoutIsStillDropped() throws Exception {
+        try (TestServer server = TestServer.start(dataDir, b -> b.bodyReadTimeout(BODY_READ_TIMEOUT))) {
+            // A byte every 500 ms: no read waits the 2 s of the timeout, but 2 bytes a second is
+            // far under the minimum rate, so the body is refused a little after 2 s.
+            SlowSender trickle = new SlowSender(server.port(), "/api/conversations");
+            try {
+                for (int i = 0; i < 20 && !trickle.ended(); i++) {
+                    Thread.sleep(500);
+                    trickle.send(" ");
+                }
+                SlowSender.End end = trickle.awaitEnd(Duration.ofSeconds(1));
+                System.out.println("trickling sender: " + end);
+                assertThat(end.head()).startsWith("HTTP/1.1 400").contains("arrived too slowly");
+                assertThat(end.afterMs()).isBetween(BODY_READ_TIMEOUT.toMillis(), BODY_READ_TIMEOUT.toMillis() + 2_000);
+            } finally {
+                trickle.close();
+            }
+        }
+    }
+
+    @Test
     void inTokenModeUnauthenticatedSlowSendersAreRefusedAtOnce() throws Exception {
         try (TestServer server = TestServer.start(dataDir,
                 b -> b.auth(AuthMode.TOKEN).bodyReadTimeout(BODY_READ_TIMEOUT))) {
@@ -228,6 +249,8 @@ class StarvationTest {
                 SlowSender.End end = sender.awaitEnd(Duration.ofSeconds(10));
                 if (expectedStatus != null) {
                     assertThat(end.head()).as("answer to a slow sender").startsWith("HTTP/1.1 " + expectedStatus);
+                } else if (endedMs.isEmpty()) {
+                    System.out.println("what the first slow sender got: " + end.head().replaceAll("\\s+", " "));
                 }
                 endedMs.add(end.afterMs());
             }
@@ -304,6 +327,19 @@ class StarvationTest {
                 // reset, or closed by the test: ended as well
             }
             end.complete(new End(head.toString(), (System.nanoTime() - openedNanos) / 1_000_000));
+        }
+
+        boolean ended() {
+            return end.isDone();
+        }
+
+        void send(String more) {
+            try {
+                tcp.getOutputStream().write(more.getBytes(StandardCharsets.US_ASCII));
+                tcp.getOutputStream().flush();
+            } catch (IOException e) {
+                // closed by the server meanwhile
+            }
         }
 
         /** The server's answer (its head; "" if it only closed) and when the connection ended. */

@@ -78,8 +78,22 @@ final class JsonBody {
             }
             return bytes;
         } catch (IOException e) {
+            if (tooSlow(e)) {
+                // SlowBodyGuard (or Jetty's idle timeout) ended the read; the connection is closed.
+                ctx.header("Connection", "close");
+                throw Rejection.invalid("The body arrived too slowly; send it without long pauses.");
+            }
             throw Rejection.invalid("The body could not be read: " + e.getMessage());
         }
+    }
+
+    private static boolean tooSlow(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
