@@ -56,14 +56,6 @@ final class SocketAdmission {
         return new Place();
     }
 
-    int authenticatedCount() {
-        return authenticated.get();
-    }
-
-    int pendingCount() {
-        return pending.get();
-    }
-
     /** One socket's share of the counts: pending (by address), then authenticated (by user), then given back. */
     final class Place {
         private String address;
