@@ -20,6 +20,8 @@ final class JsonBody {
     private static final long DRAIN_LIMIT = 1024 * 1024;
     /** Answers given before any handler read the body: nobody unauthenticated gets a body read. */
     private static final java.util.Set<Integer> REFUSED_UNREAD = java.util.Set.of(401, 403, 404, 405);
+    /** Set on a request answered 413 for its Content-Length: {@link #drainRest} answers, then drains. */
+    private static final String ANSWER_THEN_DRAIN = "lanechat.answer-then-drain";
     private final JsonNode node;
 
     private JsonBody(JsonNode node) {
@@ -67,9 +69,10 @@ final class JsonBody {
         try (InputStream in = ctx.bodyInputStream()) {
             long declared = ctx.req().getContentLengthLong();
             if (declared > maxBytes) {
-                // Known too large before a byte is read: answered at once, and the connection closed
-                // rather than read on (the client said how much it sends; nothing to wait for).
+                // Known too large before a byte is read: answered at once (drainRest sends the
+                // answer before it reads on), then the connection is closed.
                 ctx.header("Connection", "close");
+                ctx.attribute(ANSWER_THEN_DRAIN, true);
                 throw Rejection.tooLarge("The body is over " + (maxBytes / 1024) + " KiB.");
             }
             byte[] bytes = in.readNBytes(maxBytes + 1);
@@ -111,22 +114,48 @@ final class JsonBody {
      * Reads and drops what is left of a request's body (up to {@link #DRAIN_LIMIT}), for calls
      * that answer without reading it (a cancel with a body): a client still sending would
      * otherwise see the connection reset instead of the answer. Not for a request refused before
-     * its handler ran (401, 403, 404, 405) nor for one already answered with the connection to be
-     * closed (a Content-Length over the limit): its body is never read, the connection is closed.
+     * its handler ran (401, 403, 404, 405): its body is never read, the connection is closed.
      */
     static void drainRest(Context ctx) {
         boolean body = ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
         if (!body) {
             return;
         }
-        if (REFUSED_UNREAD.contains(ctx.statusCode()) || "close".equalsIgnoreCase(ctx.res().getHeader("Connection"))) {
+        if (REFUSED_UNREAD.contains(ctx.statusCode())) {
             ctx.header("Connection", "close");
+            return;
+        }
+        if (ctx.attribute(ANSWER_THEN_DRAIN) != null) {
+            answerThenDrain(ctx);
             return;
         }
         try {
             drain(ctx.req().getInputStream());
         } catch (IOException | IllegalStateException e) {
             // no body to read, or the client gave up; the answer is the same
+        }
+    }
+
+    /**
+     * Sends the answer already decided (the 413 of a Content-Length over the limit) at once, then
+     * reads and drops up to {@link #DRAIN_LIMIT} of the body: a client that sent only the headers
+     * has its 413 straight away, and one still sending the body is not reset mid-write, which
+     * would throw the 413 away before it is read ("Bug found by the fuzzing", docs/reliability.md).
+     * The answer goes out chunked, so that it is not complete, and Jetty does not give the body
+     * up, before the drain; the drain ends at the limit, at the body's end, or when SlowBodyGuard
+     * drops a client that stopped sending.
+     */
+    private static void answerThenDrain(Context ctx) {
+        try {
+            InputStream result = ctx.resultInputStream();
+            if (result != null) {
+                ctx.res().getOutputStream().write(result.readAllBytes());
+                ctx.result(new byte[0]);
+            }
+            ctx.res().flushBuffer();
+            drain(ctx.req().getInputStream());
+        } catch (IOException | IllegalStateException e) {
+            // the client gave up; the answer is the same
         }
     }
 
