@@ -119,6 +119,10 @@ public final class StreamEndpoint {
         // An upgrade that named its user is admitted (or refused) by the Subscription at once, through admit.
         Subscription sub = new Subscription(ctx.session, ctx.sessionId(), userId, context);
         bySession.put(ctx.sessionId(), sub);
+        if (!places.containsKey(ctx.sessionId())) {
+            bySession.remove(ctx.sessionId()); // closed already (refused by admit): onClose may have run before the put
+            return;
+        }
         Duration timeout = userId == null ? pendingSubscribeTimeout : subscribeTimeout;
         timers.schedule(sub::checkSubscribed, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
