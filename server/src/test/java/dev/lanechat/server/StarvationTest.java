@@ -296,9 +296,16 @@ class StarvationTest {
                             + " slow senders ended after %d..%d ms%n", SLOW_SENDERS, sorted.size(),
                     sorted.get(sorted.size() - 1), sorted.get((int) Math.floor(sorted.size() * 0.99) - 1),
                     sorted.get(sorted.size() / 2), Collections.min(endedMs), Collections.max(endedMs));
+            List<Long> ends = new ArrayList<>(endedMs);
+            Collections.sort(ends);
+            System.out.printf("slow senders ended (ms): p10 %d, p50 %d, p67 %d, p90 %d, p99 %d%n", ends.get(30),
+                    ends.get(150), ends.get(200), ends.get(270), ends.get(297));
             assertThat(sorted.get(sorted.size() - 1)).as("slowest /api/health answer (ms) " + healthMs).isLessThan(1000);
-            // Dropped after about the read timeout, not Jetty's 30 s idle timeout.
-            assertThat(Collections.max(endedMs)).isLessThan(BODY_READ_TIMEOUT.multipliedBy(3).toMillis() + 2_000);
+            // Dropped after about the read timeout, not Jetty's 30 s idle timeout: 200 are read at
+            // once and dropped after the timeout, the other 100 wait their turn (no thread) and are
+            // dropped a timeout later; measured 5.8-7.7 s for the last, with the time it takes to
+            // open 300 connections on a loaded machine.
+            assertThat(Collections.max(endedMs)).isLessThan(BODY_READ_TIMEOUT.multipliedBy(4).toMillis() + 2_000);
             return endedMs;
         } finally {
             senders.forEach(SlowSender::close);
