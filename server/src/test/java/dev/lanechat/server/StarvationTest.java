@@ -221,6 +221,25 @@ class StarvationTest {
     }
 
     @Test
+    void aChunkedBodyOverTheLimitStillGetsIts413() throws Exception {
+        // No Content-Length (the JDK client sends a body from a stream chunked): the limit is found
+        // while reading, and the server reads on (up to 1 MiB) so that the client gets its 413.
+        try (TestServer server = TestServer.start(dataDir)) {
+            byte[] padded = ("{\"title\":\"hi\",\"pad\":\"" + "x".repeat(200 * 1024) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            HttpClient client = HttpClient.newHttpClient();
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> answer = client.send(HttpRequest.newBuilder(server.uri().resolve("/api/conversations"))
+                        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(padded)))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).isEqualTo(413);
+                assertThat(answer.body()).contains("\"payload_too_large\"");
+            }
+        }
+    }
+
+    @Test
     void inTokenModeAnUnauthenticatedPostIs401WithoutItsBodyBeingRead() throws Exception {
         try (TestServer server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN))) {
             // The headers and 10 of the 1,000 bytes announced: the 401 comes at once, and the
