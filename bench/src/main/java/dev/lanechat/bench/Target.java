@@ -242,6 +242,9 @@ abstract class Target implements AutoCloseable {
             if (help.contains("--max-sockets")) {
                 cmd.addAll(List.of("--max-sockets", "1000000"));
             }
+            if (help.contains("--max-sockets-per-user")) {
+                cmd.addAll(List.of("--max-sockets-per-user", "100000"));
+            }
             if (help.contains("--send-per-minute")) {
                 cmd.addAll(List.of("--send-per-minute", "1000000"));
             }

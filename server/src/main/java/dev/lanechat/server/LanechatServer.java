@@ -35,9 +35,13 @@ import dev.lanechat.server.stream.StreamEndpoint;
 import dev.lanechat.server.tasks.LaneRunner;
 import dev.lanechat.server.tasks.TaskService;
 import dev.lanechat.server.tasks.WorkerQueue;
+import dev.lanechat.server.http.SlowBodyGuard;
 import io.javalin.Javalin;
 import io.javalin.security.Roles;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import org.eclipse.jetty.server.ServerConnector;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +63,8 @@ public final class LanechatServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LanechatServer.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
     private static final int ACCEPT_QUEUE = 4096;
+    /** Pool threads that requests carrying a body can never take: they keep reads answering. */
+    private static final int RESERVED_THREADS = 50;
 
     private final DataDirLock lock;
     private final Database database;
@@ -188,6 +194,7 @@ public final class LanechatServer implements AutoCloseable {
                 ours.set(connector);
                 return connector;
             });
+            javalin.jetty.modifyServer(server -> server.setHandler(bodyGuards(server, config)));
             Routes.register(javalin, services);
             stream.register(javalin);
             metrics.register(javalin, Access.ANYONE);
@@ -208,6 +215,24 @@ public final class LanechatServer implements AutoCloseable {
                 database.dialect().storeName(), nodeId);
         return new LanechatServer(lock, database, timers, drains, runners, stream, app, config.bind(), pgListener,
                 ours.get());
+    }
+
+    /**
+     * The handlers in front of Javalin's (which Javalin puts inside the innermost one) that keep
+     * clients sending bodies slowly from holding every thread: requests that may carry a body
+     * (POST, PUT, PATCH, DELETE) run at most {@link #RESERVED_THREADS} fewer at once than the pool
+     * has threads, the rest wait their turn without a thread; so reads (/api/health, pages, long
+     * polls) always find a thread. And {@link SlowBodyGuard} drops a body read that waits longer
+     * than the body read timeout, or a body that trickles in.
+     */
+    private static Handler.Wrapper bodyGuards(org.eclipse.jetty.server.Server server, Config config) {
+        int threads = server.getThreadPool() instanceof ThreadPool.SizedThreadPool sized ? sized.getMaxThreads() : 250;
+        QoSHandler bodies = new QoSHandler(new SlowBodyGuard(config.bodyReadTimeout()));
+        bodies.includeMethod("POST", "PUT", "PATCH", "DELETE");
+        bodies.setMaxRequestCount(Math.max(1, threads - RESERVED_THREADS));
+        bodies.setMaxSuspendedRequestCount(-1); // a waiting request holds no thread; never a body-less 503
+        bodies.setMaxSuspend(Duration.ZERO);
+        return bodies;
     }
 
     private static void scheduleHousekeeping(ScheduledExecutorService timers, TaskService tasks, EventLog eventLog,

@@ -114,7 +114,8 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
 
         // The jar, its port kept for the restart; messages are few (20), so the default send rate is enough.
         Path dataDir = work.resolve("data");
-        String[] flags = {"--demo-delay-ms", "0"};
+        // All 5,000 sockets are the one local user's: its own cap (32 by default) is lifted.
+        String[] flags = {"--demo-delay-ms", "0", "--max-sockets-per-user", Integer.toString(2 * SOCKETS)};
         JarServer first = JarServer.start(work, dataDir, 0, "first", flags);
         started.add(first);
         int port = first.port();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanechat.server.support.Http;
+import dev.lanechat.server.support.RawWebSocket;
 import dev.lanechat.server.support.Socket;
 import dev.lanechat.server.support.TestServer;
 import java.nio.file.Path;
@@ -79,9 +80,28 @@ class SocketProtocolTest {
     }
 
     @Test
-    void frameOver64KiBIsPayloadTooLargeThen1009() {
-        String big = "{\"token\":\"stream\",\"pad\":\"" + "x".repeat(64 * 1024) + "\"}";
-        assertErrorThenClose(server.socket().send(big), "payload_too_large", 1009);
+    void frameOver64KiBIsClosedWith1009() {
+        // Jetty's own limit is the contract's 64 KiB: it closes at once with 1009, before the
+        // endpoint sees the frame, so no payload_too_large error event comes before the close.
+        String big = "{\"token\":\"stream\",\"pad\":\"" + "x".repeat(64 * 1024 - 26) + "\"}";
+        assertThat(big.length()).isEqualTo(64 * 1024 + 1);
+        Socket socket = server.socket().send(big);
+        assertThat(socket.closeCode()).isEqualTo(1009);
+        assertThat(socket.nextOrNull(Duration.ZERO)).as("no frame before the close").isNull();
+    }
+
+    @Test
+    void aFrameAnnouncing1MiBIsClosedWith1009BeforeItsPayloadArrives() throws Exception {
+        try (RawWebSocket raw = RawWebSocket.open(server.port())) {
+            // The header of a masked text frame of 1 MiB, then only 64 KiB + 1 of it: the server
+            // closes as soon as the message is over 64 KiB, rather than buffering (or waiting for)
+            // the whole frame. (Jetty splits a frame over its 64 KiB frame size into fragments and
+            // counts them against the message limit.)
+            byte[] header = {(byte) 0x81, (byte) (0x80 | 127), 0, 0, 0, 0, 0, 0x10, 0, 0, 1, 2, 3, 4};
+            raw.sendRaw(header);
+            raw.sendRaw(new byte[64 * 1024 + 1]);
+            assertThat(raw.awaitClose().code()).isEqualTo(1009);
+        }
     }
 
     @Test

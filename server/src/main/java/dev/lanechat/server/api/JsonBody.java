@@ -13,11 +13,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a request's JSON object with the contract's errors: 415 for another content type, 413
- * past the body limit (checked while reading, not trusting Content-Length), 400 for bad UTF-8,
+ * past the body limit (at once for a Content-Length over it, else while reading), 400 for bad UTF-8,
  * bad JSON, a non-object, and for missing, empty or mistyped fields.
  */
 final class JsonBody {
     private static final long DRAIN_LIMIT = 1024 * 1024;
+    /** Answers given before any handler read the body: nobody unauthenticated gets a body read. */
+    private static final java.util.Set<Integer> REFUSED_UNREAD = java.util.Set.of(401, 403, 404, 405);
+    /** Set on a request answered 413 for its Content-Length: {@link #drainRest} answers, then drains. */
+    private static final String ANSWER_THEN_DRAIN = "lanechat.answer-then-drain";
     private final JsonNode node;
 
     private JsonBody(JsonNode node) {
@@ -65,7 +69,11 @@ final class JsonBody {
         try (InputStream in = ctx.bodyInputStream()) {
             long declared = ctx.req().getContentLengthLong();
             if (declared > maxBytes) {
-                throw tooLarge(in, maxBytes);
+                // Known too large before a byte is read: answered at once (drainRest sends the
+                // answer before it reads on), then the connection is closed.
+                ctx.header("Connection", "close");
+                ctx.attribute(ANSWER_THEN_DRAIN, true);
+                throw Rejection.tooLarge("The body is over " + (maxBytes / 1024) + " KiB.");
             }
             byte[] bytes = in.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
@@ -73,14 +81,29 @@ final class JsonBody {
             }
             return bytes;
         } catch (IOException e) {
+            if (tooSlow(e)) {
+                // SlowBodyGuard (or Jetty's idle timeout) ended the read; the connection is closed.
+                ctx.header("Connection", "close");
+                throw Rejection.invalid("The body arrived too slowly; send it without long pauses.");
+            }
             throw Rejection.invalid("The body could not be read: " + e.getMessage());
         }
     }
 
+    private static boolean tooSlow(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * The 413, after reading (and dropping) a moderate rest of the body: a client still sending it
-     * would otherwise see the connection reset and never get the answer. A body past
-     * {@link #DRAIN_LIMIT} is not read; the connection is then closed.
+     * The 413 for a body without a Content-Length (chunked) found over the limit while reading,
+     * after reading (and dropping) a moderate rest of it: a client still sending it would otherwise
+     * see the connection reset and never get the answer. A body past {@link #DRAIN_LIMIT} is not
+     * read; the connection is then closed.
      */
     private static Rejection tooLarge(InputStream in, int maxBytes) {
         drain(in);
@@ -90,15 +113,49 @@ final class JsonBody {
     /**
      * Reads and drops what is left of a request's body (up to {@link #DRAIN_LIMIT}), for calls
      * that answer without reading it (a cancel with a body): a client still sending would
-     * otherwise see the connection reset instead of the answer.
+     * otherwise see the connection reset instead of the answer. Not for a request refused before
+     * its handler ran (401, 403, 404, 405): its body is never read, the connection is closed.
      */
     static void drainRest(Context ctx) {
-        if (ctx.req().getContentLengthLong() != 0) {
-            try {
-                drain(ctx.req().getInputStream());
-            } catch (IOException | IllegalStateException e) {
-                // no body to read, or the client gave up; the answer is the same
+        boolean body = ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
+        if (!body) {
+            return;
+        }
+        if (REFUSED_UNREAD.contains(ctx.statusCode())) {
+            ctx.header("Connection", "close");
+            return;
+        }
+        if (ctx.attribute(ANSWER_THEN_DRAIN) != null) {
+            answerThenDrain(ctx);
+            return;
+        }
+        try {
+            drain(ctx.req().getInputStream());
+        } catch (IOException | IllegalStateException e) {
+            // no body to read, or the client gave up; the answer is the same
+        }
+    }
+
+    /**
+     * Sends the answer already decided (the 413 of a Content-Length over the limit) at once, then
+     * reads and drops up to {@link #DRAIN_LIMIT} of the body: a client that sent only the headers
+     * has its 413 straight away, and one still sending the body is not reset mid-write, which
+     * would throw the 413 away before it is read ("Bug found by the fuzzing", docs/reliability.md).
+     * The answer goes out chunked, so that it is not complete, and Jetty does not give the body
+     * up, before the drain; the drain ends at the limit, at the body's end, or when SlowBodyGuard
+     * drops a client that stopped sending.
+     */
+    private static void answerThenDrain(Context ctx) {
+        try {
+            InputStream result = ctx.resultInputStream();
+            if (result != null) {
+                ctx.res().getOutputStream().write(result.readAllBytes());
+                ctx.result(new byte[0]);
             }
+            ctx.res().flushBuffer();
+            drain(ctx.req().getInputStream());
+        } catch (IOException | IllegalStateException e) {
+            // the client gave up; the answer is the same
         }
     }
 

@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -33,10 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamEndpoint implements CredentialHolder {
     private static final Logger log = LoggerFactory.getLogger(StreamEndpoint.class);
-    /** Jetty buffers a text message up to this before giving up with 1009 on its own. */
-    private static final long JETTY_MAX_MESSAGE = 1024 * 1024;
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(70);
-    private static final long OVER_CAPACITY_RETRY_MS = 5_000;
 
     private final Hub hub;
     private final Authenticator authenticator;
@@ -44,7 +40,9 @@ public final class StreamEndpoint implements CredentialHolder {
     private final Frames frames;
     private final ScheduledExecutorService timers;
     private final Duration subscribeTimeout;
-    private final int maxSockets;
+    private final Duration pendingSubscribeTimeout;
+    private final SocketAdmission admission;
+    private final Map<String, SocketAdmission.Place> places = new ConcurrentHashMap<>();
     private final RateLimiter frameLimiter;
     private final Subscription.Context context;
     private final Map<String, Subscription> bySession = new ConcurrentHashMap<>();
@@ -58,28 +56,39 @@ public final class StreamEndpoint implements CredentialHolder {
         this.frames = new Frames(json);
         this.timers = timers;
         this.subscribeTimeout = config.subscribeTimeout();
-        this.maxSockets = config.maxSockets();
+        this.pendingSubscribeTimeout = config.pendingSubscribeTimeout();
+        this.admission = new SocketAdmission(config.maxSockets(), config.maxSocketsPerUser(), config.maxPendingSockets(),
+                config.maxPendingSocketsPerAddress());
         this.frameLimiter = new RateLimiter(config.socketFrameBurst(), config.socketFramesPerSecond(), System::nanoTime);
         this.context = new Subscription.Context(hub, frames, json, drains, frameLimiter,
-                token -> authenticator.identify(token, null), hub::add, metrics);
+                token -> authenticator.identify(token, null), this::admit, metrics);
         long every = config.pingInterval().toMillis();
         timers.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
         this.slowSocketLimitNanos = config.slowSocketLimit().toNanos();
         timers.scheduleWithFixedDelay(this::closeStalled, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Registers {@code /ws} and its Jetty limits on a Javalin config. */
+    /**
+     * Registers {@code /ws} and its Jetty limits on a Javalin config. Jetty's message and frame
+     * limits are the contract's 64 KiB, so that no socket makes the server buffer more: Jetty
+     * itself closes a socket with 1009 at the first frame over them (with no error event before).
+     */
     public void register(JavalinConfig config) {
         config.jetty.modifyWebSocketServletFactory(factory -> {
             factory.setIdleTimeout(IDLE_TIMEOUT);
-            factory.setMaxTextMessageSize(JETTY_MAX_MESSAGE);
-            factory.setMaxBinaryMessageSize(JETTY_MAX_MESSAGE);
+            factory.setMaxTextMessageSize(Subscription.MAX_FRAME_BYTES);
+            factory.setMaxBinaryMessageSize(Subscription.MAX_FRAME_BYTES);
+            factory.setMaxFrameSize(Subscription.MAX_FRAME_BYTES);
         });
         config.routes.ws("/ws", ws -> {
             ws.onConnect(this::connected);
             ws.onMessage(ctx -> withSubscription(ctx, sub -> sub.onText(ctx.message())));
             ws.onBinaryMessage(ctx -> withSubscription(ctx, Subscription::onBinary));
             ws.onClose(ctx -> {
+                SocketAdmission.Place place = places.remove(ctx.sessionId());
+                if (place != null) {
+                    place.release();
+                }
                 Subscription sub = bySession.remove(ctx.sessionId());
                 if (sub != null) {
                     sub.closed();
@@ -101,17 +110,54 @@ public final class StreamEndpoint implements CredentialHolder {
             reject(ctx, CloseCodes.FORBIDDEN_ORIGIN, "This page's origin may not open Lanechat sockets.", null);
             return;
         }
-        if (bySession.size() >= maxSockets) {
-            long retry = OVER_CAPACITY_RETRY_MS + ThreadLocalRandom.current().nextLong(OVER_CAPACITY_RETRY_MS);
-            reject(ctx, CloseCodes.OVER_CAPACITY, "The server holds as many sockets as it can; retry later.", retry);
-            return;
-        }
         String bearer = ctx.header("Authorization");
         bearer = bearer != null && bearer.regionMatches(true, 0, "Bearer ", 0, 7) ? bearer.substring(7).trim() : null;
         Credential credential = authenticator.identify(bearer, ctx.cookie(Authenticator.COOKIE)).orElse(null);
+        String userId = credential == null ? null : credential.userId();
+        SocketAdmission.Place place = admission.place();
+        places.put(ctx.sessionId(), place); // before anything can close the socket: onClose gives it back
+        if (userId == null) {
+            SocketAdmission.Refusal refusal = place.holdPending(remoteAddress(ctx));
+            if (refusal != null) {
+                reject(ctx, CloseCodes.OVER_CAPACITY, refusal.message, SocketAdmission.retryAfterMs());
+                return;
+            }
+        }
+        // An upgrade that named its user is admitted (or refused) by the Subscription at once, through admit.
         Subscription sub = new Subscription(ctx.session, ctx.sessionId(), credential, context);
         bySession.put(ctx.sessionId(), sub);
-        timers.schedule(sub::checkSubscribed, subscribeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!places.containsKey(ctx.sessionId())) {
+            bySession.remove(ctx.sessionId()); // closed already (refused by admit): onClose may have run before the put
+            return;
+        }
+        Duration timeout = userId == null ? pendingSubscribeTimeout : subscribeTimeout;
+        timers.schedule(sub::checkSubscribed, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A socket names its user (on the upgrade, or by the token of its subscribe frame): it leaves
+     * the pending counts and takes a place among the user's and the server's sockets, or is closed
+     * with {@code over_capacity} and 1013. True when admitted (and registered with the Hub).
+     */
+    private boolean admit(Subscription sub) {
+        SocketAdmission.Place place = places.get(sub.key());
+        SocketAdmission.Refusal refusal = place == null ? SocketAdmission.Refusal.SERVER_FULL
+                : place.authenticate(sub.userId());
+        if (refusal != null) {
+            sub.close(CloseCodes.OVER_CAPACITY, refusal.message, SocketAdmission.retryAfterMs());
+            return false;
+        }
+        hub.add(sub);
+        if (!places.containsKey(sub.key())) {
+            hub.remove(sub); // closed meanwhile, perhaps before the add: onClose's remove may have missed it
+        }
+        return true;
+    }
+
+    private static String remoteAddress(WsContext ctx) {
+        java.net.SocketAddress remote = ctx.session.getRemoteSocketAddress();
+        return remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
 
     private void reject(WsContext ctx, CloseCodes why, String message, Long retryAfterMs) {

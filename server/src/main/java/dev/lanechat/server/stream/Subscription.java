@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -38,7 +38,7 @@ final class Subscription {
 
     /** What a subscription needs from its endpoint, shared by all of them. */
     record Context(Hub hub, Frames frames, ObjectMapper json, Executor drains, RateLimiter frameLimiter,
-            Function<String, Optional<Credential>> credentialOfToken, Consumer<Subscription> onAuthenticated,
+            Function<String, Optional<Credential>> credentialOfToken, Predicate<Subscription> onAuthenticated,
             ServerMetrics metrics) {}
 
     private final Session session;
@@ -74,7 +74,7 @@ final class Subscription {
         this.credential = credential;
         this.userId = credential == null ? null : credential.userId();
         if (credential != null) {
-            context.onAuthenticated().accept(this);
+            context.onAuthenticated().test(this); // refused (over a cap): closed already
         }
     }
 
@@ -141,7 +141,9 @@ final class Subscription {
             }
             credential = shown.get();
             userId = credential.userId();
-            context.onAuthenticated().accept(this);
+            if (!context.onAuthenticated().test(this)) {
+                return; // over a cap: closed with over_capacity
+            }
         }
         since = sinceNode == null || sinceNode.isNull() ? null : sinceNode.asLong();
         if (advance(State.AWAITING_SUBSCRIBE, State.SUBSCRIBING)) {

@@ -24,8 +24,11 @@ public final class RawWebSocket implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    private RawWebSocket(int port) throws IOException {
+    private RawWebSocket(int port, String localAddress) throws IOException {
         tcp = new java.net.Socket();
+        if (localAddress != null) {
+            tcp.bind(new InetSocketAddress(localAddress, 0));
+        }
         tcp.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         tcp.setSoTimeout(10_000);
         in = tcp.getInputStream();
@@ -45,7 +48,12 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Opens {@code ws://127.0.0.1:port/ws} (no Origin, so any server accepts it). */
     public static RawWebSocket open(int port) throws IOException {
-        return new RawWebSocket(port);
+        return new RawWebSocket(port, null);
+    }
+
+    /** Opens {@code ws://127.0.0.1:port/ws} from this local address (another loopback one, such as 127.0.0.2). */
+    public static RawWebSocket openFrom(String localAddress, int port) throws IOException {
+        return new RawWebSocket(port, localAddress);
     }
 
     private String readHead() throws IOException {
