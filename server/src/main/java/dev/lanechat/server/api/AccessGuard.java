@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 final class AccessGuard {
     private static final Logger log = LoggerFactory.getLogger(AccessGuard.class);
 
+    private static final String ADMITTED = "lanechat.admitted";
+
     private final Authenticator authenticator;
 
     AccessGuard(Authenticator authenticator) {
@@ -33,6 +35,16 @@ final class AccessGuard {
             case USER -> CurrentUser.resolve(ctx, authenticator);
             case WORKER -> WorkerHandlers.authenticate(ctx, authenticator);
         }
+        ctx.attribute(ADMITTED, true);
+    }
+
+    /**
+     * Whether this request matched a route and passed its access check: only then may the server
+     * spend reads on its body. A request refused before its handler (a foreign Host or Origin, no
+     * credentials, no route) was not.
+     */
+    static boolean admitted(Context ctx) {
+        return Boolean.TRUE.equals(ctx.attribute(ADMITTED));
     }
 
     private static Access declared(Endpoint endpoint, Set<RouteRole> roles) {

@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 final class JsonBody {
     private static final long DRAIN_LIMIT = 1024 * 1024;
     /** Answers given before any handler read the body: nobody unauthenticated gets a body read. */
-    private static final java.util.Set<Integer> REFUSED_UNREAD = java.util.Set.of(401, 403, 404, 405);
     /** Set on a request answered 413 for its Content-Length: {@link #drainRest} answers, then drains. */
     private static final String ANSWER_THEN_DRAIN = "lanechat.answer-then-drain";
     private final JsonNode node;
@@ -114,14 +113,15 @@ final class JsonBody {
      * Reads and drops what is left of a request's body (up to {@link #DRAIN_LIMIT}), for calls
      * that answer without reading it (a cancel with a body): a client still sending would
      * otherwise see the connection reset instead of the answer. Not for a request refused before
-     * its handler ran (401, 403, 404, 405): its body is never read, the connection is closed.
+     * its handler ran (no route, a foreign Host or Origin, no credentials: see
+     * {@link AccessGuard#admitted}): its body is never read, the connection is closed.
      */
     static void drainRest(Context ctx) {
         boolean body = ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
         if (!body) {
             return;
         }
-        if (REFUSED_UNREAD.contains(ctx.statusCode())) {
+        if (!AccessGuard.admitted(ctx)) {
             ctx.header("Connection", "close");
             return;
         }
