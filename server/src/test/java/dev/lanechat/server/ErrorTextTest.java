@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lanechat.server.config.LanesFile;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.store.StoreErrors;
 import dev.lanechat.server.support.Http;
 import dev.lanechat.server.support.LogCapture;
+import dev.lanechat.server.support.TestLanes;
 import dev.lanechat.server.support.TestServer;
 import dev.lanechat.server.tasks.TaskService;
 import java.io.PrintWriter;
@@ -100,19 +100,11 @@ class ErrorTextTest {
         }
     }
 
-    static final String LANES = """
-            lanes:
-              - name: demo
-                processor: demo
-                default: true
-              - name: ext
-                processor: worker
-            """;
 
     @Test
     void aWorkersErrorCannotStartALogLineAndStaysOutOfInfo() {
         try (TestServer server = TestServer.start(dataDir, b -> b.lease(Duration.ofSeconds(30))
-                        .lanes(LanesFile.parse("lanes.yaml", LANES, Map.of())));
+                        .lanes(TestLanes.demoAndWorker()));
                 LogCapture logs = LogCapture.start().debug(TaskService.class)) {
             Http http = server.http();
             String conversationId = http.createConversation().path("id").asText();

@@ -4,8 +4,8 @@ import static dev.lanechat.server.support.Http.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lanechat.server.config.LanesFile;
 import dev.lanechat.server.support.Http;
+import dev.lanechat.server.support.TestLanes;
 import dev.lanechat.server.support.TestServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,14 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PaginationTest {
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>; rel=\"next\"");
-    private static final String LANES = """
-            lanes:
-              - name: demo
-                processor: demo
-                default: true
-              - name: ext
-                processor: worker
-            """;
 
     @TempDir
     Path dataDir;
@@ -51,7 +43,7 @@ class PaginationTest {
 
     private void start() {
         server = TestServer.start(dataDir, b -> b.conversationRate(10_000, 10_000).sendRate(10_000, 10_000)
-                .lanes(LanesFile.parse("lanes.yaml", LANES, Map.of())));
+                .lanes(TestLanes.demoAndWorker()));
         http = server.http();
     }
 

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanechat.server.auth.AuthMode;
-import dev.lanechat.server.config.LanesFile;
 import dev.lanechat.server.support.Http;
 import dev.lanechat.server.support.RawHttp;
+import dev.lanechat.server.support.TestLanes;
 import dev.lanechat.server.support.TestServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,14 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * another spelling. A route this table does not know, or one that declares no access, fails.
  */
 class RouteAccessTest {
-    static final String LANES = """
-            lanes:
-              - name: demo
-                processor: demo
-                default: true
-              - name: ext
-                processor: worker
-            """;
     /** The message of the 404 for a path that matches no route (ApiErrors.notFound). */
     static final String NO_ROUTE = "Nothing here";
 
@@ -75,7 +67,7 @@ class RouteAccessTest {
                 .split("\\R");
         String worker = workerLines[workerLines.length - 1].strip();
         server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN)
-                .lanes(LanesFile.parse("lanes.yaml", LANES, Map.of()))
+                .lanes(TestLanes.demoAndWorker())
                 .sendRate(100_000, 100_000).conversationRate(100_000, 100_000).loginRate(100_000, 100_000));
         raw = new RawHttp(server.port());
         Http aliceHttp = server.http().withBearer(alice);

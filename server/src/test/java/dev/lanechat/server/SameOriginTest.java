@@ -3,10 +3,10 @@ package dev.lanechat.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanechat.server.auth.AuthMode;
-import dev.lanechat.server.config.LanesFile;
 import dev.lanechat.server.support.Http;
 import dev.lanechat.server.support.RawHttp;
 import dev.lanechat.server.support.Socket;
+import dev.lanechat.server.support.TestLanes;
 import dev.lanechat.server.support.TestServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,14 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code Origin} is refused with 403 whatever its body, and changes nothing.
  */
 class SameOriginTest {
-    static final String LANES = """
-            lanes:
-              - name: demo
-                processor: demo
-                default: true
-              - name: ext
-                processor: worker
-            """;
 
     @TempDir
     Path dataDir;
@@ -49,7 +41,7 @@ class SameOriginTest {
     }
 
     private RawHttp start(java.util.function.UnaryOperator<dev.lanechat.server.config.Config.Builder> tweak) {
-        server = TestServer.start(dataDir, b -> tweak.apply(b.lanes(LanesFile.parse("lanes.yaml", LANES, Map.of()))));
+        server = TestServer.start(dataDir, b -> tweak.apply(b.lanes(TestLanes.demoAndWorker())));
         return new RawHttp(server.port());
     }
 
