@@ -99,7 +99,7 @@ public final class LaneRunner {
      */
     public void stop(Duration grace) {
         stopping = true;
-        wake();
+        wakeAll();
         long deadline = System.nanoTime() + grace.toNanos();
         for (Thread thread : threads) {
             try {
@@ -123,7 +123,15 @@ public final class LaneRunner {
         }
     }
 
+    /** One submit wakes one idle loop (issue 15: waking all made the others run an empty claim). */
     private void wake() {
+        synchronized (wakeUp) {
+            wakeUps++;
+            wakeUp.notify();
+        }
+    }
+
+    private void wakeAll() {
         synchronized (wakeUp) {
             wakeUps++;
             wakeUp.notifyAll();
