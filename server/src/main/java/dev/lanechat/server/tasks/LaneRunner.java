@@ -203,7 +203,8 @@ public final class LaneRunner {
             }
         }, renewMs, renewMs, TimeUnit.MILLISECONDS);
         try {
-            ProcessorResult result = lane.processor().process(tasks.inputOf(claim), context);
+            ProcessorResult result = lane.processor().process(
+                    tasks.inputOf(claim, lane.processor().usesHistory()), context);
             progress.ended(claim.taskId()); // the last preview goes out before the final answer, none after
             if (!context.cancelled) {
                 tasks.complete(claim, result);

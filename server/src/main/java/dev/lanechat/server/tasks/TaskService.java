@@ -271,8 +271,14 @@ public final class TaskService {
      * What the processor of a claimed task answers: its message and the conversation before it,
      * bounded: with the message, at most the newest {@code historyMessages} messages and
      * {@code historyBytes} of content (the oldest are left out; the message itself always goes).
+     * Without {@code withHistory} (a lane that does not read it), the message alone.
      */
-    public ProcessorInput inputOf(Claim claim) {
+    public ProcessorInput inputOf(Claim claim, boolean withHistory) {
+        if (!withHistory) {
+            String content = jdbi.withHandle(h -> conversations.messageAnswered(h, claim.conversationId(),
+                    claim.messageId())).orElse("");
+            return new ProcessorInput(claim.taskId(), content, List.of());
+        }
         return jdbi.withHandle(h -> {
             List<Map.Entry<String, String>> turns = conversations.history(h, claim.conversationId(), claim.messageId(),
                     historyMessages, historyBytes);
