@@ -63,6 +63,16 @@ public final class TaskService {
     private final int historyBytes;
     private final List<Consumer<String>> queuedListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> cancelListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Handoff> handoffs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The lease of a task handed to a loop in memory: never renewed and never expiring while this
+     * process lives; the start-up sweep (every lease before the end of time) retries it after a crash.
+     */
+    static final Instant HELD_IN_MEMORY = Instant.ofEpochMilli(Long.MAX_VALUE / 2);
+
+    /** A committed submit and, when it was handed to a loop, the claim that loop runs. */
+    private record Submitted(Accepted accepted, Claim handed) {}
 
     public TaskService(Database database, ConversationRepository conversations, FileRepository files,
             EventLog eventLog, Notifier notifier, Lanes lanes, ObjectMapper json, Clock clock, Duration lease,
@@ -89,6 +99,16 @@ public final class TaskService {
         queuedListeners.add(listener);
     }
 
+    /**
+     * Where submits on {@code lane} hand their task in memory: only where this process owns the
+     * store alone (SQLite), since a task so handed is never on the queue that other nodes claim from.
+     */
+    void handOffTo(String lane, Handoff handoff) {
+        if (database.dialect().singleProcess()) {
+            handoffs.put(lane, handoff);
+        }
+    }
+
     /** Called with a task's id after it was cancelled (so that whoever runs it can stop). */
     public void onCancelled(Consumer<String> listener) {
         cancelListeners.add(listener);
@@ -104,28 +124,42 @@ public final class TaskService {
         Lane lane = laneName == null ? lanes.defaultLane() : lanes.find(laneName).orElseThrow(
                 () -> Rejection.invalid("Unknown lane '" + laneName + "'; GET /api/lanes lists the lanes."));
         String requestHash = hash(conversationId, content, laneName);
-        Accepted accepted;
+        Handoff handoff = handoffs.get(lane.name());
+        boolean reserved = handoff != null && handoff.reserve();
+        Submitted submitted;
         try {
-            accepted = jdbi.inTransaction(h -> submitIn(h, userId, conversationId, content, lane, idempotencyKey, requestHash));
+            submitted = jdbi.inTransaction(h -> submitIn(h, userId, conversationId, content, lane, idempotencyKey,
+                    requestHash, reserved));
         } catch (RuntimeException e) {
+            if (reserved) {
+                handoff.unreserve();
+            }
             if (idempotencyKey == null || !database.dialect().isUniqueViolation(e)) {
                 throw e;
             }
             // Two requests with one key raced; the other committed first, so answer as a repeat.
-            accepted = jdbi.inTransaction(h -> repeat(h, userId, idempotencyKey, requestHash)
+            Accepted earlier = jdbi.inTransaction(h -> repeat(h, userId, idempotencyKey, requestHash)
                     .orElseThrow(() -> e));
+            submitted = new Submitted(earlier, null);
         }
-        String queuedOn = accepted.lane();
-        queuedListeners.forEach(l -> l.accept(queuedOn));
-        return accepted;
+        if (submitted.handed() != null) {
+            handoff.hand(submitted.handed());
+        } else {
+            if (reserved) {
+                handoff.unreserve();
+            }
+            String queuedOn = submitted.accepted().lane();
+            queuedListeners.forEach(l -> l.accept(queuedOn));
+        }
+        return submitted.accepted();
     }
 
-    private Accepted submitIn(Handle h, String userId, String conversationId, String content, Lane lane,
-            String idempotencyKey, String requestHash) {
+    private Submitted submitIn(Handle h, String userId, String conversationId, String content, Lane lane,
+            String idempotencyKey, String requestHash, boolean handOver) {
         if (idempotencyKey != null) {
             Optional<Accepted> earlier = repeat(h, userId, idempotencyKey, requestHash);
             if (earlier.isPresent()) {
-                return earlier.get();
+                return new Submitted(earlier.get(), null);
             }
         }
         Instant now = clock.instant();
@@ -137,14 +171,17 @@ public final class TaskService {
         String answerId = UUID.randomUUID().toString();
         conversations.insertMessage(h, new Message(userMessageId, "user", content, TaskStatus.COMPLETED, taskId,
                 lane.name(), null, null, List.of(), null, at), conversationId, position);
-        conversations.insertMessage(h, new Message(answerId, "assistant", "", TaskStatus.QUEUED, taskId,
-                lane.name(), null, null, List.of(), null, at), conversationId, position + 1);
-        tasks.insert(h, taskId, userId, conversationId, answerId, lane.name(), now);
+        String leaseId = handOver ? UUID.randomUUID().toString() : null;
+        conversations.insertMessage(h, new Message(answerId, "assistant", "", handOver ? TaskStatus.RUNNING : TaskStatus.QUEUED,
+                taskId, lane.name(), null, null, List.of(), null, at), conversationId, position + 1);
+        tasks.insert(h, taskId, userId, conversationId, answerId, lane.name(), now, leaseId,
+                handOver ? HELD_IN_MEMORY : null);
         Accepted accepted = new Accepted(TaskStatus.QUEUED, taskId, answerId, conversationId, lane.name());
         if (idempotencyKey != null) {
             idempotencyKeys.insert(h, userId, idempotencyKey, requestHash, write(accepted));
         }
-        return accepted;
+        return new Submitted(accepted, handOver
+                ? new Claim(taskId, leaseId, userId, conversationId, answerId, lane.name(), 1) : null);
     }
 
     private Optional<Accepted> repeat(Handle h, String userId, String key, String requestHash) {
