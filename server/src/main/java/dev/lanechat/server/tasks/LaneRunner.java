@@ -228,16 +228,24 @@ public final class LaneRunner {
         if (claim == null) {
             return false;
         }
-        return run(claim, inMemory);
+        // A completion claims the lane's next task in its own transaction: run those in a row.
+        while (claim != null) {
+            claim = run(claim, inMemory);
+            inMemory = false;
+        }
+        return true;
     }
 
-    private boolean run(Claim claim, boolean inMemory) {
+    /** Runs a claimed task to its end; returns the next task claimed with its completion, if any. */
+    private Claim run(Claim claim, boolean inMemory) {
+        Claim next = null;
         Running context = new Running(Thread.currentThread(), claim, progress);
         running.put(claim.taskId(), context);
         long started = System.nanoTime();
         long renewMs = Math.max(100, tasks.lease().toMillis() / 3);
-        // A task handed over in memory holds a lease that does not run out: nothing to renew.
-        ScheduledFuture<?> renewal = inMemory ? null : timers.scheduleAtFixedRate(() -> {
+        // A task handed over in memory, or any claim on single-process SQLite, holds a lease that
+        // does not run out while this process lives: nothing to renew.
+        ScheduledFuture<?> renewal = inMemory || !tasks.inServerLeasesExpire() ? null : timers.scheduleAtFixedRate(() -> {
             try {
                 if (!tasks.renew(claim)) {
                     cancel(claim.taskId());
@@ -252,7 +260,11 @@ public final class LaneRunner {
                     tasks.inputOf(claim, lane.processor().usesHistory()), context);
             progress.ended(claim.taskId()); // the last preview goes out before the final answer, none after
             if (!context.cancelled) {
-                tasks.complete(claim, result);
+                if (stopping) {
+                    tasks.complete(claim, result);
+                } else {
+                    next = tasks.completeAndClaimNext(claim, result).orElse(null);
+                }
             }
         } catch (ProcessingFailed e) {
             tasks.fail(claim, e.getMessage(), false);
@@ -281,6 +293,6 @@ public final class LaneRunner {
             metrics.taskEnded(lane.name(), System.nanoTime() - started);
             Thread.interrupted();
         }
-        return true;
+        return next;
     }
 }
