@@ -162,14 +162,19 @@ public final class LanechatServer implements AutoCloseable {
         if (pgListener != null) {
             pgListener.start();
         }
-        timers.scheduleWithFixedDelay(() -> {
-            try {
-                hub.catchUp();
-                waiters.catchUp(eventLog::newestIds);
-            } catch (RuntimeException e) {
-                log.warn("Event catch-up failed: {}", StoreErrors.describe(e));
-            }
-        }, 1, 1, TimeUnit.SECONDS);
+        if (!database.dialect().singleProcess()) {
+            // The safety net under other nodes' NOTIFY. On SQLite nothing but this process writes
+            // events, and it hands each to its sockets after the commit, so there is nothing to catch
+            // up on (issue 15: it was a query over every connected user each second).
+            timers.scheduleWithFixedDelay(() -> {
+                try {
+                    hub.catchUp();
+                    waiters.catchUp(eventLog::newestIds);
+                } catch (RuntimeException e) {
+                    log.warn("Event catch-up failed: {}", StoreErrors.describe(e));
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+        }
 
         StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config, metrics);
         // Revocations and log-outs (from any process, on any node) reach open sockets and long-polls.

@@ -102,7 +102,7 @@ final class WorkerHandlers {
                 return;
             }
             Claim claim = leased.get().claim();
-            ProcessorInput input = tasks.inputOf(claim);
+            ProcessorInput input = tasks.inputOf(claim, true);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("task_id", claim.taskId());
             body.put("lease_id", claim.leaseId());

@@ -308,6 +308,20 @@ public final class ConversationRepository {
                 .list();
     }
 
+    /**
+     * The content of the message that the answer {@code answerMessageId} answers (the newest
+     * completed message before it: what {@link #history} ends with), in one indexed read.
+     */
+    public Optional<String> messageAnswered(Handle h, String conversationId, String answerMessageId) {
+        return h.createQuery("SELECT content FROM messages WHERE conversation_id = :conversation AND status = 'completed' "
+                        + "AND position < (SELECT position FROM messages WHERE id = :answer) "
+                        + "ORDER BY position DESC LIMIT 1")
+                .bind("conversation", conversationId)
+                .bind("answer", answerMessageId)
+                .mapTo(String.class)
+                .findOne();
+    }
+
     private static String autoTitle(String content) {
         String firstLine = content.strip().lines().findFirst().orElse("").strip();
         if (firstLine.length() <= AUTO_TITLE_LENGTH) {

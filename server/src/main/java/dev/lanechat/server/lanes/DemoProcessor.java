@@ -25,6 +25,12 @@ public final class DemoProcessor implements Processor {
         this.delay = delay;
     }
 
+    /** It answers the message alone. */
+    @Override
+    public boolean usesHistory() {
+        return false;
+    }
+
     @Override
     public ProcessorResult process(ProcessorInput input, ProcessorContext context) throws InterruptedException {
         String text = input.content().strip();

@@ -7,4 +7,13 @@ package dev.lanechat.server.lanes;
  */
 public interface Processor {
     ProcessorResult process(ProcessorInput input, ProcessorContext context) throws Exception;
+
+    /**
+     * Whether it reads {@link ProcessorInput#history()}. One that does not (the demo) is given the
+     * message alone, so its task costs no read of the conversation (issue 15: that read was 4 % of
+     * the server's CPU per task in a conversation of ten messages, and grows with the conversation).
+     */
+    default boolean usesHistory() {
+        return true;
+    }
 }

@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +40,10 @@ public final class LaneRunner {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
     private long wakeUps;
+    /** Loops waiting for work, less the reservations of submits about to hand them a task. */
+    private final AtomicInteger idle = new AtomicInteger();
+    /** Tasks handed over in memory (already running in the store), not yet taken by a loop. */
+    private final Queue<Claim> handed = new ConcurrentLinkedQueue<>();
 
     private static final class Running implements ProcessorContext {
         final Thread thread;
@@ -82,6 +89,23 @@ public final class LaneRunner {
             }
         });
         tasks.onCancelled(this::cancel);
+        tasks.handOffTo(lane.name(), new Handoff() {
+            @Override
+            public boolean reserve() {
+                return idle.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0;
+            }
+
+            @Override
+            public void unreserve() {
+                idle.incrementAndGet();
+            }
+
+            @Override
+            public void hand(Claim claim) {
+                handed.add(claim);
+                wake();
+            }
+        });
     }
 
     public void start() {
@@ -99,7 +123,7 @@ public final class LaneRunner {
      */
     public void stop(Duration grace) {
         stopping = true;
-        wake();
+        wakeAll();
         long deadline = System.nanoTime() + grace.toNanos();
         for (Thread thread : threads) {
             try {
@@ -121,9 +145,21 @@ public final class LaneRunner {
                 return;
             }
         }
+        // Tasks handed over but never started go back on the queue too.
+        for (Claim claim; (claim = handed.poll()) != null; ) {
+            releaseQuietly(claim);
+        }
     }
 
+    /** One submit wakes one idle loop (issue 15: waking all made the others run an empty claim). */
     private void wake() {
+        synchronized (wakeUp) {
+            wakeUps++;
+            wakeUp.notify();
+        }
+    }
+
+    private void wakeAll() {
         synchronized (wakeUp) {
             wakeUps++;
             wakeUp.notifyAll();
@@ -131,6 +167,7 @@ public final class LaneRunner {
     }
 
     private void cancel(String taskId) {
+        handed.removeIf(claim -> claim.taskId().equals(taskId)); // its completion would be refused anyway
         Running task = running.get(taskId);
         if (task != null) {
             task.cancelled = true;
@@ -153,12 +190,19 @@ public final class LaneRunner {
             }
             if (!worked) {
                 synchronized (wakeUp) {
-                    if (wakeUps == seen && !stopping) {
+                    if (wakeUps == seen && !stopping && handed.isEmpty()) {
+                        idle.incrementAndGet();
                         try {
                             wakeUp.wait(IDLE_POLL_MS);
                         } catch (InterruptedException e) {
                             if (stopping) {
                                 return;
+                            }
+                        } finally {
+                            // A loop that leaves with a task handed to it was counted off by the
+                            // submit's reservation; any other counts itself off.
+                            if (handed.isEmpty()) {
+                                idle.getAndUpdate(n -> n > 0 ? n - 1 : n);
                             }
                         }
                     }
@@ -176,15 +220,32 @@ public final class LaneRunner {
     }
 
     private boolean runOne() {
-        Claim claim = tasks.claim(lane.name()).orElse(null);
+        Claim claim = handed.poll();
+        boolean inMemory = claim != null;
+        if (claim == null) {
+            claim = tasks.claim(lane.name()).orElse(null);
+        }
         if (claim == null) {
             return false;
         }
+        // A completion claims the lane's next task in its own transaction: run those in a row.
+        while (claim != null) {
+            claim = run(claim, inMemory);
+            inMemory = false;
+        }
+        return true;
+    }
+
+    /** Runs a claimed task to its end; returns the next task claimed with its completion, if any. */
+    private Claim run(Claim claim, boolean inMemory) {
+        Claim next = null;
         Running context = new Running(Thread.currentThread(), claim, progress);
         running.put(claim.taskId(), context);
         long started = System.nanoTime();
         long renewMs = Math.max(100, tasks.lease().toMillis() / 3);
-        ScheduledFuture<?> renewal = timers.scheduleAtFixedRate(() -> {
+        // A task handed over in memory, or any claim on single-process SQLite, holds a lease that
+        // does not run out while this process lives: nothing to renew.
+        ScheduledFuture<?> renewal = inMemory || !tasks.inServerLeasesExpire() ? null : timers.scheduleAtFixedRate(() -> {
             try {
                 if (!tasks.renew(claim)) {
                     cancel(claim.taskId());
@@ -195,10 +256,15 @@ public final class LaneRunner {
             }
         }, renewMs, renewMs, TimeUnit.MILLISECONDS);
         try {
-            ProcessorResult result = lane.processor().process(tasks.inputOf(claim), context);
+            ProcessorResult result = lane.processor().process(
+                    tasks.inputOf(claim, lane.processor().usesHistory()), context);
             progress.ended(claim.taskId()); // the last preview goes out before the final answer, none after
             if (!context.cancelled) {
-                tasks.complete(claim, result);
+                if (stopping) {
+                    tasks.complete(claim, result);
+                } else {
+                    next = tasks.completeAndClaimNext(claim, result).orElse(null);
+                }
             }
         } catch (ProcessingFailed e) {
             tasks.fail(claim, e.getMessage(), false);
@@ -220,11 +286,13 @@ public final class LaneRunner {
             }
         } finally {
             progress.ended(claim.taskId());
-            renewal.cancel(false);
+            if (renewal != null) {
+                renewal.cancel(false);
+            }
             running.remove(claim.taskId());
             metrics.taskEnded(lane.name(), System.nanoTime() - started);
             Thread.interrupted();
         }
-        return true;
+        return next;
     }
 }

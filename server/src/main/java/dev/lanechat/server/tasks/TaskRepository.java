@@ -49,9 +49,23 @@ final class TaskRepository {
     }
 
     void insert(Handle h, String id, String userId, String conversationId, String messageId, String lane, Instant now) {
+        insert(h, id, userId, conversationId, messageId, lane, now, null, null);
+    }
+
+    /**
+     * Inserts a task queued, or, with a {@code leaseId}, already running its first attempt under
+     * that lease (a task handed to an in-server loop in memory).
+     */
+    void insert(Handle h, String id, String userId, String conversationId, String messageId, String lane, Instant now,
+            String leaseId, Instant leaseExpires) {
         String at = Timestamps.format(now);
-        h.createUpdate("INSERT INTO tasks (id, user_id, conversation_id, message_id, lane, status, attempts, created_at, updated_at) "
-                        + "VALUES (:id, :user, :conversation, :message, :lane, 'queued', 0, :now, :now)")
+        h.createUpdate("INSERT INTO tasks (id, user_id, conversation_id, message_id, lane, status, attempts, lease_id, "
+                        + "lease_expires_at, created_at, updated_at) VALUES (:id, :user, :conversation, :message, :lane, "
+                        + ":status, :attempts, :lease, :expires, :now, :now)")
+                .bind("status", leaseId == null ? TaskStatus.QUEUED : TaskStatus.RUNNING)
+                .bind("attempts", leaseId == null ? 0 : 1)
+                .bind("lease", leaseId)
+                .bind("expires", leaseExpires == null ? null : leaseExpires.toEpochMilli())
                 .bind("id", id)
                 .bind("user", userId)
                 .bind("conversation", conversationId)

@@ -63,6 +63,16 @@ public final class TaskService {
     private final int historyBytes;
     private final List<Consumer<String>> queuedListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> cancelListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Handoff> handoffs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The lease of a task handed to a loop in memory: never renewed and never expiring while this
+     * process lives; the start-up sweep (every lease before the end of time) retries it after a crash.
+     */
+    static final Instant HELD_IN_MEMORY = Instant.ofEpochMilli(Long.MAX_VALUE / 2);
+
+    /** A committed submit and, when it was handed to a loop, the claim that loop runs. */
+    private record Submitted(Accepted accepted, Claim handed) {}
 
     public TaskService(Database database, ConversationRepository conversations, FileRepository files,
             EventLog eventLog, Notifier notifier, Lanes lanes, ObjectMapper json, Clock clock, Duration lease,
@@ -89,6 +99,16 @@ public final class TaskService {
         queuedListeners.add(listener);
     }
 
+    /**
+     * Where submits on {@code lane} hand their task in memory: only where this process owns the
+     * store alone (SQLite), since a task so handed is never on the queue that other nodes claim from.
+     */
+    void handOffTo(String lane, Handoff handoff) {
+        if (database.dialect().singleProcess()) {
+            handoffs.put(lane, handoff);
+        }
+    }
+
     /** Called with a task's id after it was cancelled (so that whoever runs it can stop). */
     public void onCancelled(Consumer<String> listener) {
         cancelListeners.add(listener);
@@ -104,28 +124,42 @@ public final class TaskService {
         Lane lane = laneName == null ? lanes.defaultLane() : lanes.find(laneName).orElseThrow(
                 () -> Rejection.invalid("Unknown lane '" + laneName + "'; GET /api/lanes lists the lanes."));
         String requestHash = hash(conversationId, content, laneName);
-        Accepted accepted;
+        Handoff handoff = handoffs.get(lane.name());
+        boolean reserved = handoff != null && handoff.reserve();
+        Submitted submitted;
         try {
-            accepted = jdbi.inTransaction(h -> submitIn(h, userId, conversationId, content, lane, idempotencyKey, requestHash));
+            submitted = jdbi.inTransaction(h -> submitIn(h, userId, conversationId, content, lane, idempotencyKey,
+                    requestHash, reserved));
         } catch (RuntimeException e) {
+            if (reserved) {
+                handoff.unreserve();
+            }
             if (idempotencyKey == null || !database.dialect().isUniqueViolation(e)) {
                 throw e;
             }
             // Two requests with one key raced; the other committed first, so answer as a repeat.
-            accepted = jdbi.inTransaction(h -> repeat(h, userId, idempotencyKey, requestHash)
+            Accepted earlier = jdbi.inTransaction(h -> repeat(h, userId, idempotencyKey, requestHash)
                     .orElseThrow(() -> e));
+            submitted = new Submitted(earlier, null);
         }
-        String queuedOn = accepted.lane();
-        queuedListeners.forEach(l -> l.accept(queuedOn));
-        return accepted;
+        if (submitted.handed() != null) {
+            handoff.hand(submitted.handed());
+        } else {
+            if (reserved) {
+                handoff.unreserve();
+            }
+            String queuedOn = submitted.accepted().lane();
+            queuedListeners.forEach(l -> l.accept(queuedOn));
+        }
+        return submitted.accepted();
     }
 
-    private Accepted submitIn(Handle h, String userId, String conversationId, String content, Lane lane,
-            String idempotencyKey, String requestHash) {
+    private Submitted submitIn(Handle h, String userId, String conversationId, String content, Lane lane,
+            String idempotencyKey, String requestHash, boolean handOver) {
         if (idempotencyKey != null) {
             Optional<Accepted> earlier = repeat(h, userId, idempotencyKey, requestHash);
             if (earlier.isPresent()) {
-                return earlier.get();
+                return new Submitted(earlier.get(), null);
             }
         }
         Instant now = clock.instant();
@@ -137,14 +171,17 @@ public final class TaskService {
         String answerId = UUID.randomUUID().toString();
         conversations.insertMessage(h, new Message(userMessageId, "user", content, TaskStatus.COMPLETED, taskId,
                 lane.name(), null, null, List.of(), null, at), conversationId, position);
-        conversations.insertMessage(h, new Message(answerId, "assistant", "", TaskStatus.QUEUED, taskId,
-                lane.name(), null, null, List.of(), null, at), conversationId, position + 1);
-        tasks.insert(h, taskId, userId, conversationId, answerId, lane.name(), now);
+        String leaseId = handOver ? UUID.randomUUID().toString() : null;
+        conversations.insertMessage(h, new Message(answerId, "assistant", "", handOver ? TaskStatus.RUNNING : TaskStatus.QUEUED,
+                taskId, lane.name(), null, null, List.of(), null, at), conversationId, position + 1);
+        tasks.insert(h, taskId, userId, conversationId, answerId, lane.name(), now, leaseId,
+                handOver ? HELD_IN_MEMORY : null);
         Accepted accepted = new Accepted(TaskStatus.QUEUED, taskId, answerId, conversationId, lane.name());
         if (idempotencyKey != null) {
             idempotencyKeys.insert(h, userId, idempotencyKey, requestHash, write(accepted));
         }
-        return accepted;
+        return new Submitted(accepted, handOver
+                ? new Claim(taskId, leaseId, userId, conversationId, answerId, lane.name(), 1) : null);
     }
 
     private Optional<Accepted> repeat(Handle h, String userId, String key, String requestHash) {
@@ -213,9 +250,28 @@ public final class TaskService {
         return eventLog.append(h, task.userId(), "task.failed", data);
     }
 
-    /** Takes the oldest queued task of {@code lane} under a fresh lease. */
+    /**
+     * Takes the oldest queued task of {@code lane} for an in-server loop. On single-process SQLite
+     * its lease does not run out while this process lives (only a crash ends it, and the start-up
+     * sweep retries it), so the loop renews nothing; elsewhere it is a lease of {@link #lease()}.
+     */
     public Optional<Claim> claim(String lane) {
-        return claimLeased(lane).map(Leased::claim);
+        return jdbi.inTransaction(h -> claimIn(h, lane, inServerLeaseEnd()));
+    }
+
+    /** Whether an in-server loop must renew the leases of its claims (false on single-process SQLite). */
+    public boolean inServerLeasesExpire() {
+        return !database.dialect().singleProcess();
+    }
+
+    private Instant inServerLeaseEnd() {
+        return inServerLeasesExpire() ? clock.instant().plus(lease) : HELD_IN_MEMORY;
+    }
+
+    private Optional<Claim> claimIn(Handle h, String lane, Instant expires) {
+        Optional<Claim> claim = tasks.claim(h, lane, UUID.randomUUID().toString(), clock.instant(), expires);
+        claim.ifPresent(c -> conversations.setPendingStatus(h, c.messageId(), TaskStatus.RUNNING));
+        return claim;
     }
 
     /** A claim and when its lease runs out unless renewed. */
@@ -271,8 +327,14 @@ public final class TaskService {
      * What the processor of a claimed task answers: its message and the conversation before it,
      * bounded: with the message, at most the newest {@code historyMessages} messages and
      * {@code historyBytes} of content (the oldest are left out; the message itself always goes).
+     * Without {@code withHistory} (a lane that does not read it), the message alone.
      */
-    public ProcessorInput inputOf(Claim claim) {
+    public ProcessorInput inputOf(Claim claim, boolean withHistory) {
+        if (!withHistory) {
+            String content = jdbi.withHandle(h -> conversations.messageAnswered(h, claim.conversationId(),
+                    claim.messageId())).orElse("");
+            return new ProcessorInput(claim.taskId(), content, List.of());
+        }
         return jdbi.withHandle(h -> {
             List<Map.Entry<String, String>> turns = conversations.history(h, claim.conversationId(), claim.messageId(),
                     historyMessages, historyBytes);
@@ -300,7 +362,28 @@ public final class TaskService {
      */
     public boolean complete(Claim claim, ProcessorResult result) {
         Instant now = clock.instant();
-        Optional<Event> event = jdbi.inTransaction(h -> tasks
+        Optional<Event> event = jdbi.inTransaction(h -> completeIn(h, claim, result, now));
+        event.ifPresent(e -> notifier.published(List.of(e)));
+        return event.isPresent();
+    }
+
+    /**
+     * {@link #complete}, and in the same transaction the claim of the lane's next queued task for
+     * the loop that is now free (issue 15: one transaction fewer per task while the lane is busy).
+     */
+    public Optional<Claim> completeAndClaimNext(Claim claim, ProcessorResult result) {
+        Instant now = clock.instant();
+        Instant nextLeaseEnd = inServerLeaseEnd();
+        Map.Entry<Optional<Event>, Optional<Claim>> done = jdbi.inTransaction(h -> {
+            Optional<Event> event = completeIn(h, claim, result, now);
+            return Map.entry(event, claimIn(h, claim.lane(), nextLeaseEnd));
+        });
+        done.getKey().ifPresent(e -> notifier.published(List.of(e)));
+        return done.getValue();
+    }
+
+    private Optional<Event> completeIn(Handle h, Claim claim, ProcessorResult result, Instant now) {
+        return tasks
                 .finish(h, claim.taskId(), claim.leaseId(), TaskStatus.COMPLETED, null, now)
                 .map(task -> {
                     conversations.complete(h, task.conversationId(), task.messageId(), result.content(),
@@ -309,9 +392,7 @@ public final class TaskService {
                     Map<String, Object> data = eventData("task.completed", task);
                     data.put("result", new TaskResult(result.content(), result.model(), result.costUsd(), stored));
                     return eventLog.append(h, task.userId(), "task.completed", data);
-                }));
-        event.ifPresent(e -> notifier.published(List.of(e)));
-        return event.isPresent();
+                });
     }
 
     /**
