@@ -8,8 +8,6 @@ import {
   cancelTask,
   getConversation,
   getTask,
-  isAbortError,
-  pollForResult,
   sendMessage as apiSendMessage,
   type ConversationDetail,
   type LanechatFile,
@@ -21,6 +19,7 @@ import {
 } from '../lib/api';
 import { conversationKeys } from '../lib/query-keys';
 import type { ProgressData, UseWebSocketResult } from './use-websocket';
+import { useTaskPolling } from './use-task-polling';
 
 export interface ChatMessage {
   /** Server message id, or a local placeholder id (`local-…`) until the server's copy is loaded. */
@@ -193,10 +192,9 @@ function fromServer(m: Message): ChatMessage {
   };
 }
 
-let localCounter = 0;
+/** A placeholder's id until the server's copy is loaded (unique without a shared counter). */
 function localId(kind: string): string {
-  localCounter += 1;
-  return `local-${kind}-${Date.now().toString(36)}-${localCounter}`;
+  return `local-${kind}-${newIdempotencyKey()}`;
 }
 
 function newIdempotencyKey(): string {
@@ -232,7 +230,6 @@ export function useChat(
   const streamsRef = useRef<Map<string, StreamState>>(new Map());
   const flushTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const lastFlushAt = useRef(0);
-  const pollers = useRef<Map<string, AbortController>>(new Map());
   const mounted = useRef(true);
   const wsRef = useRef(websocket);
   wsRef.current = websocket;
@@ -263,11 +260,6 @@ export function useChat(
     }
     wsRef.current?.removePendingTask(taskId);
     setPollOnly((prev) => (prev.includes(taskId) ? prev.filter((id) => id !== taskId) : prev));
-    const poller = pollers.current.get(taskId);
-    if (poller) {
-      poller.abort();
-      pollers.current.delete(taskId);
-    }
     if (placeholderId !== undefined || outcome.conversationId === conversationRef.current) {
       setAnnouncement(
         outcome.status === 'completed'
@@ -371,54 +363,40 @@ export function useChat(
     }
   }, [serverMessages, applyOutcome, query.data?.id]);
 
-  // Polling: tasks sent while the socket was down, and registered tasks while it is down.
+  // Polling: tasks sent while the socket was down always; registered tasks while it is down.
   const socketUp = websocket?.isConnected ?? false;
   const registered = websocket?.pendingTaskIds;
-  const toPoll = useMemo(() => {
-    const ids = new Set(pollOnly);
-    if (!socketUp && registered) for (const id of registered) ids.add(id);
-    return [...ids].sort();
-  }, [pollOnly, socketUp, registered]);
-  const toPollKey = toPoll.join('\n');
-
-  useEffect(() => {
-    const wanted = new Set(toPollKey === '' ? [] : toPollKey.split('\n'));
-    for (const [id, controller] of pollers.current) {
-      if (!wanted.has(id)) {
-        controller.abort();
-        pollers.current.delete(id);
-      }
-    }
-    for (const id of wanted) {
-      if (pollers.current.has(id) || outcomesRef.current.has(id)) continue;
-      const controller = new AbortController();
-      pollers.current.set(id, controller);
-      pollForResult(id, { signal: controller.signal, intervalMs: pollIntervalMs })
-        .then((task) => {
-          if (pollers.current.get(id) === controller) pollers.current.delete(id);
-          if (applyOutcome(id, outcomeFromTask(task))) invalidateConversations();
-        })
-        .catch((err: unknown) => {
-          if (pollers.current.get(id) === controller) pollers.current.delete(id);
-          if (isAbortError(err) || !mounted.current) return;
-          // The task is gone (e.g. its conversation was deleted): stop waiting for it.
-          const message = err instanceof ApiError ? err.message : 'The answer could not be fetched.';
-          applyOutcome(id, {
-            status: 'failed', content: '', model: null, costUsd: null, files: [], error: message,
-            cancelled: false, lane: null, conversationId: null,
-          });
-          invalidateConversations();
-        });
-    }
-  }, [toPollKey, pollIntervalMs, applyOutcome, invalidateConversations]);
+  const watched = useMemo(
+    () => [...new Set([...pollOnly, ...(registered ?? [])])].sort(),
+    [pollOnly, registered],
+  );
+  const onPolled = useCallback(
+    (task: Task) => {
+      if (applyOutcome(task.task_id, outcomeFromTask(task))) invalidateConversations();
+    },
+    [applyOutcome, invalidateConversations],
+  );
+  const onGone = useCallback(
+    (taskId: string, message: string) => {
+      if (!applyOutcome(taskId, {
+        status: 'failed', content: '', model: null, costUsd: null, files: [], error: message,
+        cancelled: false, lane: null, conversationId: null,
+      })) return;
+      invalidateConversations();
+    },
+    [applyOutcome, invalidateConversations],
+  );
+  useTaskPolling(watched, {
+    isPolled: (id) => !outcomesRef.current.has(id) && (!socketUp || pollOnly.includes(id)),
+    intervalMs: pollIntervalMs,
+    onEnded: onPolled,
+    onGone,
+  });
 
   useEffect(() => {
     mounted.current = true;
-    const active = pollers.current;
     return () => {
       mounted.current = false;
-      for (const controller of active.values()) controller.abort();
-      active.clear();
     };
   }, []);
 

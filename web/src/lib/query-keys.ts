@@ -16,3 +16,8 @@ export const healthKeys = {
 export const sessionKeys = {
   all: ['session'] as const,
 };
+
+export const taskKeys = {
+  all: ['tasks'] as const,
+  detail: (id: string) => ['tasks', 'detail', id] as const,
+};
