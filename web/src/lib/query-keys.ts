@@ -2,6 +2,7 @@
 export const conversationKeys = {
   all: ['conversations'] as const,
   list: () => ['conversations', 'list'] as const,
+  details: () => ['conversations', 'detail'] as const,
   detail: (id: string) => ['conversations', 'detail', id] as const,
 };
 

@@ -81,9 +81,9 @@ export function Chat() {
       <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">
         {chat.announcement}
       </div>
-      {sendError && (
+      {(sendError ?? chat.sendError) && (
         <p className="notice" role="alert">
-          {sendError}
+          {sendError ?? `The message could not be sent: ${chat.sendError}`}
         </p>
       )}
       {!notFound && <Composer lanes={lanes} lane={selectedLane} onLaneChange={setLane} onSend={onSend} />}
