@@ -52,7 +52,14 @@ describe('ConversationSidebar', () => {
   });
 
   it('merges pages by id, keeping the newest copy of a conversation seen twice', () => {
-    const a = { id: 'a', title: 'old', created_at: 't0', updated_at: '2026-01-01T00:00:00.000Z', message_count: 0, total_cost_usd: 0 };
+    const a = {
+      id: 'a',
+      title: 'old',
+      created_at: 't0',
+      updated_at: '2026-01-01T00:00:00.000Z',
+      message_count: 0,
+      total_cost_usd: 0,
+    };
     const b = { ...a, id: 'b', title: 'b' };
     const aAgain = { ...a, title: 'new', updated_at: '2026-01-02T00:00:00.000Z' };
     const merged = mergePages([

@@ -35,7 +35,12 @@ export function Header({ sidebarOpen = false, onToggleSidebar }: HeaderProps) {
       )}
       <span className="brand">Lanechat</span>
       <div className="status" role="status" aria-live="polite" data-status={status} title={detail}>
-        <span className="status-dot" data-testid="status-dot" aria-hidden="true" style={{ backgroundColor: display.color }} />
+        <span
+          className="status-dot"
+          data-testid="status-dot"
+          aria-hidden="true"
+          style={{ backgroundColor: display.color }}
+        />
         <span className="status-text">{display.label}</span>
         <span className="sr-only">: {detail}</span>
       </div>

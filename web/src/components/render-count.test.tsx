@@ -56,7 +56,11 @@ describe('render counts', () => {
     const frame = (id: number) => ({
       event: 'update',
       id,
-      data: { type: 'task.completed', task_id: `elsewhere-${id}`, result: { content: 'x', model: 'm', cost_usd: 0, files: [] } },
+      data: {
+        type: 'task.completed',
+        task_id: `elsewhere-${id}`,
+        result: { content: 'x', model: 'm', cost_usd: 0, files: [] },
+      },
     });
     act(() => MockWebSocket.latest().serverSend(frame(1)));
     act(() => MockWebSocket.latest().serverSend(frame(2)));

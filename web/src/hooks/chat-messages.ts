@@ -61,16 +61,30 @@ export function isPending(status: MessageStatus): boolean {
 
 function completed(result: TaskResult, lane: string | null, conversationId: string | null): TaskOutcome {
   return {
-    status: 'completed', content: result.content ?? '', model: result.model ?? null, costUsd: result.cost_usd ?? null,
-    files: result.files ?? [], error: null, cancelled: false, lane, conversationId,
+    status: 'completed',
+    content: result.content ?? '',
+    model: result.model ?? null,
+    costUsd: result.cost_usd ?? null,
+    files: result.files ?? [],
+    error: null,
+    cancelled: false,
+    lane,
+    conversationId,
   };
 }
 
 export function failed(error: string | null, lane: string | null, conversationId: string | null): TaskOutcome {
   const message = error ?? 'The task failed.';
   return {
-    status: 'failed', content: '', model: null, costUsd: null, files: [], error: message,
-    cancelled: message === 'cancelled', lane, conversationId,
+    status: 'failed',
+    content: '',
+    model: null,
+    costUsd: null,
+    files: [],
+    error: message,
+    cancelled: message === 'cancelled',
+    lane,
+    conversationId,
   };
 }
 
@@ -89,14 +103,23 @@ export function outcomeFromTask(task: Task): TaskOutcome {
   const lane = task.lane ?? null;
   const conversationId = task.conversation_id ?? null;
   if (task.status === 'completed' && task.result) return completed(task.result, lane, conversationId);
-  if (task.status === 'completed') return { ...failed(null, lane, conversationId), status: 'completed', error: null, cancelled: false };
+  if (task.status === 'completed')
+    return { ...failed(null, lane, conversationId), status: 'completed', error: null, cancelled: false };
   return failed(task.error ?? null, lane, conversationId);
 }
 
 /** An ended answer as the server stored it (e.g. found after a reload). */
 export function outcomeFromMessage(m: Message, conversationId: string | null): TaskOutcome {
   if (m.status === 'completed') {
-    return { ...completed({ content: m.content, model: m.model ?? '', cost_usd: m.cost_usd ?? 0, files: m.files ?? [] }, m.lane, conversationId), model: m.model, costUsd: m.cost_usd };
+    return {
+      ...completed(
+        { content: m.content, model: m.model ?? '', cost_usd: m.cost_usd ?? 0, files: m.files ?? [] },
+        m.lane,
+        conversationId,
+      ),
+      model: m.model,
+      costUsd: m.cost_usd,
+    };
   }
   return failed(m.error, m.lane, conversationId);
 }
@@ -113,8 +136,15 @@ export function announcementFor(outcome: TaskOutcome): string {
 
 export function withOutcome(m: CachedMessage, outcome: TaskOutcome): CachedMessage {
   return {
-    ...m, status: outcome.status, content: outcome.content, model: outcome.model, cost_usd: outcome.costUsd,
-    files: outcome.files, error: outcome.error, lane: outcome.lane ?? m.lane, cancelled: outcome.cancelled,
+    ...m,
+    status: outcome.status,
+    content: outcome.content,
+    model: outcome.model,
+    cost_usd: outcome.costUsd,
+    files: outcome.files,
+    error: outcome.error,
+    lane: outcome.lane ?? m.lane,
+    cancelled: outcome.cancelled,
   };
 }
 
@@ -130,8 +160,21 @@ export function withTaskOutcome(detail: ConversationDetail, taskId: string, outc
 }
 
 /** A send's two optimistic messages: the user's text and the pending answer. */
-export function optimisticPair(content: string, lane: string | null, ids: [string, string]): [CachedMessage, CachedMessage] {
-  const base = { task_id: null, lane, model: null, cost_usd: null, files: [], error: null, created_at: new Date().toISOString(), local: true };
+export function optimisticPair(
+  content: string,
+  lane: string | null,
+  ids: [string, string],
+): [CachedMessage, CachedMessage] {
+  const base = {
+    task_id: null,
+    lane,
+    model: null,
+    cost_usd: null,
+    files: [],
+    error: null,
+    created_at: new Date().toISOString(),
+    local: true,
+  };
   return [
     { ...base, id: ids[0], role: 'user', content, status: 'completed' },
     { ...base, id: ids[1], role: 'assistant', content: '', status: 'queued' },
@@ -154,9 +197,18 @@ export function updateMessages(
 
 export function toChatMessage(m: CachedMessage, partial: string | undefined): ChatMessage {
   const message: ChatMessage = {
-    id: m.id, role: m.role, content: m.content ?? '', status: m.status, taskId: m.task_id ?? null, lane: m.lane ?? null,
-    model: m.model ?? null, costUsd: m.cost_usd ?? null, files: m.files ?? [], error: m.error ?? null,
-    cancelled: m.cancelled ?? (m.status === 'failed' && m.error === 'cancelled'), local: m.local === true,
+    id: m.id,
+    role: m.role,
+    content: m.content ?? '',
+    status: m.status,
+    taskId: m.task_id ?? null,
+    lane: m.lane ?? null,
+    model: m.model ?? null,
+    costUsd: m.cost_usd ?? null,
+    files: m.files ?? [],
+    error: m.error ?? null,
+    cancelled: m.cancelled ?? (m.status === 'failed' && m.error === 'cancelled'),
+    local: m.local === true,
   };
   return partial !== undefined && m.role === 'assistant' && isPending(m.status) ? { ...message, partial } : message;
 }
@@ -165,4 +217,14 @@ export function toChatMessage(m: CachedMessage, partial: string | undefined): Ch
 export function newId(): string {
   if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   return `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** Someone (another tab, another client of this user) started a task: worth a refetch. */
+export function isStart(data: TaskEventData): boolean {
+  return data.type === 'task.queued' || data.type === 'task.running';
+}
+
+/** The list with `id` added once. */
+export function withId(ids: string[], id: string): string[] {
+  return ids.includes(id) ? ids : [...ids, id];
 }

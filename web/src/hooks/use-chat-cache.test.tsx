@@ -82,7 +82,7 @@ describe('useChat and the query cache', () => {
     expect(result.current.chat.sendError).not.toBeNull();
   });
 
-  it('writes a socket outcome into the conversation\'s cached data', async () => {
+  it("writes a socket outcome into the conversation's cached data", async () => {
     const conv = server.addConversation();
     const { result } = renderChat(conv.id);
     act(() => MockWebSocket.latest().serverReady(0));
@@ -94,8 +94,15 @@ describe('useChat and the query cache', () => {
     await tick();
     act(() =>
       MockWebSocket.latest().serverSend({
-        event: 'update', id: 1,
-        data: { type: 'task.completed', task_id: taskId, conversation_id: conv.id, lane: 'demo', result: { content: 'cached', model: 'm', cost_usd: 0, files: [] } },
+        event: 'update',
+        id: 1,
+        data: {
+          type: 'task.completed',
+          task_id: taskId,
+          conversation_id: conv.id,
+          lane: 'demo',
+          result: { content: 'cached', model: 'm', cost_usd: 0, files: [] },
+        },
       }),
     );
     const cached = client.getQueryData<ConversationDetail>(conversationKeys.detail(conv.id))!;

@@ -4,14 +4,15 @@
 // send fails); how a task ended — told by the socket, a poll, the send answer or a Stop — is
 // written into that cache by one function, finishTask. Polling (socket down) is useTaskPolling.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, cancelTask, getConversation, getTask } from '../lib/api';
+import { useQueryClient } from '@tanstack/react-query';
+import type { ApiError } from '../lib/api';
 import type { ConversationDetail, SendMessageResponse, Task, UpdateEvent } from '../lib/api';
 import { conversationKeys } from '../lib/query-keys';
 import type { UseWebSocketResult } from './use-websocket';
 import { useTaskPolling } from './use-task-polling';
 import { useTaskStream } from './use-task-stream';
 import { useSendMessage, type SendOptions } from './use-send-message';
+import { stopOnServer, useConversationDetail } from './use-conversation-detail';
 import * as rules from './chat-messages';
 import type { ChatMessage, TaskOutcome } from './chat-messages';
 
@@ -40,7 +41,11 @@ export interface UseChatResult {
   announcement: string;
 }
 
-export function useChat(websocket?: UseWebSocketResult, conversationId?: string | null, options: UseChatOptions = {}): UseChatResult {
+export function useChat(
+  websocket?: UseWebSocketResult,
+  conversationId?: string | null,
+  options: UseChatOptions = {},
+): UseChatResult {
   const queryClient = useQueryClient();
   const [pollOnly, setPollOnly] = useState<string[]>([]);
   const [announcement, setAnnouncement] = useState('');
@@ -54,48 +59,46 @@ export function useChat(websocket?: UseWebSocketResult, conversationId?: string 
     latest.current = { websocket, conversationId };
   });
 
-  const overlay = useCallback((detail: ConversationDetail) => {
-    let shown = detail;
-    for (const [taskId, outcome] of outcomes.current) shown = rules.withTaskOutcome(shown, taskId, outcome);
-    return shown;
-  }, []);
-  const query = useQuery({
-    queryKey: conversationKeys.detail(conversationId ?? ''),
-    queryFn: ({ signal }) => getConversation(conversationId as string, signal),
-    enabled: Boolean(conversationId),
-    select: overlay,
-  });
-  const invalidate = useCallback(() => void queryClient.invalidateQueries({ queryKey: conversationKeys.all }), [queryClient]);
+  const query = useConversationDetail(conversationId, outcomes);
+  const invalidate = useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: conversationKeys.all }),
+    [queryClient],
+  );
 
   /** The one place a task's end is recorded. Returns false (and changes nothing) when known. */
-  const finishTask = useCallback((taskId: string, outcome: TaskOutcome): boolean => {
-    if (outcomes.current.has(taskId)) return false;
-    outcomes.current.set(taskId, outcome);
-    endStream(taskId);
-    const waitedFor = taskPlaceholderMap.current.delete(taskId);
-    let ours = waitedFor || outcome.conversationId === latest.current.conversationId;
-    queryClient.setQueriesData<ConversationDetail>({ queryKey: conversationKeys.details() }, (detail) => {
-      const next = detail && rules.withTaskOutcome(detail, taskId, outcome);
-      if (next !== detail && detail?.id === latest.current.conversationId) ours = true;
-      return next;
-    });
-    latest.current.websocket?.removePendingTask(taskId);
-    setPollOnly((prev) => (prev.includes(taskId) ? prev.filter((id) => id !== taskId) : prev));
-    if (ours) setAnnouncement(rules.announcementFor(outcome));
-    return true;
-  }, [queryClient, endStream]);
+  const finishTask = useCallback(
+    (taskId: string, outcome: TaskOutcome): boolean => {
+      if (outcomes.current.has(taskId)) return false;
+      outcomes.current.set(taskId, outcome);
+      endStream(taskId);
+      const waitedFor = taskPlaceholderMap.current.delete(taskId);
+      let ours = waitedFor || outcome.conversationId === latest.current.conversationId;
+      queryClient.setQueriesData<ConversationDetail>({ queryKey: conversationKeys.details() }, (detail) => {
+        const next = detail && rules.withTaskOutcome(detail, taskId, outcome);
+        if (next !== detail && detail?.id === latest.current.conversationId) ours = true;
+        return next;
+      });
+      latest.current.websocket?.removePendingTask(taskId);
+      setPollOnly((prev) => (prev.includes(taskId) ? prev.filter((id) => id !== taskId) : prev));
+      if (ours) setAnnouncement(rules.announcementFor(outcome));
+      return true;
+    },
+    [queryClient, endStream],
+  );
 
   // Socket events: an ended task is finished; another tab's new task is fetched to be shown.
   const subscribeUpdates = websocket?.subscribeUpdates;
-  useEffect(() => subscribeUpdates?.(({ data }: UpdateEvent) => {
-    if (!data) return;
-    const outcome = rules.outcomeFromEvent(data);
-    if (outcome) {
-      if (finishTask(data.task_id, outcome)) invalidate();
-    } else if ((data.type === 'task.queued' || data.type === 'task.running') && !outcomes.current.has(data.task_id)) {
-      invalidate(); // another tab (or client) of this user started something: show it
-    }
-  }), [subscribeUpdates, finishTask, invalidate]);
+  useEffect(
+    () =>
+      subscribeUpdates?.(({ data }: UpdateEvent) => {
+        if (!data) return;
+        const outcome = rules.outcomeFromEvent(data);
+        if (outcome) {
+          if (finishTask(data.task_id, outcome)) invalidate();
+        } else if (rules.isStart(data) && !outcomes.current.has(data.task_id)) invalidate();
+      }),
+    [subscribeUpdates, finishTask, invalidate],
+  );
 
   // Server data is the truth: pending answers it shows (e.g. after a reload) are waited for;
   // ended ones we were waiting for are finished.
@@ -107,7 +110,7 @@ export function useChat(websocket?: UseWebSocketResult, conversationId?: string 
       const ws = latest.current.websocket;
       if (rules.isPending(m.status)) {
         if (ws) ws.registerPendingTask(m.task_id);
-        else setPollOnly((prev) => (prev.includes(m.task_id as string) ? prev : [...prev, m.task_id as string]));
+        else setPollOnly((prev) => rules.withId(prev, m.task_id as string));
       } else if (ws?.pendingTaskIds.includes(m.task_id) || taskPlaceholderMap.current.has(m.task_id)) {
         finishTask(m.task_id, rules.outcomeFromMessage(m, detailId));
       }
@@ -132,29 +135,24 @@ export function useChat(websocket?: UseWebSocketResult, conversationId?: string 
     taskPlaceholderMap.current.set(taskId, response.message_id);
     const direct = rules.outcomeFromSend(response);
     if (direct) finishTask(taskId, direct);
-    else if (latest.current.websocket?.isConnected) latest.current.websocket.registerPendingTask(taskId); // the socket will tell us
-    else setPollOnly((prev) => (prev.includes(taskId) ? prev : [...prev, taskId]));
+    else if (latest.current.websocket?.isConnected)
+      latest.current.websocket.registerPendingTask(taskId); // the socket will tell us
+    else setPollOnly((prev) => rules.withId(prev, taskId));
   });
 
-  const stopTask = useCallback(async (taskId: string): Promise<void> => {
-    if (outcomes.current.has(taskId)) return;
-    let task: Task;
-    try {
-      task = await cancelTask(taskId);
-    } catch (err) {
-      if (!(err instanceof ApiError && err.code === 'conflict')) throw err;
-      // It ended before the cancel arrived: show how it really ended.
-      const now = await getTask(taskId).catch(() => null);
-      if (now?.status !== 'completed' && now?.status !== 'failed') return; // the socket or a poll will tell
-      task = now;
-    }
-    if (finishTask(taskId, rules.outcomeFromTask(task))) invalidate();
-  }, [finishTask, invalidate]);
+  const stopTask = useCallback(
+    async (taskId: string): Promise<void> => {
+      if (outcomes.current.has(taskId)) return;
+      const task = await stopOnServer(taskId);
+      if (task && finishTask(taskId, rules.outcomeFromTask(task))) invalidate();
+    },
+    [finishTask, invalidate],
+  );
 
   const messages = useMemo(
     () => (query.data?.messages ?? []).map((m) => rules.toChatMessage(m, m.task_id ? partials[m.task_id] : undefined)),
     [query.data, partials],
   );
-  const error = query.error instanceof ApiError ? query.error : query.error ? new ApiError('internal', String(query.error), 0) : null;
-  return { messages, conversation: query.data, isLoading: query.isLoading, error, sendMessage, sendError, stopTask, announcement };
+  const { data: conversation, isLoading, error } = query;
+  return { messages, conversation, isLoading, error, sendMessage, sendError, stopTask, announcement };
 }

@@ -30,7 +30,10 @@ export function useSendMessage(
 ) {
   const queryClient = useQueryClient();
   const edit = (conversationId: string, ids: string[], change: (m: CachedMessage) => CachedMessage | null) =>
-    queryClient.setQueryData<ConversationDetail>(conversationKeys.detail(conversationId), (d) => d && updateMessages(d, ids, change));
+    queryClient.setQueryData<ConversationDetail>(
+      conversationKeys.detail(conversationId),
+      (d) => d && updateMessages(d, ids, change),
+    );
 
   const send = useMutation({
     mutationFn: (v: SendVariables) => apiSendMessage(v.conversationId, v.content, v.lane, newId()),
@@ -45,7 +48,9 @@ export function useSendMessage(
     onSuccess: (response, v) => {
       const taskId = response.task_id;
       edit(v.conversationId, v.ids, (m) =>
-        m.role === 'user' ? { ...m, task_id: taskId } : { ...m, id: response.message_id, task_id: taskId, lane: response.lane },
+        m.role === 'user'
+          ? { ...m, task_id: taskId }
+          : { ...m, id: response.message_id, task_id: taskId, lane: response.lane },
       );
       onAccepted(response, (change) => edit(v.conversationId, [response.message_id], change));
     },
@@ -62,6 +67,10 @@ export function useSendMessage(
     },
     [mutateAsync, current],
   );
-  const sendError = send.error ? (send.error instanceof ApiError ? send.error.message : 'The message could not be sent.') : null;
+  const sendError = send.error
+    ? send.error instanceof ApiError
+      ? send.error.message
+      : 'The message could not be sent.'
+    : null;
   return { sendMessage, sendError };
 }

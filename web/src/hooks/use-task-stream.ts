@@ -47,7 +47,8 @@ export function useTaskStream(
     timer.current = null;
     lastFlushAt.current = Date.now();
     const next: Record<string, string> = {};
-    for (const [taskId, stream] of streams.current) if (!stream.broken && stream.text.length > 0) next[taskId] = stream.text;
+    for (const [taskId, stream] of streams.current)
+      if (!stream.broken && stream.text.length > 0) next[taskId] = stream.text;
     setPartials((prev) => {
       const keys = Object.keys(next);
       if (keys.length === Object.keys(prev).length && keys.every((k) => prev[k] === next[k])) return prev;

@@ -87,7 +87,8 @@ describe('LanechatSocket', () => {
     const off = socket.onProgress((p) => progress.push(`${p.offset}:${p.delta}`));
     const ws = MockWebSocket.latest();
     ws.serverReady(0);
-    for (let id = 1; id <= 3; id += 1) ws.serverSend({ event: 'update', id, data: { type: 'task.queued', task_id: 't', result: null } });
+    for (let id = 1; id <= 3; id += 1)
+      ws.serverSend({ event: 'update', id, data: { type: 'task.queued', task_id: 't', result: null } });
     ws.serverSend({ event: 'progress', data: { task_id: 't', message_id: 'm', delta: 'ab', offset: 0 } });
     ws.serverSend({ event: 'progress', data: { task_id: 't', message_id: 'm', delta: 'x', offset: 'bad' } });
     off();

@@ -54,7 +54,9 @@ export function Chat() {
   const notFound = chat.error?.code === 'not_found';
   return (
     <section className="chat" aria-label="Chat">
-      <h1 className="chat-title">{chat.conversation?.title || (conversationId ? 'Conversation' : 'New conversation')}</h1>
+      <h1 className="chat-title">
+        {chat.conversation?.title || (conversationId ? 'Conversation' : 'New conversation')}
+      </h1>
       {notFound ? (
         <p className="notice" role="alert">
           This conversation does not exist (or was deleted).
@@ -70,8 +72,7 @@ export function Chat() {
         )}
         {chat.conversation?.has_more && (
           <li className="older muted">
-            Only the newest {chat.conversation.messages.length} of {chat.conversation.message_count} messages are
-            shown.
+            Only the newest {chat.conversation.messages.length} of {chat.conversation.message_count} messages are shown.
           </li>
         )}
         {chat.messages.map((m) => (
