@@ -3,10 +3,10 @@
 import { useState, type ReactNode } from 'react';
 import { WebSocketProvider, useSocketReconnect } from '../contexts/WebSocketContext';
 import type { UseWebSocketOptions } from '../hooks/use-websocket';
-import { useSession } from '../hooks/use-session';
+import { useSession } from '../features/session/hooks/use-session';
 import { Header } from './Header';
-import { ConversationSidebar } from './ConversationSidebar';
-import { SignIn } from './SignIn';
+import { ConversationSidebar } from '../features/conversations/components/ConversationSidebar';
+import { SignIn } from '../features/session/components/SignIn';
 
 export interface LayoutProps {
   children: ReactNode;

@@ -9,16 +9,16 @@ import type { ApiError } from '../lib/api';
 import type { ConversationDetail, SendMessageResponse, Task, UpdateEvent } from '../lib/api';
 import { conversationKeys } from '../lib/query-keys';
 import type { UseWebSocketResult } from './use-websocket';
-import { useTaskPolling } from './use-task-polling';
-import { useTaskStream } from './use-task-stream';
-import { useSendMessage, type SendOptions } from './use-send-message';
-import { stopOnServer, useConversationDetail } from './use-conversation-detail';
-import * as rules from './chat-messages';
-import type { ChatMessage, TaskOutcome } from './chat-messages';
+import { useTaskPolling } from '../features/chat/hooks/use-task-polling';
+import { useTaskStream } from '../features/chat/hooks/use-task-stream';
+import { useSendMessage, type SendOptions } from '../features/chat/hooks/use-send-message';
+import { stopOnServer, useConversationDetail } from '../features/chat/hooks/use-conversation-detail';
+import * as rules from '../features/chat/hooks/chat-messages';
+import type { ChatMessage, TaskOutcome } from '../features/chat/hooks/chat-messages';
 
-export type { ChatMessage, TaskOutcome } from './chat-messages';
-export type { SendOptions } from './use-send-message';
-export { applyProgress, type StreamState } from './use-task-stream';
+export type { ChatMessage, TaskOutcome } from '../features/chat/hooks/chat-messages';
+export type { SendOptions } from '../features/chat/hooks/use-send-message';
+export { applyProgress, type StreamState } from '../features/chat/hooks/use-task-stream';
 
 export interface UseChatOptions {
   /** Poll interval for the HTTP fallback, ms. */

@@ -4,11 +4,11 @@ import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useWebSocketContext } from '../contexts/WebSocketContext';
 import { useChat } from '../hooks/use-chat';
-import { useConversations } from '../hooks/use-conversations';
-import { useLanes } from '../hooks/use-lanes';
+import { useConversations } from '../features/conversations/hooks/use-conversations';
+import { useLanes } from '../features/lanes/hooks/use-lanes';
 import { useAutoscroll } from '../hooks/use-autoscroll';
-import { MessageItem } from '../components/MessageItem';
-import { Composer } from '../components/Composer';
+import { MessageItem } from '../features/chat/components/MessageItem';
+import { Composer } from '../features/chat/components/Composer';
 
 function titleFrom(content: string): string {
   const line = content.trim().split('\n')[0] ?? '';

@@ -2,7 +2,9 @@
 // ref); the page re-renders from it at most once per `renderMs` (the first frame of a quiet
 // period renders immediately), so a fast stream costs ≤ 10 renders/s at the default 100 ms.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ProgressData, ProgressListener } from './use-websocket';
+import type { ProgressData } from '../../../lib/lanechat-socket';
+
+type ProgressListener = (progress: ProgressData) => void;
 
 /**
  * One task's live stream, rebuilt from `progress` frames. `text` is what came so far; `broken`

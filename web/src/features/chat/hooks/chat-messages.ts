@@ -10,7 +10,7 @@ import type {
   Task,
   TaskEventData,
   TaskResult,
-} from '../lib/api';
+} from '../../../lib/api';
 
 export interface ChatMessage {
   /** Server message id, or a local placeholder id (`local-…`) until the server's copy is loaded. */

@@ -3,8 +3,8 @@
 // bring a finished answer back to pending. Also the one API call Stop needs.
 import { useCallback, type RefObject } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { ApiError, cancelTask, getConversation, getTask, type ConversationDetail, type Task } from '../lib/api';
-import { conversationKeys } from '../lib/query-keys';
+import { ApiError, cancelTask, getConversation, getTask, type ConversationDetail, type Task } from '../../../lib/api';
+import { conversationKeys } from '../../../lib/query-keys';
 import { withTaskOutcome, type TaskOutcome } from './chat-messages';
 
 export function useConversationDetail(

@@ -2,10 +2,10 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QueryClient } from '@tanstack/react-query';
-import { FakeServer } from '../test/fake-server';
-import { tick } from '../test/render';
-import { renderApp } from '../test/app';
-import { startFakeBackend, stopFakeBackend } from '../test/backend';
+import { FakeServer } from '../../../test/fake-server';
+import { tick } from '../../../test/render';
+import { renderApp } from '../../../test/app';
+import { startFakeBackend, stopFakeBackend } from '../../../test/backend';
 import { mergePages } from '../hooks/use-conversations';
 
 let server: FakeServer;

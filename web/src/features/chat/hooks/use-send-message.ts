@@ -3,8 +3,13 @@
 // an accepted one gives them the server's ids and hands the answer to `onAccepted`.
 import { useCallback, type RefObject } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ApiError, sendMessage as apiSendMessage, type ConversationDetail, type SendMessageResponse } from '../lib/api';
-import { conversationKeys } from '../lib/query-keys';
+import {
+  ApiError,
+  sendMessage as apiSendMessage,
+  type ConversationDetail,
+  type SendMessageResponse,
+} from '../../../lib/api';
+import { conversationKeys } from '../../../lib/query-keys';
 import { newId, optimisticPair, updateMessages, type CachedMessage } from './chat-messages';
 
 export interface SendOptions {

@@ -3,8 +3,8 @@
 // polled (the socket is down, or the task was sent while it was); it stops once the task ended.
 import { useEffect } from 'react';
 import { useQueries } from '@tanstack/react-query';
-import { ApiError, getTask, type Task } from '../lib/api';
-import { taskKeys } from '../lib/query-keys';
+import { ApiError, getTask, type Task } from '../../../lib/api';
+import { taskKeys } from '../../../lib/query-keys';
 
 function ended(task: Task | null | undefined): task is Task {
   return task?.status === 'completed' || task?.status === 'failed';
