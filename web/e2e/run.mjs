@@ -38,7 +38,9 @@ function newDataDir(name) {
 /** `lanechat users add NAME`: creates a token-mode user and returns its token (last line). */
 function addUser(dataDir, name) {
   return new Promise((resolve, reject) => {
-    const proc = spawn('java', ['-jar', jar, 'users', 'add', name, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn('java', ['-jar', jar, 'users', 'add', name, '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     proc.stdout.on('data', (c) => (out += c));
     proc.stderr.on('data', (c) => (out += c));
@@ -79,7 +81,8 @@ function startServer(name, demoDelayMs, extra = {}) {
     });
     proc.on('exit', (code) => {
       clearTimeout(timer);
-      if (!server.url) reject(new Error(`server ${name} exited with ${code} before listening (see test-results/server-${name}.log)`));
+      if (!server.url)
+        reject(new Error(`server ${name} exited with ${code} before listening (see test-results/server-${name}.log)`));
     });
   });
 }
@@ -117,7 +120,9 @@ async function sendAndTime(page, text) {
   await page.evaluate((t) => {
     window.__answerAt = null;
     const found = () =>
-      [...document.querySelectorAll('.message.assistant[data-status="completed"]')].some((el) => el.textContent.includes(t));
+      [...document.querySelectorAll('.message.assistant[data-status="completed"]')].some((el) =>
+        el.textContent.includes(t),
+      );
     const observer = new MutationObserver(() => {
       if (window.__answerAt === null && found()) {
         window.__answerAt = performance.now();
@@ -173,15 +178,18 @@ async function sendAndAwaitAnswer(page, text, timeout = 5_000) {
 async function socketSwitch(page) {
   let cut = false;
   const live = new Set();
-  await page.routeWebSocket((url) => url.pathname === '/ws', (ws) => {
-    if (cut) {
-      void ws.close({ code: 4000, reason: 'cut by test' });
-      return;
-    }
-    live.add(ws);
-    ws.onClose(() => live.delete(ws));
-    ws.connectToServer();
-  });
+  await page.routeWebSocket(
+    (url) => url.pathname === '/ws',
+    (ws) => {
+      if (cut) {
+        void ws.close({ code: 4000, reason: 'cut by test' });
+        return;
+      }
+      live.add(ws);
+      ws.onClose(() => live.delete(ws));
+      ws.connectToServer();
+    },
+  );
   return {
     async cut() {
       cut = true;
@@ -249,42 +257,48 @@ scenario('send: the answer arrives over the socket, no /api/tasks request', asyn
   await page.close();
 });
 
-scenario('socket cut: yellow Partial, answer by polling; socket back: green Connected, nothing duplicated', async () => {
-  const page = await newPage();
-  const taskRequests = trackTaskRequests(page);
-  const socket = await socketSwitch(page);
-  await page.goto(fast.url + '/');
-  await waitForStatus(page, 'full');
-  await sendAndAwaitAnswer(page, 'before the cut');
+scenario(
+  'socket cut: yellow Partial, answer by polling; socket back: green Connected, nothing duplicated',
+  async () => {
+    const page = await newPage();
+    const taskRequests = trackTaskRequests(page);
+    const socket = await socketSwitch(page);
+    await page.goto(fast.url + '/');
+    await waitForStatus(page, 'full');
+    await sendAndAwaitAnswer(page, 'before the cut');
 
-  await socket.cut();
-  await waitForStatus(page, 'partial');
-  assert((await page.locator(STATUS('partial')).innerText()).includes('Partial'), 'status text is not "Partial"');
-  assert((await statusColor(page)) === 'rgb(249, 168, 37)', 'status dot is not yellow');
-  await shot(page, '02a-socket-cut-partial');
+    await socket.cut();
+    await waitForStatus(page, 'partial');
+    assert((await page.locator(STATUS('partial')).innerText()).includes('Partial'), 'status text is not "Partial"');
+    assert((await statusColor(page)) === 'rgb(249, 168, 37)', 'status dot is not yellow');
+    await shot(page, '02a-socket-cut-partial');
 
-  await sendAndAwaitAnswer(page, 'while the socket is cut', 8_000);
-  assert(taskRequests.length > 0, 'no /api/tasks request: the answer did not come by polling');
-  await shot(page, '02b-answer-by-polling');
+    await sendAndAwaitAnswer(page, 'while the socket is cut', 8_000);
+    assert(taskRequests.length > 0, 'no /api/tasks request: the answer did not come by polling');
+    await shot(page, '02b-answer-by-polling');
 
-  socket.restore();
-  await waitForStatus(page, 'full', 15_000);
-  assert((await statusColor(page)) === 'rgb(46, 125, 50)', 'status dot is not green after recovery');
-  const pollsAtRecovery = taskRequests.length;
-  await sendAndAwaitAnswer(page, 'after the socket is back');
-  await sleep(2_500);
-  assert(taskRequests.length === pollsAtRecovery, `polling went on after the socket was back (${taskRequests.length - pollsAtRecovery} more)`);
-  for (const text of ['before the cut', 'while the socket is cut', 'after the socket is back']) {
-    const users = await page.locator('.message.user', { hasText: text }).count();
-    const answers = await page.locator('.message.assistant', { hasText: text }).count();
-    assert(users === 1 && answers === 1, `"${text}" shown ${users} user / ${answers} assistant times`);
-  }
-  const total = await page.locator('.messages > .message').count();
-  assert(total === 6, `expected 6 messages, saw ${total}`);
-  assert((await page.locator('.typing').count()) === 0, 'a typing indicator is left over');
-  await shot(page, '02c-socket-back-connected');
-  await page.close();
-});
+    socket.restore();
+    await waitForStatus(page, 'full', 15_000);
+    assert((await statusColor(page)) === 'rgb(46, 125, 50)', 'status dot is not green after recovery');
+    const pollsAtRecovery = taskRequests.length;
+    await sendAndAwaitAnswer(page, 'after the socket is back');
+    await sleep(2_500);
+    assert(
+      taskRequests.length === pollsAtRecovery,
+      `polling went on after the socket was back (${taskRequests.length - pollsAtRecovery} more)`,
+    );
+    for (const text of ['before the cut', 'while the socket is cut', 'after the socket is back']) {
+      const users = await page.locator('.message.user', { hasText: text }).count();
+      const answers = await page.locator('.message.assistant', { hasText: text }).count();
+      assert(users === 1 && answers === 1, `"${text}" shown ${users} user / ${answers} assistant times`);
+    }
+    const total = await page.locator('.messages > .message').count();
+    assert(total === 6, `expected 6 messages, saw ${total}`);
+    assert((await page.locator('.typing').count()) === 0, 'a typing indicator is left over');
+    await shot(page, '02c-socket-back-connected');
+    await page.close();
+  },
+);
 
 scenario('reload mid-task shows the typing indicator again, then the answer', async () => {
   const page = await openConnected(slow.url + '/');
@@ -305,35 +319,43 @@ scenario('reload mid-task shows the typing indicator again, then the answer', as
   await page.close();
 });
 
-scenario('socket lost while an answer is pending: it is polled, and polling stops once the socket is back', async () => {
-  const page = await newPage();
-  const taskRequests = trackTaskRequests(page);
-  const socket = await socketSwitch(page);
-  await page.goto(slower.url + '/');
-  await waitForStatus(page, 'full');
-  // Cut only once the send is answered (the task is registered as pending with the socket up);
-  // a cut before that makes it a task sent while the socket is down, polled until it ends.
-  const accepted = page.waitForResponse((r) => r.request().method() === 'POST' && /\/messages$/.test(new URL(r.url()).pathname));
-  await send(page, 'pending when the socket drops');
-  await accepted;
-  await page.locator(PENDING).first().waitFor({ timeout: 2_000 });
-  await sleep(200);
-  await socket.cut();
-  await waitForStatus(page, 'partial');
-  const deadline = Date.now() + 4_000;
-  while (taskRequests.length < 2 && Date.now() < deadline) await sleep(100);
-  assert(taskRequests.length >= 2, `the pending task was polled ${taskRequests.length} times while the socket was down`);
-  socket.restore();
-  await waitForStatus(page, 'full', 15_000);
-  const pollsAtRecovery = taskRequests.length;
-  await answerFor(page, 'pending when the socket drops').waitFor({ timeout: 10_000 });
-  // One poll may already have been in flight when the socket came back.
-  const after = taskRequests.length - pollsAtRecovery;
-  assert(after <= 1, `${after} polls after the socket was back and ready`);
-  await assertAnsweredOnce(page, 'pending when the socket drops');
-  await shot(page, '04-pending-across-socket-loss');
-  await page.close();
-});
+scenario(
+  'socket lost while an answer is pending: it is polled, and polling stops once the socket is back',
+  async () => {
+    const page = await newPage();
+    const taskRequests = trackTaskRequests(page);
+    const socket = await socketSwitch(page);
+    await page.goto(slower.url + '/');
+    await waitForStatus(page, 'full');
+    // Cut only once the send is answered (the task is registered as pending with the socket up);
+    // a cut before that makes it a task sent while the socket is down, polled until it ends.
+    const accepted = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && /\/messages$/.test(new URL(r.url()).pathname),
+    );
+    await send(page, 'pending when the socket drops');
+    await accepted;
+    await page.locator(PENDING).first().waitFor({ timeout: 2_000 });
+    await sleep(200);
+    await socket.cut();
+    await waitForStatus(page, 'partial');
+    const deadline = Date.now() + 4_000;
+    while (taskRequests.length < 2 && Date.now() < deadline) await sleep(100);
+    assert(
+      taskRequests.length >= 2,
+      `the pending task was polled ${taskRequests.length} times while the socket was down`,
+    );
+    socket.restore();
+    await waitForStatus(page, 'full', 15_000);
+    const pollsAtRecovery = taskRequests.length;
+    await answerFor(page, 'pending when the socket drops').waitFor({ timeout: 10_000 });
+    // One poll may already have been in flight when the socket came back.
+    const after = taskRequests.length - pollsAtRecovery;
+    assert(after <= 1, `${after} polls after the socket was back and ready`);
+    await assertAnsweredOnce(page, 'pending when the socket drops');
+    await shot(page, '04-pending-across-socket-loss');
+    await page.close();
+  },
+);
 
 scenario('streaming: the answer grows in place of the typing indicator before the final answer', async () => {
   const page = await openConnected(slow.url + '/');
@@ -345,7 +367,11 @@ scenario('streaming: the answer grows in place of the typing indicator before th
       const el = document.querySelector('.message.assistant [data-streaming="true"]');
       const done = document.querySelector('.message.assistant[data-status="completed"]');
       const last = window.__samples[window.__samples.length - 1];
-      const sample = { at: Math.round(performance.now() - t0), partial: el ? el.textContent : null, final: done ? done.querySelector('.markdown').textContent : null };
+      const sample = {
+        at: Math.round(performance.now() - t0),
+        partial: el ? el.textContent : null,
+        final: done ? done.querySelector('.markdown').textContent : null,
+      };
       if (!last || last.partial !== sample.partial || last.final !== sample.final) window.__samples.push(sample);
       if (done) observer.disconnect();
     });
@@ -361,43 +387,65 @@ scenario('streaming: the answer grows in place of the typing indicator before th
   assert(final, 'no final answer sample');
   const lengths = partials.map((s) => s.partial.length);
   assert(new Set(lengths).size >= 2, `partial text did not grow before the final answer: ${JSON.stringify(lengths)}`);
-  for (let i = 1; i < lengths.length; i += 1) assert(lengths[i] > lengths[i - 1], `partial text shrank: ${JSON.stringify(lengths)}`);
-  for (const s of partials) assert(final.final.startsWith(s.partial.trimEnd()), `partial "${s.partial}" is not a prefix of the final "${final.final}"`);
+  for (let i = 1; i < lengths.length; i += 1)
+    assert(lengths[i] > lengths[i - 1], `partial text shrank: ${JSON.stringify(lengths)}`);
+  for (const s of partials)
+    assert(
+      final.final.startsWith(s.partial.trimEnd()),
+      `partial "${s.partial}" is not a prefix of the final "${final.final}"`,
+    );
   const lead = final.at - partials[0].at;
   assert(lead >= 500, `first partial text only ${lead} ms before the final answer`);
   await assertAnsweredOnce(page, text);
-  assert((await page.locator('[data-streaming="true"], .typing').count()) === 0, 'a partial answer or typing indicator is left over');
-  console.log(`  partial text ${partials.length} sizes ${JSON.stringify(lengths)}, first ${lead} ms before the final answer`);
+  assert(
+    (await page.locator('[data-streaming="true"], .typing').count()) === 0,
+    'a partial answer or typing indicator is left over',
+  );
+  console.log(
+    `  partial text ${partials.length} sizes ${JSON.stringify(lengths)}, first ${lead} ms before the final answer`,
+  );
   await shot(page, '10b-streaming-final');
   await page.close();
 });
 
-scenario('Stop mid-stream: the answer shows "Stopped" (not red), the task ends cancelled, a reload agrees', async () => {
-  const page = await openConnected(slow.url + '/');
-  await send(page, 'a long answer I will stop');
-  await page.locator('[data-streaming="true"]').waitFor({ timeout: 3_000 });
-  const stop = page.getByRole('button', { name: 'Stop', exact: true });
-  await stop.click();
-  const stopped = page.locator('.message.assistant[data-status="failed"] .bubble.stopped', { hasText: 'Stopped' });
-  await stopped.waitFor({ timeout: 2_000 });
-  assert((await page.locator('.message.assistant [role="alert"]').count()) === 0, 'the stopped answer is shown as a failure');
-  const color = await stopped.evaluate((el) => getComputedStyle(el).color);
-  assert(color !== 'rgb(198, 40, 40)', 'the stopped answer is red');
-  assert((await page.locator('[data-streaming="true"], .typing').count()) === 0, 'partial text or typing indicator left after Stop');
-  assert((await stop.count()) === 0, 'the Stop button is still there');
-  await shot(page, '11a-stopped');
-  const conversationId = page.url().split('/c/')[1];
-  const conversation = await (await page.request.get(`${slow.url}/api/conversations/${conversationId}`)).json();
-  const answer = conversation.messages.find((m) => m.role === 'assistant');
-  const task = await (await page.request.get(`${slow.url}/api/tasks/${answer.task_id}`)).json();
-  assert(task.status === 'failed' && task.error === 'cancelled', `task is ${task.status} / ${task.error}`);
-  await sleep(1_000); // past the rest of the stream: no frame or answer comes back to life
-  assert((await page.locator('[data-streaming="true"], .message.assistant[data-status="completed"]').count()) === 0, 'the stopped answer came back');
-  await page.reload();
-  await page.locator('.message.assistant .bubble.stopped', { hasText: 'Stopped' }).waitFor({ timeout: 3_000 });
-  await shot(page, '11b-stopped-after-reload');
-  await page.close();
-});
+scenario(
+  'Stop mid-stream: the answer shows "Stopped" (not red), the task ends cancelled, a reload agrees',
+  async () => {
+    const page = await openConnected(slow.url + '/');
+    await send(page, 'a long answer I will stop');
+    await page.locator('[data-streaming="true"]').waitFor({ timeout: 3_000 });
+    const stop = page.getByRole('button', { name: 'Stop', exact: true });
+    await stop.click();
+    const stopped = page.locator('.message.assistant[data-status="failed"] .bubble.stopped', { hasText: 'Stopped' });
+    await stopped.waitFor({ timeout: 2_000 });
+    assert(
+      (await page.locator('.message.assistant [role="alert"]').count()) === 0,
+      'the stopped answer is shown as a failure',
+    );
+    const color = await stopped.evaluate((el) => getComputedStyle(el).color);
+    assert(color !== 'rgb(198, 40, 40)', 'the stopped answer is red');
+    assert(
+      (await page.locator('[data-streaming="true"], .typing').count()) === 0,
+      'partial text or typing indicator left after Stop',
+    );
+    assert((await stop.count()) === 0, 'the Stop button is still there');
+    await shot(page, '11a-stopped');
+    const conversationId = page.url().split('/c/')[1];
+    const conversation = await (await page.request.get(`${slow.url}/api/conversations/${conversationId}`)).json();
+    const answer = conversation.messages.find((m) => m.role === 'assistant');
+    const task = await (await page.request.get(`${slow.url}/api/tasks/${answer.task_id}`)).json();
+    assert(task.status === 'failed' && task.error === 'cancelled', `task is ${task.status} / ${task.error}`);
+    await sleep(1_000); // past the rest of the stream: no frame or answer comes back to life
+    assert(
+      (await page.locator('[data-streaming="true"], .message.assistant[data-status="completed"]').count()) === 0,
+      'the stopped answer came back',
+    );
+    await page.reload();
+    await page.locator('.message.assistant .bubble.stopped', { hasText: 'Stopped' }).waitFor({ timeout: 3_000 });
+    await shot(page, '11b-stopped-after-reload');
+    await page.close();
+  },
+);
 
 scenario('two tabs of one user both show the answer', async () => {
   const first = await openConnected(fast.url + '/');
@@ -422,7 +470,10 @@ scenario('a hostile markdown answer runs no script', async () => {
   const payloads = ['<img src=x onerror="window.__xss=1">', '<script>window.__xss=1</script>'];
   for (const p of payloads) {
     await send(page, p);
-    await page.locator('.message.assistant[data-status="completed"]').nth(payloads.indexOf(p)).waitFor({ timeout: 5_000 });
+    await page
+      .locator('.message.assistant[data-status="completed"]')
+      .nth(payloads.indexOf(p))
+      .waitFor({ timeout: 5_000 });
   }
   await sleep(500);
   const result = await page.evaluate(() => ({
@@ -430,7 +481,8 @@ scenario('a hostile markdown answer runs no script', async () => {
     scripts: document.querySelectorAll('.messages script').length,
     images: document.querySelectorAll('.messages img').length,
     handlers: [...document.querySelectorAll('.messages *')].filter((el) =>
-      el.getAttributeNames().some((a) => a.toLowerCase().startsWith('on'))).length,
+      el.getAttributeNames().some((a) => a.toLowerCase().startsWith('on')),
+    ).length,
     answers: [...document.querySelectorAll('.message.assistant .markdown')].map((el) => el.textContent),
   }));
   assert(result.xss === 'undefined', `window.__xss is ${result.xss}`);
@@ -438,8 +490,14 @@ scenario('a hostile markdown answer runs no script', async () => {
   assert(result.handlers === 0, `${result.handlers} elements with on* handlers in the messages`);
   assert(result.images === 0, `${result.images} img elements in the messages`);
   assert(result.answers.length === 2, `expected 2 answers, saw ${result.answers.length}`);
-  assert(result.answers[0].includes('<img src=x onerror="window.__xss=1">'), `the answer does not show the HTML as text: ${result.answers[0]}`);
-  assert(result.answers[1].includes('<script>window.__xss=1</script>'), `the answer does not show the HTML as text: ${result.answers[1]}`);
+  assert(
+    result.answers[0].includes('<img src=x onerror="window.__xss=1">'),
+    `the answer does not show the HTML as text: ${result.answers[0]}`,
+  );
+  assert(
+    result.answers[1].includes('<script>window.__xss=1</script>'),
+    `the answer does not show the HTML as text: ${result.answers[1]}`,
+  );
   await shot(page, '06-hostile-markdown');
   await page.close();
 });
@@ -476,7 +534,10 @@ scenario('API and socket down: red Disconnected', async () => {
   const page = await openConnected(fast.url + '/');
   killServer(fast);
   await waitForStatus(page, 'disconnected', 20_000);
-  assert((await page.locator(STATUS('disconnected')).innerText()).includes('Disconnected'), 'status text is not "Disconnected"');
+  assert(
+    (await page.locator(STATUS('disconnected')).innerText()).includes('Disconnected'),
+    'status text is not "Disconnected"',
+  );
   assert((await statusColor(page)) === 'rgb(198, 40, 40)', 'status dot is not red');
   await shot(page, '09-disconnected');
   await page.close();
@@ -505,15 +566,23 @@ async function main() {
       startServer('slower', 8000),
       startServer('token', 300, { auth: 'token', dataDir: securedDir }),
     ]);
-    console.log(`servers: ${fast.url} (300 ms), ${slow.url} (3000 ms), ${slower.url} (8000 ms), ${secured.url} (token mode)${staticDir ? `, web dir ${staticDir}` : ''}`);
+    console.log(
+      `servers: ${fast.url} (300 ms), ${slow.url} (3000 ms), ${slower.url} (8000 ms), ${secured.url} (token mode)${staticDir ? `, web dir ${staticDir}` : ''}`,
+    );
     const profile = mkdtempSync(path.join(tmpdir(), 'lanechat-e2e-profile-'));
     tempDirs.push(profile);
     browserContext = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
       headless: true,
       args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
       ],
       viewport: { width: 1200, height: 800 },
     });
@@ -533,7 +602,12 @@ async function main() {
       console.log(`ok - ${name} (${Date.now() - started} ms)`);
     } catch (err) {
       failed += 1;
-      console.log(`not ok - ${name} (${Date.now() - started} ms)\n  ${String(err?.stack ?? err).split('\n').slice(0, 4).join('\n  ')}`);
+      console.log(
+        `not ok - ${name} (${Date.now() - started} ms)\n  ${String(err?.stack ?? err)
+          .split('\n')
+          .slice(0, 4)
+          .join('\n  ')}`,
+      );
       for (const page of browserContext.pages()) {
         await shot(page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
         await page.close().catch(() => {});

@@ -21,7 +21,11 @@ afterEach(() => stopFakeBackend(client));
 function header() {
   const el = document.querySelector('.header .status') as HTMLElement;
   const dot = screen.getByTestId('status-dot');
-  return { text: el.querySelector('.status-text')!.textContent, state: el.dataset.status, color: dot.style.backgroundColor };
+  return {
+    text: el.querySelector('.status-text')!.textContent,
+    state: el.dataset.status,
+    color: dot.style.backgroundColor,
+  };
 }
 
 describe('Header', () => {

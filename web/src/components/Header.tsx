@@ -1,6 +1,6 @@
 // Header: the app name, the sidebar toggle for narrow screens, and the connection status
 // (a coloured dot plus its word: green Connected, yellow Partial, red Disconnected).
-import { useWebSocketContext } from '../contexts/WebSocketContext';
+import { useSocketStatus } from '../contexts/WebSocketContext';
 import { useConnectionStatus, type ConnectionState } from '../hooks/use-connection-status';
 
 export const STATUS_DISPLAY: Record<ConnectionState, { color: string; label: string }> = {
@@ -15,7 +15,7 @@ export interface HeaderProps {
 }
 
 export function Header({ sidebarOpen = false, onToggleSidebar }: HeaderProps) {
-  const { isConnected } = useWebSocketContext();
+  const isConnected = useSocketStatus();
   const { status, apiConnected, wsConnected } = useConnectionStatus(isConnected);
   const display = STATUS_DISPLAY[status];
   const detail = `API ${apiConnected ? 'reachable' : 'unreachable'}; live updates ${wsConnected ? 'on' : 'off'}`;
@@ -35,7 +35,12 @@ export function Header({ sidebarOpen = false, onToggleSidebar }: HeaderProps) {
       )}
       <span className="brand">Lanechat</span>
       <div className="status" role="status" aria-live="polite" data-status={status} title={detail}>
-        <span className="status-dot" data-testid="status-dot" aria-hidden="true" style={{ backgroundColor: display.color }} />
+        <span
+          className="status-dot"
+          data-testid="status-dot"
+          aria-hidden="true"
+          style={{ backgroundColor: display.color }}
+        />
         <span className="status-text">{display.label}</span>
         <span className="sr-only">: {detail}</span>
       </div>

@@ -1,12 +1,12 @@
 // Layout: the page frame — WebSocketProvider (one socket per tab) around the Header, the
 // conversation sidebar and the main content (or the sign-in form in token mode).
 import { useState, type ReactNode } from 'react';
-import { WebSocketProvider, useWebSocketContext } from '../contexts/WebSocketContext';
+import { WebSocketProvider, useSocketReconnect } from '../contexts/WebSocketContext';
 import type { UseWebSocketOptions } from '../hooks/use-websocket';
-import { useSession } from '../hooks/use-session';
+import { useSession } from '../features/session/hooks/use-session';
 import { Header } from './Header';
-import { ConversationSidebar } from './ConversationSidebar';
-import { SignIn } from './SignIn';
+import { ConversationSidebar } from '../features/conversations/components/ConversationSidebar';
+import { SignIn } from '../features/session/components/SignIn';
 
 export interface LayoutProps {
   children: ReactNode;
@@ -23,7 +23,7 @@ export function Layout({ children, websocketOptions }: LayoutProps) {
 
 function Frame({ children }: { children: ReactNode }) {
   const [sidebarOpen, setSidebarOpen] = useState(false);
-  const { reconnect } = useWebSocketContext();
+  const reconnect = useSocketReconnect();
   const { needsSignIn, signIn, signInError, isSigningIn } = useSession(reconnect);
   return (
     <div className="app">

@@ -1,11 +1,20 @@
-// WebSocketContext: creates the tab's single socket (useWebSocket) once and shares it with the
-// Header, the Chat page and anything else below it through useWebSocketContext().
+// WebSocketContext: creates the tab's single socket once and shares it below. The context value
+// is the socket itself (stable), not its state: each consumer subscribes to what it reads, so the
+// Header (useSocketStatus) renders on connect/disconnect only, while useWebSocketContext() (the
+// chat) renders on every `update` frame as well.
 import { createContext, useContext, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useWebSocket, type UseWebSocketOptions, type UseWebSocketResult } from '../hooks/use-websocket';
+import {
+  useSocketConnected,
+  useSocketOwner,
+  useSocketResult,
+  type SocketHandle,
+  type UseWebSocketOptions,
+  type UseWebSocketResult,
+} from '../hooks/use-websocket';
 import { conversationKeys } from '../lib/query-keys';
 
-const WebSocketContext = createContext<UseWebSocketResult | null>(null);
+const WebSocketContext = createContext<SocketHandle | null>(null);
 
 export interface WebSocketProviderProps {
   children: ReactNode;
@@ -15,7 +24,7 @@ export interface WebSocketProviderProps {
 
 export function WebSocketProvider({ children, options }: WebSocketProviderProps) {
   const queryClient = useQueryClient();
-  const websocket = useWebSocket({
+  const handle = useSocketOwner({
     ...options,
     // The server cannot replay from where we were: our cached conversations may be stale.
     onReset: () => {
@@ -29,11 +38,26 @@ export function WebSocketProvider({ children, options }: WebSocketProviderProps)
       options?.onReady?.();
     },
   });
-  return <WebSocketContext.Provider value={websocket}>{children}</WebSocketContext.Provider>;
+  return <WebSocketContext.Provider value={handle}>{children}</WebSocketContext.Provider>;
 }
 
-export function useWebSocketContext(): UseWebSocketResult {
+function useSocketHandle(): SocketHandle {
   const value = useContext(WebSocketContext);
   if (value === null) throw new Error('useWebSocketContext must be used inside <WebSocketProvider>');
   return value;
+}
+
+/** Everything useWebSocket returns; renders on every `update` frame. */
+export function useWebSocketContext(): UseWebSocketResult {
+  return useSocketResult(useSocketHandle());
+}
+
+/** Only whether the socket is connected (and subscribed): no render per event. */
+export function useSocketStatus(): boolean {
+  return useSocketConnected(useSocketHandle().socket);
+}
+
+/** Reconnect at once (after signing in), without subscribing to anything. */
+export function useSocketReconnect(): () => void {
+  return useSocketHandle().socket.reconnect;
 }

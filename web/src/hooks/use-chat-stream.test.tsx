@@ -21,8 +21,16 @@ function progress(taskId: string, delta: string, offset: number) {
 
 function completed(id: number, taskId: string, content: string) {
   return {
-    event: 'update', id,
-    data: { type: 'task.completed', task_id: taskId, conversation_id: 'c', message_id: 'm', lane: 'demo', result: { content, model: 'demo', cost_usd: 0, files: [] } },
+    event: 'update',
+    id,
+    data: {
+      type: 'task.completed',
+      task_id: taskId,
+      conversation_id: 'c',
+      message_id: 'm',
+      lane: 'demo',
+      result: { content, model: 'demo', cost_usd: 0, files: [] },
+    },
   };
 }
 
@@ -208,8 +216,17 @@ describe('useChat stop', () => {
     const shown = result.current.chat.messages;
     act(() =>
       MockWebSocket.latest().serverSend({
-        event: 'update', id: 1,
-        data: { type: 'task.failed', task_id: taskId, conversation_id: conv.id, lane: 'demo', result: null, error: 'cancelled', cancelled: true },
+        event: 'update',
+        id: 1,
+        data: {
+          type: 'task.failed',
+          task_id: taskId,
+          conversation_id: conv.id,
+          lane: 'demo',
+          result: null,
+          error: 'cancelled',
+          cancelled: true,
+        },
       }),
     );
     expect(result.current.chat.messages).toStrictEqual(shown);
@@ -221,8 +238,17 @@ describe('useChat stop', () => {
     const taskId = await sendOne(result);
     act(() =>
       MockWebSocket.latest().serverSend({
-        event: 'update', id: 1,
-        data: { type: 'task.failed', task_id: taskId, conversation_id: conv.id, lane: 'demo', result: null, error: 'cancelled', cancelled: true },
+        event: 'update',
+        id: 1,
+        data: {
+          type: 'task.failed',
+          task_id: taskId,
+          conversation_id: conv.id,
+          lane: 'demo',
+          result: null,
+          error: 'cancelled',
+          cancelled: true,
+        },
       }),
     );
     expect(answerOf(result, taskId)).toMatchObject({ status: 'failed', cancelled: true });
@@ -236,14 +262,21 @@ describe('useChat stop', () => {
     await act(async () => {
       await result.current.chat.stopTask(taskId);
     });
-    expect(answerOf(result, taskId)).toMatchObject({ status: 'completed', content: 'too late to stop', cancelled: false });
+    expect(answerOf(result, taskId)).toMatchObject({
+      status: 'completed',
+      content: 'too late to stop',
+      cancelled: false,
+    });
   });
 
   it('after a reload a cancelled answer (failed + "cancelled") is shown as stopped', async () => {
     const conv = server.addConversation();
-    const sent = await (await server.fetch(`/api/conversations/${conv.id}/messages`, {
-      method: 'POST', body: JSON.stringify({ content: 'stop me' }),
-    })).json();
+    const sent = await (
+      await server.fetch(`/api/conversations/${conv.id}/messages`, {
+        method: 'POST',
+        body: JSON.stringify({ content: 'stop me' }),
+      })
+    ).json();
     server.finishTask(sent.task_id, { error: 'cancelled' });
     const { result } = renderChat(conv.id);
     await tick();

@@ -15,10 +15,20 @@ let client: QueryClient;
 
 function completedEvent(id: number, taskId: string, content: string) {
   return {
-    event: 'update', id,
+    event: 'update',
+    id,
     data: {
-      type: 'task.completed', task_id: taskId, conversation_id: 'c', message_id: 'm', lane: 'demo',
-      result: { content, model: 'demo-model', cost_usd: 0.12, files: [{ id: 'f1', name: 'notes.txt', size: 5, content_type: 'text/plain', url: '/api/files/f1' }] },
+      type: 'task.completed',
+      task_id: taskId,
+      conversation_id: 'c',
+      message_id: 'm',
+      lane: 'demo',
+      result: {
+        content,
+        model: 'demo-model',
+        cost_usd: 0.12,
+        files: [{ id: 'f1', name: 'notes.txt', size: 5, content_type: 'text/plain', url: '/api/files/f1' }],
+      },
     },
   };
 }
@@ -110,7 +120,11 @@ describe('useChat', () => {
     act(() => MockWebSocket.latest().serverSend(completedEvent(1, taskId, 'Hi **there**')));
     const answer = result.current.chat.messages.find((m) => m.role === 'assistant' && m.taskId === taskId)!;
     expect(answer).toMatchObject({
-      status: 'completed', content: 'Hi **there**', lane: 'demo', model: 'demo-model', costUsd: 0.12,
+      status: 'completed',
+      content: 'Hi **there**',
+      lane: 'demo',
+      model: 'demo-model',
+      costUsd: 0.12,
     });
     expect(answer.files.map((f) => f.url)).toEqual(['/api/files/f1']);
     expect(result.current.websocket.pendingTaskIds).toEqual([]);
@@ -129,8 +143,16 @@ describe('useChat', () => {
     });
     act(() =>
       MockWebSocket.latest().serverSend({
-        event: 'update', id: 1,
-        data: { type: 'task.failed', task_id: taskId, conversation_id: conv.id, lane: 'demo', result: null, error: 'model exploded' },
+        event: 'update',
+        id: 1,
+        data: {
+          type: 'task.failed',
+          task_id: taskId,
+          conversation_id: conv.id,
+          lane: 'demo',
+          result: null,
+          error: 'model exploded',
+        },
       }),
     );
     const answer = result.current.chat.messages.find((m) => m.role === 'assistant' && m.taskId === taskId)!;
@@ -185,9 +207,12 @@ describe('useChat', () => {
   it('after a reload, a pending answer from the server shows as pending and is waited for', async () => {
     const conv = server.addConversation();
     // Send through the fake API directly, as a previous page load did.
-    const sent = await (await server.fetch(`/api/conversations/${conv.id}/messages`, {
-      method: 'POST', body: JSON.stringify({ content: 'before reload' }),
-    })).json();
+    const sent = await (
+      await server.fetch(`/api/conversations/${conv.id}/messages`, {
+        method: 'POST',
+        body: JSON.stringify({ content: 'before reload' }),
+      })
+    ).json();
     const { result } = renderChat(conv.id);
     await tick();
     const answer = result.current.chat.messages.find((m) => m.role === 'assistant')!;

@@ -91,7 +91,13 @@ describe('useWebSocket', () => {
     act(() => ws.serverReady(3));
     expect(result.current.lastEventId).toBe(3);
     act(() => ws.serverSend({ event: 'update', id: 4, data: { type: 'task.running', task_id: 't', result: null } }));
-    act(() => ws.serverSend({ event: 'update', id: 5, data: { type: 'task.completed', task_id: 't', result: { content: 'x', model: 'm', cost_usd: 0, files: [] } } }));
+    act(() =>
+      ws.serverSend({
+        event: 'update',
+        id: 5,
+        data: { type: 'task.completed', task_id: 't', result: { content: 'x', model: 'm', cost_usd: 0, files: [] } },
+      }),
+    );
     expect(result.current.lastEventId).toBe(5);
     expect(result.current.lastEvent?.id).toBe(5);
     expect(result.current.lastEvent?.data.type).toBe('task.completed');
@@ -124,7 +130,7 @@ describe('useWebSocket', () => {
     expect(seen).toEqual([1, 2, 3]);
   });
 
-  it('on reset calls onReset and takes the server\'s last_id as the new since', () => {
+  it("on reset calls onReset and takes the server's last_id as the new since", () => {
     const onReset = vi.fn();
     const { result } = setup({ onReset });
     const ws = MockWebSocket.latest();
@@ -193,7 +199,9 @@ describe('useWebSocket', () => {
     setup();
     const ws = MockWebSocket.latest();
     act(() => ws.serverOpen());
-    act(() => ws.serverSend({ event: 'error', data: { code: 'over_capacity', message: 'busy', retry_after_ms: 5000 } }));
+    act(() =>
+      ws.serverSend({ event: 'error', data: { code: 'over_capacity', message: 'busy', retry_after_ms: 5000 } }),
+    );
     act(() => ws.serverClose(1013));
     await advance(4999);
     expect(MockWebSocket.instances).toHaveLength(1);

@@ -203,7 +203,10 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
 }
 
 /** {@link request}, with the answer's headers (a page's cursor comes in one). */
-async function requestWithHeaders<T>(path: string, options: RequestOptions = {}): Promise<{ data: T; headers: Headers }> {
+async function requestWithHeaders<T>(
+  path: string,
+  options: RequestOptions = {},
+): Promise<{ data: T; headers: Headers }> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   let body: string | undefined;
   if (options.body !== undefined) {

@@ -2,6 +2,7 @@
 export const conversationKeys = {
   all: ['conversations'] as const,
   list: () => ['conversations', 'list'] as const,
+  details: () => ['conversations', 'detail'] as const,
   detail: (id: string) => ['conversations', 'detail', id] as const,
 };
 
@@ -15,4 +16,9 @@ export const healthKeys = {
 
 export const sessionKeys = {
   all: ['session'] as const,
+};
+
+export const taskKeys = {
+  all: ['tasks'] as const,
+  detail: (id: string) => ['tasks', 'detail', id] as const,
 };

@@ -74,11 +74,17 @@ describe('Chat page', () => {
     const taskId = lastTask();
     act(() =>
       MockWebSocket.latest().serverSend({
-        event: 'update', id: 1,
+        event: 'update',
+        id: 1,
         data: {
-          type: 'task.completed', task_id: taskId, conversation_id: conv.id, lane: 'demo',
+          type: 'task.completed',
+          task_id: taskId,
+          conversation_id: conv.id,
+          lane: 'demo',
           result: {
-            content: 'Here is **bold**\n\n```\ncode()\n```', model: 'demo-model', cost_usd: 0.12,
+            content: 'Here is **bold**\n\n```\ncode()\n```',
+            model: 'demo-model',
+            cost_usd: 0.12,
             files: [{ id: 'f1', name: 'report.txt', size: 12, content_type: 'text/plain', url: '/api/files/f1' }],
           },
         },
@@ -101,8 +107,16 @@ describe('Chat page', () => {
     await type('hello');
     act(() =>
       MockWebSocket.latest().serverSend({
-        event: 'update', id: 1,
-        data: { type: 'task.failed', task_id: lastTask(), conversation_id: conv.id, lane: 'demo', result: null, error: 'lane crashed' },
+        event: 'update',
+        id: 1,
+        data: {
+          type: 'task.failed',
+          task_id: lastTask(),
+          conversation_id: conv.id,
+          lane: 'demo',
+          result: null,
+          error: 'lane crashed',
+        },
       }),
     );
     await tick();
@@ -117,10 +131,19 @@ describe('Chat page', () => {
     await type('x');
     act(() =>
       MockWebSocket.latest().serverSend({
-        event: 'update', id: 1,
+        event: 'update',
+        id: 1,
         data: {
-          type: 'task.completed', task_id: lastTask(), conversation_id: conv.id, lane: 'demo',
-          result: { content: 'hi <img src=x onerror="window.__xss=1"><script>window.__xss=1</script>', model: 'm', cost_usd: 0, files: [] },
+          type: 'task.completed',
+          task_id: lastTask(),
+          conversation_id: conv.id,
+          lane: 'demo',
+          result: {
+            content: 'hi <img src=x onerror="window.__xss=1"><script>window.__xss=1</script>',
+            model: 'm',
+            cost_usd: 0,
+            files: [],
+          },
         },
       }),
     );
@@ -143,7 +166,10 @@ describe('Chat page', () => {
 
   it('after a reload shows the pending answer as typing, then the answer', async () => {
     const conv = server.addConversation('Reloaded');
-    await server.fetch(`/api/conversations/${conv.id}/messages`, { method: 'POST', body: JSON.stringify({ content: 'long task' }) });
+    await server.fetch(`/api/conversations/${conv.id}/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ content: 'long task' }),
+    });
     renderApp(client, `/c/${conv.id}`);
     await tick();
     expect(screen.getByRole('status', { name: 'Assistant is typing' })).toBeInTheDocument();
@@ -151,8 +177,15 @@ describe('Chat page', () => {
     server.finishTask(lastTask(), { content: 'done now', model: 'demo', cost_usd: 0 });
     act(() =>
       MockWebSocket.latest().serverSend({
-        event: 'update', id: 1,
-        data: { type: 'task.completed', task_id: lastTask(), conversation_id: conv.id, lane: 'demo', result: { content: 'done now', model: 'demo', cost_usd: 0, files: [] } },
+        event: 'update',
+        id: 1,
+        data: {
+          type: 'task.completed',
+          task_id: lastTask(),
+          conversation_id: conv.id,
+          lane: 'demo',
+          result: { content: 'done now', model: 'demo', cost_usd: 0, files: [] },
+        },
       }),
     );
     await tick();
@@ -196,7 +229,17 @@ describe('Chat page', () => {
     const ws = MockWebSocket.latest();
     const taskId = lastTask();
     expect(screen.getByRole('status', { name: 'Assistant is typing' })).toBeInTheDocument();
-    act(() => ws.serverSend({ event: 'progress', data: { task_id: taskId, message_id: 'm', delta: 'Partial **bold** <img src=x onerror="window.__x=1">', offset: 0 } }));
+    act(() =>
+      ws.serverSend({
+        event: 'progress',
+        data: {
+          task_id: taskId,
+          message_id: 'm',
+          delta: 'Partial **bold** <img src=x onerror="window.__x=1">',
+          offset: 0,
+        },
+      }),
+    );
     await tick(100);
     const streaming = document.querySelector('[data-streaming="true"]') as HTMLElement;
     expect(streaming).not.toBeNull();
@@ -207,8 +250,15 @@ describe('Chat page', () => {
     server.finishTask(taskId, { content: 'The whole answer', model: 'demo', cost_usd: 0 });
     act(() =>
       ws.serverSend({
-        event: 'update', id: 1,
-        data: { type: 'task.completed', task_id: taskId, conversation_id: conv.id, lane: 'demo', result: { content: 'The whole answer', model: 'demo', cost_usd: 0, files: [] } },
+        event: 'update',
+        id: 1,
+        data: {
+          type: 'task.completed',
+          task_id: taskId,
+          conversation_id: conv.id,
+          lane: 'demo',
+          result: { content: 'The whole answer', model: 'demo', cost_usd: 0, files: [] },
+        },
       }),
     );
     await tick();

@@ -4,11 +4,11 @@ import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useWebSocketContext } from '../contexts/WebSocketContext';
 import { useChat } from '../hooks/use-chat';
-import { useConversations } from '../hooks/use-conversations';
-import { useLanes } from '../hooks/use-lanes';
+import { useConversations } from '../features/conversations/hooks/use-conversations';
+import { useLanes } from '../features/lanes/hooks/use-lanes';
 import { useAutoscroll } from '../hooks/use-autoscroll';
-import { MessageItem } from '../components/MessageItem';
-import { Composer } from '../components/Composer';
+import { MessageItem } from '../features/chat/components/MessageItem';
+import { Composer } from '../features/chat/components/Composer';
 
 function titleFrom(content: string): string {
   const line = content.trim().split('\n')[0] ?? '';
@@ -54,7 +54,9 @@ export function Chat() {
   const notFound = chat.error?.code === 'not_found';
   return (
     <section className="chat" aria-label="Chat">
-      <h1 className="chat-title">{chat.conversation?.title || (conversationId ? 'Conversation' : 'New conversation')}</h1>
+      <h1 className="chat-title">
+        {chat.conversation?.title || (conversationId ? 'Conversation' : 'New conversation')}
+      </h1>
       {notFound ? (
         <p className="notice" role="alert">
           This conversation does not exist (or was deleted).
@@ -70,8 +72,7 @@ export function Chat() {
         )}
         {chat.conversation?.has_more && (
           <li className="older muted">
-            Only the newest {chat.conversation.messages.length} of {chat.conversation.message_count} messages are
-            shown.
+            Only the newest {chat.conversation.messages.length} of {chat.conversation.message_count} messages are shown.
           </li>
         )}
         {chat.messages.map((m) => (
@@ -81,9 +82,9 @@ export function Chat() {
       <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">
         {chat.announcement}
       </div>
-      {sendError && (
+      {(sendError ?? chat.sendError) && (
         <p className="notice" role="alert">
-          {sendError}
+          {sendError ?? `The message could not be sent: ${chat.sendError}`}
         </p>
       )}
       {!notFound && <Composer lanes={lanes} lane={selectedLane} onLaneChange={setLane} onSend={onSend} />}

@@ -41,7 +41,13 @@ export class FakeServer {
     const id = this.nextId('conv');
     const now = new Date(0).toISOString();
     const conv: ConversationDetail = {
-      id, title, created_at: now, updated_at: now, message_count: 0, total_cost_usd: 0, messages: [],
+      id,
+      title,
+      created_at: now,
+      updated_at: now,
+      message_count: 0,
+      total_cost_usd: 0,
+      messages: [],
     };
     this.conversations.set(id, conv);
     return conv;
@@ -61,7 +67,12 @@ export class FakeServer {
     } else {
       task.status = 'completed';
       task.result = { ...result, files: [] };
-      Object.assign(msg, { status: 'completed', content: result.content, model: result.model, cost_usd: result.cost_usd });
+      Object.assign(msg, {
+        status: 'completed',
+        content: result.content,
+        model: result.model,
+        cost_usd: result.cost_usd,
+      });
     }
   }
 
@@ -130,17 +141,42 @@ export class FakeServer {
       const now = new Date(0).toISOString();
       const lane = body.lane ?? 'demo';
       const user: Message = {
-        id: this.nextId('msg'), role: 'user', content: body.content, status: 'completed', task_id: taskId,
-        lane, model: null, cost_usd: null, files: [], error: null, created_at: now,
+        id: this.nextId('msg'),
+        role: 'user',
+        content: body.content,
+        status: 'completed',
+        task_id: taskId,
+        lane,
+        model: null,
+        cost_usd: null,
+        files: [],
+        error: null,
+        created_at: now,
       };
       const assistant: Message = {
-        id: this.nextId('msg'), role: 'assistant', content: '', status: 'queued', task_id: taskId,
-        lane, model: null, cost_usd: null, files: [], error: null, created_at: now,
+        id: this.nextId('msg'),
+        role: 'assistant',
+        content: '',
+        status: 'queued',
+        task_id: taskId,
+        lane,
+        model: null,
+        cost_usd: null,
+        files: [],
+        error: null,
+        created_at: now,
       };
       conv.messages.push(user, assistant);
       this.tasks.set(taskId, {
-        task_id: taskId, status: 'queued', lane, conversation_id: conv.id, message_id: assistant.id,
-        created_at: now, updated_at: now, result: null, error: null,
+        task_id: taskId,
+        status: 'queued',
+        lane,
+        conversation_id: conv.id,
+        message_id: assistant.id,
+        created_at: now,
+        updated_at: now,
+        result: null,
+        error: null,
       });
       return json(202, { status: 'queued', task_id: taskId, message_id: assistant.id, conversation_id: conv.id, lane });
     }

@@ -6,7 +6,10 @@ import { vi } from 'vitest';
 
 export function newQueryClient(): QueryClient {
   return new QueryClient({
-    defaultOptions: { queries: { retry: false, gcTime: Infinity, staleTime: 0 }, mutations: { retry: false } },
+    defaultOptions: {
+      queries: { retry: false, gcTime: Infinity, staleTime: 0 },
+      mutations: { retry: false, gcTime: Infinity },
+    },
   });
 }
 

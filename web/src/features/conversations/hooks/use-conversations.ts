@@ -10,8 +10,8 @@ import {
   type ApiError,
   type Conversation,
   type ConversationPage,
-} from '../lib/api';
-import { conversationKeys } from '../lib/query-keys';
+} from '../../../lib/api';
+import { conversationKeys } from '../../../lib/query-keys';
 
 /**
  * The pages as one list, in the server's order (newest first). A conversation that changed while

@@ -1,8 +1,8 @@
 // useSession: whether this browser may use the API (GET /api/session) and signing in with an API
 // token in `token` mode (POST /api/session sets the session cookie).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, createSession, getSession, type Session } from '../lib/api';
-import { sessionKeys } from '../lib/query-keys';
+import { ApiError, createSession, getSession, type Session } from '../../../lib/api';
+import { sessionKeys } from '../../../lib/query-keys';
 
 export function useSession(onSignedIn?: () => void) {
   const queryClient = useQueryClient();

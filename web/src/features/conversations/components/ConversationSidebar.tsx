@@ -2,8 +2,8 @@
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { NavLink, useMatch, useNavigate } from 'react-router';
 import { useConversations } from '../hooks/use-conversations';
-import { formatCost } from '../lib/format';
-import type { Conversation } from '../lib/api';
+import { formatCost } from '../../../lib/format';
+import type { Conversation } from '../../../lib/api';
 
 export interface ConversationSidebarProps {
   open: boolean;

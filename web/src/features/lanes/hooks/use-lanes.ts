@@ -1,7 +1,7 @@
 // useLanes: the lanes the server offers (GET /api/lanes) and which one is the default.
 import { useQuery } from '@tanstack/react-query';
-import { listLanes, type ApiError, type Lane } from '../lib/api';
-import { laneKeys } from '../lib/query-keys';
+import { listLanes, type ApiError, type Lane } from '../../../lib/api';
+import { laneKeys } from '../../../lib/query-keys';
 
 export function useLanes() {
   const query = useQuery<Lane[], ApiError>({

@@ -2,10 +2,10 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QueryClient } from '@tanstack/react-query';
-import { FakeServer } from '../test/fake-server';
-import { tick } from '../test/render';
-import { renderApp } from '../test/app';
-import { startFakeBackend, stopFakeBackend } from '../test/backend';
+import { FakeServer } from '../../../test/fake-server';
+import { tick } from '../../../test/render';
+import { renderApp } from '../../../test/app';
+import { startFakeBackend, stopFakeBackend } from '../../../test/backend';
 import { mergePages } from '../hooks/use-conversations';
 
 let server: FakeServer;
@@ -52,7 +52,14 @@ describe('ConversationSidebar', () => {
   });
 
   it('merges pages by id, keeping the newest copy of a conversation seen twice', () => {
-    const a = { id: 'a', title: 'old', created_at: 't0', updated_at: '2026-01-01T00:00:00.000Z', message_count: 0, total_cost_usd: 0 };
+    const a = {
+      id: 'a',
+      title: 'old',
+      created_at: 't0',
+      updated_at: '2026-01-01T00:00:00.000Z',
+      message_count: 0,
+      total_cost_usd: 0,
+    };
     const b = { ...a, id: 'b', title: 'b' };
     const aAgain = { ...a, title: 'new', updated_at: '2026-01-02T00:00:00.000Z' };
     const merged = mergePages([

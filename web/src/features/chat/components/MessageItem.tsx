@@ -2,8 +2,8 @@
 // partial text, with a Stop button); the answer (sanitized markdown, "lane · model · $cost",
 // file links); a stopped answer in neutral grey; a failed answer in red.
 import { useState } from 'react';
-import type { ChatMessage } from '../hooks/use-chat';
-import { formatCost, formatSize } from '../lib/format';
+import type { ChatMessage } from '../hooks/chat-messages';
+import { formatCost, formatSize } from '../../../lib/format';
 import { Markdown } from './Markdown';
 
 export const ERROR_COLOR = '#c62828';

@@ -16,7 +16,9 @@ export function SignIn({ onSignIn, error, busy }: SignInProps) {
   return (
     <section className="sign-in" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>
-      <p>This Lanechat server needs an API token (an admin creates one with <code>lanechat users add NAME</code>).</p>
+      <p>
+        This Lanechat server needs an API token (an admin creates one with <code>lanechat users add NAME</code>).
+      </p>
       <form onSubmit={submit}>
         <label htmlFor="token-input">API token</label>
         <input

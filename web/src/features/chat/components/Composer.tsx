@@ -1,6 +1,6 @@
 // Composer: the message box (Enter sends, Shift+Enter adds a line) with the lane picker.
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { Lane } from '../lib/api';
+import type { Lane } from '../../../lib/api';
 
 export interface ComposerProps {
   lanes: Lane[];
