@@ -239,7 +239,7 @@ async function requestWithHeaders<T>(
   if (!response.ok) {
     const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
     const retryAfter = response.headers.get('Retry-After');
-    const retryAfterMs = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : null;
+    const retryAfterMs = retryAfter === null ? null : parseRetryAfter(retryAfter, Date.now());
     throw new ApiError(
       error?.code ?? 'http_' + response.status,
       error?.message ?? `The server answered ${response.status}.`,
@@ -373,4 +373,17 @@ export async function pollForResult(taskId: string, options: PollOptions = {}): 
       throw err;
     }
   }
+}
+
+/**
+ * A `Retry-After` value in ms: delta-seconds or an HTTP date (relative to `nowMs`; one in the past
+ * is 0); null for anything else. The same rules as the server and the Java client
+ * (docs/client-vectors.json).
+ */
+export function parseRetryAfter(header: string, nowMs: number): number | null {
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value)) return null;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
 }
