@@ -19,8 +19,7 @@ final class CurrentUser {
     }
 
     static String bearer(Context ctx) {
-        String header = ctx.header("Authorization");
-        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        return Authenticator.bearerToken(ctx.header("Authorization"));
     }
 
     static User get(Context ctx) {

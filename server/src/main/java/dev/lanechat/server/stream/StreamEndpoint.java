@@ -110,8 +110,7 @@ public final class StreamEndpoint implements CredentialHolder {
             reject(ctx, CloseCodes.FORBIDDEN_ORIGIN, "This page's origin may not open Lanechat sockets.", null);
             return;
         }
-        String bearer = ctx.header("Authorization");
-        bearer = bearer != null && bearer.regionMatches(true, 0, "Bearer ", 0, 7) ? bearer.substring(7).trim() : null;
+        String bearer = Authenticator.bearerToken(ctx.header("Authorization"));
         Credential credential = authenticator.identify(bearer, ctx.cookie(Authenticator.COOKIE)).orElse(null);
         String userId = credential == null ? null : credential.userId();
         SocketAdmission.Place place = admission.place();
