@@ -42,7 +42,7 @@ final class ApiErrors {
                 // The database is away (restarting, failing over): a client should retry, not report a bug.
                 log.warn("Store unreachable on {} {}: {}", ctx.method(), LogText.clean(ctx.path()), StoreErrors.describe(e));
                 ctx.header("Retry-After", "1");
-                send(ctx, 503, "unavailable", "The store cannot be reached right now; try again in a moment.");
+                write(ctx, Rejection.Reason.UNAVAILABLE, "The store cannot be reached right now; try again in a moment.");
                 return;
             }
             // The trace is logged scrubbed: the classes and frames, none of the exceptions' texts
@@ -84,37 +84,12 @@ final class ApiErrors {
     }
 
     static void write(Context ctx, Rejection.Reason reason, String message) {
-        switch (reason) {
-            case INVALID -> send(ctx, 400, "invalid_request", message);
-            case UNAUTHENTICATED -> send(ctx, 401, "unauthenticated", message);
-            case FORBIDDEN -> send(ctx, 403, "forbidden", message);
-            case RATE_LIMITED -> send(ctx, 429, "rate_limited", message);
-            case NOT_FOUND -> send(ctx, 404, "not_found", message);
-            case CONFLICT -> send(ctx, 409, "conflict", message);
-            case TOO_LARGE -> send(ctx, 413, "payload_too_large", message);
-            case UNSUPPORTED_MEDIA_TYPE -> send(ctx, 415, "unsupported_media_type", message);
-            case RESET -> send(ctx, 410, "reset", message);
-            case UNAVAILABLE -> send(ctx, 503, "unavailable", message);
-        }
+        send(ctx, reason.status(), reason.code(), message);
     }
 
     private static void writeStatus(Context ctx, int status, String message) {
-        String code = switch (status) {
-            case 400 -> "invalid_request";
-            case 401 -> "unauthenticated";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 409 -> "conflict";
-            case 410 -> "reset";
-            case 413 -> "payload_too_large";
-            case 415 -> "unsupported_media_type";
-            case 429 -> "rate_limited";
-            case 503 -> "unavailable";
-            default -> status >= 500 ? "internal" : "invalid_request";
-        };
         String text = message == null || message.isBlank() ? "The request cannot be served." : message;
-        send(ctx, status, code, text);
+        send(ctx, status, Rejection.Reason.forStatus(status).code(), text);
     }
 
     private static void send(Context ctx, int status, String code, String message) {
