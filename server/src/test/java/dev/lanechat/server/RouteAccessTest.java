@@ -137,6 +137,7 @@ class RouteAccessTest {
                 new Sample("POST", "/api/tasks/{id}/cancel", t + "/cancel", null, USERS),
                 new Sample("GET", "/api/files/{id}", "/api/files/" + fileId, null, USERS),
                 new Sample("GET", "/api/events", "/api/events?after=0", null, USERS),
+                new Sample("GET", "/api/search", "/api/search?q=from", null, USERS),
                 new Sample("POST", "/api/lanes/{lane}/claim", "/api/lanes/ext/claim?wait_s=0", null, WORKERS),
                 new Sample("POST", "/api/tasks/{id}/heartbeat", t + "/heartbeat", lease, WORKERS),
                 new Sample("POST", "/api/tasks/{id}/complete", t + "/complete",
