@@ -7,6 +7,7 @@ import { useSession } from '../features/session/hooks/use-session';
 import { Header } from './Header';
 import { ConversationSidebar } from '../features/conversations/components/ConversationSidebar';
 import { SignIn } from '../features/session/components/SignIn';
+import { SearchPanel } from '../features/search/components/SearchPanel';
 
 export interface LayoutProps {
   children: ReactNode;
@@ -32,7 +33,13 @@ function Frame({ children }: { children: ReactNode }) {
       </a>
       <Header sidebarOpen={sidebarOpen} onToggleSidebar={needsSignIn ? undefined : () => setSidebarOpen((o) => !o)} />
       <div className="body">
-        {!needsSignIn && <ConversationSidebar open={sidebarOpen} onNavigate={() => setSidebarOpen(false)} />}
+        {!needsSignIn && (
+          <ConversationSidebar
+            open={sidebarOpen}
+            onNavigate={() => setSidebarOpen(false)}
+            wrapList={(list) => <SearchPanel onNavigate={() => setSidebarOpen(false)}>{list}</SearchPanel>}
+          />
+        )}
         <main id="main" className="main" tabIndex={-1}>
           {needsSignIn ? (
             <SignIn onSignIn={signIn} error={signInError?.message ?? null} busy={isSigningIn} />
