@@ -139,7 +139,7 @@ public final class LanechatServer implements AutoCloseable {
         RateLimiter conversationLimiter = new RateLimiter(config.conversationBurst(),
                 config.conversationPerMinute() / 60.0, System::nanoTime);
         ConversationService conversations = new ConversationService(database.jdbi(), conversationRepository, files,
-                tasks, notifier, clock, conversationLimiter);
+                tasks, eventLog, notifier, clock, conversationLimiter);
 
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("timer"));
         ProgressRelay progress = new ProgressRelay(hub, json, timers,

@@ -133,6 +133,7 @@ class RouteAccessTest {
                 new Sample("PATCH", "/api/conversations/{id}", c, "{\"title\":\"%s\"}", USERS),
                 new Sample("DELETE", "/api/conversations/{id}", "/api/conversations/" + doomedConversationId, null, USERS),
                 new Sample("POST", "/api/conversations/{id}/messages", c + "/messages", "{\"content\":\"from %s\"}", USERS),
+                new Sample("POST", "/api/conversations/{id}/read", c + "/read", null, USERS),
                 new Sample("GET", "/api/tasks/{id}", "/api/tasks/" + taskId, null, USERS),
                 new Sample("POST", "/api/tasks/{id}/cancel", t + "/cancel", null, USERS),
                 new Sample("GET", "/api/files/{id}", "/api/files/" + fileId, null, USERS),

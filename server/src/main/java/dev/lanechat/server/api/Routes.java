@@ -91,6 +91,7 @@ public final class Routes {
         r.patch("/api/conversations/{id}", conversations::rename, Access.USER);
         r.delete("/api/conversations/{id}", conversations::delete, Access.USER);
         r.post("/api/conversations/{id}/messages", conversations::send, Access.USER);
+        r.post("/api/conversations/{id}/read", conversations::markRead, Access.USER);
         r.get("/api/tasks/{id}", tasks::get, Access.USER);
         r.post("/api/tasks/{id}/cancel", tasks::cancel, Access.USER);
         r.get("/api/files/{id}", files::download, Access.USER);
