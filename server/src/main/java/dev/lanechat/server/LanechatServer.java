@@ -26,6 +26,8 @@ import dev.lanechat.server.lanes.LaneFactory;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.search.SearchService;
+import dev.lanechat.server.transfer.ExportService;
+import dev.lanechat.server.transfer.ImportService;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.DataDirLock;
 import dev.lanechat.server.store.Database;
@@ -184,7 +186,9 @@ public final class LanechatServer implements AutoCloseable {
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
                 authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
                 workerQueue, new HostPolicy(config.allowedHosts()), new OriginPolicy(config.allowedOrigins()),
-                loginLimiter, config.allowedOrigins(), new SearchService(database));
+                loginLimiter, config.allowedOrigins(), new SearchService(database),
+                new ExportService(database.jdbi(), files, clock),
+                new ImportService(database.jdbi(), conversationRepository, clock));
         java.util.concurrent.atomic.AtomicReference<ServerConnector> ours = new java.util.concurrent.atomic.AtomicReference<>();
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;

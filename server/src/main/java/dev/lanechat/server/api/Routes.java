@@ -11,6 +11,8 @@ import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.search.SearchService;
+import dev.lanechat.server.transfer.ExportService;
+import dev.lanechat.server.transfer.ImportService;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.tasks.TaskService;
 import dev.lanechat.server.tasks.WorkerQueue;
@@ -48,7 +50,9 @@ public final class Routes {
             OriginPolicy origins,
             RateLimiter loginLimiter,
             List<String> allowedOrigins,
-            SearchService search) {}
+            SearchService search,
+            ExportService exports,
+            ImportService imports) {}
 
     private Routes() {}
 
@@ -67,6 +71,7 @@ public final class Routes {
         FileHandlers files = new FileHandlers(s.files());
         EventHandlers events = new EventHandlers(s.eventLog(), s.waiters(), s.authenticator());
         SearchHandlers search = new SearchHandlers(s.search());
+        TransferHandlers transfer = new TransferHandlers(s.exports(), s.imports(), s.json());
         WorkerHandlers workers = new WorkerHandlers(s.lanes(), s.tasks(), s.workers(), s.json(), limits);
 
         var r = config.routes;
@@ -97,6 +102,9 @@ public final class Routes {
         r.get("/api/files/{id}", files::download, Access.USER);
         r.get("/api/events", events::poll, Access.USER);
         r.get("/api/search", search::search, Access.USER);
+        r.get("/api/conversations/{id}/export", transfer::exportOne, Access.USER);
+        r.get("/api/export", transfer::exportAll, Access.USER);
+        r.post("/api/import", transfer::importFile, Access.USER);
         r.post("/api/lanes/{lane}/claim", workers::claim, Access.WORKER);
         r.post("/api/tasks/{id}/heartbeat", workers::heartbeat, Access.WORKER);
         r.post("/api/tasks/{id}/complete", workers::complete, Access.WORKER);
