@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lanechat.server.config.Config;
 import dev.lanechat.server.config.ConfigException;
 import dev.lanechat.server.config.ConfigParser;
+import dev.lanechat.server.config.DemoLane;
 import dev.lanechat.server.config.LaneSpec;
 import dev.lanechat.server.config.LanesFile;
+import dev.lanechat.server.config.OpenAiLane;
+import dev.lanechat.server.config.WorkerLane;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,21 +44,22 @@ class LanesFileTest {
     void readsTheIssuesExample() {
         List<LaneSpec> lanes = LanesFile.parse("lanes.yaml", EXAMPLE, Map.of("OPENAI_API_KEY", "sk-test"));
         assertThat(lanes).extracting(LaneSpec::name).containsExactly("ext", "gpt", "demo");
-        LaneSpec ext = lanes.get(0);
-        assertThat(ext.processor()).isEqualTo("worker");
-        assertThat(ext.concurrency()).isEqualTo(4);
+        assertThat(lanes.get(0)).isInstanceOf(WorkerLane.class);
+        WorkerLane ext = (WorkerLane) lanes.get(0);
+        assertThat(ext.basics().concurrency()).isEqualTo(4);
         assertThat(ext.isDefault()).isFalse();
-        LaneSpec gpt = lanes.get(1);
+        OpenAiLane gpt = (OpenAiLane) lanes.get(1);
         assertThat(gpt.isDefault()).isTrue();
         assertThat(gpt.baseUrl()).isEqualTo("https://api.openai.com/v1");
         assertThat(gpt.apiKey()).isEqualTo("sk-test");
         assertThat(gpt.priceInputPerMillion()).isEqualTo(0.15);
         assertThat(gpt.priceOutputPerMillion()).isEqualTo(0.60);
         assertThat(gpt.timeout()).isEqualTo(Duration.ofSeconds(120));
-        assertThat(gpt.attempts()).isEqualTo(3);
+        assertThat(gpt.basics().attempts()).isEqualTo(3);
         assertThat(gpt.toString()).doesNotContain("sk-test");
-        assertThat(lanes.get(2).delay()).isEqualTo(Duration.ofMillis(10));
-        assertThat(lanes.get(2).attempts()).isNull();
+        DemoLane demo = (DemoLane) lanes.get(2);
+        assertThat(demo.delay()).isEqualTo(Duration.ofMillis(10));
+        assertThat(demo.basics().attempts()).isNull();
     }
 
     @Test
@@ -69,7 +73,7 @@ class LanesFileTest {
                     model: llama3.2
                 """, Map.of());
         assertThat(lanes.get(0).isDefault()).isTrue();
-        assertThat(lanes.get(0).apiKey()).isNull();
+        assertThat(((OpenAiLane) lanes.get(0)).apiKey()).isNull();
     }
 
     @Test

@@ -1,9 +1,10 @@
 package dev.lanechat.server.lanes;
 
 /**
- * What turns a message into an answer inside the server (the demo; later OpenAI-compatible
- * models). Called on a lane's thread; may block. Throws {@link ProcessingFailed} for a failure that
- * a retry will not mend, any other exception for one that it may.
+ * What turns a message into an answer inside the server: the offline demo ({@link DemoProcessor})
+ * or an OpenAI-compatible endpoint ({@link OpenAiProcessor}). A lane served by external workers has
+ * none. Called on a lane's thread; may block. Throws {@link ProcessingFailed} for a failure that a
+ * retry will not mend, any other exception for one that it may.
  */
 public interface Processor {
     ProcessorResult process(ProcessorInput input, ProcessorContext context) throws Exception;
