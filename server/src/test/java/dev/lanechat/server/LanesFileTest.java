@@ -48,6 +48,7 @@ class LanesFileTest {
         WorkerLane ext = (WorkerLane) lanes.get(0);
         assertThat(ext.basics().concurrency()).isEqualTo(4);
         assertThat(ext.isDefault()).isFalse();
+        assertThat(ext.maxContextTokens()).isNull();
         OpenAiLane gpt = (OpenAiLane) lanes.get(1);
         assertThat(gpt.isDefault()).isTrue();
         assertThat(gpt.baseUrl()).isEqualTo("https://api.openai.com/v1");
@@ -56,6 +57,7 @@ class LanesFileTest {
         assertThat(gpt.priceOutputPerMillion()).isEqualTo(0.60);
         assertThat(gpt.timeout()).isEqualTo(Duration.ofSeconds(120));
         assertThat(gpt.basics().attempts()).isEqualTo(3);
+        assertThat(gpt.maxContextTokens()).isNull();
         assertThat(gpt.toString()).doesNotContain("sk-test");
         DemoLane demo = (DemoLane) lanes.get(2);
         assertThat(demo.delay()).isEqualTo(Duration.ofMillis(10));
@@ -74,6 +76,43 @@ class LanesFileTest {
                 """, Map.of());
         assertThat(lanes.get(0).isDefault()).isTrue();
         assertThat(((OpenAiLane) lanes.get(0)).apiKey()).isNull();
+    }
+
+    @Test
+    void maxContextTokensIsReadForOpenAiAndWorkerLanesAndABadValueNamesItsLine() {
+        List<LaneSpec> lanes = LanesFile.parse("l.yaml", """
+                lanes:
+                  - name: gpt
+                    processor: openai
+                    base_url: https://api.openai.com/v1
+                    model: gpt-4o-mini
+                    max_context_tokens: 32000
+                    default: true
+                  - name: ext
+                    processor: worker
+                    max_context_tokens: 4096
+                """, Map.of());
+        assertThat(((OpenAiLane) lanes.get(0)).maxContextTokens()).isEqualTo(32_000);
+        assertThat(((WorkerLane) lanes.get(1)).maxContextTokens()).isEqualTo(4096);
+        String lane = """
+                lanes:
+                  - name: gpt
+                    processor: openai
+                    base_url: https://api.openai.com/v1
+                    model: gpt-4o-mini
+                    max_context_tokens: %s
+                """;
+        for (String bad : List.of("0", "-5", "lots", "8192.5", "99999999999999999999", "[1]")) {
+            assertError(lane.formatted(bad), "lanes.yaml line 6: lanes[0].max_context_tokens must be a whole number"
+                    + " from 1 to 100000000, not ");
+        }
+        assertError("""
+                lanes:
+                  - name: a
+                    processor: demo
+                    max_context_tokens: 100
+                """, "lanes.yaml line 4: lanes[0].max_context_tokens is only for processor: openai or worker"
+                + " (this lane is demo)");
     }
 
     @Test

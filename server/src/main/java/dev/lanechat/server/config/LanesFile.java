@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
  *     api_key_env: OPENAI_API_KEY
  *     model: gpt-4o-mini
  *     price_per_million: { input: 0.15, output: 0.60 }
+ *     max_context_tokens: 32000  # openai and worker lanes; default: the model's known size, else 8192
  *     default: true
  * </pre>
  */
@@ -41,12 +42,15 @@ public final class LanesFile {
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final List<String> COMMON = List.of("name", "processor", "concurrency", "default", "model",
             "description", "attempts");
+    /** The largest context window the file accepts (models with a few million tokens exist). */
+    static final int MAX_CONTEXT_TOKENS = 100_000_000;
 
     /** The file's {@code processor:} values, with the fields only their lanes have. */
     private enum Kind {
         DEMO("demo", "delay_ms"),
-        OPENAI("openai", "base_url", "api_key_env", "price_per_million", "timeout_s", "system_prompt"),
-        WORKER("worker");
+        OPENAI("openai", "base_url", "api_key_env", "price_per_million", "timeout_s", "system_prompt",
+                "max_context_tokens"),
+        WORKER("worker", "max_context_tokens");
 
         final String yamlName;
         final List<String> ownFields;
@@ -144,7 +148,7 @@ public final class LanesFile {
                 yield new DemoLane(basics, ms == null ? null : Duration.ofMillis(ms));
             }
             case OPENAI -> openAi(f, basics);
-            case WORKER -> new WorkerLane(basics);
+            case WORKER -> new WorkerLane(basics, maxContextTokens(f));
         };
     }
 
@@ -198,7 +202,12 @@ public final class LanesFile {
         }
         Integer seconds = f.integer("timeout_s", 1, 3600);
         return new OpenAiLane(basics, baseUrl, apiKeyEnv, apiKey, input, output,
-                seconds == null ? null : Duration.ofSeconds(seconds), f.string("system_prompt", false));
+                seconds == null ? null : Duration.ofSeconds(seconds), f.string("system_prompt", false),
+                maxContextTokens(f));
+    }
+
+    private static Integer maxContextTokens(Fields f) {
+        return f.integer("max_context_tokens", 1, MAX_CONTEXT_TOKENS);
     }
 
     private static void checkUrl(Fields f, String url) {

@@ -11,17 +11,18 @@ import java.util.function.Function;
  * @param apiKey that variable's value at start, or null (no key is sent)
  * @param timeout {@code timeout_s}, or null for the processor's default
  * @param systemPrompt {@code system_prompt}, or null
+ * @param maxContextTokens {@code max_context_tokens}, or null for the default of the model
  */
 public record OpenAiLane(LaneBasics basics, String baseUrl, String apiKeyEnv, String apiKey,
-        double priceInputPerMillion, double priceOutputPerMillion, Duration timeout, String systemPrompt)
-        implements LaneSpec {
+        double priceInputPerMillion, double priceOutputPerMillion, Duration timeout, String systemPrompt,
+        Integer maxContextTokens) implements LaneSpec {
 
     /** Never prints the API key (a Config is logged and shown in test failures). */
     @Override
     public String toString() {
         return "OpenAiLane[name=" + basics.name() + ", model=" + basics.model() + ", baseUrl=" + baseUrl
                 + ", apiKeyEnv=" + apiKeyEnv + ", apiKey=" + (apiKey == null ? "none" : "***") + ", default="
-                + basics.isDefault() + ", line=" + basics.line() + "]";
+                + basics.isDefault() + ", maxContextTokens=" + maxContextTokens + ", line=" + basics.line() + "]";
     }
 
     @Override

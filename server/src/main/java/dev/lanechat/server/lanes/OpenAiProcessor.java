@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A lane backed by an OpenAI-compatible chat completions endpoint (OpenAI, Ollama, vLLM,
  * llama.cpp's server, LM Studio): {@code POST {base_url}/chat/completions} with the conversation's
- * history and the message, streamed
+ * history fitted to the lane's {@link ContextWindow} and the message, streamed
  * ({@code "stream": true}, server-sent events read by {@link SseReader}, folded by
  * {@link ChatAnswer}): each piece of content goes to {@link ProcessorContext#progress} as it
  * arrives, and the answer is their concatenation. The answer's cost is the token usage of the
@@ -61,6 +61,7 @@ public final class OpenAiProcessor implements Processor {
     private final URI endpoint;
     private final Duration timeout;
     private final Duration stall;
+    private final ContextWindow window;
     private final RetryPolicy retry;
     private final ObjectMapper json;
     /** Endpoints' bodies are read as they come: the shared mapper's strictness is for our clients' input. */
@@ -77,13 +78,14 @@ public final class OpenAiProcessor implements Processor {
      * @param stall see {@link #STALL}
      * @param json the server's mapper ({@code json/Json})
      */
-    public OpenAiProcessor(OpenAiLane spec, RetryPolicy retry, Duration stall, ObjectMapper json) {
+    public OpenAiProcessor(OpenAiLane spec, ContextWindow window, RetryPolicy retry, Duration stall, ObjectMapper json) {
         String base = spec.baseUrl().endsWith("/") ? spec.baseUrl().substring(0, spec.baseUrl().length() - 1)
                 : spec.baseUrl();
         this.spec = spec;
         this.endpoint = URI.create(base + "/chat/completions");
         this.timeout = spec.timeout() != null ? spec.timeout() : DEFAULT_TIMEOUT;
         this.stall = stall.compareTo(timeout) < 0 ? stall : timeout;
+        this.window = window;
         this.retry = retry;
         this.json = json;
         this.reader = json.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -95,6 +97,11 @@ public final class OpenAiProcessor implements Processor {
                 .connectTimeout(timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER) // never replay the API key to another host
                 .build();
+    }
+
+    /** The window this lane's prompts are fitted to. */
+    public ContextWindow window() {
+        return window;
     }
 
     @Override
@@ -122,8 +129,9 @@ public final class OpenAiProcessor implements Processor {
         }
     }
 
-    /** The request body: the messages, streamed with the usage in the last chunk. */
+    /** The request body: the messages fitted to the window, streamed with the usage in the last chunk. */
     ObjectNode requestBody(ProcessorInput input) {
+        ProcessorInput fitted = window.fit(spec.systemPrompt(), input);
         ObjectNode request = json.createObjectNode();
         request.put("model", spec.basics().model());
         request.put("stream", true);
@@ -132,10 +140,10 @@ public final class OpenAiProcessor implements Processor {
         if (spec.systemPrompt() != null) {
             messages.addObject().put("role", "system").put("content", spec.systemPrompt());
         }
-        for (ProcessorInput.Turn turn : input.history()) {
+        for (ProcessorInput.Turn turn : fitted.history()) {
             messages.addObject().put("role", turn.role()).put("content", turn.content());
         }
-        messages.addObject().put("role", "user").put("content", input.content());
+        messages.addObject().put("role", "user").put("content", fitted.content());
         return request;
     }
 

@@ -13,6 +13,7 @@ public interface Processor {
      * Whether it reads {@link ProcessorInput#history()}. One that does not (the demo) is given the
      * message alone, so its task costs no read of the conversation (issue 15: that read was 4 % of
      * the server's CPU per task in a conversation of ten messages, and grows with the conversation).
+     * One that does fits what it is given to its lane's {@link ContextWindow}.
      */
     default boolean usesHistory() {
         return true;

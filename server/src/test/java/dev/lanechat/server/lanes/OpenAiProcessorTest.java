@@ -43,12 +43,14 @@ class OpenAiProcessorTest {
                 OpenAiProcessor.STALL);
     }
 
-    /** An openai lane's processor as LaneFactory builds it. */
+    /** An openai lane's processor as LaneFactory builds it, with a window of 8,192 tokens. */
     static OpenAiProcessor processor(String baseUrl, String model, String apiKey, String apiKeyEnv, double input,
             double output, Duration timeout, String systemPrompt, Duration stall) {
         OpenAiLane spec = new OpenAiLane(new LaneBasics("gpt", null, true, model, null, null, 1), baseUrl, apiKeyEnv,
-                apiKey, input, output, timeout, systemPrompt);
-        return new OpenAiProcessor(spec, RETRY, stall, Json.newMapper());
+                apiKey, input, output, timeout, systemPrompt, null);
+        ModelCatalog models = new ModelCatalog();
+        return new OpenAiProcessor(spec, new ContextWindow(8192, models.tokenizer(model)), RETRY, stall,
+                Json.newMapper());
     }
 
     /** A context that records the progress it is given and can be cancelled. */
