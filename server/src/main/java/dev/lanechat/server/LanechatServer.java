@@ -123,7 +123,7 @@ public final class LanechatServer implements AutoCloseable {
         Notifier notifier = new Notifier();
         EventWaiters waiters = new EventWaiters();
         Hub hub = new Hub(eventLog);
-        Lanes lanes = LaneFactory.build(config);
+        Lanes lanes = LaneFactory.build(config, json, clock);
         ServerMetrics metrics = new ServerMetrics(hub::socketCount, LaneFactory.names(lanes), lane -> database.jdbi().withHandle(
                 h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE lane = :lane AND status = 'queued'")
                         .bind("lane", lane).mapTo(Long.class).one()));
