@@ -8,6 +8,9 @@ import { Header } from './Header';
 import { ConversationSidebar } from '../features/conversations/components/ConversationSidebar';
 import { SignIn } from '../features/session/components/SignIn';
 import { SearchPanel } from '../features/search/components/SearchPanel';
+import { NotificationToggle } from '../features/notifications/components/NotificationToggle';
+import { TransferMenu } from '../features/transfer/components/TransferMenu';
+import { AwayWatch } from './AwayWatch';
 
 export interface LayoutProps {
   children: ReactNode;
@@ -33,11 +36,18 @@ function Frame({ children }: { children: ReactNode }) {
       </a>
       <Header sidebarOpen={sidebarOpen} onToggleSidebar={needsSignIn ? undefined : () => setSidebarOpen((o) => !o)} />
       <div className="body">
+        {!needsSignIn && <AwayWatch />}
         {!needsSignIn && (
           <ConversationSidebar
             open={sidebarOpen}
             onNavigate={() => setSidebarOpen(false)}
             wrapList={(list) => <SearchPanel onNavigate={() => setSidebarOpen(false)}>{list}</SearchPanel>}
+            footer={
+              <>
+                <TransferMenu />
+                <NotificationToggle />
+              </>
+            }
           />
         )}
         <main id="main" className="main" tabIndex={-1}>

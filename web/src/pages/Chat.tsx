@@ -8,6 +8,9 @@ import { useConversations } from '../features/conversations/hooks/use-conversati
 import { useLanes } from '../features/lanes/hooks/use-lanes';
 import { useAutoscroll } from '../hooks/use-autoscroll';
 import { useFocusMessage } from '../hooks/use-focus-message';
+import { useMarkRead } from '../features/unread/hooks/use-mark-read';
+import { askForNotificationsOnce } from '../features/notifications/hooks/notification-prefs';
+import { ExportLinks } from '../features/transfer/components/ExportLinks';
 import { MessageItem } from '../features/chat/components/MessageItem';
 import { Composer } from '../features/chat/components/Composer';
 
@@ -27,6 +30,7 @@ export function Chat() {
   const [sendError, setSendError] = useState<string | null>(null);
   const listRef = useAutoscroll<HTMLOListElement>(chat.messages);
   useFocusMessage(listRef, chat.messages.length);
+  useMarkRead(conversationId ?? null, chat.conversation?.unread_count ?? 0);
   const selectedLane = lane ?? defaultLane;
 
   const onStop = async (taskId: string) => {
@@ -51,6 +55,7 @@ export function Chat() {
       }
     }
     await chat.sendMessage(content, { lane: selectedLane ?? undefined, conversationId: target });
+    askForNotificationsOnce();
   };
 
   const notFound = chat.error?.code === 'not_found';
@@ -59,6 +64,7 @@ export function Chat() {
       <h1 className="chat-title">
         {chat.conversation?.title || (conversationId ? 'Conversation' : 'New conversation')}
       </h1>
+      {conversationId && chat.conversation && <ExportLinks conversationId={conversationId} />}
       {notFound ? (
         <p className="notice" role="alert">
           This conversation does not exist (or was deleted).
