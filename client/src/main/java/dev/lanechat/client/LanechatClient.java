@@ -137,7 +137,7 @@ public final class LanechatClient {
 
   /** {@code DELETE /api/conversations/{id}}; cancels its unfinished tasks. */
   public void deleteConversation(String id) {
-    join(call(request("/api/conversations/" + seg(id)).DELETE().build(), null, 204));
+    join(http.exchange(request("/api/conversations/" + seg(id)).DELETE().build(), 204));
   }
 
   /**

@@ -141,6 +141,11 @@ public final class LanechatHttp {
             });
   }
 
+  /** Like {@link #call}, for an answer whose body does not matter. */
+  public CompletableFuture<Void> exchange(HttpRequest req, int... okStatuses) {
+    return call(req, (JavaType) null, okStatuses);
+  }
+
   /** Like {@link #call}, for a 200 answer's raw bytes (a file). */
   public CompletableFuture<byte[]> bytes(HttpRequest req) {
     return http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray())
