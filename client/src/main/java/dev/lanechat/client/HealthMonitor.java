@@ -20,7 +20,8 @@ final class HealthMonitor {
    * @param check one health call (production: {@link LanechatClient#healthAsync()})
    * @param onChange called after each verdict, on the scheduler's thread
    */
-  HealthMonitor(Scheduler scheduler, Supplier<CompletableFuture<Health>> check, Duration interval, Runnable onChange) {
+  HealthMonitor(
+      Scheduler scheduler, Supplier<CompletableFuture<Health>> check, Duration interval, Runnable onChange) {
     this.scheduler = scheduler;
     this.check = check;
     this.interval = interval;

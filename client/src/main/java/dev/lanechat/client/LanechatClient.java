@@ -4,7 +4,6 @@
 package dev.lanechat.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -98,7 +97,7 @@ public final class LanechatClient {
 
   /** Async {@link #health()}. */
   public CompletableFuture<Health> healthAsync() {
-    return call(get("/api/health"), type(Health.class), 200, 503);
+    return call(get("/api/health"), Health.class, 200, 503);
   }
 
   /** {@code GET /api/lanes}. */
@@ -127,12 +126,12 @@ public final class LanechatClient {
     if (title != null) {
       body.put("title", title);
     }
-    return call(post("/api/conversations", body, null), type(Conversation.class));
+    return call(post("/api/conversations", body, null), Conversation.class);
   }
 
   /** {@code GET /api/conversations/{id}}, with its messages oldest first. */
   public Conversation conversation(String id) {
-    return join(call(get("/api/conversations/" + seg(id)), type(Conversation.class)));
+    return join(call(get("/api/conversations/" + seg(id)), Conversation.class));
   }
 
   /** {@code DELETE /api/conversations/{id}}; cancels its unfinished tasks. */
@@ -163,7 +162,7 @@ public final class LanechatClient {
       body.put("lane", lane);
     }
     String path = "/api/conversations/" + seg(conversationId) + "/messages";
-    return call(post(path, body, idempotencyKey), type(SendReceipt.class), 200, 201, 202);
+    return call(post(path, body, idempotencyKey), SendReceipt.class, 200, 201, 202);
   }
 
   /** {@code GET /api/tasks/{id}}: the polling endpoint. */
@@ -173,12 +172,12 @@ public final class LanechatClient {
 
   /** Async {@link #task(String)}. */
   public CompletableFuture<Task> taskAsync(String taskId) {
-    return call(get("/api/tasks/" + seg(taskId)), type(Task.class));
+    return call(get("/api/tasks/" + seg(taskId)), Task.class);
   }
 
   /** {@code POST /api/tasks/{id}/cancel}; a 409 {@code conflict} when it had already ended. */
   public Task cancelTask(String taskId) {
-    return join(call(post("/api/tasks/" + seg(taskId) + "/cancel", Map.of(), null), type(Task.class)));
+    return join(call(post("/api/tasks/" + seg(taskId) + "/cancel", Map.of(), null), Task.class));
   }
 
   /**
@@ -192,7 +191,7 @@ public final class LanechatClient {
             .timeout(requestTimeout.plusSeconds(Math.max(0, waitSeconds)))
             .GET()
             .build();
-    return join(call(req, type(EventPage.class)));
+    return join(call(req, EventPage.class));
   }
 
   /** {@code GET /api/files/{id}}: the file's bytes. */
@@ -214,16 +213,12 @@ public final class LanechatClient {
     return http.request(path);
   }
 
-  private JavaType type(Class<?> c) {
-    return http.mapper().constructType(c);
-  }
-
-  private <T> CompletableFuture<T> call(HttpRequest req, TypeReference<T> ref) {
-    return http.call(req, ref);
-  }
-
-  private <T> CompletableFuture<T> call(HttpRequest req, JavaType type, int... okStatuses) {
+  private <T> CompletableFuture<T> call(HttpRequest req, Class<T> type, int... okStatuses) {
     return http.call(req, type, okStatuses);
+  }
+
+  private <T> CompletableFuture<T> call(HttpRequest req, TypeReference<T> type) {
+    return http.call(req, type);
   }
 
   private static <T> T join(CompletableFuture<T> f) {

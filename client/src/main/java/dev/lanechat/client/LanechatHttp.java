@@ -37,7 +37,8 @@ public final class LanechatHttp {
   /** What a Retry-After date is measured against. */
   private final Clock clock;
 
-  LanechatHttp(URI baseUrl, String token, HttpClient http, ObjectMapper json, Duration requestTimeout, Clock clock) {
+  LanechatHttp(
+      URI baseUrl, String token, HttpClient http, ObjectMapper json, Duration requestTimeout, Clock clock) {
     this.baseUrl = baseUrl;
     this.token = token;
     this.http = http;
@@ -81,7 +82,9 @@ public final class LanechatHttp {
    */
   public HttpRequest.Builder request(String path) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(requestTimeout).header("Accept", "application/json");
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(requestTimeout)
+            .header("Accept", "application/json");
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }

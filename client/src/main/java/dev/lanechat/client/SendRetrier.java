@@ -15,7 +15,8 @@ import java.util.random.RandomGenerator;
 final class SendRetrier {
   /** The send itself (production: {@link LanechatClient#sendMessageAsync}). */
   interface Sender {
-    CompletableFuture<SendReceipt> send(String conversationId, String content, String lane, String idempotencyKey);
+    CompletableFuture<SendReceipt> send(
+        String conversationId, String content, String lane, String idempotencyKey);
   }
 
   /** Shorter than the reconnect's 30 s: someone waits on this answer. */

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 
-/** Runs on the stream's scheduler thread; {@link #lastEventId} and {@link #everReady} are readable anywhere. */
+/**
+ * Runs on the stream's scheduler thread; {@link #lastEventId} and {@link #everReady} may be read
+ * from any thread.
+ */
 final class SocketSession {
   /** What the session tells its owner, on the scheduler's thread. */
   interface Owner {

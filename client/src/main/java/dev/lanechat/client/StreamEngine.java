@@ -35,7 +35,12 @@ final class StreamEngine {
   private volatile ConnectionStatus status = ConnectionStatus.DISCONNECTED;
 
   StreamEngine(
-      LanechatClient client, Scheduler scheduler, Transport transport, URI wsUrl, Listeners listeners, Settings s) {
+      LanechatClient client,
+      Scheduler scheduler,
+      Transport transport,
+      URI wsUrl,
+      Listeners listeners,
+      Settings s) {
     this.client = client;
     this.listeners = listeners;
     this.health = new HealthMonitor(scheduler, client::healthAsync, s.healthInterval(), this::updateStatus);

@@ -196,7 +196,8 @@ public final class ReferenceWorker {
           }
         }
       } catch (LanechatConnectionException e) {
-        say("cannot reach Lanechat at " + api.base() + ": " + e.getMessage() + "; retrying in " + backoffMs / 1000 + " s");
+        say("cannot reach Lanechat at " + api.base() + ": " + e.getMessage()
+            + "; retrying in " + backoffMs / 1000 + " s");
         sleep(backoffMs);
         backoffMs = Math.min(30_000, backoffMs * 2);
       } catch (LanechatApiException e) {

@@ -123,7 +123,8 @@ public final class WorkerApi {
 
   /** A call under the task's lease: a 409 means the lease is gone. */
   private <T> T leased(Claimed task, String action, Object body, Class<T> answer) throws LeaseLost {
-    HttpRequest req = http.post("/api/tasks/" + LanechatHttp.segment(task.taskId()) + "/" + action, body, null).build();
+    String path = "/api/tasks/" + LanechatHttp.segment(task.taskId()) + "/" + action;
+    HttpRequest req = http.post(path, body, null).build();
     try {
       if (answer == null) {
         LanechatHttp.join(http.exchange(req, 200));
