@@ -74,6 +74,17 @@ final class ProgressTracker {
     ended.put(taskId, Boolean.TRUE);
   }
 
+  /** @return whether the task's stream broke (a gap) and has not started over since */
+  boolean broken(String taskId) {
+    Long due = next.get(taskId);
+    return due != null && due < 0;
+  }
+
+  /** @return whether the task's outcome is known (and remembered) */
+  boolean isOver(String taskId) {
+    return ended.containsKey(taskId);
+  }
+
   /** @return how many tasks are being followed (for tests of the bound) */
   int following() {
     return next.size();
