@@ -4,6 +4,10 @@ import { useRef } from 'react';
 import { exportUrl } from '../../../lib/api';
 import { useImport, type ImportStage } from '../hooks/use-import';
 
+function conversations(n: number): string {
+  return `${n.toLocaleString('en')} conversation${n === 1 ? '' : 's'}`;
+}
+
 function describe(p: ImportStage): string | null {
   switch (p.stage) {
     case 'idle':
@@ -11,9 +15,9 @@ function describe(p: ImportStage): string | null {
     case 'reading':
       return `Reading ${p.name}…`;
     case 'sending':
-      return p.count === null ? `Importing ${p.name}…` : `Importing ${p.count.toLocaleString()} conversations…`;
+      return p.count === null ? `Importing ${p.name}…` : `Importing ${conversations(p.count)}…`;
     case 'done':
-      return `Imported ${p.result.conversations.length.toLocaleString()} conversations (${p.result.format === 'chatgpt' ? 'ChatGPT' : 'Lanechat'} file).`;
+      return `Imported ${conversations(p.result.conversations.length)} (${p.result.format === 'chatgpt' ? 'ChatGPT' : 'Lanechat'} file).`;
     case 'failed':
       return p.message;
   }
