@@ -12,6 +12,7 @@ import dev.lanechat.server.auth.CredentialWatch;
 import dev.lanechat.server.auth.Sessions;
 import dev.lanechat.server.auth.User;
 import dev.lanechat.server.auth.Users;
+import dev.lanechat.server.auth.oidc.OidcSignIn;
 import dev.lanechat.server.config.Config;
 import dev.lanechat.server.conversations.ConversationRepository;
 import dev.lanechat.server.conversations.ConversationService;
@@ -183,7 +184,8 @@ public final class LanechatServer implements AutoCloseable {
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
                 authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
                 workerQueue, new HostPolicy(config.allowedHosts()), new OriginPolicy(config.allowedOrigins()),
-                loginLimiter, config.allowedOrigins());
+                loginLimiter, config.allowedOrigins(),
+                config.oidc() == null ? null : new OidcSignIn(config.oidc(), database.jdbi(), users, clock));
         java.util.concurrent.atomic.AtomicReference<ServerConnector> ours = new java.util.concurrent.atomic.AtomicReference<>();
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -216,8 +218,9 @@ public final class LanechatServer implements AutoCloseable {
             }
             throw e;
         }
-        log.info("Lanechat {} ({} mode, {} store, node {})", version(), config.auth().name().toLowerCase(),
-                database.dialect().storeName(), nodeId);
+        log.info("Lanechat {} ({} mode, {} store, node {}{})", version(), config.auth().name().toLowerCase(),
+                database.dialect().storeName(), nodeId,
+                config.oidc() == null ? "" : ", single sign-on through " + config.oidc().issuer());
         return new LanechatServer(lock, database, timers, drains, runners, stream, app, config.bind(), pgListener,
                 ours.get());
     }
