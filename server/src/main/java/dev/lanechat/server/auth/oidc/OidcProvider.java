@@ -181,6 +181,9 @@ final class OidcProvider {
 
     private static String brief(String message) {
         String m = message == null ? "no reason given" : message.replaceAll("[\\r\\n]", " ");
+        if (m.contains("nonce")) {
+            return "Unexpected JWT nonce"; // not the value: it was this flow's secret
+        }
         return m.length() > 160 ? m.substring(0, 160) + "…" : m;
     }
 
