@@ -8,7 +8,7 @@ import dev.lanechat.server.limits.RateLimiter;
 import io.javalin.http.Context;
 
 /**
- * Single sign-on (protocol.md E7): {@code GET /api/auth/oidc/start} sends the browser to the
+ * Single sign-on (protocol.md E8): {@code GET /api/auth/oidc/start} sends the browser to the
  * provider with a short-lived flow cookie; {@code GET /api/auth/oidc/callback} is where the
  * provider sends it back, and on success sets the same session cookie as {@code POST /api/session}
  * and sends the browser to the page. Without {@code --oidc-issuer} both answer 404.
