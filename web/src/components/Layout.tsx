@@ -7,6 +7,7 @@ import { useSession } from '../features/session/hooks/use-session';
 import { Header } from './Header';
 import { ConversationSidebar } from '../features/conversations/components/ConversationSidebar';
 import { SignIn } from '../features/session/components/SignIn';
+import { useSingleSignOn } from '../features/session/hooks/use-single-sign-on';
 
 export interface LayoutProps {
   children: ReactNode;
@@ -22,6 +23,7 @@ export function Layout({ children, websocketOptions }: LayoutProps) {
 }
 
 function Frame({ children }: { children: ReactNode }) {
+  const singleSignOn = useSingleSignOn();
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const reconnect = useSocketReconnect();
   const { needsSignIn, signIn, signInError, isSigningIn } = useSession(reconnect);
@@ -35,7 +37,12 @@ function Frame({ children }: { children: ReactNode }) {
         {!needsSignIn && <ConversationSidebar open={sidebarOpen} onNavigate={() => setSidebarOpen(false)} />}
         <main id="main" className="main" tabIndex={-1}>
           {needsSignIn ? (
-            <SignIn onSignIn={signIn} error={signInError?.message ?? null} busy={isSigningIn} />
+            <SignIn
+              onSignIn={signIn}
+              error={signInError?.message ?? null}
+              busy={isSigningIn}
+              singleSignOn={singleSignOn}
+            />
           ) : (
             children
           )}

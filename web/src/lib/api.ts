@@ -83,6 +83,8 @@ export interface Health {
   version: string;
   node_id: string;
   store: 'sqlite' | 'postgres';
+  /** Single sign-on, when the server has it (docs/protocol.md E8): the sign-in page links to `start_url`. */
+  oidc?: { provider: string; start_url: string };
 }
 
 /** The 202 answer of POST /api/conversations/{id}/messages (a lane may also answer at once). */
@@ -254,6 +256,11 @@ const enc = encodeURIComponent;
 
 export function getHealth(signal?: AbortSignal): Promise<Health> {
   return request<Health>('/api/health', { signal });
+}
+
+/** Signs out: ends this browser's session (DELETE /api/session, 204), whichever way it signed in. */
+export function deleteSession(): Promise<void> {
+  return request<void>('/api/session', { method: 'DELETE' });
 }
 
 export function listLanes(signal?: AbortSignal): Promise<Lane[]> {

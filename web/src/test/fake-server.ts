@@ -28,6 +28,8 @@ export class FakeServer {
   requireToken: string | null = null;
   signedIn = false;
   down = false;
+  /** When set, GET /api/health offers single sign-on through this provider (protocol.md E8). */
+  oidcProvider: string | null = null;
   /** The list's page size (the real server's default is 50). */
   listLimit = 50;
   private seq = 0;
@@ -90,9 +92,16 @@ export class FakeServer {
     const path = url.pathname;
     let m: RegExpMatchArray | null;
     if (path === '/api/health') {
+      const oidc = this.oidcProvider
+        ? { oidc: { provider: this.oidcProvider, start_url: '/api/auth/oidc/start' } }
+        : {};
       return this.healthy
-        ? json(200, { status: 'ok', version: 'test', node_id: 'n1', store: 'sqlite' })
-        : json(503, { status: 'degraded', version: 'test', node_id: 'n1', store: 'sqlite' });
+        ? json(200, { status: 'ok', version: 'test', node_id: 'n1', store: 'sqlite', ...oidc })
+        : json(503, { status: 'degraded', version: 'test', node_id: 'n1', store: 'sqlite', ...oidc });
+    }
+    if (path === '/api/session' && method === 'DELETE') {
+      this.signedIn = false;
+      return new Response(null, { status: 204 });
     }
     if (path === '/api/session' && method === 'POST') {
       if (this.requireToken !== null && body?.token !== this.requireToken) {
