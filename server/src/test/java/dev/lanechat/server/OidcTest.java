@@ -276,6 +276,33 @@ class OidcTest {
     }
 
     @Test
+    void theProvidersOwnRefusalIsPassedOn() {
+        int before = userCount();
+        Flow flow = begin();
+        String path = "/api/auth/oidc/callback?error=access_denied&state=" + enc(flow.state());
+        assertRefused(server.http().request("GET", path, null, null, "Cookie", flow.cookie()), 401, "unauthenticated",
+                before);
+    }
+
+    @Test
+    void aProviderThatCannotBeReachedIs503AndStoresNoFlow(@TempDir Path otherDir) throws Exception {
+        int deadPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            deadPort = probe.getLocalPort();
+        }
+        try (TestServer lonely = TestServer.start(otherDir, b -> b.auth(AuthMode.TOKEN)
+                .publicUrl(URI.create(PUBLIC_URL)).oidcIssuer(URI.create("http://127.0.0.1:" + deadPort + "/realms/x"))
+                .oidcClientId(CLIENT_ID).oidcAllowedDomains(List.of("example.com")))) {
+            // Http refuses every 5xx; this one is the contract's, so it is read plainly.
+            HttpResponse<String> r = get(lonely.uri().resolve("/api/auth/oidc/start"), null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+            assertThat(Http.JSON.readTree(r.body()).path("error").path("code").asText()).isEqualTo("unavailable");
+            assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
+            assertThat(lonely.http().get("/api/health").status()).as("the server itself is fine").isEqualTo(200);
+        }
+    }
+
+    @Test
     void anotherDomainOrAnUnverifiedAddressIsRefused() {
         int before = userCount();
         assertRefused(completeSignIn("sub-eve", verified("eve@elsewhere.example")), 403, "forbidden", before);
