@@ -1,5 +1,6 @@
-// Playwright global setup: starts the servers every spec shares (demo lane delays 300, 3000 and
-// 8000 ms, and one in token mode with a user), hands their URLs to the workers through
+// Playwright global setup: starts, in parallel, the servers the specs share (demo lane delays
+// 300, 3000 and 8000 ms, one in token mode with a user, and one the outage spec may kill), hands
+// their URLs to the workers through
 // LANECHAT_E2E_SERVERS (read by the `servers` fixture in support/fixtures.ts), and returns the
 // teardown that kills them. A test that needs a server of its own uses the `startServer` fixture.
 import { rmSync } from 'node:fs';
@@ -18,6 +19,10 @@ export interface SharedServers {
   slow: string;
   slower: string;
   token: string;
+  /** A 300 ms server for the one test that kills it (outage.spec.ts); no other test may use it. */
+  doomed: string;
+  /** Its process id: a worker kills it with process.kill (the runner started it). */
+  doomedPid: number;
   /** The API token of the token-mode server's user `e2e`. */
   tokenUserToken: string;
 }
@@ -46,22 +51,25 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       start('slow', { demoDelayMs: 3000 }),
       start('slower', { demoDelayMs: 8000 }),
       start('token', { demoDelayMs: 300, auth: 'token', dataDir: tokenDir }),
+      start('doomed', { demoDelayMs: 300 }),
     ]);
   } catch (err) {
     await stopAll();
     throw err;
   }
-  const [fast, slow, slower, token] = servers;
+  const [fast, slow, slower, token, doomed] = servers;
   const shared: SharedServers = {
     fast: fast.url,
     slow: slow.url,
     slower: slower.url,
     token: token.url,
+    doomed: doomed.url,
+    doomedPid: doomed.pid,
     tokenUserToken,
   };
   process.env.LANECHAT_E2E_SERVERS = JSON.stringify(shared);
   console.log(
-    `servers: ${fast.url} (300 ms), ${slow.url} (3000 ms), ${slower.url} (8000 ms), ${token.url} (token mode)`,
+    `servers: ${fast.url} (300 ms), ${slow.url} (3000 ms), ${slower.url} (8000 ms), ${token.url} (token mode), ${doomed.url} (outage)`,
   );
   return stopAll;
 }
