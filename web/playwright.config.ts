@@ -21,8 +21,14 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   timeout: 60_000,
-  globalTimeout: 240_000,
+  globalTimeout: 300_000,
   reporter: [['list']],
+  // outage.spec.ts kills the shared fast server, so it runs last, once the rest has run (if a
+  // test fails, the run has failed already and the outage test is reported as not run).
+  projects: [
+    { name: 'e2e', testIgnore: /outage\.spec\.ts$/ },
+    { name: 'outage', testMatch: /outage\.spec\.ts$/, dependencies: ['e2e'] },
+  ],
   use: {
     browserName: 'chromium',
     headless: true,

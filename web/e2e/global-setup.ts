@@ -1,7 +1,6 @@
 // Playwright global setup: starts, in parallel, the servers the specs share (demo lane delays
-// 300, 3000 and 8000 ms, one in token mode with a user, and one the outage spec may kill), hands
-// their URLs to the workers through
-// LANECHAT_E2E_SERVERS (read by the `servers` fixture in support/fixtures.ts), and returns the
+// 300, 3000 and 8000 ms, and one in token mode with a user), hands their URLs (and the fast
+// one's pid, which the last spec kills) to the workers through LANECHAT_E2E_SERVERS (read by the `servers` fixture in support/fixtures.ts), and returns the
 // teardown that kills them. A test that needs a server of its own uses the `startServer` fixture.
 import { rmSync } from 'node:fs';
 import {
@@ -19,10 +18,8 @@ export interface SharedServers {
   slow: string;
   slower: string;
   token: string;
-  /** A 300 ms server for the one test that kills it (outage.spec.ts); no other test may use it. */
-  doomed: string;
-  /** Its process id: a worker kills it with process.kill (the runner started it). */
-  doomedPid: number;
+  /** The fast server's process id: outage.spec.ts, run after every other spec, kills it. */
+  fastPid: number;
   /** The API token of the token-mode server's user `e2e`. */
   tokenUserToken: string;
 }
@@ -51,25 +48,23 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       start('slow', { demoDelayMs: 3000 }),
       start('slower', { demoDelayMs: 8000 }),
       start('token', { demoDelayMs: 300, auth: 'token', dataDir: tokenDir }),
-      start('doomed', { demoDelayMs: 300 }),
     ]);
   } catch (err) {
     await stopAll();
     throw err;
   }
-  const [fast, slow, slower, token, doomed] = servers;
+  const [fast, slow, slower, token] = servers;
   const shared: SharedServers = {
     fast: fast.url,
     slow: slow.url,
     slower: slower.url,
     token: token.url,
-    doomed: doomed.url,
-    doomedPid: doomed.pid,
+    fastPid: fast.pid,
     tokenUserToken,
   };
   process.env.LANECHAT_E2E_SERVERS = JSON.stringify(shared);
   console.log(
-    `servers: ${fast.url} (300 ms), ${slow.url} (3000 ms), ${slower.url} (8000 ms), ${token.url} (token mode), ${doomed.url} (outage)`,
+    `servers: ${fast.url} (300 ms), ${slow.url} (3000 ms), ${slower.url} (8000 ms), ${token.url} (token mode)`,
   );
   return stopAll;
 }

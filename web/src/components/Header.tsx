@@ -2,6 +2,7 @@
 // (a coloured dot plus its word: green Connected, yellow Partial, red Disconnected).
 import { useSocketStatus } from '../contexts/WebSocketContext';
 import { useConnectionStatus, type ConnectionState } from '../hooks/use-connection-status';
+import { SignOutButton } from '../features/session/components/SignOutButton';
 
 export const STATUS_DISPLAY: Record<ConnectionState, { color: string; label: string }> = {
   full: { color: '#2e7d32', label: 'Connected' },
@@ -44,6 +45,7 @@ export function Header({ sidebarOpen = false, onToggleSidebar }: HeaderProps) {
         <span className="status-text">{display.label}</span>
         <span className="sr-only">: {detail}</span>
       </div>
+      <SignOutButton />
     </header>
   );
 }

@@ -11,6 +11,7 @@ import { SearchPanel } from '../features/search/components/SearchPanel';
 import { NotificationToggle } from '../features/notifications/components/NotificationToggle';
 import { TransferMenu } from '../features/transfer/components/TransferMenu';
 import { AwayWatch } from './AwayWatch';
+import { useSingleSignOn } from '../features/session/hooks/use-single-sign-on';
 
 export interface LayoutProps {
   children: ReactNode;
@@ -26,6 +27,7 @@ export function Layout({ children, websocketOptions }: LayoutProps) {
 }
 
 function Frame({ children }: { children: ReactNode }) {
+  const singleSignOn = useSingleSignOn();
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const reconnect = useSocketReconnect();
   const { needsSignIn, signIn, signInError, isSigningIn } = useSession(reconnect);
@@ -52,7 +54,12 @@ function Frame({ children }: { children: ReactNode }) {
         )}
         <main id="main" className="main" tabIndex={-1}>
           {needsSignIn ? (
-            <SignIn onSignIn={signIn} error={signInError?.message ?? null} busy={isSigningIn} />
+            <SignIn
+              onSignIn={signIn}
+              error={signInError?.message ?? null}
+              busy={isSigningIn}
+              singleSignOn={singleSignOn}
+            />
           ) : (
             children
           )}

@@ -36,7 +36,7 @@ export interface Conversation {
   updated_at: string;
   message_count: number;
   total_cost_usd: number;
-  /** Finished answers after the read marker (protocol.md E8); absent from servers without it. */
+  /** Finished answers after the read marker (protocol.md E10); absent from servers without it. */
   unread_count?: number;
 }
 
@@ -104,6 +104,8 @@ export interface Health {
   version: string;
   node_id: string;
   store: 'sqlite' | 'postgres';
+  /** Single sign-on, when the server has it (docs/protocol.md E10): the sign-in page links to `start_url`. */
+  oidc?: { provider: string; start_url: string };
 }
 
 /** The 202 answer of POST /api/conversations/{id}/messages (a lane may also answer at once). */
@@ -277,6 +279,11 @@ const enc = encodeURIComponent;
 
 export function getHealth(signal?: AbortSignal): Promise<Health> {
   return request<Health>('/api/health', { signal });
+}
+
+/** Signs out: ends this browser's session (DELETE /api/session, 204), whichever way it signed in. */
+export function deleteSession(): Promise<void> {
+  return request<void>('/api/session', { method: 'DELETE' });
 }
 
 export function listLanes(signal?: AbortSignal): Promise<Lane[]> {

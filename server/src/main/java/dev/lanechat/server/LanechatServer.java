@@ -12,6 +12,7 @@ import dev.lanechat.server.auth.CredentialWatch;
 import dev.lanechat.server.auth.Sessions;
 import dev.lanechat.server.auth.User;
 import dev.lanechat.server.auth.Users;
+import dev.lanechat.server.auth.oidc.OidcSignIn;
 import dev.lanechat.server.config.Config;
 import dev.lanechat.server.conversations.ConversationRepository;
 import dev.lanechat.server.conversations.ConversationService;
@@ -188,7 +189,8 @@ public final class LanechatServer implements AutoCloseable {
                 workerQueue, new HostPolicy(config.allowedHosts()), new OriginPolicy(config.allowedOrigins()),
                 loginLimiter, config.allowedOrigins(), new SearchService(database),
                 new ExportService(database.jdbi(), files, clock),
-                new ImportService(database.jdbi(), conversationRepository, clock));
+                new ImportService(database.jdbi(), conversationRepository, clock),
+                config.oidc() == null ? null : new OidcSignIn(config.oidc(), database.jdbi(), users, clock));
         java.util.concurrent.atomic.AtomicReference<ServerConnector> ours = new java.util.concurrent.atomic.AtomicReference<>();
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -221,8 +223,9 @@ public final class LanechatServer implements AutoCloseable {
             }
             throw e;
         }
-        log.info("Lanechat {} ({} mode, {} store, node {})", version(), config.auth().name().toLowerCase(),
-                database.dialect().storeName(), nodeId);
+        log.info("Lanechat {} ({} mode, {} store, node {}{})", version(), config.auth().name().toLowerCase(),
+                database.dialect().storeName(), nodeId,
+                config.oidc() == null ? "" : ", single sign-on through " + config.oidc().issuer());
         return new LanechatServer(lock, database, timers, drains, runners, stream, app, config.bind(), pgListener,
                 ours.get());
     }

@@ -125,6 +125,9 @@ class RouteAccessTest {
                 new Sample("POST", "/api/session", "/api/session", "{}", EVERYONE),
                 new Sample("DELETE", "/api/session", "/api/session", null, EVERYONE),
                 new Sample("GET", "/metrics", "/metrics", null, EVERYONE),
+                // Without --oidc-issuer (as here) both answer 404 "not configured", not "nothing here".
+                new Sample("GET", "/api/auth/oidc/start", "/api/auth/oidc/start", null, EVERYONE),
+                new Sample("GET", "/api/auth/oidc/callback", "/api/auth/oidc/callback?code=c&state=s", null, EVERYONE),
                 new Sample("GET", "/api/session", "/api/session", null, USERS),
                 new Sample("GET", "/api/lanes", "/api/lanes", null, USERS),
                 new Sample("GET", "/api/conversations", "/api/conversations", null, USERS),

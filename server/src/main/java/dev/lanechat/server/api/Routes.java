@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.auth.Authenticator;
 import dev.lanechat.server.auth.HostPolicy;
 import dev.lanechat.server.auth.OriginPolicy;
+import dev.lanechat.server.auth.oidc.OidcSignIn;
 import dev.lanechat.server.conversations.ConversationService;
 import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.events.EventWaiters;
@@ -52,7 +53,8 @@ public final class Routes {
             List<String> allowedOrigins,
             SearchService search,
             ExportService exports,
-            ImportService imports) {}
+            ImportService imports,
+            OidcSignIn oidc) {}
 
     private Routes() {}
 
@@ -63,7 +65,8 @@ public final class Routes {
         ApiErrors.register(config);
 
         Limits limits = new Limits(s.maxContentBytes(), s.maxBodyBytes());
-        MetaHandlers meta = new MetaHandlers(s.database(), s.lanes(), s.version(), s.nodeId());
+        MetaHandlers meta = new MetaHandlers(s.database(), s.lanes(), s.version(), s.nodeId(),
+                s.oidc() == null ? null : s.oidc().providerName());
         ConversationHandlers conversations = new ConversationHandlers(s.conversations(), s.tasks(), s.json(), limits,
                 s.sendLimiter());
         SessionHandlers sessions = new SessionHandlers(s.authenticator(), s.json(), limits, s.loginLimiter());
@@ -73,6 +76,7 @@ public final class Routes {
         SearchHandlers search = new SearchHandlers(s.search());
         TransferHandlers transfer = new TransferHandlers(s.exports(), s.imports(), s.json());
         WorkerHandlers workers = new WorkerHandlers(s.lanes(), s.tasks(), s.workers(), s.json(), limits);
+        OidcHandlers oidc = new OidcHandlers(s.oidc(), s.authenticator(), s.loginLimiter());
 
         var r = config.routes;
         SameOriginGuard sameOrigin = new SameOriginGuard(s.authenticator().mode(), s.hosts(), s.origins());
@@ -89,6 +93,8 @@ public final class Routes {
         r.post("/api/session", sessions::logIn, Access.ANYONE);
         r.delete("/api/session", sessions::logOut, Access.ANYONE);
         r.get("/api/session", sessions::whoAmI, Access.USER);
+        r.get("/api/auth/oidc/start", oidc::start, Access.ANYONE);
+        r.get("/api/auth/oidc/callback", oidc::callback, Access.ANYONE);
         r.get("/api/lanes", meta::lanes, Access.USER);
         r.get("/api/conversations", conversations::list, Access.USER);
         r.post("/api/conversations", conversations::create, Access.USER);
