@@ -7,12 +7,13 @@
 #   lanechat-<version>/lib/native/libsqlitejdbc.so sqlite-jdbc's native library for linux-x64
 #   lanechat-<version>/lib/systemd/lanechat.service
 #   lanechat-<version>/etc/lanes.yaml              a sample lanes file
+#   lanechat-<version>/etc/nginx/lanechat.conf     docs/nginx/lanechat.conf, the README's nginx setup
 # The runtime's module list (dist.modules in dist/pom.xml) comes from
 #   jdeps --print-module-deps --ignore-missing-deps --multi-release 17 server/target/lanechat-server.jar
-# Usage: assemble.sh VERSION JAVA_HOME MODULES SERVER_JAR CLIENT_JAR FILES_DIR OUT_DIR
+# Usage: assemble.sh VERSION JAVA_HOME MODULES SERVER_JAR CLIENT_JAR FILES_DIR NGINX_CONF OUT_DIR
 set -eu
 
-version=$1 java_home=$2 modules=$3 server_jar=$4 client_jar=$5 files=$6 out=$7
+version=$1 java_home=$2 modules=$3 server_jar=$4 client_jar=$5 files=$6 nginx_conf=$7 out=$8
 absolute() { case "$1" in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 server_jar=$(absolute "$server_jar") client_jar=$(absolute "$client_jar") out=$(absolute "$out")
 name="lanechat-$version"
@@ -25,6 +26,8 @@ start=$(date +%s)
 rm -rf "$work" "$tarball"
 mkdir -p "$stage/lib/native"
 cp -R "$files/." "$stage/"
+mkdir -p "$stage/etc/nginx"
+cp "$nginx_conf" "$stage/etc/nginx/lanechat.conf"
 chmod 0755 "$stage/bin/lanechat"
 
 # The runtime: the modules jdeps lists for both jars (see dist/pom.xml), nothing else. Modules
