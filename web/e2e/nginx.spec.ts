@@ -99,13 +99,19 @@ test('behind nginx: send, socket cut, node killed, reconnect on the other node, 
     await send(page, 'three as its node dies');
     expect((await accepted).status(), 'the send before the kill is accepted').toBe(202);
     nodes[holder].kill();
+    const killedAt = Date.now();
     await expect
       .poll(() => socketsOpen(survivor.url), { timeout: 30_000, message: 'reconnected to the other node' })
       .toBe(1);
+    const reconnectedMs = Date.now() - killedAt;
     await waitForStatus(page, 'full', 30_000);
     await answerFor(page, 'three as its node dies').waitFor({ timeout: 30_000 });
+    const answeredMs = Date.now() - killedAt;
     await sendAndAwaitAnswer(page, 'four on the other node', 15_000);
     await shot(page, '20-behind-nginx');
+    console.log(
+      `behind nginx: socket on the other node ${reconnectedMs} ms after the kill, the answer in flight ${answeredMs} ms after it`,
+    );
 
     // Nothing lost, nothing twice: on the page, and again after a reload (from the store).
     const sent = [
