@@ -32,8 +32,10 @@ chmod 0755 "$stage/bin/lanechat"
 
 # The runtime: the modules jdeps lists for both jars (see dist/pom.xml), nothing else. Modules
 # are stored uncompressed: the tarball's gzip packs them better than jlink's own zip would.
+# jlink runs beside the jar repacking below (each takes one core for a few seconds).
 "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
-  --compress=0 --output "$stage/runtime"
+  --compress=0 --output "$stage/runtime" &
+jlink_pid=$!
 
 # The server jar without sqlite-jdbc's native libraries for ~20 other platforms (43 MB of its
 # 31 MB jar, unpacked): linux-x64's goes to lib/native, where the launcher points sqlite-jdbc.
@@ -47,6 +49,7 @@ rm -rf "$unpacked/org/sqlite/native"
 mv "$unpacked/META-INF/MANIFEST.MF" "$work/server-manifest.mf"
 "$jar_tool" --create --file "$stage/lib/lanechat-server.jar" --manifest "$work/server-manifest.mf" -C "$unpacked" .
 cp "$client_jar" "$stage/lib/lanechat-client.jar"
+wait "$jlink_pid" || { echo "assemble: jlink failed" >&2; exit 1; }
 
 tar -C "$work" -czf "$tarball" "$name"
 rm -rf "$unpacked"
