@@ -17,12 +17,12 @@ export interface MathToken extends Tokens.Generic {
 export type MathRenderer = (tex: string, display: boolean, raw: string) => string;
 
 // `$x$`: no space just inside the dollars and no digit right after the closing one, so prices
-// ("$5 and $10") stay text, as in Pandoc.
+// ("$5 and $10") stay text, as in Pandoc; no backtick inside, so a later `$code$` span stays code.
 const INLINE = [
   { re: /^\$\$(?!\$)([\s\S]+?)\$\$/, display: true },
   { re: /^\\\[([\s\S]+?)\\\]/, display: true },
   { re: /^\\\(([\s\S]+?)\\\)/, display: false },
-  { re: /^\$(?![\s$])((?:\\[\s\S]|[^\\$\n])+?)(?<!\s)\$(?!\d)/, display: false },
+  { re: /^\$(?![\s$])((?:\\[\s\S]|[^\\$\n`])+?)(?<!\s)\$(?!\d)/, display: false },
 ];
 const BLOCK = [/^\$\$([\s\S]+?)\$\$[ \t]*(?:\n+|$)/, /^\\\[([\s\S]+?)\\\][ \t]*(?:\n+|$)/];
 
