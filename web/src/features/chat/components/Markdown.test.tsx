@@ -7,7 +7,8 @@ import { Markdown } from './Markdown';
 import { MessageItem } from './MessageItem';
 import type { ChatMessage } from '../hooks/chat-messages';
 
-const CODE = '```python\ndef greet(name):\n    return f"hi {name}"  # a very long line that should scroll, not wrap\n```';
+const CODE =
+  '```python\ndef greet(name):\n    return f"hi {name}"  # a very long line that should scroll, not wrap\n```';
 
 function answer(content: string): ChatMessage {
   return {
@@ -53,7 +54,11 @@ describe('Markdown', () => {
     await waitFor(() => expect(container.querySelector('.hljs-keyword')).not.toBeNull(), { timeout: 5000 });
     const [intro, code] = [...container.querySelectorAll('.md-block')];
     const keyword = container.querySelector('.hljs-keyword');
-    for (const tail of ['The end is near', 'The end is near.\n\n```js\nconst x', 'The end is near.\n\n```js\nconst x = 1;\n```']) {
+    for (const tail of [
+      'The end is near',
+      'The end is near.\n\n```js\nconst x',
+      'The end is near.\n\n```js\nconst x = 1;\n```',
+    ]) {
       rerender(<Markdown content={first + tail} />);
       const blocks = [...container.querySelectorAll('.md-block')];
       expect(blocks[0]).toBe(intro); // the same DOM nodes: not re-rendered
