@@ -26,11 +26,6 @@ const INLINE = [
 ];
 const BLOCK = [/^\$\$([\s\S]+?)\$\$[ \t]*(?:\n+|$)/, /^\\\[([\s\S]+?)\\\][ \t]*(?:\n+|$)/];
 
-/** Whether the text may hold math (cheap; decides whether KaTeX is worth loading). */
-export function mayHaveMath(text: string): boolean {
-  return /\$[^\s$]|\\\(|\\\[/.test(text);
-}
-
 export function mathExtensions(render: MathRenderer): TokenizerAndRendererExtension[] {
   const renderer = (token: Tokens.Generic) => {
     const t = token as MathToken;

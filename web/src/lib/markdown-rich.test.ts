@@ -1,7 +1,7 @@
 // Tests for code highlighting and math in renderMarkdown/renderBlock, with the lazily loaded
 // libraries loaded, and hostile input inside formulas and code blocks.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isClosedCode, renderBlock, renderMarkdown, splitMarkdown } from './markdown';
+import { isClosedCode, renderBlock, renderMarkdown, rendererNeeds, splitMarkdown } from './markdown';
 import { loadHighlighter, loadKatex, type RenderLibs } from './render-libs';
 import type { Tokens } from 'marked';
 
@@ -76,6 +76,18 @@ describe('code blocks', () => {
     el.querySelectorAll('button[data-copy]').forEach((b) => b.remove()); // ours
     expectInert(el);
     expect(el.querySelector('pre')).not.toBeNull();
+  });
+});
+
+describe('rendererNeeds (what is worth fetching)', () => {
+  it.each([
+    ['It costs $5 and $10.', { code: false, math: false }],
+    ['```\nplain, no language\n```', { code: false, math: false }],
+    ['- a list with\n\n  ```js\n  nested()\n  ```', { code: true, math: false }],
+    ['> quoted $x^2$', { code: false, math: true }],
+    ['$$\n\\int x\n$$', { code: false, math: true }],
+  ])('%s', (input, needs) => {
+    expect(rendererNeeds(splitMarkdown(input))).toEqual(needs);
   });
 });
 

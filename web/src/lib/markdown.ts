@@ -162,6 +162,17 @@ export function splitMarkdown(markdown: string): Token[] {
   return marked.lexer(markdown).filter((t) => t.type !== 'space' && t.type !== 'def');
 }
 
+/** Which lazily loaded renderer the blocks would use: highlight.js for a fence naming a language,
+ *  KaTeX for a formula the lexer found (so a price like "$5" does not fetch KaTeX). */
+export function rendererNeeds(tokens: Token[]): { code: boolean; math: boolean } {
+  const needs = { code: false, math: false };
+  marked.walkTokens(tokens, (t) => {
+    if (t.type === 'code' && (t as Tokens.Code).lang) needs.code = true;
+    else if (t.type === 'math' || t.type === 'mathBlock') needs.math = true;
+  });
+  return needs;
+}
+
 /** One block as sanitized HTML. */
 export function renderBlock(token: Token, libs: RenderLibs = {}): string {
   return renderTokens([token], libs);

@@ -3,7 +3,7 @@
 // again, so earlier code blocks keep their highlighting, selection and Copy state (no flicker).
 import { memo, useMemo, useRef } from 'react';
 import type { Token } from 'marked';
-import { renderBlock, splitMarkdown } from '../../../lib/markdown';
+import { rendererNeeds, renderBlock, splitMarkdown } from '../../../lib/markdown';
 import type { RenderLibs } from '../../../lib/render-libs';
 import { useRenderLibs } from '../hooks/use-render-libs';
 import { useCodeCopyButtons } from '../hooks/use-copy';
@@ -16,8 +16,9 @@ const Block = memo(
 );
 
 export function Markdown({ content }: { content: string }) {
-  const libs = useRenderLibs(content);
   const blocks = useMemo(() => splitMarkdown(content), [content]);
+  const needs = useMemo(() => rendererNeeds(blocks), [blocks]);
+  const libs = useRenderLibs(needs);
   const ref = useRef<HTMLDivElement>(null);
   useCodeCopyButtons(ref);
   return (

@@ -1,13 +1,11 @@
-// useRenderLibs: the renderers an answer needs (highlight.js for fenced code, KaTeX for math),
-// fetched on first need; the returned object changes once when one of them arrives.
+// useRenderLibs: the renderers an answer needs (highlight.js for fenced code, KaTeX for math, as
+// lib/markdown's rendererNeeds says), fetched on first need; the returned object changes once when
+// one of them arrives.
 import { useEffect, useState } from 'react';
 import { loadHighlighter, loadKatex, loadedRenderLibs, type RenderLibs } from '../../../lib/render-libs';
-import { mayHaveMath } from '../../../lib/markdown-math';
 
-export function useRenderLibs(content: string): RenderLibs {
+export function useRenderLibs({ code: needsCode, math: needsMath }: { code: boolean; math: boolean }): RenderLibs {
   const [libs, setLibs] = useState<RenderLibs>(loadedRenderLibs);
-  const needsCode = /```|~~~/.test(content);
-  const needsMath = mayHaveMath(content);
   useEffect(() => {
     let live = true;
     const update = (next: RenderLibs) => {
