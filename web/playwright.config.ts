@@ -5,7 +5,7 @@
 //   LANECHAT_JAR      server jar (default ../server/target/lanechat-server.jar)
 //   LANECHAT_WEB_DIR  serve this dist/ instead of the jar's bundle (--web-dir)
 //   CHROMIUM_PATH     browser binary (default /usr/bin/chromium)
-//   E2E_WORKERS       parallel workers (default 2: the scenarios mostly wait on the demo lane)
+//   E2E_WORKERS       parallel workers (default 1: on a busy 2-core machine a second browser costs more than it saves)
 import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
@@ -17,12 +17,18 @@ export default defineConfig({
   globalSetup: './e2e/global-setup.ts',
   outputDir: 'test-results/playwright',
   fullyParallel: false,
-  workers: Number(process.env.E2E_WORKERS ?? 2),
+  workers: Number(process.env.E2E_WORKERS ?? 1),
   retries: 0,
   forbidOnly: !!process.env.CI,
   timeout: 60_000,
-  globalTimeout: 240_000,
+  globalTimeout: 300_000,
   reporter: [['list']],
+  // outage.spec.ts kills the shared fast server, so it runs last, once the rest has run (if a
+  // test fails, the run has failed already and the outage test is reported as not run).
+  projects: [
+    { name: 'e2e', testIgnore: /outage\.spec\.ts$/ },
+    { name: 'outage', testMatch: /outage\.spec\.ts$/, dependencies: ['e2e'] },
+  ],
   use: {
     browserName: 'chromium',
     headless: true,

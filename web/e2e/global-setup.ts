@@ -1,6 +1,6 @@
-// Playwright global setup: starts the servers every spec shares (demo lane delays 300, 3000 and
-// 8000 ms, and one in token mode with a user), hands their URLs to the workers through
-// LANECHAT_E2E_SERVERS (read by the `servers` fixture in support/fixtures.ts), and returns the
+// Playwright global setup: starts, in parallel, the servers the specs share (demo lane delays
+// 300, 3000 and 8000 ms, and one in token mode with a user), hands their URLs (and the fast
+// one's pid, which the last spec kills) to the workers through LANECHAT_E2E_SERVERS (read by the `servers` fixture in support/fixtures.ts), and returns the
 // teardown that kills them. A test that needs a server of its own uses the `startServer` fixture.
 import { rmSync } from 'node:fs';
 import {
@@ -18,6 +18,8 @@ export interface SharedServers {
   slow: string;
   slower: string;
   token: string;
+  /** The fast server's process id: outage.spec.ts, run after every other spec, kills it. */
+  fastPid: number;
   /** The API token of the token-mode server's user `e2e`. */
   tokenUserToken: string;
 }
@@ -57,6 +59,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     slow: slow.url,
     slower: slower.url,
     token: token.url,
+    fastPid: fast.pid,
     tokenUserToken,
   };
   process.env.LANECHAT_E2E_SERVERS = JSON.stringify(shared);

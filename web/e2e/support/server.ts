@@ -33,6 +33,7 @@ export interface RunningServer {
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:41234 */
   url: string;
   dataDir: string;
+  pid: number;
   /** SIGKILL (no graceful shutdown) and removes the data dir it created. */
   kill(): void;
 }
@@ -101,7 +102,7 @@ export function spawnServer(name: string, options: ServerOptions): { ready: Prom
       if (m) {
         clearTimeout(timer);
         url = m[1].replace(/\/$/, '');
-        resolve({ name, url, dataDir, kill });
+        resolve({ name, url, dataDir, pid: proc.pid ?? -1, kill });
       }
     });
     proc.on('exit', (code) => {
