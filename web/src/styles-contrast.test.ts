@@ -111,6 +111,20 @@ describe('the palettes', () => {
     expect(STATUS_DISPLAY.disconnected.color).toBe('#c62828');
   });
 
+  it('every rule with a fixed colour on a fixed background passes AA (badges, search marks, diffs)', () => {
+    const fixed = [...css.matchAll(/([^{}]+)\{([^}]*)\}/g)].flatMap((m) => {
+      const color = /(?:^|[;\s])color:\s*(#[0-9a-f]{6})/i.exec(m[2])?.[1];
+      const background = /background(?:-color)?:\s*(#[0-9a-f]{6})/i.exec(m[2])?.[1];
+      return color && background ? [{ selector: m[1].trim(), color, background }] : [];
+    });
+    expect(fixed.length).toBeGreaterThan(0);
+    for (const f of fixed) {
+      expect(contrast(f.color, f.background), `${f.selector}: ${f.color} on ${f.background}`).toBeGreaterThanOrEqual(
+        4.5,
+      );
+    }
+  });
+
   it('the dots differ from the ring in light mode and from the panel in dark mode', () => {
     for (const { color } of Object.values(STATUS_DISPLAY)) {
       expect(contrast(light['status-ring'], light.panel)).toBeGreaterThanOrEqual(3);

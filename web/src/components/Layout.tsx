@@ -9,6 +9,10 @@ import { Header } from './Header';
 import { ConversationSidebar } from '../features/conversations/components/ConversationSidebar';
 import { SignIn } from '../features/session/components/SignIn';
 import { KeyboardShortcuts } from '../features/shortcuts/components/KeyboardShortcuts';
+import { SearchPanel } from '../features/search/components/SearchPanel';
+import { NotificationToggle } from '../features/notifications/components/NotificationToggle';
+import { TransferMenu } from '../features/transfer/components/TransferMenu';
+import { AwayWatch } from './AwayWatch';
 
 export interface LayoutProps {
   children: ReactNode;
@@ -35,7 +39,20 @@ function Frame({ children }: { children: ReactNode }) {
       <Header sidebarOpen={sidebarOpen} onToggleSidebar={needsSignIn ? undefined : () => setSidebarOpen((o) => !o)} />
       {!needsSignIn && <KeyboardShortcuts />}
       <div className="body">
-        {!needsSignIn && <ConversationSidebar open={sidebarOpen} onNavigate={() => setSidebarOpen(false)} />}
+        {!needsSignIn && <AwayWatch />}
+        {!needsSignIn && (
+          <ConversationSidebar
+            open={sidebarOpen}
+            onNavigate={() => setSidebarOpen(false)}
+            wrapList={(list) => <SearchPanel onNavigate={() => setSidebarOpen(false)}>{list}</SearchPanel>}
+            footer={
+              <>
+                <TransferMenu />
+                <NotificationToggle />
+              </>
+            }
+          />
+        )}
         <main id="main" className="main" tabIndex={-1}>
           {needsSignIn ? (
             <SignIn onSignIn={signIn} error={signInError?.message ?? null} busy={isSigningIn} />

@@ -36,6 +36,8 @@ export interface Conversation {
   updated_at: string;
   message_count: number;
   total_cost_usd: number;
+  /** Finished answers after the read marker (protocol.md E8); absent from servers without it. */
+  unread_count?: number;
 }
 
 export interface ConversationDetail extends Conversation {
@@ -50,6 +52,25 @@ export interface ConversationDetail extends Conversation {
 export interface ConversationPage {
   conversations: Conversation[];
   nextCursor: string | null;
+}
+
+/** One hit of GET /api/search (protocol.md E7): a message, or a title (`message_id` null). */
+export interface SearchHit {
+  conversation_id: string;
+  conversation_title: string | null;
+  message_id: string | null;
+  role: 'user' | 'assistant' | null;
+  at: string;
+  /** Plain text, never HTML. */
+  snippet: string;
+  /** The matched words in `snippet`: [start, end) in UTF-16 code units. */
+  highlights: [number, number][];
+}
+
+export interface SearchPage {
+  results: SearchHit[];
+  has_more: boolean;
+  next_before: string | null;
 }
 
 export interface TaskResult {
@@ -194,6 +215,8 @@ export const WS_URL: string =
 interface RequestOptions {
   method?: string;
   body?: unknown;
+  /** A JSON document already serialised (an uploaded file), sent as it is. */
+  rawJson?: string;
   signal?: AbortSignal;
   headers?: Record<string, string>;
 }
@@ -209,9 +232,9 @@ async function requestWithHeaders<T>(
 ): Promise<{ data: T; headers: Headers }> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   let body: string | undefined;
-  if (options.body !== undefined) {
+  if (options.body !== undefined || options.rawJson !== undefined) {
     headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(options.body);
+    body = options.rawJson ?? JSON.stringify(options.body);
   }
   let response: Response;
   try {
@@ -265,6 +288,52 @@ export async function listConversationPage(before?: string, signal?: AbortSignal
   const path = before === undefined ? '/api/conversations' : `/api/conversations?before=${enc(before)}`;
   const { data, headers } = await requestWithHeaders<Conversation[]>(path, { signal });
   return { conversations: data, nextCursor: headers.get('X-Next-Cursor') };
+}
+
+/** The data of a `conversation.read` update (E8): a read marker moved in some tab. */
+export interface ConversationReadData {
+  type: 'conversation.read';
+  conversation_id: string;
+  unread_count: number;
+}
+
+export function isConversationRead(data: unknown): data is ConversationReadData {
+  return (data as { type?: unknown } | null)?.type === 'conversation.read';
+}
+
+/** Marks a conversation read through `messageId` (or its newest message); answers the new count. */
+export function markConversationRead(
+  id: string,
+  messageId?: string,
+): Promise<{ conversation_id: string; unread_count: number }> {
+  return request(`/api/conversations/${enc(id)}/read`, {
+    method: 'POST',
+    ...(messageId === undefined ? {} : { body: { message_id: messageId } }),
+  });
+}
+
+/** Where the browser downloads an export (E9): one conversation, or all of them. */
+export function exportUrl(format: 'json' | 'markdown', conversationId?: string): string {
+  return conversationId === undefined
+    ? `/api/export?format=${format}`
+    : `/api/conversations/${enc(conversationId)}/export?format=${format}`;
+}
+
+/** What POST /api/import made (E9). */
+export interface ImportResult {
+  format: 'lanechat' | 'chatgpt';
+  conversations: { id: string; title: string; message_count: number }[];
+}
+
+/** Imports a Lanechat export or ChatGPT's conversations.json, sent as it is. */
+export function importConversations(fileText: string): Promise<ImportResult> {
+  return request<ImportResult>('/api/import', { method: 'POST', rawJson: fileText });
+}
+
+/** Searches the user's messages and titles (words matched by prefix); `before` pages on. */
+export function searchConversations(q: string, before?: string, signal?: AbortSignal): Promise<SearchPage> {
+  const path = `/api/search?q=${enc(q)}` + (before === undefined ? '' : `&before=${enc(before)}`);
+  return request<SearchPage>(path, { signal });
 }
 
 export function createConversation(title?: string): Promise<Conversation> {

@@ -22,3 +22,8 @@ export const taskKeys = {
   all: ['tasks'] as const,
   detail: (id: string) => ['tasks', 'detail', id] as const,
 };
+
+export const searchKeys = {
+  all: ['search'] as const,
+  query: (q: string) => ['search', q] as const,
+};

@@ -1,16 +1,21 @@
 // ConversationSidebar: the list of conversations (title, total cost) with new, rename and delete.
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { NavLink, useMatch, useNavigate } from 'react-router';
 import { useConversations } from '../hooks/use-conversations';
 import { formatCost } from '../../../lib/format';
 import type { Conversation } from '../../../lib/api';
+import { UnreadBadge } from './UnreadBadge';
 
 export interface ConversationSidebarProps {
   open: boolean;
   onNavigate?: () => void;
+  /** Wraps the list (the app layer puts the search panel around it); the list alone by default. */
+  wrapList?: (list: ReactNode) => ReactNode;
+  /** Shown below the list (settings, export and import). */
+  footer?: ReactNode;
 }
 
-export function ConversationSidebar({ open, onNavigate }: ConversationSidebarProps) {
+export function ConversationSidebar({ open, onNavigate, wrapList = (list) => list, footer }: ConversationSidebarProps) {
   const {
     conversations,
     isLoading,
@@ -72,41 +77,51 @@ export function ConversationSidebar({ open, onNavigate }: ConversationSidebarPro
           {actionError}
         </p>
       )}
-      {isLoading && <p className="muted">Loading…</p>}
-      {error && <p className="sidebar-error">Conversations could not be loaded: {error.message}</p>}
-      <ul className="conversation-list">
-        {conversations.map((c) => (
-          <li key={c.id} className={c.id === currentId ? 'conversation current' : 'conversation'}>
-            {editing === c.id ? (
-              <RenameForm conversation={c} onDone={(title) => onRename(c, title)} onCancel={() => setEditing(null)} />
-            ) : (
-              <>
-                <NavLink to={`/c/${c.id}`} className="conversation-link" onClick={onNavigate}>
-                  <span className="conversation-title">{c.title || 'Untitled'}</span>
-                  <span className="conversation-cost" title="Total cost">
-                    {formatCost(c.total_cost_usd)}
-                  </span>
-                </NavLink>
-                <span className="conversation-actions">
-                  <button type="button" className="icon-button" onClick={() => setEditing(c.id)}>
-                    <span aria-hidden="true">✎</span>
-                    <span className="sr-only">Rename {c.title || 'Untitled'}</span>
-                  </button>
-                  <button type="button" className="icon-button" onClick={() => onDelete(c)}>
-                    <span aria-hidden="true">×</span>
-                    <span className="sr-only">Delete {c.title || 'Untitled'}</span>
-                  </button>
-                </span>
-              </>
-            )}
-          </li>
-        ))}
-      </ul>
-      {hasMore && (
-        <button type="button" className="more-button" onClick={loadMore} disabled={isLoadingMore}>
-          {isLoadingMore ? 'Loading…' : 'More conversations'}
-        </button>
+      {wrapList(
+        <>
+          {isLoading && <p className="muted">Loading…</p>}
+          {error && <p className="sidebar-error">Conversations could not be loaded: {error.message}</p>}
+          <ul className="conversation-list">
+            {conversations.map((c) => (
+              <li key={c.id} className={c.id === currentId ? 'conversation current' : 'conversation'}>
+                {editing === c.id ? (
+                  <RenameForm
+                    conversation={c}
+                    onDone={(title) => onRename(c, title)}
+                    onCancel={() => setEditing(null)}
+                  />
+                ) : (
+                  <>
+                    <NavLink to={`/c/${c.id}`} className="conversation-link" onClick={onNavigate}>
+                      <span className="conversation-title">{c.title || 'Untitled'}</span>
+                      {c.id !== currentId && <UnreadBadge count={c.unread_count ?? 0} />}
+                      <span className="conversation-cost" title="Total cost">
+                        {formatCost(c.total_cost_usd)}
+                      </span>
+                    </NavLink>
+                    <span className="conversation-actions">
+                      <button type="button" className="icon-button" onClick={() => setEditing(c.id)}>
+                        <span aria-hidden="true">✎</span>
+                        <span className="sr-only">Rename {c.title || 'Untitled'}</span>
+                      </button>
+                      <button type="button" className="icon-button" onClick={() => onDelete(c)}>
+                        <span aria-hidden="true">×</span>
+                        <span className="sr-only">Delete {c.title || 'Untitled'}</span>
+                      </button>
+                    </span>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+          {hasMore && (
+            <button type="button" className="more-button" onClick={loadMore} disabled={isLoadingMore}>
+              {isLoadingMore ? 'Loading…' : 'More conversations'}
+            </button>
+          )}
+        </>,
       )}
+      {footer && <div className="sidebar-footer">{footer}</div>}
     </nav>
   );
 }

@@ -25,6 +25,9 @@ import dev.lanechat.server.json.Json;
 import dev.lanechat.server.lanes.LaneFactory;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.metrics.ServerMetrics;
+import dev.lanechat.server.search.SearchService;
+import dev.lanechat.server.transfer.ExportService;
+import dev.lanechat.server.transfer.ImportService;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.DataDirLock;
 import dev.lanechat.server.store.Database;
@@ -120,7 +123,7 @@ public final class LanechatServer implements AutoCloseable {
         Notifier notifier = new Notifier();
         EventWaiters waiters = new EventWaiters();
         Hub hub = new Hub(eventLog);
-        Lanes lanes = LaneFactory.build(config);
+        Lanes lanes = LaneFactory.build(config, json, clock);
         ServerMetrics metrics = new ServerMetrics(hub::socketCount, LaneFactory.names(lanes), lane -> database.jdbi().withHandle(
                 h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE lane = :lane AND status = 'queued'")
                         .bind("lane", lane).mapTo(Long.class).one()));
@@ -138,7 +141,7 @@ public final class LanechatServer implements AutoCloseable {
         RateLimiter conversationLimiter = new RateLimiter(config.conversationBurst(),
                 config.conversationPerMinute() / 60.0, System::nanoTime);
         ConversationService conversations = new ConversationService(database.jdbi(), conversationRepository, files,
-                tasks, notifier, clock, conversationLimiter);
+                tasks, eventLog, notifier, clock, conversationLimiter);
 
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("timer"));
         ProgressRelay progress = new ProgressRelay(hub, json, timers,
@@ -183,7 +186,9 @@ public final class LanechatServer implements AutoCloseable {
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
                 authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
                 workerQueue, new HostPolicy(config.allowedHosts()), new OriginPolicy(config.allowedOrigins()),
-                loginLimiter, config.allowedOrigins());
+                loginLimiter, config.allowedOrigins(), new SearchService(database),
+                new ExportService(database.jdbi(), files, clock),
+                new ImportService(database.jdbi(), conversationRepository, clock));
         java.util.concurrent.atomic.AtomicReference<ServerConnector> ours = new java.util.concurrent.atomic.AtomicReference<>();
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;

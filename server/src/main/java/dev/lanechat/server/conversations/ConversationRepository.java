@@ -24,7 +24,8 @@ public final class ConversationRepository {
     private static final int FILE_ALLOWANCE = 512;
 
     private static final String CONVERSATION_COLUMNS =
-            "id, title, created_at, updated_at, message_count, total_cost_usd";
+            "id, title, created_at, updated_at, message_count, total_cost_usd, " + unreadCount("conversations.id",
+                    "conversations.read_position") + " AS unread_count";
 
     private final FileRepository files;
 
@@ -41,7 +42,23 @@ public final class ConversationRepository {
                 .bind("title", title)
                 .bind("now", at)
                 .execute();
-        return new Conversation(id, title == null ? UNTITLED : title, at, at, 0, 0);
+        return new Conversation(id, title == null ? UNTITLED : title, at, at, 0, 0, 0);
+    }
+
+    /**
+     * Sets what an imported conversation's messages add up to (after {@link #insert} and its
+     * {@link #insertMessage}s): its own times, count and cost; read through its last message.
+     */
+    public void finishImport(Handle h, String id, Instant createdAt, Instant updatedAt, long messageCount,
+            double totalCostUsd) {
+        h.createUpdate("UPDATE conversations SET created_at = :created, updated_at = :updated, message_count = :count,"
+                        + " total_cost_usd = :cost, read_position = :count WHERE id = :id")
+                .bind("created", Timestamps.format(createdAt))
+                .bind("updated", Timestamps.format(updatedAt))
+                .bind("count", messageCount)
+                .bind("cost", totalCostUsd)
+                .bind("id", id)
+                .execute();
     }
 
     /**
@@ -217,6 +234,23 @@ public final class ConversationRepository {
                 .execute();
     }
 
+    /** Inserts {@code messages} at positions 1, 2, … of a new conversation, as one batch (an import). */
+    public void insertMessages(Handle h, String conversationId, List<Message> messages) {
+        var batch = h.prepareBatch("INSERT INTO messages (id, conversation_id, position, role, content, status, task_id,"
+                + " lane, model, cost_usd, error, created_at) VALUES (:id, :conversation, :position, :role, :content,"
+                + " :status, :task, :lane, :model, :cost, :error, :created)");
+        long position = 0;
+        for (Message m : messages) {
+            batch.bind("id", m.id()).bind("conversation", conversationId).bind("position", ++position)
+                    .bind("role", m.role()).bind("content", m.content()).bind("status", m.status())
+                    .bind("task", m.taskId()).bind("lane", m.lane()).bind("model", m.model()).bind("cost", m.costUsd())
+                    .bind("error", m.error()).bind("created", m.createdAt()).add();
+        }
+        if (!messages.isEmpty()) {
+            batch.execute();
+        }
+    }
+
     /** Sets the status of an answer that is still pending. */
     public void setPendingStatus(Handle h, String messageId, String status) {
         h.createUpdate("UPDATE messages SET status = :status WHERE id = :id")
@@ -337,7 +371,45 @@ public final class ConversationRepository {
     private static Conversation conversation(ResultSet rs) throws SQLException {
         String title = rs.getString("title");
         return new Conversation(rs.getString("id"), title == null ? UNTITLED : title, rs.getString("created_at"),
-                rs.getString("updated_at"), rs.getLong("message_count"), rs.getDouble("total_cost_usd"));
+                rs.getString("updated_at"), rs.getLong("message_count"), rs.getDouble("total_cost_usd"),
+                rs.getLong("unread_count"));
+    }
+
+    /**
+     * The SQL of a conversation's unread count: its finished answers after its read marker (the
+     * index on (conversation_id, position) serves it).
+     */
+    private static String unreadCount(String conversationId, String readPosition) {
+        return "(SELECT COUNT(*) FROM messages u WHERE u.conversation_id = " + conversationId
+                + " AND u.role = 'assistant' AND u.status IN ('completed', 'failed') AND u.position > " + readPosition + ")";
+    }
+
+    /**
+     * Moves the read marker of the user's conversation forward to {@code position} (never back).
+     *
+     * @return the unread count after, or empty when the marker did not move (nothing new was read)
+     */
+    public Optional<Long> markReadThrough(Handle h, String conversationId, long position) {
+        int moved = h.createUpdate("UPDATE conversations SET read_position = :position"
+                        + " WHERE id = :id AND read_position < :position")
+                .bind("id", conversationId)
+                .bind("position", position)
+                .execute();
+        if (moved == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(h.createQuery("SELECT " + unreadCount(":id", "read_position") + " FROM conversations WHERE id = :id")
+                .bind("id", conversationId)
+                .mapTo(Long.class)
+                .one());
+    }
+
+    /** The position of the conversation's newest message, or 0 when it has none. */
+    public long newestPosition(Handle h, String conversationId) {
+        return h.createQuery("SELECT COALESCE(MAX(position), 0) FROM messages WHERE conversation_id = :id")
+                .bind("id", conversationId)
+                .mapTo(Long.class)
+                .one();
     }
 
     private static Message message(ResultSet rs) throws SQLException {
