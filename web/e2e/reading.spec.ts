@@ -190,7 +190,10 @@ test('dark mode follows the system and the toggle, remembered, readable in both 
   expectReadable(dark);
 });
 
-test('? shows the keyboard shortcuts; n and Shift+Esc reach the message box', async ({ page, servers }) => {
+test('? shows the keyboard shortcuts; n and Shift+Esc reach the message box, / the search box', async ({
+  page,
+  servers,
+}) => {
   await openConnected(page, servers.fast + '/');
   await send(page, 'shortcut check');
   await answerFor(page, 'shortcut check').waitFor({ timeout: 5_000 });
@@ -208,4 +211,7 @@ test('? shows the keyboard shortcuts; n and Shift+Esc reach the message box', as
   await page.locator('.brand').click();
   await page.keyboard.press('Shift+Escape');
   await expect(box).toBeFocused();
+  await page.locator('.brand').click();
+  await page.keyboard.press('/');
+  await expect(page.getByRole('searchbox', { name: 'Search conversations' })).toBeFocused();
 });
