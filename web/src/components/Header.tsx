@@ -1,8 +1,10 @@
 // Header: the app name, the sidebar toggle for narrow screens, and the connection status
-// (a coloured dot plus its word: green Connected, yellow Partial, red Disconnected).
+// (a coloured dot plus its word: green Connected, yellow Partial, red Disconnected), and the
+// theme toggle.
 import { useSocketStatus } from '../contexts/WebSocketContext';
 import { useConnectionStatus, type ConnectionState } from '../hooks/use-connection-status';
 import { SignOutButton } from '../features/session/components/SignOutButton';
+import { ThemeToggle } from '../features/theme/components/ThemeToggle';
 
 export const STATUS_DISPLAY: Record<ConnectionState, { color: string; label: string }> = {
   full: { color: '#2e7d32', label: 'Connected' },
@@ -45,6 +47,7 @@ export function Header({ sidebarOpen = false, onToggleSidebar }: HeaderProps) {
         <span className="status-text">{display.label}</span>
         <span className="sr-only">: {detail}</span>
       </div>
+      <ThemeToggle />
       <SignOutButton />
     </header>
   );
