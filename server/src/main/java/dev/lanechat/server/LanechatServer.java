@@ -124,6 +124,7 @@ public final class LanechatServer implements AutoCloseable {
         ServerMetrics metrics = new ServerMetrics(hub::socketCount, LaneFactory.names(lanes), lane -> database.jdbi().withHandle(
                 h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE lane = :lane AND status = 'queued'")
                         .bind("lane", lane).mapTo(Long.class).one()));
+        database.observeStampToCommit(metrics::stampToCommit);
         notifier.subscribe(metrics::committed); // before the Hub's, so a commit is stamped before its push
         notifier.subscribe(hub::published);
         notifier.subscribe(waiters::published);

@@ -6,15 +6,22 @@ import dev.lanechat.server.config.ConfigException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
+import java.util.Properties;
+import java.util.function.LongConsumer;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The store: a pooled DataSource for SQLite (the default, a file in the data dir, WAL) or
- * PostgreSQL, migrated by Flyway at open, and the Jdbi that the feature repositories use.
+ * PostgreSQL, migrated by Flyway at open, and the Jdbi that the feature repositories use. On
+ * SQLite its transactions all run on the one {@link SqliteWriter}; its plain reads on the pool.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -23,6 +30,9 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final Dialect dialect;
     private final String description;
+    /** SQLite's one writer, started after the migrations; null on PostgreSQL. */
+    private SqliteWriter writer;
+    private volatile LongConsumer stampToCommit = nanos -> {};
 
     private Database(HikariDataSource dataSource, Dialect dialect, String description) {
         this.dataSource = dataSource;
@@ -32,12 +42,25 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Where the time from each transaction's start (where it stamps its times) to the end of its
+     * commit goes, in nanoseconds. Set once by the wiring, which builds the metrics after the store.
+     */
+    public void observeStampToCommit(LongConsumer nanos) {
+        stampToCommit = nanos;
+    }
+
+    private void recordStampToCommit(long nanos) {
+        stampToCommit.accept(nanos);
+    }
+
+    /**
      * Opens the store named by {@code url} (null: SQLite at {@code <dataDir>/lanechat.db}) and
      * brings its schema up to date.
      */
     public static Database open(String url, Path dataDir) {
         Database db = url == null || url.isBlank() ? sqlite(dataDir.resolve("lanechat.db")) : fromUrl(url, dataDir);
         db.migrate();
+        db.startWriting();
         log.info("Store: {}", db.description);
         return db;
     }
@@ -92,9 +115,7 @@ public final class Database implements AutoCloseable {
                         "foreign_keys", "true",
                         "transaction_mode", "IMMEDIATE")
                 .forEach(hikari::addDataSourceProperty);
-        Database db = new Database(new HikariDataSource(hikari), Dialect.SQLITE, "sqlite " + file.toAbsolutePath());
-        db.jdbi.setTransactionHandler(new GroupCommit(db.jdbi.getTransactionHandler()));
-        return db;
+        return new Database(new HikariDataSource(hikari), Dialect.SQLITE, "sqlite " + file.toAbsolutePath());
     }
 
     private static Database postgres(String jdbcUrl) {
@@ -114,6 +135,25 @@ public final class Database implements AutoCloseable {
                 .placeholders(Map.of("blob_type", dialect.blobType()))
                 .load()
                 .migrate();
+    }
+
+    /** SQLite: opens the writer's own connection and sends every transaction to it. PostgreSQL: times them. */
+    private void startWriting() {
+        TransactionHandler local = jdbi.getTransactionHandler();
+        if (dialect != Dialect.SQLITE) {
+            jdbi.setTransactionHandler(WriterTransactions.timed(local, this::recordStampToCommit));
+            return;
+        }
+        try {
+            Properties properties = new Properties();
+            properties.putAll(dataSource.getDataSourceProperties());
+            Connection connection = DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+            writer = new SqliteWriter(connection, this::recordStampToCommit);
+        } catch (SQLException e) {
+            dataSource.close();
+            throw new IllegalStateException("cannot open SQLite's write connection: " + StoreErrors.describe(e), e);
+        }
+        jdbi.setTransactionHandler(WriterTransactions.sqlite(local, writer));
     }
 
     public Jdbi jdbi() {
@@ -140,6 +180,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (writer != null) {
+            writer.close();
+        }
         dataSource.close();
     }
 }

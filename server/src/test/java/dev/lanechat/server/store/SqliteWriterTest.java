@@ -24,12 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SQLite store's group commit (GroupCommit), on a real SQLite file: transactions that queue
- * behind a commit share the next one, and each caller still sees exactly its own outcome.
- * Each test holds one transaction open (the "blocker") so that the others queue behind it and
- * form one group when it ends.
+ * The SQLite store's one writer (SqliteWriter, GroupCommit's successor), on a real SQLite file:
+ * transactions that queue behind a commit share the next one, and each caller still sees exactly
+ * its own outcome. Each test holds one transaction open (the "blocker") so that the others queue
+ * behind it and form one batch when it ends.
  */
-class GroupCommitTest {
+class SqliteWriterTest {
     @TempDir
     Path dataDir;
 
@@ -76,7 +76,7 @@ class GroupCommitTest {
         for (int i = 0; i < 5; i++) {
             assertThat(notes.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("note " + i);
         }
-        assertThat(callbackThreads).as("the five ran one after another on one leader").hasSize(1);
+        assertThat(callbackThreads).as("the five ran one after another on the writer").containsExactly("sqlite-writer");
         assertThat(storedNotes()).containsExactlyInAnyOrder("blocker", "note 0", "note 1", "note 2", "note 3", "note 4");
     }
 
