@@ -99,7 +99,7 @@ public final class LanechatServer implements AutoCloseable {
         DataDirLock lock = config.db() == null ? DataDirLock.acquire(config.dataDir()) : null;
         Database database;
         try {
-            database = Database.open(config.db(), config.dataDir());
+            database = Database.open(config.db(), config.dataDir(), config.crashAfterCommits());
         } catch (RuntimeException e) {
             if (lock != null) {
                 lock.close();

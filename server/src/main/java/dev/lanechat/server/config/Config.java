@@ -50,7 +50,8 @@ public record Config(
         int loginPerMinute,
         Duration bodyReadTimeout,
         int historyMessages,
-        int historyBytes) {
+        int historyBytes,
+        int crashAfterCommits) {
 
     /**
      * Refuses what must not run: open mode (no credentials) on an address other machines can reach.
@@ -122,6 +123,8 @@ public record Config(
         private Duration bodyReadTimeout = Duration.ofSeconds(5);
         private int historyMessages = 100;
         private int historyBytes = 256 * 1024;
+        /** For the crash test only (CommitCrashIT): 0, or halt right after the N-th SQLite commit. */
+        private int crashAfterCommits;
 
         Builder() {}
 
@@ -141,6 +144,7 @@ public record Config(
             conversationBurst = c.conversationBurst; conversationPerMinute = c.conversationPerMinute;
             loginBurst = c.loginBurst; loginPerMinute = c.loginPerMinute; bodyReadTimeout = c.bodyReadTimeout;
             historyMessages = c.historyMessages; historyBytes = c.historyBytes;
+            crashAfterCommits = c.crashAfterCommits;
         }
 
         public Builder bind(String v) { bind = v; return this; }
@@ -210,6 +214,7 @@ public record Config(
 
         public Builder historyMessages(int v) { historyMessages = v; return this; }
         public Builder historyBytes(int v) { historyBytes = v; return this; }
+        public Builder crashAfterCommits(int v) { crashAfterCommits = v; return this; }
 
         public Config build() {
             return new Config(bind, port, dataDir, db, webDir, demoDelay, demoConcurrency, maxContentBytes,
@@ -217,7 +222,7 @@ public record Config(
                     allowedOrigins, maxSockets, sendBurst, sendPerMinute, socketFrameBurst, socketFramesPerSecond,
                     lanesFile, lanes, slowSocketLimit, allowedHosts, maxSocketsPerUser, maxPendingSockets,
                     maxPendingSocketsPerAddress, pendingSubscribeTimeout, conversationBurst, conversationPerMinute,
-                    loginBurst, loginPerMinute, bodyReadTimeout, historyMessages, historyBytes);
+                    loginBurst, loginPerMinute, bodyReadTimeout, historyMessages, historyBytes, crashAfterCommits);
         }
     }
 }

@@ -58,9 +58,18 @@ public final class Database implements AutoCloseable {
      * brings its schema up to date.
      */
     public static Database open(String url, Path dataDir) {
+        return open(url, dataDir, 0);
+    }
+
+    /**
+     * {@link #open(String, Path)}; with {@code crashAfterCommits} above 0 (the crash test only), the
+     * SQLite writer halts the process right after its that-many-th commit, before it answers anyone:
+     * the moment between a durable commit and the push that a power cut can hit.
+     */
+    public static Database open(String url, Path dataDir, int crashAfterCommits) {
         Database db = url == null || url.isBlank() ? sqlite(dataDir.resolve("lanechat.db")) : fromUrl(url, dataDir);
         db.migrate();
-        db.startWriting();
+        db.startWriting(crashAfterCommits);
         log.info("Store: {}", db.description);
         return db;
     }
@@ -138,7 +147,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** SQLite: opens the writer's own connection and sends every transaction to it. PostgreSQL: times them. */
-    private void startWriting() {
+    private void startWriting(int crashAfterCommits) {
         TransactionHandler local = jdbi.getTransactionHandler();
         if (dialect != Dialect.SQLITE) {
             jdbi.setTransactionHandler(WriterTransactions.timed(local, this::recordStampToCommit));
@@ -148,7 +157,7 @@ public final class Database implements AutoCloseable {
             Properties properties = new Properties();
             properties.putAll(dataSource.getDataSourceProperties());
             Connection connection = DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
-            writer = new SqliteWriter(connection, this::recordStampToCommit);
+            writer = new SqliteWriter(connection, this::recordStampToCommit, crashAfterCommits);
         } catch (SQLException e) {
             dataSource.close();
             throw new IllegalStateException("cannot open SQLite's write connection: " + StoreErrors.describe(e), e);

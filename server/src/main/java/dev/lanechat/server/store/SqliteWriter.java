@@ -57,6 +57,8 @@ final class SqliteWriter implements AutoCloseable {
     private final LongConsumer stampToCommit;
     private boolean closed;
     private int batchesSinceCheckpoint;
+    private final int crashAfterCommits;
+    private int commits;
     /** Whether the writer's transaction is open (written and read on the writer's thread, and after it ended). */
     private boolean inBatch;
 
@@ -65,10 +67,12 @@ final class SqliteWriter implements AutoCloseable {
      *
      * @param stampToCommit gets, for each unit committed, the nanoseconds from its start (where it
      *     stamps its times) to the end of its commit
+     * @param crashAfterCommits 0, or (the crash test only) halt the process right after that many commits
      */
-    SqliteWriter(Connection connection, LongConsumer stampToCommit) throws SQLException {
+    SqliteWriter(Connection connection, LongConsumer stampToCommit, int crashAfterCommits) throws SQLException {
         this.connection = connection;
         this.stampToCommit = stampToCommit;
+        this.crashAfterCommits = crashAfterCommits;
         try (var statement = connection.createStatement()) {
             // The writer checkpoints between batches (see maybeCheckpoint), not at the end of a commit.
             statement.execute("PRAGMA wal_autocheckpoint = 0");
@@ -158,6 +162,10 @@ final class SqliteWriter implements AutoCloseable {
                 return;
             }
             commit.execute();
+            if (++commits == crashAfterCommits) {
+                log.warn("Halting after commit {}, before answering its callers (--crash-after-commits)", commits);
+                Runtime.getRuntime().halt(137);
+            }
         } catch (SQLException | RuntimeException e) {
             // A savepoint or the COMMIT failed: nothing of this batch is stored.
             rollbackQuietly();

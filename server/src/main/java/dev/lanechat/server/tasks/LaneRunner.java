@@ -6,6 +6,7 @@ import dev.lanechat.server.logging.LogText;
 import dev.lanechat.server.store.StoreErrors;
 import dev.lanechat.server.lanes.ProcessingFailed;
 import dev.lanechat.server.lanes.ProcessorContext;
+import dev.lanechat.server.lanes.ProcessorInput;
 import dev.lanechat.server.lanes.ProcessorResult;
 import dev.lanechat.server.metrics.ServerMetrics;
 import java.time.Duration;
@@ -43,7 +44,10 @@ public final class LaneRunner {
     /** Loops waiting for work, less the reservations of submits about to hand them a task. */
     private final AtomicInteger idle = new AtomicInteger();
     /** Tasks handed over in memory (already running in the store), not yet taken by a loop. */
-    private final Queue<Claim> handed = new ConcurrentLinkedQueue<>();
+    private final Queue<Handed> handed = new ConcurrentLinkedQueue<>();
+
+    /** A task handed over by its submit, with its message's content. */
+    private record Handed(Claim claim, String content) {}
 
     private static final class Running implements ProcessorContext {
         final Thread thread;
@@ -101,8 +105,8 @@ public final class LaneRunner {
             }
 
             @Override
-            public void hand(Claim claim) {
-                handed.add(claim);
+            public void hand(Claim claim, String content) {
+                handed.add(new Handed(claim, content));
                 wake();
             }
         });
@@ -146,8 +150,8 @@ public final class LaneRunner {
             }
         }
         // Tasks handed over but never started go back on the queue too.
-        for (Claim claim; (claim = handed.poll()) != null; ) {
-            releaseQuietly(claim);
+        for (Handed task; (task = handed.poll()) != null; ) {
+            releaseQuietly(task.claim());
         }
     }
 
@@ -167,7 +171,7 @@ public final class LaneRunner {
     }
 
     private void cancel(String taskId) {
-        handed.removeIf(claim -> claim.taskId().equals(taskId)); // its completion would be refused anyway
+        handed.removeIf(task -> task.claim().taskId().equals(taskId)); // its completion would be refused anyway
         Running task = running.get(taskId);
         if (task != null) {
             task.cancelled = true;
@@ -220,32 +224,34 @@ public final class LaneRunner {
     }
 
     private boolean runOne() {
-        Claim claim = handed.poll();
-        boolean inMemory = claim != null;
-        if (claim == null) {
-            claim = tasks.claim(lane.name()).orElse(null);
-        }
+        Handed task = handed.poll();
+        Claim claim = task != null ? task.claim() : tasks.claim(lane.name()).orElse(null);
         if (claim == null) {
             return false;
         }
         // A completion claims the lane's next task in its own transaction: run those in a row.
+        String content = task != null ? task.content() : null;
         while (claim != null) {
-            claim = run(claim, inMemory);
-            inMemory = false;
+            claim = run(claim, content);
+            content = null;
         }
         return true;
     }
 
-    /** Runs a claimed task to its end; returns the next task claimed with its completion, if any. */
-    private Claim run(Claim claim, boolean inMemory) {
+    /**
+     * Runs a claimed task to its end; returns the next task claimed with its completion, if any.
+     *
+     * @param content its message's content when the submit handed it over, else null (then read)
+     */
+    private Claim run(Claim claim, String content) {
         Claim next = null;
         Running context = new Running(Thread.currentThread(), claim, progress);
         running.put(claim.taskId(), context);
         long started = System.nanoTime();
         long renewMs = Math.max(100, tasks.lease().toMillis() / 3);
-        // A task handed over in memory, or any claim on single-process SQLite, holds a lease that
-        // does not run out while this process lives: nothing to renew.
-        ScheduledFuture<?> renewal = inMemory || !tasks.inServerLeasesExpire() ? null : timers.scheduleAtFixedRate(() -> {
+        // A claim on single-process SQLite holds a lease that does not run out while this process
+        // lives: nothing to renew.
+        ScheduledFuture<?> renewal = !tasks.inServerLeasesExpire() ? null : timers.scheduleAtFixedRate(() -> {
             try {
                 if (!tasks.renew(claim)) {
                     cancel(claim.taskId());
@@ -256,8 +262,11 @@ public final class LaneRunner {
             }
         }, renewMs, renewMs, TimeUnit.MILLISECONDS);
         try {
-            ProcessorResult result = lane.processor().process(
-                    tasks.inputOf(claim, lane.processor().usesHistory()), context);
+            boolean withHistory = lane.processor().usesHistory();
+            ProcessorInput input = content != null && !withHistory
+                    ? new ProcessorInput(claim.taskId(), content, List.of())
+                    : tasks.inputOf(claim, withHistory);
+            ProcessorResult result = lane.processor().process(input, context);
             progress.ended(claim.taskId()); // the last preview goes out before the final answer, none after
             if (!context.cancelled) {
                 if (stopping) {
