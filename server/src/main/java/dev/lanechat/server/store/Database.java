@@ -38,7 +38,8 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.description = description;
-        this.jdbi = Jdbi.create(dataSource);
+        // SQLite's transactions run on the writer's connection: a handle takes a pooled one only to read.
+        this.jdbi = dialect == Dialect.SQLITE ? Jdbi.create(new LazyConnections(dataSource)) : Jdbi.create(dataSource);
     }
 
     /**

@@ -144,6 +144,27 @@ class SqliteWriterTest {
         assertThat(storedNotes()).containsExactlyInAnyOrder("outer", "inner");
     }
 
+    @Test
+    void callersWaitingForTheWriterHoldNoPooledConnection() throws Exception {
+        startBlocker();
+        List<CompletableFuture<String>> waiting = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // more than the pool's 8 connections
+            waiting.add(inTransaction(insertNote("waiting " + i)));
+        }
+        awaitQueued();
+
+        // Readers are served meanwhile, even from inside a write unit.
+        assertThat(storedNotes()).isEmpty();
+        CompletableFuture<String> readingUnit = inTransaction(h -> String.valueOf(storedNotes().size()));
+        releaseBlocker.countDown();
+
+        for (CompletableFuture<String> caller : waiting) {
+            assertThat(caller.get(10, TimeUnit.SECONDS)).startsWith("waiting ");
+        }
+        assertThat(readingUnit.get(10, TimeUnit.SECONDS)).isNotNull();
+        assertThat(storedNotes()).hasSize(21);
+    }
+
     /** A transaction that stays open until {@link #releaseBlocker}, so that others queue behind it. */
     private void startBlocker() throws InterruptedException {
         inTransaction(h -> {
