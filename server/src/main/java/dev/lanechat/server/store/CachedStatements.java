@@ -5,8 +5,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.statement.DefaultStatementBuilder;
 import org.jdbi.v3.core.statement.StatementBuilder;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -22,6 +25,8 @@ final class CachedStatements implements StatementBuilder {
     private static final int MAX = 256;
 
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
+    /** The same statements, by identity: Jdbi closes a statement under its unparsed SQL, not the SQL it prepared. */
+    private final Set<Statement> cached = Collections.newSetFromMap(new IdentityHashMap<>());
     private final DefaultStatementBuilder plain = new DefaultStatementBuilder();
 
     @Override
@@ -37,7 +42,11 @@ final class CachedStatements implements StatementBuilder {
         }
         statement = plain.create(conn, sql, ctx);
         if (prepared.size() < MAX) {
-            prepared.put(sql, statement);
+            PreparedStatement replaced = prepared.put(sql, statement);
+            if (replaced != null) {
+                cached.remove(replaced);
+            }
+            cached.add(statement);
         }
         return statement;
     }
@@ -50,7 +59,7 @@ final class CachedStatements implements StatementBuilder {
     /** Jdbi is done with a statement: a cached one stays open for the next use (its result set is closed). */
     @Override
     public void close(Connection conn, String sql, Statement statement) throws SQLException {
-        if (sql != null && prepared.get(sql) == statement) {
+        if (cached.contains(statement)) {
             return;
         }
         plain.close(conn, sql, statement);
@@ -66,5 +75,6 @@ final class CachedStatements implements StatementBuilder {
             }
         }
         prepared.clear();
+        cached.clear();
     }
 }

@@ -11,8 +11,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionHandler;
 import org.slf4j.Logger;
@@ -164,6 +166,22 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("cannot open SQLite's write connection: " + StoreErrors.describe(e), e);
         }
         jdbi.setTransactionHandler(WriterTransactions.sqlite(local, writer));
+    }
+
+    /**
+     * Runs a write transaction without waiting for it: on SQLite it is queued for the writer and
+     * the future completes after its commit (on the writer's thread: keep what follows it quick,
+     * or move it elsewhere with an {@code …Async} stage); on PostgreSQL it runs here and now.
+     */
+    public <R> CompletableFuture<R> inTransactionLater(HandleCallback<R, RuntimeException> callback) {
+        if (writer != null) {
+            return writer.writeLater(callback);
+        }
+        try {
+            return CompletableFuture.completedFuture(jdbi.inTransaction(callback));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     public Jdbi jdbi() {

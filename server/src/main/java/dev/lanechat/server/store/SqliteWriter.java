@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
@@ -48,7 +49,7 @@ final class SqliteWriter implements AutoCloseable {
     private final Handle handle;
     private final Thread thread;
     private final LinkedBlockingQueue<Unit<?, ?>> queue = new LinkedBlockingQueue<>();
-    private final Unit<Void, RuntimeException> stop = new Unit<>(h -> null);
+    private final Unit<Void, RuntimeException> stop = new Unit<>(h -> null, null);
     private final PreparedStatement begin;
     private final PreparedStatement commit;
     private final PreparedStatement savepoint;
@@ -97,15 +98,30 @@ final class SqliteWriter implements AutoCloseable {
         if (Thread.currentThread() == thread) {
             return callback.withHandle(handle); // a unit asking for a transaction: it is inside one
         }
-        Unit<R, X> unit = new Unit<>(callback);
+        Unit<R, X> unit = new Unit<>(callback, null);
+        enqueue(unit);
+        unit.await();
+        return unit.outcome();
+    }
+
+    /**
+     * Queues {@code callback} for the writer's next batch without waiting: the future completes
+     * (on the writer's thread, so what follows it must be quick) once that batch committed, or
+     * fails with what the callback threw or the COMMIT's failure.
+     */
+    <R> CompletableFuture<R> writeLater(HandleCallback<R, RuntimeException> callback) {
+        CompletableFuture<R> future = new CompletableFuture<>();
+        enqueue(new Unit<>(callback, future));
+        return future;
+    }
+
+    private void enqueue(Unit<?, ?> unit) {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("the store is closed");
             }
             queue.add(unit);
         }
-        unit.await();
-        return unit.outcome();
     }
 
     private void loop() {
@@ -285,6 +301,8 @@ final class SqliteWriter implements AutoCloseable {
     /** One caller's callback and, once its batch has committed, what came of it. */
     private static final class Unit<R, X extends Exception> {
         private final HandleCallback<R, X> callback;
+        /** Where an unwaited unit's outcome goes; null when its caller waits. */
+        private final CompletableFuture<R> future;
         private final Thread caller = Thread.currentThread();
         private R value;
         private Throwable failure;
@@ -292,8 +310,9 @@ final class SqliteWriter implements AutoCloseable {
         private long started;
         private volatile boolean done;
 
-        Unit(HandleCallback<R, X> callback) {
+        Unit(HandleCallback<R, X> callback, CompletableFuture<R> future) {
             this.callback = callback;
+            this.future = future;
         }
 
         /** Runs the callback; false when it threw (its failure is kept for its caller). */
@@ -324,6 +343,14 @@ final class SqliteWriter implements AutoCloseable {
         }
 
         void finish() {
+            if (future != null) {
+                if (failure != null) {
+                    future.completeExceptionally(failure);
+                } else {
+                    future.complete(value);
+                }
+                return;
+            }
             done = true;
             LockSupport.unpark(caller);
         }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -43,6 +44,12 @@ public final class LaneRunner {
     private long wakeUps;
     /** Loops waiting for work, less the reservations of submits about to hand them a task. */
     private final AtomicInteger idle = new AtomicInteger();
+    /**
+     * Whether the store may hold queued tasks of this lane: set by a queued task's wake-up and by
+     * an idle loop's periodic look, cleared by a claim that found none. A loop that finished a task
+     * claims from the store only then (a claim that finds nothing still costs a commit on SQLite).
+     */
+    private final AtomicBoolean maybeQueued = new AtomicBoolean(true);
     /** Tasks handed over in memory (already running in the store), not yet taken by a loop. */
     private final Queue<Handed> handed = new ConcurrentLinkedQueue<>();
 
@@ -89,6 +96,7 @@ public final class LaneRunner {
         this.progress = progress;
         tasks.onQueued(name -> {
             if (name.equals(lane.name())) {
+                maybeQueued.set(true);
                 wake();
             }
         });
@@ -197,7 +205,11 @@ public final class LaneRunner {
                     if (wakeUps == seen && !stopping && handed.isEmpty()) {
                         idle.incrementAndGet();
                         try {
+                            long waitStart = System.nanoTime();
                             wakeUp.wait(IDLE_POLL_MS);
+                            if (System.nanoTime() - waitStart >= IDLE_POLL_MS * 1_000_000L) {
+                                maybeQueued.set(true); // a second without a wake-up: look at the store
+                            }
                         } catch (InterruptedException e) {
                             if (stopping) {
                                 return;
@@ -225,7 +237,13 @@ public final class LaneRunner {
 
     private boolean runOne() {
         Handed task = handed.poll();
-        Claim claim = task != null ? task.claim() : tasks.claim(lane.name()).orElse(null);
+        Claim claim = task != null ? task.claim() : null;
+        if (claim == null && maybeQueued.getAndSet(false)) {
+            claim = tasks.claim(lane.name()).orElse(null);
+            if (claim != null) {
+                maybeQueued.set(true); // there may be more behind it
+            }
+        }
         if (claim == null) {
             return false;
         }
@@ -236,6 +254,25 @@ public final class LaneRunner {
             content = null;
         }
         return true;
+    }
+
+    /**
+     * Queues the completion and frees the loop at once; a completion that fails (the store) is
+     * retried as a failed attempt, off the writer's thread.
+     */
+    private void completeLater(Claim claim, ProcessorResult result) {
+        tasks.completeLater(claim, result).whenCompleteAsync((completed, error) -> {
+            if (error != null) {
+                log.warn("Lane {}: task {} could not be completed: {}", lane.name(), claim.taskId(),
+                        StoreErrors.describeWithPlace(error));
+                try {
+                    tasks.fail(claim, "the " + lane.name() + " lane failed: " + StoreErrors.describe(error), true);
+                } catch (RuntimeException e) {
+                    log.warn("Lane {}: task {} is left to the start-up sweep: {}", lane.name(), claim.taskId(),
+                            StoreErrors.describe(e));
+                }
+            }
+        }, timers);
     }
 
     /**
@@ -271,6 +308,8 @@ public final class LaneRunner {
             if (!context.cancelled) {
                 if (stopping) {
                     tasks.complete(claim, result);
+                } else if (tasks.completesLater()) {
+                    completeLater(claim, result);
                 } else {
                     next = tasks.completeAndClaimNext(claim, result).orElse(null);
                 }

@@ -368,6 +368,24 @@ public final class TaskService {
         return event.isPresent();
     }
 
+    /** Whether {@link #completeLater} returns before the commit (SQLite's writer) rather than after it. */
+    public boolean completesLater() {
+        return database.dialect().singleProcess();
+    }
+
+    /**
+     * {@link #complete} without waiting for the commit (issue 15: a loop that waited for each
+     * completion's fsync ran one task per commit): queued for SQLite's writer, whose commit comes
+     * before the push as always. The future holds whether the task completed (false: its lease was
+     * lost) once committed, and completes on the writer's thread. On PostgreSQL it completes here.
+     */
+    public java.util.concurrent.CompletableFuture<Boolean> completeLater(Claim claim, ProcessorResult result) {
+        return database.inTransactionLater(h -> completeIn(h, claim, result, clock.instant())).thenApply(event -> {
+            event.ifPresent(e -> notifier.published(List.of(e)));
+            return event.isPresent();
+        });
+    }
+
     /**
      * {@link #complete}, and in the same transaction the claim of the lane's next queued task for
      * the loop that is now free (issue 15: one transaction fewer per task while the lane is busy).
