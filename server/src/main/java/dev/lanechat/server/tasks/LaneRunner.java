@@ -52,6 +52,15 @@ public final class LaneRunner {
     private final AtomicBoolean maybeQueued = new AtomicBoolean(true);
     /** Tasks handed over in memory (already running in the store), not yet taken by a loop. */
     private final Queue<Handed> handed = new ConcurrentLinkedQueue<>();
+    /**
+     * On single-process SQLite, how many tasks a lane holds in memory beyond its busy loops. There
+     * a submit hands its task over even when no loop is idle (issue 15: with 32 submits in flight
+     * and 4 loops, most tasks were queued, and each loop then claimed them one commit at a time).
+     * A handed task is stored running under a lease only a restart ends, so a crash requeues it.
+     */
+    private static final int HANDED_MAX = 1024;
+    /** On single-process SQLite: tasks handed or reserved, not yet taken by a loop. */
+    private final AtomicInteger backlog = new AtomicInteger();
 
     /** A task handed over by its submit, with its message's content. */
     private record Handed(Claim claim, String content) {}
@@ -104,12 +113,23 @@ public final class LaneRunner {
         tasks.handOffTo(lane.name(), new Handoff() {
             @Override
             public boolean reserve() {
+                if (!tasks.inServerLeasesExpire()) {
+                    if (backlog.incrementAndGet() <= HANDED_MAX) {
+                        return true;
+                    }
+                    backlog.decrementAndGet();
+                    return false;
+                }
                 return idle.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0;
             }
 
             @Override
             public void unreserve() {
-                idle.incrementAndGet();
+                if (!tasks.inServerLeasesExpire()) {
+                    backlog.decrementAndGet();
+                } else {
+                    idle.incrementAndGet();
+                }
             }
 
             @Override
@@ -158,7 +178,7 @@ public final class LaneRunner {
             }
         }
         // Tasks handed over but never started go back on the queue too.
-        for (Handed task; (task = handed.poll()) != null; ) {
+        for (Handed task; (task = taken()) != null; ) {
             releaseQuietly(task.claim());
         }
     }
@@ -179,7 +199,9 @@ public final class LaneRunner {
     }
 
     private void cancel(String taskId) {
-        handed.removeIf(task -> task.claim().taskId().equals(taskId)); // its completion would be refused anyway
+        if (handed.removeIf(task -> task.claim().taskId().equals(taskId)) && !tasks.inServerLeasesExpire()) {
+            backlog.decrementAndGet();
+        } // its completion would be refused anyway
         Running task = running.get(taskId);
         if (task != null) {
             task.cancelled = true;
@@ -227,6 +249,15 @@ public final class LaneRunner {
         }
     }
 
+    /** The next task handed over, taken off the backlog; null when there is none. */
+    private Handed taken() {
+        Handed task = handed.poll();
+        if (task != null && !tasks.inServerLeasesExpire()) {
+            backlog.decrementAndGet();
+        }
+        return task;
+    }
+
     private boolean releaseQuietly(Claim claim) {
         try {
             return tasks.release(claim);
@@ -236,7 +267,7 @@ public final class LaneRunner {
     }
 
     private boolean runOne() {
-        Handed task = handed.poll();
+        Handed task = taken();
         Claim claim = task != null ? task.claim() : null;
         if (claim == null && maybeQueued.getAndSet(false)) {
             claim = tasks.claim(lane.name()).orElse(null);
