@@ -150,6 +150,10 @@ public final class LanechatServer implements AutoCloseable {
         if (database.dialect().singleProcess()) {
             // This server owns the store alone (the data dir is locked): whatever it finds running
             // was left by a crash of its own, so it is retried now rather than after its lease.
+            int held = tasks.releaseAllHeld();
+            if (held > 0) {
+                log.info("Put {} task(s) handed over in memory by the previous run back on the queue", held);
+            }
             int orphans = tasks.sweepExpiredLeases(Instant.ofEpochMilli(Long.MAX_VALUE));
             if (orphans > 0) {
                 log.info("Requeued or failed {} task(s) left running by the previous run", orphans);

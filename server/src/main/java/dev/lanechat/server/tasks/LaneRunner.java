@@ -179,7 +179,15 @@ public final class LaneRunner {
         }
         // Tasks handed over but never started go back on the queue too.
         for (Handed task; (task = taken()) != null; ) {
-            releaseQuietly(task.claim());
+            if (tasks.handsOverQueued()) {
+                try {
+                    tasks.releaseHeld(task.claim());
+                } catch (RuntimeException e) {
+                    // The next start gives it back to the queue (TaskService.releaseAllHeld).
+                }
+            } else {
+                releaseQuietly(task.claim());
+            }
         }
     }
 
@@ -269,6 +277,9 @@ public final class LaneRunner {
     private boolean runOne() {
         Handed task = taken();
         Claim claim = task != null ? task.claim() : null;
+        if (task != null && tasks.handsOverQueued()) {
+            tasks.startLater(claim);
+        }
         if (claim == null && maybeQueued.getAndSet(false)) {
             claim = tasks.claim(lane.name()).orElse(null);
             if (claim != null) {

@@ -111,6 +111,43 @@ public final class TaskService {
         handoffs.put(lane, handoff);
     }
 
+    /**
+     * Whether a task handed to a loop is stored queued (held for that loop, which starts it) rather
+     * than running: on single-process SQLite, where a lane holds a backlog of handed tasks.
+     */
+    boolean handsOverQueued() {
+        return database.dialect().singleProcess();
+    }
+
+    /**
+     * Starts a handed task's first attempt without waiting for the commit: the loop runs it at once,
+     * and its completion, queued after this on the one writer, commits with or after it.
+     */
+    void startLater(Claim claim) {
+        database.inTransactionLater(h -> {
+            boolean started = tasks.start(h, claim.taskId(), claim.leaseId(), clock.instant());
+            if (started) {
+                conversations.setPendingStatus(h, claim.messageId(), TaskStatus.RUNNING);
+            }
+            return started;
+        }).whenComplete((started, error) -> {
+            if (error != null) {
+                log.warn("Task {}: could not be started: {}", claim.taskId(),
+                        dev.lanechat.server.store.StoreErrors.describe(error));
+            }
+        });
+    }
+
+    /** Gives a handed task that no loop started back to the queue (the server is stopping). */
+    boolean releaseHeld(Claim claim) {
+        return jdbi.inTransaction(h -> tasks.releaseHeld(h, claim.taskId(), claim.leaseId()));
+    }
+
+    /** At start: tasks held in memory by the previous run go back on the queue. */
+    public int releaseAllHeld() {
+        return jdbi.inTransaction(tasks::releaseAllHeld);
+    }
+
     /** Called with a task's id after it was cancelled (so that whoever runs it can stop). */
     public void onCancelled(Consumer<String> listener) {
         cancelListeners.add(listener);
@@ -174,10 +211,12 @@ public final class TaskService {
         conversations.insertMessage(h, new Message(userMessageId, "user", content, TaskStatus.COMPLETED, taskId,
                 lane.name(), null, null, List.of(), null, at), conversationId, position);
         String leaseId = handOver ? UUID.randomUUID().toString() : null;
-        conversations.insertMessage(h, new Message(answerId, "assistant", "", handOver ? TaskStatus.RUNNING : TaskStatus.QUEUED,
+        // On SQLite a handed task stays queued until its loop starts it (it may wait behind others).
+        boolean running = handOver && !handsOverQueued();
+        conversations.insertMessage(h, new Message(answerId, "assistant", "", running ? TaskStatus.RUNNING : TaskStatus.QUEUED,
                 taskId, lane.name(), null, null, List.of(), null, at), conversationId, position + 1);
         tasks.insert(h, taskId, userId, conversationId, answerId, lane.name(), now, leaseId,
-                handOver ? inServerLeaseEnd() : null);
+                handOver ? inServerLeaseEnd() : null, running);
         Accepted accepted = new Accepted(TaskStatus.QUEUED, taskId, answerId, conversationId, lane.name());
         if (idempotencyKey != null) {
             idempotencyKeys.insert(h, userId, idempotencyKey, requestHash, write(accepted));
