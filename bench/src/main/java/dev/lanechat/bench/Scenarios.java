@@ -403,6 +403,8 @@ final class Scenarios {
             if (before != null) {
                 String after = ((Target.Lanechat) t).metrics();
                 row.put("server push lag p99 ms (/metrics)", histogramQuantile(before, after, "lanechat_push_lag_seconds", 0.99) * 1000);
+                row.put("stamp→commit p99 ms (/metrics)",
+                        histogramQuantile(before, after, "lanechat_store_stamp_to_commit_seconds", 0.99) * 1000);
             }
             cpu(row, genCpu, srvCpu, busy, wall);
             // Issue 15's yardstick: the server's CPU (from /proc) per task received, in ms.

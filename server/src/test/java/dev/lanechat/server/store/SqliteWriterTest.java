@@ -165,6 +165,20 @@ class SqliteWriterTest {
         assertThat(storedNotes()).hasSize(21);
     }
 
+    @Test
+    void eachCommittedTransactionReportsItsStampToCommitTime() {
+        List<Long> times = new java.util.concurrent.CopyOnWriteArrayList<>();
+        database.observeStampToCommit(times::add);
+        jdbi.inTransaction(insertNote("timed"));
+        assertThatThrownBy(() -> jdbi.inTransaction(h -> {
+            insertNote("refused").withHandle(h);
+            throw new IllegalStateException("refused");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(times).as("the committed one only").hasSize(1);
+        assertThat(times.get(0)).isPositive();
+    }
+
     /** A transaction that stays open until {@link #releaseBlocker}, so that others queue behind it. */
     private void startBlocker() throws InterruptedException {
         inTransaction(h -> {
