@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>A callback runs on the writer's thread with the writer's handle: callbacks use only the
  * handle they are given, which every repository here does. A callback that itself asks for a
  * transaction (on the writer's handle or through the pooled Jdbi) gets it inline, as part of its own.
+ *
+ * <p>Over 300 lines: the batch loop, the unit a caller waits on and the writer handle's transaction
+ * rules are one mechanism; apart, none of them could be checked against the others.
  */
 final class SqliteWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SqliteWriter.class);

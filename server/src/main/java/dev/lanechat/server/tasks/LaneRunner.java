@@ -25,9 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one lane's in-server processor: {@code concurrency} loops that claim a queued task, process
- * it while renewing its lease, and complete or fail it. A loop sleeps until a submit wakes it, or
- * a second passes (so work queued by another node, or missed wake-ups, is still found).
+ * Runs one lane's in-server processor: {@code concurrency} loops that take a task (handed over by
+ * its submit in memory, or claimed from the store), process it while renewing its lease where
+ * leases run out, and complete or fail it; on SQLite a completion is queued for the one writer and
+ * the loop goes on at once. A loop sleeps until a submit wakes it, or a second passes (so work
+ * queued by another node, or missed wake-ups, is still found).
+ *
+ * <p>Over 300 lines: the hand-over bookkeeping (idle loops, the in-memory backlog, cancel, stop)
+ * and the loop that uses it must be read together; split, each half would hide the other's rules.
  */
 public final class LaneRunner {
     private static final Logger log = LoggerFactory.getLogger(LaneRunner.class);
