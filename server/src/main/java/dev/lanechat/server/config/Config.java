@@ -57,7 +57,8 @@ public record Config(
         int historyMessages,
         int historyBytes,
         URI publicUrl,
-        OidcSettings oidc) {
+        OidcSettings oidc,
+        int crashAfterCommits) {
 
     /**
      * Refuses what must not run: open mode (no credentials) on an address other machines can reach.
@@ -182,6 +183,8 @@ public record Config(
                 return d;
             }
         }
+        /** For the crash test only (CommitCrashIT): 0, or halt right after the N-th SQLite commit. */
+        private int crashAfterCommits;
 
         Builder() {}
 
@@ -202,6 +205,7 @@ public record Config(
             loginBurst = c.loginBurst; loginPerMinute = c.loginPerMinute; bodyReadTimeout = c.bodyReadTimeout;
             historyMessages = c.historyMessages; historyBytes = c.historyBytes;
             publicUrl = c.publicUrl; oidc = OidcDraft.of(c.oidc);
+            crashAfterCommits = c.crashAfterCommits;
         }
 
         public Builder bind(String v) { bind = v; return this; }
@@ -282,6 +286,7 @@ public record Config(
         public Builder oidcAdminGroups(List<String> v) { oidc.adminGroups = List.copyOf(v); return this; }
         public Builder oidcGroupsClaim(String v) { oidc.groupsClaim = v; return this; }
         public Builder oidcProviderName(String v) { oidc.providerName = v; return this; }
+        public Builder crashAfterCommits(int v) { crashAfterCommits = v; return this; }
 
         public Config build() {
             return new Config(bind, port, dataDir, db, webDir, demoDelay, demoConcurrency, maxContentBytes,
@@ -290,7 +295,7 @@ public record Config(
                     lanesFile, lanes, slowSocketLimit, allowedHosts, maxSocketsPerUser, maxPendingSockets,
                     maxPendingSocketsPerAddress, pendingSubscribeTimeout, conversationBurst, conversationPerMinute,
                     loginBurst, loginPerMinute, bodyReadTimeout, historyMessages, historyBytes, publicUrl,
-                    oidc.settings(publicUrl));
+                    oidc.settings(publicUrl), crashAfterCommits);
         }
     }
 }

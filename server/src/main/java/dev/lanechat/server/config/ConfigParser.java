@@ -58,6 +58,8 @@ public final class ConfigParser {
                     (b, v) -> b.historyMessages(integer("--history-messages", v, 1, 100_000))),
             new Option("--history-bytes", "LANECHAT_HISTORY_BYTES", "bytes of UTF-8 content given to a lane at most, the message answered always (default 262144)",
                     (b, v) -> b.historyBytes(integer("--history-bytes", v, 1, 1_073_741_824))),
+            new Option("--crash-after-commits", "LANECHAT_CRASH_AFTER_COMMITS", "for crash tests only: kill the process (as kill -9 would) right after the N-th SQLite commit, before anyone hears of it (default 0: never)",
+                    (b, v) -> b.crashAfterCommits(integer("--crash-after-commits", v, 0, Integer.MAX_VALUE))),
             new Option("--lanes", "LANECHAT_LANES", "YAML file of the lanes (default: the demo lane alone); see README",
                     (b, v) -> b.lanesFile(Path.of(v))),
             new Option("--web-dir", "LANECHAT_WEB_DIR", "serve the web client from this folder (development)",
