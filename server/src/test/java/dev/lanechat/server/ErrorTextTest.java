@@ -95,7 +95,7 @@ class ErrorTextTest {
             String logged = logs.all();
             assertThat(logged).contains("Unexpected error on POST /api/conversations/")
                     .contains("store error (SQLITE_CONSTRAINT_TRIGGER) at ")
-                    .contains("Lane demo: task " + sent.path("task_id").asText() + " failed: store error")
+                    .contains("Lane demo: task " + sent.path("task_id").asText() + " could not be completed: store error")
                     .doesNotContain(MARKER);
         }
     }

@@ -59,7 +59,8 @@ class FlowTest {
         assertThat(created.status()).isEqualTo(201);
         JsonNode conversation = created.json();
         assertThat(fieldNames(conversation))
-                .containsExactlyInAnyOrder("id", "title", "created_at", "updated_at", "message_count", "total_cost_usd");
+                .containsExactlyInAnyOrder("id", "title", "created_at", "updated_at", "message_count", "total_cost_usd",
+                        "unread_count"); // unread_count: protocol.md E8
         assertThat(conversation.path("title").asText()).isEqualTo("First chat");
         assertThat(conversation.path("message_count").asLong()).isZero();
         String conversationId = conversation.path("id").asText();
