@@ -9,32 +9,44 @@ public final class Rejection extends RuntimeException {
 
     /** Why, in the contract's terms. */
     public enum Reason { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, RESET,
-        RATE_LIMITED, UNAVAILABLE }
+        RATE_LIMITED, QUOTA_EXCEEDED, UNAVAILABLE }
 
     private final Reason reason;
     private final long retryAfterMs;
+    private final java.time.Instant resetsAt;
 
     public Rejection(Reason reason, String message) {
-        this(reason, message, 0);
+        this(reason, message, 0, null);
     }
 
-    private Rejection(Reason reason, String message, long retryAfterMs) {
+    private Rejection(Reason reason, String message, long retryAfterMs, java.time.Instant resetsAt) {
         super(message, null, false, false);
         this.reason = reason;
         this.retryAfterMs = retryAfterMs;
+        this.resetsAt = resetsAt;
     }
 
     public Reason reason() {
         return reason;
     }
 
-    /** For {@link Reason#RATE_LIMITED}: how long the client should wait. */
+    /** For {@link Reason#QUOTA_EXCEEDED}: when the quota resets; null for every other reason. */
+    public java.time.Instant resetsAt() {
+        return resetsAt;
+    }
+
+    /** For {@link Reason#RATE_LIMITED} and {@link Reason#QUOTA_EXCEEDED}: how long the client should wait. */
     public long retryAfterMs() {
         return retryAfterMs;
     }
 
     public static Rejection rateLimited(String message, long retryAfterMs) {
-        return new Rejection(Reason.RATE_LIMITED, message, retryAfterMs);
+        return new Rejection(Reason.RATE_LIMITED, message, retryAfterMs, null);
+    }
+
+    /** A user's quota is used up until {@code resetsAt} (429 {@code quota_exceeded}, issue 20). */
+    public static Rejection quotaExceeded(String message, java.time.Instant resetsAt, long retryAfterMs) {
+        return new Rejection(Reason.QUOTA_EXCEEDED, message, retryAfterMs, resetsAt);
     }
 
     public static Rejection invalid(String message) {

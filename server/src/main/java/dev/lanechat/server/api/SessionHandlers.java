@@ -5,6 +5,7 @@ import dev.lanechat.server.Rejection;
 import dev.lanechat.server.auth.Authenticator;
 import dev.lanechat.server.auth.Sessions;
 import dev.lanechat.server.auth.User;
+import dev.lanechat.server.auth.UserRoles;
 import dev.lanechat.server.limits.RateLimiter;
 import io.javalin.http.Context;
 import java.util.Locale;
@@ -20,9 +21,12 @@ final class SessionHandlers {
     private final ObjectMapper json;
     private final Limits limits;
     private final RateLimiter loginLimiter;
+    private final UserRoles roles;
 
     /** @param loginLimiter log-in attempts by client address ({@code Config.loginBurst/loginPerMinute}) */
-    SessionHandlers(Authenticator authenticator, ObjectMapper json, Limits limits, RateLimiter loginLimiter) {
+    SessionHandlers(Authenticator authenticator, ObjectMapper json, Limits limits, RateLimiter loginLimiter,
+            UserRoles roles) {
+        this.roles = roles;
         this.authenticator = authenticator;
         this.json = json;
         this.limits = limits;
@@ -30,7 +34,8 @@ final class SessionHandlers {
     }
 
     void whoAmI(Context ctx) {
-        ctx.json(Map.of("user", CurrentUser.get(ctx).name(), "auth", mode()));
+        User user = CurrentUser.get(ctx);
+        ctx.json(Map.of("user", user.name(), "auth", mode(), "role", roles.roleOf(user)));
     }
 
     /**
@@ -49,7 +54,7 @@ final class SessionHandlers {
         String session = authenticator.startSession(user);
         ctx.header("Set-Cookie", Authenticator.COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
                 + Sessions.LIFETIME.toSeconds() + (secure(ctx) ? "; Secure" : ""));
-        ctx.json(Map.of("user", user.name(), "auth", mode()));
+        ctx.json(Map.of("user", user.name(), "auth", mode(), "role", roles.roleOf(user)));
     }
 
     void logOut(Context ctx) {

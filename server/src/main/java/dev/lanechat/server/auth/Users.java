@@ -39,6 +39,11 @@ public final class Users {
     /** An external worker: its token works on the worker API (claim, heartbeat, complete, fail) only. */
     public static final String WORKER = "worker";
 
+    /** The role of a person who may use the admin API and page (issue 20). */
+    public static final String ROLE_ADMIN = "admin";
+    /** The role of everyone else (and of every worker). */
+    public static final String ROLE_USER = "user";
+
     private final Jdbi jdbi;
     private final Clock clock;
 
@@ -81,8 +86,19 @@ public final class Users {
      * lane). Lane names are checked for their syntax only: a lanes file may gain the lane later.
      */
     public String add(String name, String kind, List<String> lanes) {
+        return add(name, kind, lanes, ROLE_USER);
+    }
+
+    /** {@link #add(String, String, List)} with a role: {@link #ROLE_ADMIN} for a person only. */
+    public String add(String name, String kind, List<String> lanes, String role) {
         if (!kind.equals(USER) && !kind.equals(WORKER)) {
             throw new IllegalArgumentException("kind must be user or worker");
+        }
+        if (!role.equals(ROLE_USER) && !role.equals(ROLE_ADMIN)) {
+            throw new IllegalArgumentException("role must be user or admin");
+        }
+        if (role.equals(ROLE_ADMIN) && kind.equals(WORKER)) {
+            throw new IllegalArgumentException("a worker cannot be an admin (--admin goes with a person)");
         }
         String problem = whyNotLanes(lanes);
         if (problem != null) {
@@ -98,8 +114,9 @@ public final class Users {
         String token = Secrets.newSecret("lc_");
         String hash = Secrets.hash(token);
         int updated = jdbi.withHandle(h -> h.createUpdate(
-                        "UPDATE users SET token_hash = :hash, revoked_at = NULL, kind = :kind, lanes = :lanes WHERE name = :name "
-                                + "AND (token_hash IS NULL OR revoked_at IS NOT NULL)")
+                        "UPDATE users SET token_hash = :hash, revoked_at = NULL, kind = :kind, lanes = :lanes, role = :role "
+                                + "WHERE name = :name AND (token_hash IS NULL OR revoked_at IS NOT NULL)")
+                .bind("role", role)
                 .bind("kind", kind)
                 .bind("lanes", lanesColumn)
                 .bind("hash", hash)
@@ -109,8 +126,9 @@ public final class Users {
             if (find(name).isPresent()) {
                 throw new IllegalArgumentException(exists(name));
             }
-            jdbi.useHandle(h -> h.createUpdate("INSERT INTO users (id, name, token_hash, created_at, last_event_id, kind, lanes) "
-                            + "VALUES (:id, :name, :hash, :now, 0, :kind, :lanes)")
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO users (id, name, token_hash, created_at, last_event_id, kind, lanes, "
+                            + "role) VALUES (:id, :name, :hash, :now, 0, :kind, :lanes, :role)")
+                    .bind("role", role)
                     .bind("kind", kind)
                     .bind("lanes", lanesColumn)
                     .bind("id", UUID.randomUUID().toString())
@@ -193,6 +211,12 @@ public final class Users {
 
     private static List<String> lanes(String column) {
         return column == null ? null : List.of(column.split(","));
+    }
+
+    /** The role of the user with this id ({@link #ROLE_ADMIN} or {@link #ROLE_USER}); empty for no such user. */
+    public Optional<String> role(String userId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT role FROM users WHERE id = :id")
+                .bind("id", userId).mapTo(String.class).findOne());
     }
 
     public Optional<User> find(String name) {

@@ -50,7 +50,8 @@ public record Config(
         int loginPerMinute,
         Duration bodyReadTimeout,
         int historyMessages,
-        int historyBytes) {
+        int historyBytes,
+        Quota quota) {
 
     /**
      * Refuses what must not run: open mode (no credentials) on an address other machines can reach.
@@ -122,6 +123,7 @@ public record Config(
         private Duration bodyReadTimeout = Duration.ofSeconds(5);
         private int historyMessages = 100;
         private int historyBytes = 256 * 1024;
+        private Quota quota = Quota.NONE;
 
         Builder() {}
 
@@ -141,6 +143,7 @@ public record Config(
             conversationBurst = c.conversationBurst; conversationPerMinute = c.conversationPerMinute;
             loginBurst = c.loginBurst; loginPerMinute = c.loginPerMinute; bodyReadTimeout = c.bodyReadTimeout;
             historyMessages = c.historyMessages; historyBytes = c.historyBytes;
+            quota = c.quota;
         }
 
         public Builder bind(String v) { bind = v; return this; }
@@ -210,6 +213,10 @@ public record Config(
 
         public Builder historyMessages(int v) { historyMessages = v; return this; }
         public Builder historyBytes(int v) { historyBytes = v; return this; }
+        /** The quota of every user without one of its own (issue 20); {@link Quota#NONE} by default. */
+        public Builder quota(Quota v) { quota = v; return this; }
+        public Builder quotaMessagesPerDay(long v) { quota = new Quota(v, quota.usdPerMonth()); return this; }
+        public Builder quotaUsdPerMonth(double v) { quota = new Quota(quota.messagesPerDay(), v); return this; }
 
         public Config build() {
             return new Config(bind, port, dataDir, db, webDir, demoDelay, demoConcurrency, maxContentBytes,
@@ -217,7 +224,7 @@ public record Config(
                     allowedOrigins, maxSockets, sendBurst, sendPerMinute, socketFrameBurst, socketFramesPerSecond,
                     lanesFile, lanes, slowSocketLimit, allowedHosts, maxSocketsPerUser, maxPendingSockets,
                     maxPendingSocketsPerAddress, pendingSubscribeTimeout, conversationBurst, conversationPerMinute,
-                    loginBurst, loginPerMinute, bodyReadTimeout, historyMessages, historyBytes);
+                    loginBurst, loginPerMinute, bodyReadTimeout, historyMessages, historyBytes, quota);
         }
     }
 }

@@ -336,7 +336,8 @@ public final class OpenAiProcessor implements Processor {
                 log.info(note, endpoint);
             }
         }
-        return new ProcessorResult(answer.content.toString(), answer.model != null ? answer.model : model, cost, List.of());
+        return new ProcessorResult(answer.content.toString(), answer.model != null ? answer.model : model, cost, List.of(),
+                tokens(answer.usage, "prompt_tokens"), tokens(answer.usage, "completion_tokens"));
     }
 
     /** One event of the stream: a chunk, the usage, an error, or [DONE]. */
@@ -388,6 +389,11 @@ public final class OpenAiProcessor implements Processor {
         }
         return (usage.path("prompt_tokens").asLong(0) * inputPerMillion
                 + usage.path("completion_tokens").asLong(0) * outputPerMillion) / 1_000_000.0;
+    }
+
+    /** A token count of the endpoint's usage object (0 without one, or for a negative or odd value). */
+    private static long tokens(JsonNode usage, String field) {
+        return usage == null ? 0 : Math.max(0, usage.path(field).asLong(0));
     }
 
     private Exception unreachable(Throwable cause) {
@@ -443,10 +449,12 @@ public final class OpenAiProcessor implements Processor {
             throw new EndpointUnavailable("the model endpoint at " + endpoint
                     + " answered without choices[0].message.content (is base_url an OpenAI-compatible /v1 endpoint?)");
         }
-        double cost = cost(root.path("usage").isObject() ? root.path("usage") : null);
+        JsonNode usage = root.path("usage").isObject() ? root.path("usage") : null;
+        double cost = cost(usage);
         String answeredBy = root.path("model").isTextual() && !root.path("model").asText().isBlank()
                 ? root.path("model").asText() : model;
-        return new ProcessorResult(content.asText(), answeredBy, cost, List.of());
+        return new ProcessorResult(content.asText(), answeredBy, cost, List.of(), tokens(usage, "prompt_tokens"),
+                tokens(usage, "completion_tokens"));
     }
 
     /** The {@code error.message} of an OpenAI-style error body, or a short excerpt of another body. */
