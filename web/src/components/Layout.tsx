@@ -24,13 +24,17 @@ export function Layout({ children, websocketOptions }: LayoutProps) {
 function Frame({ children }: { children: ReactNode }) {
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const reconnect = useSocketReconnect();
-  const { needsSignIn, signIn, signInError, isSigningIn } = useSession(reconnect);
+  const { session, needsSignIn, signIn, signInError, isSigningIn } = useSession(reconnect);
   return (
     <div className="app">
       <a className="skip-link" href="#main">
         Skip to chat
       </a>
-      <Header sidebarOpen={sidebarOpen} onToggleSidebar={needsSignIn ? undefined : () => setSidebarOpen((o) => !o)} />
+      <Header
+        sidebarOpen={sidebarOpen}
+        onToggleSidebar={needsSignIn ? undefined : () => setSidebarOpen((o) => !o)}
+        isAdmin={!needsSignIn && session?.role === 'admin'}
+      />
       <div className="body">
         {!needsSignIn && <ConversationSidebar open={sidebarOpen} onNavigate={() => setSidebarOpen(false)} />}
         <main id="main" className="main" tabIndex={-1}>

@@ -22,3 +22,8 @@ export const taskKeys = {
   all: ['tasks'] as const,
   detail: (id: string) => ['tasks', 'detail', id] as const,
 };
+
+export const adminKeys = {
+  all: ['admin'] as const,
+  users: () => ['admin', 'users'] as const,
+};
