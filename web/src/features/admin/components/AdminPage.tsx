@@ -40,9 +40,7 @@ export function AdminPage() {
           busy={setQuota.isPending}
           error={setQuota.error?.message ?? null}
           onCancel={() => setEditing(null)}
-          onSave={(quota) =>
-            setQuota.mutate({ name: editedUser.name, quota }, { onSuccess: () => setEditing(null) })
-          }
+          onSave={(quota) => setQuota.mutate({ name: editedUser.name, quota }, { onSuccess: () => setEditing(null) })}
         />
       )}
       <CreateUserForm
