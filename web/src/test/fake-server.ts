@@ -26,6 +26,8 @@ export class FakeServer {
   healthy = true;
   /** When set, the server is in token mode and wants this token before anything but health. */
   requireToken: string | null = null;
+  /** The role GET /api/session reports (issue 20: `admin` shows the Admin link). */
+  role: 'admin' | 'user' = 'user';
   signedIn = false;
   down = false;
   /** The list's page size (the real server's default is 50). */
@@ -104,7 +106,8 @@ export class FakeServer {
     if (this.requireToken !== null && !this.signedIn) {
       return json(401, { error: { code: 'unauthenticated', message: 'Sign in first.' } });
     }
-    if (path === '/api/session') return json(200, { user: 'ann', auth: this.requireToken ? 'token' : 'open' });
+    if (path === '/api/session')
+      return json(200, { user: 'ann', auth: this.requireToken ? 'token' : 'open', role: this.role });
     if (path === '/api/lanes') return json(200, this.lanes);
     if (path === '/api/conversations' && method === 'GET') {
       // Pages as the server gives them, in the order they were added; the cursor is an offset.
