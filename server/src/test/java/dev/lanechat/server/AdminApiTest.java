@@ -251,9 +251,18 @@ class AdminApiTest {
                 () -> worker.post("/api/lanes/ext/claim?wait_s=1", ""), r -> r.status() == 200).json();
         assertThat(claimed.path("task_id").asText()).isEqualTo(taskId);
         Map<String, Object> done = new HashMap<>(Map.of("lease_id", claimed.path("lease_id").asText(), "content", "ok",
-                "cost_usd", 0.75));
+                "cost_usd", 0.75, "prompt_tokens", 1200, "completion_tokens", 340));
+        assertError(worker.post("/api/tasks/" + taskId + "/complete", Map.of("lease_id",
+                claimed.path("lease_id").asText(), "content", "ok", "prompt_tokens", -1)), 400, "invalid_request");
+        assertError(worker.post("/api/tasks/" + taskId + "/complete", Map.of("lease_id",
+                claimed.path("lease_id").asText(), "content", "ok", "completion_tokens", "many")), 400,
+                "invalid_request");
         assertThat(worker.post("/api/tasks/" + taskId + "/complete", done).status()).isEqualTo(200);
-        assertThat(gus.get("/api/usage").json().path("this_month").path("cost_usd").asDouble()).isEqualTo(0.75);
+        JsonNode month = gus.get("/api/usage").json().path("this_month");
+        assertThat(month.path("cost_usd").asDouble()).isEqualTo(0.75);
+        assertThat(month.path("messages").asLong()).isEqualTo(1);
+        assertThat(month.path("prompt_tokens").asLong()).isEqualTo(1200);
+        assertThat(month.path("completion_tokens").asLong()).isEqualTo(340);
 
         setQuota("gus", "{\"usd_per_month\":0.5}");
         Http.Response refused = gus.post("/api/conversations/" + conversation + "/messages", Map.of("content", "more"));
