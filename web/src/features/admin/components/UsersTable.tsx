@@ -16,7 +16,7 @@ function when(at: string | null): string {
 export function quotaText(user: AdminUser): string {
   const { messages_per_day: messages, usd_per_month: usd } = user.quota;
   const parts = [
-    messages === null ? null : `${messages} messages a day`,
+    messages === null ? null : `${messages} ${messages === 1 ? 'message' : 'messages'} a day`,
     usd === null ? null : `${formatCost(usd)} a month`,
   ].filter((p) => p !== null);
   return parts.length === 0 ? 'no limit' : parts.join(', ');
