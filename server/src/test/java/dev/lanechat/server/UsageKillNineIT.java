@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UsageKillNineIT {
     private static final int TASKS = 300;
+    private static final int SENDERS = 6;
 
     @TempDir
     Path work;
@@ -38,19 +42,27 @@ class UsageKillNineIT {
     void killNineMidWayThenRestartUsageIsExactlyOneMessagePerCompletedTask() throws Exception {
         Path dataDir = work.resolve("data");
         long t0 = System.nanoTime();
-        JarServer first = JarServer.start(work, dataDir, 0, "first", "--demo-delay-ms", "30", "--send-burst", "5000",
+        // 300 ms a task, 4 at once: about 13 answers a second, so the sends (6 threads) outrun them.
+        JarServer first = JarServer.start(work, dataDir, 0, "first", "--demo-delay-ms", "300", "--send-burst", "5000",
                 "--send-per-minute", "100000");
         started.add(first);
         Http http = first.http();
-        List<String> conversations = new ArrayList<>();
-        for (int c = 0; c < 3; c++) {
-            conversations.add(http.createConversation().path("id").asText());
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+        List<Future<?>> sent = new ArrayList<>();
+        for (int s = 0; s < SENDERS; s++) {
+            sent.add(senders.submit(() -> {
+                String conversation = http.createConversation().path("id").asText();
+                for (int i = 0; i < TASKS / SENDERS; i++) {
+                    http.send(conversation, "message " + i); // two words each
+                }
+            }));
         }
-        for (int i = 0; i < TASKS; i++) {
-            http.send(conversations.get(i % 3), "message " + i); // two words each
+        for (Future<?> f : sent) {
+            f.get();
         }
+        senders.shutdown();
         long atKill = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                .until(() -> messages(http.get("/api/usage").json()), n -> n >= 20);
+                .until(() -> messages(http.get("/api/usage").json()), n -> n >= 10);
         first.kill9();
         assertThat(atKill).as("usage when killed").isLessThan(TASKS);
 
