@@ -18,7 +18,7 @@ const jar = path.resolve(webDir, process.env.LANECHAT_JAR ?? '../server/target/l
 const staticDir = process.env.LANECHAT_WEB_DIR ? path.resolve(process.env.LANECHAT_WEB_DIR) : null;
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const resultsDir = path.join(webDir, 'test-results');
-const TOTAL_BUDGET_MS = 170_000;
+const TOTAL_BUDGET_MS = 200_000;
 
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
@@ -35,10 +35,10 @@ function newDataDir(name) {
   return dataDir;
 }
 
-/** `lanechat users add NAME`: creates a token-mode user and returns its token (last line). */
-function addUser(dataDir, name) {
+/** `lanechat users add NAME [flags]`: creates a token-mode user and returns its token (last line). */
+function addUser(dataDir, name, flags = []) {
   return new Promise((resolve, reject) => {
-    const proc = spawn('java', ['-jar', jar, 'users', 'add', name, '--data-dir', dataDir], {
+    const proc = spawn('java', ['-jar', jar, 'users', 'add', name, ...flags, '--data-dir', dataDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -201,6 +201,14 @@ async function socketSwitch(page) {
   };
 }
 
+/** Signs in on the token-mode sign-in form and waits for the chat. */
+async function signIn(page, token) {
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('textbox', { name: 'Message' }).waitFor();
+}
+
 async function assertAnsweredOnce(page, text) {
   const n = await page.locator('.message.assistant', { hasText: text }).count();
   assert(n === 1, `answer duplicated: "${text}" shown ${n} times`);
@@ -230,6 +238,8 @@ let fast; // demo delay 300 ms
 let slow; // demo delay 3000 ms
 let slower; // demo delay 8000 ms
 let secured; // token mode, demo delay 300 ms
+let admined; // token mode with an admin, demo delay 300 ms
+let adminToken;
 let securedToken;
 
 scenario('send: the answer arrives over the socket, no /api/tasks request', async () => {
@@ -530,6 +540,39 @@ scenario('token mode: sign in with an API token, then chat', async () => {
   await page.close();
 });
 
+scenario('admin page: create a user, set its quota, and the quota stops its next send', async () => {
+  const page = await newPage();
+  await page.goto(admined.url + '/');
+  await signIn(page, adminToken);
+  await page.getByRole('link', { name: 'Admin' }).click();
+  await page.getByRole('heading', { name: 'Admin' }).waitFor();
+  await page.getByLabel('Name', { exact: true }).fill('quinn');
+  await page.getByRole('button', { name: 'Create' }).click();
+  const token = ((await page.getByLabel('Token for quinn').textContent()) ?? '').trim();
+  assert(token.startsWith('lc_'), `the new token is shown once: '${token}'`);
+  await page.getByRole('button', { name: 'Set quota of quinn' }).click();
+  const form = page.getByRole('form', { name: 'Quota of quinn' });
+  await form.getByLabel('Messages a day').fill('1');
+  await form.getByRole('button', { name: 'Save quota' }).click();
+  await page.locator('tr[data-user="quinn"]', { hasText: '1 message a day' }).waitFor();
+  await shot(page, '09-admin-page');
+
+  // Sign the admin out (DELETE /api/session clears the cookie), then in as quinn.
+  await page.evaluate(() => fetch('/api/session', { method: 'DELETE' }));
+  await page.goto(admined.url + '/');
+  await signIn(page, token);
+  assert((await page.getByRole('link', { name: 'Admin' }).count()) === 0, 'no Admin link for a user');
+  await sendAndAwaitAnswer(page, 'my one message today');
+  await send(page, 'one message too many');
+  const notice = page.getByRole('alert').filter({ hasText: 'quota' });
+  await notice.waitFor();
+  const text = (await notice.textContent()) ?? '';
+  assert(/quota is used up/.test(text) && /1 message a day/.test(text) && /00:00 UTC/.test(text), `notice: ${text}`);
+  assert((await answerFor(page, 'one message too many').count()) === 0, 'the refused message got no answer');
+  await shot(page, '10-quota-used-up');
+  await page.close();
+});
+
 scenario('API and socket down: red Disconnected', async () => {
   const page = await openConnected(fast.url + '/');
   killServer(fast);
@@ -560,11 +603,14 @@ async function main() {
     if (!existsSync(chromiumPath)) throw new Error(`no browser at ${chromiumPath}: apt-get install -y chromium`);
     const securedDir = newDataDir('token');
     securedToken = await addUser(securedDir, 'e2e');
-    [fast, slow, slower, secured] = await Promise.all([
+    const adminDir = newDataDir('admin');
+    adminToken = await addUser(adminDir, 'root', ['--admin']);
+    [fast, slow, slower, secured, admined] = await Promise.all([
       startServer('fast', 300),
       startServer('slow', 3000),
       startServer('slower', 8000),
       startServer('token', 300, { auth: 'token', dataDir: securedDir }),
+      startServer('admin', 300, { auth: 'token', dataDir: adminDir }),
     ]);
     console.log(
       `servers: ${fast.url} (300 ms), ${slow.url} (3000 ms), ${slower.url} (8000 ms), ${secured.url} (token mode)${staticDir ? `, web dir ${staticDir}` : ''}`,
