@@ -106,6 +106,7 @@ final class UsersCommand {
                 case "list" -> users.list().forEach(u ->
                         out.println(u.name() + "\t" + u.createdAt() + (u.revoked() ? "\trevoked" : "")
                                 + (Users.WORKER.equals(u.kind()) ? "\tworker" : "")
+                                + (Users.ROLE_ADMIN.equals(u.role()) ? "\tadmin" : "")
                                 + (u.lanes() == null ? "" : "\tlanes=" + String.join(",", u.lanes()))));
                 case "revoke" -> {
                     if (!users.revoke(words.get(1))) {

@@ -53,12 +53,12 @@ class AdminApiTest {
 
     @BeforeAll
     static void start() {
-        String aliceToken = TokenUsers.add(dataDir, "alice");
-        String rootToken = lastLine(TokenUsers.run(0, "add", "root", "--admin", "--data-dir", dataDir.toString()));
-        String workerToken = lastLine(TokenUsers.run(0, "add", "w1", "--worker", "--data-dir", dataDir.toString()));
-        TokenUsers.add(dataDir, "target");
         server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).lanes(TestLanes.demoAndWorker())
                 .sendRate(10_000, 10_000));
+        String aliceToken = TokenUsers.add("alice", storeFlags());
+        String rootToken = lastLine(users("add", "root", "--admin"));
+        String workerToken = lastLine(users("add", "w1", "--worker"));
+        TokenUsers.add("target", storeFlags());
         raw = new RawHttp(server.port());
         admin = server.http().withBearer(rootToken);
         alice = server.http().withBearer(aliceToken);
@@ -71,6 +71,23 @@ class AdminApiTest {
     @AfterAll
     static void stop() {
         server.close();
+    }
+
+    /** The flags that name this run's store for {@code lanechat users} (the data dir, or PostgreSQL's URL). */
+    private static String[] storeFlags() {
+        return server.dbUrl() == null ? new String[] {"--data-dir", dataDir.toString()}
+                : new String[] {"--db", server.dbUrl()};
+    }
+
+    /** {@code lanechat users ARGS} on this run's store, expecting exit 0; what it printed. */
+    private static String users(String... args) {
+        return usersExiting(0, args);
+    }
+
+    private static String usersExiting(int exit, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(storeFlags()));
+        return TokenUsers.run(exit, all.toArray(String[]::new));
     }
 
     private static String lastLine(String printed) {
@@ -277,9 +294,17 @@ class AdminApiTest {
     }
 
     @Test
+    void usersListMarksTheAdmins() {
+        String listed = users("list");
+        assertThat(listed.lines().filter(l -> l.startsWith("root\t"))).singleElement().asString().endsWith("\tadmin");
+        assertThat(listed.lines().filter(l -> l.startsWith("alice\t"))).singleElement().asString()
+                .doesNotContain("admin");
+    }
+
+    @Test
     void usersAddAdminGoesWithAPersonOnly() {
-        TokenUsers.run(2, "add", "wa", "--admin", "--worker", "--data-dir", dataDir.toString());
-        TokenUsers.run(2, "revoke", "alice", "--admin", "--data-dir", dataDir.toString());
+        usersExiting(2, "add", "wa", "--admin", "--worker");
+        usersExiting(2, "revoke", "alice", "--admin");
     }
 
     private static Http newUser(String name) {

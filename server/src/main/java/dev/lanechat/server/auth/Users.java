@@ -28,9 +28,9 @@ public final class Users {
      * A user as {@code users list} shows it; {@code kind} is {@link #USER} or {@link #WORKER};
      * {@code lanes} the lanes a worker may serve, null for every lane.
      */
-    public record Listed(String name, String createdAt, boolean revoked, String kind, List<String> lanes) {
+    public record Listed(String name, String createdAt, boolean revoked, String kind, List<String> lanes, String role) {
         public Listed(String name, String createdAt, boolean revoked) {
-            this(name, createdAt, revoked, USER, null);
+            this(name, createdAt, revoked, USER, null, ROLE_USER);
         }
     }
 
@@ -203,9 +203,10 @@ public final class Users {
     }
 
     public List<Listed> list() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT name, created_at, revoked_at, kind, lanes FROM users ORDER BY name")
+        return jdbi.withHandle(h -> h.createQuery("SELECT name, created_at, revoked_at, kind, lanes, role FROM users ORDER BY name")
                 .map((rs, ctx) -> new Listed(rs.getString("name"), rs.getString("created_at"),
-                        rs.getString("revoked_at") != null, rs.getString("kind"), lanes(rs.getString("lanes"))))
+                        rs.getString("revoked_at") != null, rs.getString("kind"), lanes(rs.getString("lanes")),
+                        rs.getString("role")))
                 .list());
     }
 
