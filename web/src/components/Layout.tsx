@@ -7,6 +7,7 @@ import { useSession } from '../features/session/hooks/use-session';
 import { Header } from './Header';
 import { ConversationSidebar } from '../features/conversations/components/ConversationSidebar';
 import { SignIn } from '../features/session/components/SignIn';
+import { SearchPanel } from '../features/search/components/SearchPanel';
 
 export interface LayoutProps {
   children: ReactNode;
@@ -36,7 +37,13 @@ function Frame({ children }: { children: ReactNode }) {
         isAdmin={!needsSignIn && session?.role === 'admin'}
       />
       <div className="body">
-        {!needsSignIn && <ConversationSidebar open={sidebarOpen} onNavigate={() => setSidebarOpen(false)} />}
+        {!needsSignIn && (
+          <ConversationSidebar
+            open={sidebarOpen}
+            onNavigate={() => setSidebarOpen(false)}
+            wrapList={(list) => <SearchPanel onNavigate={() => setSidebarOpen(false)}>{list}</SearchPanel>}
+          />
+        )}
         <main id="main" className="main" tabIndex={-1}>
           {needsSignIn ? (
             <SignIn onSignIn={signIn} error={signInError?.message ?? null} busy={isSigningIn} />

@@ -52,6 +52,25 @@ export interface ConversationPage {
   nextCursor: string | null;
 }
 
+/** One hit of GET /api/search (protocol.md E7): a message, or a title (`message_id` null). */
+export interface SearchHit {
+  conversation_id: string;
+  conversation_title: string | null;
+  message_id: string | null;
+  role: 'user' | 'assistant' | null;
+  at: string;
+  /** Plain text, never HTML. */
+  snippet: string;
+  /** The matched words in `snippet`: [start, end) in UTF-16 code units. */
+  highlights: [number, number][];
+}
+
+export interface SearchPage {
+  results: SearchHit[];
+  has_more: boolean;
+  next_before: string | null;
+}
+
 export interface TaskResult {
   content: string;
   model: string;
@@ -265,6 +284,12 @@ export async function listConversationPage(before?: string, signal?: AbortSignal
   const path = before === undefined ? '/api/conversations' : `/api/conversations?before=${enc(before)}`;
   const { data, headers } = await requestWithHeaders<Conversation[]>(path, { signal });
   return { conversations: data, nextCursor: headers.get('X-Next-Cursor') };
+}
+
+/** Searches the user's messages and titles (words matched by prefix); `before` pages on. */
+export function searchConversations(q: string, before?: string, signal?: AbortSignal): Promise<SearchPage> {
+  const path = `/api/search?q=${enc(q)}` + (before === undefined ? '' : `&before=${enc(before)}`);
+  return request<SearchPage>(path, { signal });
 }
 
 export function createConversation(title?: string): Promise<Conversation> {

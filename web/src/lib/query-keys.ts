@@ -23,6 +23,11 @@ export const taskKeys = {
   detail: (id: string) => ['tasks', 'detail', id] as const,
 };
 
+export const searchKeys = {
+  all: ['search'] as const,
+  query: (q: string) => ['search', q] as const,
+};
+
 export const adminKeys = {
   all: ['admin'] as const,
   users: () => ['admin', 'users'] as const,

@@ -7,6 +7,7 @@ import { useChat } from '../hooks/use-chat';
 import { useConversations } from '../features/conversations/hooks/use-conversations';
 import { useLanes } from '../features/lanes/hooks/use-lanes';
 import { useAutoscroll } from '../hooks/use-autoscroll';
+import { useFocusMessage } from '../hooks/use-focus-message';
 import { MessageItem } from '../features/chat/components/MessageItem';
 import { Composer } from '../features/chat/components/Composer';
 
@@ -25,6 +26,7 @@ export function Chat() {
   const [lane, setLane] = useState<string | null>(null);
   const [sendError, setSendError] = useState<string | null>(null);
   const listRef = useAutoscroll<HTMLOListElement>(chat.messages);
+  useFocusMessage(listRef, chat.messages.length);
   const selectedLane = lane ?? defaultLane;
 
   const onStop = async (taskId: string) => {

@@ -47,7 +47,7 @@ function StopButton({ taskId, onStop }: { taskId: string | null; onStop: (taskId
 export function MessageItem({ message, onStop }: MessageItemProps) {
   if (message.role === 'user') {
     return (
-      <li className="message user" data-role="user">
+      <li className="message user" data-role="user" data-message-id={message.id}>
         <span className="sr-only">You: </span>
         <div className="bubble user-text">{message.content}</div>
       </li>
@@ -55,7 +55,12 @@ export function MessageItem({ message, onStop }: MessageItemProps) {
   }
   const pending = message.status === 'queued' || message.status === 'running';
   return (
-    <li className={`message assistant ${message.status}`} data-role="assistant" data-status={message.status}>
+    <li
+      className={`message assistant ${message.status}`}
+      data-role="assistant"
+      data-status={message.status}
+      data-message-id={message.id}
+    >
       <span className="sr-only">Assistant: </span>
       {pending ? (
         <>

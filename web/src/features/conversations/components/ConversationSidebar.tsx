@@ -1,5 +1,5 @@
 // ConversationSidebar: the list of conversations (title, total cost) with new, rename and delete.
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { NavLink, useMatch, useNavigate } from 'react-router';
 import { useConversations } from '../hooks/use-conversations';
 import { formatCost } from '../../../lib/format';
@@ -8,9 +8,11 @@ import type { Conversation } from '../../../lib/api';
 export interface ConversationSidebarProps {
   open: boolean;
   onNavigate?: () => void;
+  /** Wraps the list (the app layer puts the search panel around it); the list alone by default. */
+  wrapList?: (list: ReactNode) => ReactNode;
 }
 
-export function ConversationSidebar({ open, onNavigate }: ConversationSidebarProps) {
+export function ConversationSidebar({ open, onNavigate, wrapList = (list) => list }: ConversationSidebarProps) {
   const {
     conversations,
     isLoading,
@@ -72,40 +74,48 @@ export function ConversationSidebar({ open, onNavigate }: ConversationSidebarPro
           {actionError}
         </p>
       )}
-      {isLoading && <p className="muted">Loading…</p>}
-      {error && <p className="sidebar-error">Conversations could not be loaded: {error.message}</p>}
-      <ul className="conversation-list">
-        {conversations.map((c) => (
-          <li key={c.id} className={c.id === currentId ? 'conversation current' : 'conversation'}>
-            {editing === c.id ? (
-              <RenameForm conversation={c} onDone={(title) => onRename(c, title)} onCancel={() => setEditing(null)} />
-            ) : (
-              <>
-                <NavLink to={`/c/${c.id}`} className="conversation-link" onClick={onNavigate}>
-                  <span className="conversation-title">{c.title || 'Untitled'}</span>
-                  <span className="conversation-cost" title="Total cost">
-                    {formatCost(c.total_cost_usd)}
-                  </span>
-                </NavLink>
-                <span className="conversation-actions">
-                  <button type="button" className="icon-button" onClick={() => setEditing(c.id)}>
-                    <span aria-hidden="true">✎</span>
-                    <span className="sr-only">Rename {c.title || 'Untitled'}</span>
-                  </button>
-                  <button type="button" className="icon-button" onClick={() => onDelete(c)}>
-                    <span aria-hidden="true">×</span>
-                    <span className="sr-only">Delete {c.title || 'Untitled'}</span>
-                  </button>
-                </span>
-              </>
-            )}
-          </li>
-        ))}
-      </ul>
-      {hasMore && (
-        <button type="button" className="more-button" onClick={loadMore} disabled={isLoadingMore}>
-          {isLoadingMore ? 'Loading…' : 'More conversations'}
-        </button>
+      {wrapList(
+        <>
+          {isLoading && <p className="muted">Loading…</p>}
+          {error && <p className="sidebar-error">Conversations could not be loaded: {error.message}</p>}
+          <ul className="conversation-list">
+            {conversations.map((c) => (
+              <li key={c.id} className={c.id === currentId ? 'conversation current' : 'conversation'}>
+                {editing === c.id ? (
+                  <RenameForm
+                    conversation={c}
+                    onDone={(title) => onRename(c, title)}
+                    onCancel={() => setEditing(null)}
+                  />
+                ) : (
+                  <>
+                    <NavLink to={`/c/${c.id}`} className="conversation-link" onClick={onNavigate}>
+                      <span className="conversation-title">{c.title || 'Untitled'}</span>
+                      <span className="conversation-cost" title="Total cost">
+                        {formatCost(c.total_cost_usd)}
+                      </span>
+                    </NavLink>
+                    <span className="conversation-actions">
+                      <button type="button" className="icon-button" onClick={() => setEditing(c.id)}>
+                        <span aria-hidden="true">✎</span>
+                        <span className="sr-only">Rename {c.title || 'Untitled'}</span>
+                      </button>
+                      <button type="button" className="icon-button" onClick={() => onDelete(c)}>
+                        <span aria-hidden="true">×</span>
+                        <span className="sr-only">Delete {c.title || 'Untitled'}</span>
+                      </button>
+                    </span>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+          {hasMore && (
+            <button type="button" className="more-button" onClick={loadMore} disabled={isLoadingMore}>
+              {isLoadingMore ? 'Loading…' : 'More conversations'}
+            </button>
+          )}
+        </>,
       )}
     </nav>
   );

@@ -30,6 +30,7 @@ import dev.lanechat.server.json.Json;
 import dev.lanechat.server.lanes.LaneFactory;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.metrics.ServerMetrics;
+import dev.lanechat.server.search.SearchService;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.DataDirLock;
 import dev.lanechat.server.store.Database;
@@ -144,7 +145,7 @@ public final class LanechatServer implements AutoCloseable {
         RateLimiter conversationLimiter = new RateLimiter(config.conversationBurst(),
                 config.conversationPerMinute() / 60.0, System::nanoTime);
         ConversationService conversations = new ConversationService(database.jdbi(), conversationRepository, files,
-                tasks, notifier, clock, conversationLimiter);
+                tasks, eventLog, notifier, clock, conversationLimiter);
 
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("timer"));
         ProgressRelay progress = new ProgressRelay(hub, json, timers,
@@ -189,7 +190,8 @@ public final class LanechatServer implements AutoCloseable {
         Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
                 authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
                 workerQueue, new HostPolicy(config.allowedHosts()), new OriginPolicy(config.allowedOrigins()),
-                loginLimiter, config.allowedOrigins(), team(config, database, users, usage, hub, clock));
+                loginLimiter, config.allowedOrigins(), new SearchService(database),
+                team(config, database, users, usage, hub, clock));
         java.util.concurrent.atomic.AtomicReference<ServerConnector> ours = new java.util.concurrent.atomic.AtomicReference<>();
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;

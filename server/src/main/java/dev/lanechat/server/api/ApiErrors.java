@@ -32,8 +32,8 @@ final class ApiErrors {
             if (e.reason() == Rejection.Reason.QUOTA_EXCEEDED) {
                 // The one error with a field beyond code and message: when the quota resets (issue 20).
                 ctx.attribute(WRITTEN, true);
-                ctx.status(429).json(Map.of("error", Map.of("code", "quota_exceeded", "message", e.getMessage(),
-                        "resets_at", Timestamps.format(e.resetsAt()))));
+                ctx.status(e.reason().status()).json(Map.of("error", Map.of("code", e.reason().code(),
+                        "message", e.getMessage(), "resets_at", Timestamps.format(e.resetsAt()))));
                 return;
             }
             write(ctx, e.reason(), e.getMessage());
@@ -50,7 +50,7 @@ final class ApiErrors {
                 // The database is away (restarting, failing over): a client should retry, not report a bug.
                 log.warn("Store unreachable on {} {}: {}", ctx.method(), LogText.clean(ctx.path()), StoreErrors.describe(e));
                 ctx.header("Retry-After", "1");
-                send(ctx, 503, "unavailable", "The store cannot be reached right now; try again in a moment.");
+                write(ctx, Rejection.Reason.UNAVAILABLE, "The store cannot be reached right now; try again in a moment.");
                 return;
             }
             // The trace is logged scrubbed: the classes and frames, none of the exceptions' texts
@@ -92,38 +92,12 @@ final class ApiErrors {
     }
 
     static void write(Context ctx, Rejection.Reason reason, String message) {
-        switch (reason) {
-            case INVALID -> send(ctx, 400, "invalid_request", message);
-            case UNAUTHENTICATED -> send(ctx, 401, "unauthenticated", message);
-            case FORBIDDEN -> send(ctx, 403, "forbidden", message);
-            case RATE_LIMITED -> send(ctx, 429, "rate_limited", message);
-            case QUOTA_EXCEEDED -> send(ctx, 429, "quota_exceeded", message);
-            case NOT_FOUND -> send(ctx, 404, "not_found", message);
-            case CONFLICT -> send(ctx, 409, "conflict", message);
-            case TOO_LARGE -> send(ctx, 413, "payload_too_large", message);
-            case UNSUPPORTED_MEDIA_TYPE -> send(ctx, 415, "unsupported_media_type", message);
-            case RESET -> send(ctx, 410, "reset", message);
-            case UNAVAILABLE -> send(ctx, 503, "unavailable", message);
-        }
+        send(ctx, reason.status(), reason.code(), message);
     }
 
     private static void writeStatus(Context ctx, int status, String message) {
-        String code = switch (status) {
-            case 400 -> "invalid_request";
-            case 401 -> "unauthenticated";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 409 -> "conflict";
-            case 410 -> "reset";
-            case 413 -> "payload_too_large";
-            case 415 -> "unsupported_media_type";
-            case 429 -> "rate_limited";
-            case 503 -> "unavailable";
-            default -> status >= 500 ? "internal" : "invalid_request";
-        };
         String text = message == null || message.isBlank() ? "The request cannot be served." : message;
-        send(ctx, status, code, text);
+        send(ctx, status, Rejection.Reason.forStatus(status).code(), text);
     }
 
     private static void send(Context ctx, int status, String code, String message) {

@@ -87,6 +87,13 @@ final class ConversationHandlers {
         ctx.status(202).json(tasks.submit(CurrentUser.id(ctx), ctx.pathParam("id"), content, lane, key));
     }
 
+    /** {@code POST /api/conversations/{id}/read} with an optional {@code {"message_id"}} (E8). */
+    void markRead(Context ctx) {
+        String messageId = JsonBody.read(ctx, json, limits.maxBodyBytes(), true).optionalText("message_id");
+        long unread = conversations.markRead(CurrentUser.id(ctx), ctx.pathParam("id"), messageId);
+        ctx.json(java.util.Map.of("conversation_id", ctx.pathParam("id"), "unread_count", unread));
+    }
+
     private static String title(JsonBody body, boolean required) {
         String title = required ? body.requiredText("title") : body.optionalText("title");
         if (title != null && title.strip().length() > MAX_TITLE_CHARS) {

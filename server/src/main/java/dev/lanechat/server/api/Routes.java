@@ -13,6 +13,7 @@ import dev.lanechat.server.events.EventWaiters;
 import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.limits.RateLimiter;
+import dev.lanechat.server.search.SearchService;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.tasks.TaskService;
 import dev.lanechat.server.tasks.WorkerQueue;
@@ -53,6 +54,7 @@ public final class Routes {
             OriginPolicy origins,
             RateLimiter loginLimiter,
             List<String> allowedOrigins,
+            SearchService search,
             Team team) {}
 
     /** Roles, usage, quotas and the admin API (issue 20). */
@@ -78,6 +80,7 @@ public final class Routes {
         TaskHandlers tasks = new TaskHandlers(s.tasks());
         FileHandlers files = new FileHandlers(s.files());
         EventHandlers events = new EventHandlers(s.eventLog(), s.waiters(), s.authenticator());
+        SearchHandlers search = new SearchHandlers(s.search());
         WorkerHandlers workers = new WorkerHandlers(s.lanes(), s.tasks(), s.workers(), s.json(), limits);
 
         var r = config.routes;
@@ -102,10 +105,12 @@ public final class Routes {
         r.patch("/api/conversations/{id}", conversations::rename, Access.USER);
         r.delete("/api/conversations/{id}", conversations::delete, Access.USER);
         r.post("/api/conversations/{id}/messages", conversations::send, Access.USER);
+        r.post("/api/conversations/{id}/read", conversations::markRead, Access.USER);
         r.get("/api/tasks/{id}", tasks::get, Access.USER);
         r.post("/api/tasks/{id}/cancel", tasks::cancel, Access.USER);
         r.get("/api/files/{id}", files::download, Access.USER);
         r.get("/api/events", events::poll, Access.USER);
+        r.get("/api/search", search::search, Access.USER);
         r.post("/api/lanes/{lane}/claim", workers::claim, Access.WORKER);
         r.post("/api/tasks/{id}/heartbeat", workers::heartbeat, Access.WORKER);
         r.post("/api/tasks/{id}/complete", workers::complete, Access.WORKER);

@@ -1,5 +1,9 @@
 package dev.lanechat.server.conversations;
 
-/** A conversation as the API lists it. */
+/**
+ * A conversation as the API lists it. {@code unreadCount}: its finished answers after the owner's
+ * read marker (see {@link ConversationService#markRead}).
+ */
 public record Conversation(
-        String id, String title, String createdAt, String updatedAt, long messageCount, double totalCostUsd) {}
+        String id, String title, String createdAt, String updatedAt, long messageCount, double totalCostUsd,
+        long unreadCount) {}

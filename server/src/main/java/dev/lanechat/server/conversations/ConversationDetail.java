@@ -15,12 +15,13 @@ public record ConversationDetail(
         String updatedAt,
         long messageCount,
         double totalCostUsd,
+        long unreadCount,
         List<Message> messages,
         boolean hasMore,
         String nextBefore) {
 
     static ConversationDetail of(Conversation c, MessagePage page) {
         return new ConversationDetail(c.id(), c.title(), c.createdAt(), c.updatedAt(), c.messageCount(),
-                c.totalCostUsd(), page.messages(), page.hasMore(), page.hasMore() ? page.messages().get(0).id() : null);
+                c.totalCostUsd(), c.unreadCount(), page.messages(), page.hasMore(), page.hasMore() ? page.messages().get(0).id() : null);
     }
 }

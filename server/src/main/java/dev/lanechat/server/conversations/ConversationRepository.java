@@ -24,7 +24,8 @@ public final class ConversationRepository {
     private static final int FILE_ALLOWANCE = 512;
 
     private static final String CONVERSATION_COLUMNS =
-            "id, title, created_at, updated_at, message_count, total_cost_usd";
+            "id, title, created_at, updated_at, message_count, total_cost_usd, " + unreadCount("conversations.id",
+                    "conversations.read_position") + " AS unread_count";
 
     private final FileRepository files;
 
@@ -41,7 +42,7 @@ public final class ConversationRepository {
                 .bind("title", title)
                 .bind("now", at)
                 .execute();
-        return new Conversation(id, title == null ? UNTITLED : title, at, at, 0, 0);
+        return new Conversation(id, title == null ? UNTITLED : title, at, at, 0, 0, 0);
     }
 
     /**
@@ -337,7 +338,45 @@ public final class ConversationRepository {
     private static Conversation conversation(ResultSet rs) throws SQLException {
         String title = rs.getString("title");
         return new Conversation(rs.getString("id"), title == null ? UNTITLED : title, rs.getString("created_at"),
-                rs.getString("updated_at"), rs.getLong("message_count"), rs.getDouble("total_cost_usd"));
+                rs.getString("updated_at"), rs.getLong("message_count"), rs.getDouble("total_cost_usd"),
+                rs.getLong("unread_count"));
+    }
+
+    /**
+     * The SQL of a conversation's unread count: its finished answers after its read marker (the
+     * index on (conversation_id, position) serves it).
+     */
+    private static String unreadCount(String conversationId, String readPosition) {
+        return "(SELECT COUNT(*) FROM messages u WHERE u.conversation_id = " + conversationId
+                + " AND u.role = 'assistant' AND u.status IN ('completed', 'failed') AND u.position > " + readPosition + ")";
+    }
+
+    /**
+     * Moves the read marker of the user's conversation forward to {@code position} (never back).
+     *
+     * @return the unread count after, or empty when the marker did not move (nothing new was read)
+     */
+    public Optional<Long> markReadThrough(Handle h, String conversationId, long position) {
+        int moved = h.createUpdate("UPDATE conversations SET read_position = :position"
+                        + " WHERE id = :id AND read_position < :position")
+                .bind("id", conversationId)
+                .bind("position", position)
+                .execute();
+        if (moved == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(h.createQuery("SELECT " + unreadCount(":id", "read_position") + " FROM conversations WHERE id = :id")
+                .bind("id", conversationId)
+                .mapTo(Long.class)
+                .one());
+    }
+
+    /** The position of the conversation's newest message, or 0 when it has none. */
+    public long newestPosition(Handle h, String conversationId) {
+        return h.createQuery("SELECT COALESCE(MAX(position), 0) FROM messages WHERE conversation_id = :id")
+                .bind("id", conversationId)
+                .mapTo(Long.class)
+                .one();
     }
 
     private static Message message(ResultSet rs) throws SQLException {

@@ -2,12 +2,15 @@ package dev.lanechat.server.conversations;
 
 import dev.lanechat.server.Rejection;
 import dev.lanechat.server.events.Event;
+import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.events.Notifier;
 import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.tasks.TaskService;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
@@ -17,6 +20,8 @@ import org.jdbi.v3.core.Jdbi;
  * and creating and renaming share a rate limit per user.
  */
 public final class ConversationService {
+    /** The event a moved read marker sends (protocol.md E8). */
+    public static final String READ_EVENT = "conversation.read";
     /** Conversations per page of the list: by default, and at most. */
     public static final int DEFAULT_LIST_LIMIT = 50;
     public static final int MAX_LIST_LIMIT = 200;
@@ -35,12 +40,14 @@ public final class ConversationService {
     private final FileRepository files;
     private final TaskService tasks;
     private final Notifier notifier;
+    private final EventLog eventLog;
     private final Clock clock;
     private final RateLimiter writeLimiter;
 
     /** @param writeLimiter per user, one action for each conversation created or renamed */
     public ConversationService(Jdbi jdbi, ConversationRepository conversations, FileRepository files,
-            TaskService tasks, Notifier notifier, Clock clock, RateLimiter writeLimiter) {
+            TaskService tasks, EventLog eventLog, Notifier notifier, Clock clock, RateLimiter writeLimiter) {
+        this.eventLog = eventLog;
         this.writeLimiter = writeLimiter;
         this.jdbi = jdbi;
         this.conversations = conversations;
@@ -91,6 +98,33 @@ public final class ConversationService {
             }
             return conversations.find(h, userId, id).orElseThrow();
         });
+    }
+
+    /**
+     * Marks the user's conversation read through the message {@code messageId} (null: through its
+     * newest message). The marker only moves forward; when it moves, a {@code conversation.read}
+     * event with the new unread count goes to every tab of the user in the same transaction, so
+     * a badge cleared in one tab clears in all. Answers that land later are unread again.
+     *
+     * @return the conversation's unread count after
+     */
+    public long markRead(String userId, String id, String messageId) {
+        List<Event> published = new java.util.ArrayList<>();
+        long unread = jdbi.inTransaction(h -> {
+            Conversation c = conversations.find(h, userId, id).orElseThrow(() -> Rejection.notFound("conversation"));
+            long through = messageId == null ? conversations.newestPosition(h, id)
+                    : conversations.positionOf(h, id, messageId).orElseThrow(() -> Rejection.invalid(
+                            "\"message_id\" is not the id of a message of this conversation."));
+            Optional<Long> after = conversations.markReadThrough(h, id, through);
+            if (after.isEmpty()) {
+                return c.unreadCount();
+            }
+            published.add(eventLog.append(h, userId, READ_EVENT,
+                    Map.of("type", READ_EVENT, "conversation_id", id, "unread_count", after.get())));
+            return after.get();
+        });
+        notifier.published(published);
+        return unread;
     }
 
     /** Refuses a create or rename beyond the user's rate (one path to the 429 and its Retry-After). */

@@ -111,6 +111,7 @@ public final class Database implements AutoCloseable {
     private void migrate() {
         Flyway.configure()
                 .dataSource(dataSource)
+                .locations(dialect.migrationLocations())
                 .placeholders(Map.of("blob_type", dialect.blobType()))
                 .load()
                 .migrate();

@@ -23,6 +23,19 @@ public enum Dialect {
         return storeName;
     }
 
+    /**
+     * Where Flyway finds the migrations: the shared ones, then this dialect's own (full-text
+     * search, whose indexes have nothing in common between the two).
+     */
+    public String[] migrationLocations() {
+        return new String[] {"classpath:db/migration", "classpath:db/" + storeName};
+    }
+
+    /** How this store searches text. */
+    public FullText fullText() {
+        return this == SQLITE ? FullText.FTS5 : FullText.TSVECTOR;
+    }
+
     /** The column type of binary data, handed to the migrations as {@code ${blob_type}}. */
     public String blobType() {
         return blobType;

@@ -10,7 +10,12 @@ enum CloseCodes {
     FORBIDDEN_ORIGIN(1008, "forbidden_origin"),
     /** The contract names the error but not the close code; 1008 (policy violation) fits. */
     RATE_LIMITED(1008, "rate_limited"),
-    SHUTTING_DOWN(1001, "shutting_down");
+    SHUTTING_DOWN(1001, "shutting_down"),
+    /**
+     * The events could not be read (the store is away): closed with no error event, since the
+     * client should simply resume with {@code since}; the code is only the close's reason.
+     */
+    STORE_ERROR(1011, "unavailable");
 
     final int status;
     final String errorCode;

@@ -100,11 +100,6 @@ public final class StreamEndpoint implements CredentialHolder {
         });
     }
 
-    /** How many sockets are open (subscribed or not). */
-    public int openSockets() {
-        return bySession.size();
-    }
-
     private void connected(WsContext ctx) {
         if (!origins.allows(ctx.header("Origin"), ctx.header("Host"))) {
             reject(ctx, CloseCodes.FORBIDDEN_ORIGIN, "This page's origin may not open Lanechat sockets.", null);

@@ -215,7 +215,7 @@ final class Subscription {
             } catch (RuntimeException e) {
                 log.warn("Socket of user {}: could not read events ({}); closing it so that it resumes", userId,
                         StoreErrors.describe(e));
-                session.close(1011, "store error", Callback.NOOP);
+                session.close(CloseCodes.STORE_ERROR.status, "store error", Callback.NOOP);
                 state = State.CLOSED;
             }
             draining.set(false);
