@@ -77,10 +77,8 @@ public final class Quotas {
      * and a sentence that says so plainly. Reads nothing when neither quota is set anywhere.
      */
     public void admit(String userId) {
-        Quota own = defaults.messagesPerDay() == null && defaults.usdPerMonth() == null
-                ? own(userId).orElse(Quota.NONE) : null;
-        if (own != null && own.messagesPerDay() == null && own.usdPerMonth() == null) {
-            return; // no quota for anyone and none for this user: the common case costs one indexed read
+        if (defaults.equals(Quota.NONE) && own(userId).orElse(Quota.NONE).equals(Quota.NONE)) {
+            return; // no default and none of its own: the common case costs one read by primary key
         }
         Standing s = standing(userId);
         Instant now = clock.instant();
