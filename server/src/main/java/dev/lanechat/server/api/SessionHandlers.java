@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Browser log-in: {@code POST /api/session {"token"}} trades an API token for an HttpOnly,
  * SameSite=Strict session cookie; {@code DELETE /api/session} logs out; {@code GET /api/session}
- * says who the caller is and which auth mode the server runs in.
+ * says who the caller is, its role (admin or user) and which auth mode the server runs in.
  */
 final class SessionHandlers {
     private final Authenticator authenticator;
