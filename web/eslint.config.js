@@ -22,8 +22,14 @@ export default tseslint.config(
     },
   },
   {
-    // The e2e runner is Node code whose page.evaluate() callbacks run in the browser.
-    files: ['e2e/**/*.mjs', '*.js'],
+    // The e2e specs are Node code whose page.evaluate() callbacks run in the browser.
+    files: ['e2e/**/*.ts', 'playwright.config.ts'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    // Playwright fixtures call their `use` argument, which is no React hook.
+    rules: { 'react-hooks/rules-of-hooks': 'off' },
+  },
+  {
+    files: ['*.js'],
     extends: [js.configs.recommended],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },

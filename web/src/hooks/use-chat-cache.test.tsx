@@ -1,12 +1,14 @@
 // Tests for useChat on the query cache: a send is optimistic and rolled back when it fails, and
 // a socket outcome is written into the conversation's cached data (what every view reads).
 import { act, renderHook } from '@testing-library/react';
+import { http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QueryClient } from '@tanstack/react-query';
 import type { ConversationDetail } from '../lib/api';
 import { conversationKeys } from '../lib/query-keys';
 import { MockWebSocket } from '../test/mock-websocket';
 import { FakeServer } from '../test/fake-server';
+import { mswServer } from '../test/msw';
 import { tick, wrapperFor } from '../test/render';
 import { useWebSocket } from './use-websocket';
 import { useChat } from './use-chat';
@@ -38,15 +40,15 @@ describe('useChat and the query cache', () => {
     act(() => MockWebSocket.latest().serverReady(0));
     await tick();
     let sent: Promise<unknown> = Promise.resolve();
-    const realFetch = server.fetch;
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
-    // Hold the POST until the test has looked at the page.
-    server.fetch = (async (...args: Parameters<typeof realFetch>) => {
-      if (args[1]?.method === 'POST') await gate;
-      return realFetch(...args);
-    }) as typeof realFetch;
-    (globalThis as { fetch: unknown }).fetch = server.fetch;
+    // Hold the POST until the test has looked at the page (then on to the fake API's handlers).
+    mswServer.use(
+      http.post('*', async () => {
+        await gate;
+        return undefined;
+      }),
+    );
     act(() => {
       sent = result.current.chat.sendMessage('optimistic hello');
     });

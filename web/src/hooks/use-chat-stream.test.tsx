@@ -272,7 +272,7 @@ describe('useChat stop', () => {
   it('after a reload a cancelled answer (failed + "cancelled") is shown as stopped', async () => {
     const conv = server.addConversation();
     const sent = await (
-      await server.fetch(`/api/conversations/${conv.id}/messages`, {
+      await fetch(`/api/conversations/${conv.id}/messages`, {
         method: 'POST',
         body: JSON.stringify({ content: 'stop me' }),
       })

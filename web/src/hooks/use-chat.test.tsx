@@ -208,7 +208,7 @@ describe('useChat', () => {
     const conv = server.addConversation();
     // Send through the fake API directly, as a previous page load did.
     const sent = await (
-      await server.fetch(`/api/conversations/${conv.id}/messages`, {
+      await fetch(`/api/conversations/${conv.id}/messages`, {
         method: 'POST',
         body: JSON.stringify({ content: 'before reload' }),
       })

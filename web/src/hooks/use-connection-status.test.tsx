@@ -3,6 +3,7 @@ import { renderHook } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QueryClient } from '@tanstack/react-query';
 import { FakeServer } from '../test/fake-server';
+import { mswServer } from '../test/msw';
 import { newQueryClient, tick, wrapperFor } from '../test/render';
 import { combineStatus, useConnectionStatus } from './use-connection-status';
 
@@ -12,7 +13,7 @@ let client: QueryClient;
 beforeEach(() => {
   vi.useFakeTimers();
   server = new FakeServer();
-  vi.stubGlobal('fetch', server.fetch);
+  mswServer.use(...server.handlers);
   client = newQueryClient();
 });
 

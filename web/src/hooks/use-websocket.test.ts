@@ -118,15 +118,14 @@ describe('useWebSocket', () => {
       const ws = useWebSocket({ url: URL, random: () => 0 });
       return ws;
     });
-    // Record every distinct lastEvent value that was rendered.
+    // Record the lastEvent rendered after each frame; a browser delivers each socket message as
+    // its own task, so each frame is its own act() here.
     const ws = MockWebSocket.latest();
     act(() => ws.serverOpen());
-    act(() => {
-      for (let id = 1; id <= 3; id += 1) {
-        ws.serverSend({ event: 'update', id, data: { type: 'task.queued', task_id: 't' + id, result: null } });
-        seen.push(result.current.lastEvent?.id ?? -1);
-      }
-    });
+    for (let id = 1; id <= 3; id += 1) {
+      act(() => ws.serverSend({ event: 'update', id, data: { type: 'task.queued', task_id: 't' + id, result: null } }));
+      seen.push(result.current.lastEvent?.id ?? -1);
+    }
     expect(seen).toEqual([1, 2, 3]);
   });
 

@@ -1,8 +1,7 @@
 // useWebSocket: the spec's hook, now a thin React layer over LanechatSocket (lib/lanechat-socket),
 // which owns the connection, backoff, watchdog and wake-ups. React reads the socket's status and
-// the pending-task registry with useSyncExternalStore; `lastEvent` is the one piece of React state.
+// the pending-task registry and the latest `update` frame (`lastEvent`) with useSyncExternalStore.
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { flushSync } from 'react-dom';
 import { WS_URL, type UpdateEvent } from '../lib/api';
 import {
   LanechatSocket,
@@ -117,9 +116,9 @@ export function useSocketResult({ socket, pending }: SocketHandle): UseWebSocket
   const isConnected = useSocketConnected(socket);
   const lastEventId = useSyncExternalStore(socket.onStatus, () => socket.lastEventId);
   const pendingTaskIds = useSyncExternalStore(pending.subscribe, () => pending.snapshot);
-  const [lastEvent, setLastEvent] = useState<UpdateEvent | null>(null);
-  // One render per frame, so an effect watching lastEvent sees every event of a replay.
-  useEffect(() => socket.onUpdate((frame) => flushSync(() => setLastEvent({ ...frame }))), [socket]);
+  // The socket owns the latest frame; each frame (its own task in a browser) renders once. A
+  // consumer that must see every frame of a burst uses subscribeUpdates instead.
+  const lastEvent = useSyncExternalStore(socket.onUpdate, () => socket.lastUpdate);
   return useMemo(
     () => ({
       lastEvent,

@@ -1,13 +1,14 @@
 // Tests for lib/api: WS_URL derivation, the error type, and pollForResult (incl. abort).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeServer } from '../test/fake-server';
+import { mswServer } from '../test/msw';
 import { ApiError, WS_URL, getConversation, pollForResult, sendMessage, wsUrlFor } from './api';
 
 let server: FakeServer;
 
 beforeEach(() => {
   server = new FakeServer();
-  vi.stubGlobal('fetch', server.fetch);
+  mswServer.use(...server.handlers);
 });
 
 afterEach(() => {
@@ -82,12 +83,9 @@ describe('pollForResult', () => {
   });
 
   it('sends the Idempotency-Key header with a message', async () => {
-    const spy = vi.fn(server.fetch);
-    vi.stubGlobal('fetch', spy);
     const conv = server.addConversation();
     await sendMessage(conv.id, 'x', 'demo', 'key-1');
-    const init = spy.mock.calls.at(-1)![1] as RequestInit;
-    expect((init.headers as Record<string, string>)['Idempotency-Key']).toBe('key-1');
-    expect(JSON.parse(init.body as string)).toEqual({ content: 'x', lane: 'demo' });
+    expect(server.requestHeaders.at(-1)!['idempotency-key']).toBe('key-1');
+    expect(server.requests.at(-1)!.body).toEqual({ content: 'x', lane: 'demo' });
   });
 });

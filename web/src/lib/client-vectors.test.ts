@@ -1,15 +1,9 @@
-// The protocol's client rules from docs/client-vectors.json, shared with the Java client's tests.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// The protocol's client rules from docs/client-vectors.json, shared with the Java client's tests:
+// backoff and Retry-After here; task outcomes and progress in features/chat/hooks.
 import { describe, expect, it } from 'vitest';
+import { clientVectors as vectors } from '../test/client-vectors';
 import { parseRetryAfter } from './api';
 import { backoffDelay } from './lanechat-socket';
-
-interface Vectors {
-  backoff: { random: number; waits_ms: number[] }[];
-  retry_after: { header: string; now: string; ms: number | null }[];
-}
-const vectors = JSON.parse(readFileSync(resolve(process.cwd(), '../docs/client-vectors.json'), 'utf8')) as Vectors;
 
 describe('docs/client-vectors.json', () => {
   it.each(vectors.backoff)('backoff with random $random', ({ random, waits_ms }) => {

@@ -118,6 +118,7 @@ export class LanechatSocket {
   private lastFrameAt = 0;
   private connected = false;
   private lastId: number | null = null;
+  private latestUpdate: UpdateEvent | null = null;
 
   constructor(options: LanechatSocketOptions) {
     this.url = options.url;
@@ -135,6 +136,14 @@ export class LanechatSocket {
   /** Highest event id seen; sent as `since` on the next subscribe. */
   get lastEventId(): number | null {
     return this.lastId;
+  }
+
+  /**
+   * The most recent `update` frame (a new object per frame, so a store snapshot changes each
+   * time); its listeners are the `onUpdate` ones. React reads it with useSyncExternalStore.
+   */
+  get lastUpdate(): UpdateEvent | null {
+    return this.latestUpdate;
   }
 
   /** Status listeners hear every change of `isConnected` or `lastEventId`. */
@@ -231,6 +240,7 @@ export class LanechatSocket {
     switch (frame.event) {
       case 'update':
         if (typeof frame.id === 'number') this.noteId(frame.id, false);
+        this.latestUpdate = { ...frame };
         this.updateListeners.emit(frame);
         break;
       case 'ready': {

@@ -1,10 +1,12 @@
 // Tests for the Chat page: typing indicator, Enter / Shift+Enter, answer rendering with its
 // lane · model · $cost line and file links, failures in red, aria-live, sanitizing, lane picker.
 import { act, fireEvent, screen } from '@testing-library/react';
+import { http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QueryClient } from '@tanstack/react-query';
 import { MockWebSocket } from '../test/mock-websocket';
 import { FakeServer } from '../test/fake-server';
+import { mswServer } from '../test/msw';
 import { tick } from '../test/render';
 import { renderApp } from '../test/app';
 import { startFakeBackend, stopFakeBackend } from '../test/backend';
@@ -166,7 +168,7 @@ describe('Chat page', () => {
 
   it('after a reload shows the pending answer as typing, then the answer', async () => {
     const conv = server.addConversation('Reloaded');
-    await server.fetch(`/api/conversations/${conv.id}/messages`, {
+    await fetch(`/api/conversations/${conv.id}/messages`, {
       method: 'POST',
       body: JSON.stringify({ content: 'long task' }),
     });
@@ -205,6 +207,48 @@ describe('Chat page', () => {
     expect(conv.title).toBe('brand new');
     expect(screen.getByRole('link', { name: /brand new/ })).toHaveTextContent('$0.00');
     expect(screen.getByText('brand new', { selector: '.user-text' })).toBeInTheDocument();
+  });
+
+  it('a send from the start page shows the message and the pending answer before the conversation exists', async () => {
+    renderApp(client, '/');
+    act(() => MockWebSocket.latest().serverReady(0));
+    await tick();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // Hold the conversation's creation until the test has looked at the page.
+    mswServer.use(
+      http.post('*/api/conversations', async () => {
+        await gate;
+        return undefined;
+      }),
+    );
+    await type('first words');
+    expect(server.conversations.size).toBe(0);
+    expect(screen.getByText('first words', { selector: '.user-text' })).toBeInTheDocument();
+    expect(screen.getByRole('status', { name: 'Assistant is typing' })).toBeInTheDocument();
+    expect(screen.queryByText('Send a message to start.')).toBeNull();
+    release();
+    await tick();
+    expect(server.conversations.size).toBe(1);
+    expect(screen.getAllByText('first words', { selector: '.user-text' })).toHaveLength(1);
+    expect(screen.getAllByRole('status', { name: 'Assistant is typing' })).toHaveLength(1);
+    const conv = [...server.conversations.values()][0]!;
+    act(() =>
+      MockWebSocket.latest().serverSend({
+        event: 'update',
+        id: 1,
+        data: {
+          type: 'task.completed',
+          task_id: lastTask(),
+          conversation_id: conv.id,
+          lane: 'demo',
+          result: { content: 'the reply', model: 'demo', cost_usd: 0, files: [] },
+        },
+      }),
+    );
+    await tick();
+    expect(screen.getByText('the reply')).toBeInTheDocument();
+    expect(screen.getAllByText('first words', { selector: '.user-text' })).toHaveLength(1);
   });
 
   it('renames and deletes conversations from the sidebar', async () => {

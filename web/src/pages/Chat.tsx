@@ -10,6 +10,7 @@ import { useAutoscroll } from '../hooks/use-autoscroll';
 import { useFocusMessage } from '../hooks/use-focus-message';
 import { MessageItem } from '../features/chat/components/MessageItem';
 import { Composer } from '../features/chat/components/Composer';
+import { newId, optimisticPair, toChatMessage, type ChatMessage } from '../features/chat/hooks/chat-messages';
 
 function titleFrom(content: string): string {
   const line = content.trim().split('\n')[0] ?? '';
@@ -25,7 +26,11 @@ export function Chat() {
   const navigate = useNavigate();
   const [lane, setLane] = useState<string | null>(null);
   const [sendError, setSendError] = useState<string | null>(null);
-  const listRef = useAutoscroll<HTMLOListElement>(chat.messages);
+  // A send from the start page: its message and pending answer, shown while the conversation is
+  // created, as a send in a conversation shows them (then the send's own optimistic pair takes over).
+  const [startDraft, setStartDraft] = useState<ChatMessage[] | null>(null);
+  const messages = chat.messages.length === 0 && startDraft ? startDraft : chat.messages;
+  const listRef = useAutoscroll<HTMLOListElement>(messages);
   useFocusMessage(listRef, chat.messages.length);
   const selectedLane = lane ?? defaultLane;
 
@@ -41,16 +46,20 @@ export function Chat() {
     setSendError(null);
     let target = conversationId;
     if (!target) {
+      const ids: [string, string] = [`local-user-${newId()}`, `local-assistant-${newId()}`];
+      setStartDraft(optimisticPair(content, selectedLane, ids).map((m) => toChatMessage(m, undefined)));
       try {
         const conversation = await createConversation(titleFrom(content));
         target = conversation.id;
         navigate(`/c/${target}`);
       } catch (err) {
+        setStartDraft(null);
         setSendError(err instanceof Error ? err.message : 'Could not start a conversation.');
         return;
       }
     }
     await chat.sendMessage(content, { lane: selectedLane ?? undefined, conversationId: target });
+    setStartDraft(null);
   };
 
   const notFound = chat.error?.code === 'not_found';
@@ -69,7 +78,7 @@ export function Chat() {
         </p>
       ) : null}
       <ol className="messages" ref={listRef} aria-label="Messages" aria-busy={chat.isLoading}>
-        {!chat.isLoading && chat.messages.length === 0 && !notFound && (
+        {!chat.isLoading && messages.length === 0 && !notFound && (
           <li className="empty muted">Send a message to start.</li>
         )}
         {chat.conversation?.has_more && (
@@ -77,7 +86,7 @@ export function Chat() {
             Only the newest {chat.conversation.messages.length} of {chat.conversation.message_count} messages are shown.
           </li>
         )}
-        {chat.messages.map((m) => (
+        {messages.map((m) => (
           <MessageItem key={m.id} message={m} onStop={onStop} />
         ))}
       </ol>

@@ -1,9 +1,10 @@
 // Test helper: the fake backend most component and hook tests run against — fake timers, the
-// mock WebSocket, a FakeServer behind fetch, and a fresh QueryClient — and its teardown.
+// mock WebSocket, a FakeServer served through MSW, and a fresh QueryClient — and its teardown.
 import type { QueryClient } from '@tanstack/react-query';
 import { vi } from 'vitest';
 import { MockWebSocket } from './mock-websocket';
 import { FakeServer } from './fake-server';
+import { mswServer } from './msw';
 import { newQueryClient } from './render';
 
 export interface FakeBackend {
@@ -17,7 +18,7 @@ export function startFakeBackend(): FakeBackend {
   MockWebSocket.reset();
   vi.stubGlobal('WebSocket', MockWebSocket);
   const server = new FakeServer();
-  vi.stubGlobal('fetch', server.fetch);
+  mswServer.use(...server.handlers);
   return { server, client: newQueryClient() };
 }
 

@@ -1,5 +1,7 @@
-// A tiny in-memory stand-in for the Lanechat HTTP API, installed as global fetch in tests. It
+// A tiny in-memory stand-in for the Lanechat HTTP API, served to the code under test through MSW
+// (`handlers`, see src/test/msw.ts): the real `fetch` goes out and MSW answers from this state. It
 // records every request so tests can assert what was (and was not) called.
+import { http, HttpResponse, type HttpHandler, type JsonBodyType } from 'msw';
 import type { ConversationDetail, Lane, Message, Task } from '../lib/api';
 
 export interface RecordedRequest {
@@ -8,15 +10,18 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-function json(status: number, body: unknown): Response {
-  return new Response(body === undefined ? null : JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json' },
-  });
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return HttpResponse.json(body as JsonBodyType, { status, headers });
+}
+
+function notFound(message: string): Response {
+  return json(404, { error: { code: 'not_found', message } });
 }
 
 export class FakeServer {
   requests: RecordedRequest[] = [];
+  /** Each request's headers (names in lower case), in the order of `requests`. */
+  requestHeaders: Record<string, string>[] = [];
   conversations = new Map<string, ConversationDetail>();
   tasks = new Map<string, Task>();
   lanes: Lane[] = [
@@ -82,121 +87,111 @@ export class FakeServer {
     return this.requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix)).length;
   }
 
-  fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
-    const url = new URL(typeof input === 'string' ? input : input.toString(), 'http://localhost');
-    const method = (init.method ?? 'GET').toUpperCase();
-    const body = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
-    this.requests.push({ method, path: url.pathname + url.search, body });
-    if (init.signal?.aborted) throw new DOMException('aborted', 'AbortError');
-    if (this.down) throw new TypeError('Failed to fetch');
-    const path = url.pathname;
-    let m: RegExpMatchArray | null;
-    if (path === '/api/health') {
-      return this.healthy
+  /** The API's routes as MSW handlers, in order: record, outage, health, session, auth, the rest. */
+  readonly handlers: HttpHandler[] = [
+    http.all('*', async ({ request }) => {
+      const url = new URL(request.url);
+      const text = await request.clone().text();
+      this.requests.push({
+        method: request.method,
+        path: url.pathname + url.search,
+        body: text ? JSON.parse(text) : undefined,
+      });
+      this.requestHeaders.push(Object.fromEntries(request.headers.entries()));
+      if (this.down) return HttpResponse.error(); // fetch rejects: "Failed to fetch"
+      return undefined; // on to the routes
+    }),
+    http.get('*/api/health', () =>
+      this.healthy
         ? json(200, { status: 'ok', version: 'test', node_id: 'n1', store: 'sqlite' })
-        : json(503, { status: 'degraded', version: 'test', node_id: 'n1', store: 'sqlite' });
-    }
-    if (path === '/api/session' && method === 'POST') {
+        : json(503, { status: 'degraded', version: 'test', node_id: 'n1', store: 'sqlite' }),
+    ),
+    http.post('*/api/session', async ({ request }) => {
+      const body = (await request.json()) as { token?: string } | null;
       if (this.requireToken !== null && body?.token !== this.requireToken) {
         return json(401, { error: { code: 'unauthenticated', message: 'That token is not valid.' } });
       }
       this.signedIn = true;
       return json(200, { user: 'ann', auth: this.requireToken ? 'token' : 'open' });
-    }
-    if (this.requireToken !== null && !this.signedIn) {
-      return json(401, { error: { code: 'unauthenticated', message: 'Sign in first.' } });
-    }
-    if (path === '/api/session')
-      return json(200, { user: 'ann', auth: this.requireToken ? 'token' : 'open', role: this.role });
-    if (path === '/api/lanes') return json(200, this.lanes);
-    if (path === '/api/conversations' && method === 'GET') {
+    }),
+    http.all('*', () =>
+      this.requireToken !== null && !this.signedIn
+        ? json(401, { error: { code: 'unauthenticated', message: 'Sign in first.' } })
+        : undefined,
+    ),
+    http.get('*/api/session', () =>
+      json(200, { user: 'ann', auth: this.requireToken ? 'token' : 'open', role: this.role }),
+    ),
+    http.get('*/api/lanes', () => json(200, this.lanes)),
+    http.get('*/api/conversations', ({ request }) => {
       // Pages as the server gives them, in the order they were added; the cursor is an offset.
+      const params = new URL(request.url).searchParams;
       const all = [...this.conversations.values()].map(({ messages: _m, ...c }) => c);
-      const limit = Number(url.searchParams.get('limit') ?? this.listLimit);
-      const from = Number(url.searchParams.get('before') ?? 0);
-      const response = json(200, all.slice(from, from + limit));
-      if (from + limit < all.length) response.headers.set('X-Next-Cursor', String(from + limit));
-      return response;
-    }
-    if (path === '/api/conversations' && method === 'POST') {
-      const conv = this.addConversation(body?.title ?? 'New conversation');
-      const { messages: _m, ...c } = conv;
+      const limit = Number(params.get('limit') ?? this.listLimit);
+      const from = Number(params.get('before') ?? 0);
+      const next: Record<string, string> = from + limit < all.length ? { 'X-Next-Cursor': String(from + limit) } : {};
+      return json(200, all.slice(from, from + limit), next);
+    }),
+    http.post('*/api/conversations', async ({ request }) => {
+      const body = (await request.json()) as { title?: string } | null;
+      const { messages: _m, ...c } = this.addConversation(body?.title ?? 'New conversation');
       return json(201, c);
-    }
-    if ((m = path.match(/^\/api\/conversations\/([^/]+)$/))) {
-      const conv = this.conversations.get(decodeURIComponent(m[1]));
-      if (!conv) return json(404, { error: { code: 'not_found', message: 'No such conversation.' } });
-      if (method === 'DELETE') {
+    }),
+    http.all('*/api/conversations/:id', async ({ request, params }) => {
+      const conv = this.conversations.get(String(params.id));
+      if (!conv) return notFound('No such conversation.');
+      if (request.method === 'DELETE') {
         this.conversations.delete(conv.id);
-        return new Response(null, { status: 204 });
+        return new HttpResponse(null, { status: 204 });
       }
-      if (method === 'PATCH') {
-        conv.title = body.title;
+      if (request.method === 'PATCH') {
+        conv.title = ((await request.json()) as { title: string }).title;
         const { messages: _m, ...c } = conv;
         return json(200, c);
       }
-      return json(200, structuredClone(conv));
-    }
-    if ((m = path.match(/^\/api\/conversations\/([^/]+)\/messages$/)) && method === 'POST') {
-      const conv = this.conversations.get(decodeURIComponent(m[1]));
-      if (!conv) return json(404, { error: { code: 'not_found', message: 'No such conversation.' } });
-      const taskId = this.nextId('task');
-      const now = new Date(0).toISOString();
-      const lane = body.lane ?? 'demo';
-      const user: Message = {
-        id: this.nextId('msg'),
-        role: 'user',
-        content: body.content,
-        status: 'completed',
-        task_id: taskId,
-        lane,
-        model: null,
-        cost_usd: null,
-        files: [],
-        error: null,
-        created_at: now,
-      };
-      const assistant: Message = {
-        id: this.nextId('msg'),
-        role: 'assistant',
-        content: '',
-        status: 'queued',
-        task_id: taskId,
-        lane,
-        model: null,
-        cost_usd: null,
-        files: [],
-        error: null,
-        created_at: now,
-      };
-      conv.messages.push(user, assistant);
-      this.tasks.set(taskId, {
-        task_id: taskId,
-        status: 'queued',
-        lane,
-        conversation_id: conv.id,
-        message_id: assistant.id,
-        created_at: now,
-        updated_at: now,
-        result: null,
-        error: null,
-      });
-      return json(202, { status: 'queued', task_id: taskId, message_id: assistant.id, conversation_id: conv.id, lane });
-    }
-    if ((m = path.match(/^\/api\/tasks\/([^/]+)\/cancel$/)) && method === 'POST') {
-      const task = this.tasks.get(decodeURIComponent(m[1]));
-      if (!task) return json(404, { error: { code: 'not_found', message: 'No such task.' } });
+      return json(200, conv);
+    }),
+    http.post('*/api/conversations/:id/messages', async ({ request, params }) => {
+      const conv = this.conversations.get(String(params.id));
+      if (!conv) return notFound('No such conversation.');
+      const body = (await request.json()) as { content: string; lane?: string };
+      return json(202, this.addExchange(conv, body.content, body.lane ?? 'demo'));
+    }),
+    http.post('*/api/tasks/:id/cancel', ({ params }) => {
+      const task = this.tasks.get(String(params.id));
+      if (!task) return notFound('No such task.');
       if (task.status === 'completed' || task.status === 'failed') {
         return json(409, { error: { code: 'conflict', message: 'The task has already ended.' } });
       }
       this.finishTask(task.task_id, { error: 'cancelled' });
-      return json(200, structuredClone(task));
-    }
-    if ((m = path.match(/^\/api\/tasks\/([^/]+)$/))) {
-      const task = this.tasks.get(decodeURIComponent(m[1]));
-      if (!task) return json(404, { error: { code: 'not_found', message: 'No such task.' } });
-      return json(200, structuredClone(task));
-    }
-    return json(404, { error: { code: 'not_found', message: 'Unknown path.' } });
-  };
+      return json(200, task);
+    }),
+    http.get('*/api/tasks/:id', ({ params }) => {
+      const task = this.tasks.get(String(params.id));
+      return task ? json(200, task) : notFound('No such task.');
+    }),
+    http.all('*', () => notFound('Unknown path.')),
+  ];
+
+  /** A user message and its queued answer, as `POST …/messages` stores them; the 202 body. */
+  private addExchange(conv: ConversationDetail, content: string, lane: string) {
+    const taskId = this.nextId('task');
+    const now = new Date(0).toISOString();
+    const base = { task_id: taskId, lane, model: null, cost_usd: null, files: [], error: null, created_at: now };
+    const user: Message = { ...base, id: this.nextId('msg'), role: 'user', content, status: 'completed' };
+    const assistant: Message = { ...base, id: this.nextId('msg'), role: 'assistant', content: '', status: 'queued' };
+    conv.messages.push(user, assistant);
+    this.tasks.set(taskId, {
+      task_id: taskId,
+      status: 'queued',
+      lane,
+      conversation_id: conv.id,
+      message_id: assistant.id,
+      created_at: now,
+      updated_at: now,
+      result: null,
+      error: null,
+    });
+    return { status: 'queued', task_id: taskId, message_id: assistant.id, conversation_id: conv.id, lane };
+  }
 }

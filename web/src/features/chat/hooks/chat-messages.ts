@@ -88,7 +88,12 @@ export function failed(error: string | null, lane: string | null, conversationId
   };
 }
 
+/**
+ * How an `update` event's task ended, or null when it ended nothing (another type, or no task
+ * id). The rules are docs/client-vectors.json's `task_outcome`, shared with the Java client.
+ */
 export function outcomeFromEvent(data: TaskEventData): TaskOutcome | null {
+  if (typeof data.task_id !== 'string') return null;
   const lane = data.lane ?? null;
   const conversationId = data.conversation_id ?? null;
   if (data.type === 'task.completed' && data.result) return completed(data.result, lane, conversationId);
