@@ -1,9 +1,11 @@
-// The admin page against a small in-memory admin API: the users table with usage and quotas,
+// The admin page against a small in-memory admin API (MSW handlers): the users table with usage and quotas,
 // creating a user (the token shown once), setting a quota, revoking, and a non-admin's 404.
 import { fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { http, HttpResponse } from 'msw';
 import type { QueryClient } from '@tanstack/react-query';
 import type { AdminUser } from '../../../lib/api';
+import { mswServer } from '../../../test/msw';
 import { newQueryClient, wrapperFor } from '../../../test/render';
 import { AdminPage } from './AdminPage';
 
@@ -31,44 +33,48 @@ interface Call {
   body: unknown;
 }
 
-/** The admin API in memory; `admin = false` answers every call the 404 of a path with no route. */
+/** The admin API in memory, as MSW handlers; `admin = false` answers every call the 404 of a path with no route. */
 class FakeAdminApi {
   users: AdminUser[] = [];
   calls: Call[] = [];
   admin = true;
 
-  fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const path = String(input);
-    const method = init?.method ?? 'GET';
-    const body = init?.body ? JSON.parse(String(init.body)) : undefined;
-    this.calls.push({ method, path, body });
-    if (!this.admin) return json(404, { error: { code: 'not_found', message: 'Nothing here.' } });
-    if (method === 'GET' && path === '/api/admin/users') return json(200, { users: this.users });
-    if (method === 'POST' && path === '/api/admin/users') {
+  private async record(request: Request): Promise<unknown> {
+    const text = await request.text();
+    const body = text ? JSON.parse(text) : undefined;
+    this.calls.push({ method: request.method, path: new URL(request.url).pathname, body });
+    return body;
+  }
+
+  handlers = [
+    http.all('*/api/admin/*', async ({ request }) => {
+      await this.record(request.clone());
+      return this.admin ? undefined : notFound();
+    }),
+    http.get('*/api/admin/users', () => HttpResponse.json({ users: this.users })),
+    http.post('*/api/admin/users', async ({ request }) => {
+      const body = (await request.json()) as { name: string; kind?: string; role?: string };
       const made = row(body.name, { role: body.role ?? 'user', kind: body.kind ?? 'user' });
       this.users = [...this.users, made];
-      return json(201, { name: made.name, kind: made.kind, role: made.role, lanes: null, token: 'lc_secret_once' });
-    }
-    const quota = /^\/api\/admin\/users\/([^/]+)\/quota$/.exec(path);
-    if (method === 'PUT' && quota) {
-      const own = body as AdminUser['quota'];
-      this.users = this.users.map((u) => (u.name === quota[1] ? { ...u, own_quota: own, quota: own } : u));
-      return json(
-        200,
-        this.users.find((u) => u.name === quota[1]),
+      return HttpResponse.json(
+        { name: made.name, kind: made.kind, role: made.role, lanes: null, token: 'lc_secret_once' },
+        { status: 201 },
       );
-    }
-    const revoke = /^\/api\/admin\/users\/([^/]+)\/revoke$/.exec(path);
-    if (method === 'POST' && revoke) {
-      this.users = this.users.map((u) => (u.name === revoke[1] ? { ...u, revoked: true } : u));
-      return json(200, { name: revoke[1], revoked: true });
-    }
-    return json(404, { error: { code: 'not_found', message: 'Nothing here.' } });
-  };
+    }),
+    http.put('*/api/admin/users/:name/quota', async ({ request, params }) => {
+      const own = (await request.json()) as AdminUser['quota'];
+      this.users = this.users.map((u) => (u.name === params.name ? { ...u, own_quota: own, quota: own } : u));
+      return HttpResponse.json(this.users.find((u) => u.name === params.name));
+    }),
+    http.post('*/api/admin/users/:name/revoke', ({ params }) => {
+      this.users = this.users.map((u) => (u.name === params.name ? { ...u, revoked: true } : u));
+      return HttpResponse.json({ name: params.name, revoked: true });
+    }),
+  ];
 }
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+function notFound() {
+  return HttpResponse.json({ error: { code: 'not_found', message: 'Nothing here.' } }, { status: 404 });
 }
 
 let api: FakeAdminApi;
@@ -76,13 +82,12 @@ let client: QueryClient;
 
 beforeEach(() => {
   api = new FakeAdminApi();
-  vi.stubGlobal('fetch', api.fetch);
+  mswServer.use(...api.handlers);
   client = newQueryClient();
 });
 
 afterEach(() => {
   client.clear();
-  vi.unstubAllGlobals();
 });
 
 function renderPage() {
