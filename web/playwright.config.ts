@@ -21,7 +21,8 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   timeout: 60_000,
-  globalTimeout: 300_000,
+  // 170 s for the rest at load 20, plus nginx.spec.ts (two PostgreSQL nodes and nginx: ~2 min at load 30).
+  globalTimeout: 420_000,
   reporter: [['list']],
   // outage.spec.ts kills the shared fast server, so it runs last, once the rest has run (if a
   // test fails, the run has failed already and the outage test is reported as not run).

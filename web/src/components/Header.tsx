@@ -4,6 +4,7 @@
 import { Link } from 'react-router';
 import { useSocketStatus } from '../contexts/WebSocketContext';
 import { useConnectionStatus, type ConnectionState } from '../hooks/use-connection-status';
+import { SignOutButton } from '../features/session/components/SignOutButton';
 
 export const STATUS_DISPLAY: Record<ConnectionState, { color: string; label: string }> = {
   full: { color: '#2e7d32', label: 'Connected' },
@@ -53,6 +54,7 @@ export function Header({ sidebarOpen = false, onToggleSidebar, isAdmin = false }
         <span className="status-text">{display.label}</span>
         <span className="sr-only">: {detail}</span>
       </div>
+      <SignOutButton />
     </header>
   );
 }

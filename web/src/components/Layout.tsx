@@ -8,6 +8,10 @@ import { Header } from './Header';
 import { ConversationSidebar } from '../features/conversations/components/ConversationSidebar';
 import { SignIn } from '../features/session/components/SignIn';
 import { SearchPanel } from '../features/search/components/SearchPanel';
+import { NotificationToggle } from '../features/notifications/components/NotificationToggle';
+import { TransferMenu } from '../features/transfer/components/TransferMenu';
+import { AwayWatch } from './AwayWatch';
+import { useSingleSignOn } from '../features/session/hooks/use-single-sign-on';
 
 export interface LayoutProps {
   children: ReactNode;
@@ -23,6 +27,7 @@ export function Layout({ children, websocketOptions }: LayoutProps) {
 }
 
 function Frame({ children }: { children: ReactNode }) {
+  const singleSignOn = useSingleSignOn();
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const reconnect = useSocketReconnect();
   const { session, needsSignIn, signIn, signInError, isSigningIn } = useSession(reconnect);
@@ -37,16 +42,28 @@ function Frame({ children }: { children: ReactNode }) {
         isAdmin={!needsSignIn && session?.role === 'admin'}
       />
       <div className="body">
+        {!needsSignIn && <AwayWatch />}
         {!needsSignIn && (
           <ConversationSidebar
             open={sidebarOpen}
             onNavigate={() => setSidebarOpen(false)}
             wrapList={(list) => <SearchPanel onNavigate={() => setSidebarOpen(false)}>{list}</SearchPanel>}
+            footer={
+              <>
+                <TransferMenu />
+                <NotificationToggle />
+              </>
+            }
           />
         )}
         <main id="main" className="main" tabIndex={-1}>
           {needsSignIn ? (
-            <SignIn onSignIn={signIn} error={signInError?.message ?? null} busy={isSigningIn} />
+            <SignIn
+              onSignIn={signIn}
+              error={signInError?.message ?? null}
+              busy={isSigningIn}
+              singleSignOn={singleSignOn}
+            />
           ) : (
             children
           )}

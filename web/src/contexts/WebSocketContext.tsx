@@ -61,3 +61,8 @@ export function useSocketStatus(): boolean {
 export function useSocketReconnect(): () => void {
   return useSocketHandle().socket.reconnect;
 }
+
+/** Subscribes to the socket's `update` frames without re-rendering on them (badges, notifications). */
+export function useSocketUpdates(): UseWebSocketResult['subscribeUpdates'] {
+  return useSocketHandle().socket.onUpdate;
+}

@@ -36,6 +36,8 @@ export interface Conversation {
   updated_at: string;
   message_count: number;
   total_cost_usd: number;
+  /** Finished answers after the read marker (protocol.md E10); absent from servers without it. */
+  unread_count?: number;
 }
 
 export interface ConversationDetail extends Conversation {
@@ -102,6 +104,8 @@ export interface Health {
   version: string;
   node_id: string;
   store: 'sqlite' | 'postgres';
+  /** Single sign-on, when the server has it (docs/protocol.md E10): the sign-in page links to `start_url`. */
+  oidc?: { provider: string; start_url: string };
 }
 
 /** The 202 answer of POST /api/conversations/{id}/messages (a lane may also answer at once). */
@@ -213,6 +217,8 @@ export const WS_URL: string =
 interface RequestOptions {
   method?: string;
   body?: unknown;
+  /** A JSON document already serialised (an uploaded file), sent as it is. */
+  rawJson?: string;
   signal?: AbortSignal;
   headers?: Record<string, string>;
 }
@@ -228,9 +234,9 @@ async function requestWithHeaders<T>(
 ): Promise<{ data: T; headers: Headers }> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   let body: string | undefined;
-  if (options.body !== undefined) {
+  if (options.body !== undefined || options.rawJson !== undefined) {
     headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(options.body);
+    body = options.rawJson ?? JSON.stringify(options.body);
   }
   let response: Response;
   try {
@@ -275,6 +281,11 @@ export function getHealth(signal?: AbortSignal): Promise<Health> {
   return request<Health>('/api/health', { signal });
 }
 
+/** Signs out: ends this browser's session (DELETE /api/session, 204), whichever way it signed in. */
+export function deleteSession(): Promise<void> {
+  return request<void>('/api/session', { method: 'DELETE' });
+}
+
 export function listLanes(signal?: AbortSignal): Promise<Lane[]> {
   return request<Lane[]>('/api/lanes', { signal });
 }
@@ -284,6 +295,46 @@ export async function listConversationPage(before?: string, signal?: AbortSignal
   const path = before === undefined ? '/api/conversations' : `/api/conversations?before=${enc(before)}`;
   const { data, headers } = await requestWithHeaders<Conversation[]>(path, { signal });
   return { conversations: data, nextCursor: headers.get('X-Next-Cursor') };
+}
+
+/** The data of a `conversation.read` update (E8): a read marker moved in some tab. */
+export interface ConversationReadData {
+  type: 'conversation.read';
+  conversation_id: string;
+  unread_count: number;
+}
+
+export function isConversationRead(data: unknown): data is ConversationReadData {
+  return (data as { type?: unknown } | null)?.type === 'conversation.read';
+}
+
+/** Marks a conversation read through `messageId` (or its newest message); answers the new count. */
+export function markConversationRead(
+  id: string,
+  messageId?: string,
+): Promise<{ conversation_id: string; unread_count: number }> {
+  return request(`/api/conversations/${enc(id)}/read`, {
+    method: 'POST',
+    ...(messageId === undefined ? {} : { body: { message_id: messageId } }),
+  });
+}
+
+/** Where the browser downloads an export (E9): one conversation, or all of them. */
+export function exportUrl(format: 'json' | 'markdown', conversationId?: string): string {
+  return conversationId === undefined
+    ? `/api/export?format=${format}`
+    : `/api/conversations/${enc(conversationId)}/export?format=${format}`;
+}
+
+/** What POST /api/import made (E9). */
+export interface ImportResult {
+  format: 'lanechat' | 'chatgpt';
+  conversations: { id: string; title: string; message_count: number }[];
+}
+
+/** Imports a Lanechat export or ChatGPT's conversations.json, sent as it is. */
+export function importConversations(fileText: string): Promise<ImportResult> {
+  return request<ImportResult>('/api/import', { method: 'POST', rawJson: fileText });
 }
 
 /** Searches the user's messages and titles (words matched by prefix); `before` pages on. */

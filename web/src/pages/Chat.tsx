@@ -8,6 +8,9 @@ import { useConversations } from '../features/conversations/hooks/use-conversati
 import { useLanes } from '../features/lanes/hooks/use-lanes';
 import { useAutoscroll } from '../hooks/use-autoscroll';
 import { useFocusMessage } from '../hooks/use-focus-message';
+import { useMarkRead } from '../features/unread/hooks/use-mark-read';
+import { askForNotificationsOnce } from '../features/notifications/hooks/notification-prefs';
+import { ExportLinks } from '../features/transfer/components/ExportLinks';
 import { MessageItem } from '../features/chat/components/MessageItem';
 import { Composer } from '../features/chat/components/Composer';
 import { newId, optimisticPair, toChatMessage, type ChatMessage } from '../features/chat/hooks/chat-messages';
@@ -31,7 +34,8 @@ export function Chat() {
   const [startDraft, setStartDraft] = useState<ChatMessage[] | null>(null);
   const messages = chat.messages.length === 0 && startDraft ? startDraft : chat.messages;
   const listRef = useAutoscroll<HTMLOListElement>(messages);
-  useFocusMessage(listRef, chat.messages.length);
+  useFocusMessage(listRef, messages.length);
+  useMarkRead(conversationId ?? null, chat.conversation?.unread_count ?? 0);
   const selectedLane = lane ?? defaultLane;
 
   const onStop = async (taskId: string) => {
@@ -60,6 +64,7 @@ export function Chat() {
     }
     await chat.sendMessage(content, { lane: selectedLane ?? undefined, conversationId: target });
     setStartDraft(null);
+    askForNotificationsOnce();
   };
 
   const notFound = chat.error?.code === 'not_found';
@@ -68,6 +73,7 @@ export function Chat() {
       <h1 className="chat-title">
         {chat.conversation?.title || (conversationId ? 'Conversation' : 'New conversation')}
       </h1>
+      {conversationId && chat.conversation && <ExportLinks conversationId={conversationId} />}
       {notFound ? (
         <p className="notice" role="alert">
           This conversation does not exist (or was deleted).

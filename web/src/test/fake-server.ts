@@ -35,6 +35,8 @@ export class FakeServer {
   role: 'admin' | 'user' = 'user';
   signedIn = false;
   down = false;
+  /** When set, GET /api/health offers single sign-on through this provider (protocol.md E10). */
+  oidcProvider: string | null = null;
   /** The list's page size (the real server's default is 50). */
   listLimit = 50;
   private seq = 0;
@@ -101,11 +103,18 @@ export class FakeServer {
       if (this.down) return HttpResponse.error(); // fetch rejects: "Failed to fetch"
       return undefined; // on to the routes
     }),
-    http.get('*/api/health', () =>
-      this.healthy
-        ? json(200, { status: 'ok', version: 'test', node_id: 'n1', store: 'sqlite' })
-        : json(503, { status: 'degraded', version: 'test', node_id: 'n1', store: 'sqlite' }),
-    ),
+    http.get('*/api/health', () => {
+      const oidc = this.oidcProvider
+        ? { oidc: { provider: this.oidcProvider, start_url: '/api/auth/oidc/start' } }
+        : {};
+      return this.healthy
+        ? json(200, { status: 'ok', version: 'test', node_id: 'n1', store: 'sqlite', ...oidc })
+        : json(503, { status: 'degraded', version: 'test', node_id: 'n1', store: 'sqlite', ...oidc });
+    }),
+    http.delete('*/api/session', () => {
+      this.signedIn = false;
+      return new HttpResponse(null, { status: 204 });
+    }),
     http.post('*/api/session', async ({ request }) => {
       const body = (await request.json()) as { token?: string } | null;
       if (this.requireToken !== null && body?.token !== this.requireToken) {

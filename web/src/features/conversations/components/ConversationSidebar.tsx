@@ -4,15 +4,18 @@ import { NavLink, useMatch, useNavigate } from 'react-router';
 import { useConversations } from '../hooks/use-conversations';
 import { formatCost } from '../../../lib/format';
 import type { Conversation } from '../../../lib/api';
+import { UnreadBadge } from './UnreadBadge';
 
 export interface ConversationSidebarProps {
   open: boolean;
   onNavigate?: () => void;
   /** Wraps the list (the app layer puts the search panel around it); the list alone by default. */
   wrapList?: (list: ReactNode) => ReactNode;
+  /** Shown below the list (settings, export and import). */
+  footer?: ReactNode;
 }
 
-export function ConversationSidebar({ open, onNavigate, wrapList = (list) => list }: ConversationSidebarProps) {
+export function ConversationSidebar({ open, onNavigate, wrapList = (list) => list, footer }: ConversationSidebarProps) {
   const {
     conversations,
     isLoading,
@@ -91,6 +94,7 @@ export function ConversationSidebar({ open, onNavigate, wrapList = (list) => lis
                   <>
                     <NavLink to={`/c/${c.id}`} className="conversation-link" onClick={onNavigate}>
                       <span className="conversation-title">{c.title || 'Untitled'}</span>
+                      {c.id !== currentId && <UnreadBadge count={c.unread_count ?? 0} />}
                       <span className="conversation-cost" title="Total cost">
                         {formatCost(c.total_cost_usd)}
                       </span>
@@ -117,6 +121,7 @@ export function ConversationSidebar({ open, onNavigate, wrapList = (list) => lis
           )}
         </>,
       )}
+      {footer && <div className="sidebar-footer">{footer}</div>}
     </nav>
   );
 }

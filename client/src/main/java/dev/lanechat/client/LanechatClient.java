@@ -1,26 +1,20 @@
 // The typed client of protocol.md's HTTP API: one method per call, wire objects as records,
 // non-2xx answers as LanechatApiException, network failures as LanechatConnectionException.
+// The HTTP itself (requests, mapper, error body, Retry-After) is LanechatHttp's.
 package dev.lanechat.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * A client of a Lanechat server's HTTP API. Thread-safe; build one per server with {@link
@@ -37,18 +31,19 @@ import java.util.concurrent.ExecutionException;
 public final class LanechatClient {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-  private final URI baseUrl;
-  private final String token;
-  private final HttpClient http;
-  private final ObjectMapper json;
+  private final LanechatHttp http;
   private final Duration requestTimeout;
 
   private LanechatClient(Builder b) {
-    this.baseUrl = b.baseUrl;
-    this.token = b.token;
-    this.http = b.http != null ? b.http : defaultHttpClient(b.connectTimeout);
-    this.json = b.json != null ? b.json : Json.newMapper();
     this.requestTimeout = b.requestTimeout;
+    this.http =
+        new LanechatHttp(
+            b.baseUrl,
+            b.token,
+            b.http != null ? b.http : defaultHttpClient(b.connectTimeout),
+            b.json != null ? b.json : Json.newMapper(),
+            b.requestTimeout,
+            b.clock);
   }
 
   /** @return a builder; the URL defaults to {@code http://127.0.0.1:8080} */
@@ -58,21 +53,26 @@ public final class LanechatClient {
 
   /** @return the server's base URL, without a trailing slash */
   public URI url() {
-    return baseUrl;
+    return http.baseUrl();
   }
 
   /** @return the bearer token, or null in open mode */
   public String token() {
-    return token;
+    return http.token();
   }
 
   /** @return the mapper this client reads and writes JSON with */
   public ObjectMapper mapper() {
-    return json;
+    return http.mapper();
   }
 
   /** @return the JDK HTTP client underneath, which the stream reuses for its WebSocket */
   public HttpClient httpClient() {
+    return http.httpClient();
+  }
+
+  /** @return the HTTP layer underneath, for calls this class has no method for (the worker API) */
+  public LanechatHttp http() {
     return http;
   }
 
@@ -83,6 +83,7 @@ public final class LanechatClient {
    * @return the stream URL
    */
   public URI webSocketUrl() {
+    URI baseUrl = http.baseUrl();
     String scheme = "https".equalsIgnoreCase(baseUrl.getScheme()) ? "wss" : "ws";
     return URI.create(scheme + baseUrl.toString().substring(baseUrl.getScheme().length()) + "/ws");
   }
@@ -96,7 +97,7 @@ public final class LanechatClient {
 
   /** Async {@link #health()}. */
   public CompletableFuture<Health> healthAsync() {
-    return call(get("/api/health"), type(Health.class), 200, 503);
+    return call(get("/api/health"), Health.class, 200, 503);
   }
 
   /** {@code GET /api/lanes}. */
@@ -125,17 +126,17 @@ public final class LanechatClient {
     if (title != null) {
       body.put("title", title);
     }
-    return call(post("/api/conversations", body, null), type(Conversation.class));
+    return call(post("/api/conversations", body, null), Conversation.class);
   }
 
   /** {@code GET /api/conversations/{id}}, with its messages oldest first. */
   public Conversation conversation(String id) {
-    return join(call(get("/api/conversations/" + seg(id)), type(Conversation.class)));
+    return join(call(get("/api/conversations/" + seg(id)), Conversation.class));
   }
 
   /** {@code DELETE /api/conversations/{id}}; cancels its unfinished tasks. */
   public void deleteConversation(String id) {
-    join(call(request("/api/conversations/" + seg(id)).DELETE().build(), null, 204));
+    join(http.exchange(request("/api/conversations/" + seg(id)).DELETE().build(), 204));
   }
 
   /**
@@ -161,7 +162,7 @@ public final class LanechatClient {
       body.put("lane", lane);
     }
     String path = "/api/conversations/" + seg(conversationId) + "/messages";
-    return call(post(path, body, idempotencyKey), type(SendReceipt.class), 200, 201, 202);
+    return call(post(path, body, idempotencyKey), SendReceipt.class, 200, 201, 202);
   }
 
   /** {@code GET /api/tasks/{id}}: the polling endpoint. */
@@ -171,12 +172,12 @@ public final class LanechatClient {
 
   /** Async {@link #task(String)}. */
   public CompletableFuture<Task> taskAsync(String taskId) {
-    return call(get("/api/tasks/" + seg(taskId)), type(Task.class));
+    return call(get("/api/tasks/" + seg(taskId)), Task.class);
   }
 
   /** {@code POST /api/tasks/{id}/cancel}; a 409 {@code conflict} when it had already ended. */
   public Task cancelTask(String taskId) {
-    return join(call(post("/api/tasks/" + seg(taskId) + "/cancel", Map.of(), null), type(Task.class)));
+    return join(call(post("/api/tasks/" + seg(taskId) + "/cancel", Map.of(), null), Task.class));
   }
 
   /**
@@ -190,176 +191,42 @@ public final class LanechatClient {
             .timeout(requestTimeout.plusSeconds(Math.max(0, waitSeconds)))
             .GET()
             .build();
-    return join(call(req, type(EventPage.class)));
+    return join(call(req, EventPage.class));
   }
 
   /** {@code GET /api/files/{id}}: the file's bytes. */
   public byte[] downloadFile(String fileId) {
-    HttpRequest req = request("/api/files/" + seg(fileId)).GET().build();
-    CompletableFuture<byte[]> bytes =
-        http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray())
-            .handle(
-                (resp, err) -> {
-                  if (err != null) {
-                    throw connectionFailure(err);
-                  }
-                  if (resp.statusCode() != 200) {
-                    throw apiError(resp.statusCode(), new String(resp.body(), StandardCharsets.UTF_8), resp);
-                  }
-                  return resp.body();
-                });
-    return join(bytes);
+    return join(http.bytes(get("/api/files/" + seg(fileId))));
   }
 
   // ---- plumbing ----------------------------------------------------------------------------
 
   private HttpRequest get(String path) {
-    return request(path).GET().build();
+    return http.get(path);
   }
 
   private HttpRequest post(String path, Object body, String idempotencyKey) {
-    HttpRequest.Builder b =
-        request(path)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(write(body)));
-    if (idempotencyKey != null) {
-      b.header("Idempotency-Key", idempotencyKey);
-    }
-    return b.build();
+    return http.post(path, body, idempotencyKey).build();
   }
 
   private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(baseUrl + path))
-            .timeout(requestTimeout)
-            .header("Accept", "application/json");
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return b;
+    return http.request(path);
   }
 
-  private byte[] write(Object body) {
-    try {
-      return json.writeValueAsBytes(body);
-    } catch (IOException e) {
-      throw new LanechatException("cannot encode request body: " + e.getMessage(), e);
-    }
+  private <T> CompletableFuture<T> call(HttpRequest req, Class<T> type, int... okStatuses) {
+    return http.call(req, type, okStatuses);
   }
 
-  private JavaType type(Class<?> c) {
-    return json.constructType(c);
+  private <T> CompletableFuture<T> call(HttpRequest req, TypeReference<T> type) {
+    return http.call(req, type);
   }
 
-  private <T> CompletableFuture<T> call(HttpRequest req, TypeReference<T> ref) {
-    return call(req, json.constructType(ref));
-  }
-
-  /** Sends, and maps the answer: listed statuses decode as {@code type}, others throw. */
-  private <T> CompletableFuture<T> call(HttpRequest req, JavaType type, int... okStatuses) {
-    int[] ok = okStatuses.length == 0 ? new int[] {200, 201} : okStatuses;
-    return http.sendAsync(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-        .handle(
-            (resp, err) -> {
-              if (err != null) {
-                throw connectionFailure(err);
-              }
-              int status = resp.statusCode();
-              for (int s : ok) {
-                if (s == status) {
-                  return decode(resp.body(), type, status);
-                }
-              }
-              throw apiError(status, resp.body(), resp);
-            });
-  }
-
-  private <T> T decode(String body, JavaType type, int status) {
-    if (type == null || body == null || body.isEmpty()) {
-      return null;
-    }
-    try {
-      return json.readValue(body, type);
-    } catch (IOException e) {
-      throw new LanechatException(
-          "unexpected answer from Lanechat at " + baseUrl + " (HTTP " + status + "): " + e.getMessage(), e);
-    }
-  }
-
-  private LanechatApiException apiError(int status, String body, HttpResponse<?> resp) {
-    String code = "http_" + status;
-    String message = "HTTP " + status + " from " + resp.request().uri().getPath();
-    try {
-      JsonNode error = json.readTree(body == null ? "" : body).path("error");
-      if (error.hasNonNull("code")) {
-        code = error.get("code").asText();
-      }
-      if (error.hasNonNull("message")) {
-        message = error.get("message").asText();
-      }
-    } catch (IOException | RuntimeException notJson) {
-      // Keep the generic message: a proxy in front of the server may answer in HTML.
-    }
-    Duration retryAfter =
-        resp.headers()
-            .firstValue("Retry-After")
-            .flatMap(LanechatClient::seconds)
-            .orElse(null);
-    return new LanechatApiException(status, code, message, retryAfter);
-  }
-
-  private static java.util.Optional<Duration> seconds(String header) {
-    try {
-      return java.util.Optional.of(Duration.ofSeconds(Long.parseLong(header.trim())));
-    } catch (NumberFormatException httpDate) {
-      return java.util.Optional.empty();
-    }
-  }
-
-  private RuntimeException connectionFailure(Throwable err) {
-    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-    if (cause instanceof LanechatException le) {
-      return le;
-    }
-    return new LanechatConnectionException("cannot reach Lanechat at " + baseUrl + ": " + reason(cause), cause);
-  }
-
-  /** A short reason for people: the JDK often leaves the message of a refused connect empty. */
-  private static String reason(Throwable cause) {
-    if (cause instanceof java.net.http.HttpConnectTimeoutException) {
-      return "connection timed out";
-    }
-    if (cause instanceof java.net.http.HttpTimeoutException) {
-      return "no answer in time";
-    }
-    String why = cause.getMessage();
-    if (why != null && !why.isBlank()) {
-      return why;
-    }
-    if (cause instanceof java.net.ConnectException) {
-      return "connection refused";
-    }
-    return cause.getCause() != null ? reason(cause.getCause()) : cause.getClass().getSimpleName();
-  }
-
-  /** Waits for an async call and rethrows its failure as the unchecked exception it carries. */
   private static <T> T join(CompletableFuture<T> f) {
-    try {
-      return f.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new LanechatException(String.valueOf(e.getCause()), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      f.cancel(true);
-      throw new LanechatException("interrupted", e);
-    }
+    return LanechatHttp.join(f);
   }
 
   private static String seg(String id) {
-    return URLEncoder.encode(Objects.requireNonNull(id, "id"), StandardCharsets.UTF_8).replace("+", "%20");
+    return LanechatHttp.segment(id);
   }
 
   private static HttpClient defaultHttpClient(Duration connectTimeout) {
@@ -377,6 +244,7 @@ public final class LanechatClient {
     private ObjectMapper json;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = DEFAULT_TIMEOUT;
+    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
@@ -423,6 +291,12 @@ public final class LanechatClient {
     /** @param timeout how long to wait for an answer (default 30 s) */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /** @param clock the clock a {@code Retry-After} date is measured against (tests) */
+    Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
       return this;
     }
 

@@ -1,26 +1,20 @@
-// The stream: ONE WebSocket to /ws with protocol.md's client behaviour (backoff, resume with
-// since, watchdog, retry_after_ms, reset), the pending-task registry that falls back to HTTP
-// polling while the socket is down, and the FULL/PARTIAL/DISCONNECTED status.
+// The stream's public face: ONE WebSocket to /ws with protocol.md's client behaviour, and futures
+// of the tasks callers wait for. The work is StreamEngine's, which wires one part per job:
+// SocketSession (the socket, backoff, since, watchdog, reset), SendRetrier (a send through an
+// outage), TaskPoller (HTTP polling while the socket is down), HealthMonitor (is the API up),
+// ProgressTracker (the offset rule of progress frames), PendingTasks (who waits for what).
 package dev.lanechat.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -46,73 +40,25 @@ import java.util.random.RandomGenerator;
  * <p>All state lives on the scheduler's single thread; public methods are thread-safe.
  */
 public final class LanechatStream implements AutoCloseable {
-  private final LanechatClient client;
-  private final ObjectMapper json;
-  private final URI wsUrl;
-  private final Transport transport;
   private final Scheduler scheduler;
   private final boolean ownsScheduler;
-  private final Backoff backoff;
-  private final Duration pollInterval;
-  private final Duration healthInterval;
-  private final long watchdogMs;
-  private final Duration sendRetryWindow;
-  private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
-  private final PendingTasks pending = new PendingTasks();
+  private final URI wsUrl;
+  private final Listeners listeners;
+  private final StreamEngine engine;
   /** Every future handed out and not yet done, so close() can fail even those still in flight. */
   private final Set<CompletableFuture<TaskOutcome>> outstanding = ConcurrentHashMap.newKeySet();
-  /** Whether any subscribe has been answered: from then on the socket covers every new event. */
-  private volatile boolean everReady;
-
-  // ---- state, touched only on the scheduler's thread --------------------------------------
-  private boolean running;
-  private boolean closed;
-  /** Identifies the current socket; callbacks of older sockets are ignored. */
-  private long generation;
-  private Transport.Socket socket;
-  private boolean subscribed;
-  private boolean subscribedWithSince;
-  private boolean resetSeen;
-  /** The highest event id seen; -1 until the first ready (then subscribe without since). */
-  private volatile long lastEventId;
-  private long lastFrameAt;
-  private long retryAfterMs;
-  private boolean apiUp;
-  private volatile ConnectionStatus status = ConnectionStatus.DISCONNECTED;
-  private Scheduler.Cancellable reconnectTimer;
-  private Scheduler.Cancellable watchdogTimer;
-  private Scheduler.Cancellable pollTimer;
-  private Scheduler.Cancellable healthTimer;
-  private final Set<String> pollsInFlight = new HashSet<>();
-  /** task id → the offset its next progress delta must have; -1 once a gap was seen. */
-  private final Map<String, Long> progressNext = new HashMap<>();
-  /** Tasks whose outcome event was seen (bounded): late progress frames for them are dropped. */
-  private final Map<String, Boolean> progressEnded =
-      new LinkedHashMap<>(16, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > 1024;
-        }
-      };
-  private static final int MAX_STREAMS = 1024;
 
   private LanechatStream(Builder b) {
-    this.client = b.client;
-    this.json = b.client.mapper();
-    this.wsUrl = b.wsUrl != null ? b.wsUrl : b.client.webSocketUrl();
-    this.transport =
-        b.transport != null ? b.transport : new JdkTransport(b.client.httpClient(), Duration.ofSeconds(5));
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = b.scheduler != null ? b.scheduler : new SystemScheduler("lanechat-stream");
-    this.backoff = new Backoff(b.random);
-    this.pollInterval = b.pollInterval;
-    this.healthInterval = b.healthInterval;
-    this.watchdogMs = b.watchdogTimeout.toMillis();
-    this.sendRetryWindow = b.sendRetryWindow;
-    this.lastEventId = b.since;
-    this.listeners.addAll(b.listeners);
+    this.wsUrl = b.wsUrl != null ? b.wsUrl : b.client.webSocketUrl();
+    this.listeners = new Listeners(b.listeners);
+    Transport transport =
+        b.transport != null ? b.transport : new JdkTransport(b.client.httpClient(), Duration.ofSeconds(5));
+    StreamEngine.Settings settings =
+        new StreamEngine.Settings(
+            b.pollInterval, b.healthInterval, b.watchdogTimeout, b.sendRetryWindow, b.since, b.random);
+    this.engine = new StreamEngine(b.client, scheduler, transport, wsUrl, listeners, settings);
   }
 
   /**
@@ -128,15 +74,7 @@ public final class LanechatStream implements AutoCloseable {
    * before {@link #send}: a stream that is not started neither listens nor polls.
    */
   public void start() {
-    scheduler.execute(
-        () -> {
-          if (running || closed) {
-            return;
-          }
-          running = true;
-          checkHealth();
-          connect();
-        });
+    scheduler.execute(engine::start);
   }
 
   /**
@@ -145,14 +83,13 @@ public final class LanechatStream implements AutoCloseable {
    * @param listener the listener
    */
   public void addListener(StreamListener listener) {
-    listeners.add(Objects.requireNonNull(listener));
+    listeners.add(listener);
   }
 
   /** @param listener a listener added before; it hears nothing more */
   public void removeListener(StreamListener listener) {
     listeners.remove(listener);
   }
-
   /**
    * Sends a message in the default lane; see {@link #send(String, String, String)}.
    *
@@ -195,88 +132,13 @@ public final class LanechatStream implements AutoCloseable {
    * @return the outcome
    */
   public CompletableFuture<TaskOutcome> send(
-      String conversationId, String content, String lane, java.util.function.Consumer<SendReceipt> onAccepted) {
+      String conversationId, String content, String lane, Consumer<SendReceipt> onAccepted) {
     CompletableFuture<TaskOutcome> result = handOut();
     // A task sent before the first ready may finish before the socket covers its events (the
     // first subscribe has no since): such a task is asked for once after it is tracked.
-    boolean beforeCoverage = !everReady;
-    // One key for every attempt: if an attempt reached the server before its connection broke,
-    // the retry gets the first answer back instead of creating a second task.
-    String key = UUID.randomUUID().toString();
-    long deadline = scheduler.nowMillis() + sendRetryWindow.toMillis();
-    scheduler.execute(
-        () -> attemptSend(result, conversationId, content, lane, key, beforeCoverage, deadline, 0, onAccepted));
+    boolean beforeCoverage = !engine.everReady();
+    scheduler.execute(() -> engine.send(conversationId, content, lane, onAccepted, beforeCoverage, result));
     return result;
-  }
-
-  private void attemptSend(
-      CompletableFuture<TaskOutcome> result,
-      String conversationId,
-      String content,
-      String lane,
-      String key,
-      boolean beforeCoverage,
-      long deadline,
-      int attempt,
-      java.util.function.Consumer<SendReceipt> onAccepted) {
-    if (result.isDone()) {
-      return; // the stream was closed meanwhile
-    }
-    client
-        .sendMessageAsync(conversationId, content, lane, key)
-        .whenComplete(
-            (receipt, err) ->
-                scheduler.execute(
-                    () -> {
-                      if (err != null) {
-                        Throwable cause = unwrap(err);
-                        noteApi(cause);
-                        long wait = Math.min(Backoff.FIRST_MS << Math.min(attempt, 3), 8_000);
-                        if (cause instanceof LanechatConnectionException
-                            && running
-                            && scheduler.nowMillis() + wait <= deadline) {
-                          scheduler.schedule(
-                              () -> attemptSend(result, conversationId, content, lane, key,
-                                  beforeCoverage, deadline, attempt + 1, onAccepted),
-                              Duration.ofMillis(wait));
-                        } else {
-                          result.completeExceptionally(cause);
-                        }
-                        return;
-                      }
-                      noteApi(null);
-                      if (onAccepted != null && receipt != null) {
-                        safely(() -> onAccepted.accept(receipt));
-                      }
-                      accepted(result, receipt, beforeCoverage);
-                    }));
-  }
-
-  private void accepted(CompletableFuture<TaskOutcome> result, SendReceipt receipt, boolean beforeCoverage) {
-    if (receipt == null || receipt.taskId() == null) {
-      result.completeExceptionally(
-          new LanechatException("the server accepted the message but named no task", null));
-      return;
-    }
-    if ("completed".equals(receipt.status()) && receipt.result() != null) {
-      TaskOutcome now = TaskOutcome.fromReceipt(receipt);
-      pending.track(receipt.taskId());
-      deliver(now);
-      result.complete(now);
-      return;
-    }
-    if (beforeCoverage && subscribed) {
-      poll(receipt.taskId());
-    }
-    trackOnLoop(receipt.taskId())
-        .whenComplete(
-            (o, e) -> {
-              if (e != null) {
-                result.completeExceptionally(unwrap(e));
-              } else {
-                result.complete(o);
-              }
-            });
   }
 
   /**
@@ -287,16 +149,7 @@ public final class LanechatStream implements AutoCloseable {
    */
   public CompletableFuture<TaskOutcome> track(String taskId) {
     CompletableFuture<TaskOutcome> result = handOut();
-    scheduler.execute(
-        () ->
-            trackOnLoop(taskId)
-                .whenComplete((o, e) -> {
-                  if (e != null) {
-                    result.completeExceptionally(unwrap(e));
-                  } else {
-                    result.complete(o);
-                  }
-                }));
+    scheduler.execute(() -> engine.track(taskId, result));
     return result;
   }
 
@@ -309,12 +162,12 @@ public final class LanechatStream implements AutoCloseable {
 
   /** @return the current connection status */
   public ConnectionStatus status() {
-    return status;
+    return engine.status();
   }
 
   /** @return the highest event id seen, or -1 before the first {@code ready} */
   public long lastEventId() {
-    return lastEventId;
+    return engine.lastEventId();
   }
 
   /** @return the WebSocket URL this stream connects to */
@@ -331,23 +184,11 @@ public final class LanechatStream implements AutoCloseable {
     CompletableFuture<Void> done = new CompletableFuture<>();
     scheduler.execute(
         () -> {
-          closed = true;
-          running = false;
-          cancel(reconnectTimer);
-          cancel(watchdogTimer);
-          cancel(pollTimer);
-          cancel(healthTimer);
-          generation++;
-          if (socket != null) {
-            socket.close();
-            socket = null;
-          }
-          subscribed = false;
-          pending.failAll(new LanechatException("the stream was closed", null));
+          engine.stop(new LanechatException("the stream was closed", null));
           done.complete(null);
         });
     try {
-      done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+      done.get(5, TimeUnit.SECONDS);
     } catch (Exception notConfirmed) {
       // The scheduler is gone or stuck: shutting it down below is all that is left to do.
     }
@@ -356,338 +197,6 @@ public final class LanechatStream implements AutoCloseable {
     }
     LanechatException closedError = new LanechatException("the stream was closed", null);
     List.copyOf(outstanding).forEach(f -> f.completeExceptionally(closedError));
-  }
-
-  // ---- socket lifecycle ---------------------------------------------------------------------
-
-  private void connect() {
-    if (!running) {
-      return;
-    }
-    long gen = ++generation;
-    transport
-        .open(wsUrl, client.token(), handler(gen))
-        .whenComplete(
-            (sock, err) ->
-                scheduler.execute(
-                    () -> {
-                      if (gen != generation || !running) {
-                        if (sock != null) {
-                          sock.abort();
-                        }
-                        return;
-                      }
-                      if (err != null) {
-                        disconnected(gen);
-                      } else {
-                        opened(gen, sock);
-                      }
-                    }));
-  }
-
-  private void opened(long gen, Transport.Socket sock) {
-    socket = sock;
-    backoff.reset();
-    lastFrameAt = scheduler.nowMillis();
-    armWatchdog(gen, watchdogMs);
-    ObjectNode subscribe = json.createObjectNode();
-    // A non-browser client sends its API token itself; "stream" means "the upgrade's credentials".
-    subscribe.put("token", client.token() != null ? client.token() : "stream");
-    subscribedWithSince = lastEventId >= 0;
-    if (subscribedWithSince) {
-      subscribe.put("since", lastEventId);
-    }
-    sock.send(subscribe.toString());
-  }
-
-  private void disconnected(long gen) {
-    if (gen != generation) {
-      return;
-    }
-    generation++;
-    if (socket != null) {
-      socket.abort();
-      socket = null;
-    }
-    subscribed = false;
-    cancel(watchdogTimer);
-    updateStatus();
-    if (!running) {
-      return;
-    }
-    // The API may have gone with the socket: find out now rather than at the next health tick.
-    checkHealth();
-    ensurePolling();
-    long delay = Math.max(backoff.next().toMillis(), retryAfterMs);
-    retryAfterMs = 0;
-    reconnectTimer = scheduler.schedule(this::connect, Duration.ofMillis(delay));
-  }
-
-  private void armWatchdog(long gen, long inMs) {
-    cancel(watchdogTimer);
-    watchdogTimer =
-        scheduler.schedule(
-            () -> {
-              if (gen != generation) {
-                return;
-              }
-              long silent = scheduler.nowMillis() - lastFrameAt;
-              if (silent >= watchdogMs) {
-                disconnected(gen);
-              } else {
-                armWatchdog(gen, watchdogMs - silent);
-              }
-            },
-            Duration.ofMillis(inMs));
-  }
-
-  private Transport.Handler handler(long gen) {
-    return new Transport.Handler() {
-      @Override
-      public void onText(String frame) {
-        scheduler.execute(() -> frame(gen, frame));
-      }
-
-      @Override
-      public void onPing() {
-        scheduler.execute(
-            () -> {
-              if (gen == generation) {
-                lastFrameAt = scheduler.nowMillis();
-              }
-            });
-      }
-
-      @Override
-      public void onClosed(int code, String reason) {
-        scheduler.execute(() -> disconnected(gen));
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        scheduler.execute(() -> disconnected(gen));
-      }
-    };
-  }
-
-  private void frame(long gen, String text) {
-    if (gen != generation || !running) {
-      return;
-    }
-    lastFrameAt = scheduler.nowMillis();
-    Event e;
-    try {
-      e = json.readValue(text, Event.class);
-    } catch (IOException | RuntimeException malformed) {
-      return; // Not ours to judge: the server closes on bad frames, we just skip unknown ones.
-    }
-    if (e.event() == null) {
-      return;
-    }
-    switch (e.event()) {
-      case "ready" -> ready(e);
-      case "reset" -> {
-        resetSeen = true;
-        listeners.forEach(l -> safely(l::onReset));
-      }
-      case "update" -> update(e);
-      case "progress" -> progress(e);
-      case "error" -> {
-        JsonNode d = e.data() == null ? json.createObjectNode() : e.data();
-        long wait = d.path("retry_after_ms").asLong(0);
-        retryAfterMs = Math.max(retryAfterMs, wait);
-        listeners.forEach(l -> safely(() -> l.onError(e.text("code"), e.text("message"), wait)));
-      }
-      default -> {
-        // "ping" only feeds the watchdog; unknown kinds are ignored, as the protocol asks.
-      }
-    }
-  }
-
-  private void ready(Event e) {
-    long serverLast = e.data() == null ? 0 : e.data().path("last_id").asLong(0);
-    // After a reset the server's ids start over: its last_id, not ours, is the new high mark.
-    lastEventId = resetSeen || lastEventId < 0 ? serverLast : Math.max(lastEventId, serverLast);
-    boolean sweep = resetSeen || !subscribedWithSince;
-    resetSeen = false;
-    subscribed = true;
-    everReady = true;
-    cancel(pollTimer);
-    pollTimer = null;
-    updateStatus();
-    if (sweep) {
-      // No replay covered the gap (first subscribe, or reset): ask once for every pending task.
-      pending.ids().forEach(this::poll);
-    }
-    long id = lastEventId;
-    listeners.forEach(l -> safely(() -> l.onReady(id)));
-  }
-
-  private void progress(Event e) {
-    listeners.forEach(l -> safely(() -> l.onEvent(e)));
-    String taskId = e.taskId();
-    String delta = e.text("delta");
-    JsonNode off = e.data() == null ? null : e.data().get("offset");
-    if (taskId == null || delta == null || off == null || !off.canConvertToLong()) {
-      return;
-    }
-    if (progressEnded.containsKey(taskId)) {
-      return; // its outcome is known: the preview is over
-    }
-    long offset = off.asLong();
-    Long next = progressNext.get(taskId);
-    if (offset == 0 || (next != null && next >= 0 && offset == next)) {
-      if (next == null && progressNext.size() >= MAX_STREAMS) {
-        progressNext.remove(progressNext.keySet().iterator().next()); // a task we never heard end
-      }
-      progressNext.put(taskId, offset + delta.length());
-      String messageId = e.text("message_id");
-      listeners.forEach(l -> safely(() -> l.onProgress(taskId, messageId, delta, offset)));
-    } else if (next == null || next >= 0) {
-      progressNext.put(taskId, -1L);
-      long expected = next == null ? 0 : next;
-      listeners.forEach(l -> safely(() -> l.onProgressGap(taskId, expected, offset)));
-    }
-    // else: already broken; wait for the outcome (or a restart at offset 0)
-  }
-
-  private void update(Event e) {
-    if (e.id() != null) {
-      if (e.id() <= lastEventId) {
-        return; // already seen: replay overlapping a live push
-      }
-      lastEventId = e.id();
-    }
-    String type = e.type();
-    if (e.taskId() != null && ("task.completed".equals(type) || "task.failed".equals(type))) {
-      progressNext.remove(e.taskId());
-      progressEnded.put(e.taskId(), Boolean.TRUE);
-    }
-    listeners.forEach(l -> safely(() -> l.onEvent(e)));
-    TaskOutcome o =
-        TaskOutcome.fromEvent(e, json, subscribed ? TaskOutcome.Delivery.PUSH : TaskOutcome.Delivery.REPLAY);
-    if (o != null) {
-      deliver(o);
-    }
-  }
-
-  // ---- pending tasks and polling --------------------------------------------------------------
-
-  private CompletableFuture<TaskOutcome> trackOnLoop(String taskId) {
-    CompletableFuture<TaskOutcome> f = pending.track(taskId);
-    if (!f.isDone()) {
-      ensurePolling();
-    }
-    return f;
-  }
-
-  private void deliver(TaskOutcome o) {
-    if (o.taskId() != null) {
-      progressNext.remove(o.taskId());
-      progressEnded.put(o.taskId(), Boolean.TRUE);
-    }
-    CompletableFuture<TaskOutcome> f = pending.complete(o);
-    if (f != null) {
-      listeners.forEach(l -> safely(() -> l.onTaskOutcome(o)));
-      f.complete(o);
-    }
-  }
-
-  private void ensurePolling() {
-    if (subscribed || pending.isEmpty() || pollTimer != null || !running) {
-      return;
-    }
-    pollTimer = scheduler.schedule(this::pollTick, pollInterval);
-  }
-
-  private void pollTick() {
-    pollTimer = null;
-    if (subscribed || !running || pending.isEmpty()) {
-      return;
-    }
-    pending.ids().forEach(this::poll);
-    pollTimer = scheduler.schedule(this::pollTick, pollInterval);
-  }
-
-  private void poll(String taskId) {
-    if (!pollsInFlight.add(taskId)) {
-      return;
-    }
-    client
-        .taskAsync(taskId)
-        .whenComplete(
-            (task, err) ->
-                scheduler.execute(
-                    () -> {
-                      pollsInFlight.remove(taskId);
-                      if (!running) {
-                        return;
-                      }
-                      Throwable cause = err == null ? null : unwrap(err);
-                      noteApi(cause);
-                      if (cause instanceof LanechatApiException api && api.status() == 404) {
-                        pending.fail(taskId, api);
-                      } else if (task != null && task.finished()) {
-                        deliver(TaskOutcome.fromTask(task, TaskOutcome.Delivery.POLL));
-                      }
-                    }));
-  }
-
-  // ---- health and status ------------------------------------------------------------------
-
-  private void checkHealth() {
-    cancel(healthTimer);
-    healthTimer = scheduler.schedule(this::checkHealth, healthInterval);
-    client
-        .healthAsync()
-        .whenComplete(
-            (h, err) ->
-                scheduler.execute(
-                    () -> {
-                      apiUp = err == null && h != null && h.ok();
-                      updateStatus();
-                    }));
-  }
-
-  /** Any HTTP answer proves the API is reachable; a connection failure proves it is not. */
-  private void noteApi(Throwable failure) {
-    if (failure instanceof LanechatConnectionException) {
-      apiUp = false;
-    } else if (failure == null || failure instanceof LanechatApiException) {
-      apiUp = true;
-    }
-    updateStatus();
-  }
-
-  private void updateStatus() {
-    ConnectionStatus now = ConnectionStatus.of(apiUp, subscribed);
-    if (now != status) {
-      status = now;
-      listeners.forEach(l -> safely(() -> l.onStatus(now)));
-    }
-  }
-
-  // ---- helpers ------------------------------------------------------------------------------
-
-  private static void cancel(Scheduler.Cancellable c) {
-    if (c != null) {
-      c.cancel();
-    }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-  }
-
-  /** A listener's bug must not stop the stream's thread. */
-  private static void safely(Runnable r) {
-    try {
-      r.run();
-    } catch (RuntimeException listenerBug) {
-      Thread.currentThread()
-          .getUncaughtExceptionHandler()
-          .uncaughtException(Thread.currentThread(), listenerBug);
-    }
   }
 
   /** Configures a {@link LanechatStream}. */

@@ -65,12 +65,16 @@ public record TaskOutcome(
         Delivery.IMMEDIATE);
   }
 
+  /** @return whether the event is an update that ends a task ({@code task.completed} / {@code task.failed}) */
+  static boolean isEnd(Event e) {
+    String type = e.type();
+    return "update".equals(e.event()) && ("task.completed".equals(type) || "task.failed".equals(type));
+  }
+
   /** Reads a {@code task.completed} / {@code task.failed} update; null for any other event. */
   static TaskOutcome fromEvent(Event e, ObjectMapper json, Delivery delivery) {
     String type = e.type();
-    if (!"update".equals(e.event())
-        || !("task.completed".equals(type) || "task.failed".equals(type))
-        || e.taskId() == null) {
+    if (!isEnd(e) || e.taskId() == null) {
       return null;
     }
     JsonNode data = e.data();

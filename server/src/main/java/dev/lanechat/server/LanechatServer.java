@@ -17,6 +17,7 @@ import dev.lanechat.server.auth.CredentialWatch;
 import dev.lanechat.server.auth.Sessions;
 import dev.lanechat.server.auth.User;
 import dev.lanechat.server.auth.Users;
+import dev.lanechat.server.auth.oidc.OidcSignIn;
 import dev.lanechat.server.config.Config;
 import dev.lanechat.server.conversations.ConversationRepository;
 import dev.lanechat.server.conversations.ConversationService;
@@ -31,6 +32,8 @@ import dev.lanechat.server.lanes.LaneFactory;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.search.SearchService;
+import dev.lanechat.server.transfer.ExportService;
+import dev.lanechat.server.transfer.ImportService;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.DataDirLock;
 import dev.lanechat.server.store.Database;
@@ -126,7 +129,7 @@ public final class LanechatServer implements AutoCloseable {
         Notifier notifier = new Notifier();
         EventWaiters waiters = new EventWaiters();
         Hub hub = new Hub(eventLog);
-        Lanes lanes = LaneFactory.build(config);
+        Lanes lanes = LaneFactory.build(config, json, clock);
         ServerMetrics metrics = new ServerMetrics(hub::socketCount, LaneFactory.names(lanes), lane -> database.jdbi().withHandle(
                 h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE lane = :lane AND status = 'queued'")
                         .bind("lane", lane).mapTo(Long.class).one()));
@@ -191,6 +194,9 @@ public final class LanechatServer implements AutoCloseable {
                 authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
                 workerQueue, new HostPolicy(config.allowedHosts()), new OriginPolicy(config.allowedOrigins()),
                 loginLimiter, config.allowedOrigins(), new SearchService(database),
+                new ExportService(database.jdbi(), files, clock),
+                new ImportService(database.jdbi(), conversationRepository, clock),
+                config.oidc() == null ? null : new OidcSignIn(config.oidc(), database.jdbi(), users, clock),
                 team(config, database, users, usage, hub, clock));
         java.util.concurrent.atomic.AtomicReference<ServerConnector> ours = new java.util.concurrent.atomic.AtomicReference<>();
         Javalin app = Javalin.create(javalin -> {
@@ -224,8 +230,9 @@ public final class LanechatServer implements AutoCloseable {
             }
             throw e;
         }
-        log.info("Lanechat {} ({} mode, {} store, node {})", version(), config.auth().name().toLowerCase(),
-                database.dialect().storeName(), nodeId);
+        log.info("Lanechat {} ({} mode, {} store, node {}{})", version(), config.auth().name().toLowerCase(),
+                database.dialect().storeName(), nodeId,
+                config.oidc() == null ? "" : ", single sign-on through " + config.oidc().issuer());
         return new LanechatServer(lock, database, timers, drains, runners, stream, app, config.bind(), pgListener,
                 ours.get());
     }

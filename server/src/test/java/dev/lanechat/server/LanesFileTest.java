@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lanechat.server.config.Config;
 import dev.lanechat.server.config.ConfigException;
 import dev.lanechat.server.config.ConfigParser;
+import dev.lanechat.server.config.DemoLane;
 import dev.lanechat.server.config.LaneSpec;
 import dev.lanechat.server.config.LanesFile;
+import dev.lanechat.server.config.OpenAiLane;
+import dev.lanechat.server.config.WorkerLane;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,21 +44,24 @@ class LanesFileTest {
     void readsTheIssuesExample() {
         List<LaneSpec> lanes = LanesFile.parse("lanes.yaml", EXAMPLE, Map.of("OPENAI_API_KEY", "sk-test"));
         assertThat(lanes).extracting(LaneSpec::name).containsExactly("ext", "gpt", "demo");
-        LaneSpec ext = lanes.get(0);
-        assertThat(ext.processor()).isEqualTo("worker");
-        assertThat(ext.concurrency()).isEqualTo(4);
+        assertThat(lanes.get(0)).isInstanceOf(WorkerLane.class);
+        WorkerLane ext = (WorkerLane) lanes.get(0);
+        assertThat(ext.basics().concurrency()).isEqualTo(4);
         assertThat(ext.isDefault()).isFalse();
-        LaneSpec gpt = lanes.get(1);
+        assertThat(ext.maxContextTokens()).isNull();
+        OpenAiLane gpt = (OpenAiLane) lanes.get(1);
         assertThat(gpt.isDefault()).isTrue();
         assertThat(gpt.baseUrl()).isEqualTo("https://api.openai.com/v1");
         assertThat(gpt.apiKey()).isEqualTo("sk-test");
         assertThat(gpt.priceInputPerMillion()).isEqualTo(0.15);
         assertThat(gpt.priceOutputPerMillion()).isEqualTo(0.60);
         assertThat(gpt.timeout()).isEqualTo(Duration.ofSeconds(120));
-        assertThat(gpt.attempts()).isEqualTo(3);
+        assertThat(gpt.basics().attempts()).isEqualTo(3);
+        assertThat(gpt.maxContextTokens()).isNull();
         assertThat(gpt.toString()).doesNotContain("sk-test");
-        assertThat(lanes.get(2).delay()).isEqualTo(Duration.ofMillis(10));
-        assertThat(lanes.get(2).attempts()).isNull();
+        DemoLane demo = (DemoLane) lanes.get(2);
+        assertThat(demo.delay()).isEqualTo(Duration.ofMillis(10));
+        assertThat(demo.basics().attempts()).isNull();
     }
 
     @Test
@@ -69,7 +75,44 @@ class LanesFileTest {
                     model: llama3.2
                 """, Map.of());
         assertThat(lanes.get(0).isDefault()).isTrue();
-        assertThat(lanes.get(0).apiKey()).isNull();
+        assertThat(((OpenAiLane) lanes.get(0)).apiKey()).isNull();
+    }
+
+    @Test
+    void maxContextTokensIsReadForOpenAiAndWorkerLanesAndABadValueNamesItsLine() {
+        List<LaneSpec> lanes = LanesFile.parse("l.yaml", """
+                lanes:
+                  - name: gpt
+                    processor: openai
+                    base_url: https://api.openai.com/v1
+                    model: gpt-4o-mini
+                    max_context_tokens: 32000
+                    default: true
+                  - name: ext
+                    processor: worker
+                    max_context_tokens: 4096
+                """, Map.of());
+        assertThat(((OpenAiLane) lanes.get(0)).maxContextTokens()).isEqualTo(32_000);
+        assertThat(((WorkerLane) lanes.get(1)).maxContextTokens()).isEqualTo(4096);
+        String lane = """
+                lanes:
+                  - name: gpt
+                    processor: openai
+                    base_url: https://api.openai.com/v1
+                    model: gpt-4o-mini
+                    max_context_tokens: %s
+                """;
+        for (String bad : List.of("0", "-5", "lots", "8192.5", "99999999999999999999", "[1]")) {
+            assertError(lane.formatted(bad), "lanes.yaml line 6: lanes[0].max_context_tokens must be a whole number"
+                    + " from 1 to 100000000, not ");
+        }
+        assertError("""
+                lanes:
+                  - name: a
+                    processor: demo
+                    max_context_tokens: 100
+                """, "lanes.yaml line 4: lanes[0].max_context_tokens is only for processor: openai or worker"
+                + " (this lane is demo)");
     }
 
     @Test

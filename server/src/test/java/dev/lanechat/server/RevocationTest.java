@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanechat.server.auth.AuthMode;
+import dev.lanechat.server.config.DemoLane;
+import dev.lanechat.server.config.LaneBasics;
 import dev.lanechat.server.config.LaneSpec;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.support.Http;
@@ -188,8 +190,7 @@ class RevocationTest {
     // Helpers.
 
     private static LaneSpec demoLane(String name, boolean isDefault, Duration delay) {
-        return new LaneSpec(name, LaneSpec.DEMO, 4, isDefault, null, null, null, null, null, 0, 0, null, null, delay,
-                null, 0);
+        return new DemoLane(new LaneBasics(name, 4, isDefault, null, null, null, 0), delay);
     }
 
     /** Where {@code users} commands find this server's store: its data dir, or its PostgreSQL database. */

@@ -4,7 +4,8 @@
 // was cancelled or expired) drops the task at once. A template for real workers.
 package dev.lanechat.client.worker;
 
-import java.io.IOException;
+import dev.lanechat.client.LanechatApiException;
+import dev.lanechat.client.LanechatConnectionException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -151,10 +152,10 @@ public final class ReferenceWorker {
               () -> {
                 try {
                   loop();
-                } catch (WorkerApi.Refused e) {
+                } catch (LanechatApiException e) {
                   synchronized (status) {
                     if (status[0] == 0) {
-                      err.println("lanechat worker: " + e.getMessage());
+                      err.println("lanechat worker: " + e.getMessage() + " (HTTP " + e.status() + ")");
                     }
                     status[0] = 2;
                   }
@@ -177,6 +178,7 @@ public final class ReferenceWorker {
     return status[0];
   }
 
+  /** Claims and works until stopped; a refusal other than "try again later" ends it (thrown). */
   private void loop() {
     long backoffMs = 1000;
     while (!stopping.get()) {
@@ -193,9 +195,19 @@ public final class ReferenceWorker {
             tasksLeft.decrementAndGet();
           }
         }
-      } catch (IOException e) {
-        say("cannot reach Lanechat at " + api.base() + ": " + e + "; retrying in " + backoffMs / 1000 + " s");
+      } catch (LanechatConnectionException e) {
+        say("cannot reach Lanechat at " + api.base() + ": " + e.getMessage()
+            + "; retrying in " + backoffMs / 1000 + " s");
         sleep(backoffMs);
+        backoffMs = Math.min(30_000, backoffMs * 2);
+      } catch (LanechatApiException e) {
+        if (e.status() != 503 && e.status() != 429) {
+          throw e;
+        }
+        // The server asks us to come back (its store is away, or we are too fast): when it says.
+        long waitMs = e.retryAfter().map(Duration::toMillis).orElse(backoffMs);
+        say("the server is busy (HTTP " + e.status() + ": " + e.getMessage() + "); retrying in " + waitMs + " ms");
+        sleep(waitMs);
         backoffMs = Math.min(30_000, backoffMs * 2);
       } catch (InterruptedException e) {
         return;
@@ -219,10 +231,8 @@ public final class ReferenceWorker {
               } catch (WorkerApi.LeaseLost e) {
                 lost.set(true);
                 say("task " + task.taskId() + ": lease lost on heartbeat (409: " + e.getMessage() + "); dropped");
-              } catch (IOException | RuntimeException e) {
-                say("task " + task.taskId() + ": heartbeat failed (" + e + "); trying again");
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                say("task " + task.taskId() + ": heartbeat failed (" + e.getMessage() + "); trying again");
               }
             },
             everyMs,
@@ -248,8 +258,9 @@ public final class ReferenceWorker {
         say("task " + task.taskId() + ": completed");
       } catch (WorkerApi.LeaseLost e) {
         say("task " + task.taskId() + ": lease lost on complete (409: " + e.getMessage() + "); dropped");
-      } catch (IOException e) {
-        say("task " + task.taskId() + ": could not complete (" + e + "); its lease will expire and it will be retried");
+      } catch (LanechatConnectionException e) {
+        say("task " + task.taskId() + ": could not complete (" + e.getMessage() + "); its lease will expire and it"
+            + " will be retried");
       }
     } finally {
       beat.cancel(false);

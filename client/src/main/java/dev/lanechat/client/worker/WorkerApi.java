@@ -1,14 +1,12 @@
-// The worker API of protocol.md ("Workers") over java.net.http: claim, heartbeat, complete, fail.
+// The worker API of protocol.md ("Workers"): claim, heartbeat, complete, fail. Built on the
+// client's HTTP layer (LanechatHttp): the same mapper, error parser, exceptions and encoded paths.
 package dev.lanechat.client.worker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import dev.lanechat.client.LanechatApiException;
+import dev.lanechat.client.LanechatClient;
+import dev.lanechat.client.LanechatHttp;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A client of the worker API of one Lanechat server. Thread-safe. */
+/**
+ * A client of the worker API of one Lanechat server. Thread-safe. A refusal (401, 404, 400, a
+ * 409 on claim) throws {@link LanechatApiException}, no answer {@code
+ * LanechatConnectionException}; a lost lease on a leased call is the checked {@link LeaseLost}.
+ */
 public final class WorkerApi {
   /** A claimed task: what to answer, and the lease that holds it. */
   public record Claimed(
@@ -27,7 +29,11 @@ public final class WorkerApi {
       Instant leaseExpiresAt,
       String content,
       String conversationId,
-      List<Turn> history) {}
+      List<Turn> history) {
+    public Claimed {
+      history = history == null ? List.of() : List.copyOf(history);
+    }
+  }
 
   /** One earlier message of the conversation. */
   public record Turn(String role, String content) {}
@@ -37,78 +43,62 @@ public final class WorkerApi {
 
   /** The lease was lost (409): the task was cancelled, expired or ended; drop it. */
   public static final class LeaseLost extends Exception {
-    LeaseLost(String message) {
-      super(message, null, false, false);
+    private static final long serialVersionUID = 1L;
+
+    LeaseLost(LanechatApiException conflict) {
+      super(conflict.getMessage(), conflict, false, false);
     }
   }
 
-  /** The server answered an error the worker cannot work around (401, 404, 400, another 409). */
-  public static final class Refused extends RuntimeException {
-    final int status;
+  /** The answer of a heartbeat. */
+  private record Lease(Instant leaseExpiresAt) {}
 
-    Refused(int status, String message) {
-      super(message, null, false, false);
-      this.status = status;
-    }
+  /** Longer than any wait_s the server allows, so a long poll is never cut short by us. */
+  private static final Duration CLAIM_MARGIN = Duration.ofSeconds(30);
 
-    public int status() {
-      return status;
-    }
+  private final LanechatHttp http;
+
+  /** @param client the server, token and HTTP connection pool to use */
+  public WorkerApi(LanechatClient client) {
+    this.http = client.http();
   }
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private final URI base;
-  private final String token;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   /**
    * @param base the server, e.g. http://127.0.0.1:8080
    * @param token a worker token (token mode), or null (open mode)
    */
   public WorkerApi(URI base, String token) {
-    this.base = base;
-    this.token = token;
+    this(
+        LanechatClient.builder()
+            .url(base.toString())
+            .token(token)
+            .connectTimeout(Duration.ofSeconds(10))
+            .requestTimeout(Duration.ofSeconds(60))
+            .build());
   }
 
+  /** @return the server's base URL */
   public URI base() {
-    return base;
+    return http.baseUrl();
   }
 
   /** Claims a task of {@code lane}, waiting up to {@code waitS} seconds; empty on 204. */
-  public Optional<Claimed> claim(String lane, int waitS) throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        post("/api/lanes/" + lane + "/claim?wait_s=" + waitS, "{}", Duration.ofSeconds(waitS + 30L));
-    if (r.statusCode() == 204) {
-      return Optional.empty();
-    }
-    if (r.statusCode() != 200) {
-      throw new Refused(r.statusCode(), errorMessage(r));
-    }
-    JsonNode n = JSON.readTree(r.body());
-    List<Turn> history = new ArrayList<>();
-    n.path("history").forEach(t -> history.add(new Turn(t.path("role").asText(), t.path("content").asText())));
-    return Optional.of(
-        new Claimed(
-            n.path("task_id").asText(),
-            n.path("lease_id").asText(),
-            Instant.parse(n.path("lease_expires_at").asText()),
-            n.path("content").asText(),
-            n.path("conversation_id").asText(),
-            history));
+  public Optional<Claimed> claim(String lane, int waitS) {
+    HttpRequest req =
+        http.post("/api/lanes/" + LanechatHttp.segment(lane) + "/claim?wait_s=" + waitS, Map.of(), null)
+            .timeout(Duration.ofSeconds(Math.max(0, waitS)).plus(CLAIM_MARGIN))
+            .build();
+    return Optional.ofNullable(LanechatHttp.join(http.call(req, Claimed.class, 200, 204)));
   }
 
   /** Renews the lease; returns its new deadline. */
-  public Instant heartbeat(Claimed task) throws IOException, InterruptedException, LeaseLost {
-    HttpResponse<String> r =
-        post("/api/tasks/" + task.taskId() + "/heartbeat", body(Map.of("lease_id", task.leaseId())), null);
-    check(r);
-    return Instant.parse(JSON.readTree(r.body()).path("lease_expires_at").asText());
+  public Instant heartbeat(Claimed task) throws LeaseLost {
+    return leased(task, "heartbeat", Map.of("lease_id", task.leaseId()), Lease.class).leaseExpiresAt();
   }
 
+  /** Completes the task with its answer. */
   public void complete(Claimed task, String content, String model, double costUsd, List<OutFile> files)
-      throws IOException, InterruptedException, LeaseLost {
+      throws LeaseLost {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("lease_id", task.leaseId());
     body.put("content", content);
@@ -123,54 +113,29 @@ public final class WorkerApi {
               "content_base64", Base64.getEncoder().encodeToString(f.data())));
     }
     body.put("files", out);
-    check(post("/api/tasks/" + task.taskId() + "/complete", body(body), null));
+    leased(task, "complete", body, null);
   }
 
   /** Fails the task; with {@code retry} it goes back to the queue (if attempts are left). */
-  public void fail(Claimed task, String error, boolean retry)
-      throws IOException, InterruptedException, LeaseLost {
-    check(
-        post(
-            "/api/tasks/" + task.taskId() + "/fail",
-            body(Map.of("lease_id", task.leaseId(), "error", error, "retry", retry)),
-            null));
+  public void fail(Claimed task, String error, boolean retry) throws LeaseLost {
+    leased(task, "fail", Map.of("lease_id", task.leaseId(), "error", error, "retry", retry), null);
   }
 
-  private static void check(HttpResponse<String> r) throws LeaseLost {
-    if (r.statusCode() == 409) {
-      throw new LeaseLost(errorMessage(r));
-    }
-    if (r.statusCode() != 200) {
-      throw new Refused(r.statusCode(), errorMessage(r));
-    }
-  }
-
-  private HttpResponse<String> post(String path, String json, Duration timeout)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(timeout != null ? timeout : Duration.ofSeconds(60))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-  }
-
-  private static String body(Object value) throws IOException {
-    return JSON.writeValueAsString(value);
-  }
-
-  private static String errorMessage(HttpResponse<String> r) {
+  /** A call under the task's lease: a 409 means the lease is gone. */
+  private <T> T leased(Claimed task, String action, Object body, Class<T> answer) throws LeaseLost {
+    String path = "/api/tasks/" + LanechatHttp.segment(task.taskId()) + "/" + action;
+    HttpRequest req = http.post(path, body, null).build();
     try {
-      String message = JSON.readTree(r.body()).path("error").path("message").asText("");
-      if (!message.isBlank()) {
-        return message + " (HTTP " + r.statusCode() + ")";
+      if (answer == null) {
+        LanechatHttp.join(http.exchange(req, 200));
+        return null;
       }
-    } catch (IOException | RuntimeException notJson) {
-      // fall through
+      return LanechatHttp.join(http.call(req, answer, 200));
+    } catch (LanechatApiException e) {
+      if (e.status() == 409) {
+        throw new LeaseLost(e);
+      }
+      throw e;
     }
-    return "HTTP " + r.statusCode();
   }
 }

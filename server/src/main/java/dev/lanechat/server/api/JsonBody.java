@@ -29,9 +29,22 @@ final class JsonBody {
 
     /** The body as an object; an absent body counts as {} when {@code optional}. */
     static JsonBody read(Context ctx, ObjectMapper json, int maxBytes, boolean optional) {
+        JsonNode node = readTree(ctx, json, maxBytes, optional);
+        if (node == null || !node.isObject()) {
+            throw Rejection.invalid("The body must be a JSON object.");
+        }
+        return new JsonBody(node);
+    }
+
+    /**
+     * The body as JSON of any shape (an uploaded file: an object or an array), with the same
+     * checks as {@link #read}: size, content type, UTF-8, syntax. An absent body is {} when
+     * {@code optional}.
+     */
+    static JsonNode readTree(Context ctx, ObjectMapper json, int maxBytes, boolean optional) {
         byte[] bytes = readBounded(ctx, maxBytes);
         if (bytes.length == 0 && optional) {
-            return new JsonBody(json.createObjectNode());
+            return json.createObjectNode();
         }
         String contentType = ctx.contentType();
         String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
@@ -40,7 +53,7 @@ final class JsonBody {
                     "Send the body as JSON with Content-Type: application/json.");
         }
         if (bytes.length == 0) {
-            throw Rejection.invalid("The request needs a JSON object body.");
+            throw Rejection.invalid("The request needs a JSON body.");
         }
         String text;
         try {
@@ -52,16 +65,11 @@ final class JsonBody {
         } catch (CharacterCodingException e) {
             throw Rejection.invalid("The body is not valid UTF-8.");
         }
-        JsonNode node;
         try {
-            node = json.readTree(text);
+            return json.readTree(text);
         } catch (IOException e) {
             throw Rejection.invalid("The body is not valid JSON.");
         }
-        if (node == null || !node.isObject()) {
-            throw Rejection.invalid("The body must be a JSON object.");
-        }
-        return new JsonBody(node);
     }
 
     private static byte[] readBounded(Context ctx, int maxBytes) {

@@ -7,6 +7,7 @@ import dev.lanechat.server.auth.LastSeen;
 import dev.lanechat.server.auth.UserRoles;
 import dev.lanechat.server.auth.HostPolicy;
 import dev.lanechat.server.auth.OriginPolicy;
+import dev.lanechat.server.auth.oidc.OidcSignIn;
 import dev.lanechat.server.conversations.ConversationService;
 import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.events.EventWaiters;
@@ -14,6 +15,8 @@ import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.search.SearchService;
+import dev.lanechat.server.transfer.ExportService;
+import dev.lanechat.server.transfer.ImportService;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.tasks.TaskService;
 import dev.lanechat.server.tasks.WorkerQueue;
@@ -55,6 +58,10 @@ public final class Routes {
             RateLimiter loginLimiter,
             List<String> allowedOrigins,
             SearchService search,
+            ExportService exports,
+            ImportService imports,
+            OidcSignIn oidc,
+
             Team team) {}
 
     /** Roles, usage, quotas and the admin API (issue 20). */
@@ -70,7 +77,8 @@ public final class Routes {
         ApiErrors.register(config);
 
         Limits limits = new Limits(s.maxContentBytes(), s.maxBodyBytes());
-        MetaHandlers meta = new MetaHandlers(s.database(), s.lanes(), s.version(), s.nodeId());
+        MetaHandlers meta = new MetaHandlers(s.database(), s.lanes(), s.version(), s.nodeId(),
+                s.oidc() == null ? null : s.oidc().providerName());
         ConversationHandlers conversations = new ConversationHandlers(s.conversations(), s.tasks(), s.json(), limits,
                 s.sendLimiter(), s.team().quotas());
         SessionHandlers sessions = new SessionHandlers(s.authenticator(), s.json(), limits, s.loginLimiter(),
@@ -81,7 +89,9 @@ public final class Routes {
         FileHandlers files = new FileHandlers(s.files());
         EventHandlers events = new EventHandlers(s.eventLog(), s.waiters(), s.authenticator());
         SearchHandlers search = new SearchHandlers(s.search());
+        TransferHandlers transfer = new TransferHandlers(s.exports(), s.imports(), s.json());
         WorkerHandlers workers = new WorkerHandlers(s.lanes(), s.tasks(), s.workers(), s.json(), limits);
+        OidcHandlers oidc = new OidcHandlers(s.oidc(), s.authenticator(), s.loginLimiter());
 
         var r = config.routes;
         SameOriginGuard sameOrigin = new SameOriginGuard(s.authenticator().mode(), s.hosts(), s.origins());
@@ -98,6 +108,8 @@ public final class Routes {
         r.post("/api/session", sessions::logIn, Access.ANYONE);
         r.delete("/api/session", sessions::logOut, Access.ANYONE);
         r.get("/api/session", sessions::whoAmI, Access.USER);
+        r.get("/api/auth/oidc/start", oidc::start, Access.ANYONE);
+        r.get("/api/auth/oidc/callback", oidc::callback, Access.ANYONE);
         r.get("/api/lanes", meta::lanes, Access.USER);
         r.get("/api/conversations", conversations::list, Access.USER);
         r.post("/api/conversations", conversations::create, Access.USER);
@@ -111,6 +123,9 @@ public final class Routes {
         r.get("/api/files/{id}", files::download, Access.USER);
         r.get("/api/events", events::poll, Access.USER);
         r.get("/api/search", search::search, Access.USER);
+        r.get("/api/conversations/{id}/export", transfer::exportOne, Access.USER);
+        r.get("/api/export", transfer::exportAll, Access.USER);
+        r.post("/api/import", transfer::importFile, Access.USER);
         r.post("/api/lanes/{lane}/claim", workers::claim, Access.WORKER);
         r.post("/api/tasks/{id}/heartbeat", workers::heartbeat, Access.WORKER);
         r.post("/api/tasks/{id}/complete", workers::complete, Access.WORKER);

@@ -3,7 +3,6 @@ package dev.lanechat.server.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.Rejection;
 import dev.lanechat.server.auth.Authenticator;
-import dev.lanechat.server.auth.Sessions;
 import dev.lanechat.server.auth.User;
 import dev.lanechat.server.auth.UserRoles;
 import dev.lanechat.server.limits.RateLimiter;
@@ -52,23 +51,17 @@ final class SessionHandlers {
         User user = authenticator.byToken(token).orElseThrow(() -> new Rejection(Rejection.Reason.UNAUTHENTICATED,
                 "That token is not valid; ask your admin for one ('lanechat users add NAME')."));
         String session = authenticator.startSession(user);
-        ctx.header("Set-Cookie", Authenticator.COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
-                + Sessions.LIFETIME.toSeconds() + (secure(ctx) ? "; Secure" : ""));
+        ctx.header("Set-Cookie", SessionCookie.set(ctx, session));
         ctx.json(Map.of("user", user.name(), "auth", mode(), "role", roles.roleOf(user)));
     }
 
     void logOut(Context ctx) {
         authenticator.endSession(ctx.cookie(Authenticator.COOKIE));
-        ctx.header("Set-Cookie", Authenticator.COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
-                + (secure(ctx) ? "; Secure" : ""));
+        ctx.header("Set-Cookie", SessionCookie.cleared(ctx));
         ctx.status(204);
     }
 
     private String mode() {
         return authenticator.mode().name().toLowerCase(Locale.ROOT);
-    }
-
-    private static boolean secure(Context ctx) {
-        return "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
     }
 }

@@ -102,7 +102,7 @@ final class WorkerHandlers {
                 return;
             }
             Claim claim = leased.get().claim();
-            ProcessorInput input = tasks.inputOf(claim, true);
+            ProcessorInput input = lane.fitted(tasks.inputOf(claim, true)); // the lane's context window
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("task_id", claim.taskId());
             body.put("lease_id", claim.leaseId());

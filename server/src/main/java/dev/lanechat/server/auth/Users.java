@@ -67,6 +67,18 @@ public final class Users {
     }
 
     /**
+     * Sets a user's role, {@code "admin"} or {@code "user"} (column {@code role}, migration V6);
+     * OIDC sign-in calls it when the provider decides who is an admin.
+     */
+    public void setRole(String userId, String role) {
+        if (!role.equals("admin") && !role.equals("user")) {
+            throw new IllegalArgumentException("role must be admin or user");
+        }
+        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET role = :role WHERE id = :id")
+                .bind("role", role).bind("id", userId).execute());
+    }
+
+    /**
      * Creates a user with a new API token, or gives a revoked user a new one. Returns the token,
      * which is not stored and cannot be shown again.
      *

@@ -3,6 +3,8 @@ package dev.lanechat.server.config;
 import dev.lanechat.server.auth.AuthMode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import dev.lanechat.server.auth.oidc.OidcSettings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +15,9 @@ import java.util.List;
  *
  * @param db a database URL, or null for the embedded SQLite file {@code <dataDir>/lanechat.db}
  * @param webDir serve the web client from this folder instead of the bundle in the jar (development)
+ * @param publicUrl the URL people reach the server at ({@code --public-url}, e.g. the reverse
+ *     proxy's {@code https://chat.example.com}); null when not given
+ * @param oidc single sign-on ({@code --oidc-*}), or null without it
  */
 public record Config(
         String bind,
@@ -51,6 +56,8 @@ public record Config(
         Duration bodyReadTimeout,
         int historyMessages,
         int historyBytes,
+        URI publicUrl,
+        OidcSettings oidc,
         Quota quota) {
 
     /**
@@ -60,6 +67,26 @@ public record Config(
         if (auth == AuthMode.OPEN && !loopback(bind)) {
             throw new ConfigException("--bind " + bind + " is reachable from other machines, and open mode lets anyone"
                     + " in without credentials: start with --auth token (and add users with 'lanechat users add NAME')");
+        }
+        if (oidc != null) {
+            validateOidc();
+        }
+    }
+
+    private void validateOidc() {
+        if (auth != AuthMode.TOKEN) {
+            throw new ConfigException("--oidc-issuer needs --auth token (single sign-on is for a server others reach)");
+        }
+        if (oidc.clientId() == null || oidc.clientId().isBlank()) {
+            throw new ConfigException("--oidc-issuer needs --oidc-client-id (the client registered at the provider)");
+        }
+        if (publicUrl == null) {
+            throw new ConfigException("--oidc-issuer needs --public-url, the address people open (behind a proxy, the"
+                    + " proxy's): the provider sends them back to <public-url>" + OidcSettings.CALLBACK_PATH);
+        }
+        if (oidc.allowedDomains().isEmpty() && oidc.allowedGroups().isEmpty() && oidc.adminGroups().isEmpty()) {
+            throw new ConfigException("--oidc-issuer needs --oidc-allowed-domains or --oidc-allowed-groups: without"
+                    + " them every account of the provider could sign in");
         }
     }
 
@@ -123,6 +150,39 @@ public record Config(
         private Duration bodyReadTimeout = Duration.ofSeconds(5);
         private int historyMessages = 100;
         private int historyBytes = 256 * 1024;
+        private URI publicUrl;
+        private OidcDraft oidc = new OidcDraft();
+
+        /** The {@code --oidc-*} values as given; {@link #build} makes them {@link OidcSettings} when there is an issuer. */
+        static final class OidcDraft {
+            URI issuer;
+            String clientId;
+            String clientSecret;
+            List<String> allowedDomains = List.of();
+            List<String> allowedGroups = List.of();
+            List<String> adminGroups = List.of();
+            String groupsClaim = "groups";
+            String providerName;
+
+            OidcSettings settings(URI publicUrl) {
+                if (issuer == null) {
+                    return null;
+                }
+                URI redirect = publicUrl == null ? null : URI.create(publicUrl + OidcSettings.CALLBACK_PATH);
+                return new OidcSettings(issuer, clientId, clientSecret, redirect, allowedDomains, allowedGroups,
+                        adminGroups, groupsClaim, providerName != null ? providerName : issuer.getHost());
+            }
+
+            static OidcDraft of(OidcSettings s) {
+                OidcDraft d = new OidcDraft();
+                if (s != null) {
+                    d.issuer = s.issuer(); d.clientId = s.clientId(); d.clientSecret = s.clientSecret();
+                    d.allowedDomains = s.allowedDomains(); d.allowedGroups = s.allowedGroups();
+                    d.adminGroups = s.adminGroups(); d.groupsClaim = s.groupsClaim(); d.providerName = s.providerName();
+                }
+                return d;
+            }
+        }
         private Quota quota = Quota.NONE;
 
         Builder() {}
@@ -143,6 +203,7 @@ public record Config(
             conversationBurst = c.conversationBurst; conversationPerMinute = c.conversationPerMinute;
             loginBurst = c.loginBurst; loginPerMinute = c.loginPerMinute; bodyReadTimeout = c.bodyReadTimeout;
             historyMessages = c.historyMessages; historyBytes = c.historyBytes;
+            publicUrl = c.publicUrl; oidc = OidcDraft.of(c.oidc);
             quota = c.quota;
         }
 
@@ -213,6 +274,17 @@ public record Config(
 
         public Builder historyMessages(int v) { historyMessages = v; return this; }
         public Builder historyBytes(int v) { historyBytes = v; return this; }
+        /** The URL people reach the server at, without a trailing slash (see {@code --public-url}). */
+        public Builder publicUrl(URI v) { publicUrl = v; return this; }
+        public Builder oidcIssuer(URI v) { oidc.issuer = v; return this; }
+        public Builder oidcClientId(String v) { oidc.clientId = v; return this; }
+        /** The client secret itself (the parser reads it from the variable {@code --oidc-client-secret-env} names). */
+        public Builder oidcClientSecret(String v) { oidc.clientSecret = v; return this; }
+        public Builder oidcAllowedDomains(List<String> v) { oidc.allowedDomains = List.copyOf(v); return this; }
+        public Builder oidcAllowedGroups(List<String> v) { oidc.allowedGroups = List.copyOf(v); return this; }
+        public Builder oidcAdminGroups(List<String> v) { oidc.adminGroups = List.copyOf(v); return this; }
+        public Builder oidcGroupsClaim(String v) { oidc.groupsClaim = v; return this; }
+        public Builder oidcProviderName(String v) { oidc.providerName = v; return this; }
         /** The quota of every user without one of its own (issue 20); {@link Quota#NONE} by default. */
         public Builder quota(Quota v) { quota = v; return this; }
         public Builder quotaMessagesPerDay(long v) { quota = new Quota(v, quota.usdPerMonth()); return this; }
@@ -224,7 +296,8 @@ public record Config(
                     allowedOrigins, maxSockets, sendBurst, sendPerMinute, socketFrameBurst, socketFramesPerSecond,
                     lanesFile, lanes, slowSocketLimit, allowedHosts, maxSocketsPerUser, maxPendingSockets,
                     maxPendingSocketsPerAddress, pendingSubscribeTimeout, conversationBurst, conversationPerMinute,
-                    loginBurst, loginPerMinute, bodyReadTimeout, historyMessages, historyBytes, quota);
+                    loginBurst, loginPerMinute, bodyReadTimeout, historyMessages, historyBytes, publicUrl,
+                    oidc.settings(publicUrl), quota);
         }
     }
 }

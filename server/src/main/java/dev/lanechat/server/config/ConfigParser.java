@@ -1,6 +1,8 @@
 package dev.lanechat.server.config;
 
 import dev.lanechat.server.auth.AuthMode;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -63,7 +65,25 @@ public final class ConfigParser {
             new Option("--lanes", "LANECHAT_LANES", "YAML file of the lanes (default: the demo lane alone); see README",
                     (b, v) -> b.lanesFile(Path.of(v))),
             new Option("--web-dir", "LANECHAT_WEB_DIR", "serve the web client from this folder (development)",
-                    (b, v) -> b.webDir(Path.of(v))));
+                    (b, v) -> b.webDir(Path.of(v))),
+            new Option("--public-url", "LANECHAT_PUBLIC_URL", "the URL people open, behind a proxy the proxy's (e.g. https://chat.example.com); single sign-on's redirect URI is built from it",
+                    (b, v) -> b.publicUrl(httpUrl("--public-url", v, true))),
+            new Option("--oidc-issuer", "LANECHAT_OIDC_ISSUER", "single sign-on: the OIDC provider's issuer URL (discovery at <issuer>/.well-known/openid-configuration)",
+                    (b, v) -> b.oidcIssuer(httpUrl("--oidc-issuer", v, false))),
+            new Option("--oidc-client-id", "LANECHAT_OIDC_CLIENT_ID", "single sign-on: this server's client id at the provider",
+                    Config.Builder::oidcClientId),
+            new Option("--oidc-client-secret-env", "LANECHAT_OIDC_CLIENT_SECRET_ENV", "single sign-on: the NAME of the environment variable holding the client secret (none: a public client)",
+                    (b, v) -> { }), // read in parse(), where the environment is at hand
+            new Option("--oidc-allowed-domains", "LANECHAT_OIDC_ALLOWED_DOMAINS", "single sign-on: email domains that may sign in (verified addresses only), comma-separated",
+                    (b, v) -> b.oidcAllowedDomains(list(v))),
+            new Option("--oidc-allowed-groups", "LANECHAT_OIDC_ALLOWED_GROUPS", "single sign-on: groups (in the groups claim) that may sign in, comma-separated",
+                    (b, v) -> b.oidcAllowedGroups(list(v))),
+            new Option("--oidc-admin-groups", "LANECHAT_OIDC_ADMIN_GROUPS", "single sign-on: groups whose members are admins (checked at each sign-in), comma-separated",
+                    (b, v) -> b.oidcAdminGroups(list(v))),
+            new Option("--oidc-groups-claim", "LANECHAT_OIDC_GROUPS_CLAIM", "single sign-on: the ID token claim listing a person's groups (default groups)",
+                    Config.Builder::oidcGroupsClaim),
+            new Option("--oidc-provider-name", "LANECHAT_OIDC_PROVIDER_NAME", "single sign-on: the name on the sign-in button (default: the issuer's host)",
+                    Config.Builder::oidcProviderName));
 
     private ConfigParser() {}
 
@@ -97,11 +117,54 @@ public final class ConfigParser {
             }
             option.apply().accept(builder, value);
         }
+        String secretEnv = value(args, env, "--oidc-client-secret-env");
+        if (secretEnv != null) {
+            String secret = env.get(secretEnv.trim());
+            if (secret == null || secret.isBlank()) {
+                throw new ConfigException("--oidc-client-secret-env names " + secretEnv.trim()
+                        + ", which is not set in the environment (it should hold the client secret)");
+            }
+            builder.oidcClientSecret(secret.trim());
+        }
         Path lanesFile = builder.build().lanesFile();
         if (lanesFile != null) {
             builder.lanes(LanesFile.load(lanesFile, env));
         }
         return builder.build();
+    }
+
+    /** The value of {@code flag} (its environment variable, unless the flag is given too), or null. */
+    private static String value(List<String> args, Map<String, String> env, String flag) {
+        String found = env.get(find(flag).env());
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals(flag) && i + 1 < args.size()) {
+                found = args.get(i + 1);
+            } else if (args.get(i).startsWith(flag + "=")) {
+                found = args.get(i).substring(flag.length() + 1);
+            }
+        }
+        return found == null || found.isBlank() ? null : found;
+    }
+
+    /** An absolute http(s) URL with a host, no query or fragment, without its trailing slash. */
+    private static URI httpUrl(String flag, String value, boolean noPath) {
+        URI uri;
+        try {
+            uri = new URI(value.trim().replaceFirst("/+$", ""));
+        } catch (URISyntaxException e) {
+            throw new ConfigException(flag + " must be a URL such as https://chat.example.com, not '" + value + "'");
+        }
+        boolean http = "https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme());
+        if (!http || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                || uri.getRawUserInfo() != null) {
+            throw new ConfigException(flag + " must be an http(s) URL with a host and no query, such as"
+                    + " https://chat.example.com, not '" + value + "'");
+        }
+        if (noPath && !uri.getRawPath().isEmpty()) {
+            throw new ConfigException(flag + " must be the server's root (the page is served at /), without a path: '"
+                    + value + "'");
+        }
+        return uri;
     }
 
     /** The text of {@code serve --help}. */

@@ -1,48 +1,39 @@
 package dev.lanechat.server.config;
 
-import java.time.Duration;
+import java.util.function.Function;
 
 /**
- * One lane as the lanes file describes it, checked but not yet built. Values the file left out are
- * null and take the server's defaults when the lanes are built ({@code attempts}: --max-attempts,
- * {@code concurrency} and {@code delay}: the demo flags).
+ * One lane as the lanes file describes it, checked but not yet built: a {@link DemoLane}, an
+ * {@link OpenAiLane} or a {@link WorkerLane} (the file's {@code processor:}), each with the fields
+ * only it has. Values the file left out are null and take the server's defaults when the lanes are
+ * built ({@code lanes/LaneFactory}).
  *
- * @param processor "demo", "openai" or "worker"
- * @param apiKey the value of the {@code api_key_env} variable at start, or null (no key is sent)
- * @param line where the lane starts in the file (for messages)
+ * <p>Code that treats each kind its own way calls {@link #match}: Java 17 (our bytecode) has no
+ * pattern {@code switch} over a sealed type, and {@code match} is its exhaustive stand-in: a new
+ * kind of lane adds a parameter, and every caller stops compiling until it handles it.
  */
-public record LaneSpec(
-        String name,
-        String processor,
-        Integer concurrency,
-        boolean isDefault,
-        String model,
-        String description,
-        String baseUrl,
-        String apiKeyEnv,
-        String apiKey,
-        double priceInputPerMillion,
-        double priceOutputPerMillion,
-        Duration timeout,
-        Integer attempts,
-        Duration delay,
-        String systemPrompt,
-        int line) {
+public sealed interface LaneSpec permits DemoLane, OpenAiLane, WorkerLane {
+    /** What every lane has, whatever its processor. */
+    LaneBasics basics();
 
-    public static final String DEMO = "demo";
-    public static final String OPENAI = "openai";
-    public static final String WORKER = "worker";
-
-    /** The built-in lane of a server started without a lanes file. */
-    public static LaneSpec builtInDemo() {
-        return new LaneSpec("demo", DEMO, null, true, null, null, null, null, null, 0, 0, null, null, null, null, 0);
+    default String name() {
+        return basics().name();
     }
 
-    /** Never prints the API key (a Config is logged and shown in test failures). */
-    @Override
-    public String toString() {
-        return "LaneSpec[name=" + name + ", processor=" + processor + ", model=" + model + ", baseUrl=" + baseUrl
-                + ", apiKeyEnv=" + apiKeyEnv + ", apiKey=" + (apiKey == null ? "none" : "***") + ", default="
-                + isDefault + ", line=" + line + "]";
+    default boolean isDefault() {
+        return basics().isDefault();
+    }
+
+    /** Where the lane starts in the file (for messages). */
+    default int line() {
+        return basics().line();
+    }
+
+    /** The result of the function for this lane's kind. */
+    <R> R match(Function<DemoLane, R> demo, Function<OpenAiLane, R> openAi, Function<WorkerLane, R> worker);
+
+    /** The built-in lane of a server started without a lanes file. */
+    static LaneSpec builtInDemo() {
+        return new DemoLane(new LaneBasics("demo", null, true, null, null, null, 0), null);
     }
 }

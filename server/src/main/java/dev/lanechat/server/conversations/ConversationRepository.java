@@ -46,6 +46,22 @@ public final class ConversationRepository {
     }
 
     /**
+     * Sets what an imported conversation's messages add up to (after {@link #insert} and its
+     * {@link #insertMessage}s): its own times, count and cost; read through its last message.
+     */
+    public void finishImport(Handle h, String id, Instant createdAt, Instant updatedAt, long messageCount,
+            double totalCostUsd) {
+        h.createUpdate("UPDATE conversations SET created_at = :created, updated_at = :updated, message_count = :count,"
+                        + " total_cost_usd = :cost, read_position = :count WHERE id = :id")
+                .bind("created", Timestamps.format(createdAt))
+                .bind("updated", Timestamps.format(updatedAt))
+                .bind("count", messageCount)
+                .bind("cost", totalCostUsd)
+                .bind("id", id)
+                .execute();
+    }
+
+    /**
      * One page of the user's conversations, newest first ({@code updated_at DESC, id DESC}).
      * Without a cursor: the newest {@code limit}. With one: first whatever was created or changed
      * after the walk's head (oldest change first, so that none is skipped when they overflow a
@@ -216,6 +232,23 @@ public final class ConversationRepository {
                 .bind("error", m.error())
                 .bind("created", m.createdAt())
                 .execute();
+    }
+
+    /** Inserts {@code messages} at positions 1, 2, … of a new conversation, as one batch (an import). */
+    public void insertMessages(Handle h, String conversationId, List<Message> messages) {
+        var batch = h.prepareBatch("INSERT INTO messages (id, conversation_id, position, role, content, status, task_id,"
+                + " lane, model, cost_usd, error, created_at) VALUES (:id, :conversation, :position, :role, :content,"
+                + " :status, :task, :lane, :model, :cost, :error, :created)");
+        long position = 0;
+        for (Message m : messages) {
+            batch.bind("id", m.id()).bind("conversation", conversationId).bind("position", ++position)
+                    .bind("role", m.role()).bind("content", m.content()).bind("status", m.status())
+                    .bind("task", m.taskId()).bind("lane", m.lane()).bind("model", m.model()).bind("cost", m.costUsd())
+                    .bind("error", m.error()).bind("created", m.createdAt()).add();
+        }
+        if (!messages.isEmpty()) {
+            batch.execute();
+        }
     }
 
     /** Sets the status of an answer that is still pending. */

@@ -6,12 +6,19 @@ package dev.lanechat.server.lanes;
  * {@code attempts} times.
  *
  * @param processor the in-server processor, or null for a lane served by external workers
+ * @param window what the history given to the lane's model is fitted to, or null for a lane that
+ *     reads no history (the demo)
  */
 public record Lane(String name, String model, String description, boolean isDefault, int concurrency,
-        Processor processor, int attempts) {
+        Processor processor, int attempts, ContextWindow window) {
 
     /** Whether external workers serve this lane over the worker API (no in-server runner). */
     public boolean servedByWorkers() {
         return processor == null;
+    }
+
+    /** {@code input} with its history fitted to the lane's window (a worker's claim; no system prompt). */
+    public ProcessorInput fitted(ProcessorInput input) {
+        return window == null ? input : window.fit(null, input);
     }
 }

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanechat.server.config.LaneBasics;
+import dev.lanechat.server.config.OpenAiLane;
+import dev.lanechat.server.json.Json;
 import dev.lanechat.server.support.OpenAiStandIn;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,9 +34,23 @@ class OpenAiProcessorTest {
         standIn.close();
     }
 
+    /** Retries as in production, but from a 50 ms backoff. */
+    private static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofMillis(50), Duration.ofSeconds(30),
+            Clock.systemUTC());
+
     private OpenAiProcessor processor(String apiKey, Duration timeout) {
-        return new OpenAiProcessor(standIn.baseUrl(), "gpt-4o-mini", apiKey, "OPENAI_API_KEY", 0.15, 0.60, timeout,
-                null, Duration.ofMillis(50));
+        return processor(standIn.baseUrl(), "gpt-4o-mini", apiKey, "OPENAI_API_KEY", 0.15, 0.60, timeout, null,
+                OpenAiProcessor.STALL);
+    }
+
+    /** An openai lane's processor as LaneFactory builds it, with a window of 8,192 tokens. */
+    static OpenAiProcessor processor(String baseUrl, String model, String apiKey, String apiKeyEnv, double input,
+            double output, Duration timeout, String systemPrompt, Duration stall) {
+        OpenAiLane spec = new OpenAiLane(new LaneBasics("gpt", null, true, model, null, null, 1), baseUrl, apiKeyEnv,
+                apiKey, input, output, timeout, systemPrompt, null);
+        ModelCatalog models = new ModelCatalog();
+        return new OpenAiProcessor(spec, new ContextWindow(8192, models.tokenizer(model)), RETRY, stall,
+                Json.newMapper());
     }
 
     /** A context that records the progress it is given and can be cancelled. */
@@ -126,8 +144,8 @@ class OpenAiProcessorTest {
     @Test
     void aStalledStreamFailsInsteadOfHanging() {
         standIn.then(OpenAiStandIn.streamedThenStall(List.of("I was saying"), 0, 10_000));
-        OpenAiProcessor p = new OpenAiProcessor(standIn.baseUrl(), "gpt-4o-mini", "sk-test", "OPENAI_API_KEY", 0.15, 0.60,
-                Duration.ofSeconds(30), null, Duration.ofMillis(50), Duration.ofMillis(500));
+        OpenAiProcessor p = processor(standIn.baseUrl(), "gpt-4o-mini", "sk-test", "OPENAI_API_KEY", 0.15, 0.60,
+                Duration.ofSeconds(30), null, Duration.ofMillis(500));
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> p.process(INPUT, new Recorder()))
                 .isInstanceOf(OpenAiProcessor.EndpointUnavailable.class)
@@ -138,8 +156,9 @@ class OpenAiProcessorTest {
     @Test
     void aStreamThatOutlastsTheTimeoutFails() {
         standIn.then(OpenAiStandIn.streamed(List.of("one", "two", "three", "four", "five", "six"), 1, 1, 300));
+        OpenAiProcessor p = processor("sk-test", Duration.ofSeconds(1));
         long t0 = System.nanoTime();
-        assertThatThrownBy(() -> processor("sk-test", Duration.ofSeconds(1)).process(INPUT, new Recorder()))
+        assertThatThrownBy(() -> p.process(INPUT, new Recorder()))
                 .isInstanceOf(OpenAiProcessor.EndpointUnavailable.class)
                 .hasMessageContaining("did not finish its answer within 1 s");
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(900L, 2_500L);
@@ -218,8 +237,8 @@ class OpenAiProcessorTest {
 
     @Test
     void noKeyMeansNoAuthorizationHeaderAndASystemPromptGoesFirst() throws Exception {
-        OpenAiProcessor ollama = new OpenAiProcessor(standIn.baseUrl() + "/", "llama3.2", null, null, 0, 0,
-                Duration.ofSeconds(10), "Be brief.", Duration.ofMillis(50));
+        OpenAiProcessor ollama = processor(standIn.baseUrl() + "/", "llama3.2", null, null, 0, 0,
+                Duration.ofSeconds(10), "Be brief.", OpenAiProcessor.STALL);
         ProcessorResult result = ollama.process(INPUT, RUNNING);
         assertThat(result.costUsd()).isZero();
         assertThat(standIn.received().get(0).authorization()).isNull();
@@ -264,7 +283,7 @@ class OpenAiProcessorTest {
                 .isInstanceOf(OpenAiProcessor.EndpointUnavailable.class)
                 .hasMessage("the model endpoint kept failing with 500 after 3 tries: The server had an error while"
                         + " processing your request. Sorry about that!");
-        assertThat(standIn.received()).hasSize(OpenAiProcessor.TRIES);
+        assertThat(standIn.received()).hasSize(RETRY.tries());
     }
 
     @Test
@@ -280,8 +299,8 @@ class OpenAiProcessorTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        OpenAiProcessor nowhere = new OpenAiProcessor("http://127.0.0.1:" + closedPort + "/v1", "m", null, null, 0, 0,
-                Duration.ofSeconds(5), null);
+        OpenAiProcessor nowhere = processor("http://127.0.0.1:" + closedPort + "/v1", "m", null, null, 0, 0,
+                Duration.ofSeconds(5), null, OpenAiProcessor.STALL);
         assertThatThrownBy(() -> nowhere.process(INPUT, RUNNING))
                 .isInstanceOf(OpenAiProcessor.EndpointUnavailable.class)
                 .hasMessage("cannot reach the model endpoint at http://127.0.0.1:" + closedPort

@@ -1,0 +1,34 @@
+package dev.lanechat.server.transfer;
+
+import dev.lanechat.server.files.FileInfo;
+import java.util.List;
+
+/**
+ * Lanechat's own export format, version 1 (wire objects; protocol.md E9 documents them): every
+ * message of every exported conversation, oldest first, with references to its files (their
+ * metadata and download URL; the bytes stay on the server). {@link ImportService} reads it back.
+ */
+public record ExportFile(String format, int version, String exportedAt, List<ExportConversation> conversations) {
+    public static final String FORMAT = "lanechat";
+    public static final int VERSION = 1;
+
+    public record ExportConversation(
+            String id,
+            String title,
+            String createdAt,
+            String updatedAt,
+            double totalCostUsd,
+            List<ExportMessage> messages) {}
+
+    public record ExportMessage(
+            String id,
+            String role,
+            String content,
+            String status,
+            String lane,
+            String model,
+            Double costUsd,
+            String error,
+            String createdAt,
+            List<FileInfo> files) {}
+}

@@ -1,0 +1,82 @@
+package dev.lanechat.server.transfer;
+
+import static dev.lanechat.server.transfer.ImportCheck.wrong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Reads Lanechat's own export ({@link ExportFile}, version 1) for import. */
+final class LanechatFormat {
+    private static final Set<String> ROLES = Set.of("user", "assistant");
+    private static final Set<String> STATUSES = Set.of("completed", "failed");
+
+    private LanechatFormat() {}
+
+    static boolean recognises(JsonNode root) {
+        return root.isObject() && ExportFile.FORMAT.equals(root.path("format").asText(null));
+    }
+
+    static List<ImportedConversation> read(JsonNode root, Instant now) {
+        if (root.path("version").asInt(-1) != ExportFile.VERSION) {
+            throw wrong("version", "must be " + ExportFile.VERSION + " (this server reads version " + ExportFile.VERSION
+                    + " of the Lanechat format)");
+        }
+        JsonNode items = ImportCheck.array(root, "conversations", "the file", ImportCheck.MAX_CONVERSATIONS);
+        List<ImportedConversation> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            out.add(conversation(items.get(i), "conversations[" + i + "]", now));
+        }
+        return out;
+    }
+
+    private static ImportedConversation conversation(JsonNode c, String where, Instant now) {
+        if (!c.isObject()) {
+            throw wrong(where, "must be an object");
+        }
+        Instant created = ImportCheck.instant(c, "created_at", where, now);
+        JsonNode items = ImportCheck.array(c, "messages", where, ImportCheck.MAX_MESSAGES);
+        List<ImportedConversation.Message> messages = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            messages.add(message(items.get(i), where + ".messages[" + i + "]", created));
+        }
+        Instant updated = ImportCheck.instant(c, "updated_at", where,
+                messages.isEmpty() ? created : messages.get(messages.size() - 1).createdAt());
+        return new ImportedConversation(ImportCheck.title(ImportCheck.optionalText(c, "title", where)), created, updated,
+                messages);
+    }
+
+    private static ImportedConversation.Message message(JsonNode m, String where, Instant fallback) {
+        if (!m.isObject()) {
+            throw wrong(where, "must be an object");
+        }
+        String role = ImportCheck.optionalText(m, "role", where);
+        if (role == null || !ROLES.contains(role)) {
+            throw wrong(where + ".role", "must be \"user\" or \"assistant\"");
+        }
+        String content = ImportCheck.optionalText(m, "content", where);
+        if (content == null) {
+            throw wrong(where + ".content", "must be a string");
+        }
+        String status = ImportCheck.optionalText(m, "status", where);
+        if (status == null) {
+            status = "completed";
+        } else if (!STATUSES.contains(status)) {
+            // Unfinished answers are not imported as running: nothing would ever finish them.
+            status = "failed";
+        }
+        JsonNode cost = m.get("cost_usd");
+        if (cost != null && !cost.isNull() && (!cost.isNumber() || cost.asDouble() < 0)) {
+            throw wrong(where + ".cost_usd", "must be a non-negative number");
+        }
+        String error = ImportCheck.optionalText(m, "error", where);
+        if ("failed".equals(status) && error == null) {
+            error = "not finished when exported";
+        }
+        return new ImportedConversation.Message(role, ImportCheck.content(content, where + ".content"), status,
+                ImportCheck.optionalText(m, "model", where), cost == null || cost.isNull() ? null : cost.asDouble(), error,
+                ImportCheck.instant(m, "created_at", where, fallback));
+    }
+}
