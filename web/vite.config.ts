@@ -9,6 +9,9 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // Fonts (KaTeX's) stay files: the server's CSP has no font-src, so default-src 'self' refuses
+    // the data: URLs Vite would inline small ones as.
+    assetsInlineLimit: (file) => (/\.(woff2?|ttf|otf|eot)$/.test(file) ? false : undefined),
   },
   server: {
     proxy: {

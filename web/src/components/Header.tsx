@@ -1,10 +1,11 @@
 // Header: the app name, the sidebar toggle for narrow screens, and the connection status
-// (a coloured dot plus its word: green Connected, yellow Partial, red Disconnected); for an admin,
-// a link to the admin page.
+// (a coloured dot plus its word: green Connected, yellow Partial, red Disconnected), the theme
+// toggle, and for an admin a link to the admin page.
 import { Link } from 'react-router';
 import { useSocketStatus } from '../contexts/WebSocketContext';
 import { useConnectionStatus, type ConnectionState } from '../hooks/use-connection-status';
 import { SignOutButton } from '../features/session/components/SignOutButton';
+import { ThemeToggle } from '../features/theme/components/ThemeToggle';
 
 export const STATUS_DISPLAY: Record<ConnectionState, { color: string; label: string }> = {
   full: { color: '#2e7d32', label: 'Connected' },
@@ -54,6 +55,7 @@ export function Header({ sidebarOpen = false, onToggleSidebar, isAdmin = false }
         <span className="status-text">{display.label}</span>
         <span className="sr-only">: {detail}</span>
       </div>
+      <ThemeToggle />
       <SignOutButton />
     </header>
   );

@@ -1,5 +1,6 @@
 // Layout: the page frame — WebSocketProvider (one socket per tab) around the Header, the
-// conversation sidebar and the main content (or the sign-in form in token mode).
+// conversation sidebar and the main content (or the sign-in form in token mode), and the
+// keyboard shortcuts once signed in.
 import { useState, type ReactNode } from 'react';
 import { WebSocketProvider, useSocketReconnect } from '../contexts/WebSocketContext';
 import type { UseWebSocketOptions } from '../hooks/use-websocket';
@@ -7,6 +8,7 @@ import { useSession } from '../features/session/hooks/use-session';
 import { Header } from './Header';
 import { ConversationSidebar } from '../features/conversations/components/ConversationSidebar';
 import { SignIn } from '../features/session/components/SignIn';
+import { KeyboardShortcuts } from '../features/shortcuts/components/KeyboardShortcuts';
 import { SearchPanel } from '../features/search/components/SearchPanel';
 import { NotificationToggle } from '../features/notifications/components/NotificationToggle';
 import { TransferMenu } from '../features/transfer/components/TransferMenu';
@@ -41,6 +43,7 @@ function Frame({ children }: { children: ReactNode }) {
         onToggleSidebar={needsSignIn ? undefined : () => setSidebarOpen((o) => !o)}
         isAdmin={!needsSignIn && session?.role === 'admin'}
       />
+      {!needsSignIn && <KeyboardShortcuts />}
       <div className="body">
         {!needsSignIn && <AwayWatch />}
         {!needsSignIn && (

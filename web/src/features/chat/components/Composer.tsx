@@ -35,6 +35,7 @@ export function Composer({ lanes, lane, onLaneChange, onSend }: ComposerProps) {
       </label>
       <textarea
         id="message-input"
+        data-shortcut-target="composer"
         value={text}
         rows={2}
         placeholder="Message (Enter to send, Shift+Enter for a new line)"

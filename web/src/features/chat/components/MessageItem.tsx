@@ -1,12 +1,23 @@
 // MessageItem: one message — user text; a pending answer (the typing indicator, or its live
 // partial text, with a Stop button); the answer (sanitized markdown, "lane · model · $cost",
-// file links); a stopped answer in neutral grey; a failed answer in red.
+// file links, a Copy button for the whole answer's markdown); a stopped answer in neutral grey; a
+// failed answer in red (the theme's --danger, so it stays readable in dark mode).
 import { useState } from 'react';
 import type { ChatMessage } from '../hooks/chat-messages';
 import { formatCost, formatSize } from '../../../lib/format';
+import { useCopy } from '../hooks/use-copy';
 import { Markdown } from './Markdown';
 
-export const ERROR_COLOR = '#c62828';
+const COPY_LABEL = { idle: 'Copy', copied: 'Copied', failed: 'Copy failed' } as const;
+
+function CopyAnswerButton({ content }: { content: string }) {
+  const { state, copy } = useCopy();
+  return (
+    <button type="button" className="copy-button copy-answer" aria-label="Copy answer" onClick={() => copy(content)}>
+      {COPY_LABEL[state]}
+    </button>
+  );
+}
 
 export function TypingIndicator() {
   return (
@@ -31,6 +42,7 @@ function StopButton({ taskId, onStop }: { taskId: string | null; onStop: (taskId
     <button
       type="button"
       className="stop-button"
+      data-shortcut-target="stop"
       // Until the send is answered there is no task to cancel yet.
       disabled={taskId === null || stopping}
       onClick={() => {
@@ -79,7 +91,7 @@ export function MessageItem({ message, onStop }: MessageItemProps) {
             Stopped
           </div>
         ) : (
-          <div className="bubble failed" role="alert" style={{ color: ERROR_COLOR, borderColor: ERROR_COLOR }}>
+          <div className="bubble failed" role="alert">
             <strong>Failed:</strong> <span className="error-text">{message.error ?? 'The task failed.'}</span>
           </div>
         )
@@ -99,7 +111,8 @@ export function MessageItem({ message, onStop }: MessageItemProps) {
             </ul>
           )}
           <div className="meta">
-            {[message.lane ?? '—', message.model ?? '—', formatCost(message.costUsd)].join(' · ')}
+            <span>{[message.lane ?? '—', message.model ?? '—', formatCost(message.costUsd)].join(' · ')}</span>
+            <CopyAnswerButton content={message.content} />
           </div>
         </div>
       )}

@@ -403,10 +403,14 @@ final class Scenarios {
             if (before != null) {
                 String after = ((Target.Lanechat) t).metrics();
                 row.put("server push lag p99 ms (/metrics)", histogramQuantile(before, after, "lanechat_push_lag_seconds", 0.99) * 1000);
+                row.put("stamp→commit p99 ms (/metrics)",
+                        histogramQuantile(before, after, "lanechat_store_stamp_to_commit_seconds", 0.99) * 1000);
             }
             cpu(row, genCpu, srvCpu, busy, wall);
+            // Issue 15's yardstick: the server's CPU (from /proc) per task received, in ms.
+            row.put("server ms CPU / task", srvCpu / 1e6 / Math.max(1, rec.firstReceipt.size()));
             row.put("429s", t.rateLimited.get());
-            log.accept(t.name + " throughput " + row.get("tasks/s"));
+            log.accept(t.name + " throughput " + row.get("tasks/s") + " cpu/task " + row.get("server ms CPU / task"));
             stream.close();
         }
     }

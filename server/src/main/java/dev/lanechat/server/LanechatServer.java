@@ -108,7 +108,7 @@ public final class LanechatServer implements AutoCloseable {
         DataDirLock lock = config.db() == null ? DataDirLock.acquire(config.dataDir()) : null;
         Database database;
         try {
-            database = Database.open(config.db(), config.dataDir());
+            database = Database.open(config.db(), config.dataDir(), config.crashAfterCommits());
         } catch (RuntimeException e) {
             if (lock != null) {
                 lock.close();
@@ -133,6 +133,7 @@ public final class LanechatServer implements AutoCloseable {
         ServerMetrics metrics = new ServerMetrics(hub::socketCount, LaneFactory.names(lanes), lane -> database.jdbi().withHandle(
                 h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE lane = :lane AND status = 'queued'")
                         .bind("lane", lane).mapTo(Long.class).one()));
+        database.observeStampToCommit(metrics::stampToCommit);
         notifier.subscribe(metrics::committed); // before the Hub's, so a commit is stamped before its push
         notifier.subscribe(hub::published);
         notifier.subscribe(waiters::published);
@@ -159,6 +160,10 @@ public final class LanechatServer implements AutoCloseable {
         if (database.dialect().singleProcess()) {
             // This server owns the store alone (the data dir is locked): whatever it finds running
             // was left by a crash of its own, so it is retried now rather than after its lease.
+            int held = tasks.releaseAllHeld();
+            if (held > 0) {
+                log.info("Put {} task(s) handed over in memory by the previous run back on the queue", held);
+            }
             int orphans = tasks.sweepExpiredLeases(Instant.ofEpochMilli(Long.MAX_VALUE));
             if (orphans > 0) {
                 log.info("Requeued or failed {} task(s) left running by the previous run", orphans);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
@@ -43,9 +44,23 @@ public final class Users {
     public static final String ROLE_ADMIN = "admin";
     /** The role of everyone else (and of every worker). */
     public static final String ROLE_USER = "user";
+    /**
+     * How long a verified user token is believed without asking the store (issue 15: one indexed
+     * read per request and socket, on a pool connection whose cache every commit cools). A revoke
+     * through this object drops its entries at once; one from another process or node (the
+     * {@code users revoke} command) is seen within this, well inside the 2 s in which
+     * {@link CredentialWatch} must end a revoked token's connections.
+     */
+    static final long VERIFIED_FOR_MS = 1000;
+    /** Bounds the cache; past it, it starts over. */
+    private static final int VERIFIED_MAX = 10_000;
 
     private final Jdbi jdbi;
     private final Clock clock;
+    /** Verified user tokens by their hash (never the token itself). */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    private record Verified(User user, long untilMs) {}
 
     public Users(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
@@ -188,7 +203,7 @@ public final class Users {
 
     /** Revokes a user's token and ends its browser sessions; false when there is no such user. */
     public boolean revoke(String name) {
-        return jdbi.inTransaction(h -> {
+        boolean found = jdbi.inTransaction(h -> {
             Optional<String> id = h.createQuery("SELECT id FROM users WHERE name = :name")
                     .bind("name", name).mapTo(String.class).findOne();
             id.ifPresent(userId -> {
@@ -200,6 +215,8 @@ public final class Users {
             });
             return id.isPresent();
         });
+        verified.values().removeIf(v -> v.user().name().equals(name));
+        return found;
     }
 
     /** Whether a user's token still works: the hash of its live token (null: none), and whether it is revoked. */
@@ -239,9 +256,27 @@ public final class Users {
                 .findOne());
     }
 
-    /** The user whose live API token this is (a worker's token is no user's). */
+    /**
+     * The user whose live API token this is (a worker's token is no user's); believed for
+     * {@link #VERIFIED_FOR_MS} once verified.
+     */
     public Optional<User> byToken(String token) {
-        return byToken(token, USER);
+        String hash = Secrets.hash(token);
+        long now = clock.millis();
+        Verified known = verified.get(hash);
+        if (known != null && now < known.untilMs()) {
+            return Optional.of(known.user());
+        }
+        Optional<User> user = byHash(hash, USER);
+        if (user.isPresent()) {
+            if (verified.size() >= VERIFIED_MAX) {
+                verified.clear();
+            }
+            verified.put(hash, new Verified(user.get(), now + VERIFIED_FOR_MS));
+        } else {
+            verified.remove(hash);
+        }
+        return user;
     }
 
     /** The worker whose live worker token this is, with the lanes it may serve. */
@@ -257,11 +292,11 @@ public final class Users {
                 .findOne());
     }
 
-    private Optional<User> byToken(String token, String kind) {
+    private Optional<User> byHash(String hash, String kind) {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT id, name FROM users WHERE token_hash = :hash AND revoked_at IS NULL AND kind = :kind")
                 .bind("kind", kind)
-                .bind("hash", Secrets.hash(token))
+                .bind("hash", hash)
                 .map((rs, ctx) -> new User(rs.getString("id"), rs.getString("name")))
                 .findOne());
     }

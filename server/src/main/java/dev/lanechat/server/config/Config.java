@@ -58,6 +58,7 @@ public record Config(
         int historyBytes,
         URI publicUrl,
         OidcSettings oidc,
+        int crashAfterCommits,
         Quota quota) {
 
     /**
@@ -183,6 +184,8 @@ public record Config(
                 return d;
             }
         }
+        /** For the crash test only (CommitCrashIT): 0, or halt right after the N-th SQLite commit. */
+        private int crashAfterCommits;
         private Quota quota = Quota.NONE;
 
         Builder() {}
@@ -204,6 +207,7 @@ public record Config(
             loginBurst = c.loginBurst; loginPerMinute = c.loginPerMinute; bodyReadTimeout = c.bodyReadTimeout;
             historyMessages = c.historyMessages; historyBytes = c.historyBytes;
             publicUrl = c.publicUrl; oidc = OidcDraft.of(c.oidc);
+            crashAfterCommits = c.crashAfterCommits;
             quota = c.quota;
         }
 
@@ -285,6 +289,7 @@ public record Config(
         public Builder oidcAdminGroups(List<String> v) { oidc.adminGroups = List.copyOf(v); return this; }
         public Builder oidcGroupsClaim(String v) { oidc.groupsClaim = v; return this; }
         public Builder oidcProviderName(String v) { oidc.providerName = v; return this; }
+        public Builder crashAfterCommits(int v) { crashAfterCommits = v; return this; }
         /** The quota of every user without one of its own (issue 20); {@link Quota#NONE} by default. */
         public Builder quota(Quota v) { quota = v; return this; }
         public Builder quotaMessagesPerDay(long v) { quota = new Quota(v, quota.usdPerMonth()); return this; }
@@ -297,7 +302,7 @@ public record Config(
                     lanesFile, lanes, slowSocketLimit, allowedHosts, maxSocketsPerUser, maxPendingSockets,
                     maxPendingSocketsPerAddress, pendingSubscribeTimeout, conversationBurst, conversationPerMinute,
                     loginBurst, loginPerMinute, bodyReadTimeout, historyMessages, historyBytes, publicUrl,
-                    oidc.settings(publicUrl), quota);
+                    oidc.settings(publicUrl), crashAfterCommits, quota);
         }
     }
 }

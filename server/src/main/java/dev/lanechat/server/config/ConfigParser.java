@@ -62,6 +62,8 @@ public final class ConfigParser {
                     (b, v) -> b.quotaMessagesPerDay(integer("--quota-messages-per-day", v, 0, 1_000_000_000))),
             new Option("--quota-usd-per-month", "LANECHAT_QUOTA_USD_PER_MONTH", "US dollars a user's answers may cost a UTC month, unless an admin set its own (default: no limit)",
                     (b, v) -> b.quotaUsdPerMonth(dollars("--quota-usd-per-month", v))),
+            new Option("--crash-after-commits", "LANECHAT_CRASH_AFTER_COMMITS", "for crash tests only: kill the process (as kill -9 would) right after the N-th SQLite commit, before anyone hears of it (default 0: never)",
+                    (b, v) -> b.crashAfterCommits(integer("--crash-after-commits", v, 0, Integer.MAX_VALUE))),
             new Option("--lanes", "LANECHAT_LANES", "YAML file of the lanes (default: the demo lane alone); see README",
                     (b, v) -> b.lanesFile(Path.of(v))),
             new Option("--web-dir", "LANECHAT_WEB_DIR", "serve the web client from this folder (development)",

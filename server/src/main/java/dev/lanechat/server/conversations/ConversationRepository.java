@@ -259,7 +259,11 @@ public final class ConversationRepository {
                 .execute();
     }
 
-    /** Fills an answer with its result and adds its cost to the conversation. */
+    /**
+     * Fills an answer with its result and adds its cost to the conversation. An answer without a
+     * cost changes nothing the conversation list shows, so it leaves the conversation's row alone
+     * (issue 15: one {@code conversations} update per task, the submit's).
+     */
     public void complete(Handle h, String conversationId, String messageId, String content, String model,
             double costUsd, Instant now) {
         h.createUpdate("UPDATE messages SET content = :content, model = :model, cost_usd = :cost, status = 'completed', "
@@ -269,6 +273,9 @@ public final class ConversationRepository {
                 .bind("cost", costUsd)
                 .bind("id", messageId)
                 .execute();
+        if (costUsd == 0) {
+            return;
+        }
         h.createUpdate("UPDATE conversations SET updated_at = :now, total_cost_usd = total_cost_usd + :cost WHERE id = :id")
                 .bind("now", Timestamps.format(now))
                 .bind("cost", costUsd)

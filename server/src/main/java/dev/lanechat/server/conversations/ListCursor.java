@@ -54,7 +54,8 @@ record ListCursor(Key head, Key tail) {
     }
 
     private static Key key(String updatedAt, String id) {
-        if (id.isEmpty() || id.length() > MAX_ID_CHARS || updatedAt.length() != 24) {
+        // A stored time has 6 fraction digits (27 characters); one stored before issue 15, 3 (24).
+        if (id.isEmpty() || id.length() > MAX_ID_CHARS || (updatedAt.length() != 27 && updatedAt.length() != 24)) {
             throw unknown();
         }
         try {

@@ -6,15 +6,24 @@ import dev.lanechat.server.config.ConfigException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The store: a pooled DataSource for SQLite (the default, a file in the data dir, WAL) or
- * PostgreSQL, migrated by Flyway at open, and the Jdbi that the feature repositories use.
+ * PostgreSQL, migrated by Flyway at open, and the Jdbi that the feature repositories use. On
+ * SQLite its transactions all run on the one {@link SqliteWriter}; its plain reads on the pool.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -23,12 +32,28 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final Dialect dialect;
     private final String description;
+    /** SQLite's one writer, started after the migrations; null on PostgreSQL. */
+    private SqliteWriter writer;
+    private volatile LongConsumer stampToCommit = nanos -> {};
 
     private Database(HikariDataSource dataSource, Dialect dialect, String description) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.description = description;
-        this.jdbi = Jdbi.create(dataSource);
+        // SQLite's transactions run on the writer's connection: a handle takes a pooled one only to read.
+        this.jdbi = dialect == Dialect.SQLITE ? Jdbi.create(new LazyConnections(dataSource)) : Jdbi.create(dataSource);
+    }
+
+    /**
+     * Where the time from each transaction's start (where it stamps its times) to the end of its
+     * commit goes, in nanoseconds. Set once by the wiring, which builds the metrics after the store.
+     */
+    public void observeStampToCommit(LongConsumer nanos) {
+        stampToCommit = nanos;
+    }
+
+    private void recordStampToCommit(long nanos) {
+        stampToCommit.accept(nanos);
     }
 
     /**
@@ -36,8 +61,18 @@ public final class Database implements AutoCloseable {
      * brings its schema up to date.
      */
     public static Database open(String url, Path dataDir) {
+        return open(url, dataDir, 0);
+    }
+
+    /**
+     * {@link #open(String, Path)}; with {@code crashAfterCommits} above 0 (the crash test only), the
+     * SQLite writer halts the process right after its that-many-th commit, before it answers anyone:
+     * the moment between a durable commit and the push that a power cut can hit.
+     */
+    public static Database open(String url, Path dataDir, int crashAfterCommits) {
         Database db = url == null || url.isBlank() ? sqlite(dataDir.resolve("lanechat.db")) : fromUrl(url, dataDir);
         db.migrate();
+        db.startWriting(crashAfterCommits);
         log.info("Store: {}", db.description);
         return db;
     }
@@ -92,9 +127,7 @@ public final class Database implements AutoCloseable {
                         "foreign_keys", "true",
                         "transaction_mode", "IMMEDIATE")
                 .forEach(hikari::addDataSourceProperty);
-        Database db = new Database(new HikariDataSource(hikari), Dialect.SQLITE, "sqlite " + file.toAbsolutePath());
-        db.jdbi.setTransactionHandler(new GroupCommit(db.jdbi.getTransactionHandler()));
-        return db;
+        return new Database(new HikariDataSource(hikari), Dialect.SQLITE, "sqlite " + file.toAbsolutePath());
     }
 
     private static Database postgres(String jdbcUrl) {
@@ -115,6 +148,41 @@ public final class Database implements AutoCloseable {
                 .placeholders(Map.of("blob_type", dialect.blobType()))
                 .load()
                 .migrate();
+    }
+
+    /** SQLite: opens the writer's own connection and sends every transaction to it. PostgreSQL: times them. */
+    private void startWriting(int crashAfterCommits) {
+        TransactionHandler local = jdbi.getTransactionHandler();
+        if (dialect != Dialect.SQLITE) {
+            jdbi.setTransactionHandler(WriterTransactions.timed(local, this::recordStampToCommit));
+            return;
+        }
+        try {
+            Properties properties = new Properties();
+            properties.putAll(dataSource.getDataSourceProperties());
+            Connection connection = DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+            writer = new SqliteWriter(connection, this::recordStampToCommit, crashAfterCommits);
+        } catch (SQLException e) {
+            dataSource.close();
+            throw new IllegalStateException("cannot open SQLite's write connection: " + StoreErrors.describe(e), e);
+        }
+        jdbi.setTransactionHandler(WriterTransactions.sqlite(local, writer));
+    }
+
+    /**
+     * Runs a write transaction without waiting for it: on SQLite it is queued for the writer and
+     * the future completes after its commit (on the writer's thread: keep what follows it quick,
+     * or move it elsewhere with an {@code …Async} stage); on PostgreSQL it runs here and now.
+     */
+    public <R> CompletableFuture<R> inTransactionLater(HandleCallback<R, RuntimeException> callback) {
+        if (writer != null) {
+            return writer.writeLater(callback);
+        }
+        try {
+            return CompletableFuture.completedFuture(jdbi.inTransaction(callback));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     public Jdbi jdbi() {
@@ -141,6 +209,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (writer != null) {
+            writer.close();
+        }
         dataSource.close();
     }
 }

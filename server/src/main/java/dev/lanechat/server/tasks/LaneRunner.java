@@ -6,6 +6,7 @@ import dev.lanechat.server.logging.LogText;
 import dev.lanechat.server.store.StoreErrors;
 import dev.lanechat.server.lanes.ProcessingFailed;
 import dev.lanechat.server.lanes.ProcessorContext;
+import dev.lanechat.server.lanes.ProcessorInput;
 import dev.lanechat.server.lanes.ProcessorResult;
 import dev.lanechat.server.metrics.ServerMetrics;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,9 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one lane's in-server processor: {@code concurrency} loops that claim a queued task, process
- * it while renewing its lease, and complete or fail it. A loop sleeps until a submit wakes it, or
- * a second passes (so work queued by another node, or missed wake-ups, is still found).
+ * Runs one lane's in-server processor: {@code concurrency} loops that take a task (handed over by
+ * its submit in memory, or claimed from the store), process it while renewing its lease where
+ * leases run out, and complete or fail it; on SQLite a completion is queued for the one writer and
+ * the loop goes on at once. A loop sleeps until a submit wakes it, or a second passes (so work
+ * queued by another node, or missed wake-ups, is still found).
+ *
+ * <p>Over 300 lines: the hand-over bookkeeping (idle loops, the in-memory backlog, cancel, stop)
+ * and the loop that uses it must be read together; split, each half would hide the other's rules.
  */
 public final class LaneRunner {
     private static final Logger log = LoggerFactory.getLogger(LaneRunner.class);
@@ -42,8 +49,26 @@ public final class LaneRunner {
     private long wakeUps;
     /** Loops waiting for work, less the reservations of submits about to hand them a task. */
     private final AtomicInteger idle = new AtomicInteger();
+    /**
+     * Whether the store may hold queued tasks of this lane: set by a queued task's wake-up and by
+     * an idle loop's periodic look, cleared by a claim that found none. A loop that finished a task
+     * claims from the store only then (a claim that finds nothing still costs a commit on SQLite).
+     */
+    private final AtomicBoolean maybeQueued = new AtomicBoolean(true);
     /** Tasks handed over in memory (already running in the store), not yet taken by a loop. */
-    private final Queue<Claim> handed = new ConcurrentLinkedQueue<>();
+    private final Queue<Handed> handed = new ConcurrentLinkedQueue<>();
+    /**
+     * On single-process SQLite, how many tasks a lane holds in memory beyond its busy loops. There
+     * a submit hands its task over even when no loop is idle (issue 15: with 32 submits in flight
+     * and 4 loops, most tasks were queued, and each loop then claimed them one commit at a time).
+     * A handed task is stored running under a lease only a restart ends, so a crash requeues it.
+     */
+    private static final int HANDED_MAX = 1024;
+    /** On single-process SQLite: tasks handed or reserved, not yet taken by a loop. */
+    private final AtomicInteger backlog = new AtomicInteger();
+
+    /** A task handed over by its submit, with its message's content. */
+    private record Handed(Claim claim, String content) {}
 
     private static final class Running implements ProcessorContext {
         final Thread thread;
@@ -85,6 +110,7 @@ public final class LaneRunner {
         this.progress = progress;
         tasks.onQueued(name -> {
             if (name.equals(lane.name())) {
+                maybeQueued.set(true);
                 wake();
             }
         });
@@ -92,17 +118,28 @@ public final class LaneRunner {
         tasks.handOffTo(lane.name(), new Handoff() {
             @Override
             public boolean reserve() {
+                if (!tasks.inServerLeasesExpire()) {
+                    if (backlog.incrementAndGet() <= HANDED_MAX) {
+                        return true;
+                    }
+                    backlog.decrementAndGet();
+                    return false;
+                }
                 return idle.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0;
             }
 
             @Override
             public void unreserve() {
-                idle.incrementAndGet();
+                if (!tasks.inServerLeasesExpire()) {
+                    backlog.decrementAndGet();
+                } else {
+                    idle.incrementAndGet();
+                }
             }
 
             @Override
-            public void hand(Claim claim) {
-                handed.add(claim);
+            public void hand(Claim claim, String content) {
+                handed.add(new Handed(claim, content));
                 wake();
             }
         });
@@ -146,8 +183,16 @@ public final class LaneRunner {
             }
         }
         // Tasks handed over but never started go back on the queue too.
-        for (Claim claim; (claim = handed.poll()) != null; ) {
-            releaseQuietly(claim);
+        for (Handed task; (task = taken()) != null; ) {
+            if (tasks.handsOverQueued()) {
+                try {
+                    tasks.releaseHeld(task.claim());
+                } catch (RuntimeException e) {
+                    // The next start gives it back to the queue (TaskService.releaseAllHeld).
+                }
+            } else {
+                releaseQuietly(task.claim());
+            }
         }
     }
 
@@ -167,7 +212,9 @@ public final class LaneRunner {
     }
 
     private void cancel(String taskId) {
-        handed.removeIf(claim -> claim.taskId().equals(taskId)); // its completion would be refused anyway
+        if (handed.removeIf(task -> task.claim().taskId().equals(taskId)) && !tasks.inServerLeasesExpire()) {
+            backlog.decrementAndGet();
+        } // its completion would be refused anyway
         Running task = running.get(taskId);
         if (task != null) {
             task.cancelled = true;
@@ -193,7 +240,11 @@ public final class LaneRunner {
                     if (wakeUps == seen && !stopping && handed.isEmpty()) {
                         idle.incrementAndGet();
                         try {
+                            long waitStart = System.nanoTime();
                             wakeUp.wait(IDLE_POLL_MS);
+                            if (System.nanoTime() - waitStart >= IDLE_POLL_MS * 1_000_000L) {
+                                maybeQueued.set(true); // a second without a wake-up: look at the store
+                            }
                         } catch (InterruptedException e) {
                             if (stopping) {
                                 return;
@@ -211,6 +262,15 @@ public final class LaneRunner {
         }
     }
 
+    /** The next task handed over, taken off the backlog; null when there is none. */
+    private Handed taken() {
+        Handed task = handed.poll();
+        if (task != null && !tasks.inServerLeasesExpire()) {
+            backlog.decrementAndGet();
+        }
+        return task;
+    }
+
     private boolean releaseQuietly(Claim claim) {
         try {
             return tasks.release(claim);
@@ -220,32 +280,62 @@ public final class LaneRunner {
     }
 
     private boolean runOne() {
-        Claim claim = handed.poll();
-        boolean inMemory = claim != null;
-        if (claim == null) {
+        Handed task = taken();
+        Claim claim = task != null ? task.claim() : null;
+        if (task != null && tasks.handsOverQueued()) {
+            tasks.startLater(claim);
+        }
+        if (claim == null && maybeQueued.getAndSet(false)) {
             claim = tasks.claim(lane.name()).orElse(null);
+            if (claim != null) {
+                maybeQueued.set(true); // there may be more behind it
+            }
         }
         if (claim == null) {
             return false;
         }
         // A completion claims the lane's next task in its own transaction: run those in a row.
+        String content = task != null ? task.content() : null;
         while (claim != null) {
-            claim = run(claim, inMemory);
-            inMemory = false;
+            claim = run(claim, content);
+            content = null;
         }
         return true;
     }
 
-    /** Runs a claimed task to its end; returns the next task claimed with its completion, if any. */
-    private Claim run(Claim claim, boolean inMemory) {
+    /**
+     * Queues the completion and frees the loop at once; a completion that fails (the store) is
+     * retried as a failed attempt, off the writer's thread.
+     */
+    private void completeLater(Claim claim, ProcessorResult result) {
+        tasks.completeLater(claim, result).whenCompleteAsync((completed, error) -> {
+            if (error != null) {
+                log.warn("Lane {}: task {} could not be completed: {}", lane.name(), claim.taskId(),
+                        StoreErrors.describeWithPlace(error));
+                try {
+                    tasks.fail(claim, "the " + lane.name() + " lane failed: " + StoreErrors.describe(error), true);
+                } catch (RuntimeException e) {
+                    log.warn("Lane {}: task {} is left to the start-up sweep: {}", lane.name(), claim.taskId(),
+                            StoreErrors.describe(e));
+                }
+            }
+        }, timers);
+    }
+
+    /**
+     * Runs a claimed task to its end; returns the next task claimed with its completion, if any.
+     *
+     * @param content its message's content when the submit handed it over, else null (then read)
+     */
+    private Claim run(Claim claim, String content) {
         Claim next = null;
         Running context = new Running(Thread.currentThread(), claim, progress);
         running.put(claim.taskId(), context);
         long started = System.nanoTime();
         long renewMs = Math.max(100, tasks.lease().toMillis() / 3);
-        // A task handed over in memory, or any claim on single-process SQLite, holds a lease that
-        // does not run out while this process lives: nothing to renew.
-        ScheduledFuture<?> renewal = inMemory || !tasks.inServerLeasesExpire() ? null : timers.scheduleAtFixedRate(() -> {
+        // A claim on single-process SQLite holds a lease that does not run out while this process
+        // lives: nothing to renew.
+        ScheduledFuture<?> renewal = !tasks.inServerLeasesExpire() ? null : timers.scheduleAtFixedRate(() -> {
             try {
                 if (!tasks.renew(claim)) {
                     cancel(claim.taskId());
@@ -256,12 +346,17 @@ public final class LaneRunner {
             }
         }, renewMs, renewMs, TimeUnit.MILLISECONDS);
         try {
-            ProcessorResult result = lane.processor().process(
-                    tasks.inputOf(claim, lane.processor().usesHistory()), context);
+            boolean withHistory = lane.processor().usesHistory();
+            ProcessorInput input = content != null && !withHistory
+                    ? new ProcessorInput(claim.taskId(), content, List.of())
+                    : tasks.inputOf(claim, withHistory);
+            ProcessorResult result = lane.processor().process(input, context);
             progress.ended(claim.taskId()); // the last preview goes out before the final answer, none after
             if (!context.cancelled) {
                 if (stopping) {
                     tasks.complete(claim, result);
+                } else if (tasks.completesLater()) {
+                    completeLater(claim, result);
                 } else {
                     next = tasks.completeAndClaimNext(claim, result).orElse(null);
                 }

@@ -49,21 +49,22 @@ final class TaskRepository {
     }
 
     void insert(Handle h, String id, String userId, String conversationId, String messageId, String lane, Instant now) {
-        insert(h, id, userId, conversationId, messageId, lane, now, null, null);
+        insert(h, id, userId, conversationId, messageId, lane, now, null, null, false);
     }
 
     /**
-     * Inserts a task queued, or, with a {@code leaseId}, already running its first attempt under
-     * that lease (a task handed to an in-server loop in memory).
+     * Inserts a task queued, or, with a {@code leaseId}, handed to an in-server loop in memory:
+     * then {@code running} (its first attempt, claimed in this transaction) or still queued but
+     * held for that loop, which {@link #start}s it (no claim sees a queued task with a lease).
      */
     void insert(Handle h, String id, String userId, String conversationId, String messageId, String lane, Instant now,
-            String leaseId, Instant leaseExpires) {
+            String leaseId, Instant leaseExpires, boolean running) {
         String at = Timestamps.format(now);
         h.createUpdate("INSERT INTO tasks (id, user_id, conversation_id, message_id, lane, status, attempts, lease_id, "
                         + "lease_expires_at, created_at, updated_at) VALUES (:id, :user, :conversation, :message, :lane, "
                         + ":status, :attempts, :lease, :expires, :now, :now)")
-                .bind("status", leaseId == null ? TaskStatus.QUEUED : TaskStatus.RUNNING)
-                .bind("attempts", leaseId == null ? 0 : 1)
+                .bind("status", running ? TaskStatus.RUNNING : TaskStatus.QUEUED)
+                .bind("attempts", running ? 1 : 0)
                 .bind("lease", leaseId)
                 .bind("expires", leaseExpires == null ? null : leaseExpires.toEpochMilli())
                 .bind("id", id)
@@ -107,7 +108,7 @@ final class TaskRepository {
     Optional<Claim> claim(Handle h, String lane, String leaseId, Instant now, Instant leaseExpires) {
         return h.createQuery("UPDATE tasks SET status = 'running', attempts = attempts + 1, lease_id = :lease, "
                         + "lease_expires_at = :expires, updated_at = :now WHERE id = (SELECT id FROM tasks "
-                        + "WHERE lane = :lane AND status = 'queued' ORDER BY created_at, id LIMIT 1"
+                        + "WHERE lane = :lane AND status = 'queued' AND lease_id IS NULL ORDER BY created_at, id LIMIT 1"
                         + dialect.skipLockedSuffix() + ") AND status = 'queued' "
                         + "RETURNING " + CLAIM_COLUMNS)
                 .bind("lease", leaseId)
@@ -116,6 +117,32 @@ final class TaskRepository {
                 .bind("lane", lane)
                 .map(claimRow(leaseId))
                 .findOne();
+    }
+
+    /** Starts the first attempt of a task held in memory for a loop; false when it was cancelled meanwhile. */
+    boolean start(Handle h, String taskId, String leaseId, Instant now) {
+        return h.createUpdate("UPDATE tasks SET status = 'running', attempts = 1, updated_at = :now WHERE id = :id "
+                        + "AND status = 'queued' AND lease_id = :lease")
+                .bind("now", Timestamps.format(now))
+                .bind("id", taskId)
+                .bind("lease", leaseId)
+                .execute() == 1;
+    }
+
+    /** Gives a task held in memory for a loop back to the queue that claims see. */
+    boolean releaseHeld(Handle h, String taskId, String leaseId) {
+        return h.createUpdate("UPDATE tasks SET lease_id = NULL, lease_expires_at = NULL WHERE id = :id "
+                        + "AND status = 'queued' AND lease_id = :lease")
+                .bind("id", taskId)
+                .bind("lease", leaseId)
+                .execute() == 1;
+    }
+
+    /** Gives every task held in memory back to the queue (at start: the process that held them is gone). */
+    int releaseAllHeld(Handle h) {
+        return h.createUpdate("UPDATE tasks SET lease_id = NULL, lease_expires_at = NULL WHERE status = 'queued' "
+                        + "AND lease_id IS NOT NULL")
+                .execute();
     }
 
     boolean renew(Handle h, String taskId, String leaseId, Instant leaseExpires) {

@@ -68,8 +68,9 @@ public final class TaskService {
     private final UsageLedger usage;
 
     /**
-     * The lease of a task handed to a loop in memory: never renewed and never expiring while this
-     * process lives; the start-up sweep (every lease before the end of time) retries it after a crash.
+     * The lease of an in-server loop's task on single-process SQLite: never renewed and never
+     * expiring while this process lives; the start-up sweep (every lease before the end of time)
+     * retries it after a crash.
      */
     static final Instant HELD_IN_MEMORY = Instant.ofEpochMilli(Long.MAX_VALUE / 2);
 
@@ -103,13 +104,51 @@ public final class TaskService {
     }
 
     /**
-     * Where submits on {@code lane} hand their task in memory: only where this process owns the
-     * store alone (SQLite), since a task so handed is never on the queue that other nodes claim from.
+     * Where submits on {@code lane} hand their task in memory when one of its loops is idle: the
+     * task is stored already claimed, inside the submit's transaction (issue 15: no claim
+     * transaction). On single-process SQLite its lease never runs out while this process lives;
+     * on PostgreSQL it is an ordinary lease, renewed by the loop, so that if this node dies another
+     * one's sweep retries it, and the other nodes' {@code SKIP LOCKED} claims never see it queued.
      */
     void handOffTo(String lane, Handoff handoff) {
-        if (database.dialect().singleProcess()) {
-            handoffs.put(lane, handoff);
-        }
+        handoffs.put(lane, handoff);
+    }
+
+    /**
+     * Whether a task handed to a loop is stored queued (held for that loop, which starts it) rather
+     * than running: on single-process SQLite, where a lane holds a backlog of handed tasks.
+     */
+    boolean handsOverQueued() {
+        return database.dialect().singleProcess();
+    }
+
+    /**
+     * Starts a handed task's first attempt without waiting for the commit: the loop runs it at once,
+     * and its completion, queued after this on the one writer, commits with or after it.
+     */
+    void startLater(Claim claim) {
+        database.inTransactionLater(h -> {
+            boolean started = tasks.start(h, claim.taskId(), claim.leaseId(), clock.instant());
+            if (started) {
+                conversations.setPendingStatus(h, claim.messageId(), TaskStatus.RUNNING);
+            }
+            return started;
+        }).whenComplete((started, error) -> {
+            if (error != null) {
+                log.warn("Task {}: could not be started: {}", claim.taskId(),
+                        dev.lanechat.server.store.StoreErrors.describe(error));
+            }
+        });
+    }
+
+    /** Gives a handed task that no loop started back to the queue (the server is stopping). */
+    boolean releaseHeld(Claim claim) {
+        return jdbi.inTransaction(h -> tasks.releaseHeld(h, claim.taskId(), claim.leaseId()));
+    }
+
+    /** At start: tasks held in memory by the previous run go back on the queue. */
+    public int releaseAllHeld() {
+        return jdbi.inTransaction(tasks::releaseAllHeld);
     }
 
     /** Called with a task's id after it was cancelled (so that whoever runs it can stop). */
@@ -146,7 +185,7 @@ public final class TaskService {
             submitted = new Submitted(earlier, null);
         }
         if (submitted.handed() != null) {
-            handoff.hand(submitted.handed());
+            handoff.hand(submitted.handed(), content);
         } else {
             if (reserved) {
                 handoff.unreserve();
@@ -175,10 +214,12 @@ public final class TaskService {
         conversations.insertMessage(h, new Message(userMessageId, "user", content, TaskStatus.COMPLETED, taskId,
                 lane.name(), null, null, List.of(), null, at), conversationId, position);
         String leaseId = handOver ? UUID.randomUUID().toString() : null;
-        conversations.insertMessage(h, new Message(answerId, "assistant", "", handOver ? TaskStatus.RUNNING : TaskStatus.QUEUED,
+        // On SQLite a handed task stays queued until its loop starts it (it may wait behind others).
+        boolean running = handOver && !handsOverQueued();
+        conversations.insertMessage(h, new Message(answerId, "assistant", "", running ? TaskStatus.RUNNING : TaskStatus.QUEUED,
                 taskId, lane.name(), null, null, List.of(), null, at), conversationId, position + 1);
         tasks.insert(h, taskId, userId, conversationId, answerId, lane.name(), now, leaseId,
-                handOver ? HELD_IN_MEMORY : null);
+                handOver ? inServerLeaseEnd() : null, running);
         Accepted accepted = new Accepted(TaskStatus.QUEUED, taskId, answerId, conversationId, lane.name());
         if (idempotencyKey != null) {
             idempotencyKeys.insert(h, userId, idempotencyKey, requestHash, write(accepted));
@@ -282,10 +323,10 @@ public final class TaskService {
 
     /** {@link #claim}, with the lease's deadline (the worker API shows it). */
     public Optional<Leased> claimLeased(String lane) {
-        Instant now = clock.instant();
-        Instant expires = now.plus(lease);
         String leaseId = UUID.randomUUID().toString();
         return jdbi.inTransaction(h -> {
+            Instant now = clock.instant(); // stamped inside the transaction, as every write here
+            Instant expires = now.plus(lease);
             Optional<Claim> claim = tasks.claim(h, lane, leaseId, now, expires);
             claim.ifPresent(c -> conversations.setPendingStatus(h, c.messageId(), TaskStatus.RUNNING));
             return claim.map(c -> new Leased(c, expires));
@@ -364,10 +405,27 @@ public final class TaskService {
      * lease was lost, in which case nothing was written.
      */
     public boolean complete(Claim claim, ProcessorResult result) {
-        Instant now = clock.instant();
-        Optional<Event> event = jdbi.inTransaction(h -> completeIn(h, claim, result, now));
+        Optional<Event> event = jdbi.inTransaction(h -> completeIn(h, claim, result, clock.instant()));
         event.ifPresent(e -> notifier.published(List.of(e)));
         return event.isPresent();
+    }
+
+    /** Whether {@link #completeLater} returns before the commit (SQLite's writer) rather than after it. */
+    public boolean completesLater() {
+        return database.dialect().singleProcess();
+    }
+
+    /**
+     * {@link #complete} without waiting for the commit (issue 15: a loop that waited for each
+     * completion's fsync ran one task per commit): queued for SQLite's writer, whose commit comes
+     * before the push as always. The future holds whether the task completed (false: its lease was
+     * lost) once committed, and completes on the writer's thread. On PostgreSQL it completes here.
+     */
+    public java.util.concurrent.CompletableFuture<Boolean> completeLater(Claim claim, ProcessorResult result) {
+        return database.inTransactionLater(h -> completeIn(h, claim, result, clock.instant())).thenApply(event -> {
+            event.ifPresent(e -> notifier.published(List.of(e)));
+            return event.isPresent();
+        });
     }
 
     /**
@@ -375,11 +433,9 @@ public final class TaskService {
      * the loop that is now free (issue 15: one transaction fewer per task while the lane is busy).
      */
     public Optional<Claim> completeAndClaimNext(Claim claim, ProcessorResult result) {
-        Instant now = clock.instant();
-        Instant nextLeaseEnd = inServerLeaseEnd();
         Map.Entry<Optional<Event>, Optional<Claim>> done = jdbi.inTransaction(h -> {
-            Optional<Event> event = completeIn(h, claim, result, now);
-            return Map.entry(event, claimIn(h, claim.lane(), nextLeaseEnd));
+            Optional<Event> event = completeIn(h, claim, result, clock.instant());
+            return Map.entry(event, claimIn(h, claim.lane(), inServerLeaseEnd()));
         });
         done.getKey().ifPresent(e -> notifier.published(List.of(e)));
         return done.getValue();
@@ -405,11 +461,10 @@ public final class TaskService {
      * the lease was lost.
      */
     public boolean fail(Claim claim, String error, boolean retriable) {
-        Instant now = clock.instant();
         int maxAttempts = attemptsOf(claim.lane());
         if (retriable && claim.attempt() < maxAttempts) {
             boolean requeued = jdbi.inTransaction(h -> {
-                boolean done = tasks.requeue(h, claim.taskId(), claim.leaseId(), now);
+                boolean done = tasks.requeue(h, claim.taskId(), claim.leaseId(), clock.instant());
                 if (done) {
                     conversations.setPendingStatus(h, claim.messageId(), TaskStatus.QUEUED);
                 }
@@ -426,12 +481,13 @@ public final class TaskService {
             return requeued;
         }
         String finalError = retriable ? error + " (gave up after " + claim.attempt() + " attempts)" : error;
-        Optional<Event> event = jdbi.inTransaction(h -> tasks
-                .finish(h, claim.taskId(), claim.leaseId(), TaskStatus.FAILED, finalError, now)
-                .map(task -> {
-                    conversations.fail(h, task.conversationId(), task.messageId(), finalError, now);
-                    return eventLog.append(h, task.userId(), "task.failed", failedData(task, finalError));
-                }));
+        Optional<Event> event = jdbi.inTransaction(h -> {
+            Instant now = clock.instant();
+            return tasks.finish(h, claim.taskId(), claim.leaseId(), TaskStatus.FAILED, finalError, now).map(task -> {
+                conversations.fail(h, task.conversationId(), task.messageId(), finalError, now);
+                return eventLog.append(h, task.userId(), "task.failed", failedData(task, finalError));
+            });
+        });
         event.ifPresent(e -> {
             log.info("Task {} on lane {} failed (attempt {} of {})", claim.taskId(), claim.lane(), claim.attempt(),
                     maxAttempts);

@@ -23,4 +23,16 @@ class SchemaIndexTest {
             assertThat(String.join("\n", plan)).contains("users_by_token_hash").doesNotContain("SCAN users");
         }
     }
+
+    @Test
+    void theLeaseSweepUsesTheRunningLeaseIndex() {
+        try (Database database = Database.open(null, dataDir)) {
+            List<String> plan = database.jdbi().withHandle(h -> h.createQuery(
+                            "EXPLAIN QUERY PLAN SELECT id, lease_id FROM tasks WHERE status = 'running' "
+                                    + "AND lease_expires_at < :deadline")
+                    .bind("deadline", 0L)
+                    .map((rs, ctx) -> rs.getString("detail")).list());
+            assertThat(String.join("\n", plan)).contains("tasks_running_by_lease").doesNotContain("SCAN tasks");
+        }
+    }
 }

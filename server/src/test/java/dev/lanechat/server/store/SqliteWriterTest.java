@@ -24,12 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SQLite store's group commit (GroupCommit), on a real SQLite file: transactions that queue
- * behind a commit share the next one, and each caller still sees exactly its own outcome.
- * Each test holds one transaction open (the "blocker") so that the others queue behind it and
- * form one group when it ends.
+ * The SQLite store's one writer (SqliteWriter, GroupCommit's successor), on a real SQLite file:
+ * transactions that queue behind a commit share the next one, and each caller still sees exactly
+ * its own outcome. Each test holds one transaction open (the "blocker") so that the others queue
+ * behind it and form one batch when it ends.
  */
-class GroupCommitTest {
+class SqliteWriterTest {
     @TempDir
     Path dataDir;
 
@@ -76,7 +76,7 @@ class GroupCommitTest {
         for (int i = 0; i < 5; i++) {
             assertThat(notes.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("note " + i);
         }
-        assertThat(callbackThreads).as("the five ran one after another on one leader").hasSize(1);
+        assertThat(callbackThreads).as("the five ran one after another on the writer").containsExactly("sqlite-writer");
         assertThat(storedNotes()).containsExactlyInAnyOrder("blocker", "note 0", "note 1", "note 2", "note 3", "note 4");
     }
 
@@ -142,6 +142,41 @@ class GroupCommitTest {
 
         assertThat(result).isEqualTo("inner");
         assertThat(storedNotes()).containsExactlyInAnyOrder("outer", "inner");
+    }
+
+    @Test
+    void callersWaitingForTheWriterHoldNoPooledConnection() throws Exception {
+        startBlocker();
+        List<CompletableFuture<String>> waiting = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // more than the pool's 8 connections
+            waiting.add(inTransaction(insertNote("waiting " + i)));
+        }
+        awaitQueued();
+
+        // Readers are served meanwhile, even from inside a write unit.
+        assertThat(storedNotes()).isEmpty();
+        CompletableFuture<String> readingUnit = inTransaction(h -> String.valueOf(storedNotes().size()));
+        releaseBlocker.countDown();
+
+        for (CompletableFuture<String> caller : waiting) {
+            assertThat(caller.get(10, TimeUnit.SECONDS)).startsWith("waiting ");
+        }
+        assertThat(readingUnit.get(10, TimeUnit.SECONDS)).isNotNull();
+        assertThat(storedNotes()).hasSize(21);
+    }
+
+    @Test
+    void eachCommittedTransactionReportsItsStampToCommitTime() {
+        List<Long> times = new java.util.concurrent.CopyOnWriteArrayList<>();
+        database.observeStampToCommit(times::add);
+        jdbi.inTransaction(insertNote("timed"));
+        assertThatThrownBy(() -> jdbi.inTransaction(h -> {
+            insertNote("refused").withHandle(h);
+            throw new IllegalStateException("refused");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(times).as("the committed one only").hasSize(1);
+        assertThat(times.get(0)).isPositive();
     }
 
     /** A transaction that stays open until {@link #releaseBlocker}, so that others queue behind it. */

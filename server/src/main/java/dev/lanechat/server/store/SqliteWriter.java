@@ -1,0 +1,388 @@
+package dev.lanechat.server.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionException;
+import org.jdbi.v3.core.transaction.TransactionHandler;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SQLite's one writer (issue 15): a thread that owns the one write connection, with its
+ * statements prepared once ({@link CachedStatements}), and runs the write units that callers
+ * queue. Everything queued when it looks runs in one {@code BEGIN IMMEDIATE … COMMIT} (one fsync
+ * with synchronous=FULL), each unit inside its own SAVEPOINT, and each caller is answered after
+ * that COMMIT. Checkpoints of the WAL run here, between batches, instead of inside someone's commit.
+ *
+ * <p>What a caller sees is what one transaction of its own would give: its callback runs alone
+ * (units run one after another), a callback that throws has its own changes rolled back and its
+ * exception rethrown to its caller, and a caller returns only once its changes are durable; if
+ * the COMMIT fails, every caller of the batch gets the failure and nothing of the batch is stored.
+ * The writer's page cache stays warm, since one connection makes every write (a pool handed the
+ * write to a different connection, with a cold cache, from group to group).
+ *
+ * <p>A callback runs on the writer's thread with the writer's handle: callbacks use only the
+ * handle they are given, which every repository here does. A callback that itself asks for a
+ * transaction (on the writer's handle or through the pooled Jdbi) gets it inline, as part of its own.
+ *
+ * <p>Over 300 lines: the batch loop, the unit a caller waits on and the writer handle's transaction
+ * rules are one mechanism; apart, none of them could be checked against the others.
+ */
+final class SqliteWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SqliteWriter.class);
+    /** Bounds one batch: its first caller waits for all of them. */
+    private static final int MAX_BATCH = 128;
+    /** Batches between checkpoints when the queue never empties; with an empty queue, {@link #IDLE_CHECKPOINT}. */
+    private static final int BUSY_CHECKPOINT = 200;
+    private static final int IDLE_CHECKPOINT = 20;
+
+    private final Connection connection;
+    private final Handle handle;
+    private final Thread thread;
+    private final LinkedBlockingQueue<Unit<?, ?>> queue = new LinkedBlockingQueue<>();
+    private final Unit<Void, RuntimeException> stop = new Unit<>(h -> null, null);
+    private final PreparedStatement begin;
+    private final PreparedStatement commit;
+    private final PreparedStatement savepoint;
+    private final PreparedStatement rollbackTo;
+    private final PreparedStatement release;
+    private final LongConsumer stampToCommit;
+    private boolean closed;
+    private int batchesSinceCheckpoint;
+    private final int crashAfterCommits;
+    private int commits;
+    /** Whether the writer's transaction is open (written and read on the writer's thread, and after it ended). */
+    private boolean inBatch;
+
+    /**
+     * Takes over {@code connection} (autocommit on, its pragmas set) and starts the writer's thread.
+     *
+     * @param stampToCommit gets, for each unit committed, the nanoseconds from its start (where it
+     *     stamps its times) to the end of its commit
+     * @param crashAfterCommits 0, or (the crash test only) halt the process right after that many commits
+     */
+    SqliteWriter(Connection connection, LongConsumer stampToCommit, int crashAfterCommits) throws SQLException {
+        this.connection = connection;
+        this.stampToCommit = stampToCommit;
+        this.crashAfterCommits = crashAfterCommits;
+        try (var statement = connection.createStatement()) {
+            // The writer checkpoints between batches (see maybeCheckpoint), not at the end of a commit.
+            statement.execute("PRAGMA wal_autocheckpoint = 0");
+        }
+        begin = connection.prepareStatement("BEGIN IMMEDIATE");
+        commit = connection.prepareStatement("COMMIT");
+        savepoint = connection.prepareStatement("SAVEPOINT unit");
+        rollbackTo = connection.prepareStatement("ROLLBACK TO unit");
+        release = connection.prepareStatement("RELEASE unit");
+        Jdbi jdbi = Jdbi.create(connection);
+        jdbi.setStatementBuilderFactory(c -> new CachedStatements());
+        // Every callback on this handle already runs inside the writer's transaction.
+        jdbi.setTransactionHandler(new InsideBatch());
+        handle = jdbi.open();
+        thread = new Thread(this::loop, "sqlite-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Runs {@code callback} in the writer's next batch; returns once that batch committed. */
+    <R, X extends Exception> R write(HandleCallback<R, X> callback) throws X {
+        if (Thread.currentThread() == thread) {
+            return callback.withHandle(handle); // a unit asking for a transaction: it is inside one
+        }
+        Unit<R, X> unit = new Unit<>(callback, null);
+        enqueue(unit);
+        unit.await();
+        return unit.outcome();
+    }
+
+    /**
+     * Queues {@code callback} for the writer's next batch without waiting: the future completes
+     * (on the writer's thread, so what follows it must be quick) once that batch committed, or
+     * fails with what the callback threw or the COMMIT's failure.
+     */
+    <R> CompletableFuture<R> writeLater(HandleCallback<R, RuntimeException> callback) {
+        CompletableFuture<R> future = new CompletableFuture<>();
+        enqueue(new Unit<>(callback, future));
+        return future;
+    }
+
+    private void enqueue(Unit<?, ?> unit) {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the store is closed");
+            }
+            queue.add(unit);
+        }
+    }
+
+    private void loop() {
+        List<Unit<?, ?>> batch = new ArrayList<>();
+        boolean stopping = false;
+        while (!stopping) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                continue; // only close() stops the writer, by queueing `stop`
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            stopping = batch.remove(stop);
+            if (!batch.isEmpty()) {
+                run(batch);
+                batch.forEach(Unit::finish);
+                batch.clear();
+                maybeCheckpoint();
+            }
+        }
+    }
+
+    private void run(List<Unit<?, ?>> batch) {
+        try {
+            begin.execute();
+        } catch (SQLException e) {
+            batch.forEach(u -> u.fail(new TransactionException("Failed to begin transaction", e)));
+            return;
+        }
+        inBatch = true;
+        try {
+            runBegun(batch);
+        } finally {
+            inBatch = false;
+        }
+    }
+
+    private void runBegun(List<Unit<?, ?>> batch) {
+        boolean alone = batch.size() == 1; // a failure of the one unit may roll back the whole transaction
+        try {
+            for (Unit<?, ?> unit : batch) {
+                if (alone) {
+                    unit.run(handle);
+                } else {
+                    savepoint.execute();
+                    if (!unit.run(handle)) {
+                        rollbackTo.execute();
+                    }
+                    release.execute();
+                }
+            }
+            if (alone && batch.get(0).failed()) {
+                rollbackQuietly();
+                return;
+            }
+            commit.execute();
+            if (++commits == crashAfterCommits) {
+                log.warn("Halting after commit {}, before answering its callers (--crash-after-commits)", commits);
+                Runtime.getRuntime().halt(137);
+            }
+        } catch (SQLException | RuntimeException e) {
+            // A savepoint or the COMMIT failed: nothing of this batch is stored.
+            rollbackQuietly();
+            TransactionException failure = new TransactionException("Failed to commit transaction", e);
+            batch.forEach(u -> u.failUnlessFailed(failure));
+            return;
+        }
+        long committed = System.nanoTime();
+        for (Unit<?, ?> unit : batch) {
+            if (!unit.failed()) {
+                stampToCommit.accept(committed - unit.started);
+            }
+        }
+    }
+
+    private void rollbackQuietly() {
+        try (var statement = connection.createStatement()) {
+            statement.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // SQLite may have ended the transaction itself (a failed COMMIT of a deferred constraint does not).
+        }
+    }
+
+    private void maybeCheckpoint() {
+        batchesSinceCheckpoint++;
+        if (batchesSinceCheckpoint < (queue.isEmpty() ? IDLE_CHECKPOINT : BUSY_CHECKPOINT)) {
+            return;
+        }
+        batchesSinceCheckpoint = 0;
+        try (var statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+            rs.next();
+        } catch (SQLException e) {
+            log.warn("SQLite checkpoint failed: {}", StoreErrors.describe(e));
+        }
+    }
+
+    /** Runs what is queued, stops the thread and closes the connection. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(stop);
+        }
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        handle.close();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            log.warn("Closing SQLite's write connection failed: {}", StoreErrors.describe(e));
+        }
+    }
+
+    /**
+     * The transactions of the writer's handle: a callback that asks for one is already inside the
+     * writer's, so it runs inline; the writer alone begins and ends transactions.
+     */
+    private final class InsideBatch implements TransactionHandler {
+        @Override
+        public <R, X extends Exception> R inTransaction(Handle h, HandleCallback<R, X> callback) throws X {
+            return callback.withHandle(h);
+        }
+
+        @Override
+        public <R, X extends Exception> R inTransaction(Handle h, TransactionIsolationLevel level,
+                HandleCallback<R, X> callback) throws X {
+            return callback.withHandle(h);
+        }
+
+        @Override
+        public boolean isInTransaction(Handle h) {
+            return inBatch;
+        }
+
+        @Override
+        public void begin(Handle h) {
+            throw refused();
+        }
+
+        @Override
+        public void commit(Handle h) {
+            throw refused();
+        }
+
+        @Override
+        public void rollback(Handle h) {
+            throw refused();
+        }
+
+        @Override
+        public void savepoint(Handle h, String name) {
+            throw refused();
+        }
+
+        @Override
+        public void rollbackToSavepoint(Handle h, String name) {
+            throw refused();
+        }
+
+        @Override
+        public void releaseSavepoint(Handle h, String name) {
+            throw refused();
+        }
+
+        private UnsupportedOperationException refused() {
+            return new UnsupportedOperationException("the SQLite writer begins and ends its transactions itself");
+        }
+    }
+
+    /** One caller's callback and, once its batch has committed, what came of it. */
+    private static final class Unit<R, X extends Exception> {
+        private final HandleCallback<R, X> callback;
+        /** Where an unwaited unit's outcome goes; null when its caller waits. */
+        private final CompletableFuture<R> future;
+        private final Thread caller = Thread.currentThread();
+        private R value;
+        private Throwable failure;
+        /** When the writer started it (System.nanoTime). */
+        private long started;
+        private volatile boolean done;
+
+        Unit(HandleCallback<R, X> callback, CompletableFuture<R> future) {
+            this.callback = callback;
+            this.future = future;
+        }
+
+        /** Runs the callback; false when it threw (its failure is kept for its caller). */
+        boolean run(Handle h) {
+            started = System.nanoTime();
+            try {
+                value = callback.withHandle(h);
+                return true;
+            } catch (Throwable e) {
+                failure = e;
+                return false;
+            }
+        }
+
+        boolean failed() {
+            return failure != null;
+        }
+
+        void fail(Throwable e) {
+            failure = e;
+            value = null;
+        }
+
+        void failUnlessFailed(Throwable e) {
+            if (failure == null) {
+                fail(e);
+            }
+        }
+
+        void finish() {
+            if (future != null) {
+                if (failure != null) {
+                    future.completeExceptionally(failure);
+                } else {
+                    future.complete(value);
+                }
+                return;
+            }
+            done = true;
+            LockSupport.unpark(caller);
+        }
+
+        /** Waits for the batch; an interrupt does not end the wait (the callback may be running), it is kept. */
+        void await() {
+            boolean interrupted = false;
+            while (!done) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        R outcome() throws X {
+            if (failure != null) {
+                throw Unit.<RuntimeException>rethrow(failure);
+            }
+            return value;
+        }
+
+        /** Rethrows the callback's own exception (an X, unchecked, or an Error) as it was. */
+        @SuppressWarnings("unchecked")
+        private static <E extends Throwable> E rethrow(Throwable e) throws E {
+            throw (E) e;
+        }
+    }
+}
