@@ -1,7 +1,9 @@
-// App: routes ("/" a new chat, "/c/:conversationId" a conversation) inside the Layout.
+// App: routes ("/" a new chat, "/c/:conversationId" a conversation, "/admin" the admin page)
+// inside the Layout.
 import { BrowserRouter, Outlet, Route, Routes } from 'react-router';
 import { Layout } from './components/Layout';
 import { Chat } from './pages/Chat';
+import { AdminPage } from './features/admin/components/AdminPage';
 
 function Shell() {
   return (
@@ -18,6 +20,7 @@ export function App() {
         <Route element={<Shell />}>
           <Route index element={<Chat />} />
           <Route path="c/:conversationId" element={<Chat />} />
+          <Route path="admin" element={<AdminPage />} />
           <Route path="*" element={<Chat />} />
         </Route>
       </Routes>

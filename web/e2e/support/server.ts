@@ -46,10 +46,13 @@ export function newDataDir(name: string): string {
   return mkdtempSync(path.join(tmpdir(), `lanechat-e2e-${name}-`));
 }
 
-/** `lanechat users add NAME`: creates a token-mode user and returns its token (the last line). */
-export function addUser(dataDir: string, name: string): Promise<string> {
+/**
+ * `lanechat users add NAME [flags]` (e.g. `--admin`): creates a token-mode user and returns its
+ * token (the last line).
+ */
+export function addUser(dataDir: string, name: string, flags: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    const proc = spawn('java', ['-jar', jar, 'users', 'add', name, '--data-dir', dataDir], {
+    const proc = spawn('java', ['-jar', jar, 'users', 'add', name, ...flags, '--data-dir', dataDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

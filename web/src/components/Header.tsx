@@ -1,6 +1,7 @@
 // Header: the app name, the sidebar toggle for narrow screens, and the connection status
-// (a coloured dot plus its word: green Connected, yellow Partial, red Disconnected), and the
-// theme toggle.
+// (a coloured dot plus its word: green Connected, yellow Partial, red Disconnected), the theme
+// toggle, and for an admin a link to the admin page.
+import { Link } from 'react-router';
 import { useSocketStatus } from '../contexts/WebSocketContext';
 import { useConnectionStatus, type ConnectionState } from '../hooks/use-connection-status';
 import { SignOutButton } from '../features/session/components/SignOutButton';
@@ -15,9 +16,11 @@ export const STATUS_DISPLAY: Record<ConnectionState, { color: string; label: str
 export interface HeaderProps {
   sidebarOpen?: boolean;
   onToggleSidebar?: () => void;
+  /** Shows the link to /admin (the session's role is admin). */
+  isAdmin?: boolean;
 }
 
-export function Header({ sidebarOpen = false, onToggleSidebar }: HeaderProps) {
+export function Header({ sidebarOpen = false, onToggleSidebar, isAdmin = false }: HeaderProps) {
   const isConnected = useSocketStatus();
   const { status, apiConnected, wsConnected } = useConnectionStatus(isConnected);
   const display = STATUS_DISPLAY[status];
@@ -37,6 +40,11 @@ export function Header({ sidebarOpen = false, onToggleSidebar }: HeaderProps) {
         </button>
       )}
       <span className="brand">Lanechat</span>
+      {isAdmin && (
+        <Link className="admin-link" to="/admin">
+          Admin
+        </Link>
+      )}
       <div className="status" role="status" aria-live="polite" data-status={status} title={detail}>
         <span
           className="status-dot"

@@ -55,4 +55,17 @@ describe('Layout', () => {
     expect(screen.getByRole('textbox', { name: 'Message' })).toBeInTheDocument();
     expect(MockWebSocket.instances.length).toBe(sockets + 1);
   });
+
+  it('links to the admin page for an admin only', async () => {
+    const asUser = renderApp(client);
+    await tick();
+    expect(screen.queryByRole('link', { name: 'Admin' })).toBeNull();
+
+    asUser.unmount();
+    client.clear();
+    server.role = 'admin';
+    renderApp(client);
+    await tick();
+    expect(screen.getByRole('link', { name: 'Admin' })).toHaveAttribute('href', '/admin');
+  });
 });

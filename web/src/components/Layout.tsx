@@ -32,13 +32,17 @@ function Frame({ children }: { children: ReactNode }) {
   const singleSignOn = useSingleSignOn();
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const reconnect = useSocketReconnect();
-  const { needsSignIn, signIn, signInError, isSigningIn } = useSession(reconnect);
+  const { session, needsSignIn, signIn, signInError, isSigningIn } = useSession(reconnect);
   return (
     <div className="app">
       <a className="skip-link" href="#main">
         Skip to chat
       </a>
-      <Header sidebarOpen={sidebarOpen} onToggleSidebar={needsSignIn ? undefined : () => setSidebarOpen((o) => !o)} />
+      <Header
+        sidebarOpen={sidebarOpen}
+        onToggleSidebar={needsSignIn ? undefined : () => setSidebarOpen((o) => !o)}
+        isAdmin={!needsSignIn && session?.role === 'admin'}
+      />
       {!needsSignIn && <KeyboardShortcuts />}
       <div className="body">
         {!needsSignIn && <AwayWatch />}

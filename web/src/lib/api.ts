@@ -391,6 +391,8 @@ export function getEvents(after: number, waitS = 0, signal?: AbortSignal): Promi
 export interface Session {
   user: string;
   auth: 'open' | 'token' | string;
+  /** `admin` may open the admin page (issue 20); absent from older servers. */
+  role?: 'admin' | 'user' | string;
 }
 
 /** Who the caller is; 401 `unauthenticated` in `token` mode without a session. */
@@ -401,6 +403,84 @@ export function getSession(signal?: AbortSignal): Promise<Session> {
 /** Browser sign-in for `token` mode: exchanges an API token for a session cookie. */
 export function createSession(token: string): Promise<Session> {
   return request<Session>('/api/session', { method: 'POST', body: { token } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Usage, quotas and the admin API (docs/protocol.md, "Roles, usage and quotas")
+
+/** A quota: messages a UTC day, US dollars a UTC month; null is no limit (or, for a user's own, the default). */
+export interface Quota {
+  messages_per_day: number | null;
+  usd_per_month: number | null;
+}
+
+export interface UsageDay {
+  day: string;
+  messages: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+}
+
+/** GET /api/usage: the caller's own usage and quota. */
+export interface Usage {
+  user: string;
+  today: UsageDay;
+  this_month: UsageDay;
+  quota: Quota & { day_resets_at: string; month_resets_at: string };
+  days: UsageDay[];
+}
+
+/** A row of GET /api/admin/users. `quota` is the one in force; `own_quota` the user's own. */
+export interface AdminUser {
+  name: string;
+  kind: 'user' | 'worker' | string;
+  role: 'admin' | 'user' | string;
+  created_at: string;
+  last_seen_at: string | null;
+  revoked: boolean;
+  sockets_open: number;
+  messages_today: number;
+  messages_this_month: number;
+  cost_usd_this_month: number;
+  quota: Quota;
+  own_quota: Quota;
+}
+
+export interface NewUser {
+  name: string;
+  kind?: 'user' | 'worker';
+  role?: 'user' | 'admin';
+  lanes?: string[];
+}
+
+/** The 201 of POST /api/admin/users: the token is shown this once. */
+export interface CreatedUser {
+  name: string;
+  kind: string;
+  role: string;
+  lanes: string[] | null;
+  token: string;
+}
+
+export function getUsage(signal?: AbortSignal): Promise<Usage> {
+  return request<Usage>('/api/usage', { signal });
+}
+
+export async function listAdminUsers(signal?: AbortSignal): Promise<AdminUser[]> {
+  return (await request<{ users: AdminUser[] }>('/api/admin/users', { signal })).users;
+}
+
+export function createAdminUser(user: NewUser): Promise<CreatedUser> {
+  return request<CreatedUser>('/api/admin/users', { method: 'POST', body: user });
+}
+
+export function revokeUser(name: string): Promise<{ name: string; revoked: boolean }> {
+  return request(`/api/admin/users/${enc(name)}/revoke`, { method: 'POST' });
+}
+
+export function setUserQuota(name: string, quota: Quota): Promise<AdminUser> {
+  return request<AdminUser>(`/api/admin/users/${enc(name)}/quota`, { method: 'PUT', body: quota });
 }
 
 // ---------------------------------------------------------------------------------------------

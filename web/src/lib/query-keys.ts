@@ -27,3 +27,8 @@ export const searchKeys = {
   all: ['search'] as const,
   query: (q: string) => ['search', q] as const,
 };
+
+export const adminKeys = {
+  all: ['admin'] as const,
+  users: () => ['admin', 'users'] as const,
+};

@@ -31,6 +31,8 @@ export class FakeServer {
   healthy = true;
   /** When set, the server is in token mode and wants this token before anything but health. */
   requireToken: string | null = null;
+  /** The role GET /api/session reports (issue 20: `admin` shows the Admin link). */
+  role: 'admin' | 'user' = 'user';
   signedIn = false;
   down = false;
   /** When set, GET /api/health offers single sign-on through this provider (protocol.md E10). */
@@ -126,7 +128,9 @@ export class FakeServer {
         ? json(401, { error: { code: 'unauthenticated', message: 'Sign in first.' } })
         : undefined,
     ),
-    http.get('*/api/session', () => json(200, { user: 'ann', auth: this.requireToken ? 'token' : 'open' })),
+    http.get('*/api/session', () =>
+      json(200, { user: 'ann', auth: this.requireToken ? 'token' : 'open', role: this.role }),
+    ),
     http.get('*/api/lanes', () => json(200, this.lanes)),
     http.get('*/api/conversations', ({ request }) => {
       // Pages as the server gives them, in the order they were added; the cursor is an offset.

@@ -74,7 +74,9 @@ export function useSendMessage(
   );
   const sendError = send.error
     ? send.error instanceof ApiError
-      ? send.error.message
+      ? send.error.code === 'quota_exceeded'
+        ? `your quota is used up. ${send.error.message}`
+        : send.error.message
       : 'The message could not be sent.'
     : null;
   return { sendMessage, sendError };

@@ -1,7 +1,12 @@
 package dev.lanechat.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.admin.AdminService;
 import dev.lanechat.server.api.Access;
+import dev.lanechat.server.auth.LastSeen;
+import dev.lanechat.server.auth.UserRoles;
+import dev.lanechat.server.usage.Quotas;
+import dev.lanechat.server.usage.UsageLedger;
 import dev.lanechat.server.api.Routes;
 import dev.lanechat.server.auth.HostPolicy;
 import dev.lanechat.server.auth.OriginPolicy;
@@ -138,8 +143,9 @@ public final class LanechatServer implements AutoCloseable {
         PgEventListener pgListener = database.dialect() == Dialect.POSTGRES
                 ? new PgEventListener(database.dataSource(), notifier, nodeId, hub::progress) : null;
 
+        UsageLedger usage = new UsageLedger(database.jdbi());
         TaskService tasks = new TaskService(database, conversationRepository, files, eventLog, notifier, lanes, json,
-                clock, config.lease(), config.maxAttempts(), config.historyMessages(), config.historyBytes());
+                clock, config.lease(), config.maxAttempts(), config.historyMessages(), config.historyBytes(), usage);
         RateLimiter conversationLimiter = new RateLimiter(config.conversationBurst(),
                 config.conversationPerMinute() / 60.0, System::nanoTime);
         ConversationService conversations = new ConversationService(database.jdbi(), conversationRepository, files,
@@ -195,7 +201,8 @@ public final class LanechatServer implements AutoCloseable {
                 loginLimiter, config.allowedOrigins(), new SearchService(database),
                 new ExportService(database.jdbi(), files, clock),
                 new ImportService(database.jdbi(), conversationRepository, clock),
-                config.oidc() == null ? null : new OidcSignIn(config.oidc(), database.jdbi(), users, clock));
+                config.oidc() == null ? null : new OidcSignIn(config.oidc(), database.jdbi(), users, clock),
+                team(config, database, users, usage, hub, clock));
         java.util.concurrent.atomic.AtomicReference<ServerConnector> ours = new java.util.concurrent.atomic.AtomicReference<>();
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -233,6 +240,15 @@ public final class LanechatServer implements AutoCloseable {
                 config.oidc() == null ? "" : ", single sign-on through " + config.oidc().issuer());
         return new LanechatServer(lock, database, timers, drains, runners, stream, app, config.bind(), pgListener,
                 ours.get());
+    }
+
+    /** Roles, usage, quotas and the admin API (issue 20). */
+    private static Routes.Team team(Config config, Database database, Users users, UsageLedger usage, Hub hub,
+            Clock clock) {
+        Quotas quotas = new Quotas(database.jdbi(), usage, config.quota(), clock);
+        AdminService admin = new AdminService(database.jdbi(), users, quotas, usage, hub::socketCount, clock);
+        return new Routes.Team(new UserRoles(config.auth(), users), new LastSeen(database.jdbi(), clock), usage, quotas,
+                admin, clock);
     }
 
     /**

@@ -20,6 +20,8 @@ public final class Rejection extends RuntimeException {
         TOO_LARGE(413, "payload_too_large"),
         UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
         RATE_LIMITED(429, "rate_limited"),
+        /** A user's quota is used up (issue 20); after RATE_LIMITED, so that forStatus(429) stays rate_limited. */
+        QUOTA_EXCEEDED(429, "quota_exceeded"),
         INTERNAL(500, "internal"),
         UNAVAILABLE(503, "unavailable");
 
@@ -55,28 +57,40 @@ public final class Rejection extends RuntimeException {
 
     private final Reason reason;
     private final long retryAfterMs;
+    private final java.time.Instant resetsAt;
 
     public Rejection(Reason reason, String message) {
-        this(reason, message, 0);
+        this(reason, message, 0, null);
     }
 
-    private Rejection(Reason reason, String message, long retryAfterMs) {
+    private Rejection(Reason reason, String message, long retryAfterMs, java.time.Instant resetsAt) {
         super(message, null, false, false);
         this.reason = reason;
         this.retryAfterMs = retryAfterMs;
+        this.resetsAt = resetsAt;
     }
 
     public Reason reason() {
         return reason;
     }
 
-    /** For {@link Reason#RATE_LIMITED}: how long the client should wait. */
+    /** For {@link Reason#QUOTA_EXCEEDED}: when the quota resets; null for every other reason. */
+    public java.time.Instant resetsAt() {
+        return resetsAt;
+    }
+
+    /** For {@link Reason#RATE_LIMITED} and {@link Reason#QUOTA_EXCEEDED}: how long the client should wait. */
     public long retryAfterMs() {
         return retryAfterMs;
     }
 
     public static Rejection rateLimited(String message, long retryAfterMs) {
-        return new Rejection(Reason.RATE_LIMITED, message, retryAfterMs);
+        return new Rejection(Reason.RATE_LIMITED, message, retryAfterMs, null);
+    }
+
+    /** A user's quota is used up until {@code resetsAt} (429 {@code quota_exceeded}, issue 20). */
+    public static Rejection quotaExceeded(String message, java.time.Instant resetsAt, long retryAfterMs) {
+        return new Rejection(Reason.QUOTA_EXCEEDED, message, retryAfterMs, resetsAt);
     }
 
     public static Rejection invalid(String message) {

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code lanechat users add NAME... [--worker [--lanes a,b]] | list | revoke NAME [--data-dir D] [--db URL]}: user admin for
+ * {@code lanechat users add NAME... [--admin | --worker [--lanes a,b]] | list | revoke NAME [--data-dir D] [--db URL]}: user admin for
  * token mode, straight on the store (a running server sees the change at once).
  */
 final class UsersCommand {
@@ -21,11 +21,14 @@ final class UsersCommand {
         List<String> words = new ArrayList<>();
         List<String> flags = new ArrayList<>();
         boolean worker = false;
+        boolean admin = false;
         String lanesFlag = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--worker")) {
                 worker = true;
+            } else if (a.equals("--admin")) {
+                admin = true;
             } else if (a.equals("--lanes") || a.startsWith("--lanes=")) {
                 // Here --lanes names the lanes a worker may serve (for serve, it is the lanes file).
                 if (a.equals("--lanes") && i + 1 >= args.size()) {
@@ -63,6 +66,11 @@ final class UsersCommand {
             err.println(usage());
             return 2;
         }
+        if (admin && (!action.equals("add") || worker)) {
+            err.println("lanechat users: --admin makes a person an admin: it goes with 'add NAME' (not --worker)");
+            return 2;
+        }
+        String role = admin ? Users.ROLE_ADMIN : Users.ROLE_USER;
         List<String> lanes = null;
         if (lanesFlag != null) {
             if (!action.equals("add") || !worker) {
@@ -82,10 +90,13 @@ final class UsersCommand {
                 case "add" -> {
                     List<String> names = words.subList(1, words.size());
                     if (names.size() > 1) {
-                        return addMany(users, names, worker ? Users.WORKER : Users.USER, lanes, out, err);
+                        return addMany(users, names, worker ? Users.WORKER : Users.USER, lanes, role, out, err);
                     }
-                    String token = users.add(names.get(0), worker ? Users.WORKER : Users.USER, lanes);
-                    out.println(worker
+                    String token = users.add(names.get(0), worker ? Users.WORKER : Users.USER, lanes, role);
+                    out.println(admin
+                            ? "Created admin '" + names.get(0) + "'. Its API token (shown once; keep it secret; it"
+                                    + " may use the admin page and API):"
+                            : worker
                             ? "Created worker '" + names.get(0) + "'. Its worker token (shown once; keep it secret;"
                                     + " it works on the worker API only"
                                     + (lanes == null ? "" : ", for the lanes " + String.join(",", lanes)) + "):"
@@ -95,6 +106,7 @@ final class UsersCommand {
                 case "list" -> users.list().forEach(u ->
                         out.println(u.name() + "\t" + u.createdAt() + (u.revoked() ? "\trevoked" : "")
                                 + (Users.WORKER.equals(u.kind()) ? "\tworker" : "")
+                                + (Users.ROLE_ADMIN.equals(u.role()) ? "\tadmin" : "")
                                 + (u.lanes() == null ? "" : "\tlanes=" + String.join(",", u.lanes()))));
                 case "revoke" -> {
                     if (!users.revoke(words.get(1))) {
@@ -120,8 +132,8 @@ final class UsersCommand {
      * before any is created, so a typo creates nobody; then one {@code NAME<TAB>TOKEN} line each
      * on stdout, for a script to read, and the count on stderr.
      */
-    private static int addMany(Users users, List<String> names, String kind, List<String> lanes, PrintStream out,
-            PrintStream err) {
+    private static int addMany(Users users, List<String> names, String kind, List<String> lanes, String role,
+            PrintStream out, PrintStream err) {
         if (names.stream().distinct().count() != names.size()) {
             err.println("lanechat users: a name is given twice; nobody was created");
             return 1;
@@ -134,7 +146,7 @@ final class UsersCommand {
             }
         }
         for (String name : names) {
-            out.println(name + "\t" + users.add(name, kind, lanes));
+            out.println(name + "\t" + users.add(name, kind, lanes, role));
         }
         err.println("Created " + names.size() + (Users.WORKER.equals(kind) ? " workers" : " users")
                 + ": one NAME<TAB>TOKEN line each (shown once; keep them secret).");
@@ -143,11 +155,13 @@ final class UsersCommand {
 
     private static String usage() {
         return String.join(System.lineSeparator(),
-                "Usage: lanechat users add NAME... [--worker [--lanes LANE,...]] | list | revoke NAME [--data-dir DIR] [--db URL]",
+                "Usage: lanechat users add NAME... [--admin | --worker [--lanes LANE,...]] | list | revoke NAME [--data-dir DIR] [--db URL]",
                 "",
                 "  add NAME      create a user and print its new API token (alone on the last line)",
                 "  add NAME NAME...",
                 "                create several (all names checked first); prints NAME<TAB>TOKEN lines",
+                "  add NAME --admin",
+                "                create an admin: a user who may also use the admin page and API",
                 "  add NAME --worker",
                 "                create a worker identity: its token serves lanes over the worker API only",
                 "  add NAME --worker --lanes a,b",

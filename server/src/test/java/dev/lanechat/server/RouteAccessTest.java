@@ -53,9 +53,11 @@ class RouteAccessTest {
     record Sample(String method, String pattern, String path, String body, Set<String> admitted) {}
 
     static final Set<String> EVERYONE = Set.of("none", "alice", "bob", "worker", "revoked-token", "revoked-cookie",
-            "expired-session");
-    static final Set<String> USERS = Set.of("alice", "bob");
+            "expired-session", "admin");
+    static final Set<String> USERS = Set.of("alice", "bob", "admin");
     static final Set<String> WORKERS = Set.of("worker");
+    /** Admin routes: everyone else gets the 404 of a path with no route (issue 20). */
+    static final Set<String> ADMINS = Set.of("admin");
 
     @BeforeAll
     static void start() throws Exception {
@@ -66,6 +68,10 @@ class RouteAccessTest {
         String[] workerLines = TokenUsers.run(0, "add", "w1", "--worker", "--data-dir", dataDir.toString()).strip()
                 .split("\\R");
         String worker = workerLines[workerLines.length - 1].strip();
+        String[] adminLines = TokenUsers.run(0, "add", "root", "--admin", "--data-dir", dataDir.toString()).strip()
+                .split("\\R");
+        String admin = adminLines[adminLines.length - 1].strip();
+        TokenUsers.add(dataDir, "dave"); // the admin routes' target
         server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN)
                 .lanes(TestLanes.demoAndWorker())
                 .sendRate(100_000, 100_000).conversationRate(100_000, 100_000).loginRate(100_000, 100_000));
@@ -93,6 +99,7 @@ class RouteAccessTest {
         credentials.put("revoked-token", new String[] {"Authorization", "Bearer " + carol});
         credentials.put("revoked-cookie", new String[] {"Cookie", carolCookie});
         credentials.put("expired-session", new String[] {"Cookie", erinCookie});
+        credentials.put("admin", new String[] {"Authorization", "Bearer " + admin});
     }
 
     @AfterAll
@@ -150,7 +157,14 @@ class RouteAccessTest {
                 new Sample("POST", "/api/tasks/{id}/complete", t + "/complete",
                         "{\"lease_id\":\"not-the-lease\",\"content\":\"from %s\"}", WORKERS),
                 new Sample("POST", "/api/tasks/{id}/fail", t + "/fail", "{\"lease_id\":\"not-the-lease\",\"error\":\"x\"}",
-                        WORKERS));
+                        WORKERS),
+                new Sample("GET", "/api/usage", "/api/usage", null, USERS),
+                new Sample("GET", "/api/admin/users", "/api/admin/users", null, ADMINS),
+                new Sample("POST", "/api/admin/users", "/api/admin/users", "{\"name\":\"made-by-%s\"}", ADMINS),
+                new Sample("POST", "/api/admin/users/{name}/revoke", "/api/admin/users/dave/revoke", null, ADMINS),
+                new Sample("PUT", "/api/admin/users/{name}/quota", "/api/admin/users/dave/quota",
+                        "{\"messages_per_day\":1000}", ADMINS),
+                new Sample("GET", "/api/admin/usage", "/api/admin/usage", null, ADMINS));
     }
 
     @Test
@@ -158,7 +172,7 @@ class RouteAccessTest {
         Set<String> registered = new TreeSet<>();
         for (LanechatServer.DeclaredRoute route : server.routes()) {
             assertThat(route.roles()).as(route.method() + " " + route.path() + " declares its access")
-                    .hasSize(1).allMatch(role -> Set.of("ANYONE", "USER", "WORKER").contains(role));
+                    .hasSize(1).allMatch(role -> Set.of("ANYONE", "USER", "WORKER", "ADMIN").contains(role));
             registered.add(route.method() + " " + route.path());
         }
         Set<String> tested = samples().stream().map(s -> s.method() + " " + s.pattern())

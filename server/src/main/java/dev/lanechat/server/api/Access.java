@@ -14,5 +14,11 @@ public enum Access implements RouteRole {
     /** A user: an API token ({@code Authorization: Bearer}) or a session cookie; open mode's local user. */
     USER,
     /** An external worker: a worker token ({@code users add NAME --worker}); anyone in open mode. */
-    WORKER
+    WORKER,
+    /**
+     * A user whose role is admin ({@code users add NAME --admin}); open mode's local user. Anyone
+     * else (a user, a worker, no credentials) gets the 404 of a path with no route (issue 20), so
+     * the admin API does not even show that it exists.
+     */
+    ADMIN
 }

@@ -1,6 +1,8 @@
 package dev.lanechat.server.api;
 
 import dev.lanechat.server.auth.Authenticator;
+import dev.lanechat.server.auth.LastSeen;
+import dev.lanechat.server.auth.UserRoles;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.javalin.security.RouteRole;
@@ -20,9 +22,13 @@ final class AccessGuard {
     private static final String ADMITTED = "lanechat.admitted";
 
     private final Authenticator authenticator;
+    private final UserRoles roles;
+    private final LastSeen lastSeen;
 
-    AccessGuard(Authenticator authenticator) {
+    AccessGuard(Authenticator authenticator, UserRoles roles, LastSeen lastSeen) {
         this.authenticator = authenticator;
+        this.roles = roles;
+        this.lastSeen = lastSeen;
     }
 
     void check(Context ctx) {
@@ -32,8 +38,9 @@ final class AccessGuard {
         }
         switch (declared(endpoint, ctx.routeRoles())) {
             case ANYONE -> { }
-            case USER -> CurrentUser.resolve(ctx, authenticator);
+            case USER -> lastSeen.seen(CurrentUser.resolve(ctx, authenticator).id());
             case WORKER -> WorkerHandlers.authenticate(ctx, authenticator);
+            case ADMIN -> lastSeen.seen(CurrentUser.resolveAdmin(ctx, authenticator, roles).id());
         }
         ctx.attribute(ADMITTED, true);
     }

@@ -3,6 +3,7 @@ package dev.lanechat.server.api;
 import dev.lanechat.server.Rejection;
 import dev.lanechat.server.logging.LogText;
 import dev.lanechat.server.store.StoreErrors;
+import dev.lanechat.server.store.Timestamps;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -25,8 +26,15 @@ final class ApiErrors {
 
     static void register(JavalinConfig config) {
         config.routes.exception(Rejection.class, (e, ctx) -> {
-            if (e.reason() == Rejection.Reason.RATE_LIMITED) {
+            if (e.reason() == Rejection.Reason.RATE_LIMITED || e.reason() == Rejection.Reason.QUOTA_EXCEEDED) {
                 ctx.header("Retry-After", String.valueOf(Math.max(1, (e.retryAfterMs() + 999) / 1000)));
+            }
+            if (e.reason() == Rejection.Reason.QUOTA_EXCEEDED) {
+                // The one error with a field beyond code and message: when the quota resets (issue 20).
+                ctx.attribute(WRITTEN, true);
+                ctx.status(e.reason().status()).json(Map.of("error", Map.of("code", e.reason().code(),
+                        "message", e.getMessage(), "resets_at", Timestamps.format(e.resetsAt()))));
+                return;
             }
             write(ctx, e.reason(), e.getMessage());
         });

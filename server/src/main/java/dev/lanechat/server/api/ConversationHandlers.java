@@ -6,6 +6,7 @@ import dev.lanechat.server.conversations.ConversationList;
 import dev.lanechat.server.conversations.ConversationService;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.usage.Quotas;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 
@@ -19,9 +20,11 @@ final class ConversationHandlers {
     private final ObjectMapper json;
     private final Limits limits;
     private final RateLimiter sendLimiter;
+    private final Quotas quotas;
 
     ConversationHandlers(ConversationService conversations, TaskService tasks, ObjectMapper json, Limits limits,
-            RateLimiter sendLimiter) {
+            RateLimiter sendLimiter, Quotas quotas) {
+        this.quotas = quotas;
         this.conversations = conversations;
         this.tasks = tasks;
         this.json = json;
@@ -80,6 +83,7 @@ final class ConversationHandlers {
         if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY)) {
             throw Rejection.invalid("Idempotency-Key must be 1 to 255 characters.");
         }
+        quotas.admit(CurrentUser.id(ctx)); // 429 quota_exceeded, with when it resets (issue 20)
         ctx.status(202).json(tasks.submit(CurrentUser.id(ctx), ctx.pathParam("id"), content, lane, key));
     }
 

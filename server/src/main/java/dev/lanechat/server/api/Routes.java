@@ -1,7 +1,10 @@
 package dev.lanechat.server.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.admin.AdminService;
 import dev.lanechat.server.auth.Authenticator;
+import dev.lanechat.server.auth.LastSeen;
+import dev.lanechat.server.auth.UserRoles;
 import dev.lanechat.server.auth.HostPolicy;
 import dev.lanechat.server.auth.OriginPolicy;
 import dev.lanechat.server.auth.oidc.OidcSignIn;
@@ -17,10 +20,13 @@ import dev.lanechat.server.transfer.ImportService;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.tasks.TaskService;
 import dev.lanechat.server.tasks.WorkerQueue;
+import dev.lanechat.server.usage.Quotas;
+import dev.lanechat.server.usage.UsageLedger;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -54,7 +60,13 @@ public final class Routes {
             SearchService search,
             ExportService exports,
             ImportService imports,
-            OidcSignIn oidc) {}
+            OidcSignIn oidc,
+
+            Team team) {}
+
+    /** Roles, usage, quotas and the admin API (issue 20). */
+    public record Team(UserRoles roles, LastSeen lastSeen, UsageLedger usage, Quotas quotas, AdminService admin,
+            Clock clock) {}
 
     private Routes() {}
 
@@ -68,8 +80,11 @@ public final class Routes {
         MetaHandlers meta = new MetaHandlers(s.database(), s.lanes(), s.version(), s.nodeId(),
                 s.oidc() == null ? null : s.oidc().providerName());
         ConversationHandlers conversations = new ConversationHandlers(s.conversations(), s.tasks(), s.json(), limits,
-                s.sendLimiter());
-        SessionHandlers sessions = new SessionHandlers(s.authenticator(), s.json(), limits, s.loginLimiter());
+                s.sendLimiter(), s.team().quotas());
+        SessionHandlers sessions = new SessionHandlers(s.authenticator(), s.json(), limits, s.loginLimiter(),
+                s.team().roles());
+        AdminHandlers admin = new AdminHandlers(s.team().admin(), s.json(), limits);
+        UsageHandlers usage = new UsageHandlers(s.team().usage(), s.team().quotas(), s.team().clock());
         TaskHandlers tasks = new TaskHandlers(s.tasks());
         FileHandlers files = new FileHandlers(s.files());
         EventHandlers events = new EventHandlers(s.eventLog(), s.waiters(), s.authenticator());
@@ -80,7 +95,7 @@ public final class Routes {
 
         var r = config.routes;
         SameOriginGuard sameOrigin = new SameOriginGuard(s.authenticator().mode(), s.hosts(), s.origins());
-        AccessGuard access = new AccessGuard(s.authenticator());
+        AccessGuard access = new AccessGuard(s.authenticator(), s.team().roles(), s.team().lastSeen());
         String csp = WebApp.contentSecurityPolicy(s.allowedOrigins());
         r.before(ctx -> WebApp.securityHeaders(ctx, csp));
         r.before(sameOrigin::check);
@@ -115,6 +130,12 @@ public final class Routes {
         r.post("/api/tasks/{id}/heartbeat", workers::heartbeat, Access.WORKER);
         r.post("/api/tasks/{id}/complete", workers::complete, Access.WORKER);
         r.post("/api/tasks/{id}/fail", workers::fail, Access.WORKER);
+        r.get("/api/usage", usage::own, Access.USER);
+        r.get("/api/admin/users", admin::users, Access.ADMIN);
+        r.post("/api/admin/users", admin::create, Access.ADMIN);
+        r.post("/api/admin/users/{name}/revoke", admin::revoke, Access.ADMIN);
+        r.put("/api/admin/users/{name}/quota", admin::setQuota, Access.ADMIN);
+        r.get("/api/admin/usage", admin::usage, Access.ADMIN);
 
         WebApp web = WebApp.register(config, s.webDir());
         r.error(404, "*", ctx -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.Rejection;
 import dev.lanechat.server.auth.Authenticator;
 import dev.lanechat.server.auth.User;
+import dev.lanechat.server.auth.UserRoles;
 import dev.lanechat.server.limits.RateLimiter;
 import io.javalin.http.Context;
 import java.util.Locale;
@@ -12,16 +13,19 @@ import java.util.Map;
 /**
  * Browser log-in: {@code POST /api/session {"token"}} trades an API token for an HttpOnly,
  * SameSite=Strict session cookie; {@code DELETE /api/session} logs out; {@code GET /api/session}
- * says who the caller is and which auth mode the server runs in.
+ * says who the caller is, its role (admin or user) and which auth mode the server runs in.
  */
 final class SessionHandlers {
     private final Authenticator authenticator;
     private final ObjectMapper json;
     private final Limits limits;
     private final RateLimiter loginLimiter;
+    private final UserRoles roles;
 
     /** @param loginLimiter log-in attempts by client address ({@code Config.loginBurst/loginPerMinute}) */
-    SessionHandlers(Authenticator authenticator, ObjectMapper json, Limits limits, RateLimiter loginLimiter) {
+    SessionHandlers(Authenticator authenticator, ObjectMapper json, Limits limits, RateLimiter loginLimiter,
+            UserRoles roles) {
+        this.roles = roles;
         this.authenticator = authenticator;
         this.json = json;
         this.limits = limits;
@@ -29,7 +33,8 @@ final class SessionHandlers {
     }
 
     void whoAmI(Context ctx) {
-        ctx.json(Map.of("user", CurrentUser.get(ctx).name(), "auth", mode()));
+        User user = CurrentUser.get(ctx);
+        ctx.json(Map.of("user", user.name(), "auth", mode(), "role", roles.roleOf(user)));
     }
 
     /**
@@ -47,7 +52,7 @@ final class SessionHandlers {
                 "That token is not valid; ask your admin for one ('lanechat users add NAME')."));
         String session = authenticator.startSession(user);
         ctx.header("Set-Cookie", SessionCookie.set(ctx, session));
-        ctx.json(Map.of("user", user.name(), "auth", mode()));
+        ctx.json(Map.of("user", user.name(), "auth", mode(), "role", roles.roleOf(user)));
     }
 
     void logOut(Context ctx) {

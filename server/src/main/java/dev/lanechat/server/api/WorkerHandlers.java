@@ -134,12 +134,15 @@ final class WorkerHandlers {
             throw Rejection.invalid("\"model\" may have at most 200 characters.");
         }
         double cost = cost(body.field("cost_usd"));
+        long promptTokens = tokens(body, "prompt_tokens");
+        long completionTokens = tokens(body, "completion_tokens");
         List<NewFile> files = files(body.field("files"));
         checkLane(ctx, taskId);
         Claim claim = tasks.held(taskId, leaseId).orElseThrow(() -> lost(taskId));
         Lane lane = lanes.find(claim.lane()).orElse(null);
         String answeredBy = model != null ? model : lane != null ? lane.model() : null;
-        if (!tasks.complete(claim, new ProcessorResult(content, answeredBy, cost, files))) {
+        if (!tasks.complete(claim, new ProcessorResult(content, answeredBy, cost, files, promptTokens,
+                completionTokens))) {
             throw lost(taskId);
         }
         ctx.json(tasks.find(claim.userId(), taskId).orElseThrow(() -> lost(taskId)));
@@ -195,6 +198,18 @@ final class WorkerHandlers {
             throw Rejection.invalid("\"cost_usd\" must be a number of US dollars, zero or more.");
         }
         return value.asDouble();
+    }
+
+    /** An optional token count of the answer (issue 20's usage): a whole number, zero or more; 0 when absent. */
+    private static long tokens(JsonBody body, String field) {
+        JsonNode value = body.field(field);
+        if (value == null || value.isNull()) {
+            return 0;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+            throw Rejection.invalid("\"" + field + "\" must be a whole number of tokens, zero or more.");
+        }
+        return value.asLong();
     }
 
     private static List<NewFile> files(JsonNode value) {

@@ -29,9 +29,9 @@ public final class Users {
      * A user as {@code users list} shows it; {@code kind} is {@link #USER} or {@link #WORKER};
      * {@code lanes} the lanes a worker may serve, null for every lane.
      */
-    public record Listed(String name, String createdAt, boolean revoked, String kind, List<String> lanes) {
+    public record Listed(String name, String createdAt, boolean revoked, String kind, List<String> lanes, String role) {
         public Listed(String name, String createdAt, boolean revoked) {
-            this(name, createdAt, revoked, USER, null);
+            this(name, createdAt, revoked, USER, null, ROLE_USER);
         }
     }
 
@@ -40,6 +40,10 @@ public final class Users {
     /** An external worker: its token works on the worker API (claim, heartbeat, complete, fail) only. */
     public static final String WORKER = "worker";
 
+    /** The role of a person who may use the admin API and page (issue 20). */
+    public static final String ROLE_ADMIN = "admin";
+    /** The role of everyone else (and of every worker). */
+    public static final String ROLE_USER = "user";
     /**
      * How long a verified user token is believed without asking the store (issue 15: one indexed
      * read per request and socket, on a pool connection whose cache every commit cools). A revoke
@@ -109,8 +113,19 @@ public final class Users {
      * lane). Lane names are checked for their syntax only: a lanes file may gain the lane later.
      */
     public String add(String name, String kind, List<String> lanes) {
+        return add(name, kind, lanes, ROLE_USER);
+    }
+
+    /** {@link #add(String, String, List)} with a role: {@link #ROLE_ADMIN} for a person only. */
+    public String add(String name, String kind, List<String> lanes, String role) {
         if (!kind.equals(USER) && !kind.equals(WORKER)) {
             throw new IllegalArgumentException("kind must be user or worker");
+        }
+        if (!role.equals(ROLE_USER) && !role.equals(ROLE_ADMIN)) {
+            throw new IllegalArgumentException("role must be user or admin");
+        }
+        if (role.equals(ROLE_ADMIN) && kind.equals(WORKER)) {
+            throw new IllegalArgumentException("a worker cannot be an admin (--admin goes with a person)");
         }
         String problem = whyNotLanes(lanes);
         if (problem != null) {
@@ -126,8 +141,9 @@ public final class Users {
         String token = Secrets.newSecret("lc_");
         String hash = Secrets.hash(token);
         int updated = jdbi.withHandle(h -> h.createUpdate(
-                        "UPDATE users SET token_hash = :hash, revoked_at = NULL, kind = :kind, lanes = :lanes WHERE name = :name "
-                                + "AND (token_hash IS NULL OR revoked_at IS NOT NULL)")
+                        "UPDATE users SET token_hash = :hash, revoked_at = NULL, kind = :kind, lanes = :lanes, role = :role "
+                                + "WHERE name = :name AND (token_hash IS NULL OR revoked_at IS NOT NULL)")
+                .bind("role", role)
                 .bind("kind", kind)
                 .bind("lanes", lanesColumn)
                 .bind("hash", hash)
@@ -137,8 +153,9 @@ public final class Users {
             if (find(name).isPresent()) {
                 throw new IllegalArgumentException(exists(name));
             }
-            jdbi.useHandle(h -> h.createUpdate("INSERT INTO users (id, name, token_hash, created_at, last_event_id, kind, lanes) "
-                            + "VALUES (:id, :name, :hash, :now, 0, :kind, :lanes)")
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO users (id, name, token_hash, created_at, last_event_id, kind, lanes, "
+                            + "role) VALUES (:id, :name, :hash, :now, 0, :kind, :lanes, :role)")
+                    .bind("role", role)
                     .bind("kind", kind)
                     .bind("lanes", lanesColumn)
                     .bind("id", UUID.randomUUID().toString())
@@ -215,14 +232,21 @@ public final class Users {
     }
 
     public List<Listed> list() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT name, created_at, revoked_at, kind, lanes FROM users ORDER BY name")
+        return jdbi.withHandle(h -> h.createQuery("SELECT name, created_at, revoked_at, kind, lanes, role FROM users ORDER BY name")
                 .map((rs, ctx) -> new Listed(rs.getString("name"), rs.getString("created_at"),
-                        rs.getString("revoked_at") != null, rs.getString("kind"), lanes(rs.getString("lanes"))))
+                        rs.getString("revoked_at") != null, rs.getString("kind"), lanes(rs.getString("lanes")),
+                        rs.getString("role")))
                 .list());
     }
 
     private static List<String> lanes(String column) {
         return column == null ? null : List.of(column.split(","));
+    }
+
+    /** The role of the user with this id ({@link #ROLE_ADMIN} or {@link #ROLE_USER}); empty for no such user. */
+    public Optional<String> role(String userId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT role FROM users WHERE id = :id")
+                .bind("id", userId).mapTo(String.class).findOne());
     }
 
     public Optional<User> find(String name) {

@@ -58,7 +58,8 @@ public record Config(
         int historyBytes,
         URI publicUrl,
         OidcSettings oidc,
-        int crashAfterCommits) {
+        int crashAfterCommits,
+        Quota quota) {
 
     /**
      * Refuses what must not run: open mode (no credentials) on an address other machines can reach.
@@ -185,6 +186,7 @@ public record Config(
         }
         /** For the crash test only (CommitCrashIT): 0, or halt right after the N-th SQLite commit. */
         private int crashAfterCommits;
+        private Quota quota = Quota.NONE;
 
         Builder() {}
 
@@ -206,6 +208,7 @@ public record Config(
             historyMessages = c.historyMessages; historyBytes = c.historyBytes;
             publicUrl = c.publicUrl; oidc = OidcDraft.of(c.oidc);
             crashAfterCommits = c.crashAfterCommits;
+            quota = c.quota;
         }
 
         public Builder bind(String v) { bind = v; return this; }
@@ -287,6 +290,10 @@ public record Config(
         public Builder oidcGroupsClaim(String v) { oidc.groupsClaim = v; return this; }
         public Builder oidcProviderName(String v) { oidc.providerName = v; return this; }
         public Builder crashAfterCommits(int v) { crashAfterCommits = v; return this; }
+        /** The quota of every user without one of its own (issue 20); {@link Quota#NONE} by default. */
+        public Builder quota(Quota v) { quota = v; return this; }
+        public Builder quotaMessagesPerDay(long v) { quota = new Quota(v, quota.usdPerMonth()); return this; }
+        public Builder quotaUsdPerMonth(double v) { quota = new Quota(quota.messagesPerDay(), v); return this; }
 
         public Config build() {
             return new Config(bind, port, dataDir, db, webDir, demoDelay, demoConcurrency, maxContentBytes,
@@ -295,7 +302,7 @@ public record Config(
                     lanesFile, lanes, slowSocketLimit, allowedHosts, maxSocketsPerUser, maxPendingSockets,
                     maxPendingSocketsPerAddress, pendingSubscribeTimeout, conversationBurst, conversationPerMinute,
                     loginBurst, loginPerMinute, bodyReadTimeout, historyMessages, historyBytes, publicUrl,
-                    oidc.settings(publicUrl), crashAfterCommits);
+                    oidc.settings(publicUrl), crashAfterCommits, quota);
         }
     }
 }

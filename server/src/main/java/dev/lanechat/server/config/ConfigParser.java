@@ -58,6 +58,10 @@ public final class ConfigParser {
                     (b, v) -> b.historyMessages(integer("--history-messages", v, 1, 100_000))),
             new Option("--history-bytes", "LANECHAT_HISTORY_BYTES", "bytes of UTF-8 content given to a lane at most, the message answered always (default 262144)",
                     (b, v) -> b.historyBytes(integer("--history-bytes", v, 1, 1_073_741_824))),
+            new Option("--quota-messages-per-day", "LANECHAT_QUOTA_MESSAGES_PER_DAY", "messages a user may have answered a UTC day, unless an admin set its own (default: no limit)",
+                    (b, v) -> b.quotaMessagesPerDay(integer("--quota-messages-per-day", v, 0, 1_000_000_000))),
+            new Option("--quota-usd-per-month", "LANECHAT_QUOTA_USD_PER_MONTH", "US dollars a user's answers may cost a UTC month, unless an admin set its own (default: no limit)",
+                    (b, v) -> b.quotaUsdPerMonth(dollars("--quota-usd-per-month", v))),
             new Option("--crash-after-commits", "LANECHAT_CRASH_AFTER_COMMITS", "for crash tests only: kill the process (as kill -9 would) right after the N-th SQLite commit, before anyone hears of it (default 0: never)",
                     (b, v) -> b.crashAfterCommits(integer("--crash-after-commits", v, 0, Integer.MAX_VALUE))),
             new Option("--lanes", "LANECHAT_LANES", "YAML file of the lanes (default: the demo lane alone); see README",
@@ -196,6 +200,19 @@ public final class ConfigParser {
 
     private static List<String> list(String value) {
         return Arrays.stream(value.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
+    }
+
+    private static double dollars(String flag, String value) {
+        double usd;
+        try {
+            usd = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(flag + " must be a number of US dollars, like 25 or 2.50, not '" + value + "'");
+        }
+        if (!Double.isFinite(usd) || usd < 0 || usd > 1_000_000_000) {
+            throw new ConfigException(flag + " must be between 0 and 1000000000, not " + value);
+        }
+        return usd;
     }
 
     private static int integer(String flag, String value, int min, int max) {

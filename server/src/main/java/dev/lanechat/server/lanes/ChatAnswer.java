@@ -92,7 +92,8 @@ final class ChatAnswer {
         if (!choices) {
             throw errors.notJson("streamed no choices (is base_url an OpenAI-compatible /v1 endpoint?)");
         }
-        return new ProcessorResult(content.toString(), model != null ? model : laneModel, prices.cost(usage), List.of());
+        return new ProcessorResult(content.toString(), model != null ? model : laneModel, prices.cost(usage), List.of(),
+                tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));
     }
 
     /** One JSON completion (an endpoint that ignores {@code stream}). */
@@ -112,10 +113,17 @@ final class ChatAnswer {
             throw errors.notJson("answered without choices[0].message.content"
                     + " (is base_url an OpenAI-compatible /v1 endpoint?)");
         }
-        double cost = prices.cost(root.path("usage").isObject() ? root.path("usage") : null);
+        JsonNode usage = root.path("usage").isObject() ? root.path("usage") : null;
+        double cost = prices.cost(usage);
         String answeredBy = root.path("model").isTextual() && !root.path("model").asText().isBlank()
                 ? root.path("model").asText() : laneModel;
-        return new ProcessorResult(content.asText(), answeredBy, cost, List.of());
+        return new ProcessorResult(content.asText(), answeredBy, cost, List.of(), tokens(usage, "prompt_tokens"),
+                tokens(usage, "completion_tokens"));
+    }
+
+    /** A token count of the endpoint's usage object (issue 20's usage; 0 without one, or for a negative value). */
+    private static long tokens(JsonNode usage, String field) {
+        return usage == null ? 0 : Math.max(0, usage.path(field).asLong(0));
     }
 
     /** A lane's prices in US dollars per million tokens. */

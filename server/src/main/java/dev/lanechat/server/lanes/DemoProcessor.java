@@ -50,7 +50,8 @@ public final class DemoProcessor implements Processor {
                 ? List.of(new NewFile("echo.txt", "text/plain; charset=utf-8",
                         (text + "\n").getBytes(StandardCharsets.UTF_8)))
                 : List.of();
-        return new ProcessorResult(answer, MODEL, 0.0, files);
+        // Its "tokens" are words, so that usage and quotas can be seen working offline.
+        return new ProcessorResult(answer, MODEL, 0.0, files, words, answer.split("\\s+").length);
     }
 
     /** The answer cut into at most {@value #PIECES} pieces at spaces (never inside a surrogate pair). */

@@ -77,6 +77,12 @@ public final class Hub {
         return byUser.values().stream().mapToInt(Set::size).sum();
     }
 
+    /** How many sockets {@code userId} holds open on this node. */
+    public int socketCount(String userId) {
+        Set<Subscription> subs = byUser.get(userId);
+        return subs == null ? 0 : subs.size();
+    }
+
     void add(Subscription sub) {
         byUser.compute(sub.userId(), (user, subs) -> {
             Set<Subscription> set = subs == null ? ConcurrentHashMap.newKeySet() : subs;

@@ -17,6 +17,7 @@ import dev.lanechat.server.lanes.ProcessorInput;
 import dev.lanechat.server.lanes.ProcessorResult;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.store.Timestamps;
+import dev.lanechat.server.usage.UsageLedger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -64,6 +65,7 @@ public final class TaskService {
     private final List<Consumer<String>> queuedListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> cancelListeners = new CopyOnWriteArrayList<>();
     private final Map<String, Handoff> handoffs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final UsageLedger usage;
 
     /**
      * The lease of an in-server loop's task on single-process SQLite: never renewed and never
@@ -77,7 +79,8 @@ public final class TaskService {
 
     public TaskService(Database database, ConversationRepository conversations, FileRepository files,
             EventLog eventLog, Notifier notifier, Lanes lanes, ObjectMapper json, Clock clock, Duration lease,
-            int maxAttempts, int historyMessages, int historyBytes) {
+            int maxAttempts, int historyMessages, int historyBytes, UsageLedger usage) {
+        this.usage = usage;
         this.historyMessages = historyMessages;
         this.historyBytes = historyBytes;
         this.database = database;
@@ -445,6 +448,7 @@ public final class TaskService {
                     conversations.complete(h, task.conversationId(), task.messageId(), result.content(),
                             result.model(), result.costUsd(), now);
                     List<FileInfo> stored = files.insert(h, task.userId(), task.messageId(), result.files(), now);
+                    usage.record(h, task.userId(), result, now); // issue 20: counted with the completion, once
                     Map<String, Object> data = eventData("task.completed", task);
                     data.put("result", new TaskResult(result.content(), result.model(), result.costUsd(), stored));
                     return eventLog.append(h, task.userId(), "task.completed", data);

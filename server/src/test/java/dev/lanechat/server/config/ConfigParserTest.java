@@ -36,6 +36,19 @@ class ConfigParserTest {
     }
 
     @Test
+    void quotasHaveNoLimitByDefaultAndComeFromFlagsOrTheEnvironment() {
+        assertThat(ConfigParser.parse(List.of(), Map.of()).quota()).isEqualTo(Quota.NONE);
+        Config config = ConfigParser.parse(List.of("--quota-usd-per-month", "2.50"),
+                Map.of("LANECHAT_QUOTA_MESSAGES_PER_DAY", "40", "LANECHAT_QUOTA_USD_PER_MONTH", "9"));
+        assertThat(config.quota()).isEqualTo(new Quota(40L, 2.5));
+        assertThatThrownBy(() -> ConfigParser.parse(List.of("--quota-usd-per-month", "lots"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--quota-usd-per-month")
+                .hasMessageContaining("lots");
+        assertThatThrownBy(() -> ConfigParser.parse(List.of("--quota-messages-per-day", "-1"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("between 0 and");
+    }
+
+    @Test
     void blankEnvironmentValuesAreIgnored() {
         assertThat(ConfigParser.parse(List.of(), Map.of("LANECHAT_PORT", "  ")).port()).isEqualTo(8080);
     }
