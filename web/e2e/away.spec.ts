@@ -1,9 +1,11 @@
 // Reading and finding (issue 19): search opens a message; export then import round-trips a
 // conversation; a ChatGPT export imports; an answer that lands in a hidden tab gives a badge, a
 // counted tab title and a notification, and opening the conversation clears the badge elsewhere.
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './support/fixtures';
 import { openConnected, send, sendAndAwaitAnswer, shot } from './support/page';
+import { webDir } from './support/server';
 
 declare global {
   interface Window {
@@ -30,6 +32,8 @@ test('search finds a message and opens the conversation at it', async ({ page, s
   await expect(hits).toHaveCount(3); // the title, the message and its answer
   await expect(hits.locator('mark').first()).toContainText(word);
   await shot(page, '20-search-results');
+  // For web/README.md (rewritten on every run, as reading.spec.ts does with its screenshots).
+  await page.screenshot({ path: path.join(webDir, 'docs', 'screenshots', 'search-results.png') });
   await hits.filter({ hasText: 'You:' }).click();
   await expect(page).toHaveURL(new RegExp(`${new URL(conversation).pathname}\\?m=`));
   await expect(page.locator('.message.focused')).toContainText(word);
