@@ -62,7 +62,7 @@ function measureContrast() {
     '.conversation-cost',
     '.user-text',
     '.message.assistant .markdown p',
-    '.message.assistant .meta span',
+    '.message.assistant .meta',
     '.code-lang',
     '.code-block pre code',
     '.code-block .hljs-keyword',

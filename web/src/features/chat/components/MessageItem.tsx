@@ -110,8 +110,10 @@ export function MessageItem({ message, onStop }: MessageItemProps) {
               ))}
             </ul>
           )}
-          <div className="meta">
-            <span>{[message.lane ?? '—', message.model ?? '—', formatCost(message.costUsd)].join(' · ')}</span>
+          <div className="answer-foot">
+            <div className="meta">
+              {[message.lane ?? '—', message.model ?? '—', formatCost(message.costUsd)].join(' · ')}
+            </div>
             <CopyAnswerButton content={message.content} />
           </div>
         </div>
