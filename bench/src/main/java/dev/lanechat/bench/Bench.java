@@ -28,32 +28,114 @@ public final class Bench {
     record FanShape(int users, double[] rates) {}
 
     /** The sizes of a run: {@link #full()} for RESULTS.md, {@link #smoke()} for mvn verify. */
-    record Params(String name, int pushTasks, double pushRate, long pollMs, int fanSockets, List<FanShape> fanShapes,
-            int fanStepS, int capPerProcess, int capProcesses, int capHoldS, int tpTasks, int tpConcurrency,
-            int stormSockets, int stormUsers, double stormRate, long stormSettleMs, int demoDelayMs, boolean reuseTargets) {
+    record Params(
+            String name,
+            int pushTasks,
+            double pushRate,
+            long pollMs,
+            int fanSockets,
+            List<FanShape> fanShapes,
+            int fanStepS,
+            int capPerProcess,
+            int capProcesses,
+            int capHoldS,
+            int tpTasks,
+            int tpConcurrency,
+            int stormSockets,
+            int stormUsers,
+            double stormRate,
+            long stormSettleMs,
+            int demoDelayMs,
+            boolean reuseTargets) {
         static Params full() {
-            return new Params("full", 1000, 20, 1000, 10_000, List.of(
+            return new Params(
+                    "full",
+                    1000,
+                    20,
+                    1000,
+                    10_000,
+                    List.of(
                             new FanShape(10_000, new double[] {100, 200, 500, 1000, 2000, 5000, 10_000}),
                             new FanShape(1, new double[] {0.5, 1, 2, 5, 10, 20})),
-                    10, 10_500, 2, 120, 5000, 32, 10_000, 10_000, 20, 3000, 100, false);
+                    10,
+                    10_500,
+                    2,
+                    120,
+                    5000,
+                    32,
+                    10_000,
+                    10_000,
+                    20,
+                    3000,
+                    100,
+                    false);
         }
 
         /** Tiny counts; one server per target for all scenarios (they start once), demo lane without delay. */
         static Params smoke() {
-            return new Params("smoke", 20, 20, 300, 50, List.of(new FanShape(50, new double[] {10}),
-                    new FanShape(1, new double[] {5})), 1, 50, 1, 30, 30, 8, 20, 1, 5, 500, 0, true);
+            return new Params(
+                    "smoke",
+                    20,
+                    20,
+                    300,
+                    50,
+                    List.of(new FanShape(50, new double[] {10}), new FanShape(1, new double[] {5})),
+                    1,
+                    50,
+                    1,
+                    30,
+                    30,
+                    8,
+                    20,
+                    1,
+                    5,
+                    500,
+                    0,
+                    true);
         }
 
         Params withStorm(int sockets, int users) {
-            return new Params(name, pushTasks, pushRate, pollMs, fanSockets, fanShapes, fanStepS, capPerProcess,
-                    capProcesses, capHoldS, tpTasks, tpConcurrency, sockets, users, stormRate, stormSettleMs, demoDelayMs,
+            return new Params(
+                    name,
+                    pushTasks,
+                    pushRate,
+                    pollMs,
+                    fanSockets,
+                    fanShapes,
+                    fanStepS,
+                    capPerProcess,
+                    capProcesses,
+                    capHoldS,
+                    tpTasks,
+                    tpConcurrency,
+                    sockets,
+                    users,
+                    stormRate,
+                    stormSettleMs,
+                    demoDelayMs,
                     reuseTargets);
         }
 
         Params withFanOut(int sockets, List<FanShape> shapes) {
-            return new Params(name, pushTasks, pushRate, pollMs, sockets, shapes, fanStepS, capPerProcess,
-                    capProcesses, capHoldS, tpTasks, tpConcurrency, stormSockets, stormUsers, stormRate, stormSettleMs,
-                    demoDelayMs, reuseTargets);
+            return new Params(
+                    name,
+                    pushTasks,
+                    pushRate,
+                    pollMs,
+                    sockets,
+                    shapes,
+                    fanStepS,
+                    capPerProcess,
+                    capProcesses,
+                    capHoldS,
+                    tpTasks,
+                    tpConcurrency,
+                    stormSockets,
+                    stormUsers,
+                    stormRate,
+                    stormSettleMs,
+                    demoDelayMs,
+                    reuseTargets);
         }
     }
 
@@ -71,8 +153,17 @@ public final class Bench {
     final List<String> charts = new ArrayList<>();
     final String command;
 
-    Bench(Params p, Path out, Path serverJar, Path peersDir, String pgBase, List<String> targets, List<Integer> scenarios,
-            Consumer<String> log, String command) throws Exception {
+    Bench(
+            Params p,
+            Path out,
+            Path serverJar,
+            Path peersDir,
+            String pgBase,
+            List<String> targets,
+            List<Integer> scenarios,
+            Consumer<String> log,
+            String command)
+            throws Exception {
         this.p = p;
         this.out = Files.createDirectories(out);
         this.work = Files.createTempDirectory("lanechat-bench-");
@@ -97,22 +188,33 @@ public final class Bench {
         Params params = o.containsKey("smoke") ? Params.smoke() : Params.full();
         if (o.containsKey("storm-sockets") || o.containsKey("storm-users")) {
             int sockets = Integer.parseInt(o.getOrDefault("storm-sockets", Integer.toString(params.stormSockets())));
-            params = params.withStorm(sockets, Integer.parseInt(o.getOrDefault("storm-users",
-                    Integer.toString(Math.min(sockets, params.stormUsers())))));
+            params = params.withStorm(
+                    sockets,
+                    Integer.parseInt(
+                            o.getOrDefault("storm-users", Integer.toString(Math.min(sockets, params.stormUsers())))));
         }
         if (o.containsKey("fan-sockets") || o.containsKey("fan-users")) { // one other fan-out ladder
-            double[] rates = Arrays.stream(o.getOrDefault("fan-rates", "1,10,100").split(","))
-                    .mapToDouble(Double::parseDouble).toArray();
-            params = params.withFanOut(Integer.parseInt(o.getOrDefault("fan-sockets", Integer.toString(params.fanSockets()))),
+            double[] rates = Arrays.stream(
+                            o.getOrDefault("fan-rates", "1,10,100").split(","))
+                    .mapToDouble(Double::parseDouble)
+                    .toArray();
+            params = params.withFanOut(
+                    Integer.parseInt(o.getOrDefault("fan-sockets", Integer.toString(params.fanSockets()))),
                     List.of(new FanShape(Integer.parseInt(o.getOrDefault("fan-users", "1")), rates)));
         }
-        Bench bench = new Bench(params, Path.of(o.getOrDefault("out", "bench")),
+        Bench bench = new Bench(
+                params,
+                Path.of(o.getOrDefault("out", "bench")),
                 Path.of(o.getOrDefault("server-jar", "server/target/lanechat-server.jar")),
-                Path.of(o.getOrDefault("peers", "bench/peers")), o.getOrDefault("pg", "postgresql://127.0.0.1:5432"),
+                Path.of(o.getOrDefault("peers", "bench/peers")),
+                o.getOrDefault("pg", "postgresql://127.0.0.1:5432"),
                 Arrays.asList(o.getOrDefault("targets", "lanechat,ws,socketio").split(",")),
-                Arrays.stream(o.getOrDefault("scenarios", "1,2,3,4,5").split(",")).map(Integer::valueOf).toList(),
-                line -> System.out.println(Instant.now() + " " + line), System.getProperty("bench.command",
-                        "java -jar bench/target/lanechat-bench.jar " + String.join(" ", args)));
+                Arrays.stream(o.getOrDefault("scenarios", "1,2,3,4,5").split(","))
+                        .map(Integer::valueOf)
+                        .toList(),
+                line -> System.out.println(Instant.now() + " " + line),
+                System.getProperty(
+                        "bench.command", "java -jar bench/target/lanechat-bench.jar " + String.join(" ", args)));
         bench.run();
         bench.writeResults();
         System.exit(0);
@@ -132,9 +234,18 @@ public final class Bench {
                 case 5 -> storm();
                 default -> throw new IllegalArgumentException("no scenario " + s);
             }
-            timings.put(s, String.format(Locale.ROOT, "run %s at commit %s; took %.0f s; load average at its start %s, "
-                    + "at its end %s; raw logs in %s", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-                    commit(), (System.nanoTime() - t0) / 1e9, load, loadAverage(), work));
+            timings.put(
+                    s,
+                    String.format(
+                            Locale.ROOT,
+                            "run %s at commit %s; took %.0f s; load average at its start %s, "
+                                    + "at its end %s; raw logs in %s",
+                            Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                            commit(),
+                            (System.nanoTime() - t0) / 1e9,
+                            load,
+                            loadAverage(),
+                            work));
             writeResults(); // after each scenario, so that a stopped run keeps what it measured
         }
         if (shared != null) {
@@ -152,7 +263,9 @@ public final class Bench {
             }
             List<Target> list = new ArrayList<>(shared);
             if (withPostgres) {
-                build(0, true).stream().filter(t -> t.name.equals("lanechat-postgres")).forEach(t -> list.add(1, t));
+                build(0, true).stream()
+                        .filter(t -> t.name.equals("lanechat-postgres"))
+                        .forEach(t -> list.add(1, t));
             }
             return list;
         }
@@ -183,6 +296,7 @@ public final class Bench {
     final List<String> databases = new ArrayList<>();
     /** Runs that failed, by scenario (the full run goes on with the other targets). */
     final Map<Integer, List<String>> failures = new LinkedHashMap<>();
+
     private int scenario;
 
     /** A fresh PostgreSQL database for one target, or null when PostgreSQL is not reachable. */
@@ -201,7 +315,9 @@ public final class Bench {
     private void dropDatabases() {
         for (String name : databases) {
             try {
-                Proc.run(List.of("dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name), Duration.ofSeconds(30));
+                Proc.run(
+                        List.of("dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name),
+                        Duration.ofSeconds(30));
             } catch (Exception e) {
                 log.accept("dropdb " + name + ": " + e.getMessage());
             }
@@ -242,10 +358,18 @@ public final class Bench {
     void pushVsPoll() throws Exception {
         Table table = new Table("1. Push vs polling");
         tables.put(1, table);
-        each(targetsFor(p.demoDelayMs, false), t -> Scenarios.pushVsPoll(t, p.pushTasks, p.pushRate, p.pollMs, table, log));
+        each(
+                targetsFor(p.demoDelayMs, false),
+                t -> Scenarios.pushVsPoll(t, p.pushTasks, p.pushRate, p.pollMs, table, log));
         ratio(table, "p50 ms", List.of(), " · push");
-        chartBars(1, "push-vs-poll.png", "1. Delivery latency, completion → receipt (ms)", "ms", table,
-                List.of("p50 ms", "p99 ms", "max ms"), true);
+        chartBars(
+                1,
+                "push-vs-poll.png",
+                "1. Delivery latency, completion → receipt (ms)",
+                "ms",
+                table,
+                List.of("p50 ms", "p99 ms", "max ms"),
+                true);
     }
 
     void fanOut() throws Exception {
@@ -258,42 +382,74 @@ public final class Bench {
             if (shape.users() > 1) {
                 list.forEach(t -> t.useUsers(shape.users()));
             }
-            each(list, t -> series.put(t.name + " (" + Table.format((long) shape.users()) + " users)",
-                    Scenarios.fanOut(t, p.fanSockets, shape.rates(), p.fanStepS, table, log)));
+            each(
+                    list,
+                    t -> series.put(
+                            t.name + " (" + Table.format((long) shape.users()) + " users)",
+                            Scenarios.fanOut(t, p.fanSockets, shape.rates(), p.fanStepS, table, log)));
         }
         ratio(table, "p99 ms", List.of("users × sockets each", "events/s"), "");
         for (Map<String, Object> first : table.rows) {
             String target = (String) first.get("target");
             Object shape = first.get("users × sockets each");
-            if (table.rows.stream().filter(r -> r.get("target").equals(target) && r.get("users × sockets each").equals(shape))
-                    .findFirst().orElseThrow() != first) {
+            if (table.rows.stream()
+                            .filter(r -> r.get("target").equals(target)
+                                    && r.get("users × sockets each").equals(shape))
+                            .findFirst()
+                            .orElseThrow()
+                    != first) {
                 continue; // one note per target and shape
             }
             Map<String, Object> best = table.rows.stream()
-                    .filter(r -> r.get("target").equals(target) && r.get("users × sockets each").equals(shape))
+                    .filter(r -> r.get("target").equals(target)
+                            && r.get("users × sockets each").equals(shape))
                     .filter(r -> ((Double) r.get("p99 ms")) < 50 && ((Number) r.get("missing")).longValue() == 0)
-                    .max(java.util.Comparator.comparingDouble(r -> (Double) r.get("events/s sent"))).orElse(null);
-            table.notes.add("**" + target + "**, " + shape + " (users × sockets each): highest rate held with p99 < 50 ms: "
-                    + (best == null ? "none of the steps" : Table.format(best.get("events/s sent")) + " events/s = "
-                            + Table.format(best.get("deliveries/s (sent × sockets each)")) + " deliveries/s"));
+                    .max(java.util.Comparator.comparingDouble(r -> (Double) r.get("events/s sent")))
+                    .orElse(null);
+            table.notes.add("**" + target + "**, " + shape
+                    + " (users × sockets each): highest rate held with p99 < 50 ms: "
+                    + (best == null
+                            ? "none of the steps"
+                            : Table.format(best.get("events/s sent")) + " events/s = "
+                                    + Table.format(best.get("deliveries/s (sent × sockets each)")) + " deliveries/s"));
         }
         Path png = out.resolve("fan-out.png");
-        Charts.lines(png, "2. Fan-out p99 latency, " + Table.format((long) p.fanSockets) + " sockets (commit → receipt)",
-                "deliveries/s (events/s × sockets per user)", "p99 ms", series, true, 50);
+        Charts.lines(
+                png,
+                "2. Fan-out p99 latency, " + Table.format((long) p.fanSockets) + " sockets (commit → receipt)",
+                "deliveries/s (events/s × sockets per user)",
+                "p99 ms",
+                series,
+                true,
+                50);
         charts.add("2:" + png.getFileName());
     }
 
     void capacity() throws Exception {
         Table table = new Table("3. Idle capacity");
         tables.put(3, table);
-        each(targetsFor(0, false), t -> Scenarios.capacity(t, p.capPerProcess, p.capProcesses, p.capHoldS,
-                p.stormSettleMs, table, work, log));
+        each(
+                targetsFor(0, false),
+                t -> Scenarios.capacity(
+                        t, p.capPerProcess, p.capProcesses, p.capHoldS, p.stormSettleMs, table, work, log));
         ratio(table, "subscribed at once", List.of(), "");
         ratio(table, "RSS / socket (KB)", List.of(), "");
-        chartBars(3, "capacity.png", "3. Sockets subscribed at once on one node", "sockets", table,
-                List.of("subscribed at once"), false);
-        chartBars(3, "memory-per-socket.png", "3. Memory per idle socket (KB)", "KB", table,
-                List.of("heap / socket (KB)", "RSS / socket (KB)"), false);
+        chartBars(
+                3,
+                "capacity.png",
+                "3. Sockets subscribed at once on one node",
+                "sockets",
+                table,
+                List.of("subscribed at once"),
+                false);
+        chartBars(
+                3,
+                "memory-per-socket.png",
+                "3. Memory per idle socket (KB)",
+                "KB",
+                table,
+                List.of("heap / socket (KB)", "RSS / socket (KB)"),
+                false);
     }
 
     void throughput() throws Exception {
@@ -307,8 +463,14 @@ public final class Bench {
             Scenarios.throughput(t, p.tpTasks, p.tpConcurrency, table, log);
         });
         ratio(table, "tasks/s", List.of(), "");
-        chartBars(4, "throughput.png", "4. End-to-end tasks/s (submit → event pushed)", "tasks/s", table,
-                List.of("tasks/s"), false);
+        chartBars(
+                4,
+                "throughput.png",
+                "4. End-to-end tasks/s (submit → event pushed)",
+                "tasks/s",
+                table,
+                List.of("tasks/s"),
+                false);
     }
 
     void storm() throws Exception {
@@ -324,8 +486,14 @@ public final class Bench {
             }
             Scenarios.storm(t, p.stormSockets, p.stormRate, true, p.stormSettleMs, table, log);
         });
-        chartBars(5, "storm.png", "5. Reconnect storm: seconds until every socket resumed", "s", table,
-                List.of("all resumed after (s)"), false);
+        chartBars(
+                5,
+                "storm.png",
+                "5. Reconnect storm: seconds until every socket resumed",
+                "s",
+                table,
+                List.of("all resumed after (s)"),
+                false);
     }
 
     /** Adds "Lanechat ÷ this" for {@code column} to each peer row (matching the {@code keys} columns). */
@@ -336,17 +504,21 @@ public final class Bench {
                 continue;
             }
             String suffix = target.contains(" · ") ? target.substring(target.indexOf(" · ")) : lanechatSuffix;
-            table.rows.stream().filter(r -> ("lanechat-sqlite" + suffix).equals(r.get("target"))
+            table.rows.stream()
+                    .filter(r -> ("lanechat-sqlite" + suffix).equals(r.get("target"))
                             && keys.stream().allMatch(k -> java.util.Objects.equals(r.get(k), row.get(k))))
-                    .findFirst().ifPresent(lc -> {
-                        double a = ((Number) lc.get(column)).doubleValue(), b = ((Number) row.get(column)).doubleValue();
+                    .findFirst()
+                    .ifPresent(lc -> {
+                        double a = ((Number) lc.get(column)).doubleValue(),
+                                b = ((Number) row.get(column)).doubleValue();
                         row.put("Lanechat ÷ this (" + column + ")", b == 0 ? Double.NaN : a / b);
                     });
         }
     }
 
-    private void chartBars(int scenario, String file, String title, String unit, Table table, List<String> columns,
-            boolean log) throws Exception {
+    private void chartBars(
+            int scenario, String file, String title, String unit, Table table, List<String> columns, boolean log)
+            throws Exception {
         List<String> cats = new ArrayList<>();
         List<double[]> vals = new ArrayList<>();
         for (Map<String, Object> row : table.rows) {
@@ -366,43 +538,48 @@ public final class Bench {
     // ---- RESULTS.md ----------------------------------------------------------------------------
 
     static final Map<Integer, String> ABOUT = Map.of(
-            1, "The same tasks (demo lane thinking 100 ms, the peers' timer 100 ms), submitted at a steady rate, are "
-                    + "received at once by one subscribed socket AND by the polling fallback (GET of the task every "
-                    + "1000 ms, the web client's interval, at a random phase, until it is done). Latency is from the "
-                    + "task's completion stamp (`updated_at`) to receipt. The rate stays under the demo lane's "
-                    + "capacity (4 workers).",
-            2, "10,000 subscribed sockets in two shapes. **10,000 users × 1 socket** (token mode; each event goes "
-                    + "to its user's one socket, so events/s = deliveries/s: the issue's 1k, 5k and 10k events per "
-                    + "second) and **1 user × 10,000 sockets** (open mode; each event goes to every socket: the widest "
-                    + "fan-out, one event = 10,000 frames). Lanechat's fan-out is per user, like the peers' here. Each "
-                    + "step submits tasks (one event each) paced by the clock for 10 s, at most 256 submits in flight "
-                    + "(the ladder starts with one such step at its first rate, unrecorded, to warm the target up): "
-                    + "a server that cannot take the rate gets fewer (\"events/s sent\"). Latency: the task's "
-                    + "completion stamp → each socket's receipt. A ladder stops once p99 passes 2 s, more than 1 % of "
-                    + "deliveries go missing, or under 90 % of the rate could be sent (the generator's HTTP "
-                    + "submits share the 2 cores with the server: see both CPU columns). For "
-                    + "Lanechat, \"server push lag p99\" (from /metrics: commit → frame written) separates the push "
-                    + "from the commit, which is where most of its latency is: every task is three transactions on "
-                    + "SQLite's one writer (those that queue behind a commit share the next one's fsync), and high "
-                    + "on the ladder the server's CPU is full.",
-            3, "Generator processes (each its own JVM, its own 127.0.0.x source address) open subscribed sockets until "
-                    + "refused; then the server's heap after a full GC and its RSS are read and divided by the sockets "
-                    + "(minus the same figures before). THE LIMIT HERE: the open-file limit is 20,000 per process and "
-                    + "cannot be raised on this machine, so no server process (Lanechat or peer) can hold more than "
-                    + "~19,900 sockets; the per-socket memory is what to extrapolate from.",
-            4, "Tasks submitted over HTTP with a fixed number in flight (Lanechat: conversations of 10 messages, made "
-                    + "before the clock starts), demo lane with no delay, one socket receives every event. tasks/s = "
-                    + "events received ÷ (last receipt − first submit). Each target first runs the same load once, "
-                    + "unrecorded, to warm it up (a cold JVM spent about half its CPU in the JIT compilers).",
-            5, "10,000 sockets of 10,000 users (token mode: a deployment's sockets belong to many people; with all "
-                    + "of them one user, each event would be 10,000 frames and the run would measure that broadcast, not "
-                    + "the reconnect), subscribed with protocol.md's reconnect (1 s backoff + ≤ 20 % jitter, doubling, "
-                    + "capped at 30 s) and `since`; tasks keep coming (20/s, spread over the users); then every socket "
-                    + "is dropped at once. A handshake without "
-                    + "`ready` after 30 s is abandoned and retried with the backoff. Counted: time until every socket "
-                    + "has its `ready` again (the window is 240 s), and events lost among the sockets that resumed "
-                    + "(gaps in the per-user ids, or not received by the end; must be 0). A socket still out at the "
-                    + "window's end is counted as not resumed.");
+            1,
+                    "The same tasks (demo lane thinking 100 ms, the peers' timer 100 ms), submitted at a steady rate, are "
+                            + "received at once by one subscribed socket AND by the polling fallback (GET of the task every "
+                            + "1000 ms, the web client's interval, at a random phase, until it is done). Latency is from the "
+                            + "task's completion stamp (`updated_at`) to receipt. The rate stays under the demo lane's "
+                            + "capacity (4 workers).",
+            2,
+                    "10,000 subscribed sockets in two shapes. **10,000 users × 1 socket** (token mode; each event goes "
+                            + "to its user's one socket, so events/s = deliveries/s: the issue's 1k, 5k and 10k events per "
+                            + "second) and **1 user × 10,000 sockets** (open mode; each event goes to every socket: the widest "
+                            + "fan-out, one event = 10,000 frames). Lanechat's fan-out is per user, like the peers' here. Each "
+                            + "step submits tasks (one event each) paced by the clock for 10 s, at most 256 submits in flight "
+                            + "(the ladder starts with one such step at its first rate, unrecorded, to warm the target up): "
+                            + "a server that cannot take the rate gets fewer (\"events/s sent\"). Latency: the task's "
+                            + "completion stamp → each socket's receipt. A ladder stops once p99 passes 2 s, more than 1 % of "
+                            + "deliveries go missing, or under 90 % of the rate could be sent (the generator's HTTP "
+                            + "submits share the 2 cores with the server: see both CPU columns). For "
+                            + "Lanechat, \"server push lag p99\" (from /metrics: commit → frame written) separates the push "
+                            + "from the commit, which is where most of its latency is: every task is three transactions on "
+                            + "SQLite's one writer (those that queue behind a commit share the next one's fsync), and high "
+                            + "on the ladder the server's CPU is full.",
+            3,
+                    "Generator processes (each its own JVM, its own 127.0.0.x source address) open subscribed sockets until "
+                            + "refused; then the server's heap after a full GC and its RSS are read and divided by the sockets "
+                            + "(minus the same figures before). THE LIMIT HERE: the open-file limit is 20,000 per process and "
+                            + "cannot be raised on this machine, so no server process (Lanechat or peer) can hold more than "
+                            + "~19,900 sockets; the per-socket memory is what to extrapolate from.",
+            4,
+                    "Tasks submitted over HTTP with a fixed number in flight (Lanechat: conversations of 10 messages, made "
+                            + "before the clock starts), demo lane with no delay, one socket receives every event. tasks/s = "
+                            + "events received ÷ (last receipt − first submit). Each target first runs the same load once, "
+                            + "unrecorded, to warm it up (a cold JVM spent about half its CPU in the JIT compilers).",
+            5,
+                    "10,000 sockets of 10,000 users (token mode: a deployment's sockets belong to many people; with all "
+                            + "of them one user, each event would be 10,000 frames and the run would measure that broadcast, not "
+                            + "the reconnect), subscribed with protocol.md's reconnect (1 s backoff + ≤ 20 % jitter, doubling, "
+                            + "capped at 30 s) and `since`; tasks keep coming (20/s, spread over the users); then every socket "
+                            + "is dropped at once. A handshake without "
+                            + "`ready` after 30 s is abandoned and retried with the backoff. Counted: time until every socket "
+                            + "has its `ready` again (the window is 240 s), and events lost among the sockets that resumed "
+                            + "(gaps in the per-user ids, or not received by the end; must be 0). A socket still out at the "
+                            + "window's end is counted as not resumed.");
 
     /**
      * Writes RESULTS.md: the machine, then one section per scenario. A run of some scenarios
@@ -414,22 +591,38 @@ public final class Bench {
         Map<Integer, String> earlier = Files.exists(file) ? sections(Files.readString(file)) : Map.of();
         StringBuilder md = new StringBuilder();
         md.append("# Lanechat benchmarks\n\n");
-        md.append("Written by `bench/run.sh` (").append(p.name).append(" sizes). Each section names the command and ")
-                .append("the run it comes from: a run of some scenarios (`--scenarios 2,5`) rewrites their sections and ")
+        md.append("Written by `bench/run.sh` (")
+                .append(p.name)
+                .append(" sizes). Each section names the command and ")
+                .append(
+                        "the run it comes from: a run of some scenarios (`--scenarios 2,5`) rewrites their sections and ")
                 .append("keeps the others.\n\n");
         md.append("## Machine\n\n");
         md.append("| | |\n|---|---|\n");
-        md.append("| CPUs (`nproc`) | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
+        md.append("| CPUs (`nproc`) | ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" |\n");
         md.append("| memory | ").append(memTotal()).append(" |\n");
-        md.append("| JDK | ").append(System.getProperty("java.vm.name")).append(' ')
-                .append(System.getProperty("java.runtime.version")).append(" |\n");
-        md.append("| Node | ").append(safe(() -> Proc.run(List.of("node", "-v"), Duration.ofSeconds(10)).strip())).append(" |\n");
-        md.append("| OS | ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append(" |\n");
+        md.append("| JDK | ")
+                .append(System.getProperty("java.vm.name"))
+                .append(' ')
+                .append(System.getProperty("java.runtime.version"))
+                .append(" |\n");
+        md.append("| Node | ")
+                .append(safe(() ->
+                        Proc.run(List.of("node", "-v"), Duration.ofSeconds(10)).strip()))
+                .append(" |\n");
+        md.append("| OS | ")
+                .append(System.getProperty("os.name"))
+                .append(' ')
+                .append(System.getProperty("os.version"))
+                .append(" |\n");
         md.append("| open files per process | 20,000 (hard limit of this machine) |\n");
         md.append("| network | loopback only (127.0.0.0/8); generator, servers and peers share the CPUs |\n\n");
-        md.append("Targets: **lanechat-sqlite** / **lanechat-postgres** (the server jar, `java -jar lanechat-server.jar serve`, "
-                + "its own JVM with default flags), **node-ws** (`bench/peers/server.js --kind ws`, ws 8.23.0) and "
-                + "**socket.io** (`--kind socketio`, socket.io 4.8.4, websocket transport only).\n\n");
+        md.append(
+                "Targets: **lanechat-sqlite** / **lanechat-postgres** (the server jar, `java -jar lanechat-server.jar serve`, "
+                        + "its own JVM with default flags), **node-ws** (`bench/peers/server.js --kind ws`, ws 8.23.0) and "
+                        + "**socket.io** (`--kind socketio`, socket.io 4.8.4, websocket transport only).\n\n");
         md.append("**The peers do less work than Lanechat.** A peer keeps its tasks and its event log in memory: no "
                 + "durable log, no database, no transaction; a timer completes a task. Lanechat commits the user message, "
                 + "the pending answer and the task in one transaction, claims it in another, and writes the result, the "
@@ -450,8 +643,12 @@ public final class Bench {
             }
             md.append("## ").append(t.title).append("\n\n");
             md.append(ABOUT.get(s)).append("\n\n");
-            md.append("Command: `bench/run.sh --scenarios ").append(s).append(p.name.equals("smoke") ? " --smoke" : "")
-                    .append("` (").append(timings.getOrDefault(s, "?")).append(")\n\n");
+            md.append("Command: `bench/run.sh --scenarios ")
+                    .append(s)
+                    .append(p.name.equals("smoke") ? " --smoke" : "")
+                    .append("` (")
+                    .append(timings.getOrDefault(s, "?"))
+                    .append(")\n\n");
             md.append(t.markdown()).append('\n');
             for (String n : t.notes) {
                 md.append("- ").append(n).append('\n');
@@ -461,13 +658,19 @@ public final class Bench {
             }
             for (String c : charts) {
                 if (c.startsWith(s + ":")) {
-                    md.append("![").append(t.title).append("](").append(c.substring(c.indexOf(':') + 1)).append(")\n\n");
+                    md.append("![")
+                            .append(t.title)
+                            .append("](")
+                            .append(c.substring(c.indexOf(':') + 1))
+                            .append(")\n\n");
                 }
             }
             List<String> failed = failures.getOrDefault(s, List.of());
             if (!failed.isEmpty()) {
                 md.append("Runs that failed in this scenario:\n\n");
-                failed.forEach(f -> md.append("- ").append(f.length() > 600 ? f.substring(0, 600) + "…" : f).append('\n'));
+                failed.forEach(f -> md.append("- ")
+                        .append(f.length() > 600 ? f.substring(0, 600) + "…" : f)
+                        .append('\n'));
                 md.append('\n');
             }
         }
@@ -477,7 +680,8 @@ public final class Bench {
     /** The "## N. …" sections of an earlier RESULTS.md, by scenario number, each up to the next "## ". */
     static Map<Integer, String> sections(String md) {
         Map<Integer, String> out = new LinkedHashMap<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^## (\\d)\\. ").matcher(md);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(?m)^## (\\d)\\. ").matcher(md);
         while (m.find()) {
             int from = m.start();
             int to = md.indexOf("\n## ", m.end());
@@ -489,9 +693,20 @@ public final class Bench {
     /** The commit the bench runs at, "-dirty" when the tree has changes besides the bench's own output. */
     static String commit() {
         return safe(() -> {
-            String head = Proc.run(List.of("git", "rev-parse", "--short", "HEAD"), Duration.ofSeconds(10)).strip();
-            String changed = Proc.run(List.of("git", "status", "--porcelain", "--untracked-files=no", "--", ".",
-                    ":(exclude)bench/RESULTS.md", ":(exclude)bench/*.png"), Duration.ofSeconds(10)).strip();
+            String head = Proc.run(List.of("git", "rev-parse", "--short", "HEAD"), Duration.ofSeconds(10))
+                    .strip();
+            String changed = Proc.run(
+                            List.of(
+                                    "git",
+                                    "status",
+                                    "--porcelain",
+                                    "--untracked-files=no",
+                                    "--",
+                                    ".",
+                                    ":(exclude)bench/RESULTS.md",
+                                    ":(exclude)bench/*.png"),
+                            Duration.ofSeconds(10))
+                    .strip();
             return changed.isEmpty() ? head : head + "-dirty";
         });
     }

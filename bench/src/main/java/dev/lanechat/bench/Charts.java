@@ -16,8 +16,14 @@ import javax.imageio.ImageIO;
 
 /** PNG charts drawn with Java2D (headless, no browser, no extra dependency). */
 final class Charts {
-    private static final Color[] PALETTE = {new Color(0x2b6cb0), new Color(0xdd6b20), new Color(0x38a169),
-        new Color(0x805ad5), new Color(0xe53e3e), new Color(0x718096)};
+    private static final Color[] PALETTE = {
+        new Color(0x2b6cb0),
+        new Color(0xdd6b20),
+        new Color(0x38a169),
+        new Color(0x805ad5),
+        new Color(0xe53e3e),
+        new Color(0x718096)
+    };
     private static final int W = 900, H = 480, LEFT = 90, RIGHT = 200, TOP = 50, BOTTOM = 90;
 
     private Charts() {}
@@ -27,8 +33,15 @@ final class Charts {
     }
 
     /** Grouped bars: one group per category, one bar per series. NaN values are skipped. */
-    static void bars(Path png, String title, String unit, List<String> categories, List<String> series,
-            double[][] values, boolean log) throws IOException {
+    static void bars(
+            Path png,
+            String title,
+            String unit,
+            List<String> categories,
+            List<String> series,
+            double[][] values,
+            boolean log)
+            throws IOException {
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = frame(img, title);
         double max = 0, min = Double.MAX_VALUE;
@@ -77,8 +90,15 @@ final class Charts {
     }
 
     /** Lines: x → y per series (e.g. events/s → p99 ms per target). */
-    static void lines(Path png, String title, String xLabel, String unit, Map<String, Map<Double, Double>> series,
-            boolean log, double threshold) throws IOException {
+    static void lines(
+            Path png,
+            String title,
+            String xLabel,
+            String unit,
+            Map<String, Map<Double, Double>> series,
+            boolean log,
+            double threshold)
+            throws IOException {
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = frame(img, title);
         double xmax = 0, ymax = 0, ymin = Double.MAX_VALUE;
@@ -93,7 +113,8 @@ final class Charts {
         }
         ymax = Math.max(ymax, threshold);
         ymin = Math.min(ymin, threshold);
-        Scale y = new Scale(log, log ? Math.pow(10, Math.floor(Math.log10(Math.max(1e-3, ymin)))) : 0, niceMax(ymax, log));
+        Scale y = new Scale(
+                log, log ? Math.pow(10, Math.floor(Math.log10(Math.max(1e-3, ymin)))) : 0, niceMax(ymax, log));
         Scale x = new Scale(true, 0.1, niceMax(xmax, true));
         axis(g, y, unit);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
@@ -225,7 +246,8 @@ final class Charts {
         }
 
         int px(double v) {
-            double f = log ? (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))
+            double f = log
+                    ? (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))
                     : (v - lo) / (hi - lo);
             return H - BOTTOM - (int) (Math.min(1, Math.max(0, f)) * (H - TOP - BOTTOM));
         }

@@ -29,7 +29,10 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * {@code since}); it checks that event ids arrive gapless and records every update's receipt.
  */
 public final class Gen implements AutoCloseable {
-    enum Proto { PLAIN, SOCKETIO }
+    enum Proto {
+        PLAIN,
+        SOCKETIO
+    }
 
     /**
      * Where and as whom streams subscribe: stream {@code i} of a run is user {@code i % users} and
@@ -174,7 +177,9 @@ public final class Gen implements AutoCloseable {
                         dropped();
                     }
                 });
-                timers.schedule(() -> abandonIfNotReady(listener, connecting), HANDSHAKE_TIMEOUT.toMillis(),
+                timers.schedule(
+                        () -> abandonIfNotReady(listener, connecting),
+                        HANDSHAKE_TIMEOUT.toMillis(),
                         TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 lastError = e.toString();
@@ -204,7 +209,8 @@ public final class Gen implements AutoCloseable {
                 // protocol.md: 1 s, 2 s, 4 s … capped at 30 s, each plus at most 20 % jitter
                 long base = Math.min(30_000, 1000L << Math.min(attempt, 5));
                 attempt++;
-                long wait = base + (long) (base * 0.2 * ThreadLocalRandom.current().nextDouble());
+                long wait =
+                        base + (long) (base * 0.2 * ThreadLocalRandom.current().nextDouble());
                 timers.schedule(this::open, wait, TimeUnit.MILLISECONDS);
             }
         }
@@ -350,8 +356,9 @@ public final class Gen implements AutoCloseable {
      * ready or failed, or {@code timeout} passes. Returns them (check {@link Stream#live}); stream
      * {@code i} is user {@code i % endpoint.users()}.
      */
-    List<Stream> openMany(Endpoint endpoint, int n, Recorder recorder, int inFlight, Duration timeout,
-            boolean reconnect) throws InterruptedException {
+    List<Stream> openMany(
+            Endpoint endpoint, int n, Recorder recorder, int inFlight, Duration timeout, boolean reconnect)
+            throws InterruptedException {
         List<Stream> streams = new ArrayList<>(n);
         Semaphore slots = new Semaphore(inFlight);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -389,7 +396,8 @@ public final class Gen implements AutoCloseable {
 
     /** This process's CPU time so far, ns (all threads). */
     static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     @Override

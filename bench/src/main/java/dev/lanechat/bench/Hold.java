@@ -22,42 +22,54 @@ public final class Hold {
         int seconds = Integer.parseInt(args[4]);
         try (Gen gen = new Gen(bind)) {
             long t0 = System.nanoTime();
-            List<Gen.Stream> streams = gen.openMany(Gen.Endpoint.openMode(uri, proto), count, null, 256,
-                    Duration.ofSeconds(seconds), false);
+            List<Gen.Stream> streams = gen.openMany(
+                    Gen.Endpoint.openMode(uri, proto), count, null, 256, Duration.ofSeconds(seconds), false);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             long live = streams.stream().filter(s -> s.live).count();
-            String err = streams.stream().filter(s -> !s.live && s.lastError != null).map(s -> s.lastError).findFirst()
+            String err = streams.stream()
+                    .filter(s -> !s.live && s.lastError != null)
+                    .map(s -> s.lastError)
+                    .findFirst()
                     .orElse(null);
             System.out.println("RAMPED live=" + live + " failed=" + (count - live) + " ms=" + ms
                     + (err == null ? "" : " err=" + err.replace('\n', ' ')));
             System.out.flush();
             // "shed N" on stdin closes N sockets: a server at its open-file limit cannot answer the
             // HTTP call that reads its memory, so the parent frees a few descriptors first.
-            Thread shed = new Thread(() -> {
-                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        if (line.startsWith("shed ")) {
-                            int n = Integer.parseInt(line.substring(5).trim());
-                            streams.stream().filter(s -> s.live).limit(n).forEach(s -> {
-                                s.live = false;
-                                s.close();
-                            });
-                            Thread.sleep(500);
-                            System.out.println("SHED live=" + streams.stream().filter(s -> s.live).count());
-                            System.out.flush();
+            Thread shed = new Thread(
+                    () -> {
+                        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in))) {
+                            String line;
+                            while ((line = in.readLine()) != null) {
+                                if (line.startsWith("shed ")) {
+                                    int n = Integer.parseInt(line.substring(5).trim());
+                                    streams.stream()
+                                            .filter(s -> s.live)
+                                            .limit(n)
+                                            .forEach(s -> {
+                                                s.live = false;
+                                                s.close();
+                                            });
+                                    Thread.sleep(500);
+                                    System.out.println("SHED live="
+                                            + streams.stream()
+                                                    .filter(s -> s.live)
+                                                    .count());
+                                    System.out.flush();
+                                }
+                            }
+                        } catch (Exception e) {
+                            // parent gone
                         }
-                    }
-                } catch (Exception e) {
-                    // parent gone
-                }
-            }, "shed");
+                    },
+                    "shed");
             shed.setDaemon(true);
             shed.start();
             long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
             while (System.nanoTime() < end) {
                 Thread.sleep(1000);
-                System.out.println("live=" + streams.stream().filter(s -> s.live).count());
+                System.out.println(
+                        "live=" + streams.stream().filter(s -> s.live).count());
                 System.out.flush();
             }
         }

@@ -31,28 +31,31 @@ final class Proc implements AutoCloseable {
             pb.directory(dir.toFile());
         }
         process = pb.start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                    var out = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    out.write(line);
-                    out.newLine();
-                    out.flush();
-                    Matcher m = readyLine.matcher(line);
-                    if (!ready.isDone() && m.find()) {
-                        ready.complete(m.groupCount() > 0 ? m.group(1) : line);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in = new BufferedReader(
+                                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                            var out = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            out.write(line);
+                            out.newLine();
+                            out.flush();
+                            Matcher m = readyLine.matcher(line);
+                            if (!ready.isDone() && m.find()) {
+                                ready.complete(m.groupCount() > 0 ? m.group(1) : line);
+                            }
+                            for (Consumer<String> l : lineListeners) {
+                                l.accept(line);
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the process ended
                     }
-                    for (Consumer<String> l : lineListeners) {
-                        l.accept(line);
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-            ready.completeExceptionally(new IllegalStateException("process ended before it was ready: " + command
-                    + " (see " + logFile + ")"));
-        }, "proc-reader");
+                    ready.completeExceptionally(new IllegalStateException(
+                            "process ended before it was ready: " + command + " (see " + logFile + ")"));
+                },
+                "proc-reader");
         reader.setDaemon(true);
         reader.start();
     }

@@ -1,14 +1,11 @@
 package dev.lanechat.bench;
 
-import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +45,10 @@ final class Scenarios {
     /** CPU time the whole machine spent busy (all processes), ns, from /proc/stat. */
     static long machineBusy() {
         try {
-            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat"))
+                    .get(0)
+                    .trim()
+                    .split("\\s+");
             long busy = 0;
             for (int i = 1; i < f.length && i <= 8; i++) {
                 if (i != 4 && i != 5) { // idle, iowait
@@ -93,13 +93,14 @@ final class Scenarios {
                     accepted.incrementAndGet();
                     ids.add(id);
                     // the poller's phase is random against the completion, as a tab's interval would be
-                    long first = java.util.concurrent.ThreadLocalRandom.current().nextLong(pollMs);
+                    long first =
+                            java.util.concurrent.ThreadLocalRandom.current().nextLong(pollMs);
                     schedulePoll(gen, t, id, first, pollMs, polls, polledAt);
                 });
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && (accepted.get() < tasks || polledAt.size() < tasks
-                    || rec.firstReceipt.size() < tasks)) {
+            while (System.nanoTime() < deadline
+                    && (accepted.get() < tasks || polledAt.size() < tasks || rec.firstReceipt.size() < tasks)) {
                 Thread.sleep(50);
             }
             long wall = System.nanoTime() - w0;
@@ -138,18 +139,21 @@ final class Scenarios {
         }
     }
 
-    private static void schedulePoll(Gen gen, Target t, String id, long delayMs, long pollMs, AtomicLong polls,
-            Map<String, Long> polledAt) {
-        gen.timers.schedule(() -> {
-            polls.incrementAndGet();
-            t.task(id).whenComplete((state, e) -> {
-                if (state != null && state.done()) {
-                    polledAt.put(id, Gen.nowMicros());
-                } else {
-                    schedulePoll(gen, t, id, pollMs, pollMs, polls, polledAt);
-                }
-            });
-        }, delayMs, TimeUnit.MILLISECONDS);
+    private static void schedulePoll(
+            Gen gen, Target t, String id, long delayMs, long pollMs, AtomicLong polls, Map<String, Long> polledAt) {
+        gen.timers.schedule(
+                () -> {
+                    polls.incrementAndGet();
+                    t.task(id).whenComplete((state, e) -> {
+                        if (state != null && state.done()) {
+                            polledAt.put(id, Gen.nowMicros());
+                        } else {
+                            schedulePoll(gen, t, id, pollMs, pollMs, polls, polledAt);
+                        }
+                    });
+                },
+                delayMs,
+                TimeUnit.MILLISECONDS);
     }
 
     // ---- 2. fan-out latency ---------------------------------------------------------------------
@@ -161,8 +165,9 @@ final class Scenarios {
      * A ladder of event rates over {@code sockets} sockets spread over the target's users (each
      * event goes to the sockets of one user). Returns, per deliveries/s step, p99 ms (for the chart).
      */
-    static Map<Double, Double> fanOut(Target t, int sockets, double[] eventsPerSecond, int stepSeconds, Table table,
-            Consumer<String> log) throws Exception {
+    static Map<Double, Double> fanOut(
+            Target t, int sockets, double[] eventsPerSecond, int stepSeconds, Table table, Consumer<String> log)
+            throws Exception {
         Map<Double, Double> p99s = new java.util.LinkedHashMap<>();
         try (Gen gen = new Gen(null)) {
             long c0 = System.nanoTime();
@@ -213,8 +218,8 @@ final class Scenarios {
                 next += sent;
                 long sendWall = System.nanoTime() - w0;
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (System.nanoTime() < deadline && (inFlight.availablePermits() < FAN_OUT_IN_FLIGHT
-                        || rec.count.get() < expected.get())) {
+                while (System.nanoTime() < deadline
+                        && (inFlight.availablePermits() < FAN_OUT_IN_FLIGHT || rec.count.get() < expected.get())) {
                     Thread.sleep(20);
                 }
                 long wall = System.nanoTime() - w0;
@@ -253,13 +258,16 @@ final class Scenarios {
                 row.put("p99.9 ms", s.ms(0.999));
                 row.put("max ms", s.maxMs());
                 if (before != null) {
-                    row.put("server push lag p99 ms (/metrics)", histogramQuantile(before, ((Target.Lanechat) t).metrics(),
-                            "lanechat_push_lag_seconds", 0.99) * 1000);
+                    row.put(
+                            "server push lag p99 ms (/metrics)",
+                            histogramQuantile(
+                                            before, ((Target.Lanechat) t).metrics(), "lanechat_push_lag_seconds", 0.99)
+                                    * 1000);
                 }
                 cpu(row, genCpu, srvCpu, busy, wall);
                 p99s.put(sentRate * sockets / t.users, s.ms(0.99));
-                log.accept(t.name + " fan-out " + shape + " at " + rate + "/s (sent " + Math.round(sentRate) + "/s): p99 "
-                        + s.ms(0.99) + " ms, missing " + missing);
+                log.accept(t.name + " fan-out " + shape + " at " + rate + "/s (sent " + Math.round(sentRate)
+                        + "/s): p99 " + s.ms(0.99) + " ms, missing " + missing);
                 Thread.sleep(1000);
                 if (s.ms(0.99) > 2000 || missing > expected.get() / 100 || sentRate < 0.9 * rate) {
                     break; // saturated: higher rates only queue up
@@ -272,8 +280,16 @@ final class Scenarios {
 
     // ---- 3. idle capacity -----------------------------------------------------------------------
 
-    static void capacity(Target t, int perProcess, int processes, int seconds, long settleMs, Table table, Path work,
-            Consumer<String> log) throws Exception {
+    static void capacity(
+            Target t,
+            int perProcess,
+            int processes,
+            int seconds,
+            long settleMs,
+            Table table,
+            Path work,
+            Consumer<String> log)
+            throws Exception {
         long heap0 = t.heapAfterGc(), rss0 = t.rss();
         List<Proc> gens = new ArrayList<>();
         Map<Integer, String> status = new ConcurrentHashMap<>();
@@ -283,10 +299,23 @@ final class Scenarios {
             for (int i = 0; i < processes; i++) {
                 int index = i;
                 String bind = "127.0.0." + (10 + i);
-                Proc p = Proc.start(List.of("java", "-Xss256k", "-Xmx1g", "-XX:+UseSerialGC", "-cp", cp,
-                                Hold.class.getName(), t.wsUri().toString(), t.proto().name(), Integer.toString(perProcess),
-                                bind, Integer.toString(seconds)),
-                        null, work.resolve(t.name + "-hold-" + i + ".log"), Pattern.compile("^(RAMPED.*)"));
+                Proc p = Proc.start(
+                        List.of(
+                                "java",
+                                "-Xss256k",
+                                "-Xmx1g",
+                                "-XX:+UseSerialGC",
+                                "-cp",
+                                cp,
+                                Hold.class.getName(),
+                                t.wsUri().toString(),
+                                t.proto().name(),
+                                Integer.toString(perProcess),
+                                bind,
+                                Integer.toString(seconds)),
+                        null,
+                        work.resolve(t.name + "-hold-" + i + ".log"),
+                        Pattern.compile("^(RAMPED.*)"));
                 p.onLine(line -> status.put(index, line));
                 gens.add(p);
             }
@@ -381,7 +410,10 @@ final class Scenarios {
             }
             long wall = System.nanoTime() - w0;
             long genCpu = Gen.cpuNanos() - cpu0, srvCpu = t.cpuNanos() - scpu0, busy = machineBusy() - busy0;
-            long last = rec.firstReceipt.values().stream().mapToLong(Long::longValue).max().orElse(start);
+            long last = rec.firstReceipt.values().stream()
+                    .mapToLong(Long::longValue)
+                    .max()
+                    .orElse(start);
             long[] e2e = new long[tasks];
             int k = 0;
             for (Map.Entry<String, Long> e : submittedAt.entrySet()) {
@@ -402,8 +434,11 @@ final class Scenarios {
             row.put("submit→event p99 ms", el.ms(0.99));
             if (before != null) {
                 String after = ((Target.Lanechat) t).metrics();
-                row.put("server push lag p99 ms (/metrics)", histogramQuantile(before, after, "lanechat_push_lag_seconds", 0.99) * 1000);
-                row.put("stamp→commit p99 ms (/metrics)",
+                row.put(
+                        "server push lag p99 ms (/metrics)",
+                        histogramQuantile(before, after, "lanechat_push_lag_seconds", 0.99) * 1000);
+                row.put(
+                        "stamp→commit p99 ms (/metrics)",
                         histogramQuantile(before, after, "lanechat_store_stamp_to_commit_seconds", 0.99) * 1000);
             }
             cpu(row, genCpu, srvCpu, busy, wall);
@@ -459,8 +494,15 @@ final class Scenarios {
         return s.readies.get() >= 2 && s.live;
     }
 
-    static void storm(Target t, int sockets, double eventsPerSecond, boolean serverSide, long settleMs, Table table,
-            Consumer<String> log) throws Exception {
+    static void storm(
+            Target t,
+            int sockets,
+            double eventsPerSecond,
+            boolean serverSide,
+            long settleMs,
+            Table table,
+            Consumer<String> log)
+            throws Exception {
         try (Gen gen = new Gen(null)) {
             List<Gen.Stream> streams = gen.openMany(t.endpoint(), sockets, null, 256, Duration.ofSeconds(180), true);
             long live = streams.stream().filter(s -> s.live).count();
@@ -470,23 +512,28 @@ final class Scenarios {
             // id before the run plus the tasks accepted for it.
             long[] newestBefore = new long[t.users];
             streams.forEach(s -> newestBefore[s.user] = Math.max(newestBefore[s.user], s.lastId));
-            java.util.concurrent.atomic.AtomicLongArray acceptedOf = new java.util.concurrent.atomic.AtomicLongArray(t.users);
+            java.util.concurrent.atomic.AtomicLongArray acceptedOf =
+                    new java.util.concurrent.atomic.AtomicLongArray(t.users);
             AtomicInteger accepted = new AtomicInteger(), refused = new AtomicInteger(), pending = new AtomicInteger();
             AtomicInteger next = new AtomicInteger();
             long period = (long) (1e6 / eventsPerSecond);
-            var producer = gen.timers.scheduleAtFixedRate(() -> {
-                int i = next.getAndIncrement();
-                pending.incrementAndGet();
-                t.submit(i).whenComplete((id, e) -> {
-                    if (id != null) {
-                        acceptedOf.incrementAndGet(i % t.users);
-                        accepted.incrementAndGet();
-                    } else {
-                        refused.incrementAndGet();
-                    }
-                    pending.decrementAndGet();
-                });
-            }, 0, period, TimeUnit.MICROSECONDS);
+            var producer = gen.timers.scheduleAtFixedRate(
+                    () -> {
+                        int i = next.getAndIncrement();
+                        pending.incrementAndGet();
+                        t.submit(i).whenComplete((id, e) -> {
+                            if (id != null) {
+                                acceptedOf.incrementAndGet(i % t.users);
+                                accepted.incrementAndGet();
+                            } else {
+                                refused.incrementAndGet();
+                            }
+                            pending.decrementAndGet();
+                        });
+                    },
+                    0,
+                    period,
+                    TimeUnit.MICROSECONDS);
             Thread.sleep(settleMs);
             long cpu0 = Gen.cpuNanos(), w0 = System.nanoTime();
             String how;
@@ -504,11 +551,13 @@ final class Scenarios {
                 Thread.sleep(50);
                 if (System.nanoTime() >= nextReport) {
                     nextReport += 10_000_000_000L;
-                    log.accept(t.name + " storm: " + streams.stream().filter(Scenarios::resumed).count() + " of " + live
-                            + " resumed after " + (System.nanoTime() - w0) / 1_000_000_000L + " s");
+                    log.accept(t.name + " storm: "
+                            + streams.stream().filter(Scenarios::resumed).count() + " of " + live + " resumed after "
+                            + (System.nanoTime() - w0) / 1_000_000_000L + " s");
                 }
             }
-            long resumedAll = streams.stream().mapToLong(s -> s.readyAtNanos).max().orElse(w0);
+            long resumedAll =
+                    streams.stream().mapToLong(s -> s.readyAtNanos).max().orElse(w0);
             List<Gen.Stream> back = streams.stream().filter(Scenarios::resumed).toList();
             long resumed = back.size();
             Thread.sleep(settleMs);
@@ -527,10 +576,13 @@ final class Scenarios {
             // Lost: among the sockets that resumed, ids skipped or never received. A socket that had
             // not resumed by the window's end is counted as not resumed, not as losing events.
             long gaps = back.stream().mapToLong(s -> s.gaps.get()).sum();
-            long behind = back.stream().mapToLong(s -> Math.max(0, newest[s.user] - s.lastId)).sum();
+            long behind = back.stream()
+                    .mapToLong(s -> Math.max(0, newest[s.user] - s.lastId))
+                    .sum();
             long dups = streams.stream().mapToLong(s -> s.duplicates.get()).sum();
             long resets = streams.stream().mapToLong(s -> s.resets.get()).sum();
-            long timeouts = streams.stream().mapToLong(s -> s.handshakeTimeouts.get()).sum();
+            long timeouts =
+                    streams.stream().mapToLong(s -> s.handshakeTimeouts.get()).sum();
             Map<String, Object> row = table.row(t.name + (serverSide ? " · server-side drop" : " · cut by clients"));
             row.put("sockets", live);
             row.put("users", (long) t.users);

@@ -26,7 +26,11 @@ final class Table {
     }
 
     Object get(String target, String column) {
-        return rows.stream().filter(r -> target.equals(r.get("target"))).map(r -> r.get(column)).findFirst().orElse(null);
+        return rows.stream()
+                .filter(r -> target.equals(r.get("target")))
+                .map(r -> r.get(column))
+                .findFirst()
+                .orElse(null);
     }
 
     String markdown() {
@@ -57,10 +61,11 @@ final class Table {
                 return "–";
             }
             double a = Math.abs(d);
-            return a >= 1000 ? String.format(Locale.ROOT, "%,.0f", d)
-                    : a >= 100 ? String.format(Locale.ROOT, "%.0f", d)
-                    : a >= 10 ? String.format(Locale.ROOT, "%.1f", d)
-                    : String.format(Locale.ROOT, "%.2f", d);
+            return a >= 1000
+                    ? String.format(Locale.ROOT, "%,.0f", d)
+                    : a >= 100
+                            ? String.format(Locale.ROOT, "%.0f", d)
+                            : a >= 10 ? String.format(Locale.ROOT, "%.1f", d) : String.format(Locale.ROOT, "%.2f", d);
         }
         if (v instanceof Long || v instanceof Integer) {
             return String.format(Locale.ROOT, "%,d", ((Number) v).longValue());

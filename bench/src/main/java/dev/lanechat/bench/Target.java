@@ -27,8 +27,10 @@ abstract class Target implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     final String name;
     final Path work;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     final AtomicLong httpRequests = new AtomicLong();
     final AtomicLong rateLimited = new AtomicLong();
     Proc proc;
@@ -106,7 +108,9 @@ abstract class Target implements AutoCloseable {
                 }
             }));
         }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .exceptionally(e -> null)
+                .join();
         return out;
     }
 
@@ -116,8 +120,9 @@ abstract class Target implements AutoCloseable {
             if (r.statusCode() == 429) {
                 rateLimited.incrementAndGet();
                 long wait = r.headers().firstValueAsLong("Retry-After").orElse(1) * 1000;
-                return CompletableFuture.supplyAsync(() -> null,
-                        CompletableFuture.delayedExecutor(wait, java.util.concurrent.TimeUnit.MILLISECONDS))
+                return CompletableFuture.supplyAsync(
+                                () -> null,
+                                CompletableFuture.delayedExecutor(wait, java.util.concurrent.TimeUnit.MILLISECONDS))
                         .thenCompose(x -> send(request));
             }
             return CompletableFuture.completedFuture(r);
@@ -160,6 +165,7 @@ abstract class Target implements AutoCloseable {
         final List<String> tokens = new ArrayList<>();
         /** Per user: its conversations, and how many messages it has sent. */
         final List<List<String>> conversations = new ArrayList<>();
+
         final List<AtomicInteger> sent = new ArrayList<>();
         final Map<String, Integer> userOfTask = new ConcurrentHashMap<>();
         static final Map<Path, String> HELP = new ConcurrentHashMap<>();
@@ -223,8 +229,17 @@ abstract class Target implements AutoCloseable {
         }
 
         List<String> command(int p) throws Exception {
-            List<String> cmd = Proc.list("java", "-jar", jar.toString(), "serve", "--port", Integer.toString(p),
-                    "--data-dir", dataDir.toString(), "--demo-delay-ms", Integer.toString(demoDelayMs));
+            List<String> cmd = Proc.list(
+                    "java",
+                    "-jar",
+                    jar.toString(),
+                    "serve",
+                    "--port",
+                    Integer.toString(p),
+                    "--data-dir",
+                    dataDir.toString(),
+                    "--demo-delay-ms",
+                    Integer.toString(demoDelayMs));
             if (db != null) {
                 cmd.addAll(List.of("--db", db));
             }
@@ -259,7 +274,10 @@ abstract class Target implements AutoCloseable {
             if (users > 1 && tokens.isEmpty()) {
                 createUsers();
             }
-            proc = Proc.start(command(port), null, work.resolve(name + "-server-" + STARTS.incrementAndGet() + ".log"),
+            proc = Proc.start(
+                    command(port),
+                    null,
+                    work.resolve(name + "-server-" + STARTS.incrementAndGet() + ".log"),
                     Pattern.compile("Lanechat listening on (http://\\S+)"));
             base = proc.awaitReady(Duration.ofSeconds(90));
             port = URI.create(base).getPort();
@@ -280,12 +298,17 @@ abstract class Target implements AutoCloseable {
             int perUser = (n + users - 1) / users;
             for (int u = 0; u < users; u++) {
                 int user = u;
-                int need = (sent.get(u).get() + perUser + 9) / 10 - conversations.get(u).size();
+                int need = (sent.get(u).get() + perUser + 9) / 10
+                        - conversations.get(u).size();
                 for (int k = 0; k < need; k++) {
                     slots.acquire();
-                    HttpRequest r = request("/api/conversations", user).POST(HttpRequest.BodyPublishers.noBody()).build();
+                    HttpRequest r = request("/api/conversations", user)
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build();
                     all.add(send(r).whenComplete((resp, e) -> slots.release())
-                            .thenAccept(resp -> conversations.get(user).add(json(resp).get("id").asText())));
+                            .thenAccept(resp -> conversations
+                                    .get(user)
+                                    .add(json(resp).get("id").asText())));
                 }
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
@@ -305,7 +328,8 @@ abstract class Target implements AutoCloseable {
             String c = mine.get(Math.floorMod(sent.get(user).getAndIncrement() / 10, mine.size()));
             HttpRequest r = request("/api/conversations/" + c + "/messages", user)
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"bench " + i + "\"}")).build();
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"bench " + i + "\"}"))
+                    .build();
             return send(r).thenApply(resp -> {
                 String task = json(resp).get("task_id").asText();
                 if (user != 0) {
@@ -317,10 +341,13 @@ abstract class Target implements AutoCloseable {
 
         @Override
         CompletableFuture<TaskState> task(String taskId) {
-            HttpRequest r = request("/api/tasks/" + taskId, userOfTask.getOrDefault(taskId, 0)).GET().build();
+            HttpRequest r = request("/api/tasks/" + taskId, userOfTask.getOrDefault(taskId, 0))
+                    .GET()
+                    .build();
             return send(r).thenApply(resp -> {
                 JsonNode t = json(resp);
-                return new TaskState(t.get("status").asText(), micros(t.get("updated_at").asText()));
+                return new TaskState(
+                        t.get("status").asText(), micros(t.get("updated_at").asText()));
             });
         }
 
@@ -334,7 +361,11 @@ abstract class Target implements AutoCloseable {
         @Override
         long heapAfterGc() throws Exception {
             Proc.run(List.of("jcmd", Long.toString(proc.pid()), "GC.run"), Duration.ofSeconds(60));
-            String metrics = send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build()).get().body();
+            String metrics = send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                            .GET()
+                            .build())
+                    .get()
+                    .body();
             return (long) sumMetric(metrics, "jvm_memory_used_bytes", "area=\"heap\"");
         }
 
@@ -350,13 +381,18 @@ abstract class Target implements AutoCloseable {
         }
 
         String metrics() throws Exception {
-            return send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build()).get().body();
+            return send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                            .GET()
+                            .build())
+                    .get()
+                    .body();
         }
 
         @Override
         String work() {
-            return db == null ? "durable: user message + pending answer + task (1 SQLite transaction), claim (1), "
-                    + "result + answer + event log row (1), then push"
+            return db == null
+                    ? "durable: user message + pending answer + task (1 SQLite transaction), claim (1), "
+                            + "result + answer + event log row (1), then push"
                     : "durable: the same three transactions on PostgreSQL";
         }
     }
@@ -392,38 +428,53 @@ abstract class Target implements AutoCloseable {
 
         @Override
         void start() throws Exception {
-            proc = Proc.start(List.of("node", "--expose-gc", "server.js", "--kind", kind, "--port", "0"), peersDir,
-                    work.resolve(name + "-peer.log"), Pattern.compile("listening on (http://\\S+)"));
+            proc = Proc.start(
+                    List.of("node", "--expose-gc", "server.js", "--kind", kind, "--port", "0"),
+                    peersDir,
+                    work.resolve(name + "-peer.log"),
+                    Pattern.compile("listening on (http://\\S+)"));
             base = proc.awaitReady(Duration.ofSeconds(30));
         }
 
         @Override
         CompletableFuture<String> submit(int i) {
-            HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/tasks?delay_ms=" + delayMs + "&user=" + token(i % users)))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"bench " + i + "\"}")).build();
+            HttpRequest r = HttpRequest.newBuilder(
+                            URI.create(base + "/tasks?delay_ms=" + delayMs + "&user=" + token(i % users)))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"bench " + i + "\"}"))
+                    .build();
             return send(r).thenApply(resp -> json(resp).get("task_id").asText());
         }
 
         @Override
         CompletableFuture<TaskState> task(String taskId) {
-            HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/tasks/" + taskId)).GET().build();
+            HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/tasks/" + taskId))
+                    .GET()
+                    .build();
             return send(r).thenApply(resp -> {
                 JsonNode t = json(resp);
-                return new TaskState(t.get("status").asText(), micros(t.get("updated_at").asText()));
+                return new TaskState(
+                        t.get("status").asText(), micros(t.get("updated_at").asText()));
             });
         }
 
         @Override
         String storm() throws Exception {
-            send(HttpRequest.newBuilder(URI.create(base + "/drop")).POST(HttpRequest.BodyPublishers.noBody()).build()).get();
+            send(HttpRequest.newBuilder(URI.create(base + "/drop"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build())
+                    .get();
             return "every socket closed by the peer (POST /drop; the process and its in-memory log stay up — "
                     + "a restart would lose the log, so a peer cannot be compared on a restart)";
         }
 
         @Override
         long heapAfterGc() throws Exception {
-            return json(send(HttpRequest.newBuilder(URI.create(base + "/stats?gc=1")).GET().build()).get())
-                    .get("heap_used").asLong();
+            return json(send(HttpRequest.newBuilder(URI.create(base + "/stats?gc=1"))
+                                    .GET()
+                                    .build())
+                            .get())
+                    .get("heap_used")
+                    .asLong();
         }
 
         @Override

@@ -21,11 +21,21 @@ class BenchSmokeTest {
         Path peers = Path.of(System.getProperty("bench.peers.dir", "peers"));
         assertThat(jar).as("the server jar (build the server module first)").exists();
         if (!Files.isDirectory(peers.resolve("node_modules"))) {
-            Proc.run(List.of("npm", "ci", "--no-audit", "--no-fund", "--prefix", peers.toString()), Duration.ofMinutes(5));
+            Proc.run(
+                    List.of("npm", "ci", "--no-audit", "--no-fund", "--prefix", peers.toString()),
+                    Duration.ofMinutes(5));
         }
         Path out = Path.of("target", "bench-smoke");
-        Bench bench = new Bench(Bench.Params.smoke(), out, jar, peers, "postgresql://127.0.0.1:5432",
-                List.of("lanechat", "ws", "socketio"), List.of(1, 2, 3, 4, 5), System.out::println, "BenchSmokeTest");
+        Bench bench = new Bench(
+                Bench.Params.smoke(),
+                out,
+                jar,
+                peers,
+                "postgresql://127.0.0.1:5432",
+                List.of("lanechat", "ws", "socketio"),
+                List.of(1, 2, 3, 4, 5),
+                System.out::println,
+                "BenchSmokeTest");
         bench.run();
         bench.writeResults();
 
@@ -45,17 +55,26 @@ class BenchSmokeTest {
         }
         // Both shapes, each against all three targets: many users (token mode) and one user.
         assertThat(bench.tables.get(2).rows.stream().map(r -> r.get("target") + " " + r.get("users × sockets each")))
-                .contains("lanechat-sqlite 50 × 1", "node-ws 50 × 1", "socket.io 50 × 1", "lanechat-sqlite 1 × 50",
-                        "node-ws 1 × 50", "socket.io 1 × 50");
+                .contains(
+                        "lanechat-sqlite 50 × 1",
+                        "node-ws 50 × 1",
+                        "socket.io 50 × 1",
+                        "lanechat-sqlite 1 × 50",
+                        "node-ws 1 × 50",
+                        "socket.io 1 × 50");
         for (Map<String, Object> row : bench.tables.get(3).rows) {
-            assertThat(row.get("subscribed at once")).as(row.get("target").toString()).isEqualTo(50L);
+            assertThat(row.get("subscribed at once"))
+                    .as(row.get("target").toString())
+                    .isEqualTo(50L);
         }
         for (Map<String, Object> row : bench.tables.get(4).rows) {
-            assertThat(row.get("events received")).as(row.get("target").toString()).isEqualTo(30L);
+            assertThat(row.get("events received"))
+                    .as(row.get("target").toString())
+                    .isEqualTo(30L);
             assertThat((Double) row.get("tasks/s")).isPositive();
         }
-        assertThat(bench.tables.get(4).rows.stream().map(r -> r.get("target"))).contains("lanechat-sqlite", "node-ws",
-                "socket.io");
+        assertThat(bench.tables.get(4).rows.stream().map(r -> r.get("target")))
+                .contains("lanechat-sqlite", "node-ws", "socket.io");
         for (Map<String, Object> row : bench.tables.get(5).rows) {
             assertThat(row.get("resumed")).as(row.get("target").toString()).isEqualTo(20L);
             assertThat(row.get("events lost")).as(row.get("target").toString()).isEqualTo(0L);

@@ -3,17 +3,17 @@ package dev.lanechat.client;
 
 /** How connected a {@link LanechatStream} is. */
 public enum ConnectionStatus {
-  /** The API health check passes and the socket is subscribed. */
-  FULL,
-  /** One of the two is up: results still arrive, by polling or over the socket. */
-  PARTIAL,
-  /** Neither is up; pending results arrive once the server is back. */
-  DISCONNECTED;
+    /** The API health check passes and the socket is subscribed. */
+    FULL,
+    /** One of the two is up: results still arrive, by polling or over the socket. */
+    PARTIAL,
+    /** Neither is up; pending results arrive once the server is back. */
+    DISCONNECTED;
 
-  static ConnectionStatus of(boolean apiUp, boolean socketUp) {
-    if (apiUp && socketUp) {
-      return FULL;
+    static ConnectionStatus of(boolean apiUp, boolean socketUp) {
+        if (apiUp && socketUp) {
+            return FULL;
+        }
+        return apiUp || socketUp ? PARTIAL : DISCONNECTED;
     }
-    return apiUp || socketUp ? PARTIAL : DISCONNECTED;
-  }
 }

@@ -18,15 +18,15 @@ import java.util.List;
  * @param messages its messages, oldest first
  */
 public record Conversation(
-    String id,
-    String title,
-    Instant createdAt,
-    Instant updatedAt,
-    long messageCount,
-    BigDecimal totalCostUsd,
-    List<Message> messages) {
-  /** Normalises a missing message list to an empty one. */
-  public Conversation {
-    messages = messages == null ? List.of() : List.copyOf(messages);
-  }
+        String id,
+        String title,
+        Instant createdAt,
+        Instant updatedAt,
+        long messageCount,
+        BigDecimal totalCostUsd,
+        List<Message> messages) {
+    /** Normalises a missing message list to an empty one. */
+    public Conversation {
+        messages = messages == null ? List.of() : List.copyOf(messages);
+    }
 }

@@ -13,25 +13,25 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param data the payload
  */
 public record Event(String event, Long id, JsonNode data) {
-  /** @return {@code data.type} (e.g. {@code task.completed}), or null when absent */
-  public String type() {
-    return text("type");
-  }
-
-  /** @return {@code data.task_id}, or null when absent */
-  public String taskId() {
-    return text("task_id");
-  }
-
-  /**
-   * @param field a field of {@code data}
-   * @return its text, or null when absent or JSON null
-   */
-  public String text(String field) {
-    if (data == null) {
-      return null;
+    /** @return {@code data.type} (e.g. {@code task.completed}), or null when absent */
+    public String type() {
+        return text("type");
     }
-    JsonNode node = data.get(field);
-    return node == null || node.isNull() ? null : node.asText();
-  }
+
+    /** @return {@code data.task_id}, or null when absent */
+    public String taskId() {
+        return text("task_id");
+    }
+
+    /**
+     * @param field a field of {@code data}
+     * @return its text, or null when absent or JSON null
+     */
+    public String text(String field) {
+        if (data == null) {
+            return null;
+        }
+        JsonNode node = data.get(field);
+        return node == null || node.isNull() ? null : node.asText();
+    }
 }

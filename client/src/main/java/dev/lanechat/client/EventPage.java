@@ -10,8 +10,8 @@ import java.util.List;
  * @param lastId the id to ask after next time
  */
 public record EventPage(List<Event> events, long lastId) {
-  /** Normalises a missing event list to an empty one. */
-  public EventPage {
-    events = events == null ? List.of() : List.copyOf(events);
-  }
+    /** Normalises a missing event list to an empty one. */
+    public EventPage {
+        events = events == null ? List.of() : List.copyOf(events);
+    }
 }

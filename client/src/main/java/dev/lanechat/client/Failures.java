@@ -4,9 +4,9 @@ package dev.lanechat.client;
 import java.util.concurrent.CompletionException;
 
 final class Failures {
-  private Failures() {}
+    private Failures() {}
 
-  static Throwable unwrap(Throwable t) {
-    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-  }
+    static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
 }

@@ -10,8 +10,8 @@ package dev.lanechat.client;
  * @param store {@code "sqlite"} or {@code "postgres"}
  */
 public record Health(String status, String version, String nodeId, String store) {
-  /** @return whether the server reported {@code "ok"} */
-  public boolean ok() {
-    return "ok".equals(status);
-  }
+    /** @return whether the server reported {@code "ok"} */
+    public boolean ok() {
+        return "ok".equals(status);
+    }
 }

@@ -12,4 +12,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param isDefault whether messages sent without a lane go here
  */
 public record Lane(
-    String name, String model, String description, @JsonProperty("default") boolean isDefault) {}
+        String name,
+        String model,
+        String description,
+        @JsonProperty("default") boolean isDefault) {}

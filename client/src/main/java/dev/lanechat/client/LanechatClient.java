@@ -29,280 +29,279 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  */
 public final class LanechatClient {
-  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-  private final LanechatHttp http;
-  private final Duration requestTimeout;
+    private final LanechatHttp http;
+    private final Duration requestTimeout;
 
-  private LanechatClient(Builder b) {
-    this.requestTimeout = b.requestTimeout;
-    this.http =
-        new LanechatHttp(
-            b.baseUrl,
-            b.token,
-            b.http != null ? b.http : defaultHttpClient(b.connectTimeout),
-            b.json != null ? b.json : Json.newMapper(),
-            b.requestTimeout,
-            b.clock);
-  }
-
-  /** @return a builder; the URL defaults to {@code http://127.0.0.1:8080} */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** @return the server's base URL, without a trailing slash */
-  public URI url() {
-    return http.baseUrl();
-  }
-
-  /** @return the bearer token, or null in open mode */
-  public String token() {
-    return http.token();
-  }
-
-  /** @return the mapper this client reads and writes JSON with */
-  public ObjectMapper mapper() {
-    return http.mapper();
-  }
-
-  /** @return the JDK HTTP client underneath, which the stream reuses for its WebSocket */
-  public HttpClient httpClient() {
-    return http.httpClient();
-  }
-
-  /** @return the HTTP layer underneath, for calls this class has no method for (the worker API) */
-  public LanechatHttp http() {
-    return http;
-  }
-
-  /**
-   * The WebSocket URL that matches this API: {@code /ws} on the same origin, {@code ws://} for
-   * {@code http://} and {@code wss://} for {@code https://}.
-   *
-   * @return the stream URL
-   */
-  public URI webSocketUrl() {
-    URI baseUrl = http.baseUrl();
-    String scheme = "https".equalsIgnoreCase(baseUrl.getScheme()) ? "wss" : "ws";
-    return URI.create(scheme + baseUrl.toString().substring(baseUrl.getScheme().length()) + "/ws");
-  }
-
-  // ---- calls -------------------------------------------------------------------------------
-
-  /** {@code GET /api/health}. A 503 "degraded" answer is returned, not thrown. */
-  public Health health() {
-    return join(healthAsync());
-  }
-
-  /** Async {@link #health()}. */
-  public CompletableFuture<Health> healthAsync() {
-    return call(get("/api/health"), Health.class, 200, 503);
-  }
-
-  /** {@code GET /api/lanes}. */
-  public List<Lane> lanes() {
-    return join(call(get("/api/lanes"), new TypeReference<List<Lane>>() {}));
-  }
-
-  /** {@code GET /api/conversations}, most recently active first. */
-  public List<Conversation> conversations() {
-    return join(call(get("/api/conversations"), new TypeReference<List<Conversation>>() {}));
-  }
-
-  /**
-   * {@code POST /api/conversations}.
-   *
-   * @param title the title, or null to let the server choose
-   * @return the new conversation
-   */
-  public Conversation createConversation(String title) {
-    return join(createConversationAsync(title));
-  }
-
-  /** Async {@link #createConversation(String)}. */
-  public CompletableFuture<Conversation> createConversationAsync(String title) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    if (title != null) {
-      body.put("title", title);
-    }
-    return call(post("/api/conversations", body, null), Conversation.class);
-  }
-
-  /** {@code GET /api/conversations/{id}}, with its messages oldest first. */
-  public Conversation conversation(String id) {
-    return join(call(get("/api/conversations/" + seg(id)), Conversation.class));
-  }
-
-  /** {@code DELETE /api/conversations/{id}}; cancels its unfinished tasks. */
-  public void deleteConversation(String id) {
-    join(http.exchange(request("/api/conversations/" + seg(id)).DELETE().build(), 204));
-  }
-
-  /**
-   * {@code POST /api/conversations/{id}/messages}.
-   *
-   * @param conversationId the conversation
-   * @param content the message text (at most 32 KiB)
-   * @param lane the lane, or null for the default lane
-   * @param idempotencyKey a key that makes a retry safe, or null
-   * @return the receipt, usually {@code queued}
-   */
-  public SendReceipt sendMessage(
-      String conversationId, String content, String lane, String idempotencyKey) {
-    return join(sendMessageAsync(conversationId, content, lane, idempotencyKey));
-  }
-
-  /** Async {@link #sendMessage(String, String, String, String)}. */
-  public CompletableFuture<SendReceipt> sendMessageAsync(
-      String conversationId, String content, String lane, String idempotencyKey) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("content", Objects.requireNonNull(content, "content"));
-    if (lane != null) {
-      body.put("lane", lane);
-    }
-    String path = "/api/conversations/" + seg(conversationId) + "/messages";
-    return call(post(path, body, idempotencyKey), SendReceipt.class, 200, 201, 202);
-  }
-
-  /** {@code GET /api/tasks/{id}}: the polling endpoint. */
-  public Task task(String taskId) {
-    return join(taskAsync(taskId));
-  }
-
-  /** Async {@link #task(String)}. */
-  public CompletableFuture<Task> taskAsync(String taskId) {
-    return call(get("/api/tasks/" + seg(taskId)), Task.class);
-  }
-
-  /** {@code POST /api/tasks/{id}/cancel}; a 409 {@code conflict} when it had already ended. */
-  public Task cancelTask(String taskId) {
-    return join(call(post("/api/tasks/" + seg(taskId) + "/cancel", Map.of(), null), Task.class));
-  }
-
-  /**
-   * {@code GET /api/events?after=N&wait_s=M}: the user's events after {@code after}, waiting up
-   * to {@code waitSeconds} (≤ 30) while there are none. A 410 {@code reset} means {@code after}
-   * is outside what the server keeps.
-   */
-  public EventPage events(long after, int waitSeconds) {
-    HttpRequest req =
-        request("/api/events?after=" + after + "&wait_s=" + waitSeconds)
-            .timeout(requestTimeout.plusSeconds(Math.max(0, waitSeconds)))
-            .GET()
-            .build();
-    return join(call(req, EventPage.class));
-  }
-
-  /** {@code GET /api/files/{id}}: the file's bytes. */
-  public byte[] downloadFile(String fileId) {
-    return join(http.bytes(get("/api/files/" + seg(fileId))));
-  }
-
-  // ---- plumbing ----------------------------------------------------------------------------
-
-  private HttpRequest get(String path) {
-    return http.get(path);
-  }
-
-  private HttpRequest post(String path, Object body, String idempotencyKey) {
-    return http.post(path, body, idempotencyKey).build();
-  }
-
-  private HttpRequest.Builder request(String path) {
-    return http.request(path);
-  }
-
-  private <T> CompletableFuture<T> call(HttpRequest req, Class<T> type, int... okStatuses) {
-    return http.call(req, type, okStatuses);
-  }
-
-  private <T> CompletableFuture<T> call(HttpRequest req, TypeReference<T> type) {
-    return http.call(req, type);
-  }
-
-  private static <T> T join(CompletableFuture<T> f) {
-    return LanechatHttp.join(f);
-  }
-
-  private static String seg(String id) {
-    return LanechatHttp.segment(id);
-  }
-
-  private static HttpClient defaultHttpClient(Duration connectTimeout) {
-    return HttpClient.newBuilder()
-        .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
-  }
-
-  /** Configures a {@link LanechatClient}. */
-  public static final class Builder {
-    private URI baseUrl = URI.create("http://127.0.0.1:8080");
-    private String token;
-    private HttpClient http;
-    private ObjectMapper json;
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration requestTimeout = DEFAULT_TIMEOUT;
-    private Clock clock = Clock.systemUTC();
-
-    private Builder() {}
-
-    /** @param url the server's base URL, e.g. {@code http://127.0.0.1:8080} */
-    public Builder url(String url) {
-      String u = Objects.requireNonNull(url, "url").trim();
-      while (u.endsWith("/")) {
-        u = u.substring(0, u.length() - 1);
-      }
-      URI parsed = URI.create(u);
-      if (parsed.getScheme() == null
-          || !(parsed.getScheme().equalsIgnoreCase("http") || parsed.getScheme().equalsIgnoreCase("https"))
-          || parsed.getHost() == null) {
-        throw new IllegalArgumentException("not an http(s) URL: " + url);
-      }
-      this.baseUrl = parsed;
-      return this;
+    private LanechatClient(Builder b) {
+        this.requestTimeout = b.requestTimeout;
+        this.http = new LanechatHttp(
+                b.baseUrl,
+                b.token,
+                b.http != null ? b.http : defaultHttpClient(b.connectTimeout),
+                b.json != null ? b.json : Json.newMapper(),
+                b.requestTimeout,
+                b.clock);
     }
 
-    /** @param token an API token sent as {@code Authorization: Bearer}, or null for open mode */
-    public Builder token(String token) {
-      this.token = token == null || token.isBlank() ? null : token;
-      return this;
+    /** @return a builder; the URL defaults to {@code http://127.0.0.1:8080} */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** @param http a JDK HTTP client to use instead of a new one */
-    public Builder httpClient(HttpClient http) {
-      this.http = http;
-      return this;
+    /** @return the server's base URL, without a trailing slash */
+    public URI url() {
+        return http.baseUrl();
     }
 
-    /** @param mapper a mapper configured like {@link Json#newMapper()} */
-    public Builder mapper(ObjectMapper mapper) {
-      this.json = mapper;
-      return this;
+    /** @return the bearer token, or null in open mode */
+    public String token() {
+        return http.token();
     }
 
-    /** @param timeout how long to wait for a TCP connection (default 5 s) */
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = Objects.requireNonNull(timeout);
-      return this;
+    /** @return the mapper this client reads and writes JSON with */
+    public ObjectMapper mapper() {
+        return http.mapper();
     }
 
-    /** @param timeout how long to wait for an answer (default 30 s) */
-    public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = Objects.requireNonNull(timeout);
-      return this;
+    /** @return the JDK HTTP client underneath, which the stream reuses for its WebSocket */
+    public HttpClient httpClient() {
+        return http.httpClient();
     }
 
-    /** @param clock the clock a {@code Retry-After} date is measured against (tests) */
-    Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock);
-      return this;
+    /** @return the HTTP layer underneath, for calls this class has no method for (the worker API) */
+    public LanechatHttp http() {
+        return http;
     }
 
-    /** @return the client */
-    public LanechatClient build() {
-      return new LanechatClient(this);
+    /**
+     * The WebSocket URL that matches this API: {@code /ws} on the same origin, {@code ws://} for
+     * {@code http://} and {@code wss://} for {@code https://}.
+     *
+     * @return the stream URL
+     */
+    public URI webSocketUrl() {
+        URI baseUrl = http.baseUrl();
+        String scheme = "https".equalsIgnoreCase(baseUrl.getScheme()) ? "wss" : "ws";
+        return URI.create(
+                scheme + baseUrl.toString().substring(baseUrl.getScheme().length()) + "/ws");
     }
-  }
+
+    // ---- calls -------------------------------------------------------------------------------
+
+    /** {@code GET /api/health}. A 503 "degraded" answer is returned, not thrown. */
+    public Health health() {
+        return join(healthAsync());
+    }
+
+    /** Async {@link #health()}. */
+    public CompletableFuture<Health> healthAsync() {
+        return call(get("/api/health"), Health.class, 200, 503);
+    }
+
+    /** {@code GET /api/lanes}. */
+    public List<Lane> lanes() {
+        return join(call(get("/api/lanes"), new TypeReference<List<Lane>>() {}));
+    }
+
+    /** {@code GET /api/conversations}, most recently active first. */
+    public List<Conversation> conversations() {
+        return join(call(get("/api/conversations"), new TypeReference<List<Conversation>>() {}));
+    }
+
+    /**
+     * {@code POST /api/conversations}.
+     *
+     * @param title the title, or null to let the server choose
+     * @return the new conversation
+     */
+    public Conversation createConversation(String title) {
+        return join(createConversationAsync(title));
+    }
+
+    /** Async {@link #createConversation(String)}. */
+    public CompletableFuture<Conversation> createConversationAsync(String title) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (title != null) {
+            body.put("title", title);
+        }
+        return call(post("/api/conversations", body, null), Conversation.class);
+    }
+
+    /** {@code GET /api/conversations/{id}}, with its messages oldest first. */
+    public Conversation conversation(String id) {
+        return join(call(get("/api/conversations/" + seg(id)), Conversation.class));
+    }
+
+    /** {@code DELETE /api/conversations/{id}}; cancels its unfinished tasks. */
+    public void deleteConversation(String id) {
+        join(http.exchange(request("/api/conversations/" + seg(id)).DELETE().build(), 204));
+    }
+
+    /**
+     * {@code POST /api/conversations/{id}/messages}.
+     *
+     * @param conversationId the conversation
+     * @param content the message text (at most 32 KiB)
+     * @param lane the lane, or null for the default lane
+     * @param idempotencyKey a key that makes a retry safe, or null
+     * @return the receipt, usually {@code queued}
+     */
+    public SendReceipt sendMessage(String conversationId, String content, String lane, String idempotencyKey) {
+        return join(sendMessageAsync(conversationId, content, lane, idempotencyKey));
+    }
+
+    /** Async {@link #sendMessage(String, String, String, String)}. */
+    public CompletableFuture<SendReceipt> sendMessageAsync(
+            String conversationId, String content, String lane, String idempotencyKey) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("content", Objects.requireNonNull(content, "content"));
+        if (lane != null) {
+            body.put("lane", lane);
+        }
+        String path = "/api/conversations/" + seg(conversationId) + "/messages";
+        return call(post(path, body, idempotencyKey), SendReceipt.class, 200, 201, 202);
+    }
+
+    /** {@code GET /api/tasks/{id}}: the polling endpoint. */
+    public Task task(String taskId) {
+        return join(taskAsync(taskId));
+    }
+
+    /** Async {@link #task(String)}. */
+    public CompletableFuture<Task> taskAsync(String taskId) {
+        return call(get("/api/tasks/" + seg(taskId)), Task.class);
+    }
+
+    /** {@code POST /api/tasks/{id}/cancel}; a 409 {@code conflict} when it had already ended. */
+    public Task cancelTask(String taskId) {
+        return join(call(post("/api/tasks/" + seg(taskId) + "/cancel", Map.of(), null), Task.class));
+    }
+
+    /**
+     * {@code GET /api/events?after=N&wait_s=M}: the user's events after {@code after}, waiting up
+     * to {@code waitSeconds} (≤ 30) while there are none. A 410 {@code reset} means {@code after}
+     * is outside what the server keeps.
+     */
+    public EventPage events(long after, int waitSeconds) {
+        HttpRequest req = request("/api/events?after=" + after + "&wait_s=" + waitSeconds)
+                .timeout(requestTimeout.plusSeconds(Math.max(0, waitSeconds)))
+                .GET()
+                .build();
+        return join(call(req, EventPage.class));
+    }
+
+    /** {@code GET /api/files/{id}}: the file's bytes. */
+    public byte[] downloadFile(String fileId) {
+        return join(http.bytes(get("/api/files/" + seg(fileId))));
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------
+
+    private HttpRequest get(String path) {
+        return http.get(path);
+    }
+
+    private HttpRequest post(String path, Object body, String idempotencyKey) {
+        return http.post(path, body, idempotencyKey).build();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return http.request(path);
+    }
+
+    private <T> CompletableFuture<T> call(HttpRequest req, Class<T> type, int... okStatuses) {
+        return http.call(req, type, okStatuses);
+    }
+
+    private <T> CompletableFuture<T> call(HttpRequest req, TypeReference<T> type) {
+        return http.call(req, type);
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        return LanechatHttp.join(f);
+    }
+
+    private static String seg(String id) {
+        return LanechatHttp.segment(id);
+    }
+
+    private static HttpClient defaultHttpClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** Configures a {@link LanechatClient}. */
+    public static final class Builder {
+        private URI baseUrl = URI.create("http://127.0.0.1:8080");
+        private String token;
+        private HttpClient http;
+        private ObjectMapper json;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration requestTimeout = DEFAULT_TIMEOUT;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /** @param url the server's base URL, e.g. {@code http://127.0.0.1:8080} */
+        public Builder url(String url) {
+            String u = Objects.requireNonNull(url, "url").trim();
+            while (u.endsWith("/")) {
+                u = u.substring(0, u.length() - 1);
+            }
+            URI parsed = URI.create(u);
+            if (parsed.getScheme() == null
+                    || !(parsed.getScheme().equalsIgnoreCase("http")
+                            || parsed.getScheme().equalsIgnoreCase("https"))
+                    || parsed.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL: " + url);
+            }
+            this.baseUrl = parsed;
+            return this;
+        }
+
+        /** @param token an API token sent as {@code Authorization: Bearer}, or null for open mode */
+        public Builder token(String token) {
+            this.token = token == null || token.isBlank() ? null : token;
+            return this;
+        }
+
+        /** @param http a JDK HTTP client to use instead of a new one */
+        public Builder httpClient(HttpClient http) {
+            this.http = http;
+            return this;
+        }
+
+        /** @param mapper a mapper configured like {@link Json#newMapper()} */
+        public Builder mapper(ObjectMapper mapper) {
+            this.json = mapper;
+            return this;
+        }
+
+        /** @param timeout how long to wait for a TCP connection (default 5 s) */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** @param timeout how long to wait for an answer (default 30 s) */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** @param clock the clock a {@code Retry-After} date is measured against (tests) */
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** @return the client */
+        public LanechatClient build() {
+            return new LanechatClient(this);
+        }
+    }
 }

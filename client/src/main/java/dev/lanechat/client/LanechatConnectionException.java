@@ -3,13 +3,13 @@ package dev.lanechat.client;
 
 /** No answer from the server: it is down, unreachable, or the connection broke. */
 public class LanechatConnectionException extends LanechatException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * @param message what went wrong, naming the server's URL
-   * @param cause the I/O failure
-   */
-  public LanechatConnectionException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /**
+     * @param message what went wrong, naming the server's URL
+     * @param cause the I/O failure
+     */
+    public LanechatConnectionException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -21,19 +21,19 @@ import java.util.List;
  * @param createdAt when the message was stored
  */
 public record Message(
-    String id,
-    String role,
-    String content,
-    String status,
-    String taskId,
-    String lane,
-    String model,
-    BigDecimal costUsd,
-    List<FileInfo> files,
-    String error,
-    Instant createdAt) {
-  /** Normalises a missing file list to an empty one. */
-  public Message {
-    files = files == null ? List.of() : List.copyOf(files);
-  }
+        String id,
+        String role,
+        String content,
+        String status,
+        String taskId,
+        String lane,
+        String model,
+        BigDecimal costUsd,
+        List<FileInfo> files,
+        String error,
+        Instant createdAt) {
+    /** Normalises a missing file list to an empty one. */
+    public Message {
+        files = files == null ? List.of() : List.copyOf(files);
+    }
 }

@@ -13,9 +13,4 @@ package dev.lanechat.client;
  * @param result the answer when it came at once, else null
  */
 public record SendReceipt(
-    String status,
-    String taskId,
-    String messageId,
-    String conversationId,
-    String lane,
-    TaskResult result) {}
+        String status, String taskId, String messageId, String conversationId, String lane, TaskResult result) {}

@@ -17,17 +17,17 @@ import java.time.Instant;
  * @param error why it failed ({@code "cancelled"} when cancelled), else null
  */
 public record Task(
-    String taskId,
-    String status,
-    String lane,
-    String conversationId,
-    String messageId,
-    Instant createdAt,
-    Instant updatedAt,
-    TaskResult result,
-    String error) {
-  /** @return whether the task has ended, completed or failed */
-  public boolean finished() {
-    return "completed".equals(status) || "failed".equals(status);
-  }
+        String taskId,
+        String status,
+        String lane,
+        String conversationId,
+        String messageId,
+        Instant createdAt,
+        Instant updatedAt,
+        TaskResult result,
+        String error) {
+    /** @return whether the task has ended, completed or failed */
+    public boolean finished() {
+        return "completed".equals(status) || "failed".equals(status);
+    }
 }

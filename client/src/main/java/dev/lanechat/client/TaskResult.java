@@ -13,8 +13,8 @@ import java.util.List;
  * @param files files produced with it, possibly empty
  */
 public record TaskResult(String content, String model, BigDecimal costUsd, List<FileInfo> files) {
-  /** Normalises a missing file list to an empty one. */
-  public TaskResult {
-    files = files == null ? List.of() : List.copyOf(files);
-  }
+    /** Normalises a missing file list to an empty one. */
+    public TaskResult {
+        files = files == null ? List.of() : List.copyOf(files);
+    }
 }

@@ -12,24 +12,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 final class ClientVectors {
-  static final Path FILE = Path.of(System.getProperty("lanechat.vectors", "../docs/client-vectors.json"));
+    static final Path FILE = Path.of(System.getProperty("lanechat.vectors", "../docs/client-vectors.json"));
 
-  private ClientVectors() {}
+    private ClientVectors() {}
 
-  /** @return the entries of one top-level section; fails when the section is missing or empty */
-  static List<JsonNode> section(String name) {
-    JsonNode all;
-    try {
-      all = new ObjectMapper().readTree(Files.readString(FILE));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + FILE.toAbsolutePath(), e);
+    /** @return the entries of one top-level section; fails when the section is missing or empty */
+    static List<JsonNode> section(String name) {
+        JsonNode all;
+        try {
+            all = new ObjectMapper().readTree(Files.readString(FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + FILE.toAbsolutePath(), e);
+        }
+        JsonNode entries = all.path(name);
+        if (!entries.isArray() || entries.isEmpty()) {
+            throw new AssertionError(FILE + " has no entries in \"" + name + "\"");
+        }
+        List<JsonNode> out = new ArrayList<>();
+        entries.forEach(out::add);
+        return out;
     }
-    JsonNode entries = all.path(name);
-    if (!entries.isArray() || entries.isEmpty()) {
-      throw new AssertionError(FILE + " has no entries in \"" + name + "\"");
-    }
-    List<JsonNode> out = new ArrayList<>();
-    entries.forEach(out::add);
-    return out;
-  }
 }

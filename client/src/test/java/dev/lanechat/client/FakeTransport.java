@@ -9,57 +9,57 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 final class FakeTransport implements Transport {
-  final List<Long> attemptTimes = new CopyOnWriteArrayList<>();
-  final List<FakeSocket> sockets = new CopyOnWriteArrayList<>();
-  private final ManualScheduler clock;
-  volatile boolean accept;
+    final List<Long> attemptTimes = new CopyOnWriteArrayList<>();
+    final List<FakeSocket> sockets = new CopyOnWriteArrayList<>();
+    private final ManualScheduler clock;
+    volatile boolean accept;
 
-  FakeTransport(ManualScheduler clock) {
-    this.clock = clock;
-  }
-
-  @Override
-  public CompletableFuture<Socket> open(URI uri, String bearerToken, Handler handler) {
-    attemptTimes.add(clock.nowMillis());
-    if (!accept) {
-      return CompletableFuture.failedFuture(new ConnectException("refused (fake)"));
-    }
-    FakeSocket s = new FakeSocket(handler);
-    sockets.add(s);
-    return CompletableFuture.completedFuture(s);
-  }
-
-  FakeSocket last() {
-    return sockets.get(sockets.size() - 1);
-  }
-
-  static final class FakeSocket implements Socket {
-    final Handler handler;
-    final List<String> sent = new CopyOnWriteArrayList<>();
-    volatile boolean aborted;
-
-    FakeSocket(Handler handler) {
-      this.handler = handler;
+    FakeTransport(ManualScheduler clock) {
+        this.clock = clock;
     }
 
     @Override
-    public void send(String text) {
-      sent.add(text);
+    public CompletableFuture<Socket> open(URI uri, String bearerToken, Handler handler) {
+        attemptTimes.add(clock.nowMillis());
+        if (!accept) {
+            return CompletableFuture.failedFuture(new ConnectException("refused (fake)"));
+        }
+        FakeSocket s = new FakeSocket(handler);
+        sockets.add(s);
+        return CompletableFuture.completedFuture(s);
     }
 
-    @Override
-    public void close() {
-      aborted = true;
+    FakeSocket last() {
+        return sockets.get(sockets.size() - 1);
     }
 
-    @Override
-    public void abort() {
-      aborted = true;
-    }
+    static final class FakeSocket implements Socket {
+        final Handler handler;
+        final List<String> sent = new CopyOnWriteArrayList<>();
+        volatile boolean aborted;
 
-    /** The server sends a frame. */
-    void frame(String json) {
-      handler.onText(json);
+        FakeSocket(Handler handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        public void send(String text) {
+            sent.add(text);
+        }
+
+        @Override
+        public void close() {
+            aborted = true;
+        }
+
+        @Override
+        public void abort() {
+            aborted = true;
+        }
+
+        /** The server sends a frame. */
+        void frame(String json) {
+            handler.onText(json);
+        }
     }
-  }
 }

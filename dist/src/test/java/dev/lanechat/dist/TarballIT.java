@@ -51,7 +51,9 @@ class TarballIT {
     void unpack(@TempDir Path classFolder) throws Exception {
         work = classFolder;
         String tarball = System.getProperty("lanechat.dist.tarball");
-        assertThat(tarball).as("system property lanechat.dist.tarball (set by failsafe)").isNotBlank();
+        assertThat(tarball)
+                .as("system property lanechat.dist.tarball (set by failsafe)")
+                .isNotBlank();
         assertThat(Path.of(tarball)).exists();
         run(List.of("tar", "-xzf", tarball, "-C", work.toString()), System.getenv(), 60);
         String folder = Path.of(tarball).getFileName().toString().replace("-linux-x64.tar.gz", "");
@@ -75,8 +77,15 @@ class TarballIT {
 
     /** The environment of every launcher run: nothing of the JDK the build used. */
     private Map<String, String> env(String... pairs) {
-        Map<String, String> env = new HashMap<>(Map.of("PATH", path.toString(), "HOME", work.toString(),
-                "LANG", "C.UTF-8", "LANECHAT_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "PATH",
+                path.toString(),
+                "HOME",
+                work.toString(),
+                "LANG",
+                "C.UTF-8",
+                "LANECHAT_JAVA_OPTS",
+                "-Djava.io.tmpdir=" + tmp));
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);
         }
@@ -95,14 +104,26 @@ class TarballIT {
 
     @Test
     void servesOnSqliteWithTheSampleLanesAndTheBundledClientGetsTheDemoAnswer() throws Exception {
-        Process server = launch(List.of("serve", "--port", "0", "--data-dir", work.resolve("sqlite-data").toString(),
-                "--lanes", home.resolve("etc/lanes.yaml").toString()), env(), "sqlite");
+        Process server = launch(
+                List.of(
+                        "serve",
+                        "--port",
+                        "0",
+                        "--data-dir",
+                        work.resolve("sqlite-data").toString(),
+                        "--lanes",
+                        home.resolve("etc/lanes.yaml").toString()),
+                env(),
+                "sqlite");
         String url = awaitUrl(server, "sqlite");
-        assertThat(server.info().command()).as("the process is the bundled runtime's java")
+        assertThat(server.info().command())
+                .as("the process is the bundled runtime's java")
                 .contains(home.resolve("runtime/bin/java").toString());
 
-        Result sent = run(List.of(path.resolve("lanechat").toString(), "send", "--url", url,
-                "hello from the tarball"), env(), 60); // through the symlink
+        Result sent = run(
+                List.of(path.resolve("lanechat").toString(), "send", "--url", url, "hello from the tarball"),
+                env(),
+                60); // through the symlink
         assertThat(sent.exitCode()).as(sent.output()).isZero();
         assertThat(sent.output()).contains("You said: \"hello from the tarball\" (4 words).");
 
@@ -112,7 +133,9 @@ class TarballIT {
         }
         // SIGTERM (what systemd sends) stops it cleanly, with the 143 the unit counts as success.
         server.destroy();
-        assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("exits within 20 s of SIGTERM").isTrue();
+        assertThat(server.waitFor(20, TimeUnit.SECONDS))
+                .as("exits within 20 s of SIGTERM")
+                .isTrue();
         assertThat(server.exitValue()).isEqualTo(143);
         assertThat(Files.readString(work.resolve("sqlite.out"))).contains("Lanechat stopped");
         assertThat(Files.readString(home.resolve("lib/systemd/lanechat.service")))
@@ -125,16 +148,30 @@ class TarballIT {
         admin("CREATE DATABASE " + database);
         try {
             String db = "postgresql://" + pgHost() + ":" + pgPort() + "/" + database + "?user=" + pgUser();
-            Result added = run(List.of(home.resolve("bin/lanechat").toString(), "users", "add", "alice", "--db", db),
-                    env(), 60);
+            Result added = run(
+                    List.of(home.resolve("bin/lanechat").toString(), "users", "add", "alice", "--db", db), env(), 60);
             assertThat(added.exitCode()).as(added.output()).isZero();
-            String token = added.output().strip().lines().reduce((a, b) -> b).orElseThrow().strip();
+            String token = added.output()
+                    .strip()
+                    .lines()
+                    .reduce((a, b) -> b)
+                    .orElseThrow()
+                    .strip();
 
-            Process server = launch(List.of("serve", "--port", "0", "--auth", "token"),
-                    env("LANECHAT_DB", db), "postgres");
+            Process server =
+                    launch(List.of("serve", "--port", "0", "--auth", "token"), env("LANECHAT_DB", db), "postgres");
             String url = awaitUrl(server, "postgres");
-            Result sent = run(List.of(home.resolve("bin/lanechat").toString(), "send", "--url", url, "--token", token,
-                    "hello postgres"), env(), 60);
+            Result sent = run(
+                    List.of(
+                            home.resolve("bin/lanechat").toString(),
+                            "send",
+                            "--url",
+                            url,
+                            "--token",
+                            token,
+                            "hello postgres"),
+                    env(),
+                    60);
             assertThat(sent.exitCode()).as(sent.output()).isZero();
             assertThat(sent.output()).contains("You said: \"hello postgres\" (2 words).");
             server.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
@@ -147,8 +184,10 @@ class TarballIT {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/lanechat").toString());
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
-                .redirectOutput(work.resolve(name + ".out").toFile()).redirectError(work.resolve(name + ".err").toFile());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(work.toFile())
+                .redirectOutput(work.resolve(name + ".out").toFile())
+                .redirectError(work.resolve(name + ".err").toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
         Process process = builder.start();
@@ -168,15 +207,18 @@ class TarballIT {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("bin/lanechat serve printed no URL; stdout: " + Files.readString(work.resolve(name + ".out"))
-                + "\nstderr: " + Files.readString(work.resolve(name + ".err")));
+        throw new AssertionError(
+                "bin/lanechat serve printed no URL; stdout: " + Files.readString(work.resolve(name + ".out"))
+                        + "\nstderr: " + Files.readString(work.resolve(name + ".err")));
     }
 
     private record Result(int exitCode, String output) {}
 
     private Result run(List<String> command, Map<String, String> env, int seconds) throws Exception {
         Path out = Files.createTempFile(work, "run-", ".out");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(work.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(out.toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
@@ -208,9 +250,10 @@ class TarballIT {
     }
 
     private static void admin(String sql) throws SQLException {
-        String adminDb = Optional.ofNullable(System.getProperty("lanechat.test.pg.admin-db")).orElse("test");
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pgHost() + ":" + pgPort() + "/" + adminDb
-                        + "?user=" + pgUser());
+        String adminDb = Optional.ofNullable(System.getProperty("lanechat.test.pg.admin-db"))
+                .orElse("test");
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:postgresql://" + pgHost() + ":" + pgPort() + "/" + adminDb + "?user=" + pgUser());
                 Statement s = c.createStatement()) {
             s.execute(sql);
         }

@@ -3,19 +3,17 @@ package dev.lanechat.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.admin.AdminService;
 import dev.lanechat.server.api.Access;
-import dev.lanechat.server.auth.LastSeen;
-import dev.lanechat.server.auth.UserRoles;
-import dev.lanechat.server.usage.Quotas;
-import dev.lanechat.server.usage.UsageLedger;
 import dev.lanechat.server.api.Routes;
-import dev.lanechat.server.auth.HostPolicy;
-import dev.lanechat.server.auth.OriginPolicy;
 import dev.lanechat.server.auth.AuthMode;
 import dev.lanechat.server.auth.Authenticator;
 import dev.lanechat.server.auth.CredentialCheck;
 import dev.lanechat.server.auth.CredentialWatch;
+import dev.lanechat.server.auth.HostPolicy;
+import dev.lanechat.server.auth.LastSeen;
+import dev.lanechat.server.auth.OriginPolicy;
 import dev.lanechat.server.auth.Sessions;
 import dev.lanechat.server.auth.User;
+import dev.lanechat.server.auth.UserRoles;
 import dev.lanechat.server.auth.Users;
 import dev.lanechat.server.auth.oidc.OidcSignIn;
 import dev.lanechat.server.config.Config;
@@ -25,18 +23,17 @@ import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.events.EventWaiters;
 import dev.lanechat.server.events.Notifier;
 import dev.lanechat.server.events.PgEventListener;
-import dev.lanechat.server.store.Dialect;
 import dev.lanechat.server.files.FileRepository;
+import dev.lanechat.server.http.SlowBodyGuard;
 import dev.lanechat.server.json.Json;
 import dev.lanechat.server.lanes.LaneFactory;
 import dev.lanechat.server.lanes.Lanes;
+import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.search.SearchService;
-import dev.lanechat.server.transfer.ExportService;
-import dev.lanechat.server.transfer.ImportService;
-import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.DataDirLock;
 import dev.lanechat.server.store.Database;
+import dev.lanechat.server.store.Dialect;
 import dev.lanechat.server.store.StoreErrors;
 import dev.lanechat.server.stream.Hub;
 import dev.lanechat.server.stream.ProgressRelay;
@@ -44,14 +41,12 @@ import dev.lanechat.server.stream.StreamEndpoint;
 import dev.lanechat.server.tasks.LaneRunner;
 import dev.lanechat.server.tasks.TaskService;
 import dev.lanechat.server.tasks.WorkerQueue;
-import dev.lanechat.server.http.SlowBodyGuard;
+import dev.lanechat.server.transfer.ExportService;
+import dev.lanechat.server.transfer.ImportService;
+import dev.lanechat.server.usage.Quotas;
+import dev.lanechat.server.usage.UsageLedger;
 import io.javalin.Javalin;
 import io.javalin.security.Roles;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.handler.QoSHandler;
-import org.eclipse.jetty.util.thread.ThreadPool;
-import org.eclipse.jetty.server.ServerConnector;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +56,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,9 +86,17 @@ public final class LanechatServer implements AutoCloseable {
     private final PgEventListener pgListener;
     private final ServerConnector connector;
 
-    private LanechatServer(DataDirLock lock, Database database, ScheduledExecutorService timers,
-            ExecutorService drains, List<LaneRunner> runners, StreamEndpoint stream, Javalin app, String host,
-            PgEventListener pgListener, ServerConnector connector) {
+    private LanechatServer(
+            DataDirLock lock,
+            Database database,
+            ScheduledExecutorService timers,
+            ExecutorService drains,
+            List<LaneRunner> runners,
+            StreamEndpoint stream,
+            Javalin app,
+            String host,
+            PgEventListener pgListener,
+            ServerConnector connector) {
         this.connector = connector;
         this.lock = lock;
         this.database = database;
@@ -121,18 +129,26 @@ public final class LanechatServer implements AutoCloseable {
         Sessions sessions = new Sessions(database.jdbi(), clock);
         Authenticator authenticator = new Authenticator(config.auth(), users, sessions, localUser);
         RateLimiter sendLimiter = new RateLimiter(config.sendBurst(), config.sendPerMinute() / 60.0, System::nanoTime);
-        RateLimiter loginLimiter = new RateLimiter(config.loginBurst(), config.loginPerMinute() / 60.0, System::nanoTime);
+        RateLimiter loginLimiter =
+                new RateLimiter(config.loginBurst(), config.loginPerMinute() / 60.0, System::nanoTime);
 
         FileRepository files = new FileRepository(database.jdbi());
         ConversationRepository conversationRepository = new ConversationRepository(files);
-        EventLog eventLog = new EventLog(database.jdbi(), json, clock, database.dialect().notifyStatement());
+        EventLog eventLog =
+                new EventLog(database.jdbi(), json, clock, database.dialect().notifyStatement());
         Notifier notifier = new Notifier();
         EventWaiters waiters = new EventWaiters();
         Hub hub = new Hub(eventLog);
         Lanes lanes = LaneFactory.build(config, json, clock);
-        ServerMetrics metrics = new ServerMetrics(hub::socketCount, LaneFactory.names(lanes), lane -> database.jdbi().withHandle(
-                h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE lane = :lane AND status = 'queued'")
-                        .bind("lane", lane).mapTo(Long.class).one()));
+        ServerMetrics metrics = new ServerMetrics(
+                hub::socketCount,
+                LaneFactory.names(lanes),
+                lane -> database.jdbi()
+                        .withHandle(h -> h.createQuery(
+                                        "SELECT COUNT(*) FROM tasks WHERE lane = :lane AND status = 'queued'")
+                                .bind("lane", lane)
+                                .mapTo(Long.class)
+                                .one()));
         database.observeStampToCommit(metrics::stampToCommit);
         notifier.subscribe(metrics::committed); // before the Hub's, so a commit is stamped before its push
         notifier.subscribe(hub::published);
@@ -141,21 +157,34 @@ public final class LanechatServer implements AutoCloseable {
         notifier.subscribeHints((user, id) -> waiters.hinted(user));
         String nodeId = UUID.randomUUID().toString().substring(0, 8);
         PgEventListener pgListener = database.dialect() == Dialect.POSTGRES
-                ? new PgEventListener(database.dataSource(), notifier, nodeId, hub::progress) : null;
+                ? new PgEventListener(database.dataSource(), notifier, nodeId, hub::progress)
+                : null;
 
         UsageLedger usage = new UsageLedger(database.jdbi());
-        TaskService tasks = new TaskService(database, conversationRepository, files, eventLog, notifier, lanes, json,
-                clock, config.lease(), config.maxAttempts(), config.historyMessages(), config.historyBytes(), usage);
-        RateLimiter conversationLimiter = new RateLimiter(config.conversationBurst(),
-                config.conversationPerMinute() / 60.0, System::nanoTime);
-        ConversationService conversations = new ConversationService(database.jdbi(), conversationRepository, files,
-                tasks, eventLog, notifier, clock, conversationLimiter);
+        TaskService tasks = new TaskService(
+                database,
+                conversationRepository,
+                files,
+                eventLog,
+                notifier,
+                lanes,
+                json,
+                clock,
+                config.lease(),
+                config.maxAttempts(),
+                config.historyMessages(),
+                config.historyBytes(),
+                usage);
+        RateLimiter conversationLimiter =
+                new RateLimiter(config.conversationBurst(), config.conversationPerMinute() / 60.0, System::nanoTime);
+        ConversationService conversations = new ConversationService(
+                database.jdbi(), conversationRepository, files, tasks, eventLog, notifier, clock, conversationLimiter);
 
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("timer"));
-        ProgressRelay progress = new ProgressRelay(hub, json, timers,
-                pgListener == null ? (user, frame) -> { } : pgListener::publishProgress);
-        ExecutorService drains = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                daemon("socket-drain"));
+        ProgressRelay progress = new ProgressRelay(
+                hub, json, timers, pgListener == null ? (user, frame) -> {} : pgListener::publishProgress);
+        ExecutorService drains = Executors.newFixedThreadPool(
+                Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemon("socket-drain"));
 
         if (database.dialect().singleProcess()) {
             // This server owns the store alone (the data dir is locked): whatever it finds running
@@ -169,8 +198,10 @@ public final class LanechatServer implements AutoCloseable {
                 log.info("Requeued or failed {} task(s) left running by the previous run", orphans);
             }
         }
-        List<LaneRunner> runners = lanes.all().stream().filter(lane -> !lane.servedByWorkers())
-                .map(lane -> new LaneRunner(lane, tasks, timers, progress, metrics)).toList();
+        List<LaneRunner> runners = lanes.all().stream()
+                .filter(lane -> !lane.servedByWorkers())
+                .map(lane -> new LaneRunner(lane, tasks, timers, progress, metrics))
+                .toList();
         WorkerQueue workerQueue = new WorkerQueue(tasks, timers);
         runners.forEach(LaneRunner::start);
         scheduleHousekeeping(timers, tasks, eventLog, sessions, loginLimiter, config, clock);
@@ -181,29 +212,52 @@ public final class LanechatServer implements AutoCloseable {
             // The safety net under other nodes' NOTIFY. On SQLite nothing but this process writes
             // events, and it hands each to its sockets after the commit, so there is nothing to catch
             // up on (issue 15: it was a query over every connected user each second).
-            timers.scheduleWithFixedDelay(() -> {
-                try {
-                    hub.catchUp();
-                    waiters.catchUp(eventLog::newestIds);
-                } catch (RuntimeException e) {
-                    log.warn("Event catch-up failed: {}", StoreErrors.describe(e));
-                }
-            }, 1, 1, TimeUnit.SECONDS);
+            timers.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            hub.catchUp();
+                            waiters.catchUp(eventLog::newestIds);
+                        } catch (RuntimeException e) {
+                            log.warn("Event catch-up failed: {}", StoreErrors.describe(e));
+                        }
+                    },
+                    1,
+                    1,
+                    TimeUnit.SECONDS);
         }
 
         StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config, metrics);
         // Revocations and log-outs (from any process, on any node) reach open sockets and long-polls.
-        timers.scheduleWithFixedDelay(new CredentialWatch(new CredentialCheck(users, sessions), stream, waiters),
-                1, 1, TimeUnit.SECONDS);
-        Routes.Services services = new Routes.Services(database, lanes, conversations, tasks, files, eventLog, waiters,
-                authenticator, sendLimiter, json, version(), nodeId, config.maxContentBytes(), config.maxBodyBytes(), config.webDir(),
-                workerQueue, new HostPolicy(config.allowedHosts()), new OriginPolicy(config.allowedOrigins()),
-                loginLimiter, config.allowedOrigins(), new SearchService(database),
+        timers.scheduleWithFixedDelay(
+                new CredentialWatch(new CredentialCheck(users, sessions), stream, waiters), 1, 1, TimeUnit.SECONDS);
+        Routes.Services services = new Routes.Services(
+                database,
+                lanes,
+                conversations,
+                tasks,
+                files,
+                eventLog,
+                waiters,
+                authenticator,
+                sendLimiter,
+                json,
+                version(),
+                nodeId,
+                config.maxContentBytes(),
+                config.maxBodyBytes(),
+                config.webDir(),
+                workerQueue,
+                new HostPolicy(config.allowedHosts()),
+                new OriginPolicy(config.allowedOrigins()),
+                loginLimiter,
+                config.allowedOrigins(),
+                new SearchService(database),
                 new ExportService(database.jdbi(), files, clock),
                 new ImportService(database.jdbi(), conversationRepository, clock),
                 config.oidc() == null ? null : new OidcSignIn(config.oidc(), database.jdbi(), users, clock),
                 team(config, database, users, usage, hub, clock));
-        java.util.concurrent.atomic.AtomicReference<ServerConnector> ours = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<ServerConnector> ours =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
@@ -235,20 +289,26 @@ public final class LanechatServer implements AutoCloseable {
             }
             throw e;
         }
-        log.info("Lanechat {} ({} mode, {} store, node {}{})", version(), config.auth().name().toLowerCase(),
-                database.dialect().storeName(), nodeId,
-                config.oidc() == null ? "" : ", single sign-on through " + config.oidc().issuer());
-        return new LanechatServer(lock, database, timers, drains, runners, stream, app, config.bind(), pgListener,
-                ours.get());
+        log.info(
+                "Lanechat {} ({} mode, {} store, node {}{})",
+                version(),
+                config.auth().name().toLowerCase(),
+                database.dialect().storeName(),
+                nodeId,
+                config.oidc() == null
+                        ? ""
+                        : ", single sign-on through " + config.oidc().issuer());
+        return new LanechatServer(
+                lock, database, timers, drains, runners, stream, app, config.bind(), pgListener, ours.get());
     }
 
     /** Roles, usage, quotas and the admin API (issue 20). */
-    private static Routes.Team team(Config config, Database database, Users users, UsageLedger usage, Hub hub,
-            Clock clock) {
+    private static Routes.Team team(
+            Config config, Database database, Users users, UsageLedger usage, Hub hub, Clock clock) {
         Quotas quotas = new Quotas(database.jdbi(), usage, config.quota(), clock);
         AdminService admin = new AdminService(database.jdbi(), users, quotas, usage, hub::socketCount, clock);
-        return new Routes.Team(new UserRoles(config.auth(), users), new LastSeen(database.jdbi(), clock), usage, quotas,
-                admin, clock);
+        return new Routes.Team(
+                new UserRoles(config.auth(), users), new LastSeen(database.jdbi(), clock), usage, quotas, admin, clock);
     }
 
     /**
@@ -269,31 +329,48 @@ public final class LanechatServer implements AutoCloseable {
         return bodies;
     }
 
-    private static void scheduleHousekeeping(ScheduledExecutorService timers, TaskService tasks, EventLog eventLog,
-            Sessions sessions, RateLimiter loginLimiter, Config config, Clock clock) {
+    private static void scheduleHousekeeping(
+            ScheduledExecutorService timers,
+            TaskService tasks,
+            EventLog eventLog,
+            Sessions sessions,
+            RateLimiter loginLimiter,
+            Config config,
+            Clock clock) {
         // The log-in limiter is keyed by client address: addresses whose bucket is full again are
         // forgotten each minute, so a crowd of addresses cannot grow it without end.
         timers.scheduleWithFixedDelay(loginLimiter::forgetFull, 1, 1, TimeUnit.MINUTES);
-        timers.scheduleWithFixedDelay(() -> {
-            try {
-                tasks.sweepExpiredLeases(clock.instant());
-            } catch (RuntimeException e) {
-                log.warn("Lease sweep failed: {}", StoreErrors.describe(e));
-            }
-        }, 1, 1, TimeUnit.SECONDS);
-        timers.scheduleWithFixedDelay(() -> {
-            try {
-                int events = eventLog.deleteOlderThan(config.eventRetention());
-                int keys = tasks.deleteExpiredIdempotencyKeys();
-                int expired = sessions.deleteExpired();
-                if (events + keys + expired > 0) {
-                    log.info("Housekeeping: deleted {} old event(s), {} idempotency key(s) and {} expired session(s)",
-                            events, keys, expired);
-                }
-            } catch (RuntimeException e) {
-                log.warn("Housekeeping failed: {}", StoreErrors.describe(e));
-            }
-        }, 1, 60, TimeUnit.MINUTES);
+        timers.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        tasks.sweepExpiredLeases(clock.instant());
+                    } catch (RuntimeException e) {
+                        log.warn("Lease sweep failed: {}", StoreErrors.describe(e));
+                    }
+                },
+                1,
+                1,
+                TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        int events = eventLog.deleteOlderThan(config.eventRetention());
+                        int keys = tasks.deleteExpiredIdempotencyKeys();
+                        int expired = sessions.deleteExpired();
+                        if (events + keys + expired > 0) {
+                            log.info(
+                                    "Housekeeping: deleted {} old event(s), {} idempotency key(s) and {} expired session(s)",
+                                    events,
+                                    keys,
+                                    expired);
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn("Housekeeping failed: {}", StoreErrors.describe(e));
+                    }
+                },
+                1,
+                60,
+                TimeUnit.MINUTES);
     }
 
     public int port() {
@@ -310,8 +387,15 @@ public final class LanechatServer implements AutoCloseable {
                 .filter(endpoint -> endpoint.method.isHttpMethod())
                 .map(endpoint -> {
                     Roles roles = endpoint.metadata(Roles.class);
-                    return new DeclaredRoute(endpoint.method.name(), endpoint.path, roles == null ? List.of()
-                            : roles.getRoles().stream().map(String::valueOf).sorted().toList());
+                    return new DeclaredRoute(
+                            endpoint.method.name(),
+                            endpoint.path,
+                            roles == null
+                                    ? List.of()
+                                    : roles.getRoles().stream()
+                                            .map(String::valueOf)
+                                            .sorted()
+                                            .toList());
                 })
                 .toList();
     }

@@ -48,12 +48,15 @@ public final class Main {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Lanechat stopping…");
-            server.close();
-            System.out.println("Lanechat stopped");
-            stopped.countDown();
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("Lanechat stopping…");
+                            server.close();
+                            System.out.println("Lanechat stopped");
+                            stopped.countDown();
+                        },
+                        "shutdown"));
         System.out.println("Lanechat listening on " + server.url());
         System.out.flush();
         try {
@@ -73,7 +76,8 @@ public final class Main {
     }
 
     private static String usage() {
-        return String.join(System.lineSeparator(),
+        return String.join(
+                System.lineSeparator(),
                 "Usage: lanechat <command> [options]",
                 "",
                 "Commands:",

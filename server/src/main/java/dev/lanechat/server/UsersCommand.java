@@ -77,7 +77,9 @@ final class UsersCommand {
                 err.println("lanechat users: --lanes limits a worker: it goes with 'add NAME --worker'");
                 return 2;
             }
-            lanes = java.util.Arrays.stream(lanesFlag.split(",", -1)).map(String::strip).toList();
+            lanes = java.util.Arrays.stream(lanesFlag.split(",", -1))
+                    .map(String::strip)
+                    .toList();
             String problem = Users.whyNotLanes(lanes);
             if (problem != null) {
                 err.println("lanechat users: " + problem);
@@ -93,21 +95,29 @@ final class UsersCommand {
                         return addMany(users, names, worker ? Users.WORKER : Users.USER, lanes, role, out, err);
                     }
                     String token = users.add(names.get(0), worker ? Users.WORKER : Users.USER, lanes, role);
-                    out.println(admin
-                            ? "Created admin '" + names.get(0) + "'. Its API token (shown once; keep it secret; it"
-                                    + " may use the admin page and API):"
-                            : worker
-                            ? "Created worker '" + names.get(0) + "'. Its worker token (shown once; keep it secret;"
-                                    + " it works on the worker API only"
-                                    + (lanes == null ? "" : ", for the lanes " + String.join(",", lanes)) + "):"
-                            : "Created user '" + names.get(0) + "'. Its API token (shown once; keep it secret):");
+                    out.println(
+                            admin
+                                    ? "Created admin '" + names.get(0)
+                                            + "'. Its API token (shown once; keep it secret; it"
+                                            + " may use the admin page and API):"
+                                    : worker
+                                            ? "Created worker '" + names.get(0)
+                                                    + "'. Its worker token (shown once; keep it secret;"
+                                                    + " it works on the worker API only"
+                                                    + (lanes == null
+                                                            ? ""
+                                                            : ", for the lanes " + String.join(",", lanes))
+                                                    + "):"
+                                            : "Created user '" + names.get(0)
+                                                    + "'. Its API token (shown once; keep it secret):");
                     out.println(token);
                 }
-                case "list" -> users.list().forEach(u ->
-                        out.println(u.name() + "\t" + u.createdAt() + (u.revoked() ? "\trevoked" : "")
-                                + (Users.WORKER.equals(u.kind()) ? "\tworker" : "")
-                                + (Users.ROLE_ADMIN.equals(u.role()) ? "\tadmin" : "")
-                                + (u.lanes() == null ? "" : "\tlanes=" + String.join(",", u.lanes()))));
+                case "list" ->
+                    users.list()
+                            .forEach(u -> out.println(u.name() + "\t" + u.createdAt() + (u.revoked() ? "\trevoked" : "")
+                                    + (Users.WORKER.equals(u.kind()) ? "\tworker" : "")
+                                    + (Users.ROLE_ADMIN.equals(u.role()) ? "\tadmin" : "")
+                                    + (u.lanes() == null ? "" : "\tlanes=" + String.join(",", u.lanes()))));
                 case "revoke" -> {
                     if (!users.revoke(words.get(1))) {
                         err.println("lanechat users: no user '" + words.get(1) + "'");
@@ -132,8 +142,14 @@ final class UsersCommand {
      * before any is created, so a typo creates nobody; then one {@code NAME<TAB>TOKEN} line each
      * on stdout, for a script to read, and the count on stderr.
      */
-    private static int addMany(Users users, List<String> names, String kind, List<String> lanes, String role,
-            PrintStream out, PrintStream err) {
+    private static int addMany(
+            Users users,
+            List<String> names,
+            String kind,
+            List<String> lanes,
+            String role,
+            PrintStream out,
+            PrintStream err) {
         if (names.stream().distinct().count() != names.size()) {
             err.println("lanechat users: a name is given twice; nobody was created");
             return 1;
@@ -154,7 +170,8 @@ final class UsersCommand {
     }
 
     private static String usage() {
-        return String.join(System.lineSeparator(),
+        return String.join(
+                System.lineSeparator(),
                 "Usage: lanechat users add NAME... [--admin | --worker [--lanes LANE,...]] | list | revoke NAME [--data-dir DIR] [--db URL]",
                 "",
                 "  add NAME      create a user and print its new API token (alone on the last line)",

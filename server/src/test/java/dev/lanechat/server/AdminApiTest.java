@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AdminApiTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static RawHttp raw;
     static Http admin;
@@ -53,8 +54,9 @@ class AdminApiTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).lanes(TestLanes.demoAndWorker())
-                .sendRate(10_000, 10_000));
+        server = TestServer.start(
+                dataDir,
+                b -> b.auth(AuthMode.TOKEN).lanes(TestLanes.demoAndWorker()).sendRate(10_000, 10_000));
         String aliceToken = TokenUsers.add("alice", storeFlags());
         String rootToken = lastLine(users("add", "root", "--admin"));
         String workerToken = lastLine(users("add", "w1", "--worker"));
@@ -75,7 +77,8 @@ class AdminApiTest {
 
     /** The flags that name this run's store for {@code lanechat users} (the data dir, or PostgreSQL's URL). */
     private static String[] storeFlags() {
-        return server.dbUrl() == null ? new String[] {"--data-dir", dataDir.toString()}
+        return server.dbUrl() == null
+                ? new String[] {"--data-dir", dataDir.toString()}
                 : new String[] {"--db", server.dbUrl()};
     }
 
@@ -127,7 +130,9 @@ class AdminApiTest {
         JsonNode target = userRow("target");
         assertThat(target.path("own_quota").path("messages_per_day").asLong()).isEqualTo(5);
         assertThat(StreamSupport.stream(users().spliterator(), false)
-                .filter(u -> u.path("name").asText().equals("matrix-made")).count()).isEqualTo(1);
+                        .filter(u -> u.path("name").asText().equals("matrix-made"))
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -154,8 +159,8 @@ class AdminApiTest {
         Http cora = server.http().withBearer(madeAdmin.json().path("token").asText());
         assertThat(cora.get("/api/admin/users").status()).isEqualTo(200);
 
-        Http.Response worker = admin.post("/api/admin/users", Map.of("name", "w-ext", "kind", "worker",
-                "lanes", List.of("ext")));
+        Http.Response worker =
+                admin.post("/api/admin/users", Map.of("name", "w-ext", "kind", "worker", "lanes", List.of("ext")));
         assertThat(worker.status()).as(worker.body()).isEqualTo(201);
         Http w = server.http().withBearer(worker.json().path("token").asText());
         assertThat(w.post("/api/lanes/ext/claim?wait_s=0", "").status()).isIn(200, 204);
@@ -170,25 +175,40 @@ class AdminApiTest {
         assertError(admin.post("/api/admin/users", Map.of()), 400, "invalid_request");
         assertError(admin.post("/api/admin/users", Map.of("name", "x1", "kind", "robot")), 400, "invalid_request");
         assertError(admin.post("/api/admin/users", Map.of("name", "x2", "role", "root")), 400, "invalid_request");
-        assertError(admin.post("/api/admin/users", Map.of("name", "x3", "kind", "worker", "role", "admin")), 400,
+        assertError(
+                admin.post("/api/admin/users", Map.of("name", "x3", "kind", "worker", "role", "admin")),
+                400,
                 "invalid_request");
-        assertError(admin.post("/api/admin/users", Map.of("name", "x4", "lanes", List.of("ext"))), 400,
-                "invalid_request");
-        assertError(admin.post("/api/admin/users", Map.of("name", "x5", "kind", "worker", "lanes", "ext")), 400,
+        assertError(
+                admin.post("/api/admin/users", Map.of("name", "x4", "lanes", List.of("ext"))), 400, "invalid_request");
+        assertError(
+                admin.post("/api/admin/users", Map.of("name", "x5", "kind", "worker", "lanes", "ext")),
+                400,
                 "invalid_request");
         assertError(admin.post("/api/admin/users", "not json"), 400, "invalid_request");
         assertThat(users().size()).isEqualTo(before);
 
         String quota = "/api/admin/users/target/quota";
         JsonNode own = userRow("target").path("own_quota");
-        for (String bad : List.of("{\"messages_per_day\":-1}", "{\"messages_per_day\":1.5}",
-                "{\"messages_per_day\":\"ten\"}", "{\"usd_per_month\":-2}", "{\"usd_per_month\":\"5\"}", "[]")) {
+        for (String bad : List.of(
+                "{\"messages_per_day\":-1}",
+                "{\"messages_per_day\":1.5}",
+                "{\"messages_per_day\":\"ten\"}",
+                "{\"usd_per_month\":-2}",
+                "{\"usd_per_month\":\"5\"}",
+                "[]")) {
             Http.Response r = admin.request("PUT", quota, "application/json", Http.bytes(bad));
             assertError(r, 400, "invalid_request");
         }
         assertThat(userRow("target").path("own_quota")).isEqualTo(own);
-        assertError(admin.request("PUT", "/api/admin/users/nobody/quota", "application/json",
-                Http.bytes("{\"messages_per_day\":1}")), 404, "not_found");
+        assertError(
+                admin.request(
+                        "PUT",
+                        "/api/admin/users/nobody/quota",
+                        "application/json",
+                        Http.bytes("{\"messages_per_day\":1}")),
+                404,
+                "not_found");
         assertError(admin.post("/api/admin/users/nobody/revoke", ""), 404, "not_found");
         assertError(admin.get("/api/admin/usage?days=0"), 400, "invalid_request");
         assertError(admin.get("/api/admin/usage?days=abc"), 400, "invalid_request");
@@ -196,7 +216,10 @@ class AdminApiTest {
 
     @Test
     void revokingAUserEndsItsToken() {
-        String token = admin.post("/api/admin/users", Map.of("name", "dora")).json().path("token").asText();
+        String token = admin.post("/api/admin/users", Map.of("name", "dora"))
+                .json()
+                .path("token")
+                .asText();
         Http dora = server.http().withBearer(token);
         assertThat(dora.get("/api/conversations").status()).isEqualTo(200);
         Http.Response revoked = admin.post("/api/admin/users/dora/revoke", "");
@@ -229,10 +252,15 @@ class AdminApiTest {
         assertThat(row.path("last_seen_at").asText()).startsWith(today);
         JsonNode everyone = admin.get("/api/admin/usage?days=1").json().path("days");
         assertThat(StreamSupport.stream(everyone.spliterator(), false)
-                .filter(d -> d.path("user").asText().equals("eve")).findFirst().orElseThrow()
-                .path("messages").asLong()).isEqualTo(2);
+                        .filter(d -> d.path("user").asText().equals("eve"))
+                        .findFirst()
+                        .orElseThrow()
+                        .path("messages")
+                        .asLong())
+                .isEqualTo(2);
         // Another user's usage is not eve's.
-        assertThat(alice.get("/api/usage").json().path("today").path("messages").asLong()).isZero();
+        assertThat(alice.get("/api/usage").json().path("today").path("messages").asLong())
+                .isZero();
     }
 
     @Test
@@ -242,15 +270,24 @@ class AdminApiTest {
         finn.awaitTaskEnd(finn.send(conversation, "first").path("task_id").asText());
         setQuota("finn", "{\"messages_per_day\":1}");
 
-        Http.Response refused = finn.post("/api/conversations/" + conversation + "/messages", Map.of("content", "more"));
+        Http.Response refused =
+                finn.post("/api/conversations/" + conversation + "/messages", Map.of("content", "more"));
         assertError(refused, 429, "quota_exceeded");
-        Instant midnight = LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        assertThat(Instant.parse(refused.json().path("error").path("resets_at").asText())).isEqualTo(midnight);
+        Instant midnight = LocalDate.now(ZoneOffset.UTC)
+                .plusDays(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
+        assertThat(Instant.parse(refused.json().path("error").path("resets_at").asText()))
+                .isEqualTo(midnight);
         long retryAfter = Long.parseLong(refused.header("Retry-After"));
-        assertThat(retryAfter).isBetween(1L, Duration.between(Instant.now(), midnight).toSeconds() + 2);
-        assertThat(refused.json().path("error").path("message").asText()).contains("quota of 1 message a day")
+        assertThat(retryAfter)
+                .isBetween(1L, Duration.between(Instant.now(), midnight).toSeconds() + 2);
+        assertThat(refused.json().path("error").path("message").asText())
+                .contains("quota of 1 message a day")
                 .contains("00:00 UTC");
-        assertThat(finn.conversation(conversation).path("message_count").asLong()).as("nothing stored").isEqualTo(2);
+        assertThat(finn.conversation(conversation).path("message_count").asLong())
+                .as("nothing stored")
+                .isEqualTo(2);
 
         setQuota("finn", "{\"messages_per_day\":null}");
         finn.send(conversation, "the default again: no limit");
@@ -260,21 +297,51 @@ class AdminApiTest {
     void aDollarQuotaCountsWhatTheLanesCharged() {
         Http gus = newUser("gus");
         String conversation = gus.createConversation().path("id").asText();
-        Http worker = server.http().withBearer(admin.post("/api/admin/users", Map.of("name", "w-gus", "kind", "worker"))
-                .json().path("token").asText());
-        String taskId = gus.post("/api/conversations/" + conversation + "/messages",
-                Map.of("content", "costly", "lane", "ext")).json().path("task_id").asText();
-        JsonNode claimed = await().atMost(Duration.ofSeconds(10)).until(
-                () -> worker.post("/api/lanes/ext/claim?wait_s=1", ""), r -> r.status() == 200).json();
+        Http worker = server.http()
+                .withBearer(admin.post("/api/admin/users", Map.of("name", "w-gus", "kind", "worker"))
+                        .json()
+                        .path("token")
+                        .asText());
+        String taskId = gus.post(
+                        "/api/conversations/" + conversation + "/messages", Map.of("content", "costly", "lane", "ext"))
+                .json()
+                .path("task_id")
+                .asText();
+        JsonNode claimed = await().atMost(Duration.ofSeconds(10))
+                .until(() -> worker.post("/api/lanes/ext/claim?wait_s=1", ""), r -> r.status() == 200)
+                .json();
         assertThat(claimed.path("task_id").asText()).isEqualTo(taskId);
-        Map<String, Object> done = new HashMap<>(Map.of("lease_id", claimed.path("lease_id").asText(), "content", "ok",
-                "cost_usd", 0.75, "prompt_tokens", 1200, "completion_tokens", 340));
-        assertError(worker.post("/api/tasks/" + taskId + "/complete", Map.of("lease_id",
-                claimed.path("lease_id").asText(), "content", "ok", "prompt_tokens", -1)), 400, "invalid_request");
-        assertError(worker.post("/api/tasks/" + taskId + "/complete", Map.of("lease_id",
-                claimed.path("lease_id").asText(), "content", "ok", "completion_tokens", "many")), 400,
+        Map<String, Object> done = new HashMap<>(Map.of(
+                "lease_id",
+                claimed.path("lease_id").asText(),
+                "content",
+                "ok",
+                "cost_usd",
+                0.75,
+                "prompt_tokens",
+                1200,
+                "completion_tokens",
+                340));
+        assertError(
+                worker.post(
+                        "/api/tasks/" + taskId + "/complete",
+                        Map.of("lease_id", claimed.path("lease_id").asText(), "content", "ok", "prompt_tokens", -1)),
+                400,
                 "invalid_request");
-        assertThat(worker.post("/api/tasks/" + taskId + "/complete", done).status()).isEqualTo(200);
+        assertError(
+                worker.post(
+                        "/api/tasks/" + taskId + "/complete",
+                        Map.of(
+                                "lease_id",
+                                claimed.path("lease_id").asText(),
+                                "content",
+                                "ok",
+                                "completion_tokens",
+                                "many")),
+                400,
+                "invalid_request");
+        assertThat(worker.post("/api/tasks/" + taskId + "/complete", done).status())
+                .isEqualTo(200);
         JsonNode month = gus.get("/api/usage").json().path("this_month");
         assertThat(month.path("cost_usd").asDouble()).isEqualTo(0.75);
         assertThat(month.path("messages").asLong()).isEqualTo(1);
@@ -285,9 +352,13 @@ class AdminApiTest {
         Http.Response refused = gus.post("/api/conversations/" + conversation + "/messages", Map.of("content", "more"));
         assertError(refused, 429, "quota_exceeded");
         assertThat(refused.json().path("error").path("message").asText()).contains("$0.50 a month");
-        Instant nextMonth = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).plusMonths(1).atStartOfDay(ZoneOffset.UTC)
+        Instant nextMonth = LocalDate.now(ZoneOffset.UTC)
+                .withDayOfMonth(1)
+                .plusMonths(1)
+                .atStartOfDay(ZoneOffset.UTC)
                 .toInstant();
-        assertThat(Instant.parse(refused.json().path("error").path("resets_at").asText())).isEqualTo(nextMonth);
+        assertThat(Instant.parse(refused.json().path("error").path("resets_at").asText()))
+                .isEqualTo(nextMonth);
         JsonNode row = userRow("gus");
         assertThat(row.path("cost_usd_this_month").asDouble()).isEqualTo(0.75);
         assertThat(row.path("quota").path("usd_per_month").asDouble()).isEqualTo(0.5);
@@ -296,8 +367,13 @@ class AdminApiTest {
     @Test
     void usersListMarksTheAdmins() {
         String listed = users("list");
-        assertThat(listed.lines().filter(l -> l.startsWith("root\t"))).singleElement().asString().endsWith("\tadmin");
-        assertThat(listed.lines().filter(l -> l.startsWith("alice\t"))).singleElement().asString()
+        assertThat(listed.lines().filter(l -> l.startsWith("root\t")))
+                .singleElement()
+                .asString()
+                .endsWith("\tadmin");
+        assertThat(listed.lines().filter(l -> l.startsWith("alice\t")))
+                .singleElement()
+                .asString()
                 .doesNotContain("admin");
     }
 
@@ -314,8 +390,8 @@ class AdminApiTest {
     }
 
     private static void setQuota(String name, String body) {
-        Http.Response r = admin.request("PUT", "/api/admin/users/" + name + "/quota", "application/json",
-                Http.bytes(body));
+        Http.Response r =
+                admin.request("PUT", "/api/admin/users/" + name + "/quota", "application/json", Http.bytes(body));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 
@@ -327,7 +403,8 @@ class AdminApiTest {
 
     private static JsonNode userRow(String name) {
         return StreamSupport.stream(users().spliterator(), false)
-                .filter(u -> u.path("name").asText().equals(name)).findFirst()
+                .filter(u -> u.path("name").asText().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no row for " + name));
     }
 }

@@ -49,18 +49,34 @@ class ApiFuzzTest {
     // ---- generators ----
 
     private static String jsonPath(Fuzz f) {
-        return f.oneOf("/api/conversations", "/api/conversations/{c}", "/api/conversations/{c}/messages",
-                "/api/session", "/api/tasks/{c}/cancel");
+        return f.oneOf(
+                "/api/conversations",
+                "/api/conversations/{c}",
+                "/api/conversations/{c}/messages",
+                "/api/session",
+                "/api/tasks/{c}/cancel");
     }
 
     /** Values of every JSON type, some of them huge or odd. */
     private static String jsonValue(Fuzz f) {
         Supplier<String> strings = () -> quote(f.string(40, Fuzz.UNICODE_AND_LONE_SURROGATES));
         Supplier<String> huge = () -> quote("x".repeat(f.between(30 * 1024, 70 * 1024)));
-        Supplier<String> numbers = () -> f.oneOf("0", "-1", "3.14", "1e999999", "-0", "123456789012345678901234567890",
-                "NaN", "Infinity");
-        Supplier<String> literals = () -> f.oneOf("true", "false", "null", "[]", "{}", "[\"hi\"]", "{\"text\":\"hi\"}",
-                "\"\"", "\"   \"", "\"\\u0000\"", "\"\\ud800\"", "\"demo\"", "\"hello there\"");
+        Supplier<String> numbers =
+                () -> f.oneOf("0", "-1", "3.14", "1e999999", "-0", "123456789012345678901234567890", "NaN", "Infinity");
+        Supplier<String> literals = () -> f.oneOf(
+                "true",
+                "false",
+                "null",
+                "[]",
+                "{}",
+                "[\"hi\"]",
+                "{\"text\":\"hi\"}",
+                "\"\"",
+                "\"   \"",
+                "\"\\u0000\"",
+                "\"\\ud800\"",
+                "\"demo\"",
+                "\"hello there\"");
         Supplier<String> deep = () -> {
             int n = f.between(1, 3000);
             return "[".repeat(n) + "]".repeat(n);
@@ -70,22 +86,27 @@ class ApiFuzzTest {
 
     /** A JSON object of the fields the API reads, each present or not, with a value of any type. */
     private static byte[] wrongTypes(Fuzz f) {
-        List<String> members = f.list(0, 4,
-                () -> quote(f.oneOf("content", "lane", "title", "token", "extra")) + ":" + jsonValue(f));
+        List<String> members =
+                f.list(0, 4, () -> quote(f.oneOf("content", "lane", "title", "token", "extra")) + ":" + jsonValue(f));
         return Fuzz.utf8("{" + String.join(",", members) + "}");
     }
 
     /** Valid request bodies with random edits: characters inserted, deleted or replaced. */
     private static byte[] mutatedJson(Fuzz f) {
-        String seed = f.oneOf("{\"content\":\"hello\",\"lane\":\"demo\"}", "{\"title\":\"My chat\"}",
-                "{\"token\":\"lc_abc\"}", "{}");
+        String seed = f.oneOf(
+                "{\"content\":\"hello\",\"lane\":\"demo\"}", "{\"title\":\"My chat\"}", "{\"token\":\"lc_abc\"}", "{}");
         return Fuzz.utf8(f.mutate(seed, 5, Fuzz.chars("{}[]\":,\\ \u0000\u00e9\ud83d\ude00ax0-.e")));
     }
 
-    private static final byte[][] BAD_UTF8 = {{(byte) 0xff}, {(byte) 0xc0, (byte) 0x80},
-            {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xe2, (byte) 0x82},
-            {(byte) 0xf8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}, {(byte) 0xfe, (byte) 0xfe},
-            {(byte) 0x80}};
+    private static final byte[][] BAD_UTF8 = {
+        {(byte) 0xff},
+        {(byte) 0xc0, (byte) 0x80},
+        {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+        {(byte) 0xe2, (byte) 0x82},
+        {(byte) 0xf8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+        {(byte) 0xfe, (byte) 0xfe},
+        {(byte) 0x80}
+    };
 
     /** Random bytes, and JSON bodies with bytes that are not UTF-8 inside their strings. */
     private static byte[] invalidUtf8(Fuzz f) {
@@ -93,20 +114,30 @@ class ApiFuzzTest {
             return f.bytes(300);
         }
         String field = f.oneOf("content", "title", "token", "lane");
-        return Fuzz.concat(Fuzz.utf8("{\"" + field + "\":\"" + f.string(10, Fuzz.ALPHA)), f.oneOf(BAD_UTF8),
-                Fuzz.utf8("\"}"));
+        return Fuzz.concat(
+                Fuzz.utf8("{\"" + field + "\":\"" + f.string(10, Fuzz.ALPHA)), f.oneOf(BAD_UTF8), Fuzz.utf8("\"}"));
     }
 
     private static String contentType(Fuzz f) {
-        Supplier<String> known = () -> f.oneOf("application/json", "application/json; charset=utf-8",
-                "APPLICATION/JSON", "application/json; charset=latin1", "application/jsonx", "text/plain", "text/json",
-                "application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz", "*/*", "application/",
-                ";;;", "NONE");
+        Supplier<String> known = () -> f.oneOf(
+                "application/json",
+                "application/json; charset=utf-8",
+                "APPLICATION/JSON",
+                "application/json; charset=latin1",
+                "application/jsonx",
+                "text/plain",
+                "text/json",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=xyz",
+                "*/*",
+                "application/",
+                ";;;",
+                "NONE");
         return f.either(known, known, () -> f.string(60, Fuzz.PRINTABLE));
     }
 
-    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade",
-            "date", "via", "warning", "from", "referer");
+    private static final Set<String> RESTRICTED = Set.of(
+            "connection", "content-length", "expect", "host", "upgrade", "date", "via", "warning", "from", "referer");
 
     /** Header pairs the JDK client lets a caller set: random names and printable values, some of ours. */
     private static List<String> headers(Fuzz f) {
@@ -117,34 +148,64 @@ class ApiFuzzTest {
             } while (n.startsWith("-") || n.endsWith("-") || RESTRICTED.contains(n));
             return n;
         };
-        Supplier<String> ours = () -> f.oneOf("Idempotency-Key", "Authorization", "Cookie", "Accept", "Accept-Charset",
-                "Content-Encoding", "Transfer-Encoding-X", "X-Forwarded-Proto", "Origin", "Range");
+        Supplier<String> ours = () -> f.oneOf(
+                "Idempotency-Key",
+                "Authorization",
+                "Cookie",
+                "Accept",
+                "Accept-Charset",
+                "Content-Encoding",
+                "Transfer-Encoding-X",
+                "X-Forwarded-Proto",
+                "Origin",
+                "Range");
         Supplier<String> value = () -> f.either(
                 () -> f.string(80, Fuzz.PRINTABLE).strip(),
                 () -> "k".repeat(f.between(0, 400)),
                 () -> f.oneOf("Bearer ", "Bearer lc_x", "gzip", "bytes=0-1", "lanechat_session=ls_x", "null"));
         return f.list(0, 4, () -> List.of(f.either(ours, randomName), value.get())).stream()
-                .flatMap(List::stream).toList();
+                .flatMap(List::stream)
+                .toList();
     }
 
     private static String queryValue(Fuzz f) {
-        return f.either(() -> f.oneOf("", "0", "-1", "1e3", "NaN", "99999999999999999999", "9223372036854775807",
-                        "0x10", " 1", "1 ", "+1", "٣"),
-                () -> f.string(20, Fuzz.UNICODE_AND_LONE_SURROGATES), () -> String.valueOf(f.anyLong()));
+        return f.either(
+                () -> f.oneOf(
+                        "",
+                        "0",
+                        "-1",
+                        "1e3",
+                        "NaN",
+                        "99999999999999999999",
+                        "9223372036854775807",
+                        "0x10",
+                        " 1",
+                        "1 ",
+                        "+1",
+                        "٣"),
+                () -> f.string(20, Fuzz.UNICODE_AND_LONE_SURROGATES),
+                () -> String.valueOf(f.anyLong()));
     }
 
     /** Never a positive wait: a valid one would only make the suite slow. */
     private static String waitValue(Fuzz f) {
-        return f.either(() -> f.oneOf("", "0", "-1", "-30", "1e3", "NaN", "99999999999999999999", "x"),
-                () -> f.string(10, Fuzz.ALPHA), () -> String.valueOf(f.longAtMost(0)));
+        return f.either(
+                () -> f.oneOf("", "0", "-1", "-30", "1e3", "NaN", "99999999999999999999", "x"),
+                () -> f.string(10, Fuzz.ALPHA),
+                () -> String.valueOf(f.longAtMost(0)));
     }
 
     private static List<byte[]> rawHeaderLines(Fuzz f) {
         Supplier<byte[]> line = () -> f.either(
                 () -> filterCrLf(f.bytes(60)),
                 () -> Fuzz.utf8("X-Fuzz: " + f.string(60, Fuzz.PRINTABLE)),
-                () -> Fuzz.utf8(f.oneOf("Idempotency-Key: ", "Idempotency-Key: " + "k".repeat(300), "Cookie: ;;;;=",
-                        "Authorization: Bearer", "Transfer-Encoding: gzip", "Content-Type: text/plain",
+                () -> Fuzz.utf8(f.oneOf(
+                        "Idempotency-Key: ",
+                        "Idempotency-Key: " + "k".repeat(300),
+                        "Cookie: ;;;;=",
+                        "Authorization: Bearer",
+                        "Transfer-Encoding: gzip",
+                        "Content-Type: text/plain",
                         "Idempotency-Key: \u00e9t\u00e9")));
         return f.list(0, 3, line);
     }
@@ -153,20 +214,29 @@ class ApiFuzzTest {
 
     @TestFactory
     Stream<DynamicTest> wrongTypesAndHugeValues() {
-        return Fuzz.tries("ApiFuzzTest.wrongTypesAndHugeValues", TRIES,
+        return Fuzz.tries(
+                "ApiFuzzTest.wrongTypesAndHugeValues",
+                TRIES,
                 f -> fire(f.show("path", jsonPath(f)), "application/json", f.show("body", wrongTypes(f))));
     }
 
     @TestFactory
     Stream<DynamicTest> malformedJson() {
-        return Fuzz.tries("ApiFuzzTest.malformedJson", TRIES,
+        return Fuzz.tries(
+                "ApiFuzzTest.malformedJson",
+                TRIES,
                 f -> fire(f.show("path", jsonPath(f)), "application/json", f.show("body", mutatedJson(f))));
     }
 
     @TestFactory
     Stream<DynamicTest> invalidUtf8AndRandomBytes() {
-        return Fuzz.tries("ApiFuzzTest.invalidUtf8AndRandomBytes", TRIES,
-                f -> fire(f.show("path", jsonPath(f)), "application/json; charset=utf-8", f.show("body", invalidUtf8(f))));
+        return Fuzz.tries(
+                "ApiFuzzTest.invalidUtf8AndRandomBytes",
+                TRIES,
+                f -> fire(
+                        f.show("path", jsonPath(f)),
+                        "application/json; charset=utf-8",
+                        f.show("body", invalidUtf8(f))));
     }
 
     @TestFactory
@@ -198,11 +268,18 @@ class ApiFuzzTest {
         return Fuzz.tries("ApiFuzzTest.randomQueryValuesOfThePages", TRIES, f -> {
             String path = f.show("path", f.oneOf("/api/conversations", "/api/conversations/" + target));
             String limit = f.show("limit", queryValue(f));
-            String before = f.show("before", f.either(() -> queryValue(f), () -> f.string(40, Fuzz.PRINTABLE),
-                    () -> java.util.Base64.getUrlEncoder().encodeToString(Fuzz.utf8(f.string(60, Fuzz.PRINTABLE)))));
+            String before = f.show(
+                    "before",
+                    f.either(
+                            () -> queryValue(f),
+                            () -> f.string(40, Fuzz.PRINTABLE),
+                            () -> java.util.Base64.getUrlEncoder()
+                                    .encodeToString(Fuzz.utf8(f.string(60, Fuzz.PRINTABLE)))));
             StringBuilder query = new StringBuilder(path).append('?');
             if (f.bool()) {
-                query.append("limit=").append(URLEncoder.encode(limit, StandardCharsets.UTF_8)).append('&');
+                query.append("limit=")
+                        .append(URLEncoder.encode(limit, StandardCharsets.UTF_8))
+                        .append('&');
             }
             if (f.bool()) {
                 query.append("before=").append(URLEncoder.encode(before, StandardCharsets.UTF_8));
@@ -210,7 +287,9 @@ class ApiFuzzTest {
             Http.Response r = http.get(query.toString());
             assertThat(r.status()).as(r.body()).isIn(200, 400);
             if (r.status() == 200) {
-                int size = path.equals("/api/conversations") ? r.json().size() : r.json().path("messages").size();
+                int size = path.equals("/api/conversations")
+                        ? r.json().size()
+                        : r.json().path("messages").size();
                 assertThat(size).isLessThanOrEqualTo(path.equals("/api/conversations") ? 200 : 500);
             }
             fuzzed.checkWellFormedClient();
@@ -223,11 +302,18 @@ class ApiFuzzTest {
      */
     @TestFactory
     Stream<DynamicTest> rawRequests() {
-        return Fuzz.tries("ApiFuzzTest.rawRequests", 100, f -> rawRequest(f.show("path", jsonPath(f)),
-                f.show("header lines", rawHeaderLines(f)), f.show("body", invalidUtf8(f)), f.show("short length", f.bool())));
+        return Fuzz.tries(
+                "ApiFuzzTest.rawRequests",
+                100,
+                f -> rawRequest(
+                        f.show("path", jsonPath(f)),
+                        f.show("header lines", rawHeaderLines(f)),
+                        f.show("body", invalidUtf8(f)),
+                        f.show("short length", f.bool())));
     }
 
-    private static void rawRequest(String path, List<byte[]> lines, byte[] body, boolean shortLength) throws IOException {
+    private static void rawRequest(String path, List<byte[]> lines, byte[] body, boolean shortLength)
+            throws IOException {
         try (java.net.Socket tcp = new java.net.Socket()) {
             tcp.connect(new InetSocketAddress("127.0.0.1", fuzzed.server().port()), 5_000);
             tcp.setSoTimeout(10_000);
@@ -236,7 +322,8 @@ class ApiFuzzTest {
             int length = shortLength ? body.length / 2 : body.length;
             try {
                 out.write((method + " " + path.replace("{c}", target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Connection: close\r\nContent-Type: application/json\r\n").getBytes(StandardCharsets.US_ASCII));
+                                + "Connection: close\r\nContent-Type: application/json\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 for (byte[] line : lines) {
                     out.write(line);
                     out.write(new byte[] {'\r', '\n'});
@@ -281,7 +368,9 @@ class ApiFuzzTest {
         assertThat(r.status()).as(method + " " + path + ": " + r.body()).isIn(ALLOWED);
         if (r.status() >= 400) {
             JsonNode error = r.json().path("error");
-            assertThat(error.size()).as("error has code and message only: " + r.body()).isEqualTo(2);
+            assertThat(error.size())
+                    .as("error has code and message only: " + r.body())
+                    .isEqualTo(2);
             assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
         }
         fuzzed.checkWellFormedClient();

@@ -36,6 +36,7 @@ class CommitCrashIT {
 
     @TempDir
     Path work;
+
     private final List<JarServer> started = new ArrayList<>();
 
     @AfterEach
@@ -76,7 +77,7 @@ class CommitCrashIT {
                     case "update" -> updates.add(frame);
                     case "ready" -> ready = true;
                     case "reset" -> reset = true;
-                    default -> { }
+                    default -> {}
                 }
             }
         }
@@ -89,9 +90,19 @@ class CommitCrashIT {
     @Test
     void aCrashBetweenTheWritersCommitAndThePushLosesNoSeenEventAndDuplicatesNone() throws Exception {
         Path dataDir = work.resolve("data");
-        JarServer first = JarServer.start(work, dataDir, 0, "first", "--demo-delay-ms", "5",
-                "--send-burst", "5000", "--send-per-minute", "100000",
-                "--crash-after-commits", Integer.toString(CRASH_AT_COMMIT));
+        JarServer first = JarServer.start(
+                work,
+                dataDir,
+                0,
+                "first",
+                "--demo-delay-ms",
+                "5",
+                "--send-burst",
+                "5000",
+                "--send-per-minute",
+                "100000",
+                "--crash-after-commits",
+                Integer.toString(CRASH_AT_COMMIT));
         started.add(first);
         int port = first.port();
         Http http = first.http();
@@ -108,7 +119,9 @@ class CommitCrashIT {
                 try {
                     String conversation = http.createConversation().path("id").asText();
                     for (int i = 0; i < PER_SENDER; i++) {
-                        accepted.add(http.send(conversation, "sender " + sender + " message " + i).path("task_id").asText());
+                        accepted.add(http.send(conversation, "sender " + sender + " message " + i)
+                                .path("task_id")
+                                .asText());
                     }
                 } catch (RuntimeException | AssertionError e) {
                     // The server halted under this send.
@@ -134,11 +147,11 @@ class CommitCrashIT {
         life2.start();
         Http after = second.http();
         // Every accepted task ends (tasks of the halted batch that were committed end too).
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> endings(readLog(after)).keySet().containsAll(accepted));
         List<JsonNode> log = readLog(after);
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> life1.updates.size() + life2.updates.size() >= log.size());
+        await().atMost(Duration.ofSeconds(20)).until(() -> life1.updates.size() + life2.updates.size() >= log.size());
         Thread.sleep(300); // a duplicate would come right after
         life2.stop = true;
 
@@ -148,7 +161,9 @@ class CommitCrashIT {
         log.forEach(e -> logById.put(e.path("id").asLong(), e));
         for (JsonNode update : life1.updates) {
             JsonNode stored = logById.get(update.path("id").asLong());
-            assertThat(stored).as("seen event " + update.path("id") + " is in the log").isNotNull();
+            assertThat(stored)
+                    .as("seen event " + update.path("id") + " is in the log")
+                    .isNotNull();
             assertThat(stored.path("data")).isEqualTo(update.path("data"));
         }
         // Across both lives: ids 1..N once each, in order; one ending per task.
@@ -164,7 +179,8 @@ class CommitCrashIT {
         assertThat(perTask.keySet()).containsAll(accepted);
         assertThat(log).allMatch(e -> e.path("data").path("type").asText().equals("task.completed"));
 
-        System.out.printf("CommitCrashIT: halted after commit %d with %d sends answered and %d events pushed; "
+        System.out.printf(
+                "CommitCrashIT: halted after commit %d with %d sends answered and %d events pushed; "
                         + "after the restart %d events, %d over the resumed socket, none lost or twice%n",
                 CRASH_AT_COMMIT, accepted.size(), life1.updates.size(), log.size(), life2.updates.size());
         second.terminate(20);

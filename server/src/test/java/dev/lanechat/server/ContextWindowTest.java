@@ -29,6 +29,7 @@ class ContextWindowTest {
 
     @TempDir
     Path dataDir;
+
     final OpenAiStandIn standIn = new OpenAiStandIn();
     TestServer server;
     Http http;
@@ -62,12 +63,17 @@ class ContextWindowTest {
         // The stand-in echoes each question: 2 × 12 turns of about 25 tokens, well over the window.
         for (int i = 1; i <= 12; i++) {
             String question = "Question " + i + ": what is the colour of the sky over the harbour at dawn in winter?";
-            assertThat(http.awaitTaskEnd(http.send(conversationId, question).path("task_id").asText())
-                    .path("status").asText()).isEqualTo("completed");
+            assertThat(http.awaitTaskEnd(http.send(conversationId, question)
+                                    .path("task_id")
+                                    .asText())
+                            .path("status")
+                            .asText())
+                    .isEqualTo("completed");
         }
         List<Map.Entry<String, String>> conversation = new ArrayList<>();
         for (JsonNode m : http.conversation(conversationId).path("messages")) {
-            conversation.add(Map.entry(m.path("role").asText(), m.path("content").asText()));
+            conversation.add(
+                    Map.entry(m.path("role").asText(), m.path("content").asText()));
         }
         assertThat(conversation).hasSize(24);
 
@@ -76,21 +82,25 @@ class ContextWindowTest {
         assertThat(o200k.getName()).isEqualTo("o200k_base");
         int tokens = 3; // OpenAI's count: 3 per prompt, 3 per message, then role and content
         for (JsonNode m : messages) {
-            tokens += 3 + o200k.countTokensOrdinary(m.path("role").asText())
+            tokens += 3
+                    + o200k.countTokensOrdinary(m.path("role").asText())
                     + o200k.countTokensOrdinary(m.path("content").asText());
         }
         assertThat(tokens).isLessThanOrEqualTo(GPT_WINDOW);
         assertThat(messages.path(0).path("role").asText()).isEqualTo("system");
         List<Map.Entry<String, String>> sent = new ArrayList<>();
         for (int i = 1; i < messages.size(); i++) {
-            sent.add(Map.entry(messages.path(i).path("role").asText(), messages.path(i).path("content").asText()));
+            sent.add(Map.entry(
+                    messages.path(i).path("role").asText(),
+                    messages.path(i).path("content").asText()));
         }
         // The newest turns, up to the question answered last (conversation's 23rd message), none skipped.
         assertThat(sent.size()).isBetween(4, 20);
         assertThat(sent).isEqualTo(conversation.subList(23 - sent.size(), 23));
 
         // A worker's claim in the same conversation: the newest turns within the worker lane's window.
-        Http.Response r = http.post("/api/conversations/" + conversationId + "/messages",
+        Http.Response r = http.post(
+                "/api/conversations/" + conversationId + "/messages",
                 Map.of("content", "And over the hills?", "lane", "ext"));
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         JsonNode claim = http.post("/api/lanes/ext/claim?wait_s=5", "").json();
@@ -100,7 +110,8 @@ class ContextWindowTest {
         long bytes = 0;
         for (JsonNode turn : history) {
             given.add(Map.entry(turn.path("role").asText(), turn.path("content").asText()));
-            bytes += turn.path("content").asText().length() + turn.path("role").asText().length();
+            bytes += turn.path("content").asText().length()
+                    + turn.path("role").asText().length();
         }
         assertThat(given).isNotEmpty().hasSizeLessThan(24);
         assertThat(given).isEqualTo(conversation.subList(24 - given.size(), 24));

@@ -34,6 +34,7 @@ class CrashRecoveryIT {
 
     @TempDir
     Path work;
+
     private final List<ServerProcess> started = new ArrayList<>();
 
     @AfterEach
@@ -53,24 +54,39 @@ class CrashRecoveryIT {
 
         ServerProcess(Path dataDir, int demoDelayMs, int run) throws Exception {
             String jar = System.getProperty("lanechat.server.jar");
-            assertThat(jar).as("system property lanechat.server.jar (set by failsafe)").isNotBlank();
+            assertThat(jar)
+                    .as("system property lanechat.server.jar (set by failsafe)")
+                    .isNotBlank();
             assertThat(Path.of(jar)).exists();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
             stdout = work.resolve("server-" + run + ".out");
             stderr = work.resolve("server-" + run + ".err");
-            ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar, "serve", "--port", "0",
-                    "--data-dir", dataDir.toString(), "--demo-delay-ms", String.valueOf(demoDelayMs))
+            ProcessBuilder builder = new ProcessBuilder(
+                            java,
+                            "-jar",
+                            jar,
+                            "serve",
+                            "--port",
+                            "0",
+                            "--data-dir",
+                            dataDir.toString(),
+                            "--demo-delay-ms",
+                            String.valueOf(demoDelayMs))
                     .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile());
             builder.environment().keySet().removeIf(name -> name.startsWith("LANECHAT_"));
             process = builder.start();
             started.add(this);
-            String base = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+            String base = await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
                     .failFast("the server exited: " + stderr, () -> !process.isAlive())
-                    .until(() -> {
-                        Matcher m = LISTENING.matcher(Files.readString(stdout));
-                        return m.find() ? m.group(1) : null;
-                    }, url -> url != null);
+                    .until(
+                            () -> {
+                                Matcher m = LISTENING.matcher(Files.readString(stdout));
+                                return m.find() ? m.group(1) : null;
+                            },
+                            url -> url != null);
             http = new Http(URI.create(base));
         }
 
@@ -96,7 +112,8 @@ class CrashRecoveryIT {
         ServerProcess first = new ServerProcess(dataDir, 1500, 1);
         Http http = first.http;
 
-        List<String> conversations = List.of(http.createConversation().path("id").asText(),
+        List<String> conversations = List.of(
+                http.createConversation().path("id").asText(),
                 http.createConversation().path("id").asText());
         Map<String, String> contentByTask = new LinkedHashMap<>();
         for (int i = 0; i < 20; i++) {
@@ -110,9 +127,12 @@ class CrashRecoveryIT {
 
         // Let a first batch finish and the next one start, then kill while others are running and queued.
         http.awaitEvents(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> statusCounts(http, taskIds).getOrDefault("running", 0L) > 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> statusCounts(http, taskIds).getOrDefault("running", 0L) > 0);
         Map<String, Long> atKill = statusCounts(http, taskIds);
-        assertThat(atKill.getOrDefault("queued", 0L)).as("queued at the first kill: " + atKill).isPositive();
+        assertThat(atKill.getOrDefault("queued", 0L))
+                .as("queued at the first kill: " + atKill)
+                .isPositive();
         first.kill9();
 
         // Second run: it must pick up what was running; kill it again mid-task.
@@ -124,10 +144,12 @@ class CrashRecoveryIT {
         // Third run, fast: everything must end.
         ServerProcess third = new ServerProcess(dataDir, 50, 3);
         Http after = third.http;
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Map<String, Long> counts = statusCounts(after, taskIds);
-            return counts.getOrDefault("queued", 0L) + counts.getOrDefault("running", 0L) == 0;
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Map<String, Long> counts = statusCounts(after, taskIds);
+                    return counts.getOrDefault("queued", 0L) + counts.getOrDefault("running", 0L) == 0;
+                });
 
         // Each task id in exactly one terminal event; ids gapless from 1.
         JsonNode log = after.events(0);
@@ -167,21 +189,27 @@ class CrashRecoveryIT {
                 JsonNode user = messages.get(i);
                 JsonNode answer = messages.get(i + 1);
                 assertThat(user.path("role").asText()).isEqualTo("user");
-                assertThat(user.path("content").asText()).isEqualTo(contentByTask.get(user.path("task_id").asText()));
+                assertThat(user.path("content").asText())
+                        .isEqualTo(contentByTask.get(user.path("task_id").asText()));
                 assertThat(answer.path("role").asText()).isEqualTo("assistant");
-                assertThat(answer.path("task_id").asText()).isEqualTo(user.path("task_id").asText());
+                assertThat(answer.path("task_id").asText())
+                        .isEqualTo(user.path("task_id").asText());
                 assertThat(answer.path("status").asText()).isIn("completed", "failed");
             }
         }
 
         // The idempotency key outlived the crashes.
-        JsonNode retried = after.send(conversations.get(0), "crash test message 0", "Idempotency-Key", "before-the-crash");
-        assertThat(retried.path("task_id").asText()).isEqualTo(firstAnswer.path("task_id").asText());
+        JsonNode retried =
+                after.send(conversations.get(0), "crash test message 0", "Idempotency-Key", "before-the-crash");
+        assertThat(retried.path("task_id").asText())
+                .isEqualTo(firstAnswer.path("task_id").asText());
         assertThat(after.conversation(conversations.get(0)).path("messages")).hasSize(20);
 
         // And SIGTERM stops it cleanly.
         third.process.destroy();
-        assertThat(third.process.waitFor(20, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+        assertThat(third.process.waitFor(20, TimeUnit.SECONDS))
+                .as("exits after SIGTERM")
+                .isTrue();
         assertThat(third.output()).contains("Lanechat stopped");
     }
 }

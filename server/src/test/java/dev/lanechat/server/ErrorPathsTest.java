@@ -24,6 +24,7 @@ class ErrorPathsTest {
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static Http http;
     static String conversationId;
@@ -47,8 +48,14 @@ class ErrorPathsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{", "{\"content\":\"hi\"", "not json", "{\"content\":\"hi\"} trailing",
-            "{\"content\":\"a\",\"content\":\"b\"}"})
+    @ValueSource(
+            strings = {
+                "{",
+                "{\"content\":\"hi\"",
+                "not json",
+                "{\"content\":\"hi\"} trailing",
+                "{\"content\":\"a\",\"content\":\"b\"}"
+            })
     void malformedJsonIs400(String body) {
         assertError(http.post(sendPath, body), 400, "invalid_request");
     }
@@ -61,8 +68,15 @@ class ErrorPathsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"content\":5}", "{\"content\":true}", "{\"content\":[\"hi\"]}",
-            "{\"content\":{\"text\":\"hi\"}}", "{\"content\":\"hi\",\"lane\":3}", "{\"content\":\"hi\",\"lane\":[]}"})
+    @ValueSource(
+            strings = {
+                "{\"content\":5}",
+                "{\"content\":true}",
+                "{\"content\":[\"hi\"]}",
+                "{\"content\":{\"text\":\"hi\"}}",
+                "{\"content\":\"hi\",\"lane\":3}",
+                "{\"content\":\"hi\",\"lane\":[]}"
+            })
     void wrongTypesAre400(String body) {
         assertError(http.post(sendPath, body), 400, "invalid_request");
     }
@@ -74,8 +88,15 @@ class ErrorPathsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{}", "{\"lane\":\"demo\"}", "{\"content\":null}", "{\"content\":\"\"}",
-            "{\"content\":\"   \"}", "{\"content\":\"\\n\\t \"}"})
+    @ValueSource(
+            strings = {
+                "{}",
+                "{\"lane\":\"demo\"}",
+                "{\"content\":null}",
+                "{\"content\":\"\"}",
+                "{\"content\":\"   \"}",
+                "{\"content\":\"\\n\\t \"}"
+            })
     void missingEmptyOrBlankContentIs400(String body) {
         assertError(http.post(sendPath, body), 400, "invalid_request");
     }
@@ -94,7 +115,8 @@ class ErrorPathsTest {
     void unknownConversationIs404ForGetDeleteAndSend() {
         assertError(http.get("/api/conversations/" + MISSING), 404, "not_found");
         assertError(http.delete("/api/conversations/" + MISSING), 404, "not_found");
-        assertError(http.post("/api/conversations/" + MISSING + "/messages", Map.of("content", "hi")), 404, "not_found");
+        assertError(
+                http.post("/api/conversations/" + MISSING + "/messages", Map.of("content", "hi")), 404, "not_found");
         assertError(http.get("/api/conversations/not-even-a-uuid"), 404, "not_found");
     }
 
@@ -107,11 +129,13 @@ class ErrorPathsTest {
 
     @Test
     void contentOver32KiBIs413AndExactly32KiBIsAccepted() {
-        assertThat(http.post(sendPath, Map.of("content", "a".repeat(32 * 1024))).status()).isEqualTo(202);
+        assertThat(http.post(sendPath, Map.of("content", "a".repeat(32 * 1024))).status())
+                .isEqualTo(202);
         assertError(http.post(sendPath, Map.of("content", "a".repeat(32 * 1024 + 1))), 413, "payload_too_large");
         // Counted in UTF-8 bytes, not characters: 16 385 two-byte characters are 32 770 bytes.
         assertError(http.post(sendPath, Map.of("content", "é".repeat(16 * 1024 + 1))), 413, "payload_too_large");
-        assertThat(http.post(sendPath, Map.of("content", "é".repeat(16 * 1024))).status()).isEqualTo(202);
+        assertThat(http.post(sendPath, Map.of("content", "é".repeat(16 * 1024))).status())
+                .isEqualTo(202);
     }
 
     @Test
@@ -125,13 +149,18 @@ class ErrorPathsTest {
     void wrongContentTypeIs415() {
         byte[] body = "{\"content\":\"hi\"}".getBytes(StandardCharsets.UTF_8);
         assertError(postRaw(sendPath, "text/plain", body), 415, "unsupported_media_type");
-        assertError(postRaw(sendPath, "application/x-www-form-urlencoded", "content=hi".getBytes(StandardCharsets.UTF_8)),
-                415, "unsupported_media_type");
+        assertError(
+                postRaw(sendPath, "application/x-www-form-urlencoded", "content=hi".getBytes(StandardCharsets.UTF_8)),
+                415,
+                "unsupported_media_type");
         assertError(postRaw(sendPath, null, body), 415, "unsupported_media_type");
-        assertError(postRaw("/api/conversations", "text/plain", "{}".getBytes(StandardCharsets.UTF_8)),
-                415, "unsupported_media_type");
+        assertError(
+                postRaw("/api/conversations", "text/plain", "{}".getBytes(StandardCharsets.UTF_8)),
+                415,
+                "unsupported_media_type");
         // With a charset parameter it is still JSON.
-        assertThat(postRaw(sendPath, "application/json; charset=utf-8", body).status()).isEqualTo(202);
+        assertThat(postRaw(sendPath, "application/json; charset=utf-8", body).status())
+                .isEqualTo(202);
     }
 
     @Test
@@ -143,7 +172,8 @@ class ErrorPathsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"after=-1", "after=abc", "wait_s=x", "wait_s=-1", "after=1.5", "after=99999999999999999999"})
+    @ValueSource(
+            strings = {"after=-1", "after=abc", "wait_s=x", "wait_s=-1", "after=1.5", "after=99999999999999999999"})
     void badEventsQueryIs400(String query) {
         assertError(http.get("/api/events?" + query), 400, "invalid_request");
     }
@@ -163,7 +193,9 @@ class ErrorPathsTest {
 
     @Test
     void wrongMethodIs405() {
-        assertError(http.request("PUT", "/api/conversations", "application/json", "{}".getBytes()), 405,
+        assertError(
+                http.request("PUT", "/api/conversations", "application/json", "{}".getBytes()),
+                405,
                 "method_not_allowed");
         assertError(http.delete("/api/tasks/" + MISSING), 405, "method_not_allowed");
         assertError(http.post("/api/health", "{}"), 405, "method_not_allowed");
@@ -174,6 +206,8 @@ class ErrorPathsTest {
     @Test
     void tooLongTitleIs400() {
         assertError(http.post("/api/conversations", Map.of("title", "t".repeat(201))), 400, "invalid_request");
-        assertThat(http.post("/api/conversations", Map.of("title", "t".repeat(200))).status()).isEqualTo(201);
+        assertThat(http.post("/api/conversations", Map.of("title", "t".repeat(200)))
+                        .status())
+                .isEqualTo(201);
     }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EventStreamTest {
     @TempDir
     Path dataDir;
+
     TestServer server;
     Http http;
     String conversationId;
@@ -46,7 +47,8 @@ class EventStreamTest {
     private List<String> sendAndFinish(int n) {
         List<String> taskIds = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            String taskId = http.send(conversationId, "message " + i).path("task_id").asText();
+            String taskId =
+                    http.send(conversationId, "message " + i).path("task_id").asText();
             http.awaitTaskEnd(taskId);
             taskIds.add(taskId);
         }
@@ -160,7 +162,9 @@ class EventStreamTest {
                 socketTasks.add(frame.path("data").path("task_id").asText());
                 assertThat(frame.path("data").path("type").asText()).isEqualTo("task.completed");
             }
-            assertThat(socketIds).containsExactlyElementsOf(LongStream.rangeClosed(1, n).boxed().toList());
+            assertThat(socketIds)
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(1, n).boxed().toList());
             assertThat(socketTasks).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(taskIds);
             socket.assertQuiet(Duration.ofMillis(300));
 
@@ -174,7 +178,8 @@ class EventStreamTest {
             });
             assertThat(pollIds).containsExactlyElementsOf(socketIds);
             assertThat(pollTasks).containsExactlyElementsOf(socketTasks);
-            assertThat(http.conversation(conversationId).path("message_count").asLong()).isEqualTo(2L * n);
+            assertThat(http.conversation(conversationId).path("message_count").asLong())
+                    .isEqualTo(2L * n);
         } finally {
             pool.shutdownNow();
         }
@@ -187,7 +192,8 @@ class EventStreamTest {
             long started = System.nanoTime();
             Future<Http.Response> poll = pool.submit(() -> http.get("/api/events?after=0&wait_s=5"));
             Thread.sleep(200);
-            String taskId = http.send(conversationId, "wake the poll").path("task_id").asText();
+            String taskId =
+                    http.send(conversationId, "wake the poll").path("task_id").asText();
             Http.Response answer = poll.get();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FlowTest {
     @TempDir
     Path dataDir;
+
     TestServer server;
     Http http;
 
@@ -59,14 +60,20 @@ class FlowTest {
         assertThat(created.status()).isEqualTo(201);
         JsonNode conversation = created.json();
         assertThat(fieldNames(conversation))
-                .containsExactlyInAnyOrder("id", "title", "created_at", "updated_at", "message_count", "total_cost_usd",
+                .containsExactlyInAnyOrder(
+                        "id",
+                        "title",
+                        "created_at",
+                        "updated_at",
+                        "message_count",
+                        "total_cost_usd",
                         "unread_count"); // unread_count: protocol.md E8
         assertThat(conversation.path("title").asText()).isEqualTo("First chat");
         assertThat(conversation.path("message_count").asLong()).isZero();
         String conversationId = conversation.path("id").asText();
 
-        Http.Response sent = http.post("/api/conversations/" + conversationId + "/messages",
-                Map.of("content", "hello lanechat world"));
+        Http.Response sent = http.post(
+                "/api/conversations/" + conversationId + "/messages", Map.of("content", "hello lanechat world"));
         assertThat(sent.status()).isEqualTo(202);
         JsonNode accepted = sent.json();
         assertThat(fieldNames(accepted))
@@ -86,7 +93,9 @@ class FlowTest {
         assertThat(data.path("message_id").asText()).isEqualTo(answerId);
         assertThat(data.path("lane").asText()).isEqualTo("demo");
         JsonNode result = data.path("result");
-        assertThat(result.path("content").asText()).contains("hello lanechat world").contains("3 words");
+        assertThat(result.path("content").asText())
+                .contains("hello lanechat world")
+                .contains("3 words");
         assertThat(result.path("model").asText()).isEqualTo("demo");
         assertThat(result.path("cost_usd").isNumber()).isTrue();
         assertThat(result.path("cost_usd").asDouble()).isZero();
@@ -99,8 +108,18 @@ class FlowTest {
         assertThat(messages).hasSize(2);
         JsonNode user = messages.get(0);
         JsonNode answer = messages.get(1);
-        List<String> messageFields = List.of("id", "role", "content", "status", "task_id", "lane", "model", "cost_usd",
-                "files", "error", "created_at");
+        List<String> messageFields = List.of(
+                "id",
+                "role",
+                "content",
+                "status",
+                "task_id",
+                "lane",
+                "model",
+                "cost_usd",
+                "files",
+                "error",
+                "created_at");
         assertThat(fieldNames(user)).containsExactlyInAnyOrderElementsOf(messageFields);
         assertThat(fieldNames(answer)).containsExactlyInAnyOrderElementsOf(messageFields);
         assertThat(user.path("role").asText()).isEqualTo("user");
@@ -115,7 +134,8 @@ class FlowTest {
         assertThat(answer.path("id").asText()).isEqualTo(answerId);
         assertThat(answer.path("role").asText()).isEqualTo("assistant");
         assertThat(answer.path("status").asText()).isEqualTo("completed");
-        assertThat(answer.path("content").asText()).isEqualTo(result.path("content").asText());
+        assertThat(answer.path("content").asText())
+                .isEqualTo(result.path("content").asText());
         assertThat(answer.path("task_id").asText()).isEqualTo(taskId);
         assertThat(answer.path("model").asText()).isEqualTo("demo");
         assertThat(answer.path("cost_usd").asDouble()).isZero();
@@ -123,8 +143,17 @@ class FlowTest {
         assertThat(answer.path("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
 
         JsonNode task = http.task(taskId);
-        assertThat(fieldNames(task)).containsExactlyInAnyOrder("task_id", "status", "lane", "conversation_id",
-                "message_id", "created_at", "updated_at", "result", "error");
+        assertThat(fieldNames(task))
+                .containsExactlyInAnyOrder(
+                        "task_id",
+                        "status",
+                        "lane",
+                        "conversation_id",
+                        "message_id",
+                        "created_at",
+                        "updated_at",
+                        "result",
+                        "error");
         assertThat(task.path("status").asText()).isEqualTo("completed");
         assertThat(task.path("message_id").asText()).isEqualTo(answerId);
         assertThat(task.path("conversation_id").asText()).isEqualTo(conversationId);
@@ -164,7 +193,8 @@ class FlowTest {
         assertThat(answer.path("files")).containsExactly(file);
 
         // A message without the word gets no file ("profile" is not "file").
-        JsonNode plain = http.awaitTaskEnd(http.send(conversationId, "my profile").path("task_id").asText());
+        JsonNode plain = http.awaitTaskEnd(
+                http.send(conversationId, "my profile").path("task_id").asText());
         assertThat(plain.path("result").path("files")).isEmpty();
     }
 
@@ -205,7 +235,9 @@ class FlowTest {
     }
 
     private static List<String> ids(JsonNode list) {
-        return iterable(list.elements()).stream().map(n -> n.path("id").asText()).toList();
+        return iterable(list.elements()).stream()
+                .map(n -> n.path("id").asText())
+                .toList();
     }
 
     private static <T> List<T> iterable(java.util.Iterator<T> it) {

@@ -27,6 +27,7 @@ class GracefulShutdownIT {
 
     @TempDir
     Path work;
+
     private final List<JarServer> started = new ArrayList<>();
 
     @AfterEach
@@ -49,8 +50,13 @@ class GracefulShutdownIT {
         for (int i = 0; i < TASKS; i++) {
             taskIds.add(http.send(conversation, "slow " + i).path("task_id").asText());
         }
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
-                taskIds.stream().filter(id -> http.task(id).path("status").asText().equals("running")).count() == 4);
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> taskIds.stream()
+                                .filter(id ->
+                                        http.task(id).path("status").asText().equals("running"))
+                                .count()
+                        == 4);
 
         long sigterm = System.nanoTime();
         Thread terminator = new Thread(() -> {
@@ -70,22 +76,32 @@ class GracefulShutdownIT {
         // retries with its backoff) instead of being taken in by a server on its way out.
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", first.port()).close())
                 .isInstanceOf(java.net.ConnectException.class);
-        assertThat(first.isAlive()).as("refused while still in its grace period").isTrue();
+        assertThat(first.isAlive())
+                .as("refused while still in its grace period")
+                .isTrue();
         terminator.join(35_000);
         assertThat(first.isAlive()).isFalse();
         long exitedMs = (System.nanoTime() - sigterm) / 1_000_000;
         try {
-            await().atMost(Duration.ofSeconds(5)).until(() ->
-                    first.stdout().stream().anyMatch(line -> line.contains("Lanechat stopped")));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> first.stdout().stream().anyMatch(line -> line.contains("Lanechat stopped")));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("no 'Lanechat stopped' after SIGTERM (exit " + first.exitValue() + "); stdout: "
-                    + first.stdout() + "\nstderr: "
-                    + first.stderr(), e);
+            throw new AssertionError(
+                    "no 'Lanechat stopped' after SIGTERM (exit " + first.exitValue() + "); stdout: "
+                            + first.stdout() + "\nstderr: "
+                            + first.stderr(),
+                    e);
         }
-        assertThat(closedMs).as("the socket is closed at once, not after the grace").isLessThan(3_000);
+        assertThat(closedMs)
+                .as("the socket is closed at once, not after the grace")
+                .isLessThan(3_000);
         // The 4 running tasks outlasted the grace: each was handed back to the queue before the store closed.
-        assertThat(first.stderr().lines().filter(l -> l.contains("stopped by shutdown; back on the queue")).count())
-                .as(first.stderr()).isEqualTo(4);
+        assertThat(first.stderr()
+                        .lines()
+                        .filter(l -> l.contains("stopped by shutdown; back on the queue"))
+                        .count())
+                .as(first.stderr())
+                .isEqualTo(4);
 
         // Restart, fast: the tasks that were running and the queued one all end, once each.
         JarServer second = JarServer.start(work, dataDir, first.port(), "second", "--demo-delay-ms", "50");
@@ -113,8 +129,10 @@ class GracefulShutdownIT {
             JsonNode task = second.http().task(id);
             assertThat(task.path("status").asText()).isEqualTo("completed");
         }
-        System.out.printf("GracefulShutdownIT: socket closed 1001 %d ms after SIGTERM, process exited after %d ms; "
-                + "%d tasks (4 running, 1 queued) each completed once after the restart%n", closedMs, exitedMs, TASKS);
+        System.out.printf(
+                "GracefulShutdownIT: socket closed 1001 %d ms after SIGTERM, process exited after %d ms; "
+                        + "%d tasks (4 running, 1 queued) each completed once after the restart%n",
+                closedMs, exitedMs, TASKS);
         second.terminate(20);
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IdempotencyTest {
     @TempDir
     Path dataDir;
+
     TestServer server;
     Http http;
     String conversationId;
@@ -66,23 +67,36 @@ class IdempotencyTest {
     void sameKeyWithAnotherBodyIsConflict() {
         http.send(conversationId, "first body", "Idempotency-Key", "key-x");
         assertError(http.post(sendPath, Map.of("content", "second body"), "Idempotency-Key", "key-x"), 409, "conflict");
-        assertError(http.post(sendPath, Map.of("content", "first body", "lane", "demo"), "Idempotency-Key", "key-x"),
-                409, "conflict");
+        assertError(
+                http.post(sendPath, Map.of("content", "first body", "lane", "demo"), "Idempotency-Key", "key-x"),
+                409,
+                "conflict");
         String other = http.createConversation().path("id").asText();
-        assertError(http.post("/api/conversations/" + other + "/messages", Map.of("content", "first body"),
-                "Idempotency-Key", "key-x"), 409, "conflict");
+        assertError(
+                http.post(
+                        "/api/conversations/" + other + "/messages",
+                        Map.of("content", "first body"),
+                        "Idempotency-Key",
+                        "key-x"),
+                409,
+                "conflict");
         assertThat(messageCount()).isEqualTo(2);
     }
 
     @Test
     void keyLengthIsOneTo255() {
-        assertError(http.post(sendPath, Map.of("content", "hi"), "Idempotency-Key", "k".repeat(256)), 400,
+        assertError(
+                http.post(sendPath, Map.of("content", "hi"), "Idempotency-Key", "k".repeat(256)),
+                400,
                 "invalid_request");
         assertError(http.post(sendPath, Map.of("content", "hi"), "Idempotency-Key", ""), 400, "invalid_request");
         assertThat(messageCount()).isZero();
-        assertThat(http.post(sendPath, Map.of("content", "hi"), "Idempotency-Key", "k".repeat(255)).status())
+        assertThat(http.post(sendPath, Map.of("content", "hi"), "Idempotency-Key", "k".repeat(255))
+                        .status())
                 .isEqualTo(202);
-        assertThat(http.post(sendPath, Map.of("content", "hi"), "Idempotency-Key", "k").status()).isEqualTo(202);
+        assertThat(http.post(sendPath, Map.of("content", "hi"), "Idempotency-Key", "k")
+                        .status())
+                .isEqualTo(202);
     }
 
     @Test

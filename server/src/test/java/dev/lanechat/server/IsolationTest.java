@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IsolationTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static Http alice;
     static Http bob;
@@ -35,6 +36,7 @@ class IsolationTest {
 
     /** Alice's objects: a conversation with a completed task that made a file, and a still-running task. */
     static String conversationId;
+
     static String taskId;
     static String answerId;
     static String fileId;
@@ -67,8 +69,8 @@ class IsolationTest {
         String c = "/api/conversations/" + conversationId;
         int messagesBefore = alice.conversation(conversationId).path("messages").size();
         assertError(bob.get(c), 404, "not_found");
-        assertError(bob.request("PATCH", c, "application/json", Http.bytes(Map.of("title", "mine now"))), 404,
-                "not_found");
+        assertError(
+                bob.request("PATCH", c, "application/json", Http.bytes(Map.of("title", "mine now"))), 404, "not_found");
         assertError(bob.post(c + "/messages", Map.of("content", "hello from bob")), 404, "not_found");
         assertError(bob.get("/api/tasks/" + taskId), 404, "not_found");
         assertError(bob.post("/api/tasks/" + taskId + "/cancel", Map.of()), 404, "not_found");
@@ -78,9 +80,21 @@ class IsolationTest {
         // The same answers as for ids that do not exist at all: nothing leaks.
         String missing = "00000000-0000-0000-0000-000000000000";
         assertThat(bob.get(c).json().path("error").path("message").asText())
-                .isEqualTo(bob.get("/api/conversations/" + missing).json().path("error").path("message").asText());
-        assertThat(bob.get("/api/tasks/" + taskId).json().path("error").path("message").asText())
-                .isEqualTo(bob.get("/api/tasks/" + missing).json().path("error").path("message").asText());
+                .isEqualTo(bob.get("/api/conversations/" + missing)
+                        .json()
+                        .path("error")
+                        .path("message")
+                        .asText());
+        assertThat(bob.get("/api/tasks/" + taskId)
+                        .json()
+                        .path("error")
+                        .path("message")
+                        .asText())
+                .isEqualTo(bob.get("/api/tasks/" + missing)
+                        .json()
+                        .path("error")
+                        .path("message")
+                        .asText());
 
         // And none of bob's tries changed anything of alice's.
         JsonNode conversation = alice.conversation(conversationId);
@@ -104,24 +118,28 @@ class IsolationTest {
     @Test
     void listsAndEventsShowOnlyTheCallersObjects() {
         String bobsConversation = bob.createConversation().path("id").asText();
-        String bobsTask = bob.send(bobsConversation, "bob's own message").path("task_id").asText();
+        String bobsTask =
+                bob.send(bobsConversation, "bob's own message").path("task_id").asText();
         bob.awaitTaskEnd(bobsTask);
 
         JsonNode bobsList = bob.get("/api/conversations").json();
         assertThat(ids(bobsList, "id")).contains(bobsConversation).doesNotContain(conversationId);
-        assertThat(ids(alice.get("/api/conversations").json(), "id")).contains(conversationId)
+        assertThat(ids(alice.get("/api/conversations").json(), "id"))
+                .contains(conversationId)
                 .doesNotContain(bobsConversation);
 
         JsonNode bobsEvents = bob.events(0).path("events");
         List<String> bobsTaskIds = new ArrayList<>();
         bobsEvents.forEach(e -> bobsTaskIds.add(e.path("data").path("task_id").asText()));
         assertThat(bobsTaskIds).contains(bobsTask).doesNotContain(taskId);
-        bobsEvents.forEach(e -> assertThat(e.path("data").path("conversation_id").asText()).isIn(ids(bobsList, "id")));
+        bobsEvents.forEach(
+                e -> assertThat(e.path("data").path("conversation_id").asText()).isIn(ids(bobsList, "id")));
         // Event ids are per user: bob's start at 1 whatever alice did.
         assertThat(bobsEvents.get(0).path("id").asLong()).isEqualTo(1);
 
         JsonNode alicesEvents = alice.events(0).path("events");
-        alicesEvents.forEach(e -> assertThat(e.path("data").path("task_id").asText()).isNotEqualTo(bobsTask));
+        alicesEvents.forEach(
+                e -> assertThat(e.path("data").path("task_id").asText()).isNotEqualTo(bobsTask));
     }
 
     @Test
@@ -138,18 +156,24 @@ class IsolationTest {
         assertThat(ids(bobsPage.json(), "id")).doesNotContainAnyElementsOf(alicesIds);
         // Alice's message id as bob's "before" is just not a message of his conversation (400); on
         // alice's conversation bob gets the same 404 as for no conversation at all.
-        String alicesMessage = alice.conversation(conversationId).path("messages").path(0).path("id").asText();
-        assertError(bob.get("/api/conversations/" + bobsConversation + "?before=" + alicesMessage), 400,
-                "invalid_request");
+        String alicesMessage = alice.conversation(conversationId)
+                .path("messages")
+                .path(0)
+                .path("id")
+                .asText();
+        assertError(
+                bob.get("/api/conversations/" + bobsConversation + "?before=" + alicesMessage), 400, "invalid_request");
         assertError(bob.get("/api/conversations/" + conversationId + "?before=" + alicesMessage), 404, "not_found");
     }
 
     @Test
     void bobsLongPollIsNotWokenByAlicesEvents() throws Exception {
         long bobsLast = bob.events(0).path("last_id").asLong();
-        CompletableFuture<Http.Response> poll = CompletableFuture.supplyAsync(
-                () -> bob.get("/api/events?after=" + bobsLast + "&wait_s=2"));
-        String aliceTask = alice.send(conversationId, "alice while bob waits").path("task_id").asText();
+        CompletableFuture<Http.Response> poll =
+                CompletableFuture.supplyAsync(() -> bob.get("/api/events?after=" + bobsLast + "&wait_s=2"));
+        String aliceTask = alice.send(conversationId, "alice while bob waits")
+                .path("task_id")
+                .asText();
         alice.awaitTaskEnd(aliceTask);
         Http.Response answer = poll.get();
         assertThat(answer.status()).isEqualTo(200);
@@ -169,10 +193,13 @@ class IsolationTest {
         long bobsLast = byHeader.ready();
         Socket byFrame = server.socket().send("{\"token\":\"" + bobToken + "\"}");
         assertThat(byFrame.ready()).isEqualTo(bobsLast);
-        Socket alicesSocket = server.socket("Authorization", "Bearer " + aliceToken).subscribe();
+        Socket alicesSocket =
+                server.socket("Authorization", "Bearer " + aliceToken).subscribe();
         long alicesLast = alicesSocket.ready();
 
-        String aliceTask = alice.send(conversationId, "for alice's eyes only").path("task_id").asText();
+        String aliceTask = alice.send(conversationId, "for alice's eyes only")
+                .path("task_id")
+                .asText();
         JsonNode update = alicesSocket.update();
         assertThat(update.path("id").asLong()).isEqualTo(alicesLast + 1);
         assertThat(update.path("data").path("task_id").asText()).isEqualTo(aliceTask);
@@ -181,7 +208,8 @@ class IsolationTest {
 
         // Bob's own event arrives, with bob's next id.
         String bobsConversation = bob.createConversation().path("id").asText();
-        String bobsTask = bob.send(bobsConversation, "bob again").path("task_id").asText();
+        String bobsTask =
+                bob.send(bobsConversation, "bob again").path("task_id").asText();
         for (Socket socket : List.of(byHeader, byFrame)) {
             JsonNode mine = socket.update();
             assertThat(mine.path("id").asLong()).isEqualTo(bobsLast + 1);
@@ -193,7 +221,9 @@ class IsolationTest {
         Socket replay = server.socket("Authorization", "Bearer " + bobToken).subscribe(0);
         JsonNode frame;
         while (!(frame = replay.nextNonPing()).path("event").asText().equals("ready")) {
-            assertThat(frame.path("data").path("task_id").asText()).isNotEqualTo(aliceTask).isNotEqualTo(taskId);
+            assertThat(frame.path("data").path("task_id").asText())
+                    .isNotEqualTo(aliceTask)
+                    .isNotEqualTo(taskId);
         }
     }
 
@@ -203,7 +233,8 @@ class IsolationTest {
         JsonNode first = alice.send(conversationId, "keyed", "Idempotency-Key", "shared-key-1");
         // The same key from bob is a new send of his, not alice's answer (and not a 409).
         JsonNode bobs = bob.send(bobsConversation, "keyed", "Idempotency-Key", "shared-key-1");
-        assertThat(bobs.path("task_id").asText()).isNotEqualTo(first.path("task_id").asText());
+        assertThat(bobs.path("task_id").asText())
+                .isNotEqualTo(first.path("task_id").asText());
         assertThat(bobs.path("conversation_id").asText()).isEqualTo(bobsConversation);
     }
 

@@ -38,6 +38,7 @@ class KillNineIT {
 
     @TempDir
     Path work;
+
     private final List<JarServer> started = new ArrayList<>();
 
     @AfterEach
@@ -76,9 +77,10 @@ class KillNineIT {
                 }
                 switch (frame.path("event").asText()) {
                     case "update" -> updates.add(frame);
-                    case "ready" -> readyLastId = frame.path("data").path("last_id").asLong();
+                    case "ready" ->
+                        readyLastId = frame.path("data").path("last_id").asLong();
                     case "reset" -> reset = true;
-                    default -> { }
+                    default -> {}
                 }
             }
         }
@@ -115,7 +117,9 @@ class KillNineIT {
             done.add(senders.submit(() -> {
                 String conversation = http.createConversation().path("id").asText();
                 for (int i = 0; i < PER_SENDER; i++) {
-                    taskIds.add(http.send(conversation, "sender " + sender + " message " + i).path("task_id").asText());
+                    taskIds.add(http.send(conversation, "sender " + sender + " message " + i)
+                            .path("task_id")
+                            .asText());
                 }
             }));
         }
@@ -142,7 +146,8 @@ class KillNineIT {
         long restartMs = (System.nanoTime() - killedAt) / 1_000_000;
         Reader life2 = new Reader(second.socket().subscribe(seen));
         life2.start();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> life1.updates.size() + life2.updates.size() >= TASKS);
         // Anything extra (a duplicate) would arrive right after: give it a moment.
         Thread.sleep(500);
@@ -164,7 +169,9 @@ class KillNineIT {
             }
         }
         for (int i = 0; i < ids.size(); i++) {
-            assertThat(ids.get(i)).as("socket event #" + i + " (life 1 saw up to " + seen + ")").isEqualTo(i + 1L);
+            assertThat(ids.get(i))
+                    .as("socket event #" + i + " (life 1 saw up to " + seen + ")")
+                    .isEqualTo(i + 1L);
         }
         assertThat(ids).hasSize(TASKS);
         assertThat(perTask.keySet()).isEqualTo(taskIds);
@@ -196,7 +203,8 @@ class KillNineIT {
         // One kill costs a running task one attempt of three: every task completes.
         assertThat(outcomes).isEqualTo(Map.of("task.completed", TASKS));
 
-        System.out.printf("KillNineIT: %d tasks sent by %d threads in %d ms; killed with %d results out "
+        System.out.printf(
+                "KillNineIT: %d tasks sent by %d threads in %d ms; killed with %d results out "
                         + "(socket saw up to id %d); restart to listening in %d ms; all %d ended exactly once, "
                         + "%d results over the resumed socket; whole test %d ms%n",
                 TASKS, SENDERS, sendMs, atKill, seen, restartMs, TASKS, life2.updates.size(), totalMs);

@@ -103,16 +103,20 @@ class LanesFileTest {
                     max_context_tokens: %s
                 """;
         for (String bad : List.of("0", "-5", "lots", "8192.5", "99999999999999999999", "[1]")) {
-            assertError(lane.formatted(bad), "lanes.yaml line 6: lanes[0].max_context_tokens must be a whole number"
-                    + " from 1 to 100000000, not ");
+            assertError(
+                    lane.formatted(bad),
+                    "lanes.yaml line 6: lanes[0].max_context_tokens must be a whole number"
+                            + " from 1 to 100000000, not ");
         }
-        assertError("""
+        assertError(
+                """
                 lanes:
                   - name: a
                     processor: demo
                     max_context_tokens: 100
-                """, "lanes.yaml line 4: lanes[0].max_context_tokens is only for processor: openai or worker"
-                + " (this lane is demo)");
+                """,
+                "lanes.yaml line 4: lanes[0].max_context_tokens is only for processor: openai or worker"
+                        + " (this lane is demo)");
     }
 
     @Test
@@ -209,13 +213,16 @@ class LanesFileTest {
         assertThat(config.lanes()).extracting(LaneSpec::name).containsExactly("ext", "gpt", "demo");
         Config fromEnv = ConfigParser.parse(List.of(), Map.of("LANECHAT_LANES", file.toString()));
         assertThat(fromEnv.lanes()).hasSize(3);
-        assertThat(ConfigParser.parse(List.of(), Map.of()).lanes()).extracting(LaneSpec::name).containsExactly("demo");
+        assertThat(ConfigParser.parse(List.of(), Map.of()).lanes())
+                .extracting(LaneSpec::name)
+                .containsExactly("demo");
 
         Files.writeString(file, "lanes:\n  - name: a\n    processor: demo\n    attempts: 0\n");
         assertThatThrownBy(() -> ConfigParser.parse(List.of("--lanes", file.toString()), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("lanes.yaml line 4: lanes[0].attempts must be a whole number from 1 to 100, not 0");
-        assertThatThrownBy(() -> ConfigParser.parse(List.of("--lanes", dir.resolve("nope.yaml").toString()), Map.of()))
+        assertThatThrownBy(() -> ConfigParser.parse(
+                        List.of("--lanes", dir.resolve("nope.yaml").toString()), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("no such file");
     }
@@ -224,6 +231,7 @@ class LanesFileTest {
         assertThatThrownBy(() -> LanesFile.parse("lanes.yaml", yaml, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(expected)
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Exception").doesNotContain("\tat "));
+                .satisfies(e ->
+                        assertThat(e.getMessage()).doesNotContain("Exception").doesNotContain("\tat "));
     }
 }

@@ -24,23 +24,34 @@ class LimitsTest {
 
     @Test
     void originsOtherThanTheServersOwnOrTheAllowListAreClosedWith1008() {
-        try (TestServer server = TestServer.start(dataDir,
-                b -> b.allowedOrigins(List.of("https://chat.example.com")))) {
+        try (TestServer server =
+                TestServer.start(dataDir, b -> b.allowedOrigins(List.of("https://chat.example.com")))) {
             int port = server.port();
             // Refused at the upgrade already: no subscribe needed (or possible).
             assertErrorThenClose(server.socket("Origin", "https://evil.example.com"), "forbidden_origin", 1008);
             // Same host, another port: another origin.
-            assertErrorThenClose(server.socket("Origin", "http://127.0.0.1:" + (port == 1 ? 2 : port - 1)),
-                    "forbidden_origin", 1008);
-            assertErrorThenClose(server.socket("Origin", "null"), "forbidden_origin", 1008);
-            assertErrorThenClose(server.socket("Origin", "https://chat.example.com.evil.net"), "forbidden_origin",
+            assertErrorThenClose(
+                    server.socket("Origin", "http://127.0.0.1:" + (port == 1 ? 2 : port - 1)),
+                    "forbidden_origin",
                     1008);
+            assertErrorThenClose(server.socket("Origin", "null"), "forbidden_origin", 1008);
+            assertErrorThenClose(
+                    server.socket("Origin", "https://chat.example.com.evil.net"), "forbidden_origin", 1008);
 
             // No Origin (not a browser), the server's own host:port, or an allow-listed origin: served.
             assertThat(server.socket().subscribe().ready()).isZero();
-            assertThat(server.socket("Origin", "http://127.0.0.1:" + port).subscribe().ready()).isZero();
-            assertThat(server.socket("Origin", "https://chat.example.com").subscribe().ready()).isZero();
-            assertThat(server.socket("Origin", "https://CHAT.example.com/").subscribe().ready()).isZero();
+            assertThat(server.socket("Origin", "http://127.0.0.1:" + port)
+                            .subscribe()
+                            .ready())
+                    .isZero();
+            assertThat(server.socket("Origin", "https://chat.example.com")
+                            .subscribe()
+                            .ready())
+                    .isZero();
+            assertThat(server.socket("Origin", "https://CHAT.example.com/")
+                            .subscribe()
+                            .ready())
+                    .isZero();
         }
     }
 
@@ -63,11 +74,13 @@ class LimitsTest {
             http.send(conversation, "still here?");
             assertThat(one.update().path("id").asLong()).isEqualTo(1);
             two.close();
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                Socket next = server.socket().subscribe();
-                JsonNode frame = next.nextNonPing();
-                return frame.path("event").asText().equals("ready");
-            });
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        Socket next = server.socket().subscribe();
+                        JsonNode frame = next.nextNonPing();
+                        return frame.path("event").asText().equals("ready");
+                    });
         }
     }
 
@@ -126,17 +139,20 @@ class LimitsTest {
             for (int i = 0; i < 5; i++) {
                 http.send(conversation, "allowed " + i);
             }
-            Http.Response sixth = http.post("/api/conversations/" + conversation + "/messages",
-                    Map.of("content", "one too many"));
+            Http.Response sixth =
+                    http.post("/api/conversations/" + conversation + "/messages", Map.of("content", "one too many"));
             assertError(sixth, 429, "rate_limited");
             int retryAfter = Integer.parseInt(sixth.header("Retry-After"));
             assertThat(retryAfter).isBetween(1, 2); // one message a second refills
             // Only sends are limited: reading goes on.
             assertThat(http.conversation(conversation).path("messages")).hasSize(10);
             // After Retry-After, sending works again.
-            await().atMost(Duration.ofSeconds(retryAfter + 2)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> http.post("/api/conversations/" + conversation + "/messages",
-                            Map.of("content", "later")).status() == 202);
+            await().atMost(Duration.ofSeconds(retryAfter + 2))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() ->
+                            http.post("/api/conversations/" + conversation + "/messages", Map.of("content", "later"))
+                                            .status()
+                                    == 202);
         }
     }
 
@@ -144,7 +160,8 @@ class LimitsTest {
     void creatingAndRenamingConversationsBeyondTheRateA429WithRetryAfterPerUser() {
         String aliceToken = TokenUsers.add(dataDir, "alice");
         String bobToken = TokenUsers.add(dataDir, "bob");
-        try (TestServer server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).conversationRate(3, 60))) {
+        try (TestServer server =
+                TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).conversationRate(3, 60))) {
             Http alice = server.http().withBearer(aliceToken);
             Http bob = server.http().withBearer(bobToken);
             String first = alice.createConversation().path("id").asText();
@@ -159,8 +176,8 @@ class LimitsTest {
             assertError(fourth, 429, "rate_limited");
             int retryAfter = Integer.parseInt(fourth.header("Retry-After"));
             assertThat(retryAfter).isBetween(1, 2); // one a second refills
-            Http.Response rename = alice.request("PATCH", "/api/conversations/" + first, "application/json",
-                    Http.bytes(Map.of("title", "renamed")));
+            Http.Response rename = alice.request(
+                    "PATCH", "/api/conversations/" + first, "application/json", Http.bytes(Map.of("title", "renamed")));
             assertError(rename, 429, "rate_limited");
             assertThat(rename.header("Retry-After")).isNotNull();
             // Nothing was created or renamed; reading and sending go on.
@@ -172,12 +189,18 @@ class LimitsTest {
             // Another user has a bucket of their own.
             String bobs = bob.createConversation().path("id").asText();
             bob.createConversation();
-            assertThat(bob.request("PATCH", "/api/conversations/" + bobs, "application/json",
-                    Http.bytes(Map.of("title", "bob's"))).status()).isEqualTo(200);
+            assertThat(bob.request(
+                                    "PATCH",
+                                    "/api/conversations/" + bobs,
+                                    "application/json",
+                                    Http.bytes(Map.of("title", "bob's")))
+                            .status())
+                    .isEqualTo(200);
             assertError(bob.post("/api/conversations", Map.of()), 429, "rate_limited");
 
             // After Retry-After, Alice may create again.
-            await().atMost(Duration.ofSeconds(retryAfter + 2)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(retryAfter + 2))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> alice.post("/api/conversations", Map.of()).status() == 201);
         }
     }

@@ -22,12 +22,14 @@ class LoginRateLimitTest {
 
     @Test
     void logInAttemptsPastTheBurstAre429WithRetryAfterAndEveryAttemptCounts() {
-        try (TestServer server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).loginRate(3, 60))) {
+        try (TestServer server =
+                TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).loginRate(3, 60))) {
             String token = TokenUsers.add(dataDir, "ada");
             Http http = server.http();
             assertError(http.post("/api/session", Map.of("token", "lc_wrong-1")), 401, "unauthenticated");
             assertError(http.post("/api/session", Map.of("token", "lc_wrong-2")), 401, "unauthenticated");
-            assertThat(http.post("/api/session", Map.of("token", token)).status()).isEqualTo(200);
+            assertThat(http.post("/api/session", Map.of("token", token)).status())
+                    .isEqualTo(200);
 
             // The fourth, good or bad, waits; 60 a minute is one a second.
             Http.Response limited = http.post("/api/session", Map.of("token", token));
@@ -37,11 +39,13 @@ class LoginRateLimitTest {
             assertError(http.post("/api/session", "not even json"), 429, "rate_limited");
 
             // The rest of the API is not the log-in limiter's business.
-            assertThat(http.withBearer(token).get("/api/conversations").status()).isEqualTo(200);
+            assertThat(http.withBearer(token).get("/api/conversations").status())
+                    .isEqualTo(200);
 
             long waitMs = Long.parseLong(limited.header("Retry-After")) * 1000;
             sleep(waitMs + 100);
-            assertThat(http.post("/api/session", Map.of("token", token)).status()).isEqualTo(200);
+            assertThat(http.post("/api/session", Map.of("token", token)).status())
+                    .isEqualTo(200);
             assertError(http.post("/api/session", Map.of("token", token)), 429, "rate_limited");
         }
     }

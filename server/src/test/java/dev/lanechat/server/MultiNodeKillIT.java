@@ -36,6 +36,7 @@ class MultiNodeKillIT {
 
     @TempDir
     Path work;
+
     private PgDatabase database;
     private final List<JarServer> nodes = new ArrayList<>();
     private final List<ResumingReader> readers = new ArrayList<>();
@@ -50,7 +51,9 @@ class MultiNodeKillIT {
     }
 
     private long count(String sql) throws Exception {
-        try (Connection c = database.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = database.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -66,8 +69,19 @@ class MultiNodeKillIT {
             String name = "node" + i;
             starting.add(CompletableFuture.supplyAsync(() -> {
                 try {
-                    return JarServer.start(work, work.resolve(name), 0, name, "--db", database.url(),
-                            "--lease-s", "2", "--demo-delay-ms", "2500", "--max-attempts", "3");
+                    return JarServer.start(
+                            work,
+                            work.resolve(name),
+                            0,
+                            name,
+                            "--db",
+                            database.url(),
+                            "--lease-s",
+                            "2",
+                            "--demo-delay-ms",
+                            "2500",
+                            "--max-attempts",
+                            "3");
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -78,9 +92,12 @@ class MultiNodeKillIT {
         }
         System.out.printf("%.1f s: nodes up%n", (System.nanoTime() - t0) / 1e9);
         JarServer a = nodes.get(0);
-        List<URI> uris = nodes.stream().map(n -> URI.create("http://127.0.0.1:" + n.port())).toList();
+        List<URI> uris = nodes.stream()
+                .map(n -> URI.create("http://127.0.0.1:" + n.port()))
+                .toList();
         for (JarServer node : nodes) {
-            assertThat(node.http().get("/api/health").json().path("store").asText()).isEqualTo("postgres");
+            assertThat(node.http().get("/api/health").json().path("store").asText())
+                    .isEqualTo("postgres");
         }
         // Two clients on the node that will die, one on each other node.
         for (int start : new int[] {0, 0, 1, 2}) {
@@ -93,22 +110,31 @@ class MultiNodeKillIT {
         String conversationId = a.http().createConversation().path("id").asText();
         Set<String> taskIds = new HashSet<>();
         for (int i = 0; i < TASKS; i++) {
-            taskIds.add(nodes.get(i % 3).http().send(conversationId, "task " + i).path("task_id").asText());
+            taskIds.add(nodes.get(i % 3)
+                    .http()
+                    .send(conversationId, "task " + i)
+                    .path("task_id")
+                    .asText());
         }
         // Each node runs 4 at a time: wait until all 12 slots are busy, so the dead node dies mid-task.
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> count("SELECT COUNT(*) FROM tasks WHERE status = 'running'") == 12);
         System.out.printf("%.1f s: killed%n", (System.nanoTime() - t0) / 1e9);
         a.kill9();
         long killedAt = System.nanoTime();
 
         List<JarServer> alive = nodes.subList(1, 3);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> count("SELECT COUNT(*) FROM tasks WHERE status IN ('completed', 'failed')") == TASKS);
         System.out.printf("%.1f s: all ended%n", (System.nanoTime() - t0) / 1e9);
-        assertThat(count("SELECT COUNT(*) FROM tasks WHERE status = 'completed'")).as("every task completed").isEqualTo(TASKS);
+        assertThat(count("SELECT COUNT(*) FROM tasks WHERE status = 'completed'"))
+                .as("every task completed")
+                .isEqualTo(TASKS);
         assertThat(count("SELECT COUNT(*) FROM tasks WHERE attempts = 2"))
-                .as("the dead node's 4 running tasks were run again elsewhere after their lease").isEqualTo(4);
+                .as("the dead node's 4 running tasks were run again elsewhere after their lease")
+                .isEqualTo(4);
         assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(Duration.ofSeconds(30));
 
         // Exactly one terminal event per task: the log is 1..TASKS and names each task once.
@@ -122,15 +148,19 @@ class MultiNodeKillIT {
                 perTask.merge(e.path("data").path("task_id").asText(), 1, Integer::sum);
                 assertThat(e.path("data").path("type").asText()).isEqualTo("task.completed");
             });
-            assertThat(ids).containsExactlyElementsOf(LongStream.rangeClosed(1, TASKS).boxed().toList());
+            assertThat(ids)
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(1, TASKS).boxed().toList());
             assertThat(perTask.keySet()).isEqualTo(taskIds);
             assertThat(perTask.values()).allMatch(n -> n == 1);
         }
         System.out.printf("%.1f s: readers caught up%n", (System.nanoTime() - t0) / 1e9);
         Thread.sleep(500);
         for (ResumingReader reader : readers) {
-            assertThat(reader.ids()).as("each client saw 1..%d once, in order, across its reconnects", TASKS)
-                    .containsExactlyElementsOf(LongStream.rangeClosed(1, TASKS).boxed().toList());
+            assertThat(reader.ids())
+                    .as("each client saw 1..%d once, in order, across its reconnects", TASKS)
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(1, TASKS).boxed().toList());
             assertThat(reader.resets).isZero();
         }
         URI dead = uris.get(0);

@@ -39,6 +39,7 @@ class MultiNodeTest {
 
     @TempDir
     Path dataDir;
+
     PgDatabase database;
     List<TestServer> nodes = new ArrayList<>();
 
@@ -50,8 +51,11 @@ class MultiNodeTest {
     private void startNodes(Duration demoDelay, int concurrency) {
         for (int i = 0; i < NODES; i++) {
             // Each node with db set takes no data-dir lock; they share nothing but the database.
-            nodes.add(TestServer.start(dataDir.resolve("node" + i),
-                    b -> b.db(database.jdbcUrl()).demoDelay(demoDelay).demoConcurrency(concurrency)
+            nodes.add(TestServer.start(
+                    dataDir.resolve("node" + i),
+                    b -> b.db(database.jdbcUrl())
+                            .demoDelay(demoDelay)
+                            .demoConcurrency(concurrency)
                             .sendRate(100_000, 100_000)));
         }
     }
@@ -104,7 +108,11 @@ class MultiNodeTest {
         // Every node answers for the same state.
         for (TestServer node : nodes) {
             assertThat(node.http().task(taskId).path("status").asText()).isEqualTo("completed");
-            assertThat(node.http().conversation(conversationId).path("message_count").asLong()).isEqualTo(2);
+            assertThat(node.http()
+                            .conversation(conversationId)
+                            .path("message_count")
+                            .asLong())
+                    .isEqualTo(2);
         }
     }
 
@@ -118,27 +126,30 @@ class MultiNodeTest {
             assertThat(socket.ready()).isZero();
             sockets.add(socket);
         }
-        String conversationId = nodes.get(0).http().createConversation().path("id").asText();
+        String conversationId =
+                nodes.get(0).http().createConversation().path("id").asText();
 
         // A reader racing the commits: every answer must continue its cursor without a hole. Were
         // ids handed out in another order than commits, it would once see N+1 before N and skip N.
         AtomicBoolean reading = new AtomicBoolean(true);
         AtomicReference<String> readerError = new AtomicReference<>();
         AtomicLong readerCursor = new AtomicLong();
-        Thread reader = new Thread(() -> {
-            Http http = nodes.get(2).http();
-            while (reading.get() && readerError.get() == null) {
-                JsonNode answer = http.events(readerCursor.get());
-                for (JsonNode event : answer.path("events")) {
-                    long id = event.path("id").asLong();
-                    if (id != readerCursor.get() + 1) {
-                        readerError.set("after " + readerCursor.get() + " the log showed " + id);
-                        return;
+        Thread reader = new Thread(
+                () -> {
+                    Http http = nodes.get(2).http();
+                    while (reading.get() && readerError.get() == null) {
+                        JsonNode answer = http.events(readerCursor.get());
+                        for (JsonNode event : answer.path("events")) {
+                            long id = event.path("id").asLong();
+                            if (id != readerCursor.get() + 1) {
+                                readerError.set("after " + readerCursor.get() + " the log showed " + id);
+                                return;
+                            }
+                            readerCursor.set(id);
+                        }
                     }
-                    readerCursor.set(id);
-                }
-            }
-        }, "racing-reader");
+                },
+                "racing-reader");
         reader.start();
 
         ExecutorService senders = Executors.newFixedThreadPool(9);
@@ -146,7 +157,8 @@ class MultiNodeTest {
         for (int i = 0; i < tasks; i++) {
             Http http = nodes.get(i % NODES).http();
             int n = i;
-            sent.add(senders.submit(() -> http.send(conversationId, "parallel " + n).path("task_id").asText()));
+            sent.add(senders.submit(() ->
+                    http.send(conversationId, "parallel " + n).path("task_id").asText()));
         }
         Set<String> taskIds = new HashSet<>();
         for (Future<String> f : sent) {
@@ -158,7 +170,9 @@ class MultiNodeTest {
             Set<String> completed = new HashSet<>();
             for (long expected = 1; expected <= tasks; expected++) {
                 JsonNode frame = socket.update();
-                assertThat(frame.path("id").asLong()).as("the socket's events arrive 1, 2, 3 … in order").isEqualTo(expected);
+                assertThat(frame.path("id").asLong())
+                        .as("the socket's events arrive 1, 2, 3 … in order")
+                        .isEqualTo(expected);
                 assertThat(frame.path("data").path("type").asText()).isEqualTo("task.completed");
                 completed.add(frame.path("data").path("task_id").asText());
             }
@@ -172,14 +186,19 @@ class MultiNodeTest {
         List<Long> logged = new ArrayList<>();
         JsonNode page = nodes.get(1).http().events(0);
         page.path("events").forEach(e -> logged.add(e.path("id").asLong()));
-        assertThat(logged).containsExactlyElementsOf(LongStream.rangeClosed(1, tasks).boxed().toList());
+        assertThat(logged)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, tasks).boxed().toList());
 
-        try (Connection connection = database.connect(); Statement st = connection.createStatement()) {
+        try (Connection connection = database.connect();
+                Statement st = connection.createStatement()) {
             ResultSet rs = st.executeQuery("SELECT COUNT(*), SUM(CASE WHEN attempts = 1 AND status = 'completed' "
                     + "THEN 1 ELSE 0 END), (SELECT last_event_id FROM users LIMIT 1) FROM tasks");
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(tasks);
-            assertThat(rs.getLong(2)).as("every task claimed once (SKIP LOCKED) and completed").isEqualTo(tasks);
+            assertThat(rs.getLong(2))
+                    .as("every task claimed once (SKIP LOCKED) and completed")
+                    .isEqualTo(tasks);
             assertThat(rs.getLong(3)).isEqualTo(tasks);
         }
     }
@@ -193,7 +212,11 @@ class MultiNodeTest {
         startNodes(Duration.ofMillis(50), 1);
         TestServer node = nodes.get(0);
         String conversationId = node.http().createConversation().path("id").asText();
-        node.http().awaitTaskEnd(node.http().send(conversationId, "first").path("task_id").asText());
+        node.http()
+                .awaitTaskEnd(node.http()
+                        .send(conversationId, "first")
+                        .path("task_id")
+                        .asText());
         node.http().awaitEvents(1);
         Socket socket = node.socket().subscribe(1);
         assertThat(socket.ready()).isEqualTo(1);
@@ -203,9 +226,11 @@ class MultiNodeTest {
 
         // What another node's commit looks like, minus its NOTIFY.
         long started = System.nanoTime();
-        try (Connection connection = database.connect(); Statement st = connection.createStatement()) {
+        try (Connection connection = database.connect();
+                Statement st = connection.createStatement()) {
             connection.setAutoCommit(false);
-            ResultSet rs = st.executeQuery("UPDATE users SET last_event_id = last_event_id + 1 RETURNING id, last_event_id");
+            ResultSet rs =
+                    st.executeQuery("UPDATE users SET last_event_id = last_event_id + 1 RETURNING id, last_event_id");
             rs.next();
             String userId = rs.getString(1);
             long id = rs.getLong(2);

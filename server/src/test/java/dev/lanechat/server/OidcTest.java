@@ -43,20 +43,29 @@ class OidcTest {
 
     @TempDir
     static Path dataDir;
+
     static OidcProviderStandIn provider;
     static TestServer server;
     static String bobToken;
-    static final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    static final HttpClient browser =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeAll
     static void start() {
         bobToken = TokenUsers.add(dataDir, "bob");
         provider = OidcProviderStandIn.start(false);
-        server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).loginRate(100_000, 100_000)
-                .publicUrl(URI.create(PUBLIC_URL))
-                .oidcIssuer(provider.issuer()).oidcClientId(CLIENT_ID).oidcClientSecret("test-secret")
-                .oidcAllowedDomains(List.of("example.com")).oidcAllowedGroups(List.of("lanechat-users"))
-                .oidcAdminGroups(List.of("lanechat-admins")).oidcProviderName("Test IdP"));
+        server = TestServer.start(
+                dataDir,
+                b -> b.auth(AuthMode.TOKEN)
+                        .loginRate(100_000, 100_000)
+                        .publicUrl(URI.create(PUBLIC_URL))
+                        .oidcIssuer(provider.issuer())
+                        .oidcClientId(CLIENT_ID)
+                        .oidcClientSecret("test-secret")
+                        .oidcAllowedDomains(List.of("example.com"))
+                        .oidcAllowedGroups(List.of("lanechat-users"))
+                        .oidcAdminGroups(List.of("lanechat-admins"))
+                        .oidcProviderName("Test IdP"));
     }
 
     @AfterAll
@@ -98,7 +107,9 @@ class OidcTest {
 
     static Http.Response callback(String cookie, String code, String state) {
         String path = "/api/auth/oidc/callback?code=" + enc(code) + "&state=" + enc(state);
-        return cookie == null ? server.http().get(path) : server.http().request("GET", path, null, null, "Cookie", cookie);
+        return cookie == null
+                ? server.http().get(path)
+                : server.http().request("GET", path, null, null, "Cookie", cookie);
     }
 
     /**
@@ -113,8 +124,12 @@ class OidcTest {
     }
 
     static String sessionCookie(Http.Response r) {
-        return r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("lanechat_session="))
-                .filter(c -> !c.startsWith("lanechat_session=;")).map(c -> c.split(";", 2)[0]).findFirst().orElse(null);
+        return r.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("lanechat_session="))
+                .filter(c -> !c.startsWith("lanechat_session=;"))
+                .map(c -> c.split(";", 2)[0])
+                .findFirst()
+                .orElse(null);
     }
 
     static Map<String, Object> verified(String email) {
@@ -129,33 +144,43 @@ class OidcTest {
         assertThat(r.header("Location")).isEqualTo("/");
         String cookie = sessionCookie(r);
         assertThat(cookie).isNotNull();
-        assertThat(r.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("lanechat_session=")
-                && c.contains("HttpOnly") && c.contains("SameSite=Strict"))
+        assertThat(r.headers().allValues("Set-Cookie"))
+                .anyMatch(c ->
+                        c.startsWith("lanechat_session=") && c.contains("HttpOnly") && c.contains("SameSite=Strict"))
                 .anyMatch(c -> c.startsWith("lanechat_oidc=;") && c.contains("Max-Age=0"));
         assertThat(userCount()).isEqualTo(before + 1);
 
         Http alice = server.http().withHeaders("Cookie", cookie);
         assertThat(alice.get("/api/session").json().path("user").asText()).isEqualTo("alice@example.com");
         String conversation = alice.createConversation().path("id").asText();
-        JsonNode done = alice.awaitTaskEnd(alice.send(conversation, "hello from sso", "Origin", "http://"
-                + server.uri().getAuthority()).path("task_id").asText());
+        JsonNode done = alice.awaitTaskEnd(alice.send(
+                        conversation,
+                        "hello from sso",
+                        "Origin",
+                        "http://" + server.uri().getAuthority())
+                .path("task_id")
+                .asText());
         assertThat(done.path("status").asText()).isEqualTo("completed");
 
         Http.Response again = completeSignIn("sub-alice", verified("alice@example.com"));
         assertThat(again.status()).as(again.body()).isEqualTo(302);
         assertThat(userCount()).as("the second sign-in finds the same user").isEqualTo(before + 1);
         Http aliceAgain = server.http().withHeaders("Cookie", sessionCookie(again));
-        assertThat(aliceAgain.get("/api/conversations/" + conversation).status()).isEqualTo(200);
+        assertThat(aliceAgain.get("/api/conversations/" + conversation).status())
+                .isEqualTo(200);
 
         Http.Response out = alice.delete("/api/session");
         assertThat(out.status()).isEqualTo(204);
         Http.assertError(alice.get("/api/session"), 401, "unauthenticated");
-        assertThat(aliceAgain.get("/api/session").status()).as("the other session lives on").isEqualTo(200);
+        assertThat(aliceAgain.get("/api/session").status())
+                .as("the other session lives on")
+                .isEqualTo(200);
     }
 
     @Test
     void apiTokensStillWorkBesideSingleSignOn() {
-        assertThat(server.http().withBearer(bobToken).get("/api/conversations").status()).isEqualTo(200);
+        assertThat(server.http().withBearer(bobToken).get("/api/conversations").status())
+                .isEqualTo(200);
         Http.Response logIn = server.http().post("/api/session", Map.of("token", bobToken));
         assertThat(logIn.status()).as(logIn.body()).isEqualTo(200);
     }
@@ -171,7 +196,9 @@ class OidcTest {
     void theAuthorizationRequestUsesPkceStateAndNonce() {
         Flow flow = begin();
         assertThat(flow.authorize().toString()).startsWith(provider.issuer() + "/authorize?");
-        assertThat(flow.query()).containsEntry("response_type", "code").containsEntry("client_id", CLIENT_ID)
+        assertThat(flow.query())
+                .containsEntry("response_type", "code")
+                .containsEntry("client_id", CLIENT_ID)
                 .containsEntry("code_challenge_method", "S256")
                 .containsEntry("redirect_uri", PUBLIC_URL + "/api/auth/oidc/callback");
         assertThat(flow.query().get("scope").split(" ")).contains("openid", "email");
@@ -280,7 +307,10 @@ class OidcTest {
         int before = userCount();
         Flow flow = begin();
         String path = "/api/auth/oidc/callback?error=access_denied&state=" + enc(flow.state());
-        assertRefused(server.http().request("GET", path, null, null, "Cookie", flow.cookie()), 401, "unauthenticated",
+        assertRefused(
+                server.http().request("GET", path, null, null, "Cookie", flow.cookie()),
+                401,
+                "unauthenticated",
                 before);
     }
 
@@ -290,15 +320,22 @@ class OidcTest {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
             deadPort = probe.getLocalPort();
         }
-        try (TestServer lonely = TestServer.start(otherDir, b -> b.auth(AuthMode.TOKEN)
-                .publicUrl(URI.create(PUBLIC_URL)).oidcIssuer(URI.create("http://127.0.0.1:" + deadPort + "/realms/x"))
-                .oidcClientId(CLIENT_ID).oidcAllowedDomains(List.of("example.com")))) {
+        try (TestServer lonely = TestServer.start(
+                otherDir,
+                b -> b.auth(AuthMode.TOKEN)
+                        .publicUrl(URI.create(PUBLIC_URL))
+                        .oidcIssuer(URI.create("http://127.0.0.1:" + deadPort + "/realms/x"))
+                        .oidcClientId(CLIENT_ID)
+                        .oidcAllowedDomains(List.of("example.com")))) {
             // Http refuses every 5xx; this one is the contract's, so it is read plainly.
             HttpResponse<String> r = get(lonely.uri().resolve("/api/auth/oidc/start"), null);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
-            assertThat(Http.JSON.readTree(r.body()).path("error").path("code").asText()).isEqualTo("unavailable");
+            assertThat(Http.JSON.readTree(r.body()).path("error").path("code").asText())
+                    .isEqualTo("unavailable");
             assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
-            assertThat(lonely.http().get("/api/health").status()).as("the server itself is fine").isEqualTo(200);
+            assertThat(lonely.http().get("/api/health").status())
+                    .as("the server itself is fine")
+                    .isEqualTo(200);
         }
     }
 
@@ -306,35 +343,51 @@ class OidcTest {
     void anotherDomainOrAnUnverifiedAddressIsRefused() {
         int before = userCount();
         assertRefused(completeSignIn("sub-eve", verified("eve@elsewhere.example")), 403, "forbidden", before);
-        assertRefused(completeSignIn("sub-eve2", Map.of("email", "eve@example.com", "email_verified", false)), 403,
-                "forbidden", before);
+        assertRefused(
+                completeSignIn("sub-eve2", Map.of("email", "eve@example.com", "email_verified", false)),
+                403,
+                "forbidden",
+                before);
         assertRefused(completeSignIn("sub-eve3", Map.of("email", "eve@example.com")), 403, "forbidden", before);
-        assertRefused(completeSignIn("sub-eve4", Map.of("email", "eve@sub.example.com", "email_verified", true)), 403,
-                "forbidden", before);
+        assertRefused(
+                completeSignIn("sub-eve4", Map.of("email", "eve@sub.example.com", "email_verified", true)),
+                403,
+                "forbidden",
+                before);
     }
 
     @Test
     void anAllowedGroupLetsInAndTheAdminGroupGivesTheAdminRole() {
-        Http.Response member = completeSignIn("sub-dana", Map.of("email", "dana@partner.example",
-                "email_verified", true, "groups", List.of("lanechat-users")));
+        Http.Response member = completeSignIn(
+                "sub-dana",
+                Map.of("email", "dana@partner.example", "email_verified", true, "groups", List.of("lanechat-users")));
         assertThat(member.status()).as(member.body()).isEqualTo(302);
         assertThat(role("dana@partner.example")).isEqualTo("user");
 
-        Http.Response admin = completeSignIn("sub-dana", Map.of("email", "dana@partner.example",
-                "email_verified", true, "groups", List.of("lanechat-users", "lanechat-admins")));
+        Http.Response admin = completeSignIn(
+                "sub-dana",
+                Map.of(
+                        "email",
+                        "dana@partner.example",
+                        "email_verified",
+                        true,
+                        "groups",
+                        List.of("lanechat-users", "lanechat-admins")));
         assertThat(admin.status()).as(admin.body()).isEqualTo(302);
         assertThat(role("dana@partner.example")).isEqualTo("admin");
 
         // The provider decides: out of the admin group, out of the role at the next sign-in.
         completeSignIn("sub-dana", Map.of("groups", List.of("lanechat-users")));
         assertThat(role("dana@partner.example")).isEqualTo("user");
-        assertThat(completeSignIn("sub-frank", verified("frank@example.com")).status()).isEqualTo(302);
+        assertThat(completeSignIn("sub-frank", verified("frank@example.com")).status())
+                .isEqualTo(302);
         assertThat(role("frank@example.com")).isEqualTo("user");
     }
 
     @Test
     void aRevokedUserCannotSignInAgain() {
-        assertThat(completeSignIn("sub-gina", verified("gina@example.com")).status()).isEqualTo(302);
+        assertThat(completeSignIn("sub-gina", verified("gina@example.com")).status())
+                .isEqualTo(302);
         TokenUsers.revoke(dataDir, "gina@example.com");
         int before = userCount();
         assertRefused(completeSignIn("sub-gina", verified("gina@example.com")), 403, "forbidden", before);
@@ -342,11 +395,16 @@ class OidcTest {
 
     @Test
     void theSameEmailFromAnotherSubjectIsAnotherUser() {
-        assertThat(completeSignIn("sub-hal-1", verified("hal@example.com")).status()).isEqualTo(302);
+        assertThat(completeSignIn("sub-hal-1", verified("hal@example.com")).status())
+                .isEqualTo(302);
         Http.Response other = completeSignIn("sub-hal-2", verified("hal@example.com"));
         assertThat(other.status()).isEqualTo(302);
-        String name = server.http().withHeaders("Cookie", sessionCookie(other)).get("/api/session").json()
-                .path("user").asText();
+        String name = server.http()
+                .withHeaders("Cookie", sessionCookie(other))
+                .get("/api/session")
+                .json()
+                .path("user")
+                .asText();
         assertThat(name).startsWith("hal@example.com-").isNotEqualTo("hal@example.com");
     }
 
@@ -368,8 +426,15 @@ class OidcTest {
 
             String all = logs.all();
             assertThat(all).contains("OIDC sign-in of user ivy@example.com", "OIDC sign-in refused");
-            for (String secret : List.of(code, badCode, flow.state(), flow.nonce(), cookieValue(flow.cookie()),
-                    cookieValue(sessionCookie(ok)), forged, forged.split("\\.")[2])) {
+            for (String secret : List.of(
+                    code,
+                    badCode,
+                    flow.state(),
+                    flow.nonce(),
+                    cookieValue(flow.cookie()),
+                    cookieValue(sessionCookie(ok)),
+                    forged,
+                    forged.split("\\.")[2])) {
                 assertThat(all).as("logs").doesNotContain(secret);
             }
         }
@@ -396,7 +461,8 @@ class OidcTest {
         Map<String, String> q = new HashMap<>();
         for (String pair : uri.getRawQuery().split("&")) {
             int eq = pair.indexOf('=');
-            q.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            q.put(
+                    URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                     URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return q;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenAiLaneTest {
     @TempDir
     Path dataDir;
+
     final OpenAiStandIn standIn = new OpenAiStandIn();
     TestServer server;
     Http http;
@@ -41,7 +42,8 @@ class OpenAiLaneTest {
         start(apiKey, b -> b);
     }
 
-    private void start(String apiKey, java.util.function.UnaryOperator<dev.lanechat.server.config.Config.Builder> tweak) {
+    private void start(
+            String apiKey, java.util.function.UnaryOperator<dev.lanechat.server.config.Config.Builder> tweak) {
         String lanes = """
                 lanes:
                   - name: gpt
@@ -70,17 +72,21 @@ class OpenAiLaneTest {
         standIn.then(OpenAiStandIn.completion("Hello!", 1_000_000, 0))
                 .then(OpenAiStandIn.completion("Bonjour !", 0, 1_000_000));
         String conversationId = http.createConversation().path("id").asText();
-        JsonNode first = http.awaitTaskEnd(http.send(conversationId, "Say hello").path("task_id").asText());
+        JsonNode first = http.awaitTaskEnd(
+                http.send(conversationId, "Say hello").path("task_id").asText());
         assertThat(first.path("status").asText()).isEqualTo("completed");
         assertThat(first.path("result").path("content").asText()).isEqualTo("Hello!");
         assertThat(first.path("result").path("model").asText()).isEqualTo("gpt-4o-mini-2024-07-18");
         assertThat(first.path("result").path("cost_usd").asDouble()).isCloseTo(0.15, within(1e-9));
-        JsonNode second = http.awaitTaskEnd(http.send(conversationId, "And in French?").path("task_id").asText());
+        JsonNode second = http.awaitTaskEnd(
+                http.send(conversationId, "And in French?").path("task_id").asText());
         assertThat(second.path("result").path("cost_usd").asDouble()).isCloseTo(0.60, within(1e-9));
 
         JsonNode request = standIn.received().get(1).body();
-        assertThat(request.path("messages").toString()).isEqualTo("[{\"role\":\"user\",\"content\":\"Say hello\"},"
-                + "{\"role\":\"assistant\",\"content\":\"Hello!\"},{\"role\":\"user\",\"content\":\"And in French?\"}]");
+        assertThat(request.path("messages").toString())
+                .isEqualTo(
+                        "[{\"role\":\"user\",\"content\":\"Say hello\"},"
+                                + "{\"role\":\"assistant\",\"content\":\"Hello!\"},{\"role\":\"user\",\"content\":\"And in French?\"}]");
         assertThat(standIn.received().get(1).authorization()).isEqualTo("Bearer sk-test");
 
         JsonNode listed = http.get("/api/conversations").json().path(0);
@@ -93,12 +99,17 @@ class OpenAiLaneTest {
     @Test
     void theModelIsGivenOnlyTheNewestMessagesWithinTheHistoryBound() {
         start("sk-test", b -> b.history(3, 1000));
-        standIn.then(OpenAiStandIn.completion("one", 1, 1)).then(OpenAiStandIn.completion("two", 1, 1))
+        standIn.then(OpenAiStandIn.completion("one", 1, 1))
+                .then(OpenAiStandIn.completion("two", 1, 1))
                 .then(OpenAiStandIn.completion("three", 1, 1));
         String conversationId = http.createConversation().path("id").asText();
         for (String question : List.of("first?", "second?", "third?")) {
-            assertThat(http.awaitTaskEnd(http.send(conversationId, question).path("task_id").asText())
-                    .path("status").asText()).isEqualTo("completed");
+            assertThat(http.awaitTaskEnd(http.send(conversationId, question)
+                                    .path("task_id")
+                                    .asText())
+                            .path("status")
+                            .asText())
+                    .isEqualTo("completed");
         }
         // The third task: the question and the two newest messages before it, oldest first.
         assertThat(standIn.received().get(2).body().path("messages").toString())
@@ -135,8 +146,10 @@ class OpenAiLaneTest {
         StringBuilder text = new StringBuilder();
         for (JsonNode frame : frames) {
             JsonNode p = frame.path("data");
-            assertThat(p.path("task_id").asText()).isEqualTo(sent.path("task_id").asText());
-            assertThat(p.path("message_id").asText()).isEqualTo(sent.path("message_id").asText());
+            assertThat(p.path("task_id").asText())
+                    .isEqualTo(sent.path("task_id").asText());
+            assertThat(p.path("message_id").asText())
+                    .isEqualTo(sent.path("message_id").asText());
             assertThat(p.path("offset").asInt()).as("offset of " + p).isEqualTo(text.length());
             text.append(p.path("delta").asText());
         }
@@ -154,18 +167,24 @@ class OpenAiLaneTest {
         String conversationId = http.createConversation().path("id").asText();
         Socket socket = server.socket().subscribe();
         socket.ready();
-        String taskId = http.send(conversationId, "tell me a story").path("task_id").asText();
+        String taskId =
+                http.send(conversationId, "tell me a story").path("task_id").asText();
 
         List<JsonNode> frames = framesToTheEnd(socket);
         JsonNode end = frames.remove(frames.size() - 1);
         assertThat(end.path("data").path("type").asText()).isEqualTo("task.failed");
-        assertThat(frames).extracting(f -> f.path("data").path("offset").asInt())
-                .as("each attempt streams from offset 0").contains(0).filteredOn(o -> o == 0).hasSize(2);
+        assertThat(frames)
+                .extracting(f -> f.path("data").path("offset").asInt())
+                .as("each attempt streams from offset 0")
+                .contains(0)
+                .filteredOn(o -> o == 0)
+                .hasSize(2);
         JsonNode task = http.task(taskId);
         assertThat(task.path("status").asText()).isEqualTo("failed");
         assertThat(task.path("error").asText())
                 .contains("the model endpoint failed in the middle of its answer: The model crashed again.")
-                .contains("gave up after 2 attempts").doesNotContain("Exception");
+                .contains("gave up after 2 attempts")
+                .doesNotContain("Exception");
         assertThat(standIn.received()).hasSize(2);
     }
 
@@ -176,17 +195,21 @@ class OpenAiLaneTest {
         String conversationId = http.createConversation().path("id").asText();
         Socket socket = server.socket().subscribe();
         socket.ready();
-        String taskId = http.send(conversationId, "a long answer").path("task_id").asText();
+        String taskId =
+                http.send(conversationId, "a long answer").path("task_id").asText();
 
         assertThat(socket.nextWithProgress().path("event").asText()).isEqualTo("progress");
         long t0 = System.nanoTime();
-        assertThat(http.post("/api/tasks/" + taskId + "/cancel", Map.of()).status()).isEqualTo(200);
+        assertThat(http.post("/api/tasks/" + taskId + "/cancel", Map.of()).status())
+                .isEqualTo(200);
         List<JsonNode> frames = framesToTheEnd(socket);
         JsonNode end = frames.get(frames.size() - 1);
         assertThat(end.path("data").path("type").asText()).isEqualTo("task.failed");
         assertThat(end.path("data").path("cancelled").asBoolean()).isTrue();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1000);
-        assertThat(standIn.awaitStreamCutOff(Duration.ofSeconds(3))).as("the stand-in sees the stream cut off").isTrue();
+        assertThat(standIn.awaitStreamCutOff(Duration.ofSeconds(3)))
+                .as("the stand-in sees the stream cut off")
+                .isTrue();
         socket.assertQuiet(Duration.ofMillis(500));
         assertThat(http.task(taskId).path("error").asText()).isEqualTo("cancelled");
     }
@@ -196,11 +219,13 @@ class OpenAiLaneTest {
         start("sk-bad");
         standIn.then(OpenAiStandIn.badKey());
         String conversationId = http.createConversation().path("id").asText();
-        JsonNode task = http.awaitTaskEnd(http.send(conversationId, "hi").path("task_id").asText());
+        JsonNode task = http.awaitTaskEnd(
+                http.send(conversationId, "hi").path("task_id").asText());
         assertThat(task.path("status").asText()).isEqualTo("failed");
         assertThat(task.path("error").asText())
                 .startsWith("the model endpoint refused the API key (401): Incorrect API key provided")
-                .doesNotContain("Exception").doesNotContain("\tat ");
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
         assertThat(standIn.received()).hasSize(1);
     }
 
@@ -211,9 +236,11 @@ class OpenAiLaneTest {
             standIn.then(OpenAiStandIn.serverError());
         }
         String conversationId = http.createConversation().path("id").asText();
-        JsonNode task = http.awaitTaskEnd(http.send(conversationId, "hi").path("task_id").asText());
+        JsonNode task = http.awaitTaskEnd(
+                http.send(conversationId, "hi").path("task_id").asText());
         assertThat(task.path("status").asText()).isEqualTo("failed");
-        assertThat(task.path("error").asText()).contains("kept failing with 500 after 3 tries")
+        assertThat(task.path("error").asText())
+                .contains("kept failing with 500 after 3 tries")
                 .contains("gave up after 2 attempts");
         assertThat(standIn.received()).hasSize(6);
     }

@@ -31,6 +31,7 @@ class PaginationTest {
 
     @TempDir
     Path dataDir;
+
     TestServer server;
     Http http;
 
@@ -42,8 +43,9 @@ class PaginationTest {
     }
 
     private void start() {
-        server = TestServer.start(dataDir, b -> b.conversationRate(10_000, 10_000).sendRate(10_000, 10_000)
-                .lanes(TestLanes.demoAndWorker()));
+        server = TestServer.start(
+                dataDir,
+                b -> b.conversationRate(10_000, 10_000).sendRate(10_000, 10_000).lanes(TestLanes.demoAndWorker()));
         http = server.http();
     }
 
@@ -103,8 +105,10 @@ class PaginationTest {
     /** Newest first: by updated_at, then id, both descending. */
     private static void assertNewestFirst(List<JsonNode> items) {
         for (int i = 1; i < items.size(); i++) {
-            String a = items.get(i - 1).path("updated_at").asText() + items.get(i - 1).path("id").asText();
-            String b = items.get(i).path("updated_at").asText() + items.get(i).path("id").asText();
+            String a = items.get(i - 1).path("updated_at").asText()
+                    + items.get(i - 1).path("id").asText();
+            String b = items.get(i).path("updated_at").asText()
+                    + items.get(i).path("id").asText();
             assertThat(a).as("item %d before item %d", i - 1, i).isGreaterThan(b);
         }
     }
@@ -160,7 +164,8 @@ class PaginationTest {
         }
         // The changes come first on the next page, newest first, in their new state.
         List<JsonNode> second = rest.get(0).items();
-        assertThat(second.subList(0, 3)).extracting(c -> c.path("id").asText())
+        assertThat(second.subList(0, 3))
+                .extracting(c -> c.path("id").asText())
                 .containsExactly(brandNew, alreadySeen, notYetSeen);
         assertThat(second.get(1).path("title").asText()).isEqualTo("renamed after it was seen");
         assertThat(second.get(2).path("title").asText()).isEqualTo("renamed before it was reached");
@@ -201,7 +206,8 @@ class PaginationTest {
         assertThat(newest.path("message_count").asLong()).isEqualTo(250);
         assertThat(newest.path("messages")).hasSize(100);
         assertThat(newest.path("has_more").asBoolean()).isTrue();
-        assertThat(newest.path("next_before").asText()).isEqualTo(newest.path("messages").path(0).path("id").asText());
+        assertThat(newest.path("next_before").asText())
+                .isEqualTo(newest.path("messages").path(0).path("id").asText());
         // The newest 100, oldest first: user message 75 (position 150) through the last answer.
         assertThat(newest.path("messages").path(0).path("content").asText()).isEqualTo("message 75");
         assertThat(newest.path("messages").path(99).path("role").asText()).isEqualTo("assistant");
@@ -215,10 +221,20 @@ class PaginationTest {
                 userContents.add(m.path("content").asText());
             }
         }
-        assertThat(userContents).hasSize(125).startsWith("message 0", "message 1").endsWith("message 124");
-        assertThat(http.conversation(conversation + "?limit=500").path("messages")).hasSize(250);
-        assertThat(http.conversation(conversation + "?limit=500").path("has_more").asBoolean()).isFalse();
-        assertThat(http.conversation(conversation + "?limit=500").path("next_before").isNull()).isTrue();
+        assertThat(userContents)
+                .hasSize(125)
+                .startsWith("message 0", "message 1")
+                .endsWith("message 124");
+        assertThat(http.conversation(conversation + "?limit=500").path("messages"))
+                .hasSize(250);
+        assertThat(http.conversation(conversation + "?limit=500")
+                        .path("has_more")
+                        .asBoolean())
+                .isFalse();
+        assertThat(http.conversation(conversation + "?limit=500")
+                        .path("next_before")
+                        .isNull())
+                .isTrue();
     }
 
     @Test
@@ -226,13 +242,15 @@ class PaginationTest {
         start();
         String conversation = http.createConversation().path("id").asText();
         for (int i = 0; i < 3; i++) {
-            answerByWorker(conversation, "big " + i, String.valueOf((char) ('a' + i)).repeat(600 * 1024));
+            answerByWorker(
+                    conversation, "big " + i, String.valueOf((char) ('a' + i)).repeat(600 * 1024));
         }
         List<Integer> sizes = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         String before = null;
         do {
-            Http.Response r = http.get("/api/conversations/" + conversation + (before == null ? "" : "?before=" + before));
+            Http.Response r =
+                    http.get("/api/conversations/" + conversation + (before == null ? "" : "?before=" + before));
             assertThat(r.status()).isEqualTo(200);
             sizes.add(r.bytes().length);
             JsonNode page = r.json();
@@ -240,7 +258,8 @@ class PaginationTest {
             List<String> pageIds = new ArrayList<>();
             page.path("messages").forEach(m -> pageIds.add(m.path("id").asText()));
             ids.addAll(0, pageIds);
-            before = page.path("has_more").asBoolean() ? page.path("next_before").asText() : null;
+            before =
+                    page.path("has_more").asBoolean() ? page.path("next_before").asText() : null;
         } while (before != null);
         assertThat(sizes).allSatisfy(size -> assertThat(size).isLessThan(1024 * 1024));
         assertThat(ids).hasSize(6).doesNotHaveDuplicates();
@@ -254,8 +273,11 @@ class PaginationTest {
         assertThat(r.json().path("messages")).hasSize(1);
         assertThat(r.json().path("messages").path(0).path("content").asText()).hasSize(1000 * 1024);
         assertThat(r.json().path("has_more").asBoolean()).isTrue();
-        JsonNode older = http.conversation(alone + "?before=" + r.json().path("next_before").asText());
-        assertThat(older.path("messages")).extracting(m -> m.path("content").asText()).containsExactly("the biggest");
+        JsonNode older = http.conversation(
+                alone + "?before=" + r.json().path("next_before").asText());
+        assertThat(older.path("messages"))
+                .extracting(m -> m.path("content").asText())
+                .containsExactly("the biggest");
         assertThat(older.path("has_more").asBoolean()).isFalse();
     }
 
@@ -271,7 +293,8 @@ class PaginationTest {
         String before = null;
         int pages = 0;
         do {
-            Http.Response r = http.get("/api/conversations/" + conversation + (before == null ? "" : "?before=" + before));
+            Http.Response r =
+                    http.get("/api/conversations/" + conversation + (before == null ? "" : "?before=" + before));
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.bytes().length).isLessThan(1024 * 1024);
             JsonNode page = r.json();
@@ -279,7 +302,8 @@ class PaginationTest {
             List<String> pageIds = new ArrayList<>();
             page.path("messages").forEach(m -> pageIds.add(m.path("id").asText()));
             ids.addAll(0, pageIds);
-            before = page.path("has_more").asBoolean() ? page.path("next_before").asText() : null;
+            before =
+                    page.path("has_more").asBoolean() ? page.path("next_before").asText() : null;
             pages++;
         } while (before != null);
         assertThat(ids).hasSize(8).doesNotHaveDuplicates();
@@ -292,53 +316,76 @@ class PaginationTest {
         String conversation = http.createConversation().path("id").asText();
         String other = http.createConversation().path("id").asText();
         http.send(other, "a message of another conversation");
-        String otherMessage = http.conversation(other).path("messages").path(0).path("id").asText();
-        for (String query : List.of("limit=0", "limit=-1", "limit=abc", "limit=1.5", "limit=201", "limit=99999999999",
-                "before=", "before=nonsense", "before=%00", "before=" + "A".repeat(600),
+        String otherMessage =
+                http.conversation(other).path("messages").path(0).path("id").asText();
+        for (String query : List.of(
+                "limit=0",
+                "limit=-1",
+                "limit=abc",
+                "limit=1.5",
+                "limit=201",
+                "limit=99999999999",
+                "before=",
+                "before=nonsense",
+                "before=%00",
+                "before=" + "A".repeat(600),
                 "before=YzEKYQpiCmMKZA", // base64url of a cursor with the right version but bad keys
                 "limit=5&before=bm90IGEgY3Vyc29y")) {
             Http.Response r = http.get("/api/conversations?" + query);
             assertError(r, 400, "invalid_request");
-            assertThat(r.json().path("error").path("message").asText()).as(query).containsAnyOf("limit", "before");
+            assertThat(r.json().path("error").path("message").asText())
+                    .as(query)
+                    .containsAnyOf("limit", "before");
         }
         String path = "/api/conversations/" + conversation + "?";
-        for (String query : List.of("limit=0", "limit=x", "limit=501", "before=", "before=" + otherMessage,
-                "before=00000000-0000-0000-0000-000000000000", "limit=10&before=nope")) {
+        for (String query : List.of(
+                "limit=0",
+                "limit=x",
+                "limit=501",
+                "before=",
+                "before=" + otherMessage,
+                "before=00000000-0000-0000-0000-000000000000",
+                "limit=10&before=nope")) {
             Http.Response r = http.get(path + query);
             assertError(r, 400, "invalid_request");
-            assertThat(r.json().path("error").path("message").asText()).as(query).containsAnyOf("limit", "before");
+            assertThat(r.json().path("error").path("message").asText())
+                    .as(query)
+                    .containsAnyOf("limit", "before");
         }
         // A bad limit is refused before the lookup; a cursor is checked against the conversation, so a
         // missing one is 404 first.
-        assertError(http.get("/api/conversations/00000000-0000-0000-0000-000000000000?limit=0"), 400,
-                "invalid_request");
+        assertError(
+                http.get("/api/conversations/00000000-0000-0000-0000-000000000000?limit=0"), 400, "invalid_request");
         assertError(http.get("/api/conversations/00000000-0000-0000-0000-000000000000?before=x"), 404, "not_found");
     }
 
     // Helpers.
 
     private void rename(String id, String title) {
-        Http.Response r = http.request("PATCH", "/api/conversations/" + id, "application/json",
-                Http.bytes(Map.of("title", title)));
+        Http.Response r = http.request(
+                "PATCH", "/api/conversations/" + id, "application/json", Http.bytes(Map.of("title", title)));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 
     /** Sends {@code content} to the worker lane, claims it and completes it with {@code answer}. */
     private void answerByWorker(String conversation, String content, String answer) {
-        Http.Response sent = http.post("/api/conversations/" + conversation + "/messages",
-                Map.of("content", content, "lane", "ext"));
+        Http.Response sent = http.post(
+                "/api/conversations/" + conversation + "/messages", Map.of("content", content, "lane", "ext"));
         assertThat(sent.status()).as(sent.body()).isEqualTo(202);
         JsonNode task = http.post("/api/lanes/ext/claim", "").json();
-        Http.Response done = http.post("/api/tasks/" + task.path("task_id").asText() + "/complete",
+        Http.Response done = http.post(
+                "/api/tasks/" + task.path("task_id").asText() + "/complete",
                 Map.of("lease_id", task.path("lease_id").asText(), "content", answer));
         assertThat(done.status()).as(done.body()).isEqualTo(200);
     }
 
     private void awaitAllAnswered(String conversation, int messages) {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
                 .pollInterval(java.time.Duration.ofMillis(100))
                 .until(() -> {
-                    JsonNode all = http.conversation(conversation + "?limit=500").path("messages");
+                    JsonNode all =
+                            http.conversation(conversation + "?limit=500").path("messages");
                     if (all.size() != messages) {
                         return false;
                     }
@@ -357,7 +404,8 @@ class PaginationTest {
         String before = null;
         Map<String, Integer> positions = new HashMap<>();
         do {
-            JsonNode page = http.conversation(conversation + "?" + limitQuery + (before == null ? "" : "before=" + before));
+            JsonNode page =
+                    http.conversation(conversation + "?" + limitQuery + (before == null ? "" : "before=" + before));
             JsonNode messages = page.path("messages");
             assertThat(messages.size()).isBetween(1, limit);
             assertThat(page.path("message_count").asLong()).isEqualTo(250);

@@ -9,7 +9,6 @@ import dev.lanechat.server.support.PgCluster;
 import dev.lanechat.server.support.PgDatabase;
 import dev.lanechat.server.support.ResumingReader;
 import dev.lanechat.server.support.TestServer;
-import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -43,6 +42,7 @@ class PgRestartIT {
 
     @TempDir
     Path dataDir;
+
     private PgCluster cluster;
     private PgDatabase database;
     private final List<TestServer> nodes = new ArrayList<>();
@@ -60,7 +60,9 @@ class PgRestartIT {
     }
 
     private long count(String sql) throws Exception {
-        try (Connection c = database.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = database.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -73,15 +75,19 @@ class PgRestartIT {
         for (int attempt = 0; ; attempt++) {
             Http http = nodes.get((first + attempt) % nodes.size()).http();
             try {
-                Http.Response r = http.post("/api/conversations/" + conversationId + "/messages",
-                        Map.of("content", content), "Idempotency-Key", key);
+                Http.Response r = http.post(
+                        "/api/conversations/" + conversationId + "/messages",
+                        Map.of("content", content),
+                        "Idempotency-Key",
+                        key);
                 if (r.status() == 202) {
                     return r.json().path("task_id").asText();
                 }
             } catch (AssertionError e) {
                 // Http fails on any 5xx: while the store is away the answer must be 503 unavailable
                 if (!String.valueOf(e.getMessage()).contains("answered 503")) {
-                    unexpected.add(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                    unexpected.add(
+                            String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
                 }
             } catch (RuntimeException e) {
                 // the request timed out or the connection failed: retry
@@ -104,9 +110,14 @@ class PgRestartIT {
         cluster = PgCluster.start();
         database = cluster.newDatabase();
         for (int i = 0; i < NODES; i++) {
-            nodes.add(TestServer.start(dataDir.resolve("node" + i), b -> b.db(database.jdbcUrl())
-                    .demoDelay(Duration.ofMillis(200)).demoConcurrency(4).lease(Duration.ofSeconds(3)).maxAttempts(10)
-                    .sendRate(100_000, 100_000)));
+            nodes.add(TestServer.start(
+                    dataDir.resolve("node" + i),
+                    b -> b.db(database.jdbcUrl())
+                            .demoDelay(Duration.ofMillis(200))
+                            .demoConcurrency(4)
+                            .lease(Duration.ofSeconds(3))
+                            .maxAttempts(10)
+                            .sendRate(100_000, 100_000)));
         }
         for (TestServer node : nodes) {
             ResumingReader reader = new ResumingReader(List.of(node.uri()), 0);
@@ -114,7 +125,8 @@ class PgRestartIT {
             readers.add(reader);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> readers.stream().allMatch(r -> !r.connections.isEmpty()));
-        String conversationId = nodes.get(0).http().createConversation().path("id").asText();
+        String conversationId =
+                nodes.get(0).http().createConversation().path("id").asText();
 
         // Load: 4 clients, each sending a message every 100 ms for 9 s, on all nodes in turn.
         ExecutorService senders = Executors.newFixedThreadPool(4);
@@ -142,20 +154,34 @@ class PgRestartIT {
             f.get(120, TimeUnit.SECONDS);
         }
         senders.shutdown();
-        assertThat(unexpected).as("sends during the outage answer 503 unavailable, not 500").isEmpty();
+        assertThat(unexpected)
+                .as("sends during the outage answer 503 unavailable, not 500")
+                .isEmpty();
         assertThat(beforeOutage).as("load ran before the outage").isPositive();
         assertThat(sent.get()).as("and after it").isGreaterThan(beforeOutage + 10);
         int tasks = taskIds.size();
-        assertThat(tasks).as("one task per message (retries with the same key created nothing)").isEqualTo(sent.get());
+        assertThat(tasks)
+                .as("one task per message (retries with the same key created nothing)")
+                .isEqualTo(sent.get());
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(() -> count("SELECT COUNT(*) FROM tasks WHERE status NOT IN ('completed', 'failed')") == 0);
         assertThat(count("SELECT COUNT(*) FROM tasks")).isEqualTo(tasks);
-        assertThat(count("SELECT COUNT(*) FROM tasks WHERE status = 'completed'")).as("every task completed").isEqualTo(tasks);
+        assertThat(count("SELECT COUNT(*) FROM tasks WHERE status = 'completed'"))
+                .as("every task completed")
+                .isEqualTo(tasks);
 
         for (TestServer node : nodes) {
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                    .until(() -> node.http().get("/api/health").json().path("status").asText().equals("ok"));
+            await().atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(() -> node.http()
+                            .get("/api/health")
+                            .json()
+                            .path("status")
+                            .asText()
+                            .equals("ok"));
         }
         // The log: ids 1..tasks, one terminal event per task.
         List<Long> ids = new ArrayList<>();
@@ -169,7 +195,9 @@ class PgRestartIT {
             assertThat(page.path("last_id").asLong()).isGreaterThan(after);
             after = page.path("last_id").asLong();
         }
-        assertThat(ids).containsExactlyElementsOf(LongStream.rangeClosed(1, tasks).boxed().toList());
+        assertThat(ids)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, tasks).boxed().toList());
         assertThat(perTask.keySet()).isEqualTo(taskIds);
         assertThat(perTask.values()).allMatch(n -> n == 1);
 
@@ -177,10 +205,15 @@ class PgRestartIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> readers.stream().allMatch(r -> r.since() >= tasks));
         sleep(300);
         for (ResumingReader reader : readers) {
-            assertThat(reader.ids()).containsExactlyElementsOf(LongStream.rangeClosed(1, tasks).boxed().toList());
+            assertThat(reader.ids())
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(1, tasks).boxed().toList());
             assertThat(reader.resets).isZero();
         }
-        System.out.printf("%d tasks, %d sent before the outage; reconnects per client: %s%n", tasks, beforeOutage,
+        System.out.printf(
+                "%d tasks, %d sent before the outage; reconnects per client: %s%n",
+                tasks,
+                beforeOutage,
                 readers.stream().map(r -> r.connections.size() - 1).toList());
     }
 }

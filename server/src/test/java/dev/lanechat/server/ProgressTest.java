@@ -29,15 +29,18 @@ class ProgressTest {
 
             List<JsonNode> progress = new ArrayList<>();
             JsonNode frame;
-            while ("progress".equals((frame = socket.nextWithProgress()).path("event").asText())) {
+            while ("progress"
+                    .equals((frame = socket.nextWithProgress()).path("event").asText())) {
                 progress.add(frame.path("data"));
             }
             assertThat(frame.path("event").asText()).isEqualTo("update");
             assertThat(progress).as("progress frames before the final event").hasSizeGreaterThan(1);
             StringBuilder text = new StringBuilder();
             for (JsonNode p : progress) {
-                assertThat(p.path("task_id").asText()).isEqualTo(sent.path("task_id").asText());
-                assertThat(p.path("message_id").asText()).isEqualTo(sent.path("message_id").asText());
+                assertThat(p.path("task_id").asText())
+                        .isEqualTo(sent.path("task_id").asText());
+                assertThat(p.path("message_id").asText())
+                        .isEqualTo(sent.path("message_id").asText());
                 assertThat(p.path("offset").asInt()).as("offset of " + p).isEqualTo(text.length());
                 assertThat(p.has("id")).isFalse();
                 text.append(p.path("delta").asText());
@@ -60,14 +63,18 @@ class ProgressTest {
             String conversation = http.createConversation().path("id").asText();
             Socket socket = server.socket().subscribe();
             socket.ready();
-            String taskId = http.send(conversation, "a long answer that will be stopped").path("task_id").asText();
+            String taskId = http.send(conversation, "a long answer that will be stopped")
+                    .path("task_id")
+                    .asText();
 
             JsonNode first = socket.nextWithProgress();
             assertThat(first.path("event").asText()).isEqualTo("progress");
-            assertThat(http.post("/api/tasks/" + taskId + "/cancel", null).status()).isEqualTo(200);
+            assertThat(http.post("/api/tasks/" + taskId + "/cancel", null).status())
+                    .isEqualTo(200);
 
             JsonNode end;
-            while ("progress".equals((end = socket.nextWithProgress()).path("event").asText())) {
+            while ("progress"
+                    .equals((end = socket.nextWithProgress()).path("event").asText())) {
                 // at most a frame already on its way
             }
             assertThat(end.path("data").path("type").asText()).isEqualTo("task.failed");

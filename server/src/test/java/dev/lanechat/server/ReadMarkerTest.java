@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadMarkerTest {
     @TempDir
     Path dataDir;
+
     TestServer server;
 
     @AfterEach
@@ -74,8 +75,11 @@ class ReadMarkerTest {
         assertThat(first.update().path("data").path("unread_count").asLong()).isZero();
         assertThat(markRead(alice, id).json().path("unread_count").asLong()).isZero();
         // The marker never moves back.
-        assertThat(alice.post("/api/conversations/" + id + "/read", Map.of("message_id", firstAnswer)).json()
-                .path("unread_count").asLong()).isZero();
+        assertThat(alice.post("/api/conversations/" + id + "/read", Map.of("message_id", firstAnswer))
+                        .json()
+                        .path("unread_count")
+                        .asLong())
+                .isZero();
         // The next update the socket sees is the next answer's, not a second conversation.read.
         String next = alice.send(id, "three").path("task_id").asText();
         JsonNode after = first.update();
@@ -92,7 +96,8 @@ class ReadMarkerTest {
         // One store across the restart: this data dir, or a PostgreSQL database of the test's own.
         try (PgDatabase pg = TestServer.postgres() ? PgDatabase.create() : null) {
             server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).db(pg == null ? null : pg.jdbcUrl()));
-            String token = pg == null ? TokenUsers.add("alice", storeFlags()) : TokenUsers.add("alice", "--db", pg.jdbcUrl());
+            String token =
+                    pg == null ? TokenUsers.add("alice", storeFlags()) : TokenUsers.add("alice", "--db", pg.jdbcUrl());
             Http alice = server.http().withBearer(token);
             String id = alice.createConversation().path("id").asText();
             alice.awaitTaskEnd(alice.send(id, "later").path("task_id").asText());
@@ -113,15 +118,22 @@ class ReadMarkerTest {
         alice.awaitTaskEnd(alice.send(id, "hello").path("task_id").asText());
         String other = alice.createConversation().path("id").asText();
         alice.awaitTaskEnd(alice.send(other, "elsewhere").path("task_id").asText());
-        String otherAnswer = alice.conversation(other).path("messages").get(1).path("id").asText();
+        String otherAnswer =
+                alice.conversation(other).path("messages").get(1).path("id").asText();
 
         assertError(markRead(bob, id), 404, "not_found");
-        assertError(alice.post("/api/conversations/" + id + "/read", Map.of("message_id", otherAnswer)), 400,
+        assertError(
+                alice.post("/api/conversations/" + id + "/read", Map.of("message_id", otherAnswer)),
+                400,
                 "invalid_request");
         assertError(alice.post("/api/conversations/" + id + "/read", Map.of("message_id", 7)), 400, "invalid_request");
-        assertError(alice.request("POST", "/api/conversations/" + id + "/read", "application/json",
-                "{not json".getBytes()), 400, "invalid_request");
-        assertError(alice.request("POST", "/api/conversations/" + id + "/read", "text/plain", "x".getBytes()), 415,
+        assertError(
+                alice.request("POST", "/api/conversations/" + id + "/read", "application/json", "{not json".getBytes()),
+                400,
+                "invalid_request");
+        assertError(
+                alice.request("POST", "/api/conversations/" + id + "/read", "text/plain", "x".getBytes()),
+                415,
                 "unsupported_media_type");
         assertError(markRead(anonymous, id), 401, "unauthenticated");
         assertThat(unread(alice, id)).isEqualTo(1);
@@ -146,7 +158,8 @@ class ReadMarkerTest {
     }
 
     private String[] storeFlags() {
-        return server.dbUrl() == null ? new String[] {"--data-dir", dataDir.toString()}
+        return server.dbUrl() == null
+                ? new String[] {"--data-dir", dataDir.toString()}
                 : new String[] {"--db", server.dbUrl()};
     }
 }

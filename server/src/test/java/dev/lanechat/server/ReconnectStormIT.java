@@ -55,12 +55,14 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
      * Jetty's default (50); more SYNs at once overflow it and wait for the kernel's SYN retries (1 s, 3 s …).
      */
     private static final int OPENING_IN_FLIGHT = 32;
+
     private static final int SENDS_BEFORE = 10;
     private static final int SENDS_AFTER = 10;
     private static final long EVENTS = SENDS_BEFORE + SENDS_AFTER; // one task.completed per send
     private static final Duration RESUME_BOUND = Duration.ofSeconds(60);
     /** The drop: the jar is killed, the client sees the connection end (1006, no close frame). */
     private static final int DROP_CLOSE = 1006;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -77,6 +79,7 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
     private volatile long dropNanos;
     /** While the sockets are first opened: bounds the upgrades in flight; null after. */
     private volatile Semaphore openingGate = new Semaphore(OPENING_IN_FLIGHT);
+
     private final ConcurrentLinkedQueue<Long> attemptsAfterDrop = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> failedAfterDrop = new ConcurrentLinkedQueue<>();
     /** The waits drawn after the drop, by backoff step (0: the first wait, 1 s + jitter). */
@@ -107,7 +110,8 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
     void fiveThousandSocketsDroppedAtOnceComeBackWithJitteredBackoffAndLoseNothing() throws Exception {
         long jvmLimit = openFilesLimit();
         long childLimit = childUlimit();
-        assumeTrue(jvmLimit >= SOCKETS + 2_000 && childLimit >= SOCKETS + 2_000,
+        assumeTrue(
+                jvmLimit >= SOCKETS + 2_000 && childLimit >= SOCKETS + 2_000,
                 "ulimit -n: the test JVM may open " + jvmLimit + " files and the server it starts " + childLimit
                         + "; each holds " + SOCKETS + " sockets and needs at least " + (SOCKETS + 2_000));
         long t0 = System.nanoTime();
@@ -122,7 +126,8 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
         wsUri = URI.create("ws://127.0.0.1:" + port + "/ws");
 
         httpClient = new HttpClient();
-        // Upgrades and connect attempts in flight at once: the defaults (64 connections, 1,024 queued) are for a browser.
+        // Upgrades and connect attempts in flight at once: the defaults (64 connections, 1,024 queued) are for a
+        // browser.
         httpClient.setMaxConnectionsPerDestination(2 * SOCKETS);
         httpClient.setMaxRequestsQueuedPerDestination(2 * SOCKETS);
         httpClient.setConnectTimeout(10_000);
@@ -188,20 +193,32 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
         long serverFdsAfter = openFiles(serverPid());
 
         // Every socket: ids 1..EVENTS once each, no reset, one close (the drop), two readies.
-        assertThat(none(c -> c.duplicates > 0)).as("sockets that got an id twice").isEmpty();
+        assertThat(none(c -> c.duplicates > 0))
+                .as("sockets that got an id twice")
+                .isEmpty();
         assertThat(none(c -> c.gaps > 0)).as("sockets that missed an id").isEmpty();
         assertThat(none(c -> c.resets > 0)).as("sockets told to reset").isEmpty();
-        assertThat(none(c -> c.received != EVENTS || c.highest() != EVENTS)).as("sockets without ids 1.." + EVENTS)
+        assertThat(none(c -> c.received != EVENTS || c.highest() != EVENTS))
+                .as("sockets without ids 1.." + EVENTS)
                 .isEmpty();
-        assertThat(none(c -> !c.badCloses.isEmpty())).as("sockets closed by the server or sent an error").isEmpty();
-        assertThat(none(c -> c.closes() != 1)).as("sockets closed more than once (the drop)").isEmpty();
-        assertThat(none(c -> c.readies != 2)).as("sockets not ready exactly twice").isEmpty();
-        assertThat(none(c -> c.phaseOneFailures > 0)).as("sockets whose first open failed").isEmpty();
+        assertThat(none(c -> !c.badCloses.isEmpty()))
+                .as("sockets closed by the server or sent an error")
+                .isEmpty();
+        assertThat(none(c -> c.closes() != 1))
+                .as("sockets closed more than once (the drop)")
+                .isEmpty();
+        assertThat(none(c -> c.readies != 2))
+                .as("sockets not ready exactly twice")
+                .isEmpty();
+        assertThat(none(c -> c.phaseOneFailures > 0))
+                .as("sockets whose first open failed")
+                .isEmpty();
         assertThat(allBackMs).as("all back within " + RESUME_BOUND).isLessThan(RESUME_BOUND.toMillis());
         assertThat(second.http().events(0).path("last_id").asLong()).isEqualTo(EVENTS);
 
         // The report: how the reconnects spread (the jitter at work).
-        List<Long> firstRetries = clients.stream().map(c -> c.firstRetryMs).sorted().toList();
+        List<Long> firstRetries =
+                clients.stream().map(c -> c.firstRetryMs).sorted().toList();
         List<Long> resumed = clients.stream().map(c -> c.resumedMs).sorted().toList();
         Map<Integer, Integer> byStep = new TreeMap<>();
         clients.forEach(c -> byStep.merge(c.resumedAtTry, 1, Integer::sum));
@@ -210,36 +227,50 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
         failedAfterDrop.forEach(t -> perSecond.computeIfAbsent(t / 1000, k -> new int[3])[1]++);
         resumed.forEach(t -> perSecond.computeIfAbsent(t / 1000, k -> new int[3])[2]++);
         StringBuilder histogram = new StringBuilder();
-        perSecond.forEach((s, n) -> histogram.append(String.format("  %3d–%3d s: %5d tries, %5d failed, %5d resumed%n",
-                s, s + 1, n[0], n[1], n[2])));
+        perSecond.forEach((s, n) -> histogram.append(
+                String.format("  %3d–%3d s: %5d tries, %5d failed, %5d resumed%n", s, s + 1, n[0], n[1], n[2])));
         Map<Long, Integer> resumedPer100Ms = new TreeMap<>();
         resumed.forEach(t -> resumedPer100Ms.merge(t / 100 * 100, 1, Integer::sum));
         StringBuilder fine = new StringBuilder();
         resumedPer100Ms.forEach((t, n) -> fine.append(String.format("  %6d ms: %5d%n", t, n)));
 
-        System.out.printf("ReconnectStormIT: %d sockets opened and ready in %d ms (batches of %d); open files: "
-                        + "server %d, test JVM %d (limits %d / %d)%n", SOCKETS, openMs, BATCH, serverFds, jvmFds,
-                childLimit, jvmLimit);
-        System.out.printf("  %d events before the drop reached all %d sockets within %d ms of the last one's commit%n",
+        System.out.printf(
+                "ReconnectStormIT: %d sockets opened and ready in %d ms (batches of %d); open files: "
+                        + "server %d, test JVM %d (limits %d / %d)%n",
+                SOCKETS, openMs, BATCH, serverFds, jvmFds, childLimit, jvmLimit);
+        System.out.printf(
+                "  %d events before the drop reached all %d sockets within %d ms of the last one's commit%n",
                 SENDS_BEFORE, SOCKETS, fanOutMs);
-        System.out.printf("  drop (kill -9): all %d sockets closed (%d) within %d ms; restarted jar listening at %d ms;"
-                        + " %d more sends done at %d ms, when %d sockets were back%n", SOCKETS, DROP_CLOSE,
-                allClosedMs, listeningMs, SENDS_AFTER, sentAfterMs, readyWhenSent);
-        waitsAfterDrop.forEach((step, waits) -> System.out.printf("  wait drawn before try %d: %d–%d ms (%d sockets)%n",
-                step + 1, waits.stream().mapToLong(w -> w).min().orElse(-1),
-                waits.stream().mapToLong(w -> w).max().orElse(-1), waits.size()));
-        System.out.printf("  first try after the drop at %d–%d ms (the close + the wait + timer lag)%n", firstRetries.get(0),
-                firstRetries.get(firstRetries.size() - 1));
-        System.out.printf("  resumed (ready again): first at %d ms, median %d ms, last at %d ms after the drop; "
+        System.out.printf(
+                "  drop (kill -9): all %d sockets closed (%d) within %d ms; restarted jar listening at %d ms;"
+                        + " %d more sends done at %d ms, when %d sockets were back%n",
+                SOCKETS, DROP_CLOSE, allClosedMs, listeningMs, SENDS_AFTER, sentAfterMs, readyWhenSent);
+        waitsAfterDrop.forEach((step, waits) -> System.out.printf(
+                "  wait drawn before try %d: %d–%d ms (%d sockets)%n",
+                step + 1,
+                waits.stream().mapToLong(w -> w).min().orElse(-1),
+                waits.stream().mapToLong(w -> w).max().orElse(-1),
+                waits.size()));
+        System.out.printf(
+                "  first try after the drop at %d–%d ms (the close + the wait + timer lag)%n",
+                firstRetries.get(0), firstRetries.get(firstRetries.size() - 1));
+        System.out.printf(
+                "  resumed (ready again): first at %d ms, median %d ms, last at %d ms after the drop; "
                         + "all %d had ids 1..%d once each at %d ms; no reset, no duplicate, no gap, no server close%n",
-                resumed.get(0), resumed.get(resumed.size() / 2), resumed.get(resumed.size() - 1), SOCKETS, EVENTS,
+                resumed.get(0),
+                resumed.get(resumed.size() / 2),
+                resumed.get(resumed.size() - 1),
+                SOCKETS,
+                EVENTS,
                 allBackMs);
-        System.out.printf("  resumed at try #: %s; %d tries after the drop, %d of them failed (server down)%n",
+        System.out.printf(
+                "  resumed at try #: %s; %d tries after the drop, %d of them failed (server down)%n",
                 byStep, attemptsAfterDrop.size(), failedAfterDrop.size());
         System.out.printf("  server open files after the storm: %d%n", serverFdsAfter);
-        System.out.printf("  listen-queue overflows (TcpExt ListenOverflows, machine-wide): %d while opening "
-                + "(%d upgrades in flight at most), %d during the storm%n", overflowsOpening, OPENING_IN_FLIGHT,
-                overflowsStorm);
+        System.out.printf(
+                "  listen-queue overflows (TcpExt ListenOverflows, machine-wide): %d while opening "
+                        + "(%d upgrades in flight at most), %d during the storm%n",
+                overflowsOpening, OPENING_IN_FLIGHT, overflowsStorm);
         System.out.print("  by second after the drop:\n" + histogram);
         System.out.print("  resumed per 100 ms:\n" + fine);
         System.out.printf("  whole test %d ms%n", ms(System.nanoTime() - t0));
@@ -258,19 +289,24 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
         while (!group.stream().allMatch(done)) {
             if (System.nanoTime() > deadline) {
                 List<Client> late = group.stream().filter(done.negate()).toList();
-                throw new AssertionError(late.size() + " of " + group.size() + " sockets not " + what + " within "
-                        + atMost + ", e.g. " + late.stream().limit(3).map(Client::toString).toList());
+                throw new AssertionError(
+                        late.size() + " of " + group.size() + " sockets not " + what + " within " + atMost + ", e.g. "
+                                + late.stream().limit(3).map(Client::toString).toList());
             }
             Thread.sleep(20);
         }
     }
 
     private List<String> none(Predicate<Client> bad) {
-        return clients.stream().filter(c -> {
-            synchronized (c) {
-                return bad.test(c);
-            }
-        }).limit(5).map(Client::toString).toList();
+        return clients.stream()
+                .filter(c -> {
+                    synchronized (c) {
+                        return bad.test(c);
+                    }
+                })
+                .limit(5)
+                .map(Client::toString)
+                .toList();
     }
 
     private long sinceDrop() {
@@ -294,7 +330,9 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
 
     /** {@code ulimit -n} of a child process, which the jar is. */
     private static long childUlimit() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sh", "-c", "ulimit -n").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("sh", "-c", "ulimit -n")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         p.waitFor();
         return out.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(out);
@@ -319,9 +357,13 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
     }
 
     private static long serverPid() {
-        return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+        return ProcessHandle.current()
+                .children()
+                .filter(ProcessHandle::isAlive)
                 .filter(h -> h.info().commandLine().orElse("").contains("lanechat-server.jar"))
-                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+                .mapToLong(ProcessHandle::pid)
+                .findFirst()
+                .orElse(-1);
     }
 
     private static long openFiles(long pid) {
@@ -349,6 +391,7 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
         private int closes;
         /** Tries since the last open: the backoff step. */
         private int tries;
+
         int phaseOneFailures;
         Throwable lastFailure;
         final List<String> badCloses = new ArrayList<>();
@@ -408,7 +451,9 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
             tries++;
             long delay = base + (long) (ThreadLocalRandom.current().nextDouble() * 0.2 * base);
             if (dropNanos != 0) {
-                waitsAfterDrop.computeIfAbsent(tries - 1, k -> new ConcurrentLinkedQueue<>()).add(delay);
+                waitsAfterDrop
+                        .computeIfAbsent(tries - 1, k -> new ConcurrentLinkedQueue<>())
+                        .add(delay);
             }
             timers.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
         }
@@ -416,7 +461,8 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
         synchronized void opened(Session s) {
             session = s;
             tries = 0; // back to 1 s after an open
-            String subscribe = highest == 0 && readies == 0 ? "{\"token\":\"stream\"}"
+            String subscribe = highest == 0 && readies == 0
+                    ? "{\"token\":\"stream\"}"
                     : "{\"token\":\"stream\",\"since\":" + highest + "}";
             s.sendText(subscribe, Callback.NOOP);
         }
@@ -455,7 +501,7 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
                     }
                     case "reset" -> resets++;
                     case "error" -> badCloses.add("error " + frame.path("data"));
-                    default -> { }
+                    default -> {}
                 }
             }
         }

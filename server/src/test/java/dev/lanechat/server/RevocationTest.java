@@ -42,15 +42,19 @@ class RevocationTest {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path work;
+
     TestServer server;
     Http anonymous;
 
     @BeforeEach
     void start() {
-        server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN)
-                .lanes(List.of(demoLane("demo", true, TestServer.FAST_DEMO), demoLane("slow", false, SLOW))));
+        server = TestServer.start(
+                dataDir,
+                b -> b.auth(AuthMode.TOKEN)
+                        .lanes(List.of(demoLane("demo", true, TestServer.FAST_DEMO), demoLane("slow", false, SLOW))));
         anonymous = server.http();
     }
 
@@ -114,7 +118,8 @@ class RevocationTest {
             assertError(poll.response, 401, "unauthenticated");
         }
         List<Long> pollMs = List.of(ms(byToken.atNanos - revoked), ms(byCookieCookie.atNanos - revoked));
-        System.out.printf("RevocationTest [%s]: revoke process ran %d ms; its exit -> 4401 on the sockets "
+        System.out.printf(
+                "RevocationTest [%s]: revoke process ran %d ms; its exit -> 4401 on the sockets "
                         + "(subscribe frame, header, cookie): %s ms; -> 401 on the long-polls (token, cookie): %s ms%n",
                 TestServer.storeName(), ms(revoked - revokeStarted), socketMs, pollMs);
         assertThat(socketMs).allSatisfy(t -> assertThat(t).isLessThan(PROMISE_MS));
@@ -122,7 +127,8 @@ class RevocationTest {
 
         // Bob, another user, is still served on his socket.
         assertThat(bobs.isOpen()).isTrue();
-        String bobsTask = bob.send(bobConversation, "after alice").path("task_id").asText();
+        String bobsTask =
+                bob.send(bobConversation, "after alice").path("task_id").asText();
         assertThat(bobs.update().path("data").path("task_id").asText()).isEqualTo(bobsTask);
 
         // Alice's log did grow after her sockets closed, and none of it reached them.
@@ -131,9 +137,11 @@ class RevocationTest {
         assertThat(slow.path("status").asText()).isEqualTo("completed");
         assertThat(Instant.parse(slow.path("updated_at").asText())).isAfter(allClosed);
         assertThat(aliceAgain.events(lastId).path("events"))
-                .anySatisfy(e -> assertThat(e.path("data").path("task_id").asText()).isEqualTo(slowTask));
+                .anySatisfy(
+                        e -> assertThat(e.path("data").path("task_id").asText()).isEqualTo(slowTask));
         for (Collector collector : collectors) {
-            assertThat(collector.frames).noneSatisfy(f -> assertThat(f.path("event").asText()).isEqualTo("update"));
+            assertThat(collector.frames)
+                    .noneSatisfy(f -> assertThat(f.path("event").asText()).isEqualTo("update"));
         }
     }
 
@@ -147,7 +155,8 @@ class RevocationTest {
         byCookie.ready();
         byToken.ready();
         Collector collector = Collector.start(byCookie);
-        CompletableFuture<Timed> poll = longPoll(browser, browser.events(0).path("last_id").asLong());
+        CompletableFuture<Timed> poll =
+                longPoll(browser, browser.events(0).path("last_id").asLong());
         Thread.sleep(300);
 
         long loggedOut = System.nanoTime();
@@ -159,14 +168,17 @@ class RevocationTest {
         assertError(answer.response, 401, "unauthenticated");
         long socketMs = ms(collector.errorAtNanos - loggedOut);
         long pollMs = ms(answer.atNanos - loggedOut);
-        System.out.printf("RevocationTest [%s]: log-out -> 4401 on the cookie's socket: %d ms; -> 401 on its long-poll: %d ms%n",
+        System.out.printf(
+                "RevocationTest [%s]: log-out -> 4401 on the cookie's socket: %d ms; -> 401 on its long-poll: %d ms%n",
                 TestServer.storeName(), socketMs, pollMs);
         assertThat(socketMs).isLessThan(PROMISE_MS);
         assertThat(pollMs).isLessThan(PROMISE_MS);
 
         // The API token was not logged out: its socket stays and is served.
         Http carol = anonymous.withBearer(token);
-        String task = carol.send(carol.createConversation().path("id").asText(), "still here").path("task_id").asText();
+        String task = carol.send(carol.createConversation().path("id").asText(), "still here")
+                .path("task_id")
+                .asText();
         assertThat(byToken.update().path("data").path("task_id").asText()).isEqualTo(task);
     }
 
@@ -195,27 +207,35 @@ class RevocationTest {
 
     /** Where {@code users} commands find this server's store: its data dir, or its PostgreSQL database. */
     private String[] storeFlags() {
-        return server.dbUrl() == null ? new String[] {"--data-dir", dataDir.toString()}
+        return server.dbUrl() == null
+                ? new String[] {"--data-dir", dataDir.toString()}
                 : new String[] {"--db", server.dbUrl()};
     }
 
     /** Runs {@code lanechat users ARGS} as its own {@code java} process on the test's classpath; asserts exit 0. */
     private void runUsersCommand(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.lanechat.server.Main", "users"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.lanechat.server.Main",
+                "users"));
         command.addAll(List.of(args));
         command.addAll(List.of(storeFlags()));
         Path out = work.resolve("users.out");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
         builder.environment().keySet().removeIf(n -> n.startsWith("LANECHAT_"));
         Process process = builder.start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("users " + String.join(" ", args) + " ended").isTrue();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                .as("users " + String.join(" ", args) + " ended")
+                .isTrue();
         assertThat(process.exitValue()).as(Files.readString(out)).isZero();
     }
 
     private String sendSlow(Http user, String conversation) {
-        Http.Response r = user.post("/api/conversations/" + conversation + "/messages",
-                Map.of("content", "slow one", "lane", "slow"));
+        Http.Response r = user.post(
+                "/api/conversations/" + conversation + "/messages", Map.of("content", "slow one", "lane", "slow"));
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         return r.json().path("task_id").asText();
     }

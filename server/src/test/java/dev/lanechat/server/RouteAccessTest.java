@@ -40,6 +40,7 @@ class RouteAccessTest {
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static RawHttp raw;
     static final Map<String, String[]> credentials = new LinkedHashMap<>();
@@ -52,8 +53,8 @@ class RouteAccessTest {
     /** One sample request per registered route, and who the route admits. */
     record Sample(String method, String pattern, String path, String body, Set<String> admitted) {}
 
-    static final Set<String> EVERYONE = Set.of("none", "alice", "bob", "worker", "revoked-token", "revoked-cookie",
-            "expired-session", "admin");
+    static final Set<String> EVERYONE =
+            Set.of("none", "alice", "bob", "worker", "revoked-token", "revoked-cookie", "expired-session", "admin");
     static final Set<String> USERS = Set.of("alice", "bob", "admin");
     static final Set<String> WORKERS = Set.of("worker");
     /** Admin routes: everyone else gets the 404 of a path with no route (issue 20). */
@@ -65,16 +66,22 @@ class RouteAccessTest {
         String bob = TokenUsers.add(dataDir, "bob");
         String carol = TokenUsers.add(dataDir, "carol");
         String erin = TokenUsers.add(dataDir, "erin");
-        String[] workerLines = TokenUsers.run(0, "add", "w1", "--worker", "--data-dir", dataDir.toString()).strip()
+        String[] workerLines = TokenUsers.run(0, "add", "w1", "--worker", "--data-dir", dataDir.toString())
+                .strip()
                 .split("\\R");
         String worker = workerLines[workerLines.length - 1].strip();
-        String[] adminLines = TokenUsers.run(0, "add", "root", "--admin", "--data-dir", dataDir.toString()).strip()
+        String[] adminLines = TokenUsers.run(0, "add", "root", "--admin", "--data-dir", dataDir.toString())
+                .strip()
                 .split("\\R");
         String admin = adminLines[adminLines.length - 1].strip();
         TokenUsers.add(dataDir, "dave"); // the admin routes' target
-        server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN)
-                .lanes(TestLanes.demoAndWorker())
-                .sendRate(100_000, 100_000).conversationRate(100_000, 100_000).loginRate(100_000, 100_000));
+        server = TestServer.start(
+                dataDir,
+                b -> b.auth(AuthMode.TOKEN)
+                        .lanes(TestLanes.demoAndWorker())
+                        .sendRate(100_000, 100_000)
+                        .conversationRate(100_000, 100_000)
+                        .loginRate(100_000, 100_000));
         raw = new RawHttp(server.port());
         Http aliceHttp = server.http().withBearer(alice);
         String carolCookie = logIn(carol);
@@ -88,7 +95,8 @@ class RouteAccessTest {
         JsonNode done = aliceHttp.awaitTaskEnd(taskId);
         fileId = done.path("result").path("files").path(0).path("id").asText();
         assertThat(fileId).as(done.toString()).isNotEmpty();
-        Http.Response queued = aliceHttp.post("/api/conversations/" + conversationId + "/messages",
+        Http.Response queued = aliceHttp.post(
+                "/api/conversations/" + conversationId + "/messages",
                 Map.of("content", "for the workers", "lane", "ext"));
         queuedTaskId = queued.json().path("task_id").asText();
 
@@ -141,8 +149,14 @@ class RouteAccessTest {
                 new Sample("POST", "/api/conversations", "/api/conversations", "{\"title\":\"%s\"}", USERS),
                 new Sample("GET", "/api/conversations/{id}", c, null, USERS),
                 new Sample("PATCH", "/api/conversations/{id}", c, "{\"title\":\"%s\"}", USERS),
-                new Sample("DELETE", "/api/conversations/{id}", "/api/conversations/" + doomedConversationId, null, USERS),
-                new Sample("POST", "/api/conversations/{id}/messages", c + "/messages", "{\"content\":\"from %s\"}", USERS),
+                new Sample(
+                        "DELETE", "/api/conversations/{id}", "/api/conversations/" + doomedConversationId, null, USERS),
+                new Sample(
+                        "POST",
+                        "/api/conversations/{id}/messages",
+                        c + "/messages",
+                        "{\"content\":\"from %s\"}",
+                        USERS),
                 new Sample("POST", "/api/conversations/{id}/read", c + "/read", null, USERS),
                 new Sample("GET", "/api/tasks/{id}", "/api/tasks/" + taskId, null, USERS),
                 new Sample("POST", "/api/tasks/{id}/cancel", t + "/cancel", null, USERS),
@@ -151,19 +165,36 @@ class RouteAccessTest {
                 new Sample("GET", "/api/search", "/api/search?q=from", null, USERS),
                 new Sample("GET", "/api/conversations/{id}/export", c + "/export", null, USERS),
                 new Sample("GET", "/api/export", "/api/export", null, USERS),
-                new Sample("POST", "/api/import", "/api/import", "{\"format\":\"lanechat\",\"version\":1,\"conversations\":[]}", USERS),
+                new Sample(
+                        "POST",
+                        "/api/import",
+                        "/api/import",
+                        "{\"format\":\"lanechat\",\"version\":1,\"conversations\":[]}",
+                        USERS),
                 new Sample("POST", "/api/lanes/{lane}/claim", "/api/lanes/ext/claim?wait_s=0", null, WORKERS),
                 new Sample("POST", "/api/tasks/{id}/heartbeat", t + "/heartbeat", lease, WORKERS),
-                new Sample("POST", "/api/tasks/{id}/complete", t + "/complete",
-                        "{\"lease_id\":\"not-the-lease\",\"content\":\"from %s\"}", WORKERS),
-                new Sample("POST", "/api/tasks/{id}/fail", t + "/fail", "{\"lease_id\":\"not-the-lease\",\"error\":\"x\"}",
+                new Sample(
+                        "POST",
+                        "/api/tasks/{id}/complete",
+                        t + "/complete",
+                        "{\"lease_id\":\"not-the-lease\",\"content\":\"from %s\"}",
+                        WORKERS),
+                new Sample(
+                        "POST",
+                        "/api/tasks/{id}/fail",
+                        t + "/fail",
+                        "{\"lease_id\":\"not-the-lease\",\"error\":\"x\"}",
                         WORKERS),
                 new Sample("GET", "/api/usage", "/api/usage", null, USERS),
                 new Sample("GET", "/api/admin/users", "/api/admin/users", null, ADMINS),
                 new Sample("POST", "/api/admin/users", "/api/admin/users", "{\"name\":\"made-by-%s\"}", ADMINS),
                 new Sample("POST", "/api/admin/users/{name}/revoke", "/api/admin/users/dave/revoke", null, ADMINS),
-                new Sample("PUT", "/api/admin/users/{name}/quota", "/api/admin/users/dave/quota",
-                        "{\"messages_per_day\":1000}", ADMINS),
+                new Sample(
+                        "PUT",
+                        "/api/admin/users/{name}/quota",
+                        "/api/admin/users/dave/quota",
+                        "{\"messages_per_day\":1000}",
+                        ADMINS),
                 new Sample("GET", "/api/admin/usage", "/api/admin/usage", null, ADMINS));
     }
 
@@ -171,11 +202,15 @@ class RouteAccessTest {
     void everyRegisteredRouteDeclaresOneAccessAndIsInTheMatrix() {
         Set<String> registered = new TreeSet<>();
         for (LanechatServer.DeclaredRoute route : server.routes()) {
-            assertThat(route.roles()).as(route.method() + " " + route.path() + " declares its access")
-                    .hasSize(1).allMatch(role -> Set.of("ANYONE", "USER", "WORKER", "ADMIN").contains(role));
+            assertThat(route.roles())
+                    .as(route.method() + " " + route.path() + " declares its access")
+                    .hasSize(1)
+                    .allMatch(
+                            role -> Set.of("ANYONE", "USER", "WORKER", "ADMIN").contains(role));
             registered.add(route.method() + " " + route.path());
         }
-        Set<String> tested = samples().stream().map(s -> s.method() + " " + s.pattern())
+        Set<String> tested = samples().stream()
+                .map(s -> s.method() + " " + s.pattern())
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(registered).as("a new route must join this matrix").isEqualTo(tested);
     }
@@ -224,7 +259,8 @@ class RouteAccessTest {
     }
 
     static boolean noRoute(RawHttp.Answer a) {
-        return (a.status() == 404 && a.body().contains(NO_ROUTE)) || a.status() == 405
+        return (a.status() == 404 && a.body().contains(NO_ROUTE))
+                || a.status() == 405
                 || (a.status() == 400 && !"invalid_request".equals(a.errorCode()));
     }
 
@@ -255,7 +291,8 @@ class RouteAccessTest {
                     problems.add(where + sample.path() + ": expected " + (admitted ? "admitted" : "refused") + ", got "
                             + plain.status() + " " + plain.body());
                 }
-                for (String target : spellings(sample.path()).subList(1, spellings(sample.path()).size())) {
+                for (String target : spellings(sample.path())
+                        .subList(1, spellings(sample.path()).size())) {
                     RawHttp.Answer a = call(sample, target, credential);
                     calls++;
                     if (a.status() >= 500) {
@@ -277,23 +314,27 @@ class RouteAccessTest {
     @Test
     void anotherUserNeverReadsOrChangesAlicesObjectsWhateverTheSpelling() {
         for (Sample sample : samples()) {
-            boolean aliceObject = sample.path().contains(conversationId) || sample.path().contains(taskId)
-                    || sample.path().contains(fileId) || sample.path().contains(doomedConversationId);
+            boolean aliceObject = sample.path().contains(conversationId)
+                    || sample.path().contains(taskId)
+                    || sample.path().contains(fileId)
+                    || sample.path().contains(doomedConversationId);
             if (!aliceObject) {
                 continue;
             }
             for (String target : spellings(sample.path())) {
                 RawHttp.Answer a = call(sample, target, "bob");
-                assertThat(a.status()).as("bob " + sample.method() + " " + target + ": " + a.body())
+                assertThat(a.status())
+                        .as("bob " + sample.method() + " " + target + ": " + a.body())
                         .isIn(401, 404, 405, 400);
             }
         }
         // Alice's conversation has none of the others' titles, messages or answers.
-        JsonNode conversation = raw.send("GET", "/api/conversations/" + conversationId, null,
-                credentials.get("alice")).json();
+        JsonNode conversation = raw.send("GET", "/api/conversations/" + conversationId, null, credentials.get("alice"))
+                .json();
         assertThat(conversation.path("title").asText()).isIn("alice", "a file please");
         for (JsonNode message : conversation.path("messages")) {
-            for (String other : List.of("none", "bob", "worker", "revoked-token", "revoked-cookie", "expired-session")) {
+            for (String other :
+                    List.of("none", "bob", "worker", "revoked-token", "revoked-cookie", "expired-session")) {
                 assertThat(message.path("content").asText()).doesNotContain("from " + other);
             }
         }
@@ -303,15 +344,24 @@ class RouteAccessTest {
     void theWorkerApiBypassOfIssue14IsClosed() {
         // Bob's own token on the worker API, with the trailing slash that once skipped the check.
         String[] bob = credentials.get("bob");
-        String queuedTaskId = raw.send("POST", "/api/conversations/" + conversationId + "/messages",
-                "{\"content\":\"alice's secret\",\"lane\":\"ext\"}",
-                concat(credentials.get("alice"), "Content-Type", "application/json")).json().path("task_id").asText();
+        String queuedTaskId = raw.send(
+                        "POST",
+                        "/api/conversations/" + conversationId + "/messages",
+                        "{\"content\":\"alice's secret\",\"lane\":\"ext\"}",
+                        concat(credentials.get("alice"), "Content-Type", "application/json"))
+                .json()
+                .path("task_id")
+                .asText();
         RawHttp.Answer claim = raw.send("POST", "/api/lanes/ext/claim/?wait_s=0", null, bob);
         assertThat(claim.status()).as(claim.body()).isEqualTo(401);
-        RawHttp.Answer complete = raw.send("POST", "/api/tasks/" + queuedTaskId + "/complete/",
-                "{\"lease_id\":\"x\",\"content\":\"bob's words\"}", concat(bob, "Content-Type", "application/json"));
+        RawHttp.Answer complete = raw.send(
+                "POST",
+                "/api/tasks/" + queuedTaskId + "/complete/",
+                "{\"lease_id\":\"x\",\"content\":\"bob's words\"}",
+                concat(bob, "Content-Type", "application/json"));
         assertThat(complete.status()).as(complete.body()).isEqualTo(401);
-        JsonNode task = raw.send("GET", "/api/tasks/" + queuedTaskId, null, credentials.get("alice")).json();
+        JsonNode task = raw.send("GET", "/api/tasks/" + queuedTaskId, null, credentials.get("alice"))
+                .json();
         assertThat(task.path("status").asText()).as(task.toString()).isIn("queued", "running");
         assertThat(task.path("result").toString()).doesNotContain("bob's words");
     }

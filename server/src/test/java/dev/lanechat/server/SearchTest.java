@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SearchTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static Http alice;
     static Http bob;
@@ -37,15 +38,19 @@ class SearchTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).sendRate(10_000, 10_000)
-                .conversationRate(10_000, 10_000));
+        server = TestServer.start(
+                dataDir, b -> b.auth(AuthMode.TOKEN).sendRate(10_000, 10_000).conversationRate(10_000, 10_000));
         alice = server.http().withBearer(TokenUsers.add("alice", storeFlags()));
         bob = server.http().withBearer(TokenUsers.add("bob", storeFlags()));
 
         aliceConversation = alice.createConversation().path("id").asText();
-        alice.awaitTaskEnd(alice.send(aliceConversation, "The quick brown fox jumps over Zanzibar").path("task_id").asText());
+        alice.awaitTaskEnd(alice.send(aliceConversation, "The quick brown fox jumps over Zanzibar")
+                .path("task_id")
+                .asText());
         String bobs = bob.createConversation().path("id").asText();
-        bob.awaitTaskEnd(bob.send(bobs, "quick silver moves under Zanzibar too").path("task_id").asText());
+        bob.awaitTaskEnd(bob.send(bobs, "quick silver moves under Zanzibar too")
+                .path("task_id")
+                .asText());
     }
 
     @AfterAll
@@ -58,16 +63,22 @@ class SearchTest {
         JsonNode page = search(alice, "QUI zanz");
         List<JsonNode> all = list(page.path("results"));
         // The conversation is named after its first message, so its title matches too.
-        assertThat(all).filteredOn(h -> h.path("message_id").isNull()).singleElement()
-                .satisfies(t -> assertThat(t.path("conversation_title").asText()).startsWith("The quick brown fox"));
-        List<JsonNode> hits = all.stream().filter(h -> !h.path("message_id").isNull()).toList();
+        assertThat(all)
+                .filteredOn(h -> h.path("message_id").isNull())
+                .singleElement()
+                .satisfies(
+                        t -> assertThat(t.path("conversation_title").asText()).startsWith("The quick brown fox"));
+        List<JsonNode> hits =
+                all.stream().filter(h -> !h.path("message_id").isNull()).toList();
         assertThat(hits).extracting(h -> h.path("role").asText()).containsExactlyInAnyOrder("assistant", "user");
         for (JsonNode hit : all) {
             assertThat(hit.path("conversation_id").asText()).isEqualTo(aliceConversation);
             String snippet = hit.path("snippet").asText();
             assertThat(snippet).doesNotContain("\u0002", "\u0003");
             List<String> marked = new ArrayList<>();
-            hit.path("highlights").forEach(r -> marked.add(snippet.substring(r.get(0).asInt(), r.get(1).asInt())));
+            hit.path("highlights")
+                    .forEach(r -> marked.add(
+                            snippet.substring(r.get(0).asInt(), r.get(1).asInt())));
             assertThat(marked).extracting(w -> w.toLowerCase(Locale.ROOT)).contains("quick", "zanzibar");
         }
         assertThat(page.path("has_more").asBoolean()).isFalse();
@@ -93,8 +104,13 @@ class SearchTest {
         Http carol = server.http().withBearer(TokenUsers.add("carol", storeFlags()));
         String id = carol.createConversation().path("id").asText();
         carol.awaitTaskEnd(carol.send(id, "notes about budgets").path("task_id").asText());
-        assertThat(carol.request("PATCH", "/api/conversations/" + id, "application/json",
-                Http.bytes(java.util.Map.of("title", "Project Quasar"))).status()).isEqualTo(200);
+        assertThat(carol.request(
+                                "PATCH",
+                                "/api/conversations/" + id,
+                                "application/json",
+                                Http.bytes(java.util.Map.of("title", "Project Quasar")))
+                        .status())
+                .isEqualTo(200);
 
         List<JsonNode> titleHits = list(search(carol, "quasar").path("results"));
         assertThat(titleHits).hasSize(1);
@@ -102,8 +118,13 @@ class SearchTest {
         assertThat(titleHits.get(0).path("conversation_title").asText()).isEqualTo("Project Quasar");
         assertThat(titleHits.get(0).path("snippet").asText()).isEqualTo("Project Quasar");
 
-        assertThat(carol.request("PATCH", "/api/conversations/" + id, "application/json",
-                Http.bytes(java.util.Map.of("title", "Renamed"))).status()).isEqualTo(200);
+        assertThat(carol.request(
+                                "PATCH",
+                                "/api/conversations/" + id,
+                                "application/json",
+                                Http.bytes(java.util.Map.of("title", "Renamed")))
+                        .status())
+                .isEqualTo(200);
         assertThat(search(carol, "quasar").path("results")).isEmpty();
         assertThat(search(carol, "budgets").path("results")).hasSize(2); // the title no longer matches
 
@@ -126,10 +147,14 @@ class SearchTest {
         do {
             JsonNode page = ok(dave.get("/api/search?q=alpha&limit=5" + (before == null ? "" : "&before=" + before)));
             page.path("results").forEach(h -> {
-                seen.add(h.path("message_id").isNull() ? "title" : h.path("message_id").asText());
+                seen.add(
+                        h.path("message_id").isNull()
+                                ? "title"
+                                : h.path("message_id").asText());
                 times.add(h.path("at").asText());
             });
-            before = page.path("has_more").asBoolean() ? page.path("next_before").asText() : null;
+            before =
+                    page.path("has_more").asBoolean() ? page.path("next_before").asText() : null;
             pages++;
         } while (before != null && pages < 20);
         // 12 messages, 12 answers and the title ("alpha number 0", from the first message).
@@ -156,10 +181,33 @@ class SearchTest {
 
     @Test
     void searchSyntaxIsPlainWordsNeverA500() {
-        List<String> hostile = List.of("\"", "quick\"", "*", "quick*", "NEAR(quick brown)", "quick OR", "AND", "-quick",
-                "quick:brown", "(", "'", "\\", "%", "quick & | ! <->", "fox'; DROP TABLE messages; --", "\u00e9t\u00e9",
-                "\uD83E\uDD8A fox", "col:quick", "^quick", "quick NOT fox", "{quick brown}", "quick\u0000fox",
-                "\u0002quick\u0003", "'quick':*", "!!quick", "quick brown fox jumps over zanzibar and more words here"
+        List<String> hostile = List.of(
+                "\"",
+                "quick\"",
+                "*",
+                "quick*",
+                "NEAR(quick brown)",
+                "quick OR",
+                "AND",
+                "-quick",
+                "quick:brown",
+                "(",
+                "'",
+                "\\",
+                "%",
+                "quick & | ! <->",
+                "fox'; DROP TABLE messages; --",
+                "\u00e9t\u00e9",
+                "\uD83E\uDD8A fox",
+                "col:quick",
+                "^quick",
+                "quick NOT fox",
+                "{quick brown}",
+                "quick\u0000fox",
+                "\u0002quick\u0003",
+                "'quick':*",
+                "!!quick",
+                "quick brown fox jumps over zanzibar and more words here"
                         + " beyond sixteen one two three four five six seven");
         for (String q : hostile) {
             Http.Response r = alice.get("/api/search?q=" + enc(q));
@@ -171,7 +219,8 @@ class SearchTest {
         // Operators are words: "quick OR" needs both words, "-quick" is just "quick".
         assertThat(search(alice, "quick OR").path("results")).isEmpty();
         assertThat(search(alice, "-quick").path("results")).hasSize(3);
-        assertThat(search(alice, "fox'; DROP TABLE messages; --").path("results")).isEmpty();
+        assertThat(search(alice, "fox'; DROP TABLE messages; --").path("results"))
+                .isEmpty();
         assertThat(search(alice, "quick").path("results")).hasSize(3);
     }
 
@@ -181,7 +230,8 @@ class SearchTest {
             String sql = TestServer.postgres()
                     ? "SELECT COUNT(*) FROM pg_indexes WHERE indexname IN ('messages_search', 'conversations_title_search')"
                     : "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('messages_fts', 'conversations_fts')";
-            int found = store.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Integer.class).one());
+            int found = store.jdbi()
+                    .withHandle(h -> h.createQuery(sql).mapTo(Integer.class).one());
             assertThat(found).isEqualTo(2);
         }
     }
@@ -206,7 +256,8 @@ class SearchTest {
     }
 
     private static String[] storeFlags() {
-        return server.dbUrl() == null ? new String[] {"--data-dir", dataDir.toString()}
+        return server.dbUrl() == null
+                ? new String[] {"--data-dir", dataDir.toString()}
                 : new String[] {"--db", server.dbUrl()};
     }
 }

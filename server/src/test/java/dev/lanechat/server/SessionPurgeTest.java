@@ -52,6 +52,9 @@ class SessionPurgeTest {
     }
 
     private static int count(Database db) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM sessions").mapTo(Integer.class).one());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM sessions")
+                        .mapTo(Integer.class)
+                        .one());
     }
 }

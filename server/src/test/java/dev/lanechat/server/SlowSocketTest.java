@@ -35,8 +35,13 @@ class SlowSocketTest {
 
     @Test
     void aStuckReaderIsCutWhileOthersAreServedAndItResumesWithSince() throws Exception {
-        try (TestServer server = TestServer.start(dataDir, b -> b.demoDelay(Duration.ZERO).demoConcurrency(4)
-                .sendBurst(10_000).sendPerMinute(1_000_000).slowSocketLimit(Duration.ofSeconds(2)))) {
+        try (TestServer server = TestServer.start(
+                dataDir,
+                b -> b.demoDelay(Duration.ZERO)
+                        .demoConcurrency(4)
+                        .sendBurst(10_000)
+                        .sendPerMinute(1_000_000)
+                        .slowSocketLimit(Duration.ofSeconds(2)))) {
             Http http = server.http();
             String conversation = http.createConversation().path("id").asText();
             Socket healthy = server.socket().subscribe();
@@ -71,8 +76,10 @@ class SlowSocketTest {
                     slowClosed.complete(-1);
                 }
             };
-            WebSocket slow = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), stopsReading).join();
+            WebSocket slow = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), stopsReading)
+                    .join();
             slow.sendText("{\"token\":\"stream\"}", true).join();
 
             // Big answers (the demo reflects the message), so the stuck reader's buffers fill up.

@@ -30,7 +30,8 @@ class SocketFuzzTest {
     private static final Set<String> ERROR_CODES = Set.of("invalid_frame", "payload_too_large", "unauthenticated");
     private static final Set<Integer> CLOSE_CODES = Set.of(1007, 1009, 4401);
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper SERVERS_JSON = dev.lanechat.server.json.Json.newMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper SERVERS_JSON =
+            dev.lanechat.server.json.Json.newMapper();
 
     @RegisterExtension
     static final FuzzedServer fuzzed = new FuzzedServer("socket-fuzz");
@@ -41,12 +42,25 @@ class SocketFuzzTest {
     private static String text(Fuzz f) {
         Supplier<String> random = () -> f.string(200, Fuzz.UNICODE); // no lone surrogates
         Supplier<String> jsonish = () -> f.string(60, Fuzz.chars("{}[]\":,0123456789.-eE tnrufalsx\\"));
-        Supplier<String> value = () -> f.oneOf("\"stream\"", "\"\"", "null", "1", "-1", "1.5", "true", "[]", "{}",
-                "\"lc_nope\"", "99999999999999999999999", "\"1\"", "1e400");
+        Supplier<String> value = () -> f.oneOf(
+                "\"stream\"",
+                "\"\"",
+                "null",
+                "1",
+                "-1",
+                "1.5",
+                "true",
+                "[]",
+                "{}",
+                "\"lc_nope\"",
+                "99999999999999999999999",
+                "\"1\"",
+                "1e400");
         Supplier<String> subscribe = () -> {
             String s;
             do {
-                s = "{\"" + f.oneOf("token", "tokn", "since", "TOKEN") + "\":" + value.get() + ",\"since\":" + value.get() + "}";
+                s = "{\"" + f.oneOf("token", "tokn", "since", "TOKEN") + "\":" + value.get() + ",\"since\":"
+                        + value.get() + "}";
             } while (s.startsWith("{\"token\":\"")); // a textual token is a valid subscribe in open mode
             return s;
         };
@@ -57,13 +71,20 @@ class SocketFuzzTest {
         return f.either(random, jsonish, subscribe, nested);
     }
 
-    private static final byte[][] BAD_UTF8 = {{(byte) 0xff}, {(byte) 0xc0, (byte) 0xaf},
-            {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xe2, (byte) 0x28, (byte) 0xa1},
-            {(byte) 0xf5, (byte) 0x80, (byte) 0x80, (byte) 0x80}, {(byte) 0x80}};
+    private static final byte[][] BAD_UTF8 = {
+        {(byte) 0xff},
+        {(byte) 0xc0, (byte) 0xaf},
+        {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+        {(byte) 0xe2, (byte) 0x28, (byte) 0xa1},
+        {(byte) 0xf5, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+        {(byte) 0x80}
+    };
 
     /** Text payloads that are not UTF-8: ASCII with at least one invalid sequence in it. */
     private static byte[] invalidUtf8(Fuzz f) {
-        return Fuzz.concat(f.string(50, Fuzz.ASCII).getBytes(StandardCharsets.US_ASCII), f.oneOf(BAD_UTF8),
+        return Fuzz.concat(
+                f.string(50, Fuzz.ASCII).getBytes(StandardCharsets.US_ASCII),
+                f.oneOf(BAD_UTF8),
                 f.string(50, Fuzz.ASCII).getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -90,8 +111,11 @@ class SocketFuzzTest {
             if (parsed != null && parsed.isObject() && text.getBytes(StandardCharsets.UTF_8).length <= 64 * 1024) {
                 // Another JSON object after the subscribe is ignored: the socket stays and is served.
                 JsonNode next = socket.nextOrNull(Duration.ofMillis(20));
-                assertThat(next == null || Set.of("update", "progress", "ping").contains(next.path("event").asText()))
-                        .as(String.valueOf(next)).isTrue();
+                assertThat(next == null
+                                || Set.of("update", "progress", "ping")
+                                        .contains(next.path("event").asText()))
+                        .as(String.valueOf(next))
+                        .isTrue();
                 assertThat(socket.isOpen()).as("open after " + abbreviate(text)).isTrue();
                 socket.close();
             } else {
@@ -113,7 +137,9 @@ class SocketFuzzTest {
             }
             socket.sendBinary(bytes);
             JsonNode error = control(socket);
-            assertThat(error.path("data").path("code").asText()).as(error.toString()).isEqualTo("invalid_frame");
+            assertThat(error.path("data").path("code").asText())
+                    .as(error.toString())
+                    .isEqualTo("invalid_frame");
             assertThat(socket.closeCode()).isEqualTo(1007);
             fuzzed.checkWellFormedClient();
         });
@@ -126,7 +152,9 @@ class SocketFuzzTest {
             try (RawWebSocket raw = RawWebSocket.open(fuzzed.server().port())) {
                 raw.sendText(payload);
                 RawWebSocket.Closed closed = raw.awaitClose();
-                assertThat(closed.code()).as("close after bad UTF-8; sent before: " + closed.textBefore()).isEqualTo(1007);
+                assertThat(closed.code())
+                        .as("close after bad UTF-8; sent before: " + closed.textBefore())
+                        .isEqualTo(1007);
             }
             fuzzed.checkWellFormedClient();
         });
@@ -143,7 +171,9 @@ class SocketFuzzTest {
                 raw.sendRaw(new byte[70 * 1024]);
                 RawWebSocket.Closed closed = raw.awaitClose();
                 // Any protocol close (a garbage close frame may even carry its own code), but never a server error.
-                assertThat(closed.code()).as("close code; sent before: " + closed.textBefore()).isNotEqualTo(1011);
+                assertThat(closed.code())
+                        .as("close code; sent before: " + closed.textBefore())
+                        .isNotEqualTo(1011);
             }
             fuzzed.checkWellFormedClient();
             assertThat(fuzzed.server().http().get("/api/health").status()).isEqualTo(200);
@@ -199,16 +229,22 @@ class SocketFuzzTest {
             socket.close(); // it happened to be a valid subscribe
             return;
         }
-        assertThat(event).as("first frame after " + abbreviate(sent) + ": " + first).isEqualTo("error");
+        assertThat(event)
+                .as("first frame after " + abbreviate(sent) + ": " + first)
+                .isEqualTo("error");
         assertThat(first.path("data").path("code").asText()).isIn(ERROR_CODES);
         assertThat(first.path("data").path("message").asText()).isNotBlank();
-        assertThat(socket.closeCode()).as("close code after " + abbreviate(sent)).isIn(CLOSE_CODES);
+        assertThat(socket.closeCode())
+                .as("close code after " + abbreviate(sent))
+                .isIn(CLOSE_CODES);
         fuzzed.checkWellFormedClient();
     }
 
     private static void assertErrorThenClose(Socket socket, String sent) {
         JsonNode first = control(socket);
-        assertThat(first.path("event").asText()).as("after " + abbreviate(sent) + ": " + first).isEqualTo("error");
+        assertThat(first.path("event").asText())
+                .as("after " + abbreviate(sent) + ": " + first)
+                .isEqualTo("error");
         assertThat(first.path("data").path("code").asText()).isIn(ERROR_CODES);
         assertThat(socket.closeCode()).isIn(CLOSE_CODES);
     }

@@ -18,12 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SocketProtocolTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir, b -> b.subscribeTimeout(Duration.ofMillis(500))
-                .pingInterval(Duration.ofMillis(300)));
+        server = TestServer.start(
+                dataDir, b -> b.subscribeTimeout(Duration.ofMillis(500)).pingInterval(Duration.ofMillis(300)));
     }
 
     @AfterAll
@@ -87,7 +88,9 @@ class SocketProtocolTest {
         assertThat(big.length()).isEqualTo(64 * 1024 + 1);
         Socket socket = server.socket().send(big);
         assertThat(socket.closeCode()).isEqualTo(1009);
-        assertThat(socket.nextOrNull(Duration.ZERO)).as("no frame before the close").isNull();
+        assertThat(socket.nextOrNull(Duration.ZERO))
+                .as("no frame before the close")
+                .isNull();
     }
 
     @Test
@@ -113,7 +116,9 @@ class SocketProtocolTest {
         assertThat(socket.isOpen()).isTrue();
 
         Http http = server.http();
-        String taskId = http.send(http.createConversation().path("id").asText(), "still live").path("task_id").asText();
+        String taskId = http.send(http.createConversation().path("id").asText(), "still live")
+                .path("task_id")
+                .asText();
         JsonNode frame = socket.update();
         assertThat(frame.path("id").asLong()).isEqualTo(lastId + 1);
         assertThat(frame.path("data").path("task_id").asText()).isEqualTo(taskId);

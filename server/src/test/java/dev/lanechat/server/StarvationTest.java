@@ -40,8 +40,12 @@ class StarvationTest {
 
     @Test
     void fiftyUnauthenticatedSocketsFromOneAddressDoNotKeepAUserOut() throws Exception {
-        try (TestServer server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).maxSockets(20)
-                .maxPendingSockets(20, 16).pendingSubscribeTimeout(PENDING_TIMEOUT))) {
+        try (TestServer server = TestServer.start(
+                dataDir,
+                b -> b.auth(AuthMode.TOKEN)
+                        .maxSockets(20)
+                        .maxPendingSockets(20, 16)
+                        .pendingSubscribeTimeout(PENDING_TIMEOUT))) {
             String token = TokenUsers.add(dataDir, "ada");
             List<RawWebSocket> fromTwo = new ArrayList<>();
             List<RawWebSocket> fromThree = new ArrayList<>();
@@ -69,8 +73,14 @@ class StarvationTest {
 
                 // Refused: over_capacity with retry_after_ms, 1013. Waiting: closed 4408 with
                 // subscribe_timeout after the short timeout.
-                assertThat(closes(fromTwo)).containsEntry(1013, 34).containsEntry(4408, 16).hasSize(2);
-                assertThat(closes(fromThree)).containsEntry(1013, 6).containsEntry(4408, 4).hasSize(2);
+                assertThat(closes(fromTwo))
+                        .containsEntry(1013, 34)
+                        .containsEntry(4408, 16)
+                        .hasSize(2);
+                assertThat(closes(fromThree))
+                        .containsEntry(1013, 6)
+                        .containsEntry(4408, 4)
+                        .hasSize(2);
                 long afterMs = (System.nanoTime() - opened) / 1_000_000;
                 assertThat(afterMs).isBetween(PENDING_TIMEOUT.toMillis() - 100, PENDING_TIMEOUT.toMillis() + 5_000);
                 assertThat(mine.isOpen()).isTrue();
@@ -107,12 +117,14 @@ class StarvationTest {
 
     @Test
     void aUserHoldsAtMostItsCapOfSocketsAndAnotherUserStillGetsIn() {
-        try (TestServer server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).maxSocketsPerUser(3))) {
+        try (TestServer server =
+                TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).maxSocketsPerUser(3))) {
             String ada = TokenUsers.add(dataDir, "ada");
             String bob = TokenUsers.add(dataDir, "bob");
             List<Socket> adas = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                Socket socket = i == 0 ? server.socket().send("{\"token\":\"" + ada + "\"}")
+                Socket socket = i == 0
+                        ? server.socket().send("{\"token\":\"" + ada + "\"}")
                         : server.socket("Authorization", "Bearer " + ada).subscribe();
                 assertThat(socket.ready()).isZero();
                 adas.add(socket);
@@ -120,21 +132,28 @@ class StarvationTest {
             // The 4th: refused when its subscribe frame names the user…
             Socket fourth = server.socket().send("{\"token\":\"" + ada + "\"}");
             JsonNode error = fourth.nextNonPing();
-            assertThat(error.path("data").path("code").asText()).as(error.toString()).isEqualTo("over_capacity");
+            assertThat(error.path("data").path("code").asText())
+                    .as(error.toString())
+                    .isEqualTo("over_capacity");
             assertThat(error.path("data").path("retry_after_ms").asLong()).isPositive();
             assertThat(fourth.closeCode()).isEqualTo(1013);
             // …and at once when its upgrade does, before any subscribe.
             TokenAuthTest.assertErrorThenClose(server.socket("Authorization", "Bearer " + ada), "over_capacity", 1013);
 
             // Another user is not affected.
-            assertThat(server.socket("Authorization", "Bearer " + bob).subscribe().ready()).isZero();
+            assertThat(server.socket("Authorization", "Bearer " + bob)
+                            .subscribe()
+                            .ready())
+                    .isZero();
 
             // Once one of the user's sockets closes, the user gets in again.
             adas.get(1).close();
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                Socket next = server.socket().send("{\"token\":\"" + ada + "\"}");
-                return next.nextNonPing().path("event").asText().equals("ready");
-            });
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        Socket next = server.socket().send("{\"token\":\"" + ada + "\"}");
+                        return next.nextNonPing().path("event").asText().equals("ready");
+                    });
         }
     }
 
@@ -168,8 +187,8 @@ class StarvationTest {
 
     @Test
     void inTokenModeUnauthenticatedSlowSendersAreRefusedAtOnce() throws Exception {
-        try (TestServer server = TestServer.start(dataDir,
-                b -> b.auth(AuthMode.TOKEN).bodyReadTimeout(BODY_READ_TIMEOUT))) {
+        try (TestServer server =
+                TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).bodyReadTimeout(BODY_READ_TIMEOUT))) {
             List<Long> answeredMs = slowSendersAttack(server, "/api/conversations", "401");
             // Refused at once, not after the read timeout: the body was never waited for.
             assertThat(Collections.max(answeredMs)).isLessThan(BODY_READ_TIMEOUT.toMillis());
@@ -185,9 +204,11 @@ class StarvationTest {
             try (java.net.Socket tcp = new java.net.Socket()) {
                 tcp.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
                 tcp.setSoTimeout(1_000);
-                tcp.getOutputStream().write(("POST /api/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: " + (64 * 1024 + 1) + "\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
+                tcp.getOutputStream()
+                        .write(("POST /api/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                        + "Content-Type: application/json\r\nContent-Length: " + (64 * 1024 + 1)
+                                        + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 StringBuilder answer = new StringBuilder();
                 InputStream in = tcp.getInputStream();
                 try {
@@ -199,7 +220,9 @@ class StarvationTest {
                 } catch (java.net.SocketTimeoutException e) {
                     throw new AssertionError("no 413 within 1 s: the server waited for the body; got " + answer);
                 }
-                assertThat(answer.toString()).startsWith("HTTP/1.1 413").containsIgnoringCase("Connection: close")
+                assertThat(answer.toString())
+                        .startsWith("HTTP/1.1 413")
+                        .containsIgnoringCase("Connection: close")
                         .contains("\"payload_too_large\"");
             }
         }
@@ -225,14 +248,18 @@ class StarvationTest {
         // No Content-Length (the JDK client sends a body from a stream chunked): the limit is found
         // while reading, and the server reads on (up to 1 MiB) so that the client gets its 413.
         try (TestServer server = TestServer.start(dataDir)) {
-            byte[] padded = ("{\"title\":\"hi\",\"pad\":\"" + "x".repeat(200 * 1024) + "\"}")
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] padded =
+                    ("{\"title\":\"hi\",\"pad\":\"" + "x".repeat(200 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
             HttpClient client = HttpClient.newHttpClient();
             for (int i = 0; i < 20; i++) {
-                HttpResponse<String> answer = client.send(HttpRequest.newBuilder(server.uri().resolve("/api/conversations"))
-                        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(padded)))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = client.send(
+                        HttpRequest.newBuilder(server.uri().resolve("/api/conversations"))
+                                .header("Content-Type", "application/json")
+                                .timeout(Duration.ofSeconds(10))
+                                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                        () -> new java.io.ByteArrayInputStream(padded)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(answer.statusCode()).isEqualTo(413);
                 assertThat(answer.body()).contains("\"payload_too_large\"");
             }
@@ -244,9 +271,13 @@ class StarvationTest {
         try (TestServer server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN))) {
             // The headers and 10 of the 1,000 bytes announced: the 401 comes at once, and the
             // connection is closed rather than the other 990 bytes waited for.
-            String answer = exchange(server.port(), "POST /api/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"title\":\"");
-            assertThat(answer).startsWith("HTTP/1.1 401").containsIgnoringCase("Connection: close")
+            String answer = exchange(
+                    server.port(),
+                    "POST /api/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"title\":\"");
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 401")
+                    .containsIgnoringCase("Connection: close")
                     .contains("\"unauthenticated\"");
         }
     }
@@ -281,7 +312,8 @@ class StarvationTest {
     private List<Long> slowSendersAttack(TestServer server, String path, String expectedStatus) throws Exception {
         List<SlowSender> senders = new ArrayList<>();
         List<Long> healthMs = new ArrayList<>();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         URI health = server.uri().resolve("/api/health");
         try {
             for (int i = 0; i < SLOW_SENDERS; i++) {
@@ -289,11 +321,15 @@ class StarvationTest {
             }
             Thread.sleep(300);
             System.out.println("server threads with " + SLOW_SENDERS + " slow senders connected: " + serverThreads());
-            long deadline = System.nanoTime() + BODY_READ_TIMEOUT.multipliedBy(3).toNanos();
+            long deadline =
+                    System.nanoTime() + BODY_READ_TIMEOUT.multipliedBy(3).toNanos();
             while (System.nanoTime() < deadline) {
                 long t0 = System.nanoTime();
-                HttpResponse<String> answer = client.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = client.send(
+                        HttpRequest.newBuilder(health)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 assertThat(answer.statusCode()).isEqualTo(200);
                 healthMs.add(ms);
@@ -305,26 +341,37 @@ class StarvationTest {
                 if (expectedStatus != null) {
                     assertThat(end.head()).as("answer to a slow sender").startsWith("HTTP/1.1 " + expectedStatus);
                 } else if (endedMs.isEmpty()) {
-                    System.out.println("what the first slow sender got: " + end.head().replaceAll("\\s+", " "));
+                    System.out.println(
+                            "what the first slow sender got: " + end.head().replaceAll("\\s+", " "));
                 }
                 endedMs.add(end.afterMs());
             }
             List<Long> sorted = new ArrayList<>(healthMs);
             Collections.sort(sorted);
-            System.out.printf("health during %d slow senders: %d polls, max %d ms, p99 %d ms, median %d ms;"
-                            + " slow senders ended after %d..%d ms%n", SLOW_SENDERS, sorted.size(),
-                    sorted.get(sorted.size() - 1), sorted.get((int) Math.floor(sorted.size() * 0.99) - 1),
-                    sorted.get(sorted.size() / 2), Collections.min(endedMs), Collections.max(endedMs));
+            System.out.printf(
+                    "health during %d slow senders: %d polls, max %d ms, p99 %d ms, median %d ms;"
+                            + " slow senders ended after %d..%d ms%n",
+                    SLOW_SENDERS,
+                    sorted.size(),
+                    sorted.get(sorted.size() - 1),
+                    sorted.get((int) Math.floor(sorted.size() * 0.99) - 1),
+                    sorted.get(sorted.size() / 2),
+                    Collections.min(endedMs),
+                    Collections.max(endedMs));
             List<Long> ends = new ArrayList<>(endedMs);
             Collections.sort(ends);
-            System.out.printf("slow senders ended (ms): p10 %d, p50 %d, p67 %d, p90 %d, p99 %d%n", ends.get(30),
-                    ends.get(150), ends.get(200), ends.get(270), ends.get(297));
-            assertThat(sorted.get(sorted.size() - 1)).as("slowest /api/health answer (ms) " + healthMs).isLessThan(1000);
+            System.out.printf(
+                    "slow senders ended (ms): p10 %d, p50 %d, p67 %d, p90 %d, p99 %d%n",
+                    ends.get(30), ends.get(150), ends.get(200), ends.get(270), ends.get(297));
+            assertThat(sorted.get(sorted.size() - 1))
+                    .as("slowest /api/health answer (ms) " + healthMs)
+                    .isLessThan(1000);
             // Dropped after about the read timeout, not Jetty's 30 s idle timeout: 200 are read at
             // once and dropped after the timeout, the other 100 wait their turn (no thread) and are
             // dropped a timeout later; measured 5.8-7.7 s for the last, with the time it takes to
             // open 300 connections on a loaded machine.
-            assertThat(Collections.max(endedMs)).isLessThan(BODY_READ_TIMEOUT.multipliedBy(4).toMillis() + 2_000);
+            assertThat(Collections.max(endedMs))
+                    .isLessThan(BODY_READ_TIMEOUT.multipliedBy(4).toMillis() + 2_000);
             return endedMs;
         } finally {
             senders.forEach(SlowSender::close);
@@ -370,7 +417,8 @@ class StarvationTest {
             tcp.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             OutputStream out = tcp.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             Thread reader = new Thread(this::read, "slow-sender-reader");
             reader.setDaemon(true);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TaskLifecycleTest {
     @TempDir
     Path dataDir;
+
     TestServer server;
     Http http;
 
@@ -41,7 +42,9 @@ class TaskLifecycleTest {
         Socket socket = server.socket().subscribe();
         socket.ready();
         String conversationId = http.createConversation().path("id").asText();
-        String running = http.send(conversationId, "occupies the only slot").path("task_id").asText();
+        String running = http.send(conversationId, "occupies the only slot")
+                .path("task_id")
+                .asText();
         JsonNode queued = http.send(conversationId, "waits in the queue");
         String taskId = queued.path("task_id").asText();
         assertThat(http.task(taskId).path("status").asText()).isEqualTo("queued");
@@ -57,12 +60,14 @@ class TaskLifecycleTest {
         JsonNode data = event.path("data");
         assertThat(data.path("type").asText()).isEqualTo("task.failed");
         assertThat(data.path("task_id").asText()).isEqualTo(taskId);
-        assertThat(data.path("message_id").asText()).isEqualTo(queued.path("message_id").asText());
+        assertThat(data.path("message_id").asText())
+                .isEqualTo(queued.path("message_id").asText());
         assertThat(data.path("error").asText()).isEqualTo("cancelled");
         assertThat(data.path("cancelled").asBoolean()).isTrue();
         assertThat(data.path("result").isNull()).isTrue();
 
-        JsonNode answerMessage = http.conversation(conversationId).path("messages").get(3);
+        JsonNode answerMessage =
+                http.conversation(conversationId).path("messages").get(3);
         assertThat(answerMessage.path("status").asText()).isEqualTo("failed");
         assertThat(answerMessage.path("error").asText()).isEqualTo("cancelled");
 
@@ -99,9 +104,11 @@ class TaskLifecycleTest {
         String done = http.send(conversationId, "a file please").path("task_id").asText();
         JsonNode finished = http.awaitTaskEnd(done);
         assertThat(socket.update().path("data").path("task_id").asText()).isEqualTo(done);
-        String fileUrl = finished.path("result").path("files").get(0).path("url").asText();
+        String fileUrl =
+                finished.path("result").path("files").get(0).path("url").asText();
         assertThat(http.get(fileUrl).status()).isEqualTo(200);
-        String pending = http.send(conversationId, "still pending").path("task_id").asText();
+        String pending =
+                http.send(conversationId, "still pending").path("task_id").asText();
 
         assertThat(http.delete("/api/conversations/" + conversationId).status()).isEqualTo(204);
 
@@ -114,7 +121,9 @@ class TaskLifecycleTest {
         assertError(http.get("/api/tasks/" + done), 404, "not_found");
         assertError(http.get("/api/tasks/" + pending), 404, "not_found");
         assertError(http.get(fileUrl), 404, "not_found");
-        assertError(http.post("/api/conversations/" + conversationId + "/messages", Map.of("content", "hi")), 404,
+        assertError(
+                http.post("/api/conversations/" + conversationId + "/messages", Map.of("content", "hi")),
+                404,
                 "not_found");
         assertError(http.delete("/api/conversations/" + conversationId), 404, "not_found");
         assertThat(http.get("/api/conversations").json()).isEmpty();

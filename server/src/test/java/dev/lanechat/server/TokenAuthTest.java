@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenAuthTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static Http anonymous;
     static String aliceToken;
@@ -50,8 +51,8 @@ class TokenAuthTest {
         assertError(http.get("/api/conversations"), 401, "unauthenticated");
         assertError(http.post("/api/conversations", Map.of()), 401, "unauthenticated");
         assertError(http.get(c), 401, "unauthenticated");
-        assertError(http.request("PATCH", c, "application/json", Http.bytes(Map.of("title", "x"))), 401,
-                "unauthenticated");
+        assertError(
+                http.request("PATCH", c, "application/json", Http.bytes(Map.of("title", "x"))), 401, "unauthenticated");
         assertError(http.post(c + "/messages", Map.of("content", "hi")), 401, "unauthenticated");
         assertError(http.delete(c), 401, "unauthenticated");
         assertError(http.get("/api/tasks/" + taskId), 401, "unauthenticated");
@@ -74,7 +75,8 @@ class TokenAuthTest {
         assertEveryPathIs401(anonymous.withBearer(aliceToken + "x"));
         assertEveryPathIs401(anonymous.withHeaders("Cookie", "lanechat_session=ls_forged"));
         // The conversation is still there for its owner.
-        assertThat(anonymous.withBearer(aliceToken).conversation(conversationId).path("messages")).hasSize(2);
+        assertThat(anonymous.withBearer(aliceToken).conversation(conversationId).path("messages"))
+                .hasSize(2);
     }
 
     @Test
@@ -89,16 +91,20 @@ class TokenAuthTest {
         TokenUsers.revoke(dataDir, "carol"); // against the running server's store, as an admin would
         // A token verified in the last second may be served from the server's cache once more: a
         // revoke from another process ends it within 1 s (protocol.md E4).
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2)).untilAsserted(
-                () -> assertError(carol.get("/api/conversations"), 401, "unauthenticated"));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(2))
+                .untilAsserted(() -> assertError(carol.get("/api/conversations"), 401, "unauthenticated"));
         assertError(browser.get("/api/conversations"), 401, "unauthenticated");
         assertError(anonymous.post("/api/session", Map.of("token", token)), 401, "unauthenticated");
         assertErrorThenClose(server.socket().send("{\"token\":\"" + token + "\"}"), "unauthenticated", 4401);
-        assertThat(TokenUsers.run(0, "list", "--data-dir", dataDir.toString())).contains("carol").contains("revoked");
+        assertThat(TokenUsers.run(0, "list", "--data-dir", dataDir.toString()))
+                .contains("carol")
+                .contains("revoked");
 
         // A new token for the revoked user works again; the old one still does not.
         String fresh = TokenUsers.add(dataDir, "carol");
-        assertThat(anonymous.withBearer(fresh).get("/api/conversations").status()).isEqualTo(200);
+        assertThat(anonymous.withBearer(fresh).get("/api/conversations").status())
+                .isEqualTo(200);
         assertError(carol.get("/api/conversations"), 401, "unauthenticated");
     }
 
@@ -116,7 +122,8 @@ class TokenAuthTest {
         assertThat(lines).hasSize(3);
         for (int i = 0; i < 3; i++) {
             String[] nameAndToken = lines[i].split("\t");
-            assertThat(nameAndToken[0]).isEqualTo(List.of("dave", "erin", "frank").get(i));
+            assertThat(nameAndToken[0])
+                    .isEqualTo(List.of("dave", "erin", "frank").get(i));
             assertThat(nameAndToken[1]).startsWith("lc_");
             Http user = anonymous.withBearer(nameAndToken[1]);
             assertThat(user.get("/api/session").json().path("user").asText()).isEqualTo(nameAndToken[0]);
@@ -126,7 +133,11 @@ class TokenAuthTest {
         TokenUsers.run(1, "add", "hank", "alice", "--data-dir", dataDir.toString());
         TokenUsers.run(1, "add", "ivy", "ivy", "--data-dir", dataDir.toString());
         String list = TokenUsers.run(0, "list", "--data-dir", dataDir.toString());
-        assertThat(list).contains("dave").doesNotContain("gina").doesNotContain("hank").doesNotContain("ivy");
+        assertThat(list)
+                .contains("dave")
+                .doesNotContain("gina")
+                .doesNotContain("hank")
+                .doesNotContain("ivy");
         TokenUsers.run(2, "list", "extra", "--data-dir", dataDir.toString());
     }
 
@@ -137,7 +148,10 @@ class TokenAuthTest {
         assertThat(login.json().path("user").asText()).isEqualTo("alice");
         assertThat(login.json().path("auth").asText()).isEqualTo("token");
         String setCookie = login.header("Set-Cookie");
-        assertThat(setCookie).startsWith("lanechat_session=").contains("HttpOnly").contains("SameSite=Strict")
+        assertThat(setCookie)
+                .startsWith("lanechat_session=")
+                .contains("HttpOnly")
+                .contains("SameSite=Strict")
                 .contains("Path=/");
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
         assertThat(cookie).doesNotContain(aliceToken); // a session id, not the API token
@@ -157,7 +171,8 @@ class TokenAuthTest {
         assertError(browser.get("/api/conversations"), 401, "unauthenticated");
         assertErrorThenClose(server.socket("Cookie", cookie).subscribe(), "unauthenticated", 4401);
         // The API token itself still works.
-        assertThat(anonymous.withBearer(aliceToken).get("/api/conversations").status()).isEqualTo(200);
+        assertThat(anonymous.withBearer(aliceToken).get("/api/conversations").status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -166,7 +181,9 @@ class TokenAuthTest {
         assertError(anonymous.post("/api/session", Map.of()), 400, "invalid_request");
         assertError(anonymous.post("/api/session", Map.of("token", 42)), 400, "invalid_request");
         assertError(anonymous.post("/api/session", "not json"), 400, "invalid_request");
-        assertError(anonymous.request("POST", "/api/session", "text/plain", Http.bytes("{\"token\":\"x\"}")), 415,
+        assertError(
+                anonymous.request("POST", "/api/session", "text/plain", Http.bytes("{\"token\":\"x\"}")),
+                415,
                 "unsupported_media_type");
     }
 
@@ -175,19 +192,31 @@ class TokenAuthTest {
         assertErrorThenClose(server.socket().subscribe(), "unauthenticated", 4401);
         assertErrorThenClose(server.socket().send("{\"token\":\"lc_wrong\"}"), "unauthenticated", 4401);
         assertErrorThenClose(server.socket("Authorization", "Bearer lc_wrong").subscribe(), "unauthenticated", 4401);
-        assertErrorThenClose(server.socket("Cookie", "lanechat_session=ls_forged").subscribe(), "unauthenticated",
-                4401);
+        assertErrorThenClose(
+                server.socket("Cookie", "lanechat_session=ls_forged").subscribe(), "unauthenticated", 4401);
         // Good credentials either way are served.
-        assertThat(server.socket("Authorization", "Bearer " + aliceToken).subscribe().ready()).isPositive();
-        assertThat(server.socket().send("{\"token\":\"" + aliceToken + "\",\"since\":0}").update()
-                .path("data").path("task_id").asText()).isEqualTo(taskId);
+        assertThat(server.socket("Authorization", "Bearer " + aliceToken)
+                        .subscribe()
+                        .ready())
+                .isPositive();
+        assertThat(server.socket()
+                        .send("{\"token\":\"" + aliceToken + "\",\"since\":0}")
+                        .update()
+                        .path("data")
+                        .path("task_id")
+                        .asText())
+                .isEqualTo(taskId);
     }
 
     @Test
     void openModeRefusesAnAddressOtherMachinesCanReach() {
         Config open = Config.defaults().toBuilder().bind("0.0.0.0").build();
         assertThatThrownBy(open::validate).isInstanceOf(ConfigException.class).hasMessageContaining("--auth token");
-        Config.defaults().toBuilder().bind("0.0.0.0").auth(AuthMode.TOKEN).build().validate();
+        Config.defaults().toBuilder()
+                .bind("0.0.0.0")
+                .auth(AuthMode.TOKEN)
+                .build()
+                .validate();
         Config.defaults().validate();
         assertThat(List.of(AuthMode.values())).contains(AuthMode.OPEN, AuthMode.TOKEN);
     }

@@ -36,11 +36,15 @@ final class TokenUsers {
     static String run(int expectedExit, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = UsersCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = UsersCommand.run(
+                List.of(args),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as("users " + String.join(" ", args) + "\nout: " + printed + "\nerr: "
-                + err.toString(StandardCharsets.UTF_8)).isEqualTo(expectedExit);
+        assertThat(exit)
+                .as("users " + String.join(" ", args) + "\nout: " + printed + "\nerr: "
+                        + err.toString(StandardCharsets.UTF_8))
+                .isEqualTo(expectedExit);
         return printed;
     }
 }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TransferTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static Http alice;
     static Http bob;
@@ -41,8 +42,12 @@ class TransferTest {
         alice = server.http().withBearer(TokenUsers.add("alice", storeFlags()));
         bob = server.http().withBearer(TokenUsers.add("bob", storeFlags()));
         conversation = alice.createConversation().path("id").asText();
-        alice.awaitTaskEnd(alice.send(conversation, "Recipe for **bread**, please").path("task_id").asText());
-        alice.awaitTaskEnd(alice.send(conversation, "and attach a file with it").path("task_id").asText());
+        alice.awaitTaskEnd(alice.send(conversation, "Recipe for **bread**, please")
+                .path("task_id")
+                .asText());
+        alice.awaitTaskEnd(alice.send(conversation, "and attach a file with it")
+                .path("task_id")
+                .asText());
     }
 
     @AfterAll
@@ -64,7 +69,8 @@ class TransferTest {
         assertThat(c.path("messages")).hasSize(4);
         assertThat(c.path("messages").get(0).path("content").asText()).isEqualTo("Recipe for **bread**, please");
         assertThat(c.path("messages").get(3).path("files")).hasSize(1);
-        assertThat(c.path("messages").get(3).path("files").get(0).path("url").asText()).startsWith("/api/files/");
+        assertThat(c.path("messages").get(3).path("files").get(0).path("url").asText())
+                .startsWith("/api/files/");
 
         JsonNode imported = importOk(alice, export.toString());
         assertThat(imported.path("format").asText()).isEqualTo("lanechat");
@@ -77,17 +83,27 @@ class TransferTest {
         for (int i = 0; i < 4; i++) {
             JsonNode original = c.path("messages").get(i);
             JsonNode again = read.path("messages").get(i);
-            assertThat(again.path("role").asText()).isEqualTo(original.path("role").asText());
-            assertThat(again.path("content").asText()).isEqualTo(original.path("content").asText());
-            assertThat(again.path("status").asText()).isEqualTo(original.path("status").asText());
-            assertThat(again.path("created_at").asText()).isEqualTo(original.path("created_at").asText());
-            assertThat(again.path("id").asText()).isNotEqualTo(original.path("id").asText());
+            assertThat(again.path("role").asText())
+                    .isEqualTo(original.path("role").asText());
+            assertThat(again.path("content").asText())
+                    .isEqualTo(original.path("content").asText());
+            assertThat(again.path("status").asText())
+                    .isEqualTo(original.path("status").asText());
+            assertThat(again.path("created_at").asText())
+                    .isEqualTo(original.path("created_at").asText());
+            assertThat(again.path("id").asText())
+                    .isNotEqualTo(original.path("id").asText());
         }
         // A round trip of the copy gives the same messages again.
-        JsonNode second = alice.get("/api/conversations/" + copy + "/export").json().path("conversations").get(0);
-        assertThat(second.path("messages").get(2).path("content")).isEqualTo(c.path("messages").get(2).path("content"));
+        JsonNode second = alice.get("/api/conversations/" + copy + "/export")
+                .json()
+                .path("conversations")
+                .get(0);
+        assertThat(second.path("messages").get(2).path("content"))
+                .isEqualTo(c.path("messages").get(2).path("content"));
         // The imported text is searchable at once.
-        assertThat(alice.get("/api/search?q=bread").json().path("results").toString()).contains(copy);
+        assertThat(alice.get("/api/search?q=bread").json().path("results").toString())
+                .contains(copy);
     }
 
     @Test
@@ -96,7 +112,8 @@ class TransferTest {
         assertThat(md.status()).isEqualTo(200);
         assertThat(md.header("Content-Type")).startsWith("text/markdown");
         assertThat(md.header("Content-Disposition")).contains(".md");
-        assertThat(md.body()).contains("## You", "Recipe for **bread**, please", "## Assistant (demo)", "](/api/files/");
+        assertThat(md.body())
+                .contains("## You", "Recipe for **bread**, please", "## Assistant (demo)", "](/api/files/");
 
         JsonNode all = alice.get("/api/export").json();
         List<String> ids = new ArrayList<>();
@@ -109,7 +126,8 @@ class TransferTest {
     @Test
     void anotherUserCannotExportIt() {
         assertError(bob.get("/api/conversations/" + conversation + "/export"), 404, "not_found");
-        assertThat(bob.get("/api/export").json().path("conversations").toString()).doesNotContain(conversation);
+        assertThat(bob.get("/api/export").json().path("conversations").toString())
+                .doesNotContain(conversation);
         assertError(server.http().get("/api/export"), 401, "unauthenticated");
     }
 
@@ -124,15 +142,21 @@ class TransferTest {
         assertThat(read.path("title").asText()).isEqualTo("Sourdough starter help");
         assertThat(read.path("created_at").asText()).startsWith("2024-04-24T23:06:40.123");
         List<String> lines = new ArrayList<>();
-        read.path("messages").forEach(m -> lines.add(m.path("role").asText() + ": " + m.path("content").asText()));
-        assertThat(lines).containsExactly(
-                "user: How often should I feed my sourdough starter?",
-                "assistant: Feed it once a day at room temperature.",
-                "user: And in the fridge?",
-                "assistant: Once a week is enough in the fridge.");
+        read.path("messages")
+                .forEach(m -> lines.add(
+                        m.path("role").asText() + ": " + m.path("content").asText()));
+        assertThat(lines)
+                .containsExactly(
+                        "user: How often should I feed my sourdough starter?",
+                        "assistant: Feed it once a day at room temperature.",
+                        "user: And in the fridge?",
+                        "assistant: Once a week is enough in the fridge.");
         assertThat(read.path("messages").get(1).path("model").asText()).isEqualTo("gpt-4o");
-        assertThat(carol.conversation(imported.path("conversations").get(1).path("id").asText())
-                .path("message_count").asLong()).isZero();
+        assertThat(carol.conversation(
+                                imported.path("conversations").get(1).path("id").asText())
+                        .path("message_count")
+                        .asLong())
+                .isZero();
     }
 
     @Test
@@ -145,31 +169,52 @@ class TransferTest {
                 new String[] {"42", "neither a Lanechat export"},
                 new String[] {"{\"format\":\"lanechat\",\"version\":2,\"conversations\":[]}", "version"},
                 new String[] {"{\"format\":\"lanechat\",\"version\":1,\"conversations\":{}}", "conversations"},
-                new String[] {"{\"format\":\"lanechat\",\"version\":1,\"conversations\":[{\"messages\":[" + good + "]},"
-                        + "{\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}]}", "conversations[1].messages[0].role"},
-                new String[] {"{\"format\":\"lanechat\",\"version\":1,\"conversations\":[{\"messages\":["
-                        + "{\"role\":\"user\",\"content\":7}]}]}", "messages[0].content"},
-                new String[] {"{\"format\":\"lanechat\",\"version\":1,\"conversations\":[{\"created_at\":\"yesterday\","
-                        + "\"messages\":[]}]}", "conversations[0].created_at"},
-                new String[] {"{\"format\":\"lanechat\",\"version\":1,\"conversations\":[{\"messages\":["
-                        + "{\"role\":\"user\",\"content\":\"a\\u0000b\"}]}]}", "NUL"},
+                new String[] {
+                    "{\"format\":\"lanechat\",\"version\":1,\"conversations\":[{\"messages\":[" + good + "]},"
+                            + "{\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}]}",
+                    "conversations[1].messages[0].role"
+                },
+                new String[] {
+                    "{\"format\":\"lanechat\",\"version\":1,\"conversations\":[{\"messages\":["
+                            + "{\"role\":\"user\",\"content\":7}]}]}",
+                    "messages[0].content"
+                },
+                new String[] {
+                    "{\"format\":\"lanechat\",\"version\":1,\"conversations\":[{\"created_at\":\"yesterday\","
+                            + "\"messages\":[]}]}",
+                    "conversations[0].created_at"
+                },
+                new String[] {
+                    "{\"format\":\"lanechat\",\"version\":1,\"conversations\":[{\"messages\":["
+                            + "{\"role\":\"user\",\"content\":\"a\\u0000b\"}]}]}",
+                    "NUL"
+                },
                 new String[] {"[{\"mapping\":{},\"current_node\":\"gone\"}]", "[0].mapping[\"gone\"]"},
-                new String[] {"[{\"mapping\":{\"a\":{\"parent\":\"b\"},\"b\":{\"parent\":\"a\"}},\"current_node\":\"a\"}]",
-                        "cycle"},
+                new String[] {
+                    "[{\"mapping\":{\"a\":{\"parent\":\"b\"},\"b\":{\"parent\":\"a\"}},\"current_node\":\"a\"}]",
+                    "cycle"
+                },
                 new String[] {"[{\"mapping\":{\"a\":{\"parent\":null}}}]", "current_node"},
                 new String[] {"[{\"mapping\":[],\"current_node\":\"a\"}]", "[0].mapping"},
-                new String[] {"[{\"mapping\":{\"a\":{\"parent\":null}},\"current_node\":\"a\",\"create_time\":\"noon\"}]",
-                        "create_time"});
+                new String[] {
+                    "[{\"mapping\":{\"a\":{\"parent\":null}},\"current_node\":\"a\",\"create_time\":\"noon\"}]",
+                    "create_time"
+                });
         for (String[] c : cases) {
-            Http.Response r = dave.request("POST", "/api/import", "application/json", c[0].getBytes(StandardCharsets.UTF_8));
+            Http.Response r =
+                    dave.request("POST", "/api/import", "application/json", c[0].getBytes(StandardCharsets.UTF_8));
             assertError(r, 400, "invalid_request");
             assertThat(r.json().path("error").path("message").asText()).as(c[0]).contains(c[1]);
         }
-        assertError(dave.request("POST", "/api/import", "application/json", "{not json".getBytes()), 400,
+        assertError(
+                dave.request("POST", "/api/import", "application/json", "{not json".getBytes()),
+                400,
                 "invalid_request");
         assertError(dave.request("POST", "/api/import", "text/plain", "[]".getBytes()), 415, "unsupported_media_type");
         assertError(dave.request("POST", "/api/import", "application/json", new byte[0]), 400, "invalid_request");
-        assertThat(headersOnlyAnswer(daveToken, 32 * 1024 * 1024 + 1)).startsWith("HTTP/1.1 413").contains("payload_too_large");
+        assertThat(headersOnlyAnswer(daveToken, 32 * 1024 * 1024 + 1))
+                .startsWith("HTTP/1.1 413")
+                .contains("payload_too_large");
         assertThat(dave.get("/api/conversations").json()).isEmpty();
     }
 
@@ -180,26 +225,35 @@ class TransferTest {
         ArrayNode conversations = file.putArray("conversations");
         for (int i = 0; i < 1000; i++) {
             ObjectNode c = conversations.addObject().put("title", "Imported " + i);
-            c.putArray("messages").add(Http.JSON.createObjectNode().put("role", "user").put("content", "question " + i))
+            c.putArray("messages")
+                    .add(Http.JSON.createObjectNode().put("role", "user").put("content", "question " + i))
                     .add(Http.JSON.createObjectNode().put("role", "assistant").put("content", "answer " + i));
         }
         long started = System.nanoTime();
         JsonNode imported = importOk(erin, file.toString());
         long ms = (System.nanoTime() - started) / 1_000_000;
-        System.out.printf("TransferTest [%s]: 1,000 conversations (2,000 messages) imported in %d ms%n",
+        System.out.printf(
+                "TransferTest [%s]: 1,000 conversations (2,000 messages) imported in %d ms%n",
                 TestServer.storeName(), ms);
         assertThat(imported.path("conversations")).hasSize(1000);
         assertThat(erin.get("/api/conversations?limit=200").json()).hasSize(200);
-        assertThat(erin.get("/api/search?q=answer&limit=100").json().path("has_more").asBoolean()).isTrue();
+        assertThat(erin.get("/api/search?q=answer&limit=100")
+                        .json()
+                        .path("has_more")
+                        .asBoolean())
+                .isTrue();
     }
 
     /** Sends only the headers of an import of {@code length} bytes; the answer must come before any body. */
     private static String headersOnlyAnswer(String token, long length) {
         try (java.net.Socket tcp = new java.net.Socket("127.0.0.1", server.port())) {
             tcp.setSoTimeout(5_000);
-            tcp.getOutputStream().write(("POST /api/import HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
-                    + "Bearer " + token + "\r\nContent-Type: application/json\r\nContent-Length: " + length
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            tcp.getOutputStream()
+                    .write(("POST /api/import HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+                                    + "Bearer " + token + "\r\nContent-Type: application/json\r\nContent-Length: "
+                                    + length
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             StringBuilder answer = new StringBuilder();
             InputStream in = tcp.getInputStream();
             while (!answer.toString().contains("}}")) {
@@ -226,7 +280,8 @@ class TransferTest {
     }
 
     private static String[] storeFlags() {
-        return server.dbUrl() == null ? new String[] {"--data-dir", dataDir.toString()}
+        return server.dbUrl() == null
+                ? new String[] {"--data-dir", dataDir.toString()}
                 : new String[] {"--db", server.dbUrl()};
     }
 }

@@ -31,6 +31,7 @@ class UsageKillNineIT {
 
     @TempDir
     Path work;
+
     private final List<JarServer> started = new ArrayList<>();
 
     @AfterEach
@@ -43,8 +44,17 @@ class UsageKillNineIT {
         Path dataDir = work.resolve("data");
         long t0 = System.nanoTime();
         // 300 ms a task, 4 at once: about 13 answers a second, so the sends (6 threads) outrun them.
-        JarServer first = JarServer.start(work, dataDir, 0, "first", "--demo-delay-ms", "300", "--send-burst", "5000",
-                "--send-per-minute", "100000");
+        JarServer first = JarServer.start(
+                work,
+                dataDir,
+                0,
+                "first",
+                "--demo-delay-ms",
+                "300",
+                "--send-burst",
+                "5000",
+                "--send-per-minute",
+                "100000");
         started.add(first);
         Http http = first.http();
         ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
@@ -61,7 +71,8 @@ class UsageKillNineIT {
             f.get();
         }
         senders.shutdown();
-        long atKill = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        long atKill = await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> messages(http.get("/api/usage").json()), n -> n >= 10);
         first.kill9();
         assertThat(atKill).as("usage when killed").isLessThan(TASKS);
@@ -69,8 +80,11 @@ class UsageKillNineIT {
         JarServer second = JarServer.start(work, dataDir, first.port(), "second", "--demo-delay-ms", "5");
         started.add(second);
         Http after = second.http();
-        Map<String, Integer> outcomes = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> outcomes(after), o -> o.values().stream().mapToInt(Integer::intValue).sum() >= TASKS);
+        Map<String, Integer> outcomes = await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> outcomes(after),
+                        o -> o.values().stream().mapToInt(Integer::intValue).sum() >= TASKS);
         int completed = outcomes.getOrDefault("task.completed", 0);
         assertThat(completed).as(outcomes.toString()).isEqualTo(TASKS);
 
@@ -85,9 +99,10 @@ class UsageKillNineIT {
         // 'message N' is 2 words; its answer 'You said: "message N" (2 words).' is 6.
         assertThat(prompt).isEqualTo(2L * TASKS);
         assertThat(completion).isEqualTo(6L * TASKS);
-        System.out.printf("UsageKillNineIT: killed with %d of %d messages counted; after the restart %d counted for"
-                + " %d completed tasks; whole test %d ms%n", atKill, TASKS, messages(usage), completed,
-                (System.nanoTime() - t0) / 1_000_000);
+        System.out.printf(
+                "UsageKillNineIT: killed with %d of %d messages counted; after the restart %d counted for"
+                        + " %d completed tasks; whole test %d ms%n",
+                atKill, TASKS, messages(usage), completed, (System.nanoTime() - t0) / 1_000_000);
         second.terminate(20);
     }
 
@@ -109,7 +124,8 @@ class UsageKillNineIT {
             if (page.path("events").isEmpty()) {
                 return outcomes;
             }
-            page.path("events").forEach(e -> outcomes.merge(e.path("data").path("type").asText(), 1, Integer::sum));
+            page.path("events")
+                    .forEach(e -> outcomes.merge(e.path("data").path("type").asText(), 1, Integer::sum));
             cursor = page.path("last_id").asLong();
         }
     }

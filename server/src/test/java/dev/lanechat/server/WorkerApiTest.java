@@ -42,6 +42,7 @@ class WorkerApiTest {
 
     @TempDir
     Path dataDir;
+
     TestServer server;
     Http http;
 
@@ -58,8 +59,8 @@ class WorkerApiTest {
     }
 
     private JsonNode sendTo(String lane, String conversationId, String content) {
-        Http.Response r = http.post("/api/conversations/" + conversationId + "/messages",
-                Map.of("content", content, "lane", lane));
+        Http.Response r = http.post(
+                "/api/conversations/" + conversationId + "/messages", Map.of("content", content, "lane", lane));
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         return r.json();
     }
@@ -92,7 +93,8 @@ class WorkerApiTest {
         assertThat(task.path("history").toString())
                 .isEqualTo("[{\"role\":\"user\",\"content\":\"one\"},{\"role\":\"assistant\",\"content\":\"ONE\"}]");
         Instant expires = Instant.parse(task.path("lease_expires_at").asText());
-        assertThat(expires).isBetween(Instant.now().plusSeconds(25), Instant.now().plusSeconds(31));
+        assertThat(expires)
+                .isBetween(Instant.now().plusSeconds(25), Instant.now().plusSeconds(31));
         assertThat(http.task(taskId).path("status").asText()).isEqualTo("running");
         String leaseId = task.path("lease_id").asText();
 
@@ -101,9 +103,18 @@ class WorkerApiTest {
         assertThat(Instant.parse(beat.json().path("lease_expires_at").asText())).isAfterOrEqualTo(expires);
 
         String fileText = "two\n";
-        Http.Response done = complete(taskId, leaseId, "TWO", 0.5, List.of(Map.of("name", "two.txt",
-                "content_type", "text/plain", "content_base64",
-                Base64.getEncoder().encodeToString(fileText.getBytes(StandardCharsets.UTF_8)))));
+        Http.Response done = complete(
+                taskId,
+                leaseId,
+                "TWO",
+                0.5,
+                List.of(Map.of(
+                        "name",
+                        "two.txt",
+                        "content_type",
+                        "text/plain",
+                        "content_base64",
+                        Base64.getEncoder().encodeToString(fileText.getBytes(StandardCharsets.UTF_8)))));
         assertThat(done.json().path("status").asText()).isEqualTo("completed");
         assertThat(done.json().path("result").path("content").asText()).isEqualTo("TWO");
         assertThat(done.json().path("result").path("model").asText()).isEqualTo("ext-model");
@@ -133,7 +144,9 @@ class WorkerApiTest {
         JsonNode claimed = claim("ext", 0);
         assertThat(claimed.path("task_id").asText()).isEqualTo(taskId);
         if (answer != null) {
-            assertThat(complete(taskId, claimed.path("lease_id").asText(), answer, 0, List.of()).status()).isEqualTo(200);
+            assertThat(complete(taskId, claimed.path("lease_id").asText(), answer, 0, List.of())
+                            .status())
+                    .isEqualTo(200);
         }
         return claimed;
     }
@@ -148,18 +161,23 @@ class WorkerApiTest {
 
     @Test
     void theClaimsHistoryIsBoundedByCountAndBytesKeepingTheNewestAndTheMessageAnswered() {
-        server = TestServer.start(dataDir, b -> b.history(5, 1000).lanes(LanesFile.parse("lanes.yaml", LANES, Map.of())));
+        server = TestServer.start(
+                dataDir, b -> b.history(5, 1000).lanes(LanesFile.parse("lanes.yaml", LANES, Map.of())));
         http = server.http();
         String conversationId = http.createConversation().path("id").asText();
         for (int i = 0; i < 4; i++) {
-            exchange(conversationId, ("u" + i + " ").repeat(34).substring(0, 100), ("a" + i + " ").repeat(34).substring(0, 100));
+            exchange(
+                    conversationId,
+                    ("u" + i + " ").repeat(34).substring(0, 100),
+                    ("a" + i + " ").repeat(34).substring(0, 100));
         }
 
         // By count: the message answered and the 4 newest before it (5 in all), oldest first.
         JsonNode byCount = exchange(conversationId, "last question", "é".repeat(300)); // 600 bytes, 300 chars
         assertThat(byCount.path("content").asText()).isEqualTo("last question");
         assertThat(byCount.path("history")).hasSize(4);
-        assertThat(byCount.path("history").findValuesAsText("content")).extracting(c -> c.substring(0, 3))
+        assertThat(byCount.path("history").findValuesAsText("content"))
+                .extracting(c -> c.substring(0, 3))
                 .containsExactly("u2 ", "a2 ", "u3 ", "a3 ");
         assertThat(utf8(byCount)).isLessThanOrEqualTo(1000);
 
@@ -167,7 +185,8 @@ class WorkerApiTest {
         String question = "q".repeat(300);
         JsonNode byBytes = exchange(conversationId, question, "fine");
         assertThat(byBytes.path("content").asText()).isEqualTo(question);
-        assertThat(byBytes.path("history").findValuesAsText("content")).containsExactly("last question", "é".repeat(300));
+        assertThat(byBytes.path("history").findValuesAsText("content"))
+                .containsExactly("last question", "é".repeat(300));
         assertThat(utf8(byBytes)).isEqualTo(913);
 
         // The message answered always goes, even alone over the bound.
@@ -186,8 +205,8 @@ class WorkerApiTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(900L, 3000L);
         assertThat(http.post("/api/lanes/ext/claim", "").status()).isEqualTo(204);
 
-        CompletableFuture<Http.Response> waiting = CompletableFuture.supplyAsync(
-                () -> http.post("/api/lanes/ext/claim?wait_s=20", ""));
+        CompletableFuture<Http.Response> waiting =
+                CompletableFuture.supplyAsync(() -> http.post("/api/lanes/ext/claim?wait_s=20", ""));
         Thread.sleep(300);
         String conversationId = http.createConversation().path("id").asText();
         long sentAt = System.nanoTime();
@@ -204,7 +223,8 @@ class WorkerApiTest {
         Socket socket = server.socket().subscribe();
         socket.ready();
         String conversationId = http.createConversation().path("id").asText();
-        String taskId = sendTo("ext", conversationId, "long job").path("task_id").asText();
+        String taskId =
+                sendTo("ext", conversationId, "long job").path("task_id").asText();
         String leaseId = claim("ext", 0).path("lease_id").asText();
 
         Http.Response cancelled = http.post("/api/tasks/" + taskId + "/cancel", Map.of());
@@ -216,11 +236,19 @@ class WorkerApiTest {
 
         assertError(http.post("/api/tasks/" + taskId + "/heartbeat", Map.of("lease_id", leaseId)), 409, "conflict");
         assertError(complete(taskId, leaseId, "too late", 1.0, List.of()), 409, "conflict");
-        assertError(http.post("/api/tasks/" + taskId + "/fail", Map.of("lease_id", leaseId, "error", "x")), 409, "conflict");
+        assertError(
+                http.post("/api/tasks/" + taskId + "/fail", Map.of("lease_id", leaseId, "error", "x")),
+                409,
+                "conflict");
         JsonNode task = http.task(taskId);
         assertThat(task.path("status").asText()).isEqualTo("failed");
         assertThat(task.path("error").asText()).isEqualTo("cancelled");
-        assertThat(http.get("/api/conversations").json().path(0).path("total_cost_usd").asDouble()).isZero();
+        assertThat(http.get("/api/conversations")
+                        .json()
+                        .path(0)
+                        .path("total_cost_usd")
+                        .asDouble())
+                .isZero();
     }
 
     @Test
@@ -229,14 +257,16 @@ class WorkerApiTest {
         String conversationId = http.createConversation().path("id").asText();
         String taskId = sendTo("ext", conversationId, "x").path("task_id").asText();
         JsonNode first = claim("ext", 0);
-        Http.Response retried = http.post("/api/tasks/" + taskId + "/fail",
+        Http.Response retried = http.post(
+                "/api/tasks/" + taskId + "/fail",
                 Map.of("lease_id", first.path("lease_id").asText(), "error", "GPU busy", "retry", true));
         assertThat(retried.status()).as(retried.body()).isEqualTo(200);
         assertThat(retried.json().path("status").asText()).isEqualTo("queued");
 
         JsonNode second = claim("ext", 0);
         assertThat(second.path("attempt").asInt()).isEqualTo(2);
-        Http.Response failed = http.post("/api/tasks/" + taskId + "/fail",
+        Http.Response failed = http.post(
+                "/api/tasks/" + taskId + "/fail",
                 Map.of("lease_id", second.path("lease_id").asText(), "error", "the input is not a recipe"));
         assertThat(failed.status()).isEqualTo(200);
         assertThat(failed.json().path("status").asText()).isEqualTo("failed");
@@ -247,11 +277,14 @@ class WorkerApiTest {
     void anExpiredLeaseGoesBackToTheQueueUpToTheLanesAttempts() {
         start(Duration.ofSeconds(1));
         String conversationId = http.createConversation().path("id").asText();
-        String taskId = sendTo("ext", conversationId, "abandoned").path("task_id").asText();
+        String taskId =
+                sendTo("ext", conversationId, "abandoned").path("task_id").asText();
         String firstLease = claim("ext", 0).path("lease_id").asText();
         // Nobody heartbeats: the sweep requeues it; the lane allows 2 attempts.
-        JsonNode second = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-                .until(() -> http.post("/api/lanes/ext/claim", ""), r -> r.status() == 200).json();
+        JsonNode second = await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> http.post("/api/lanes/ext/claim", ""), r -> r.status() == 200)
+                .json();
         assertThat(second.path("task_id").asText()).isEqualTo(taskId);
         assertError(http.post("/api/tasks/" + taskId + "/heartbeat", Map.of("lease_id", firstLease)), 409, "conflict");
         JsonNode ended = http.awaitTaskEnd(taskId);
@@ -288,23 +321,55 @@ class WorkerApiTest {
         String path = "/api/tasks/" + taskId;
         assertError(http.post(path + "/heartbeat", Map.of()), 400, "invalid_request");
         assertError(http.post(path + "/heartbeat", Map.of("lease_id", 5)), 400, "invalid_request");
-        assertError(http.request("POST", path + "/heartbeat", "text/plain", "{}".getBytes(), new String[0]), 415,
+        assertError(
+                http.request("POST", path + "/heartbeat", "text/plain", "{}".getBytes(), new String[0]),
+                415,
                 "unsupported_media_type");
         assertError(http.post(path + "/heartbeat", Map.of("lease_id", "not-the-lease")), 409, "conflict");
         assertError(http.post(path + "/complete", Map.of("lease_id", lease)), 400, "invalid_request");
         assertError(http.post(path + "/complete", Map.of("lease_id", lease, "content", 7)), 400, "invalid_request");
-        assertError(http.post(path + "/complete", Map.of("lease_id", lease, "content", "x", "cost_usd", -1)), 400,
+        assertError(
+                http.post(path + "/complete", Map.of("lease_id", lease, "content", "x", "cost_usd", -1)),
+                400,
                 "invalid_request");
-        assertError(http.post(path + "/complete", Map.of("lease_id", lease, "content", "x", "cost_usd", "free")), 400,
+        assertError(
+                http.post(path + "/complete", Map.of("lease_id", lease, "content", "x", "cost_usd", "free")),
+                400,
                 "invalid_request");
-        assertError(http.post(path + "/complete", Map.of("lease_id", lease, "content", "x", "files", "a.txt")), 400,
+        assertError(
+                http.post(path + "/complete", Map.of("lease_id", lease, "content", "x", "files", "a.txt")),
+                400,
                 "invalid_request");
-        assertError(http.post(path + "/complete", Map.of("lease_id", lease, "content", "x",
-                "files", List.of(Map.of("name", "../etc/passwd", "content_base64", "")))), 400, "invalid_request");
-        assertError(http.post(path + "/complete", Map.of("lease_id", lease, "content", "x",
-                "files", List.of(Map.of("name", "a.bin", "content_base64", "!!not base64!!")))), 400, "invalid_request");
-        assertError(http.post(path + "/complete", Map.of("lease_id", lease, "content", "x",
-                "files", List.of(Map.of("name", "a.bin")))), 400, "invalid_request");
+        assertError(
+                http.post(
+                        path + "/complete",
+                        Map.of(
+                                "lease_id",
+                                lease,
+                                "content",
+                                "x",
+                                "files",
+                                List.of(Map.of("name", "../etc/passwd", "content_base64", "")))),
+                400,
+                "invalid_request");
+        assertError(
+                http.post(
+                        path + "/complete",
+                        Map.of(
+                                "lease_id",
+                                lease,
+                                "content",
+                                "x",
+                                "files",
+                                List.of(Map.of("name", "a.bin", "content_base64", "!!not base64!!")))),
+                400,
+                "invalid_request");
+        assertError(
+                http.post(
+                        path + "/complete",
+                        Map.of("lease_id", lease, "content", "x", "files", List.of(Map.of("name", "a.bin")))),
+                400,
+                "invalid_request");
         assertError(http.post(path + "/fail", Map.of("lease_id", lease)), 400, "invalid_request");
         assertError(http.post(path + "/fail", Map.of("lease_id", lease, "error", "  ")), 400, "invalid_request");
 
@@ -313,28 +378,54 @@ class WorkerApiTest {
         // the server reads it all and the 413 is the files' own. (A body over 16 MiB gets its 413
         // after 1 MiB more is read; the client may still be sending and see the connection reset.)
         String half = Base64.getEncoder().encodeToString(new byte[11 * 512 * 1024]);
-        Http.Response tooBig = http.post(path + "/complete", Map.of("lease_id", lease, "content", "x",
-                "files", List.of(Map.of("name", "a.bin", "content_base64", half), Map.of("name", "b.bin", "content_base64", half))));
+        Http.Response tooBig = http.post(
+                path + "/complete",
+                Map.of(
+                        "lease_id",
+                        lease,
+                        "content",
+                        "x",
+                        "files",
+                        List.of(
+                                Map.of("name", "a.bin", "content_base64", half),
+                                Map.of("name", "b.bin", "content_base64", half))));
         assertThat(tooBig.body()).contains("at most 10 MiB");
         assertError(tooBig, 413, "payload_too_large");
         // A 6 MiB file is fine; the task is still held after the refused calls.
         String big = Base64.getEncoder().encodeToString(new byte[6 * 1024 * 1024]);
-        Http.Response ok = http.post(path + "/complete", Map.of("lease_id", lease, "content", "",
-                "files", List.of(Map.of("name", "a.bin", "content_base64", big))));
+        Http.Response ok = http.post(
+                path + "/complete",
+                Map.of(
+                        "lease_id",
+                        lease,
+                        "content",
+                        "",
+                        "files",
+                        List.of(Map.of("name", "a.bin", "content_base64", big))));
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
-        assertThat(ok.json().path("result").path("files").path(0).path("size").asLong()).isEqualTo(6 * 1024 * 1024);
-        assertThat(ok.json().path("result").path("files").path(0).path("content_type").asText())
+        assertThat(ok.json().path("result").path("files").path(0).path("size").asLong())
+                .isEqualTo(6 * 1024 * 1024);
+        assertThat(ok.json()
+                        .path("result")
+                        .path("files")
+                        .path(0)
+                        .path("content_type")
+                        .asText())
                 .isEqualTo("application/octet-stream");
     }
 
     @Test
     void tokenModeAcceptsOnlyWorkerTokensOnTheWorkerApiAndOnlyUserTokensElsewhere() {
-        server = TestServer.start(dataDir, b -> b.auth(AuthMode.TOKEN).lanes(LanesFile.parse("lanes.yaml", LANES, Map.of())));
+        server = TestServer.start(
+                dataDir, b -> b.auth(AuthMode.TOKEN).lanes(LanesFile.parse("lanes.yaml", LANES, Map.of())));
         String userToken = TokenUsers.add(dataDir, "ada");
         String out = TokenUsers.run(0, "add", "robot", "--worker", "--data-dir", dataDir.toString());
-        String workerToken = out.strip().lines().reduce((a, b) -> b).orElseThrow().strip();
+        String workerToken =
+                out.strip().lines().reduce((a, b) -> b).orElseThrow().strip();
         assertThat(out).contains("Created worker 'robot'");
-        assertThat(TokenUsers.run(0, "list", "--data-dir", dataDir.toString())).contains("robot").contains("worker");
+        assertThat(TokenUsers.run(0, "list", "--data-dir", dataDir.toString()))
+                .contains("robot")
+                .contains("worker");
         Http user = server.http().withBearer(userToken);
         Http worker = server.http().withBearer(workerToken);
 
@@ -345,18 +436,33 @@ class WorkerApiTest {
         assertError(worker.post("/api/session", Map.of("token", workerToken)), 401, "unauthenticated");
 
         String conversationId = user.createConversation().path("id").asText();
-        Http.Response sent = user.post("/api/conversations/" + conversationId + "/messages",
-                Map.of("content", "hi robot", "lane", "ext"));
+        Http.Response sent = user.post(
+                "/api/conversations/" + conversationId + "/messages", Map.of("content", "hi robot", "lane", "ext"));
         String taskId = sent.json().path("task_id").asText();
         Http.Response claimed = worker.post("/api/lanes/ext/claim?wait_s=5", "");
         assertThat(claimed.json().path("task_id").asText()).isEqualTo(taskId);
-        assertError(user.post("/api/tasks/" + taskId + "/heartbeat",
-                Map.of("lease_id", claimed.json().path("lease_id").asText())), 401, "unauthenticated");
-        Http.Response done = worker.post("/api/tasks/" + taskId + "/complete", Map.of("lease_id",
-                claimed.json().path("lease_id").asText(), "content", "HI ROBOT", "files",
-                List.of(Map.of("name", "r.txt", "content_type", "text/plain", "content_base64", "cm9ib3Q="))));
+        assertError(
+                user.post(
+                        "/api/tasks/" + taskId + "/heartbeat",
+                        Map.of("lease_id", claimed.json().path("lease_id").asText())),
+                401,
+                "unauthenticated");
+        Http.Response done = worker.post(
+                "/api/tasks/" + taskId + "/complete",
+                Map.of(
+                        "lease_id",
+                        claimed.json().path("lease_id").asText(),
+                        "content",
+                        "HI ROBOT",
+                        "files",
+                        List.of(Map.of("name", "r.txt", "content_type", "text/plain", "content_base64", "cm9ib3Q="))));
         assertThat(done.status()).as(done.body()).isEqualTo(200);
-        String fileUrl = user.awaitTaskEnd(taskId).path("result").path("files").path(0).path("url").asText();
+        String fileUrl = user.awaitTaskEnd(taskId)
+                .path("result")
+                .path("files")
+                .path(0)
+                .path("url")
+                .asText();
         assertThat(user.get(fileUrl).body()).isEqualTo("robot");
         // Only the task's owner downloads its files.
         String otherToken = TokenUsers.add(dataDir, "bob");
@@ -364,8 +470,10 @@ class WorkerApiTest {
         assertError(worker.get(fileUrl), 401, "unauthenticated");
     }
 
-    private Http.Response complete(String taskId, String leaseId, String content, double cost, List<Map<String, String>> files) {
-        Http.Response r = http.post("/api/tasks/" + taskId + "/complete",
+    private Http.Response complete(
+            String taskId, String leaseId, String content, double cost, List<Map<String, String>> files) {
+        Http.Response r = http.post(
+                "/api/tasks/" + taskId + "/complete",
                 Map.of("lease_id", leaseId, "content", content, "cost_usd", cost, "files", files));
         if (r.status() == 200) {
             assertThat(r.json().path("task_id").asText()).isEqualTo(taskId);

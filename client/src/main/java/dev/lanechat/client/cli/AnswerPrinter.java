@@ -19,97 +19,98 @@ import java.util.Map;
  * future completed (after every callback of the task), hence the synchronization.
  */
 final class AnswerPrinter implements StreamListener {
-  private final PrintStream out;
-  private final Runnable beforeFirstPrint;
-  /** Text of tasks not yet known to be ours (only while our task id is unknown). */
-  private final Map<String, StringBuilder> early = new HashMap<>();
-  private final Map<String, Boolean> earlyBroken = new HashMap<>();
-  private String taskId;
-  private final StringBuilder printed = new StringBuilder();
-  private boolean stopped;
-  private boolean started;
+    private final PrintStream out;
+    private final Runnable beforeFirstPrint;
+    /** Text of tasks not yet known to be ours (only while our task id is unknown). */
+    private final Map<String, StringBuilder> early = new HashMap<>();
 
-  /**
-   * @param out where the answer goes
-   * @param beforeFirstPrint run once before the first character is printed (stops a spinner)
-   */
-  AnswerPrinter(PrintStream out, Runnable beforeFirstPrint) {
-    this.out = out;
-    this.beforeFirstPrint = beforeFirstPrint;
-  }
+    private final Map<String, Boolean> earlyBroken = new HashMap<>();
+    private String taskId;
+    private final StringBuilder printed = new StringBuilder();
+    private boolean stopped;
+    private boolean started;
 
-  /** The send was answered: from now on only this task counts. */
-  synchronized void accepted(SendReceipt receipt) {
-    taskId = receipt.taskId();
-    StringBuilder sofar = early.get(taskId);
-    boolean broken = Boolean.TRUE.equals(earlyBroken.get(taskId));
-    early.clear();
-    earlyBroken.clear();
-    if (broken) {
-      stopped = true;
-    } else if (sofar != null) {
-      print(sofar.toString());
+    /**
+     * @param out where the answer goes
+     * @param beforeFirstPrint run once before the first character is printed (stops a spinner)
+     */
+    AnswerPrinter(PrintStream out, Runnable beforeFirstPrint) {
+        this.out = out;
+        this.beforeFirstPrint = beforeFirstPrint;
     }
-  }
 
-  @Override
-  public synchronized void onProgress(String task, String messageId, String delta, long offset) {
-    if (taskId == null) {
-      StringBuilder b = early.computeIfAbsent(task, k -> new StringBuilder());
-      if (offset == 0 && b.length() > 0) {
-        b.setLength(0); // the task started over before we knew it was ours
-      }
-      b.append(delta);
-      return;
+    /** The send was answered: from now on only this task counts. */
+    synchronized void accepted(SendReceipt receipt) {
+        taskId = receipt.taskId();
+        StringBuilder sofar = early.get(taskId);
+        boolean broken = Boolean.TRUE.equals(earlyBroken.get(taskId));
+        early.clear();
+        earlyBroken.clear();
+        if (broken) {
+            stopped = true;
+        } else if (sofar != null) {
+            print(sofar.toString());
+        }
     }
-    if (!task.equals(taskId) || stopped) {
-      return;
-    }
-    if (offset == 0 && printed.length() > 0) {
-      stopped = true; // started over: what is printed cannot be taken back, wait for the end
-      return;
-    }
-    print(delta);
-  }
 
-  @Override
-  public synchronized void onProgressGap(String task, long expectedOffset, long offset) {
-    if (taskId == null) {
-      earlyBroken.put(task, Boolean.TRUE);
-    } else if (task.equals(taskId)) {
-      stopped = true;
+    @Override
+    public synchronized void onProgress(String task, String messageId, String delta, long offset) {
+        if (taskId == null) {
+            StringBuilder b = early.computeIfAbsent(task, k -> new StringBuilder());
+            if (offset == 0 && b.length() > 0) {
+                b.setLength(0); // the task started over before we knew it was ours
+            }
+            b.append(delta);
+            return;
+        }
+        if (!task.equals(taskId) || stopped) {
+            return;
+        }
+        if (offset == 0 && printed.length() > 0) {
+            stopped = true; // started over: what is printed cannot be taken back, wait for the end
+            return;
+        }
+        print(delta);
     }
-  }
 
-  private void print(String text) {
-    if (text.isEmpty()) {
-      return;
+    @Override
+    public synchronized void onProgressGap(String task, long expectedOffset, long offset) {
+        if (taskId == null) {
+            earlyBroken.put(task, Boolean.TRUE);
+        } else if (task.equals(taskId)) {
+            stopped = true;
+        }
     }
-    if (!started) {
-      started = true;
-      beforeFirstPrint.run();
-    }
-    out.print(text);
-    out.flush();
-    printed.append(text);
-  }
 
-  /** Stops printing deltas (the outcome is here; the rest is printed from it). */
-  synchronized String printedSoFar() {
-    stopped = true;
-    return printed.toString();
-  }
-
-  /**
-   * What to print of {@code content} now that the task is over: the part not printed yet when
-   * the streamed text is a prefix of it (always, unless the task started over with other text);
-   * else a line break and the whole content (the preview was not the truth).
-   */
-  synchronized String remainder(String content) {
-    String done = printedSoFar();
-    if (content.startsWith(done)) {
-      return content.substring(done.length());
+    private void print(String text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        if (!started) {
+            started = true;
+            beforeFirstPrint.run();
+        }
+        out.print(text);
+        out.flush();
+        printed.append(text);
     }
-    return "\n" + content;
-  }
+
+    /** Stops printing deltas (the outcome is here; the rest is printed from it). */
+    synchronized String printedSoFar() {
+        stopped = true;
+        return printed.toString();
+    }
+
+    /**
+     * What to print of {@code content} now that the task is over: the part not printed yet when
+     * the streamed text is a prefix of it (always, unless the task started over with other text);
+     * else a line break and the whole content (the preview was not the truth).
+     */
+    synchronized String remainder(String content) {
+        String done = printedSoFar();
+        if (content.startsWith(done)) {
+            return content.substring(done.length());
+        }
+        return "\n" + content;
+    }
 }

@@ -2,9 +2,9 @@
 package dev.lanechat.client.cli;
 
 final class UsageException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  UsageException(String message) {
-    super(message);
-  }
+    UsageException(String message) {
+        super(message);
+    }
 }

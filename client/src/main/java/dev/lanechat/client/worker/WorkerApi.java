@@ -22,120 +22,119 @@ import java.util.Optional;
  * LanechatConnectionException}; a lost lease on a leased call is the checked {@link LeaseLost}.
  */
 public final class WorkerApi {
-  /** A claimed task: what to answer, and the lease that holds it. */
-  public record Claimed(
-      String taskId,
-      String leaseId,
-      Instant leaseExpiresAt,
-      String content,
-      String conversationId,
-      List<Turn> history) {
-    public Claimed {
-      history = history == null ? List.of() : List.copyOf(history);
+    /** A claimed task: what to answer, and the lease that holds it. */
+    public record Claimed(
+            String taskId,
+            String leaseId,
+            Instant leaseExpiresAt,
+            String content,
+            String conversationId,
+            List<Turn> history) {
+        public Claimed {
+            history = history == null ? List.of() : List.copyOf(history);
+        }
     }
-  }
 
-  /** One earlier message of the conversation. */
-  public record Turn(String role, String content) {}
+    /** One earlier message of the conversation. */
+    public record Turn(String role, String content) {}
 
-  /** A file of an answer. */
-  public record OutFile(String name, String contentType, byte[] data) {}
+    /** A file of an answer. */
+    public record OutFile(String name, String contentType, byte[] data) {}
 
-  /** The lease was lost (409): the task was cancelled, expired or ended; drop it. */
-  public static final class LeaseLost extends Exception {
-    private static final long serialVersionUID = 1L;
+    /** The lease was lost (409): the task was cancelled, expired or ended; drop it. */
+    public static final class LeaseLost extends Exception {
+        private static final long serialVersionUID = 1L;
 
-    LeaseLost(LanechatApiException conflict) {
-      super(conflict.getMessage(), conflict, false, false);
+        LeaseLost(LanechatApiException conflict) {
+            super(conflict.getMessage(), conflict, false, false);
+        }
     }
-  }
 
-  /** The answer of a heartbeat. */
-  private record Lease(Instant leaseExpiresAt) {}
+    /** The answer of a heartbeat. */
+    private record Lease(Instant leaseExpiresAt) {}
 
-  /** Longer than any wait_s the server allows, so a long poll is never cut short by us. */
-  private static final Duration CLAIM_MARGIN = Duration.ofSeconds(30);
+    /** Longer than any wait_s the server allows, so a long poll is never cut short by us. */
+    private static final Duration CLAIM_MARGIN = Duration.ofSeconds(30);
 
-  private final LanechatHttp http;
+    private final LanechatHttp http;
 
-  /** @param client the server, token and HTTP connection pool to use */
-  public WorkerApi(LanechatClient client) {
-    this.http = client.http();
-  }
-
-  /**
-   * @param base the server, e.g. http://127.0.0.1:8080
-   * @param token a worker token (token mode), or null (open mode)
-   */
-  public WorkerApi(URI base, String token) {
-    this(
-        LanechatClient.builder()
-            .url(base.toString())
-            .token(token)
-            .connectTimeout(Duration.ofSeconds(10))
-            .requestTimeout(Duration.ofSeconds(60))
-            .build());
-  }
-
-  /** @return the server's base URL */
-  public URI base() {
-    return http.baseUrl();
-  }
-
-  /** Claims a task of {@code lane}, waiting up to {@code waitS} seconds; empty on 204. */
-  public Optional<Claimed> claim(String lane, int waitS) {
-    HttpRequest req =
-        http.post("/api/lanes/" + LanechatHttp.segment(lane) + "/claim?wait_s=" + waitS, Map.of(), null)
-            .timeout(Duration.ofSeconds(Math.max(0, waitS)).plus(CLAIM_MARGIN))
-            .build();
-    return Optional.ofNullable(LanechatHttp.join(http.call(req, Claimed.class, 200, 204)));
-  }
-
-  /** Renews the lease; returns its new deadline. */
-  public Instant heartbeat(Claimed task) throws LeaseLost {
-    return leased(task, "heartbeat", Map.of("lease_id", task.leaseId()), Lease.class).leaseExpiresAt();
-  }
-
-  /** Completes the task with its answer. */
-  public void complete(Claimed task, String content, String model, double costUsd, List<OutFile> files)
-      throws LeaseLost {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("lease_id", task.leaseId());
-    body.put("content", content);
-    body.put("model", model);
-    body.put("cost_usd", costUsd);
-    List<Map<String, String>> out = new ArrayList<>();
-    for (OutFile f : files) {
-      out.add(
-          Map.of(
-              "name", f.name(),
-              "content_type", f.contentType(),
-              "content_base64", Base64.getEncoder().encodeToString(f.data())));
+    /** @param client the server, token and HTTP connection pool to use */
+    public WorkerApi(LanechatClient client) {
+        this.http = client.http();
     }
-    body.put("files", out);
-    leased(task, "complete", body, null);
-  }
 
-  /** Fails the task; with {@code retry} it goes back to the queue (if attempts are left). */
-  public void fail(Claimed task, String error, boolean retry) throws LeaseLost {
-    leased(task, "fail", Map.of("lease_id", task.leaseId(), "error", error, "retry", retry), null);
-  }
-
-  /** A call under the task's lease: a 409 means the lease is gone. */
-  private <T> T leased(Claimed task, String action, Object body, Class<T> answer) throws LeaseLost {
-    String path = "/api/tasks/" + LanechatHttp.segment(task.taskId()) + "/" + action;
-    HttpRequest req = http.post(path, body, null).build();
-    try {
-      if (answer == null) {
-        LanechatHttp.join(http.exchange(req, 200));
-        return null;
-      }
-      return LanechatHttp.join(http.call(req, answer, 200));
-    } catch (LanechatApiException e) {
-      if (e.status() == 409) {
-        throw new LeaseLost(e);
-      }
-      throw e;
+    /**
+     * @param base the server, e.g. http://127.0.0.1:8080
+     * @param token a worker token (token mode), or null (open mode)
+     */
+    public WorkerApi(URI base, String token) {
+        this(LanechatClient.builder()
+                .url(base.toString())
+                .token(token)
+                .connectTimeout(Duration.ofSeconds(10))
+                .requestTimeout(Duration.ofSeconds(60))
+                .build());
     }
-  }
+
+    /** @return the server's base URL */
+    public URI base() {
+        return http.baseUrl();
+    }
+
+    /** Claims a task of {@code lane}, waiting up to {@code waitS} seconds; empty on 204. */
+    public Optional<Claimed> claim(String lane, int waitS) {
+        HttpRequest req = http.post(
+                        "/api/lanes/" + LanechatHttp.segment(lane) + "/claim?wait_s=" + waitS, Map.of(), null)
+                .timeout(Duration.ofSeconds(Math.max(0, waitS)).plus(CLAIM_MARGIN))
+                .build();
+        return Optional.ofNullable(LanechatHttp.join(http.call(req, Claimed.class, 200, 204)));
+    }
+
+    /** Renews the lease; returns its new deadline. */
+    public Instant heartbeat(Claimed task) throws LeaseLost {
+        return leased(task, "heartbeat", Map.of("lease_id", task.leaseId()), Lease.class)
+                .leaseExpiresAt();
+    }
+
+    /** Completes the task with its answer. */
+    public void complete(Claimed task, String content, String model, double costUsd, List<OutFile> files)
+            throws LeaseLost {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("lease_id", task.leaseId());
+        body.put("content", content);
+        body.put("model", model);
+        body.put("cost_usd", costUsd);
+        List<Map<String, String>> out = new ArrayList<>();
+        for (OutFile f : files) {
+            out.add(Map.of(
+                    "name", f.name(),
+                    "content_type", f.contentType(),
+                    "content_base64", Base64.getEncoder().encodeToString(f.data())));
+        }
+        body.put("files", out);
+        leased(task, "complete", body, null);
+    }
+
+    /** Fails the task; with {@code retry} it goes back to the queue (if attempts are left). */
+    public void fail(Claimed task, String error, boolean retry) throws LeaseLost {
+        leased(task, "fail", Map.of("lease_id", task.leaseId(), "error", error, "retry", retry), null);
+    }
+
+    /** A call under the task's lease: a 409 means the lease is gone. */
+    private <T> T leased(Claimed task, String action, Object body, Class<T> answer) throws LeaseLost {
+        String path = "/api/tasks/" + LanechatHttp.segment(task.taskId()) + "/" + action;
+        HttpRequest req = http.post(path, body, null).build();
+        try {
+            if (answer == null) {
+                LanechatHttp.join(http.exchange(req, 200));
+                return null;
+            }
+            return LanechatHttp.join(http.call(req, answer, 200));
+        } catch (LanechatApiException e) {
+            if (e.status() == 409) {
+                throw new LeaseLost(e);
+            }
+            throw e;
+        }
+    }
 }

@@ -23,17 +23,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WorkerApiServerTest {
-  @TempDir static Path dir;
-  private static ServerProcess server;
-  private static LanechatClient api;
-  private static WorkerApi worker;
+    @TempDir
+    static Path dir;
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    Path lanes = dir.resolve("lanes.yaml");
-    Files.writeString(
-        lanes,
-        """
+    private static ServerProcess server;
+    private static LanechatClient api;
+    private static WorkerApi worker;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Path lanes = dir.resolve("lanes.yaml");
+        Files.writeString(lanes, """
         lanes:
           - name: demo
             processor: demo
@@ -41,71 +41,75 @@ class WorkerApiServerTest {
           - name: ext.v1
             processor: worker
         """);
-    server = new ServerProcess("--lanes", lanes.toString(), "--lease-s", "5").start(0);
-    api = LanechatClient.builder().url(server.url()).build();
-    worker = new WorkerApi(api);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
+        server = new ServerProcess("--lanes", lanes.toString(), "--lease-s", "5").start(0);
+        api = LanechatClient.builder().url(server.url()).build();
+        worker = new WorkerApi(api);
     }
-  }
 
-  @Test
-  void claimsHeartbeatsAndCompletesATaskAndThenTheLeaseIsLost() throws Exception {
-    String conversation = api.createConversation(null).id();
-    SendReceipt sent = api.sendMessage(conversation, "hello worker", "ext.v1", null);
-
-    WorkerApi.Claimed claimed = worker.claim("ext.v1", 5).orElseThrow();
-    assertThat(claimed.taskId()).isEqualTo(sent.taskId());
-    assertThat(claimed.content()).isEqualTo("hello worker");
-    assertThat(claimed.conversationId()).isEqualTo(conversation);
-    assertThat(claimed.leaseExpiresAt()).isAfter(Instant.now());
-    assertThat(worker.heartbeat(claimed)).isAfterOrEqualTo(claimed.leaseExpiresAt());
-
-    byte[] file = "HELLO\n".getBytes(StandardCharsets.UTF_8);
-    worker.complete(claimed, "HELLO WORKER", "test-worker", 0.5,
-        List.of(new WorkerApi.OutFile("a.txt", "text/plain", file)));
-    Task done = api.task(sent.taskId());
-    assertThat(done.status()).isEqualTo("completed");
-    assertThat(done.result().content()).isEqualTo("HELLO WORKER");
-    assertThat(api.downloadFile(done.result().files().get(0).id())).isEqualTo(file);
-
-    // The task has ended: its lease is gone.
-    assertThat(catchThrowableOfType(() -> worker.heartbeat(claimed), WorkerApi.LeaseLost.class))
-        .hasCauseInstanceOf(LanechatApiException.class);
-    assertThat(catchThrowableOfType(() -> worker.fail(claimed, "late", false), WorkerApi.LeaseLost.class))
-        .isNotNull();
-  }
-
-  @Test
-  void anEmptyLaneAnswersNothingAfterTheWait() {
-    assertThat(worker.claim("ext.v1", 0)).isEmpty();
-  }
-
-  @Test
-  void aLaneNameIsSentAsOneEncodedPathSegment() {
-    // Unencoded, "?" would start the query and "#" a fragment, and a space is not a URI at all:
-    // the server would see another path (or nothing). Encoded, it sees exactly this name.
-    for (String name : List.of("no such lane?wait_s=0#x", "größe&co", "ext.v1 ")) {
-      LanechatApiException e = catchThrowableOfType(() -> worker.claim(name, 0), LanechatApiException.class);
-      assertThat(e).as(name).isNotNull();
-      assertThat(e.status()).isEqualTo(404);
-      assertThat(e.code()).isEqualTo("not_found");
-      assertThat(e.getMessage()).contains("No lane '" + name + "'");
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
     }
-  }
 
-  @Test
-  void aLaneServedInsideTheServerIsAConflictAndAnUnreachableServerAConnectionFailure() {
-    LanechatApiException conflict = catchThrowableOfType(() -> worker.claim("demo", 0), LanechatApiException.class);
-    assertThat(conflict.status()).isEqualTo(409);
-    assertThat(conflict.code()).isEqualTo("conflict");
+    @Test
+    void claimsHeartbeatsAndCompletesATaskAndThenTheLeaseIsLost() throws Exception {
+        String conversation = api.createConversation(null).id();
+        SendReceipt sent = api.sendMessage(conversation, "hello worker", "ext.v1", null);
 
-    WorkerApi nobody = new WorkerApi(URI.create("http://127.0.0.1:" + ServerProcess.freePort()), null);
-    assertThat(catchThrowableOfType(() -> nobody.claim("ext.v1", 0), LanechatConnectionException.class))
-        .hasMessageContaining("cannot reach Lanechat");
-  }
+        WorkerApi.Claimed claimed = worker.claim("ext.v1", 5).orElseThrow();
+        assertThat(claimed.taskId()).isEqualTo(sent.taskId());
+        assertThat(claimed.content()).isEqualTo("hello worker");
+        assertThat(claimed.conversationId()).isEqualTo(conversation);
+        assertThat(claimed.leaseExpiresAt()).isAfter(Instant.now());
+        assertThat(worker.heartbeat(claimed)).isAfterOrEqualTo(claimed.leaseExpiresAt());
+
+        byte[] file = "HELLO\n".getBytes(StandardCharsets.UTF_8);
+        worker.complete(
+                claimed,
+                "HELLO WORKER",
+                "test-worker",
+                0.5,
+                List.of(new WorkerApi.OutFile("a.txt", "text/plain", file)));
+        Task done = api.task(sent.taskId());
+        assertThat(done.status()).isEqualTo("completed");
+        assertThat(done.result().content()).isEqualTo("HELLO WORKER");
+        assertThat(api.downloadFile(done.result().files().get(0).id())).isEqualTo(file);
+
+        // The task has ended: its lease is gone.
+        assertThat(catchThrowableOfType(() -> worker.heartbeat(claimed), WorkerApi.LeaseLost.class))
+                .hasCauseInstanceOf(LanechatApiException.class);
+        assertThat(catchThrowableOfType(() -> worker.fail(claimed, "late", false), WorkerApi.LeaseLost.class))
+                .isNotNull();
+    }
+
+    @Test
+    void anEmptyLaneAnswersNothingAfterTheWait() {
+        assertThat(worker.claim("ext.v1", 0)).isEmpty();
+    }
+
+    @Test
+    void aLaneNameIsSentAsOneEncodedPathSegment() {
+        // Unencoded, "?" would start the query and "#" a fragment, and a space is not a URI at all:
+        // the server would see another path (or nothing). Encoded, it sees exactly this name.
+        for (String name : List.of("no such lane?wait_s=0#x", "größe&co", "ext.v1 ")) {
+            LanechatApiException e = catchThrowableOfType(() -> worker.claim(name, 0), LanechatApiException.class);
+            assertThat(e).as(name).isNotNull();
+            assertThat(e.status()).isEqualTo(404);
+            assertThat(e.code()).isEqualTo("not_found");
+            assertThat(e.getMessage()).contains("No lane '" + name + "'");
+        }
+    }
+
+    @Test
+    void aLaneServedInsideTheServerIsAConflictAndAnUnreachableServerAConnectionFailure() {
+        LanechatApiException conflict = catchThrowableOfType(() -> worker.claim("demo", 0), LanechatApiException.class);
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.code()).isEqualTo("conflict");
+
+        WorkerApi nobody = new WorkerApi(URI.create("http://127.0.0.1:" + ServerProcess.freePort()), null);
+        assertThat(catchThrowableOfType(() -> nobody.claim("ext.v1", 0), LanechatConnectionException.class))
+                .hasMessageContaining("cannot reach Lanechat");
+    }
 }

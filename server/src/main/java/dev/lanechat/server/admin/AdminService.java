@@ -29,8 +29,8 @@ public final class AdminService {
     private final Clock clock;
 
     /** @param socketsOpen the sockets a user (by id) holds open on this node */
-    public AdminService(Jdbi jdbi, Users users, Quotas quotas, UsageLedger usage, ToIntFunction<String> socketsOpen,
-            Clock clock) {
+    public AdminService(
+            Jdbi jdbi, Users users, Quotas quotas, UsageLedger usage, ToIntFunction<String> socketsOpen, Clock clock) {
         this.jdbi = jdbi;
         this.users = users;
         this.quotas = quotas;
@@ -40,39 +40,77 @@ public final class AdminService {
     }
 
     /** A row of the admin page's users table. {@code quota} is the one in force, {@code ownQuota} the user's own. */
-    public record UserRow(String name, String kind, String role, String createdAt, String lastSeenAt, boolean revoked,
-            int socketsOpen, long messagesToday, long messagesThisMonth, double costUsdThisMonth, Quota quota,
+    public record UserRow(
+            String name,
+            String kind,
+            String role,
+            String createdAt,
+            String lastSeenAt,
+            boolean revoked,
+            int socketsOpen,
+            long messagesToday,
+            long messagesThisMonth,
+            double costUsdThisMonth,
+            Quota quota,
             Quota ownQuota) {}
 
     /** A user or worker just made, with its token: shown this once, stored only hashed. */
     public record Created(String name, String kind, String role, List<String> lanes, String token) {}
 
-    private record Stored(String id, String name, String kind, String role, String createdAt, String lastSeenAt,
-            boolean revoked, Quota own) {}
+    private record Stored(
+            String id,
+            String name,
+            String kind,
+            String role,
+            String createdAt,
+            String lastSeenAt,
+            boolean revoked,
+            Quota own) {}
 
     /** Every user and worker, by name, with today's and this month's usage. */
     public List<UserRow> users() {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         Map<String, UsageDay> day = usage.totals(today, today, today.toString());
-        Map<String, UsageDay> month = usage.totals(today.withDayOfMonth(1), today, today.toString().substring(0, 7));
-        return stored().stream().map(u -> {
-            UsageDay d = day.get(u.id());
-            UsageDay m = month.get(u.id());
-            return new UserRow(u.name(), u.kind(), u.role(), u.createdAt(), u.lastSeenAt(), u.revoked(),
-                    socketsOpen.applyAsInt(u.id()), d == null ? 0 : d.messages(), m == null ? 0 : m.messages(),
-                    m == null ? 0 : m.costUsd(), u.own().over(quotas.defaults()), u.own());
-        }).toList();
+        Map<String, UsageDay> month =
+                usage.totals(today.withDayOfMonth(1), today, today.toString().substring(0, 7));
+        return stored().stream()
+                .map(u -> {
+                    UsageDay d = day.get(u.id());
+                    UsageDay m = month.get(u.id());
+                    return new UserRow(
+                            u.name(),
+                            u.kind(),
+                            u.role(),
+                            u.createdAt(),
+                            u.lastSeenAt(),
+                            u.revoked(),
+                            socketsOpen.applyAsInt(u.id()),
+                            d == null ? 0 : d.messages(),
+                            m == null ? 0 : m.messages(),
+                            m == null ? 0 : m.costUsd(),
+                            u.own().over(quotas.defaults()),
+                            u.own());
+                })
+                .toList();
     }
 
     private List<Stored> stored() {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, name, kind, role, created_at, last_seen_at, revoked_at, "
                         + "quota_messages_per_day, quota_usd_per_month FROM users ORDER BY name")
-                .map((rs, ctx) -> new Stored(rs.getString("id"), rs.getString("name"), rs.getString("kind"),
-                        rs.getString("role"), rs.getString("created_at"), rs.getString("last_seen_at"),
+                .map((rs, ctx) -> new Stored(
+                        rs.getString("id"),
+                        rs.getString("name"),
+                        rs.getString("kind"),
+                        rs.getString("role"),
+                        rs.getString("created_at"),
+                        rs.getString("last_seen_at"),
                         rs.getString("revoked_at") != null,
-                        new Quota(rs.getObject("quota_messages_per_day") == null ? null
-                                : rs.getLong("quota_messages_per_day"),
-                                rs.getObject("quota_usd_per_month") == null ? null
+                        new Quota(
+                                rs.getObject("quota_messages_per_day") == null
+                                        ? null
+                                        : rs.getLong("quota_messages_per_day"),
+                                rs.getObject("quota_usd_per_month") == null
+                                        ? null
                                         : rs.getDouble("quota_usd_per_month"))))
                 .list());
     }
@@ -87,8 +125,8 @@ public final class AdminService {
             return new Created(name, kind, role, lanes, token);
         } catch (IllegalArgumentException e) {
             if (users.find(name).isPresent() && users.whyNotAddable(name) != null) {
-                throw Rejection.conflict("A user called '" + name + "' exists already; revoke it first to issue a new"
-                        + " token.");
+                throw Rejection.conflict(
+                        "A user called '" + name + "' exists already; revoke it first to issue a new" + " token.");
             }
             throw Rejection.invalid(sentence(e.getMessage()));
         }

@@ -37,10 +37,12 @@ final class AccessGuard {
             return; // a static file or the page itself: public by design, and holds no user's data
         }
         switch (declared(endpoint, ctx.routeRoles())) {
-            case ANYONE -> { }
+            case ANYONE -> {}
             case USER -> lastSeen.seen(CurrentUser.resolve(ctx, authenticator).id());
             case WORKER -> WorkerHandlers.authenticate(ctx, authenticator);
-            case ADMIN -> lastSeen.seen(CurrentUser.resolveAdmin(ctx, authenticator, roles).id());
+            case ADMIN ->
+                lastSeen.seen(
+                        CurrentUser.resolveAdmin(ctx, authenticator, roles).id());
         }
         ctx.attribute(ADMITTED, true);
     }

@@ -125,7 +125,9 @@ final class AdminHandlers {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isNumber() || !Double.isFinite(value.asDouble()) || value.asDouble() < 0
+        if (!value.isNumber()
+                || !Double.isFinite(value.asDouble())
+                || value.asDouble() < 0
                 || value.asDouble() > MAX_USD) {
             throw Rejection.invalid("\"usd_per_month\" must be a number of US dollars from 0 to 1000000000, or null"
                     + " for the server's default.");

@@ -32,8 +32,16 @@ final class ApiErrors {
             if (e.reason() == Rejection.Reason.QUOTA_EXCEEDED) {
                 // The one error with a field beyond code and message: when the quota resets (issue 20).
                 ctx.attribute(WRITTEN, true);
-                ctx.status(e.reason().status()).json(Map.of("error", Map.of("code", e.reason().code(),
-                        "message", e.getMessage(), "resets_at", Timestamps.format(e.resetsAt()))));
+                ctx.status(e.reason().status())
+                        .json(Map.of(
+                                "error",
+                                Map.of(
+                                        "code",
+                                        e.reason().code(),
+                                        "message",
+                                        e.getMessage(),
+                                        "resets_at",
+                                        Timestamps.format(e.resetsAt()))));
                 return;
             }
             write(ctx, e.reason(), e.getMessage());
@@ -48,15 +56,26 @@ final class ApiErrors {
         config.routes.exception(Exception.class, (e, ctx) -> {
             if (storeUnreachable(e)) {
                 // The database is away (restarting, failing over): a client should retry, not report a bug.
-                log.warn("Store unreachable on {} {}: {}", ctx.method(), LogText.clean(ctx.path()), StoreErrors.describe(e));
+                log.warn(
+                        "Store unreachable on {} {}: {}",
+                        ctx.method(),
+                        LogText.clean(ctx.path()),
+                        StoreErrors.describe(e));
                 ctx.header("Retry-After", "1");
-                write(ctx, Rejection.Reason.UNAVAILABLE, "The store cannot be reached right now; try again in a moment.");
+                write(
+                        ctx,
+                        Rejection.Reason.UNAVAILABLE,
+                        "The store cannot be reached right now; try again in a moment.");
                 return;
             }
             // The trace is logged scrubbed: the classes and frames, none of the exceptions' texts
             // (Jdbi's quotes the statement's bound values: a message, a token's hash).
-            log.error("Unexpected error on {} {}: {}", ctx.method(), LogText.clean(ctx.path()),
-                    StoreErrors.describeWithPlace(e), StoreErrors.scrubbed(e));
+            log.error(
+                    "Unexpected error on {} {}: {}",
+                    ctx.method(),
+                    LogText.clean(ctx.path()),
+                    StoreErrors.describeWithPlace(e),
+                    StoreErrors.scrubbed(e));
             writeStatus(ctx, 500, "Something went wrong on the server; try again.");
         });
         config.routes.error(405, "*", ctx -> {
@@ -76,7 +95,8 @@ final class ApiErrors {
             if (t instanceof java.sql.SQLTransientConnectionException) {
                 return true;
             }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+            if (t instanceof java.sql.SQLException sql
+                    && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
                 return true;
             }

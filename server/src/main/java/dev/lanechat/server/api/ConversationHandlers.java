@@ -22,8 +22,13 @@ final class ConversationHandlers {
     private final RateLimiter sendLimiter;
     private final Quotas quotas;
 
-    ConversationHandlers(ConversationService conversations, TaskService tasks, ObjectMapper json, Limits limits,
-            RateLimiter sendLimiter, Quotas quotas) {
+    ConversationHandlers(
+            ConversationService conversations,
+            TaskService tasks,
+            ObjectMapper json,
+            Limits limits,
+            RateLimiter sendLimiter,
+            Quotas quotas) {
         this.quotas = quotas;
         this.conversations = conversations;
         this.tasks = tasks;
@@ -40,7 +45,8 @@ final class ConversationHandlers {
         int limit = QueryParams.limit(ctx, ConversationService.DEFAULT_LIST_LIMIT, ConversationService.MAX_LIST_LIMIT);
         ConversationList page = conversations.list(CurrentUser.id(ctx), QueryParams.optionalText(ctx, "before"), limit);
         if (page.nextCursor() != null) {
-            ctx.header("Link", "</api/conversations?limit=" + limit + "&before=" + page.nextCursor() + ">; rel=\"next\"");
+            ctx.header(
+                    "Link", "</api/conversations?limit=" + limit + "&before=" + page.nextCursor() + ">; rel=\"next\"");
             ctx.header("X-Next-Cursor", page.nextCursor());
         }
         ctx.json(page.conversations());
@@ -52,8 +58,8 @@ final class ConversationHandlers {
     }
 
     void get(Context ctx) {
-        int limit = QueryParams.limit(ctx, ConversationService.DEFAULT_MESSAGE_LIMIT,
-                ConversationService.MAX_MESSAGE_LIMIT);
+        int limit = QueryParams.limit(
+                ctx, ConversationService.DEFAULT_MESSAGE_LIMIT, ConversationService.MAX_MESSAGE_LIMIT);
         String before = QueryParams.optionalText(ctx, "before");
         ctx.json(conversations.get(CurrentUser.id(ctx), ctx.pathParam("id"), before, limit));
     }

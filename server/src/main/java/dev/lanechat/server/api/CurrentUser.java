@@ -14,8 +14,10 @@ final class CurrentUser {
     private CurrentUser() {}
 
     static User resolve(Context ctx, Authenticator authenticator) {
-        User user = authenticator.authenticate(bearer(ctx), ctx.cookie(Authenticator.COOKIE))
-                .orElseThrow(() -> new Rejection(Rejection.Reason.UNAUTHENTICATED,
+        User user = authenticator
+                .authenticate(bearer(ctx), ctx.cookie(Authenticator.COOKIE))
+                .orElseThrow(() -> new Rejection(
+                        Rejection.Reason.UNAUTHENTICATED,
                         "Sign in: send a valid API token as Authorization: Bearer <token>, or log in on the page."));
         ctx.attribute(KEY, user);
         return user;
@@ -26,7 +28,8 @@ final class CurrentUser {
      * with no route (issue 20: the admin API is refused with 404), whatever they showed.
      */
     static User resolveAdmin(Context ctx, Authenticator authenticator, UserRoles roles) {
-        User user = authenticator.authenticate(bearer(ctx), ctx.cookie(Authenticator.COOKIE))
+        User user = authenticator
+                .authenticate(bearer(ctx), ctx.cookie(Authenticator.COOKIE))
                 .filter(roles::isAdmin)
                 .orElseThrow(NotFoundResponse::new);
         ctx.attribute(KEY, user);

@@ -33,7 +33,8 @@ final class EventHandlers {
         long after = QueryParams.nonNegative(ctx, "after");
         long waitS = QueryParams.waitSeconds(ctx);
         if (!eventLog.bounds(userId).canResumeFrom(after)) {
-            throw new Rejection(Rejection.Reason.RESET,
+            throw new Rejection(
+                    Rejection.Reason.RESET,
                     "Events after " + after + " are not available; refetch your state and start from last_id.");
         }
         if (waitS == 0) {
@@ -41,8 +42,8 @@ final class EventHandlers {
             return;
         }
         // Wait first, read second: a publish between the two cannot be missed.
-        Credential credential = authenticator.credentialOf(CurrentUser.get(ctx), CurrentUser.bearer(ctx),
-                ctx.cookie(Authenticator.COOKIE));
+        Credential credential = authenticator.credentialOf(
+                CurrentUser.get(ctx), CurrentUser.bearer(ctx), ctx.cookie(Authenticator.COOKIE));
         CompletableFuture<Void> next = waiters.next(credential, after, Duration.ofSeconds(waitS));
         List<Event> events = eventLog.readAfter(userId, after, EventLog.PAGE);
         if (!events.isEmpty()) {
@@ -50,11 +51,14 @@ final class EventHandlers {
             respond(ctx, userId, after, events);
             return;
         }
-        ctx.future(() -> next.thenRun(() -> respond(ctx, userId, after, eventLog.readAfter(userId, after, EventLog.PAGE))));
+        ctx.future(() ->
+                next.thenRun(() -> respond(ctx, userId, after, eventLog.readAfter(userId, after, EventLog.PAGE))));
     }
 
     private void respond(Context ctx, String userId, long after, List<Event> events) {
-        long lastId = events.isEmpty() ? Math.max(after, eventLog.bounds(userId).newest()) : events.get(events.size() - 1).id();
+        long lastId = events.isEmpty()
+                ? Math.max(after, eventLog.bounds(userId).newest())
+                : events.get(events.size() - 1).id();
         StringBuilder body = new StringBuilder("{\"events\":[");
         for (int i = 0; i < events.size(); i++) {
             body.append(i == 0 ? "" : ",").append(events.get(i).frame());

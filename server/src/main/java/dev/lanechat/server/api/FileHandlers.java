@@ -16,7 +16,8 @@ final class FileHandlers {
     }
 
     void download(Context ctx) {
-        StoredFile file = files.find(CurrentUser.id(ctx), ctx.pathParam("id")).orElseThrow(() -> Rejection.notFound("file"));
+        StoredFile file =
+                files.find(CurrentUser.id(ctx), ctx.pathParam("id")).orElseThrow(() -> Rejection.notFound("file"));
         String name = file.info().name();
         String ascii = name.replaceAll("[^A-Za-z0-9._ -]", "_");
         String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");

@@ -21,6 +21,7 @@ final class JsonBody {
     /** Answers given before any handler read the body: nobody unauthenticated gets a body read. */
     /** Set on a request answered 413 for its Content-Length: {@link #drainRest} answers, then drains. */
     private static final String ANSWER_THEN_DRAIN = "lanechat.answer-then-drain";
+
     private final JsonNode node;
 
     private JsonBody(JsonNode node) {
@@ -47,9 +48,11 @@ final class JsonBody {
             return json.createObjectNode();
         }
         String contentType = ctx.contentType();
-        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        String mediaType =
+                contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
         if (!mediaType.equals("application/json")) {
-            throw new Rejection(Rejection.Reason.UNSUPPORTED_MEDIA_TYPE,
+            throw new Rejection(
+                    Rejection.Reason.UNSUPPORTED_MEDIA_TYPE,
                     "Send the body as JSON with Content-Type: application/json.");
         }
         if (bytes.length == 0) {
@@ -57,7 +60,8 @@ final class JsonBody {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))

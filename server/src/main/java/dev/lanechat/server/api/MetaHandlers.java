@@ -9,7 +9,11 @@ import java.util.Map;
 
 /** Health and the lane list. */
 final class MetaHandlers {
-    record LaneView(String name, String model, String description, @JsonProperty("default") boolean isDefault) {}
+    record LaneView(
+            String name,
+            String model,
+            String description,
+            @JsonProperty("default") boolean isDefault) {}
 
     private final Database database;
     private final Lanes lanes;
@@ -29,10 +33,14 @@ final class MetaHandlers {
     void health(Context ctx) {
         boolean up = database.reachable();
         Map<String, Object> body = new LinkedHashMap<>(Map.of(
-                "status", up ? "ok" : "degraded",
-                "version", version,
-                "node_id", nodeId,
-                "store", database.dialect().storeName()));
+                "status",
+                up ? "ok" : "degraded",
+                "version",
+                version,
+                "node_id",
+                nodeId,
+                "store",
+                database.dialect().storeName()));
         if (oidcProvider != null) {
             body.put("oidc", Map.of("provider", oidcProvider, "start_url", "/api/auth/oidc/start"));
         }

@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 final class OidcHandlers {
     /** The cookie that ties a callback to the browser that began the sign-in. */
     static final String FLOW_COOKIE = "lanechat_oidc";
+
     private static final String FLOW_PATH = "/api/auth/oidc";
 
     private final OidcSignIn signIn;
@@ -34,13 +35,15 @@ final class OidcHandlers {
         OidcSignIn sso = configured();
         long waitMs = loginLimiter.acquire(ctx.ip());
         if (waitMs > 0) {
-            throw Rejection.rateLimited("Too many sign-in attempts from this address; wait a moment and try again.",
-                    waitMs);
+            throw Rejection.rateLimited(
+                    "Too many sign-in attempts from this address; wait a moment and try again.", waitMs);
         }
         OidcSignIn.Begun begun = sso.begin();
         // SameSite=Lax, not Strict: the provider's redirect back is a cross-site navigation.
-        ctx.header("Set-Cookie", FLOW_COOKIE + "=" + begun.flowCookie() + "; Path=" + FLOW_PATH
-                + "; HttpOnly; SameSite=Lax; Max-Age=" + OidcSignIn.flowSeconds() + SessionCookie.secureSuffix(ctx));
+        ctx.header(
+                "Set-Cookie",
+                FLOW_COOKIE + "=" + begun.flowCookie() + "; Path=" + FLOW_PATH + "; HttpOnly; SameSite=Lax; Max-Age="
+                        + OidcSignIn.flowSeconds() + SessionCookie.secureSuffix(ctx));
         ctx.header("Cache-Control", "no-store");
         ctx.redirect(begun.authorizationUri().toString(), io.javalin.http.HttpStatus.FOUND);
     }
@@ -49,8 +52,11 @@ final class OidcHandlers {
         OidcSignIn sso = configured();
         String flow = ctx.cookie(FLOW_COOKIE);
         // The flow cookie is spent whatever happens next.
-        ctx.res().addHeader("Set-Cookie", FLOW_COOKIE + "=; Path=" + FLOW_PATH + "; HttpOnly; SameSite=Lax; Max-Age=0"
-                + SessionCookie.secureSuffix(ctx));
+        ctx.res()
+                .addHeader(
+                        "Set-Cookie",
+                        FLOW_COOKIE + "=; Path=" + FLOW_PATH + "; HttpOnly; SameSite=Lax; Max-Age=0"
+                                + SessionCookie.secureSuffix(ctx));
         ctx.header("Cache-Control", "no-store");
         User user = sso.finish(flow, ctx.queryParam("code"), ctx.queryParam("state"), ctx.queryParam("error"));
         ctx.res().addHeader("Set-Cookie", SessionCookie.set(ctx, authenticator.startSession(user)));
@@ -59,7 +65,8 @@ final class OidcHandlers {
 
     private OidcSignIn configured() {
         if (signIn == null) {
-            throw new Rejection(Rejection.Reason.NOT_FOUND,
+            throw new Rejection(
+                    Rejection.Reason.NOT_FOUND,
                     "Single sign-on is not configured on this server; sign in with an API token.");
         }
         return signIn;

@@ -3,10 +3,10 @@ package dev.lanechat.server.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.admin.AdminService;
 import dev.lanechat.server.auth.Authenticator;
-import dev.lanechat.server.auth.LastSeen;
-import dev.lanechat.server.auth.UserRoles;
 import dev.lanechat.server.auth.HostPolicy;
+import dev.lanechat.server.auth.LastSeen;
 import dev.lanechat.server.auth.OriginPolicy;
+import dev.lanechat.server.auth.UserRoles;
 import dev.lanechat.server.auth.oidc.OidcSignIn;
 import dev.lanechat.server.conversations.ConversationService;
 import dev.lanechat.server.events.EventLog;
@@ -15,11 +15,11 @@ import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.search.SearchService;
-import dev.lanechat.server.transfer.ExportService;
-import dev.lanechat.server.transfer.ImportService;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.tasks.TaskService;
 import dev.lanechat.server.tasks.WorkerQueue;
+import dev.lanechat.server.transfer.ExportService;
+import dev.lanechat.server.transfer.ImportService;
 import dev.lanechat.server.usage.Quotas;
 import dev.lanechat.server.usage.UsageLedger;
 import io.javalin.config.JavalinConfig;
@@ -65,8 +65,8 @@ public final class Routes {
             Team team) {}
 
     /** Roles, usage, quotas and the admin API (issue 20). */
-    public record Team(UserRoles roles, LastSeen lastSeen, UsageLedger usage, Quotas quotas, AdminService admin,
-            Clock clock) {}
+    public record Team(
+            UserRoles roles, LastSeen lastSeen, UsageLedger usage, Quotas quotas, AdminService admin, Clock clock) {}
 
     private Routes() {}
 
@@ -77,14 +77,24 @@ public final class Routes {
         ApiErrors.register(config);
 
         Limits limits = new Limits(s.maxContentBytes(), s.maxBodyBytes());
-        MetaHandlers meta = new MetaHandlers(s.database(), s.lanes(), s.version(), s.nodeId(),
+        MetaHandlers meta = new MetaHandlers(
+                s.database(),
+                s.lanes(),
+                s.version(),
+                s.nodeId(),
                 s.oidc() == null ? null : s.oidc().providerName());
-        ConversationHandlers conversations = new ConversationHandlers(s.conversations(), s.tasks(), s.json(), limits,
-                s.sendLimiter(), s.team().quotas());
-        SessionHandlers sessions = new SessionHandlers(s.authenticator(), s.json(), limits, s.loginLimiter(),
-                s.team().roles());
+        ConversationHandlers conversations = new ConversationHandlers(
+                s.conversations(),
+                s.tasks(),
+                s.json(),
+                limits,
+                s.sendLimiter(),
+                s.team().quotas());
+        SessionHandlers sessions = new SessionHandlers(
+                s.authenticator(), s.json(), limits, s.loginLimiter(), s.team().roles());
         AdminHandlers admin = new AdminHandlers(s.team().admin(), s.json(), limits);
-        UsageHandlers usage = new UsageHandlers(s.team().usage(), s.team().quotas(), s.team().clock());
+        UsageHandlers usage =
+                new UsageHandlers(s.team().usage(), s.team().quotas(), s.team().clock());
         TaskHandlers tasks = new TaskHandlers(s.tasks());
         FileHandlers files = new FileHandlers(s.files());
         EventHandlers events = new EventHandlers(s.eventLog(), s.waiters(), s.authenticator());
@@ -95,7 +105,8 @@ public final class Routes {
 
         var r = config.routes;
         SameOriginGuard sameOrigin = new SameOriginGuard(s.authenticator().mode(), s.hosts(), s.origins());
-        AccessGuard access = new AccessGuard(s.authenticator(), s.team().roles(), s.team().lastSeen());
+        AccessGuard access =
+                new AccessGuard(s.authenticator(), s.team().roles(), s.team().lastSeen());
         String csp = WebApp.contentSecurityPolicy(s.allowedOrigins());
         r.before(ctx -> WebApp.securityHeaders(ctx, csp));
         r.before(sameOrigin::check);

@@ -39,7 +39,8 @@ final class SameOriginGuard {
     void check(Context ctx) {
         checkHost(ctx);
         String host = ctx.header("Host");
-        if (STATE_CHANGING.contains(ctx.method()) && !sameOrigin(ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), host)) {
+        if (STATE_CHANGING.contains(ctx.method())
+                && !sameOrigin(ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), host)) {
             throw Rejection.forbidden("A page of another origin may not change anything here; if that page is"
                     + " yours, start the server with --allowed-origins naming it.");
         }
@@ -48,7 +49,8 @@ final class SameOriginGuard {
     private boolean sameOrigin(String origin, String fetchSite, String host) {
         if (origin == null) {
             // No Origin: a program, unless the browser says the request is another site's.
-            return fetchSite == null || !(fetchSite.equalsIgnoreCase("cross-site") || fetchSite.equalsIgnoreCase("same-site"));
+            return fetchSite == null
+                    || !(fetchSite.equalsIgnoreCase("cross-site") || fetchSite.equalsIgnoreCase("same-site"));
         }
         return !origin.isBlank() && origins.allows(origin, host);
     }

@@ -22,7 +22,8 @@ final class SessionCookie {
 
     /** {@code "; Secure"} when the browser reached us over HTTPS (directly, or through a proxy that says so). */
     static String secureSuffix(Context ctx) {
-        boolean https = "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        boolean https =
+                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
         return https ? "; Secure" : "";
     }
 }

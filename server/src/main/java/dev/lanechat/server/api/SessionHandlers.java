@@ -23,8 +23,8 @@ final class SessionHandlers {
     private final UserRoles roles;
 
     /** @param loginLimiter log-in attempts by client address ({@code Config.loginBurst/loginPerMinute}) */
-    SessionHandlers(Authenticator authenticator, ObjectMapper json, Limits limits, RateLimiter loginLimiter,
-            UserRoles roles) {
+    SessionHandlers(
+            Authenticator authenticator, ObjectMapper json, Limits limits, RateLimiter loginLimiter, UserRoles roles) {
         this.roles = roles;
         this.authenticator = authenticator;
         this.json = json;
@@ -44,12 +44,15 @@ final class SessionHandlers {
     void logIn(Context ctx) {
         long waitMs = loginLimiter.acquire(ctx.ip());
         if (waitMs > 0) {
-            throw Rejection.rateLimited("Too many log-in attempts from this address; wait a moment and try again.",
-                    waitMs);
+            throw Rejection.rateLimited(
+                    "Too many log-in attempts from this address; wait a moment and try again.", waitMs);
         }
         String token = JsonBody.read(ctx, json, limits.maxBodyBytes(), false).requiredText("token");
-        User user = authenticator.byToken(token).orElseThrow(() -> new Rejection(Rejection.Reason.UNAUTHENTICATED,
-                "That token is not valid; ask your admin for one ('lanechat users add NAME')."));
+        User user = authenticator
+                .byToken(token)
+                .orElseThrow(() -> new Rejection(
+                        Rejection.Reason.UNAUTHENTICATED,
+                        "That token is not valid; ask your admin for one ('lanechat users add NAME')."));
         String session = authenticator.startSession(user);
         ctx.header("Set-Cookie", SessionCookie.set(ctx, session));
         ctx.json(Map.of("user", user.name(), "auth", mode(), "role", roles.roleOf(user)));

@@ -32,8 +32,9 @@ final class TransferHandlers {
 
     /** {@code POST /api/import}: a Lanechat export or ChatGPT's conversations.json as the body. */
     void importFile(Context ctx) {
-        ctx.status(201).json(imports.importFile(CurrentUser.id(ctx),
-                JsonBody.readTree(ctx, json, ImportService.MAX_BYTES, false)));
+        ctx.status(201)
+                .json(imports.importFile(
+                        CurrentUser.id(ctx), JsonBody.readTree(ctx, json, ImportService.MAX_BYTES, false)));
     }
 
     private static void send(Context ctx, ExportFile export, String name) {

@@ -1,5 +1,6 @@
 package dev.lanechat.server.api;
 
+import dev.lanechat.server.logging.LogText;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.lanechat.server.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +43,8 @@ final class WebApp {
         }
         config.staticFiles.add(files -> {
             files.hostedPath = "/";
-            files.directory = webDir == null ? "/public" : webDir.toAbsolutePath().toString();
+            files.directory =
+                    webDir == null ? "/public" : webDir.toAbsolutePath().toString();
             files.location = webDir == null ? Location.CLASSPATH : Location.EXTERNAL;
         });
         return new WebApp(index);
@@ -63,12 +64,17 @@ final class WebApp {
             Matcher m = ORIGIN.matcher(origin);
             if (!m.matches()) {
                 // It could not match a browser's Origin header either; in a header it could add directives.
-                log.warn("Allowed origin '{}' is not scheme://host[:port]; it is left out of the page's CSP",
+                log.warn(
+                        "Allowed origin '{}' is not scheme://host[:port]; it is left out of the page's CSP",
                         LogText.clean(configured));
                 continue;
             }
             String rest = origin.substring(m.group(1).length());
-            connect.append(' ').append(origin).append(' ').append(m.group(1).equals("https") ? "wss" : "ws").append(rest);
+            connect.append(' ')
+                    .append(origin)
+                    .append(' ')
+                    .append(m.group(1).equals("https") ? "wss" : "ws")
+                    .append(rest);
         }
         return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                 + "img-src 'self' data:; connect-src " + connect + "; object-src 'none'; base-uri 'self'; "

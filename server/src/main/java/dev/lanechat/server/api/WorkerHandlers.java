@@ -15,7 +15,6 @@ import dev.lanechat.server.tasks.Claim;
 import dev.lanechat.server.tasks.TaskService;
 import dev.lanechat.server.tasks.WorkerQueue;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,11 +33,13 @@ import java.util.regex.Pattern;
 final class WorkerHandlers {
     /** A complete call carries the answer and base64 files: its own, larger body limit. */
     static final int MAX_COMPLETE_BODY = 16 * 1024 * 1024;
+
     static final int MAX_CONTENT_BYTES = 1024 * 1024;
     static final int MAX_FILES_BYTES = 10 * 1024 * 1024;
     static final int MAX_FILES = 20;
     private static final int MAX_ERROR_CHARS = 2000;
-    private static final Pattern CONTENT_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9!#$&^_.+-]+(\\s*;.*)?");
+    private static final Pattern CONTENT_TYPE =
+            Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9!#$&^_.+-]+(\\s*;.*)?");
     private static final String WORKER = "lanechat.worker";
 
     private final Lanes lanes;
@@ -60,9 +61,12 @@ final class WorkerHandlers {
      * worker, with the lanes it may serve, is kept on the request for the handlers.
      */
     static void authenticate(Context ctx, Authenticator authenticator) {
-        Worker worker = authenticator.authenticateWorker(CurrentUser.bearer(ctx)).orElseThrow(() ->
-                new Rejection(Rejection.Reason.UNAUTHENTICATED, "The worker API needs a worker token:"
-                        + " Authorization: Bearer <token> from 'lanechat users add NAME --worker'."));
+        Worker worker = authenticator
+                .authenticateWorker(CurrentUser.bearer(ctx))
+                .orElseThrow(() -> new Rejection(
+                        Rejection.Reason.UNAUTHENTICATED,
+                        "The worker API needs a worker token:"
+                                + " Authorization: Bearer <token> from 'lanechat users add NAME --worker'."));
         ctx.attribute(WORKER, worker);
     }
 
@@ -81,7 +85,8 @@ final class WorkerHandlers {
      */
     private void checkLane(Context ctx, String taskId) {
         Worker worker = worker(ctx);
-        if (worker.lanes() != null && !tasks.laneOf(taskId).map(worker::mayServe).orElse(false)) {
+        if (worker.lanes() != null
+                && !tasks.laneOf(taskId).map(worker::mayServe).orElse(false)) {
             throw Rejection.notFound("task");
         }
     }
@@ -89,8 +94,10 @@ final class WorkerHandlers {
     void claim(Context ctx) {
         String name = ctx.pathParam("lane");
         // A lane this worker may not serve gets the answer of an unknown lane.
-        Lane lane = lanes.find(name).filter(l -> worker(ctx).mayServe(l.name())).orElseThrow(() ->
-                new Rejection(Rejection.Reason.NOT_FOUND, "No lane '" + name + "'; GET /api/lanes lists the lanes."));
+        Lane lane = lanes.find(name)
+                .filter(l -> worker(ctx).mayServe(l.name()))
+                .orElseThrow(() -> new Rejection(
+                        Rejection.Reason.NOT_FOUND, "No lane '" + name + "'; GET /api/lanes lists the lanes."));
         if (!lane.servedByWorkers()) {
             throw Rejection.conflict("Lane '" + name + "' is served inside the server; workers can claim only the"
                     + " tasks of lanes with processor: worker.");
@@ -120,7 +127,8 @@ final class WorkerHandlers {
         String taskId = ctx.pathParam("id");
         String leaseId = JsonBody.read(ctx, json, limits.maxBodyBytes(), false).requiredText("lease_id");
         checkLane(ctx, taskId);
-        String expires = tasks.heartbeat(taskId, leaseId).map(Timestamps::format).orElseThrow(() -> lost(taskId));
+        String expires =
+                tasks.heartbeat(taskId, leaseId).map(Timestamps::format).orElseThrow(() -> lost(taskId));
         ctx.json(Map.of("lease_expires_at", expires));
     }
 
@@ -141,8 +149,8 @@ final class WorkerHandlers {
         Claim claim = tasks.held(taskId, leaseId).orElseThrow(() -> lost(taskId));
         Lane lane = lanes.find(claim.lane()).orElse(null);
         String answeredBy = model != null ? model : lane != null ? lane.model() : null;
-        if (!tasks.complete(claim, new ProcessorResult(content, answeredBy, cost, files, promptTokens,
-                completionTokens))) {
+        if (!tasks.complete(
+                claim, new ProcessorResult(content, answeredBy, cost, files, promptTokens, completionTokens))) {
             throw lost(taskId);
         }
         ctx.json(tasks.find(claim.userId(), taskId).orElseThrow(() -> lost(taskId)));
@@ -228,11 +236,16 @@ final class WorkerHandlers {
             JsonNode item = value.get(i);
             String at = "files[" + i + "]";
             if (!item.isObject()) {
-                throw Rejection.invalid("\"" + at + "\" must be an object with \"name\", \"content_type\" and \"content_base64\".");
+                throw Rejection.invalid(
+                        "\"" + at + "\" must be an object with \"name\", \"content_type\" and \"content_base64\".");
             }
             String name = text(item, at, "name", true);
-            if (name.length() > 255 || name.contains("/") || name.contains("\\") || name.chars().anyMatch(Character::isISOControl)
-                    || name.equals(".") || name.equals("..")) {
+            if (name.length() > 255
+                    || name.contains("/")
+                    || name.contains("\\")
+                    || name.chars().anyMatch(Character::isISOControl)
+                    || name.equals(".")
+                    || name.equals("..")) {
                 throw Rejection.invalid("\"" + at + ".name\" must be a plain file name (no folders or control"
                         + " characters, at most 255 characters).");
             }
@@ -258,8 +271,8 @@ final class WorkerHandlers {
             }
             total += data.length;
             if (total > MAX_FILES_BYTES) {
-                throw Rejection.tooLarge("The files of one answer may have at most " + (MAX_FILES_BYTES / 1024 / 1024)
-                        + " MiB in all.");
+                throw Rejection.tooLarge(
+                        "The files of one answer may have at most " + (MAX_FILES_BYTES / 1024 / 1024) + " MiB in all.");
             }
             files.add(new NewFile(name, type, data));
         }

@@ -27,7 +27,8 @@ public final class Authenticator {
     /** The token of an {@code Authorization: Bearer <token>} header value, or null for any other value. */
     public static String bearerToken(String authorizationHeader) {
         return authorizationHeader != null && authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorizationHeader.substring(7).trim() : null;
+                ? authorizationHeader.substring(7).trim()
+                : null;
     }
 
     public AuthMode mode() {

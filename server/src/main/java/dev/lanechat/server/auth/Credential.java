@@ -10,7 +10,11 @@ import java.util.Locale;
 public record Credential(String userId, Kind kind, String hash) {
 
     /** What was shown. */
-    public enum Kind { TOKEN, SESSION, LOCAL }
+    public enum Kind {
+        TOKEN,
+        SESSION,
+        LOCAL
+    }
 
     static Credential token(String userId, String token) {
         return new Credential(userId, Kind.TOKEN, Secrets.hash(token));

@@ -32,12 +32,16 @@ public final class CredentialCheck {
             return new Verdict(Set.of(), Set.of());
         }
         Map<String, Users.Standing> standing = new HashMap<>();
-        for (List<String> ids : chunks(revocable.stream().map(Credential::userId).distinct().toList())) {
+        for (List<String> ids :
+                chunks(revocable.stream().map(Credential::userId).distinct().toList())) {
             standing.putAll(users.standing(ids));
         }
         Set<String> liveSessions = new HashSet<>();
-        List<String> sessionHashes = revocable.stream().filter(c -> c.kind() == Credential.Kind.SESSION)
-                .map(Credential::hash).distinct().toList();
+        List<String> sessionHashes = revocable.stream()
+                .filter(c -> c.kind() == Credential.Kind.SESSION)
+                .map(Credential::hash)
+                .distinct()
+                .toList();
         for (List<String> hashes : chunks(sessionHashes)) {
             liveSessions.addAll(sessions.live(hashes));
         }
@@ -48,11 +52,13 @@ public final class CredentialCheck {
             if (user != null && user.revoked()) {
                 revoked.add(credential.userId());
             }
-            boolean works = user != null && !user.revoked() && switch (credential.kind()) {
-                case TOKEN -> credential.hash().equals(user.tokenHash());
-                case SESSION -> liveSessions.contains(credential.hash());
-                case LOCAL -> true;
-            };
+            boolean works = user != null
+                    && !user.revoked()
+                    && switch (credential.kind()) {
+                        case TOKEN -> credential.hash().equals(user.tokenHash());
+                        case SESSION -> liveSessions.contains(credential.hash());
+                        case LOCAL -> true;
+                    };
             if (!works) {
                 ended.add(credential);
             }

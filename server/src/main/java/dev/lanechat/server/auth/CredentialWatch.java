@@ -52,8 +52,11 @@ public final class CredentialWatch implements Runnable {
                 if (verdict.revokedUsers().contains(user)) {
                     log.info("Closed {} socket(s) and {} long-poll(s) of a revoked user {}", s, p, user);
                 } else {
-                    log.info("Closed {} socket(s) and {} long-poll(s) of user {}: its session ended or its token changed",
-                            s, p, user);
+                    log.info(
+                            "Closed {} socket(s) and {} long-poll(s) of user {}: its session ended or its token changed",
+                            s,
+                            p,
+                            user);
                 }
             }
         } catch (RuntimeException e) {

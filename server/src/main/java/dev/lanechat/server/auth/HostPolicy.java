@@ -17,7 +17,9 @@ public final class HostPolicy {
 
     /** @param allowedHosts extra names, with or without a port ({@code chat.lan}, {@code chat.lan:8080}) */
     public HostPolicy(List<String> allowedHosts) {
-        this.allowed = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
+        this.allowed = allowedHosts.stream()
+                .map(h -> h.trim().toLowerCase(Locale.ROOT))
+                .toList();
     }
 
     /** Whether a request with this {@code Host} header is answered in open mode. */
@@ -50,7 +52,9 @@ public final class HostPolicy {
     }
 
     private static boolean port(String colonAndDigits) {
-        return colonAndDigits.length() > 1 && colonAndDigits.length() <= 6 && colonAndDigits.charAt(0) == ':'
+        return colonAndDigits.length() > 1
+                && colonAndDigits.length() <= 6
+                && colonAndDigits.charAt(0) == ':'
                 && colonAndDigits.substring(1).chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
@@ -63,7 +67,9 @@ public final class HostPolicy {
             return false;
         }
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+            if (part.isEmpty()
+                    || part.length() > 3
+                    || !part.chars().allMatch(c -> c >= '0' && c <= '9')
                     || Integer.parseInt(part) > 255) {
                 return false;
             }

@@ -39,7 +39,9 @@ public final class LastSeen {
         written.put(userId, now);
         try {
             jdbi.useHandle(h -> h.createUpdate("UPDATE users SET last_seen_at = :now WHERE id = :id")
-                    .bind("now", Timestamps.format(now)).bind("id", userId).execute());
+                    .bind("now", Timestamps.format(now))
+                    .bind("id", userId)
+                    .execute());
         } catch (RuntimeException e) {
             // A note for the admin page: never a reason to fail the request that made it.
             log.warn("Could not note when a user was last seen: {}", StoreErrors.describe(e));

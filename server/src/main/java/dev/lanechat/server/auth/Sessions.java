@@ -35,12 +35,13 @@ public final class Sessions {
     }
 
     public Optional<User> find(String sessionId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT u.id, u.name FROM sessions s JOIN users u ON u.id = s.user_id "
-                        + "WHERE s.id_hash = :hash AND s.expires_at > :now AND u.revoked_at IS NULL")
-                .bind("hash", Secrets.hash(sessionId))
-                .bind("now", Timestamps.format(clock.instant()))
-                .map((rs, ctx) -> new User(rs.getString("id"), rs.getString("name")))
-                .findOne());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT u.id, u.name FROM sessions s JOIN users u ON u.id = s.user_id "
+                                + "WHERE s.id_hash = :hash AND s.expires_at > :now AND u.revoked_at IS NULL")
+                        .bind("hash", Secrets.hash(sessionId))
+                        .bind("now", Timestamps.format(clock.instant()))
+                        .map((rs, ctx) -> new User(rs.getString("id"), rs.getString("name")))
+                        .findOne());
     }
 
     /**
@@ -56,11 +57,12 @@ public final class Sessions {
 
     /** Which of these session hashes (at most a few hundred) are sessions that have not ended or expired. */
     public Set<String> live(Collection<String> hashes) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id_hash FROM sessions WHERE id_hash IN (<hashes>) AND expires_at > :now")
-                .bindList("hashes", List.copyOf(hashes))
-                .bind("now", Timestamps.format(clock.instant()))
-                .mapTo(String.class)
-                .set());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT id_hash FROM sessions WHERE id_hash IN (<hashes>) AND expires_at > :now")
+                        .bindList("hashes", List.copyOf(hashes))
+                        .bind("now", Timestamps.format(clock.instant()))
+                        .mapTo(String.class)
+                        .set());
     }
 
     public void end(String sessionId) {

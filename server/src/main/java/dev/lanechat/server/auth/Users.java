@@ -17,6 +17,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class Users {
     /** The one user of open mode. */
     public static final String LOCAL_USER_NAME = "local";
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
 
     /**
@@ -90,7 +91,9 @@ public final class Users {
             throw new IllegalArgumentException("role must be admin or user");
         }
         jdbi.useHandle(h -> h.createUpdate("UPDATE users SET role = :role WHERE id = :id")
-                .bind("role", role).bind("id", userId).execute());
+                .bind("role", role)
+                .bind("id", userId)
+                .execute());
     }
 
     /**
@@ -153,8 +156,9 @@ public final class Users {
             if (find(name).isPresent()) {
                 throw new IllegalArgumentException(exists(name));
             }
-            jdbi.useHandle(h -> h.createUpdate("INSERT INTO users (id, name, token_hash, created_at, last_event_id, kind, lanes, "
-                            + "role) VALUES (:id, :name, :hash, :now, 0, :kind, :lanes, :role)")
+            jdbi.useHandle(h -> h.createUpdate(
+                            "INSERT INTO users (id, name, token_hash, created_at, last_event_id, kind, lanes, "
+                                    + "role) VALUES (:id, :name, :hash, :now, 0, :kind, :lanes, :role)")
                     .bind("role", role)
                     .bind("kind", kind)
                     .bind("lanes", lanesColumn)
@@ -167,7 +171,8 @@ public final class Users {
         return token;
     }
 
-    private static final String BAD_NAME = "a user name is 1-64 letters, digits or . _ @ -, starting with a letter or digit";
+    private static final String BAD_NAME =
+            "a user name is 1-64 letters, digits or . _ @ -, starting with a letter or digit";
 
     private static String exists(String name) {
         return "user '" + name + "' exists already; revoke it first to issue a new token";
@@ -196,8 +201,11 @@ public final class Users {
             return BAD_NAME + " ('" + name + "' is not)";
         }
         boolean live = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT COUNT(*) FROM users WHERE name = :name AND token_hash IS NOT NULL AND revoked_at IS NULL")
-                .bind("name", name).mapTo(Integer.class).one()) > 0;
+                                "SELECT COUNT(*) FROM users WHERE name = :name AND token_hash IS NOT NULL AND revoked_at IS NULL")
+                        .bind("name", name)
+                        .mapTo(Integer.class)
+                        .one())
+                > 0;
         return live ? exists(name) : null;
     }
 
@@ -205,13 +213,17 @@ public final class Users {
     public boolean revoke(String name) {
         boolean found = jdbi.inTransaction(h -> {
             Optional<String> id = h.createQuery("SELECT id FROM users WHERE name = :name")
-                    .bind("name", name).mapTo(String.class).findOne();
+                    .bind("name", name)
+                    .mapTo(String.class)
+                    .findOne();
             id.ifPresent(userId -> {
                 h.createUpdate("UPDATE users SET token_hash = NULL, revoked_at = :now WHERE id = :id")
                         .bind("now", Timestamps.format(clock.instant()))
                         .bind("id", userId)
                         .execute();
-                h.createUpdate("DELETE FROM sessions WHERE user_id = :id").bind("id", userId).execute();
+                h.createUpdate("DELETE FROM sessions WHERE user_id = :id")
+                        .bind("id", userId)
+                        .execute();
             });
             return id.isPresent();
         });
@@ -226,15 +238,21 @@ public final class Users {
     public Map<String, Standing> standing(Collection<String> ids) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, token_hash, revoked_at FROM users WHERE id IN (<ids>)")
                 .bindList("ids", List.copyOf(ids))
-                .map((rs, ctx) -> Map.entry(rs.getString("id"),
+                .map((rs, ctx) -> Map.entry(
+                        rs.getString("id"),
                         new Standing(rs.getString("token_hash"), rs.getString("revoked_at") != null)))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     public List<Listed> list() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT name, created_at, revoked_at, kind, lanes, role FROM users ORDER BY name")
-                .map((rs, ctx) -> new Listed(rs.getString("name"), rs.getString("created_at"),
-                        rs.getString("revoked_at") != null, rs.getString("kind"), lanes(rs.getString("lanes")),
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT name, created_at, revoked_at, kind, lanes, role FROM users ORDER BY name")
+                .map((rs, ctx) -> new Listed(
+                        rs.getString("name"),
+                        rs.getString("created_at"),
+                        rs.getString("revoked_at") != null,
+                        rs.getString("kind"),
+                        lanes(rs.getString("lanes")),
                         rs.getString("role")))
                 .list());
     }
@@ -246,7 +264,9 @@ public final class Users {
     /** The role of the user with this id ({@link #ROLE_ADMIN} or {@link #ROLE_USER}); empty for no such user. */
     public Optional<String> role(String userId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT role FROM users WHERE id = :id")
-                .bind("id", userId).mapTo(String.class).findOne());
+                .bind("id", userId)
+                .mapTo(String.class)
+                .findOne());
     }
 
     public Optional<User> find(String name) {
@@ -287,7 +307,8 @@ public final class Users {
                 .bind("hash", Secrets.hash(token))
                 .map((rs, ctx) -> {
                     List<String> lanes = lanes(rs.getString("lanes"));
-                    return new Worker(rs.getString("id"), rs.getString("name"), lanes == null ? null : Set.copyOf(lanes));
+                    return new Worker(
+                            rs.getString("id"), rs.getString("name"), lanes == null ? null : Set.copyOf(lanes));
                 })
                 .findOne());
     }

@@ -4,11 +4,11 @@ import dev.lanechat.server.auth.AuthMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Locale;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -22,69 +22,161 @@ public final class ConfigParser {
     private record Option(String flag, String env, String help, BiConsumer<Config.Builder, String> apply) {}
 
     private static final List<Option> OPTIONS = List.of(
-            new Option("--port", "LANECHAT_PORT", "port to listen on, 0 for any free port (default 8080)",
+            new Option(
+                    "--port",
+                    "LANECHAT_PORT",
+                    "port to listen on, 0 for any free port (default 8080)",
                     (b, v) -> b.port(integer("--port", v, 0, 65535))),
-            new Option("--bind", "LANECHAT_BIND", "address to listen on (default 127.0.0.1)",
-                    Config.Builder::bind),
-            new Option("--data-dir", "LANECHAT_DATA_DIR", "folder of the embedded database (default ./data)",
+            new Option("--bind", "LANECHAT_BIND", "address to listen on (default 127.0.0.1)", Config.Builder::bind),
+            new Option(
+                    "--data-dir",
+                    "LANECHAT_DATA_DIR",
+                    "folder of the embedded database (default ./data)",
                     (b, v) -> b.dataDir(Path.of(v))),
-            new Option("--db", "LANECHAT_DB", "database URL (default: SQLite at <data dir>/lanechat.db)",
+            new Option(
+                    "--db",
+                    "LANECHAT_DB",
+                    "database URL (default: SQLite at <data dir>/lanechat.db)",
                     Config.Builder::db),
-            new Option("--demo-delay-ms", "LANECHAT_DEMO_DELAY_MS", "how long the demo lane thinks (default 300)",
+            new Option(
+                    "--demo-delay-ms",
+                    "LANECHAT_DEMO_DELAY_MS",
+                    "how long the demo lane thinks (default 300)",
                     (b, v) -> b.demoDelay(Duration.ofMillis(integer("--demo-delay-ms", v, 0, 600_000)))),
-            new Option("--lease-s", "LANECHAT_LEASE_S", "seconds a running task is leased (default 30)",
+            new Option(
+                    "--lease-s",
+                    "LANECHAT_LEASE_S",
+                    "seconds a running task is leased (default 30)",
                     (b, v) -> b.lease(Duration.ofSeconds(integer("--lease-s", v, 1, 86_400)))),
-            new Option("--max-attempts", "LANECHAT_MAX_ATTEMPTS", "attempts of a task before it fails (default 3)",
+            new Option(
+                    "--max-attempts",
+                    "LANECHAT_MAX_ATTEMPTS",
+                    "attempts of a task before it fails (default 3)",
                     (b, v) -> b.maxAttempts(integer("--max-attempts", v, 1, 100))),
-            new Option("--auth", "LANECHAT_AUTH", "open (one local user) or token (users with API tokens)",
+            new Option(
+                    "--auth",
+                    "LANECHAT_AUTH",
+                    "open (one local user) or token (users with API tokens)",
                     (b, v) -> b.auth(authMode(v))),
-            new Option("--allowed-origins", "LANECHAT_ALLOWED_ORIGINS", "other page origins that may open sockets, comma-separated",
+            new Option(
+                    "--allowed-origins",
+                    "LANECHAT_ALLOWED_ORIGINS",
+                    "other page origins that may open sockets, comma-separated",
                     (b, v) -> b.allowedOrigins(list(v))),
-            new Option("--allowed-hosts", "LANECHAT_ALLOWED_HOSTS", "host names open mode answers besides 127.0.0.1, localhost and [::1], comma-separated",
+            new Option(
+                    "--allowed-hosts",
+                    "LANECHAT_ALLOWED_HOSTS",
+                    "host names open mode answers besides 127.0.0.1, localhost and [::1], comma-separated",
                     (b, v) -> b.allowedHosts(list(v))),
-            new Option("--max-sockets-per-user", "LANECHAT_MAX_SOCKETS_PER_USER", "open sockets one user may hold (default 32)",
+            new Option(
+                    "--max-sockets-per-user",
+                    "LANECHAT_MAX_SOCKETS_PER_USER",
+                    "open sockets one user may hold (default 32)",
                     (b, v) -> b.maxSocketsPerUser(integer("--max-sockets-per-user", v, 1, 100_000))),
-            new Option("--max-sockets", "LANECHAT_MAX_SOCKETS", "open sockets this server holds at most (default 10000)",
+            new Option(
+                    "--max-sockets",
+                    "LANECHAT_MAX_SOCKETS",
+                    "open sockets this server holds at most (default 10000)",
                     (b, v) -> b.maxSockets(integer("--max-sockets", v, 1, 1_000_000))),
-            new Option("--send-per-minute", "LANECHAT_SEND_PER_MINUTE", "messages a user may send a minute, after a burst (default 120)",
+            new Option(
+                    "--send-per-minute",
+                    "LANECHAT_SEND_PER_MINUTE",
+                    "messages a user may send a minute, after a burst (default 120)",
                     (b, v) -> b.sendPerMinute(integer("--send-per-minute", v, 1, 1_000_000))),
-            new Option("--send-burst", "LANECHAT_SEND_BURST", "messages a user may send at once before the per-minute rate applies (default 120)",
+            new Option(
+                    "--send-burst",
+                    "LANECHAT_SEND_BURST",
+                    "messages a user may send at once before the per-minute rate applies (default 120)",
                     (b, v) -> b.sendBurst(integer("--send-burst", v, 1, 1_000_000))),
-            new Option("--conversation-per-minute", "LANECHAT_CONVERSATION_PER_MINUTE", "conversations a user may create or rename a minute, after a burst (default 30)",
+            new Option(
+                    "--conversation-per-minute",
+                    "LANECHAT_CONVERSATION_PER_MINUTE",
+                    "conversations a user may create or rename a minute, after a burst (default 30)",
                     (b, v) -> b.conversationPerMinute(integer("--conversation-per-minute", v, 1, 1_000_000))),
-            new Option("--conversation-burst", "LANECHAT_CONVERSATION_BURST", "conversations a user may create or rename at once before the per-minute rate applies (default 30)",
+            new Option(
+                    "--conversation-burst",
+                    "LANECHAT_CONVERSATION_BURST",
+                    "conversations a user may create or rename at once before the per-minute rate applies (default 30)",
                     (b, v) -> b.conversationBurst(integer("--conversation-burst", v, 1, 1_000_000))),
-            new Option("--history-messages", "LANECHAT_HISTORY_MESSAGES", "newest messages of a conversation given to a lane, the one answered included (default 100)",
+            new Option(
+                    "--history-messages",
+                    "LANECHAT_HISTORY_MESSAGES",
+                    "newest messages of a conversation given to a lane, the one answered included (default 100)",
                     (b, v) -> b.historyMessages(integer("--history-messages", v, 1, 100_000))),
-            new Option("--history-bytes", "LANECHAT_HISTORY_BYTES", "bytes of UTF-8 content given to a lane at most, the message answered always (default 262144)",
+            new Option(
+                    "--history-bytes",
+                    "LANECHAT_HISTORY_BYTES",
+                    "bytes of UTF-8 content given to a lane at most, the message answered always (default 262144)",
                     (b, v) -> b.historyBytes(integer("--history-bytes", v, 1, 1_073_741_824))),
-            new Option("--quota-messages-per-day", "LANECHAT_QUOTA_MESSAGES_PER_DAY", "messages a user may have answered a UTC day, unless an admin set its own (default: no limit)",
+            new Option(
+                    "--quota-messages-per-day",
+                    "LANECHAT_QUOTA_MESSAGES_PER_DAY",
+                    "messages a user may have answered a UTC day, unless an admin set its own (default: no limit)",
                     (b, v) -> b.quotaMessagesPerDay(integer("--quota-messages-per-day", v, 0, 1_000_000_000))),
-            new Option("--quota-usd-per-month", "LANECHAT_QUOTA_USD_PER_MONTH", "US dollars a user's answers may cost a UTC month, unless an admin set its own (default: no limit)",
+            new Option(
+                    "--quota-usd-per-month",
+                    "LANECHAT_QUOTA_USD_PER_MONTH",
+                    "US dollars a user's answers may cost a UTC month, unless an admin set its own (default: no limit)",
                     (b, v) -> b.quotaUsdPerMonth(dollars("--quota-usd-per-month", v))),
-            new Option("--crash-after-commits", "LANECHAT_CRASH_AFTER_COMMITS", "for crash tests only: kill the process (as kill -9 would) right after the N-th SQLite commit, before anyone hears of it (default 0: never)",
+            new Option(
+                    "--crash-after-commits",
+                    "LANECHAT_CRASH_AFTER_COMMITS",
+                    "for crash tests only: kill the process (as kill -9 would) right after the N-th SQLite commit, before anyone hears of it (default 0: never)",
                     (b, v) -> b.crashAfterCommits(integer("--crash-after-commits", v, 0, Integer.MAX_VALUE))),
-            new Option("--lanes", "LANECHAT_LANES", "YAML file of the lanes (default: the demo lane alone); see README",
+            new Option(
+                    "--lanes",
+                    "LANECHAT_LANES",
+                    "YAML file of the lanes (default: the demo lane alone); see README",
                     (b, v) -> b.lanesFile(Path.of(v))),
-            new Option("--web-dir", "LANECHAT_WEB_DIR", "serve the web client from this folder (development)",
+            new Option(
+                    "--web-dir",
+                    "LANECHAT_WEB_DIR",
+                    "serve the web client from this folder (development)",
                     (b, v) -> b.webDir(Path.of(v))),
-            new Option("--public-url", "LANECHAT_PUBLIC_URL", "the URL people open, behind a proxy the proxy's (e.g. https://chat.example.com); single sign-on's redirect URI is built from it",
+            new Option(
+                    "--public-url",
+                    "LANECHAT_PUBLIC_URL",
+                    "the URL people open, behind a proxy the proxy's (e.g. https://chat.example.com); single sign-on's redirect URI is built from it",
                     (b, v) -> b.publicUrl(httpUrl("--public-url", v, true))),
-            new Option("--oidc-issuer", "LANECHAT_OIDC_ISSUER", "single sign-on: the OIDC provider's issuer URL (discovery at <issuer>/.well-known/openid-configuration)",
+            new Option(
+                    "--oidc-issuer",
+                    "LANECHAT_OIDC_ISSUER",
+                    "single sign-on: the OIDC provider's issuer URL (discovery at <issuer>/.well-known/openid-configuration)",
                     (b, v) -> b.oidcIssuer(httpUrl("--oidc-issuer", v, false))),
-            new Option("--oidc-client-id", "LANECHAT_OIDC_CLIENT_ID", "single sign-on: this server's client id at the provider",
+            new Option(
+                    "--oidc-client-id",
+                    "LANECHAT_OIDC_CLIENT_ID",
+                    "single sign-on: this server's client id at the provider",
                     Config.Builder::oidcClientId),
-            new Option("--oidc-client-secret-env", "LANECHAT_OIDC_CLIENT_SECRET_ENV", "single sign-on: the NAME of the environment variable holding the client secret (none: a public client)",
-                    (b, v) -> { }), // read in parse(), where the environment is at hand
-            new Option("--oidc-allowed-domains", "LANECHAT_OIDC_ALLOWED_DOMAINS", "single sign-on: email domains that may sign in (verified addresses only), comma-separated",
+            new Option(
+                    "--oidc-client-secret-env",
+                    "LANECHAT_OIDC_CLIENT_SECRET_ENV",
+                    "single sign-on: the NAME of the environment variable holding the client secret (none: a public client)",
+                    (b, v) -> {}), // read in parse(), where the environment is at hand
+            new Option(
+                    "--oidc-allowed-domains",
+                    "LANECHAT_OIDC_ALLOWED_DOMAINS",
+                    "single sign-on: email domains that may sign in (verified addresses only), comma-separated",
                     (b, v) -> b.oidcAllowedDomains(list(v))),
-            new Option("--oidc-allowed-groups", "LANECHAT_OIDC_ALLOWED_GROUPS", "single sign-on: groups (in the groups claim) that may sign in, comma-separated",
+            new Option(
+                    "--oidc-allowed-groups",
+                    "LANECHAT_OIDC_ALLOWED_GROUPS",
+                    "single sign-on: groups (in the groups claim) that may sign in, comma-separated",
                     (b, v) -> b.oidcAllowedGroups(list(v))),
-            new Option("--oidc-admin-groups", "LANECHAT_OIDC_ADMIN_GROUPS", "single sign-on: groups whose members are admins (checked at each sign-in), comma-separated",
+            new Option(
+                    "--oidc-admin-groups",
+                    "LANECHAT_OIDC_ADMIN_GROUPS",
+                    "single sign-on: groups whose members are admins (checked at each sign-in), comma-separated",
                     (b, v) -> b.oidcAdminGroups(list(v))),
-            new Option("--oidc-groups-claim", "LANECHAT_OIDC_GROUPS_CLAIM", "single sign-on: the ID token claim listing a person's groups (default groups)",
+            new Option(
+                    "--oidc-groups-claim",
+                    "LANECHAT_OIDC_GROUPS_CLAIM",
+                    "single sign-on: the ID token claim listing a person's groups (default groups)",
                     Config.Builder::oidcGroupsClaim),
-            new Option("--oidc-provider-name", "LANECHAT_OIDC_PROVIDER_NAME", "single sign-on: the name on the sign-in button (default: the issuer's host)",
+            new Option(
+                    "--oidc-provider-name",
+                    "LANECHAT_OIDC_PROVIDER_NAME",
+                    "single sign-on: the name on the sign-in button (default: the issuer's host)",
                     Config.Builder::oidcProviderName));
 
     private ConfigParser() {}
@@ -157,14 +249,17 @@ public final class ConfigParser {
             throw new ConfigException(flag + " must be a URL such as https://chat.example.com, not '" + value + "'");
         }
         boolean http = "https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme());
-        if (!http || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
+        if (!http
+                || uri.getHost() == null
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null
                 || uri.getRawUserInfo() != null) {
             throw new ConfigException(flag + " must be an http(s) URL with a host and no query, such as"
                     + " https://chat.example.com, not '" + value + "'");
         }
         if (noPath && !uri.getRawPath().isEmpty()) {
-            throw new ConfigException(flag + " must be the server's root (the page is served at /), without a path: '"
-                    + value + "'");
+            throw new ConfigException(
+                    flag + " must be the server's root (the page is served at /), without a path: '" + value + "'");
         }
         return uri;
     }
@@ -199,7 +294,10 @@ public final class ConfigParser {
     }
 
     private static List<String> list(String value) {
-        return Arrays.stream(value.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(o -> !o.isEmpty())
+                .toList();
     }
 
     private static double dollars(String flag, String value) {

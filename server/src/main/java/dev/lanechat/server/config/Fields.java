@@ -45,7 +45,9 @@ final class Fields {
     /** The line of {@code key}, or of the mapping when it is absent. */
     int lineOf(String key) {
         Node node = fields.get(key);
-        return node != null ? node.line() : fields.values().stream().mapToInt(Node::line).min().orElse(line);
+        return node != null
+                ? node.line()
+                : fields.values().stream().mapToInt(Node::line).min().orElse(line);
     }
 
     /** The path of the field {@code key}, e.g. {@code lanes[1].price_per_million}. */

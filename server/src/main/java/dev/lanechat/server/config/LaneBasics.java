@@ -7,5 +7,11 @@ package dev.lanechat.server.config;
  *
  * @param line where the lane starts in the file (for messages), 0 for the built-in lane
  */
-public record LaneBasics(String name, Integer concurrency, boolean isDefault, String model, String description,
-        Integer attempts, int line) {}
+public record LaneBasics(
+        String name,
+        Integer concurrency,
+        boolean isDefault,
+        String model,
+        String description,
+        Integer attempts,
+        int line) {}

@@ -40,15 +40,21 @@ import java.util.stream.Collectors;
 public final class LanesFile {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final List<String> COMMON = List.of("name", "processor", "concurrency", "default", "model",
-            "description", "attempts");
+    private static final List<String> COMMON =
+            List.of("name", "processor", "concurrency", "default", "model", "description", "attempts");
     /** The largest context window the file accepts (models with a few million tokens exist). */
     static final int MAX_CONTEXT_TOKENS = 100_000_000;
 
     /** The file's {@code processor:} values, with the fields only their lanes have. */
     private enum Kind {
         DEMO("demo", "delay_ms"),
-        OPENAI("openai", "base_url", "api_key_env", "price_per_million", "timeout_s", "system_prompt",
+        OPENAI(
+                "openai",
+                "base_url",
+                "api_key_env",
+                "price_per_million",
+                "timeout_s",
+                "system_prompt",
                 "max_context_tokens"),
         WORKER("worker", "max_context_tokens");
 
@@ -121,8 +127,10 @@ public final class LanesFile {
         }
         List<LaneSpec> defaults = specs.stream().filter(LaneSpec::isDefault).toList();
         if (defaults.size() > 1) {
-            throw fail(defaults.get(1).line(), "lanes '" + defaults.get(0).name() + "' and '" + defaults.get(1).name()
-                    + "' both say default: true; exactly one lane is the default");
+            throw fail(
+                    defaults.get(1).line(),
+                    "lanes '" + defaults.get(0).name() + "' and '"
+                            + defaults.get(1).name() + "' both say default: true; exactly one lane is the default");
         }
         if (defaults.isEmpty()) {
             throw fail(lanesNode.line(), "no lane says default: true; mark exactly one lane as the default");
@@ -134,13 +142,19 @@ public final class LanesFile {
         Fields f = Fields.of(node, path, this::fail);
         String name = f.string("name", true);
         if (!NAME.matcher(name).matches()) {
-            throw f.fail("name", "must be 1-64 letters, digits or . _ -, starting with a letter or digit, not '"
-                    + name + "'");
+            throw f.fail(
+                    "name",
+                    "must be 1-64 letters, digits or . _ -, starting with a letter or digit, not '" + name + "'");
         }
         Kind kind = kind(f);
         checkKnown(f, kind);
-        LaneBasics basics = new LaneBasics(name, f.integer("concurrency", 1, 1000), f.bool("default") || alone,
-                f.string("model", kind == Kind.OPENAI), f.string("description", false), f.integer("attempts", 1, 100),
+        LaneBasics basics = new LaneBasics(
+                name,
+                f.integer("concurrency", 1, 1000),
+                f.bool("default") || alone,
+                f.string("model", kind == Kind.OPENAI),
+                f.string("description", false),
+                f.integer("attempts", 1, 100),
                 node.line());
         return switch (kind) {
             case DEMO -> {
@@ -154,8 +168,10 @@ public final class LanesFile {
 
     private static Kind kind(Fields f) {
         String processor = f.string("processor", true);
-        return Arrays.stream(Kind.values()).filter(k -> k.yamlName.equals(processor)).findFirst().orElseThrow(() ->
-                f.fail("processor", "must be demo, openai or worker, not '" + processor + "'"));
+        return Arrays.stream(Kind.values())
+                .filter(k -> k.yamlName.equals(processor))
+                .findFirst()
+                .orElseThrow(() -> f.fail("processor", "must be demo, openai or worker, not '" + processor + "'"));
     }
 
     /** A field of another processor, or of none, is a mistake (most often a typo). */
@@ -164,13 +180,17 @@ public final class LanesFile {
             if (COMMON.contains(key) || kind.ownFields.contains(key)) {
                 continue;
             }
-            String owners = Arrays.stream(Kind.values()).filter(k -> k.ownFields.contains(key)).map(k -> k.yamlName)
+            String owners = Arrays.stream(Kind.values())
+                    .filter(k -> k.ownFields.contains(key))
+                    .map(k -> k.yamlName)
                     .collect(Collectors.joining(" or "));
             List<String> known = new ArrayList<>(COMMON);
             known.addAll(kind.ownFields);
-            throw f.fail(key, !owners.isEmpty()
-                    ? "is only for processor: " + owners + " (this lane is " + kind.yamlName + ")"
-                    : "is not a known field; known: " + String.join(", ", known));
+            throw f.fail(
+                    key,
+                    !owners.isEmpty()
+                            ? "is only for processor: " + owners + " (this lane is " + kind.yamlName + ")"
+                            : "is not a known field; known: " + String.join(", ", known));
         }
     }
 
@@ -181,8 +201,10 @@ public final class LanesFile {
         String apiKey = null;
         if (apiKeyEnv != null) {
             if (!ENV_NAME.matcher(apiKeyEnv).matches()) {
-                throw f.fail("api_key_env", "is the NAME of an environment variable (like OPENAI_API_KEY), not '"
-                        + Fields.abbreviate(apiKeyEnv) + "'; never put the key itself in the file");
+                throw f.fail(
+                        "api_key_env",
+                        "is the NAME of an environment variable (like OPENAI_API_KEY), not '"
+                                + Fields.abbreviate(apiKeyEnv) + "'; never put the key itself in the file");
             }
             String value = env.get(apiKeyEnv);
             apiKey = value == null || value.isBlank() ? null : value.trim();
@@ -201,8 +223,15 @@ public final class LanesFile {
             output = prices.nonNegative("output", "US dollars per million tokens");
         }
         Integer seconds = f.integer("timeout_s", 1, 3600);
-        return new OpenAiLane(basics, baseUrl, apiKeyEnv, apiKey, input, output,
-                seconds == null ? null : Duration.ofSeconds(seconds), f.string("system_prompt", false),
+        return new OpenAiLane(
+                basics,
+                baseUrl,
+                apiKeyEnv,
+                apiKey,
+                input,
+                output,
+                seconds == null ? null : Duration.ofSeconds(seconds),
+                f.string("system_prompt", false),
                 maxContextTokens(f));
     }
 
@@ -220,8 +249,8 @@ public final class LanesFile {
         } catch (URISyntaxException e) {
             // answered below
         }
-        throw f.fail("base_url", "must be an http:// or https:// URL such as https://api.openai.com/v1, not '"
-                + url + "'");
+        throw f.fail(
+                "base_url", "must be an http:// or https:// URL such as https://api.openai.com/v1, not '" + url + "'");
     }
 
     private ConfigException fail(int line, String message) {

@@ -13,9 +13,17 @@ import java.util.function.Function;
  * @param systemPrompt {@code system_prompt}, or null
  * @param maxContextTokens {@code max_context_tokens}, or null for the default of the model
  */
-public record OpenAiLane(LaneBasics basics, String baseUrl, String apiKeyEnv, String apiKey,
-        double priceInputPerMillion, double priceOutputPerMillion, Duration timeout, String systemPrompt,
-        Integer maxContextTokens) implements LaneSpec {
+public record OpenAiLane(
+        LaneBasics basics,
+        String baseUrl,
+        String apiKeyEnv,
+        String apiKey,
+        double priceInputPerMillion,
+        double priceOutputPerMillion,
+        Duration timeout,
+        String systemPrompt,
+        Integer maxContextTokens)
+        implements LaneSpec {
 
     /** Never prints the API key (a Config is logged and shown in test failures). */
     @Override

@@ -10,7 +10,8 @@ public record Quota(Long messagesPerDay, Double usdPerMonth) {
 
     /** This quota's values where it has them, {@code fallback}'s elsewhere. */
     public Quota over(Quota fallback) {
-        return new Quota(messagesPerDay != null ? messagesPerDay : fallback.messagesPerDay,
+        return new Quota(
+                messagesPerDay != null ? messagesPerDay : fallback.messagesPerDay,
                 usdPerMonth != null ? usdPerMonth : fallback.usdPerMonth);
     }
 }

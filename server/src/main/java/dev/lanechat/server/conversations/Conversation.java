@@ -5,5 +5,10 @@ package dev.lanechat.server.conversations;
  * read marker (see {@link ConversationService#markRead}).
  */
 public record Conversation(
-        String id, String title, String createdAt, String updatedAt, long messageCount, double totalCostUsd,
+        String id,
+        String title,
+        String createdAt,
+        String updatedAt,
+        long messageCount,
+        double totalCostUsd,
         long unreadCount) {}

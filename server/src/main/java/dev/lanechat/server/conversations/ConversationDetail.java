@@ -21,7 +21,16 @@ public record ConversationDetail(
         String nextBefore) {
 
     static ConversationDetail of(Conversation c, MessagePage page) {
-        return new ConversationDetail(c.id(), c.title(), c.createdAt(), c.updatedAt(), c.messageCount(),
-                c.totalCostUsd(), c.unreadCount(), page.messages(), page.hasMore(), page.hasMore() ? page.messages().get(0).id() : null);
+        return new ConversationDetail(
+                c.id(),
+                c.title(),
+                c.createdAt(),
+                c.updatedAt(),
+                c.messageCount(),
+                c.totalCostUsd(),
+                c.unreadCount(),
+                page.messages(),
+                page.hasMore(),
+                page.hasMore() ? page.messages().get(0).id() : null);
     }
 }

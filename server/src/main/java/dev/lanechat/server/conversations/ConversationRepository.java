@@ -16,6 +16,7 @@ import org.jdbi.v3.core.Handle;
 public final class ConversationRepository {
     /** The title of a conversation that has none yet. */
     public static final String UNTITLED = "New conversation";
+
     private static final int AUTO_TITLE_LENGTH = 60;
 
     /** What a page of messages counts for each message beyond its content and error (ids, times, names). */
@@ -24,8 +25,8 @@ public final class ConversationRepository {
     private static final int FILE_ALLOWANCE = 512;
 
     private static final String CONVERSATION_COLUMNS =
-            "id, title, created_at, updated_at, message_count, total_cost_usd, " + unreadCount("conversations.id",
-                    "conversations.read_position") + " AS unread_count";
+            "id, title, created_at, updated_at, message_count, total_cost_usd, "
+                    + unreadCount("conversations.id", "conversations.read_position") + " AS unread_count";
 
     private final FileRepository files;
 
@@ -35,8 +36,9 @@ public final class ConversationRepository {
 
     public Conversation insert(Handle h, String id, String userId, String title, Instant now) {
         String at = Timestamps.format(now);
-        h.createUpdate("INSERT INTO conversations (id, user_id, title, created_at, updated_at, message_count, total_cost_usd) "
-                        + "VALUES (:id, :user, :title, :now, :now, 0, 0)")
+        h.createUpdate(
+                        "INSERT INTO conversations (id, user_id, title, created_at, updated_at, message_count, total_cost_usd) "
+                                + "VALUES (:id, :user, :title, :now, :now, 0, 0)")
                 .bind("id", id)
                 .bind("user", userId)
                 .bind("title", title)
@@ -49,8 +51,8 @@ public final class ConversationRepository {
      * Sets what an imported conversation's messages add up to (after {@link #insert} and its
      * {@link #insertMessage}s): its own times, count and cost; read through its last message.
      */
-    public void finishImport(Handle h, String id, Instant createdAt, Instant updatedAt, long messageCount,
-            double totalCostUsd) {
+    public void finishImport(
+            Handle h, String id, Instant createdAt, Instant updatedAt, long messageCount, double totalCostUsd) {
         h.createUpdate("UPDATE conversations SET created_at = :created, updated_at = :updated, message_count = :count,"
                         + " total_cost_usd = :cost, read_position = :count WHERE id = :id")
                 .bind("created", Timestamps.format(createdAt))
@@ -71,22 +73,31 @@ public final class ConversationRepository {
      */
     public ConversationList listPage(Handle h, String userId, ListCursor cursor, int limit) {
         if (cursor == null) {
-            List<Conversation> newest = conversations(h, "user_id = :user", "updated_at DESC, id DESC", limit + 1,
-                    userId, null);
+            List<Conversation> newest =
+                    conversations(h, "user_id = :user", "updated_at DESC, id DESC", limit + 1, userId, null);
             List<Conversation> page = newest.subList(0, Math.min(limit, newest.size()));
             String next = newest.size() > limit
-                    ? new ListCursor(ListCursor.Key.of(page.get(0)), ListCursor.Key.of(page.get(page.size() - 1))).encode()
+                    ? new ListCursor(ListCursor.Key.of(page.get(0)), ListCursor.Key.of(page.get(page.size() - 1)))
+                            .encode()
                     : null;
             return new ConversationList(List.copyOf(page), next);
         }
-        List<Conversation> changed = conversations(h,
-                "user_id = :user AND (updated_at > :at OR (updated_at = :at AND id > :id))", "updated_at ASC, id ASC",
-                limit + 1, userId, cursor.head());
+        List<Conversation> changed = conversations(
+                h,
+                "user_id = :user AND (updated_at > :at OR (updated_at = :at AND id > :id))",
+                "updated_at ASC, id ASC",
+                limit + 1,
+                userId,
+                cursor.head());
         int changedTaken = Math.min(limit, changed.size());
         int room = limit - changedTaken;
-        List<Conversation> older = conversations(h,
-                "user_id = :user AND (updated_at < :at OR (updated_at = :at AND id < :id))", "updated_at DESC, id DESC",
-                room + 1, userId, cursor.tail());
+        List<Conversation> older = conversations(
+                h,
+                "user_id = :user AND (updated_at < :at OR (updated_at = :at AND id < :id))",
+                "updated_at DESC, id DESC",
+                room + 1,
+                userId,
+                cursor.tail());
         int olderTaken = Math.min(room, older.size());
 
         List<Conversation> page = new ArrayList<>(limit);
@@ -103,10 +114,10 @@ public final class ConversationRepository {
         return new ConversationList(List.copyOf(page), new ListCursor(head, tail).encode());
     }
 
-    private static List<Conversation> conversations(Handle h, String where, String order, int limit, String userId,
-            ListCursor.Key key) {
-        var query = h.createQuery("SELECT " + CONVERSATION_COLUMNS + " FROM conversations WHERE " + where
-                        + " ORDER BY " + order + " LIMIT :limit")
+    private static List<Conversation> conversations(
+            Handle h, String where, String order, int limit, String userId, ListCursor.Key key) {
+        var query = h.createQuery("SELECT " + CONVERSATION_COLUMNS + " FROM conversations WHERE " + where + " ORDER BY "
+                        + order + " LIMIT :limit")
                 .bind("user", userId)
                 .bind("limit", limit);
         if (key != null) {
@@ -116,7 +127,8 @@ public final class ConversationRepository {
     }
 
     public Optional<Conversation> find(Handle h, String userId, String id) {
-        return h.createQuery("SELECT " + CONVERSATION_COLUMNS + " FROM conversations WHERE id = :id AND user_id = :user")
+        return h.createQuery(
+                        "SELECT " + CONVERSATION_COLUMNS + " FROM conversations WHERE id = :id AND user_id = :user")
                 .bind("id", id)
                 .bind("user", userId)
                 .map((rs, ctx) -> conversation(rs))
@@ -170,7 +182,9 @@ public final class ConversationRepository {
         long written = 0;
         while (from > 0) {
             Message m = chosen.get(from - 1);
-            long w = JsonSize.of(m.content()) + JsonSize.of(m.error()) + MESSAGE_ALLOWANCE
+            long w = JsonSize.of(m.content())
+                    + JsonSize.of(m.error())
+                    + MESSAGE_ALLOWANCE
                     + (long) FILE_ALLOWANCE * m.files().size();
             if (from < chosen.size() && written + w > maxWeight) {
                 break;
@@ -185,16 +199,28 @@ public final class ConversationRepository {
         if (positions.isEmpty()) {
             return List.of();
         }
-        List<Message> bare = h.createQuery("SELECT id, role, content, status, task_id, lane, model, cost_usd, error, created_at "
-                        + "FROM messages WHERE conversation_id = :conversation AND position IN (<positions>) ORDER BY position")
+        List<Message> bare = h.createQuery(
+                        "SELECT id, role, content, status, task_id, lane, model, cost_usd, error, created_at "
+                                + "FROM messages WHERE conversation_id = :conversation AND position IN (<positions>) ORDER BY position")
                 .bind("conversation", conversationId)
                 .bindList("positions", positions)
                 .map((rs, ctx) -> message(rs))
                 .list();
-        Map<String, List<FileInfo>> filesByMessage = files.forMessages(h, bare.stream().map(Message::id).toList());
+        Map<String, List<FileInfo>> filesByMessage =
+                files.forMessages(h, bare.stream().map(Message::id).toList());
         return bare.stream()
-                .map(m -> new Message(m.id(), m.role(), m.content(), m.status(), m.taskId(), m.lane(), m.model(),
-                        m.costUsd(), filesByMessage.getOrDefault(m.id(), List.of()), m.error(), m.createdAt()))
+                .map(m -> new Message(
+                        m.id(),
+                        m.role(),
+                        m.content(),
+                        m.status(),
+                        m.taskId(),
+                        m.lane(),
+                        m.model(),
+                        m.costUsd(),
+                        filesByMessage.getOrDefault(m.id(), List.of()),
+                        m.error(),
+                        m.createdAt()))
                 .toList();
     }
 
@@ -203,7 +229,8 @@ public final class ConversationRepository {
      * conversation active; names it after the first message if it has no title. Returns the
      * position of the user's message, or empty when the conversation is not the user's.
      */
-    public Optional<Long> reservePair(Handle h, String userId, String conversationId, String firstContent, Instant now) {
+    public Optional<Long> reservePair(
+            Handle h, String userId, String conversationId, String firstContent, Instant now) {
         return h.createQuery("UPDATE conversations SET message_count = message_count + 2, updated_at = :now, "
                         + "title = COALESCE(title, :title) WHERE id = :id AND user_id = :user RETURNING message_count")
                 .bind("now", Timestamps.format(now))
@@ -216,9 +243,10 @@ public final class ConversationRepository {
     }
 
     public void insertMessage(Handle h, Message m, String conversationId, long position) {
-        h.createUpdate("INSERT INTO messages (id, conversation_id, position, role, content, status, task_id, lane, model, "
-                        + "cost_usd, error, created_at) VALUES (:id, :conversation, :position, :role, :content, :status, "
-                        + ":task, :lane, :model, :cost, :error, :created)")
+        h.createUpdate(
+                        "INSERT INTO messages (id, conversation_id, position, role, content, status, task_id, lane, model, "
+                                + "cost_usd, error, created_at) VALUES (:id, :conversation, :position, :role, :content, :status, "
+                                + ":task, :lane, :model, :cost, :error, :created)")
                 .bind("id", m.id())
                 .bind("conversation", conversationId)
                 .bind("position", position)
@@ -236,15 +264,25 @@ public final class ConversationRepository {
 
     /** Inserts {@code messages} at positions 1, 2, … of a new conversation, as one batch (an import). */
     public void insertMessages(Handle h, String conversationId, List<Message> messages) {
-        var batch = h.prepareBatch("INSERT INTO messages (id, conversation_id, position, role, content, status, task_id,"
-                + " lane, model, cost_usd, error, created_at) VALUES (:id, :conversation, :position, :role, :content,"
-                + " :status, :task, :lane, :model, :cost, :error, :created)");
+        var batch =
+                h.prepareBatch("INSERT INTO messages (id, conversation_id, position, role, content, status, task_id,"
+                        + " lane, model, cost_usd, error, created_at) VALUES (:id, :conversation, :position, :role, :content,"
+                        + " :status, :task, :lane, :model, :cost, :error, :created)");
         long position = 0;
         for (Message m : messages) {
-            batch.bind("id", m.id()).bind("conversation", conversationId).bind("position", ++position)
-                    .bind("role", m.role()).bind("content", m.content()).bind("status", m.status())
-                    .bind("task", m.taskId()).bind("lane", m.lane()).bind("model", m.model()).bind("cost", m.costUsd())
-                    .bind("error", m.error()).bind("created", m.createdAt()).add();
+            batch.bind("id", m.id())
+                    .bind("conversation", conversationId)
+                    .bind("position", ++position)
+                    .bind("role", m.role())
+                    .bind("content", m.content())
+                    .bind("status", m.status())
+                    .bind("task", m.taskId())
+                    .bind("lane", m.lane())
+                    .bind("model", m.model())
+                    .bind("cost", m.costUsd())
+                    .bind("error", m.error())
+                    .bind("created", m.createdAt())
+                    .add();
         }
         if (!messages.isEmpty()) {
             batch.execute();
@@ -264,10 +302,17 @@ public final class ConversationRepository {
      * cost changes nothing the conversation list shows, so it leaves the conversation's row alone
      * (issue 15: one {@code conversations} update per task, the submit's).
      */
-    public void complete(Handle h, String conversationId, String messageId, String content, String model,
-            double costUsd, Instant now) {
-        h.createUpdate("UPDATE messages SET content = :content, model = :model, cost_usd = :cost, status = 'completed', "
-                        + "error = NULL WHERE id = :id")
+    public void complete(
+            Handle h,
+            String conversationId,
+            String messageId,
+            String content,
+            String model,
+            double costUsd,
+            Instant now) {
+        h.createUpdate(
+                        "UPDATE messages SET content = :content, model = :model, cost_usd = :cost, status = 'completed', "
+                                + "error = NULL WHERE id = :id")
                 .bind("content", content)
                 .bind("model", model)
                 .bind("cost", costUsd)
@@ -276,7 +321,8 @@ public final class ConversationRepository {
         if (costUsd == 0) {
             return;
         }
-        h.createUpdate("UPDATE conversations SET updated_at = :now, total_cost_usd = total_cost_usd + :cost WHERE id = :id")
+        h.createUpdate(
+                        "UPDATE conversations SET updated_at = :now, total_cost_usd = total_cost_usd + :cost WHERE id = :id")
                 .bind("now", Timestamps.format(now))
                 .bind("cost", costUsd)
                 .bind("id", conversationId)
@@ -296,18 +342,24 @@ public final class ConversationRepository {
     }
 
     public boolean rename(Handle h, String userId, String id, String title, Instant now) {
-        return h.createUpdate("UPDATE conversations SET title = :title, updated_at = :now WHERE id = :id AND user_id = :user")
-                .bind("title", title)
-                .bind("now", Timestamps.format(now))
-                .bind("id", id)
-                .bind("user", userId)
-                .execute() == 1;
+        return h.createUpdate(
+                                "UPDATE conversations SET title = :title, updated_at = :now WHERE id = :id AND user_id = :user")
+                        .bind("title", title)
+                        .bind("now", Timestamps.format(now))
+                        .bind("id", id)
+                        .bind("user", userId)
+                        .execute()
+                == 1;
     }
 
     /** Deletes the conversation's messages and the conversation; files and tasks go first (see the callers). */
     public void delete(Handle h, String conversationId) {
-        h.createUpdate("DELETE FROM messages WHERE conversation_id = :id").bind("id", conversationId).execute();
-        h.createUpdate("DELETE FROM conversations WHERE id = :id").bind("id", conversationId).execute();
+        h.createUpdate("DELETE FROM messages WHERE conversation_id = :id")
+                .bind("id", conversationId)
+                .execute();
+        h.createUpdate("DELETE FROM conversations WHERE id = :id")
+                .bind("id", conversationId)
+                .execute();
     }
 
     /**
@@ -318,8 +370,8 @@ public final class ConversationRepository {
      * there, whatever its size. Sizes are read first without the content (one query with a LIMIT),
      * then the content of the chosen messages alone.
      */
-    public List<Map.Entry<String, String>> history(Handle h, String conversationId, String answerMessageId,
-            int maxMessages, long maxBytes) {
+    public List<Map.Entry<String, String>> history(
+            Handle h, String conversationId, String answerMessageId, int maxMessages, long maxBytes) {
         List<long[]> sizes = h.createQuery("SELECT position, octet_length(content) FROM messages "
                         + "WHERE conversation_id = :conversation AND status = 'completed' "
                         + "AND position < (SELECT position FROM messages WHERE id = :answer) "
@@ -354,9 +406,10 @@ public final class ConversationRepository {
      * completed message before it: what {@link #history} ends with), in one indexed read.
      */
     public Optional<String> messageAnswered(Handle h, String conversationId, String answerMessageId) {
-        return h.createQuery("SELECT content FROM messages WHERE conversation_id = :conversation AND status = 'completed' "
-                        + "AND position < (SELECT position FROM messages WHERE id = :answer) "
-                        + "ORDER BY position DESC LIMIT 1")
+        return h.createQuery(
+                        "SELECT content FROM messages WHERE conversation_id = :conversation AND status = 'completed' "
+                                + "AND position < (SELECT position FROM messages WHERE id = :answer) "
+                                + "ORDER BY position DESC LIMIT 1")
                 .bind("conversation", conversationId)
                 .bind("answer", answerMessageId)
                 .mapTo(String.class)
@@ -377,8 +430,13 @@ public final class ConversationRepository {
 
     private static Conversation conversation(ResultSet rs) throws SQLException {
         String title = rs.getString("title");
-        return new Conversation(rs.getString("id"), title == null ? UNTITLED : title, rs.getString("created_at"),
-                rs.getString("updated_at"), rs.getLong("message_count"), rs.getDouble("total_cost_usd"),
+        return new Conversation(
+                rs.getString("id"),
+                title == null ? UNTITLED : title,
+                rs.getString("created_at"),
+                rs.getString("updated_at"),
+                rs.getLong("message_count"),
+                rs.getDouble("total_cost_usd"),
                 rs.getLong("unread_count"));
     }
 
@@ -388,7 +446,8 @@ public final class ConversationRepository {
      */
     private static String unreadCount(String conversationId, String readPosition) {
         return "(SELECT COUNT(*) FROM messages u WHERE u.conversation_id = " + conversationId
-                + " AND u.role = 'assistant' AND u.status IN ('completed', 'failed') AND u.position > " + readPosition + ")";
+                + " AND u.role = 'assistant' AND u.status IN ('completed', 'failed') AND u.position > " + readPosition
+                + ")";
     }
 
     /**
@@ -405,10 +464,11 @@ public final class ConversationRepository {
         if (moved == 0) {
             return Optional.empty();
         }
-        return Optional.of(h.createQuery("SELECT " + unreadCount(":id", "read_position") + " FROM conversations WHERE id = :id")
-                .bind("id", conversationId)
-                .mapTo(Long.class)
-                .one());
+        return Optional.of(
+                h.createQuery("SELECT " + unreadCount(":id", "read_position") + " FROM conversations WHERE id = :id")
+                        .bind("id", conversationId)
+                        .mapTo(Long.class)
+                        .one());
     }
 
     /** The position of the conversation's newest message, or 0 when it has none. */
@@ -422,8 +482,17 @@ public final class ConversationRepository {
     private static Message message(ResultSet rs) throws SQLException {
         double cost = rs.getDouble("cost_usd");
         Double costUsd = rs.wasNull() ? null : cost;
-        return new Message(rs.getString("id"), rs.getString("role"), rs.getString("content"), rs.getString("status"),
-                rs.getString("task_id"), rs.getString("lane"), rs.getString("model"), costUsd, List.of(),
-                rs.getString("error"), rs.getString("created_at"));
+        return new Message(
+                rs.getString("id"),
+                rs.getString("role"),
+                rs.getString("content"),
+                rs.getString("status"),
+                rs.getString("task_id"),
+                rs.getString("lane"),
+                rs.getString("model"),
+                costUsd,
+                List.of(),
+                rs.getString("error"),
+                rs.getString("created_at"));
     }
 }

@@ -24,9 +24,11 @@ public final class ConversationService {
     public static final String READ_EVENT = "conversation.read";
     /** Conversations per page of the list: by default, and at most. */
     public static final int DEFAULT_LIST_LIMIT = 50;
+
     public static final int MAX_LIST_LIMIT = 200;
     /** Messages per page of a conversation: by default, and at most. */
     public static final int DEFAULT_MESSAGE_LIMIT = 100;
+
     public static final int MAX_MESSAGE_LIMIT = 500;
     /**
      * What a page of messages may weigh (content, errors and an allowance per message and file; see
@@ -45,8 +47,15 @@ public final class ConversationService {
     private final RateLimiter writeLimiter;
 
     /** @param writeLimiter per user, one action for each conversation created or renamed */
-    public ConversationService(Jdbi jdbi, ConversationRepository conversations, FileRepository files,
-            TaskService tasks, EventLog eventLog, Notifier notifier, Clock clock, RateLimiter writeLimiter) {
+    public ConversationService(
+            Jdbi jdbi,
+            ConversationRepository conversations,
+            FileRepository files,
+            TaskService tasks,
+            EventLog eventLog,
+            Notifier notifier,
+            Clock clock,
+            RateLimiter writeLimiter) {
         this.eventLog = eventLog;
         this.writeLimiter = writeLimiter;
         this.jdbi = jdbi;
@@ -71,7 +80,8 @@ public final class ConversationService {
     /** @param title null: named after its first message */
     public Conversation create(String userId, String title) {
         admitWrite(userId);
-        return jdbi.inTransaction(h -> conversations.insert(h, UUID.randomUUID().toString(), userId, title, clock.instant()));
+        return jdbi.inTransaction(
+                h -> conversations.insert(h, UUID.randomUUID().toString(), userId, title, clock.instant()));
     }
 
     /**
@@ -83,9 +93,13 @@ public final class ConversationService {
     public ConversationDetail get(String userId, String id, String before, int limit) {
         return jdbi.inTransaction(h -> {
             Conversation c = conversations.find(h, userId, id).orElseThrow(() -> Rejection.notFound("conversation"));
-            Long beforePosition = before == null ? null : conversations.positionOf(h, id, before).orElseThrow(
-                    () -> Rejection.invalid("\"before\" is not the id of a message of this conversation; use the"
-                            + " \"next_before\" of the last page."));
+            Long beforePosition = before == null
+                    ? null
+                    : conversations
+                            .positionOf(h, id, before)
+                            .orElseThrow(() -> Rejection.invalid(
+                                    "\"before\" is not the id of a message of this conversation; use the"
+                                            + " \"next_before\" of the last page."));
             return ConversationDetail.of(c, conversations.messagePage(h, id, beforePosition, limit, MAX_PAGE_WEIGHT));
         });
     }
@@ -112,14 +126,20 @@ public final class ConversationService {
         List<Event> published = new java.util.ArrayList<>();
         long unread = jdbi.inTransaction(h -> {
             Conversation c = conversations.find(h, userId, id).orElseThrow(() -> Rejection.notFound("conversation"));
-            long through = messageId == null ? conversations.newestPosition(h, id)
-                    : conversations.positionOf(h, id, messageId).orElseThrow(() -> Rejection.invalid(
-                            "\"message_id\" is not the id of a message of this conversation."));
+            long through = messageId == null
+                    ? conversations.newestPosition(h, id)
+                    : conversations
+                            .positionOf(h, id, messageId)
+                            .orElseThrow(() -> Rejection.invalid(
+                                    "\"message_id\" is not the id of a message of this conversation."));
             Optional<Long> after = conversations.markReadThrough(h, id, through);
             if (after.isEmpty()) {
                 return c.unreadCount();
             }
-            published.add(eventLog.append(h, userId, READ_EVENT,
+            published.add(eventLog.append(
+                    h,
+                    userId,
+                    READ_EVENT,
                     Map.of("type", READ_EVENT, "conversation_id", id, "unread_count", after.get())));
             return after.get();
         });
@@ -131,8 +151,8 @@ public final class ConversationService {
     private void admitWrite(String userId) {
         long waitMs = writeLimiter.acquire(userId);
         if (waitMs > 0) {
-            throw Rejection.rateLimited("Too many conversations created or renamed at once; wait a moment and try again.",
-                    waitMs);
+            throw Rejection.rateLimited(
+                    "Too many conversations created or renamed at once; wait a moment and try again.", waitMs);
         }
     }
 

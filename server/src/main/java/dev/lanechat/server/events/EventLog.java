@@ -45,7 +45,8 @@ public final class EventLog {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event data cannot be written as JSON", e);
         }
-        handle.createUpdate("INSERT INTO events (user_id, id, type, data, created_at) VALUES (:user, :id, :type, :data, :now)")
+        handle.createUpdate(
+                        "INSERT INTO events (user_id, id, type, data, created_at) VALUES (:user, :id, :type, :data, :now)")
                 .bind("user", userId)
                 .bind("id", id)
                 .bind("type", type)
@@ -54,7 +55,10 @@ public final class EventLog {
                 .execute();
         if (notifyStatement != null) {
             // Delivered on commit only, so another node never hears of an event it cannot read yet.
-            handle.createQuery(notifyStatement).bind("payload", userId + ":" + id).mapTo(String.class).findOne();
+            handle.createQuery(notifyStatement)
+                    .bind("payload", userId + ":" + id)
+                    .mapTo(String.class)
+                    .findOne();
         }
         return new Event(userId, id, type, dataJson);
     }
@@ -102,9 +106,8 @@ public final class EventLog {
     /** Deletes events older than {@code retention}, keeping each user's newest so that its id stays known. */
     public int deleteOlderThan(Duration retention) {
         String cutoff = Timestamps.format(clock.instant().minus(retention));
-        return jdbi.withHandle(h -> h.createUpdate(
-                        "DELETE FROM events WHERE created_at < :cutoff "
-                                + "AND id < (SELECT u.last_event_id FROM users u WHERE u.id = events.user_id)")
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM events WHERE created_at < :cutoff "
+                        + "AND id < (SELECT u.last_event_id FROM users u WHERE u.id = events.user_id)")
                 .bind("cutoff", cutoff)
                 .execute());
     }

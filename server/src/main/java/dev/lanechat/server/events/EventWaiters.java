@@ -75,14 +75,15 @@ public final class EventWaiters implements CredentialHolder {
         byUser.computeIfAbsent(userId, u -> ConcurrentHashMap.newKeySet()).add(future);
         // The future itself is returned (not a stage after it), so that a caller completing it
         // early (it found events at once) also unregisters it.
-        future.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
-            cursors.remove(future);
-            credentials.remove(future);
-            byUser.computeIfPresent(userId, (u, set) -> {
-                set.remove(future);
-                return set.isEmpty() ? null : set;
-            });
-        });
+        future.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((v, e) -> {
+                    cursors.remove(future);
+                    credentials.remove(future);
+                    byUser.computeIfPresent(userId, (u, set) -> {
+                        set.remove(future);
+                        return set.isEmpty() ? null : set;
+                    });
+                });
         return future;
     }
 
@@ -98,7 +99,9 @@ public final class EventWaiters implements CredentialHolder {
         newestIds.apply(Set.copyOf(byUser.keySet())).forEach((userId, newest) -> {
             Set<CompletableFuture<Void>> waiting = byUser.get(userId);
             if (waiting != null) {
-                waiting.stream().filter(f -> cursors.getOrDefault(f, Long.MAX_VALUE) < newest).toList()
+                waiting.stream()
+                        .filter(f -> cursors.getOrDefault(f, Long.MAX_VALUE) < newest)
+                        .toList()
                         .forEach(f -> f.complete(null));
             }
         });
@@ -113,8 +116,10 @@ public final class EventWaiters implements CredentialHolder {
     public Map<String, Integer> end(Set<Credential> ended) {
         Map<String, Integer> endedByUser = new HashMap<>();
         credentials.forEach((future, credential) -> {
-            if (ended.contains(credential) && future.completeExceptionally(new Rejection(
-                    Rejection.Reason.UNAUTHENTICATED, "Your token was revoked or your session ended; sign in again."))) {
+            if (ended.contains(credential)
+                    && future.completeExceptionally(new Rejection(
+                            Rejection.Reason.UNAUTHENTICATED,
+                            "Your token was revoked or your session ended; sign in again."))) {
                 endedByUser.merge(credential.userId(), 1, Integer::sum);
             }
         });

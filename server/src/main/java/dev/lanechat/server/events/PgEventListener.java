@@ -23,6 +23,7 @@ public final class PgEventListener implements AutoCloseable {
     public static final String PROGRESS_CHANNEL = "lanechat_progress";
     /** NOTIFY payloads must stay under 8,000 bytes; a larger frame is not relayed (the offset shows the gap). */
     private static final int MAX_PAYLOAD_BYTES = 7_900;
+
     private static final Logger log = LoggerFactory.getLogger(PgEventListener.class);
     private static final int POLL_MS = 500;
     private static final long MAX_BACKOFF_MS = 30_000;
@@ -35,7 +36,10 @@ public final class PgEventListener implements AutoCloseable {
     private volatile boolean running = true;
 
     /** @param onProgress (userId, frame) for each progress frame another node relays */
-    public PgEventListener(DataSource dataSource, Notifier notifier, String nodeId,
+    public PgEventListener(
+            DataSource dataSource,
+            Notifier notifier,
+            String nodeId,
             java.util.function.BiConsumer<String, String> onProgress) {
         this.dataSource = dataSource;
         this.notifier = notifier;
@@ -78,7 +82,10 @@ public final class PgEventListener implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                log.warn("PostgreSQL notifications lost ({}); reconnecting in {} s", StoreErrors.describe(e), backoff / 1000);
+                log.warn(
+                        "PostgreSQL notifications lost ({}); reconnecting in {} s",
+                        StoreErrors.describe(e),
+                        backoff / 1000);
                 sleep(backoff);
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }

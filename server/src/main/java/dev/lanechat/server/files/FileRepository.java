@@ -25,8 +25,9 @@ public final class FileRepository {
         List<FileInfo> stored = new ArrayList<>();
         for (NewFile file : files) {
             String id = UUID.randomUUID().toString();
-            handle.createUpdate("INSERT INTO files (id, user_id, message_id, name, content_type, size, data, created_at) "
-                            + "VALUES (:id, :user, :message, :name, :type, :size, :data, :now)")
+            handle.createUpdate(
+                            "INSERT INTO files (id, user_id, message_id, name, content_type, size, data, created_at) "
+                                    + "VALUES (:id, :user, :message, :name, :type, :size, :data, :now)")
                     .bind("id", id)
                     .bind("user", userId)
                     .bind("message", messageId)
@@ -50,10 +51,16 @@ public final class FileRepository {
         handle.createQuery("SELECT id, message_id, name, size, content_type FROM files "
                         + "WHERE message_id IN (<ids>) ORDER BY created_at, id")
                 .bindList("ids", List.copyOf(messageIds))
-                .map((rs, ctx) -> Map.entry(rs.getString("message_id"),
-                        FileInfo.of(rs.getString("id"), rs.getString("name"), rs.getLong("size"),
+                .map((rs, ctx) -> Map.entry(
+                        rs.getString("message_id"),
+                        FileInfo.of(
+                                rs.getString("id"),
+                                rs.getString("name"),
+                                rs.getLong("size"),
                                 rs.getString("content_type"))))
-                .forEach(e -> byMessage.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+                .forEach(e -> byMessage
+                        .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(e.getValue()));
         return byMessage;
     }
 
@@ -64,7 +71,10 @@ public final class FileRepository {
                 .bind("id", fileId)
                 .bind("user", userId)
                 .map((rs, ctx) -> new StoredFile(
-                        FileInfo.of(rs.getString("id"), rs.getString("name"), rs.getLong("size"),
+                        FileInfo.of(
+                                rs.getString("id"),
+                                rs.getString("name"),
+                                rs.getLong("size"),
                                 rs.getString("content_type")),
                         rs.getBytes("data")))
                 .findOne());

@@ -35,6 +35,7 @@ public final class SlowBodyGuard extends Handler.Wrapper {
     private final class GuardedRequest extends Request.Wrapper {
         /** When the body was first waited for (System.nanoTime), or 0. */
         private long firstDemandNanos;
+
         private long bytesRead;
         private volatile Content.Chunk tooSlow;
 
@@ -63,8 +64,9 @@ public final class SlowBodyGuard extends Handler.Wrapper {
             }
             long elapsedMs = (now - firstDemandNanos) / 1_000_000;
             if (elapsedMs > readTimeoutMs && bytesRead * 1000 / elapsedMs < MIN_BYTES_PER_SECOND) {
-                tooSlow = Content.Chunk.from(new TimeoutException("request body arrives slower than "
-                        + MIN_BYTES_PER_SECOND + " bytes/s"), true);
+                tooSlow = Content.Chunk.from(
+                        new TimeoutException("request body arrives slower than " + MIN_BYTES_PER_SECOND + " bytes/s"),
+                        true);
                 demandCallback.run();
                 return;
             }

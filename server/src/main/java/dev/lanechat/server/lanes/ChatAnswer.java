@@ -43,7 +43,8 @@ final class ChatAnswer {
         if (chunk == null || !chunk.isObject()) {
             throw errors.notJson("streamed something that is not JSON: " + OpenAiErrors.excerpt(data));
         }
-        if ("error".equals(event.type()) || (chunk.has("error") && !chunk.path("error").isNull())) {
+        if ("error".equals(event.type())
+                || (chunk.has("error") && !chunk.path("error").isNull())) {
             throw errors.failedMidway(data);
         }
         JsonNode name = chunk.path("model");
@@ -92,13 +93,19 @@ final class ChatAnswer {
         if (!choices) {
             throw errors.notJson("streamed no choices (is base_url an OpenAI-compatible /v1 endpoint?)");
         }
-        return new ProcessorResult(content.toString(), model != null ? model : laneModel, prices.cost(usage), List.of(),
-                tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"));
+        return new ProcessorResult(
+                content.toString(),
+                model != null ? model : laneModel,
+                prices.cost(usage),
+                List.of(),
+                tokens(usage, "prompt_tokens"),
+                tokens(usage, "completion_tokens"));
     }
 
     /** One JSON completion (an endpoint that ignores {@code stream}). */
-    static ProcessorResult ofCompletion(String body, String laneModel, Prices prices, ObjectReader json,
-            OpenAiErrors errors) throws EndpointUnavailable {
+    static ProcessorResult ofCompletion(
+            String body, String laneModel, Prices prices, ObjectReader json, OpenAiErrors errors)
+            throws EndpointUnavailable {
         JsonNode root;
         try {
             root = json.readTree(body);
@@ -115,9 +122,16 @@ final class ChatAnswer {
         }
         JsonNode usage = root.path("usage").isObject() ? root.path("usage") : null;
         double cost = prices.cost(usage);
-        String answeredBy = root.path("model").isTextual() && !root.path("model").asText().isBlank()
-                ? root.path("model").asText() : laneModel;
-        return new ProcessorResult(content.asText(), answeredBy, cost, List.of(), tokens(usage, "prompt_tokens"),
+        String answeredBy =
+                root.path("model").isTextual() && !root.path("model").asText().isBlank()
+                        ? root.path("model").asText()
+                        : laneModel;
+        return new ProcessorResult(
+                content.asText(),
+                answeredBy,
+                cost,
+                List.of(),
+                tokens(usage, "prompt_tokens"),
                 tokens(usage, "completion_tokens"));
     }
 
@@ -133,7 +147,8 @@ final class ChatAnswer {
                 return 0;
             }
             return (usage.path("prompt_tokens").asLong(0) * inputPerMillion
-                    + usage.path("completion_tokens").asLong(0) * outputPerMillion) / 1_000_000.0;
+                            + usage.path("completion_tokens").asLong(0) * outputPerMillion)
+                    / 1_000_000.0;
         }
 
         boolean any() {

@@ -16,6 +16,7 @@ import java.util.List;
 public final class ContextWindow {
     /** The window of a model whose size the server does not know. */
     public static final int DEFAULT_TOKENS = 8_192;
+
     static final int MAX_ANSWER_RESERVE = 4_096;
 
     private final int maxTokens;

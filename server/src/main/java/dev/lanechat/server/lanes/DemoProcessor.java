@@ -47,8 +47,8 @@ public final class DemoProcessor implements Processor {
         }
         sleepUntil(start + delay.toNanos(), context);
         List<NewFile> files = FILE_WORD.matcher(text).find()
-                ? List.of(new NewFile("echo.txt", "text/plain; charset=utf-8",
-                        (text + "\n").getBytes(StandardCharsets.UTF_8)))
+                ? List.of(new NewFile(
+                        "echo.txt", "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8)))
                 : List.of();
         // Its "tokens" are words, so that usage and quotas can be seen working offline.
         return new ProcessorResult(answer, MODEL, 0.0, files, words, answer.split("\\s+").length);

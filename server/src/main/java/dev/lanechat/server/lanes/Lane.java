@@ -9,8 +9,15 @@ package dev.lanechat.server.lanes;
  * @param window what the history given to the lane's model is fitted to, or null for a lane that
  *     reads no history (the demo)
  */
-public record Lane(String name, String model, String description, boolean isDefault, int concurrency,
-        Processor processor, int attempts, ContextWindow window) {
+public record Lane(
+        String name,
+        String model,
+        String description,
+        boolean isDefault,
+        int concurrency,
+        Processor processor,
+        int attempts,
+        ContextWindow window) {
 
     /** Whether external workers serve this lane over the worker API (no in-server runner). */
     public boolean servedByWorkers() {

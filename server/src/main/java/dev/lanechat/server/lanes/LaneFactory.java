@@ -30,7 +30,9 @@ public final class LaneFactory {
      */
     public static Lanes build(Config config, ObjectMapper json, Clock clock) {
         ModelCatalog models = new ModelCatalog();
-        return new Lanes(config.lanes().stream().map(spec -> lane(spec, config, json, clock, models)).toList());
+        return new Lanes(config.lanes().stream()
+                .map(spec -> lane(spec, config, json, clock, models))
+                .toList());
     }
 
     static Lane lane(LaneSpec spec, Config config, ObjectMapper json, Clock clock, ModelCatalog models) {
@@ -43,32 +45,51 @@ public final class LaneFactory {
 
     private static Lane demo(DemoLane spec, Config config, int attempts) {
         LaneBasics b = spec.basics();
-        return new Lane(b.name(), b.model() != null ? b.model() : DemoProcessor.MODEL,
+        return new Lane(
+                b.name(),
+                b.model() != null ? b.model() : DemoProcessor.MODEL,
                 b.description() != null ? b.description() : "Offline demo: reflects your message with its word count.",
-                b.isDefault(), b.concurrency() != null ? b.concurrency() : config.demoConcurrency(),
-                new DemoProcessor(spec.delay() != null ? spec.delay() : config.demoDelay()), attempts, null);
+                b.isDefault(),
+                b.concurrency() != null ? b.concurrency() : config.demoConcurrency(),
+                new DemoProcessor(spec.delay() != null ? spec.delay() : config.demoDelay()),
+                attempts,
+                null);
     }
 
     private static Lane openAi(OpenAiLane spec, int attempts, ObjectMapper json, Clock clock, ModelCatalog models) {
         LaneBasics b = spec.basics();
         if (spec.apiKeyEnv() != null && spec.apiKey() == null) {
-            log.warn("Lane {}: the environment variable {} (api_key_env) is not set; its requests carry no API key",
-                    b.name(), spec.apiKeyEnv());
+            log.warn(
+                    "Lane {}: the environment variable {} (api_key_env) is not set; its requests carry no API key",
+                    b.name(),
+                    spec.apiKeyEnv());
         }
         ContextWindow window = ContextWindow.of(b.model(), spec.maxContextTokens(), models);
         log.info("Lane {}: the context window of {} is {}", b.name(), b.model(), window);
-        return new Lane(b.name(), b.model(),
-                b.description() != null ? b.description() : b.model() + " at " + URI.create(spec.baseUrl()).getHost(),
-                b.isDefault(), b.concurrency() != null ? b.concurrency() : OPENAI_CONCURRENCY,
+        return new Lane(
+                b.name(),
+                b.model(),
+                b.description() != null
+                        ? b.description()
+                        : b.model() + " at " + URI.create(spec.baseUrl()).getHost(),
+                b.isDefault(),
+                b.concurrency() != null ? b.concurrency() : OPENAI_CONCURRENCY,
                 new OpenAiProcessor(spec, window, RetryPolicy.standard(clock), OpenAiProcessor.STALL, json),
-                attempts, window);
+                attempts,
+                window);
     }
 
     private static Lane worker(WorkerLane spec, int attempts, ModelCatalog models) {
         LaneBasics b = spec.basics();
         String model = b.model() != null ? b.model() : WORKER_MODEL;
-        return new Lane(b.name(), model, b.description() != null ? b.description() : "Served by external workers.",
-                b.isDefault(), b.concurrency() != null ? b.concurrency() : Integer.MAX_VALUE, null, attempts,
+        return new Lane(
+                b.name(),
+                model,
+                b.description() != null ? b.description() : "Served by external workers.",
+                b.isDefault(),
+                b.concurrency() != null ? b.concurrency() : Integer.MAX_VALUE,
+                null,
+                attempts,
                 ContextWindow.of(model, spec.maxContextTokens(), models));
     }
 

@@ -53,7 +53,8 @@ public final class ModelCatalog {
         EncodingRegistry registry = Vocabularies.REGISTRY;
         TokenCounter counter = longestPrefix(O200K, name).isPresent()
                 ? new TokenCounter.Exact(registry.getEncoding(EncodingType.O200K_BASE))
-                : registry.getEncodingForModel(name).<TokenCounter>map(TokenCounter.Exact::new)
+                : registry.getEncodingForModel(name)
+                        .<TokenCounter>map(TokenCounter.Exact::new)
                         .orElseGet(TokenCounter.Estimate::new);
         counter.count("loaded");
         return counter;
@@ -62,12 +63,14 @@ public final class ModelCatalog {
     /** The context size of a model the server knows, else empty. */
     public OptionalInt contextSize(String model) {
         return longestPrefix(CONTEXT_SIZES.keySet(), model.toLowerCase(Locale.ROOT))
-                .map(prefix -> OptionalInt.of(CONTEXT_SIZES.get(prefix))).orElse(OptionalInt.empty());
+                .map(prefix -> OptionalInt.of(CONTEXT_SIZES.get(prefix)))
+                .orElse(OptionalInt.empty());
     }
 
     /** The longest of {@code prefixes} that {@code name} is or starts with followed by '-' (a dated snapshot). */
     private static Optional<String> longestPrefix(java.util.Collection<String> prefixes, String name) {
-        return prefixes.stream().filter(p -> name.equals(p) || name.startsWith(p + "-"))
+        return prefixes.stream()
+                .filter(p -> name.equals(p) || name.startsWith(p + "-"))
                 .max(java.util.Comparator.comparingInt(String::length));
     }
 }

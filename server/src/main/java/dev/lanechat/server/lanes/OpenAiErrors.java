@@ -56,8 +56,9 @@ final class OpenAiErrors {
 
     EndpointUnavailable keptFailing(int status, int tries, String body) {
         return unavailable((status == 429
-                ? "the model endpoint kept refusing with 429 (rate limited or out of quota) after "
-                : "the model endpoint kept failing with " + status + " after ") + tries + " tries: " + message(body));
+                        ? "the model endpoint kept refusing with 429 (rate limited or out of quota) after "
+                        : "the model endpoint kept failing with " + status + " after ")
+                + tries + " tries: " + message(body));
     }
 
     EndpointUnavailable failedMidway(String data) {
@@ -73,7 +74,8 @@ final class OpenAiErrors {
             return notInTime();
         }
         String why = cause == null || cause.getMessage() == null
-                ? (cause == null ? "closed" : cause.getClass().getSimpleName()) : cause.getMessage();
+                ? (cause == null ? "closed" : cause.getClass().getSimpleName())
+                : cause.getMessage();
         return unavailable("the model endpoint at " + endpoint + " broke off its answer: " + why);
     }
 
@@ -106,7 +108,9 @@ final class OpenAiErrors {
         String message = message(body);
         if (status == 401 || status == 403) {
             String hint = !sendsKey
-                    ? (apiKeyEnv == null ? " (the lane sends no key: set api_key_env)" : " (" + apiKeyEnv + " is not set)")
+                    ? (apiKeyEnv == null
+                            ? " (the lane sends no key: set api_key_env)"
+                            : " (" + apiKeyEnv + " is not set)")
                     : " (check " + (apiKeyEnv == null ? "the key" : apiKeyEnv) + ")";
             return new ProcessingFailed("the model endpoint refused the API key (" + status + "): " + message + hint);
         }

@@ -48,6 +48,7 @@ public final class OpenAiProcessor implements Processor {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
     /** Once content flows, the longest silence of a stream before it counts as stalled. */
     public static final Duration STALL = Duration.ofSeconds(60);
+
     private static final Logger log = LoggerFactory.getLogger(OpenAiProcessor.class);
 
     /** A failure that another attempt may mend; its message is shown to the user as is. */
@@ -66,6 +67,7 @@ public final class OpenAiProcessor implements Processor {
     private final ObjectMapper json;
     /** Endpoints' bodies are read as they come: the shared mapper's strictness is for our clients' input. */
     private final ObjectReader reader;
+
     private final OpenAiErrors errors;
     private final ChatAnswer.Prices prices;
     private final HttpClient http;
@@ -78,8 +80,10 @@ public final class OpenAiProcessor implements Processor {
      * @param stall see {@link #STALL}
      * @param json the server's mapper ({@code json/Json})
      */
-    public OpenAiProcessor(OpenAiLane spec, ContextWindow window, RetryPolicy retry, Duration stall, ObjectMapper json) {
-        String base = spec.baseUrl().endsWith("/") ? spec.baseUrl().substring(0, spec.baseUrl().length() - 1)
+    public OpenAiProcessor(
+            OpenAiLane spec, ContextWindow window, RetryPolicy retry, Duration stall, ObjectMapper json) {
+        String base = spec.baseUrl().endsWith("/")
+                ? spec.baseUrl().substring(0, spec.baseUrl().length() - 1)
                 : spec.baseUrl();
         this.spec = spec;
         this.endpoint = URI.create(base + "/chat/completions");
@@ -88,10 +92,11 @@ public final class OpenAiProcessor implements Processor {
         this.window = window;
         this.retry = retry;
         this.json = json;
-        this.reader = json.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        this.reader = json.reader()
+                .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .without(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
-        this.errors = new OpenAiErrors(endpoint, timeout, spec.basics().model(), spec.apiKey() != null,
-                spec.apiKeyEnv(), reader);
+        this.errors = new OpenAiErrors(
+                endpoint, timeout, spec.basics().model(), spec.apiKey() != null, spec.apiKeyEnv(), reader);
         this.prices = new ChatAnswer.Prices(spec.priceInputPerMillion(), spec.priceOutputPerMillion());
         this.http = HttpClient.newBuilder()
                 .connectTimeout(timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10))
@@ -186,8 +191,9 @@ public final class OpenAiProcessor implements Processor {
     }
 
     /** A 2xx answer: a stream of chunks, or (an endpoint that ignores {@code stream}) one JSON completion. */
-    private ProcessorResult answer(LineStream response, HttpResponse.ResponseInfo head, long deadline,
-            ProcessorContext context) throws Exception {
+    private ProcessorResult answer(
+            LineStream response, HttpResponse.ResponseInfo head, long deadline, ProcessorContext context)
+            throws Exception {
         String type = head.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (type.startsWith("text/event-stream")) {
             return streamed(new SseReader(response, null), deadline, context);
@@ -219,8 +225,11 @@ public final class OpenAiProcessor implements Processor {
         while (!answer.done()) {
             SseReader.Event event;
             try {
-                event = events.next(() -> answer.flowing()
-                        ? Math.min(deadline, events.lastLineNanos() + stall.toNanos()) : deadline, context::cancelled);
+                event = events.next(
+                        () -> answer.flowing()
+                                ? Math.min(deadline, events.lastLineNanos() + stall.toNanos())
+                                : deadline,
+                        context::cancelled);
             } catch (TimeoutException e) {
                 throw System.nanoTime() - deadline >= 0 ? errors.unfinished() : errors.stalled(stall);
             } catch (ExecutionException e) {

@@ -37,7 +37,9 @@ public record RetryPolicy(int tries, Duration firstBackoff, Duration maxWait, Cl
      */
     public Duration waitAfter(int tried, Optional<String> retryAfterHeader) {
         Duration backoff = firstBackoff.multipliedBy(1L << Math.min(30, Math.max(0, tried - 1)));
-        Duration wait = retryAfterHeader.flatMap(value -> retryAfter(value, clock.instant())).orElse(backoff);
+        Duration wait = retryAfterHeader
+                .flatMap(value -> retryAfter(value, clock.instant()))
+                .orElse(backoff);
         return wait.compareTo(maxWait) > 0 ? maxWait : wait;
     }
 
@@ -50,10 +52,14 @@ public record RetryPolicy(int tries, Duration firstBackoff, Duration maxWait, Cl
         try {
             double seconds = Double.parseDouble(v);
             return seconds >= 0 && Double.isFinite(seconds)
-                    ? Optional.of(Duration.ofMillis((long) (seconds * 1000))) : Optional.empty();
+                    ? Optional.of(Duration.ofMillis((long) (seconds * 1000)))
+                    : Optional.empty();
         } catch (NumberFormatException notSeconds) {
             try {
-                Duration d = Duration.between(now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                Duration d = Duration.between(
+                        now,
+                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant());
                 return Optional.of(d.isNegative() ? Duration.ZERO : d);
             } catch (DateTimeParseException notDate) {
                 return Optional.empty();

@@ -62,7 +62,8 @@ public sealed interface TokenCounter {
                     bytes += 1;
                 } else if (c < 0x800) {
                     bytes += 2;
-                } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                } else if (Character.isHighSurrogate(c)
+                        && i + 1 < text.length()
                         && Character.isLowSurrogate(text.charAt(i + 1))) {
                     bytes += 4;
                     i++;

@@ -24,7 +24,9 @@ public final class LogText {
         StringBuilder out = new StringBuilder(end + 1);
         for (int i = 0; i < end; i++) {
             char c = text.charAt(i);
-            boolean unsafe = Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
+            boolean unsafe = Character.isISOControl(c)
+                    || c == '\u2028'
+                    || c == '\u2029'
                     || (Character.isSurrogate(c) && (i + 1 >= end && Character.isHighSurrogate(c)));
             out.append(unsafe ? '?' : c);
         }

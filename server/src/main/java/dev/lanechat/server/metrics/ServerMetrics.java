@@ -44,9 +44,11 @@ public final class ServerMetrics implements AutoCloseable {
      * @param queueDepth queued tasks of a lane (read at scrape time)
      */
     public ServerMetrics(IntSupplier openSockets, List<String> lanes, ToLongFunction<String> queueDepth) {
-        committed = Counter.builder("lanechat.events.committed").description("events committed to the log")
+        committed = Counter.builder("lanechat.events.committed")
+                .description("events committed to the log")
                 .register(registry);
-        pushed = Counter.builder("lanechat.events.pushed").description("update frames written to sockets")
+        pushed = Counter.builder("lanechat.events.pushed")
+                .description("update frames written to sockets")
                 .register(registry);
         pushLag = Timer.builder("lanechat.push.lag")
                 .description("from an event's commit to the completed write of its frame on a socket")
@@ -62,7 +64,8 @@ public final class ServerMetrics implements AutoCloseable {
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
-        Gauge.builder("lanechat.sockets.open", openSockets::getAsInt).description("open WebSocket connections")
+        Gauge.builder("lanechat.sockets.open", openSockets::getAsInt)
+                .description("open WebSocket connections")
                 .register(registry);
         for (String lane : lanes) {
             Gauge.builder("lanechat.lane.queue.depth", () -> {
@@ -72,7 +75,9 @@ public final class ServerMetrics implements AutoCloseable {
                             return Double.NaN;
                         }
                     })
-                    .description("tasks queued on a lane, not yet claimed").tag("lane", lane).register(registry);
+                    .description("tasks queued on a lane, not yet claimed")
+                    .tag("lane", lane)
+                    .register(registry);
         }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -92,16 +97,21 @@ public final class ServerMetrics implements AutoCloseable {
             if (!route.startsWith("/api/") && !route.equals("/metrics")) {
                 route = "other"; // pages and static files: one series, not one per path
             }
-            Timer.builder("http.server.requests").description("HTTP requests, by route and status")
-                    .tag("method", ctx.method().name()).tag("route", route)
+            Timer.builder("http.server.requests")
+                    .description("HTTP requests, by route and status")
+                    .tag("method", ctx.method().name())
+                    .tag("route", route)
                     .tag("status", Integer.toString(ctx.statusCode()))
                     .publishPercentileHistogram()
                     .maximumExpectedValue(Duration.ofSeconds(30))
                     .register(registry)
                     .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
         });
-        config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(registry.scrape()), access);
+        config.routes.get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(registry.scrape()),
+                access);
     }
 
     /** A Notifier listener: remembers when each event was committed (call it before the Hub's). */
@@ -132,10 +142,16 @@ public final class ServerMetrics implements AutoCloseable {
 
     /** A lane's task ended (completed, failed or interrupted) after running {@code nanos}. */
     public void taskEnded(String lane, long nanos) {
-        taskTimers.computeIfAbsent(lane, l -> Timer.builder("lanechat.task.duration")
-                .description("from a task's claim to its end on an in-server lane")
-                .tag("lane", l).publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        taskTimers
+                .computeIfAbsent(
+                        lane,
+                        l -> Timer.builder("lanechat.task.duration")
+                                .description("from a task's claim to its end on an in-server lane")
+                                .tag("lane", l)
+                                .publishPercentileHistogram()
+                                .maximumExpectedValue(Duration.ofMinutes(10))
+                                .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public String scrape() {

@@ -38,7 +38,9 @@ public record SearchQuery(List<String> words) {
         }
         List<String> words = new ArrayList<>();
         for (String word : SEPARATORS.split(q.toLowerCase(Locale.ROOT))) {
-            if (!word.isEmpty() && word.length() <= MAX_WORD_CHARS && !words.contains(word)
+            if (!word.isEmpty()
+                    && word.length() <= MAX_WORD_CHARS
+                    && !words.contains(word)
                     && words.size() < MAX_WORDS) {
                 words.add(word);
             }

@@ -37,16 +37,28 @@ public final class SearchService {
             if (cursor != null) {
                 q.bind("beforeAt", cursor.at()).bind("beforeKey", cursor.sortKey());
             }
-            return q.map((rs, ctx) -> new Row(rs.getString("sort_key"), rs.getString("conversation_id"),
-                    rs.getString("title"), rs.getString("message_id"), rs.getString("role"), rs.getString("at"),
-                    rs.getString("snippet"))).list();
+            return q.map((rs, ctx) -> new Row(
+                            rs.getString("sort_key"),
+                            rs.getString("conversation_id"),
+                            rs.getString("title"),
+                            rs.getString("message_id"),
+                            rs.getString("role"),
+                            rs.getString("at"),
+                            rs.getString("snippet")))
+                    .list();
         });
         boolean hasMore = rows.size() > limit;
         List<SearchHit> hits = new ArrayList<>();
         for (Row row : rows.subList(0, Math.min(limit, rows.size()))) {
             Snippet snippet = Snippet.parse(row.snippet());
-            hits.add(new SearchHit(row.conversationId(), row.title(), row.messageId(), row.role(), row.at(),
-                    snippet.text(), snippet.highlights()));
+            hits.add(new SearchHit(
+                    row.conversationId(),
+                    row.title(),
+                    row.messageId(),
+                    row.role(),
+                    row.at(),
+                    snippet.text(),
+                    snippet.highlights()));
         }
         String next = null;
         if (hasMore) {
@@ -56,6 +68,12 @@ public final class SearchService {
         return new SearchPage(hits, hasMore, next);
     }
 
-    private record Row(String sortKey, String conversationId, String title, String messageId, String role, String at,
+    private record Row(
+            String sortKey,
+            String conversationId,
+            String title,
+            String messageId,
+            String role,
+            String at,
             String snippet) {}
 }

@@ -27,6 +27,7 @@ final class CachedStatements implements StatementBuilder {
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
     /** The same statements, by identity: Jdbi closes a statement under its unparsed SQL, not the SQL it prepared. */
     private final Set<Statement> cached = Collections.newSetFromMap(new IdentityHashMap<>());
+
     private final DefaultStatementBuilder plain = new DefaultStatementBuilder();
 
     @Override

@@ -26,8 +26,8 @@ public final class DataDirLock implements AutoCloseable {
         try {
             PrivateFiles.createDirectories(dataDir);
             PrivateFiles.createFile(dataDir.resolve("lanechat.lock"));
-            FileChannel channel = FileChannel.open(dataDir.resolve("lanechat.lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(
+                    dataDir.resolve("lanechat.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();

@@ -34,6 +34,7 @@ public final class Database implements AutoCloseable {
     private final String description;
     /** SQLite's one writer, started after the migrations; null on PostgreSQL. */
     private SqliteWriter writer;
+
     private volatile LongConsumer stampToCommit = nanos -> {};
 
     private Database(HikariDataSource dataSource, Dialect dialect, String description) {
@@ -121,11 +122,17 @@ public final class Database implements AutoCloseable {
         // WAL lets readers run beside the one writer; IMMEDIATE transactions take the write lock
         // at BEGIN, so two writers wait on busy_timeout instead of failing on a lock upgrade.
         // synchronous=FULL: a committed answer survives a power cut, not only a process crash.
-        Map.of("journal_mode", "WAL",
-                        "synchronous", "FULL",
-                        "busy_timeout", "30000",
-                        "foreign_keys", "true",
-                        "transaction_mode", "IMMEDIATE")
+        Map.of(
+                        "journal_mode",
+                        "WAL",
+                        "synchronous",
+                        "FULL",
+                        "busy_timeout",
+                        "30000",
+                        "foreign_keys",
+                        "true",
+                        "transaction_mode",
+                        "IMMEDIATE")
                 .forEach(hikari::addDataSourceProperty);
         return new Database(new HikariDataSource(hikari), Dialect.SQLITE, "sqlite " + file.toAbsolutePath());
     }
@@ -201,7 +208,9 @@ public final class Database implements AutoCloseable {
     /** Whether the store answers a trivial query now. */
     public boolean reachable() {
         try {
-            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+            return jdbi.withHandle(
+                            h -> h.createQuery("SELECT 1").mapTo(Integer.class).one())
+                    == 1;
         } catch (RuntimeException e) {
             return false;
         }

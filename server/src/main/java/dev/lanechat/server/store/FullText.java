@@ -18,6 +18,7 @@ public enum FullText {
 
     /** Control characters no text of a chat is expected to hold; stripped from the text otherwise. */
     public static final char MARK_START = '\u0002';
+
     public static final char MARK_END = '\u0003';
 
     /** The match expression for {@code words} (non-empty, letters and digits only), bound as :match. */
@@ -34,34 +35,38 @@ public enum FullText {
      */
     public String messageHits() {
         return switch (this) {
-            case FTS5 -> "SELECT 'm' || m.id AS sort_key, m.conversation_id AS conversation_id, c.title AS title, m.id AS message_id,"
-                    + " m.role AS role, m.created_at AS at,"
-                    + " snippet(messages_fts, 0, char(2), char(3), '…', 24) AS snippet"
-                    + " FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid"
-                    + " JOIN conversations c ON c.id = m.conversation_id"
-                    + " WHERE messages_fts MATCH :match AND c.user_id = :user";
-            case TSVECTOR -> "SELECT 'm' || m.id AS sort_key, m.conversation_id AS conversation_id, c.title AS title, m.id AS message_id,"
-                    + " m.role AS role, m.created_at AS at,"
-                    + " ts_headline('simple', m.content, to_tsquery('simple', :match),"
-                    + " 'StartSel=' || chr(2) || ',StopSel=' || chr(3) || ',MaxWords=24,MinWords=12') AS snippet"
-                    + " FROM messages m JOIN conversations c ON c.id = m.conversation_id"
-                    + " WHERE m.search_vector @@ to_tsquery('simple', :match) AND c.user_id = :user";
+            case FTS5 ->
+                "SELECT 'm' || m.id AS sort_key, m.conversation_id AS conversation_id, c.title AS title, m.id AS message_id,"
+                        + " m.role AS role, m.created_at AS at,"
+                        + " snippet(messages_fts, 0, char(2), char(3), '…', 24) AS snippet"
+                        + " FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid"
+                        + " JOIN conversations c ON c.id = m.conversation_id"
+                        + " WHERE messages_fts MATCH :match AND c.user_id = :user";
+            case TSVECTOR ->
+                "SELECT 'm' || m.id AS sort_key, m.conversation_id AS conversation_id, c.title AS title, m.id AS message_id,"
+                        + " m.role AS role, m.created_at AS at,"
+                        + " ts_headline('simple', m.content, to_tsquery('simple', :match),"
+                        + " 'StartSel=' || chr(2) || ',StopSel=' || chr(3) || ',MaxWords=24,MinWords=12') AS snippet"
+                        + " FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+                        + " WHERE m.search_vector @@ to_tsquery('simple', :match) AND c.user_id = :user";
         };
     }
 
     /** Title hits of user :user for :match, in the same columns (message_id and role null). */
     public String titleHits() {
         return switch (this) {
-            case FTS5 -> "SELECT 'c' || c.id AS sort_key, c.id AS conversation_id, c.title AS title, NULL AS message_id, NULL AS role,"
-                    + " c.updated_at AS at, highlight(conversations_fts, 0, char(2), char(3)) AS snippet"
-                    + " FROM conversations_fts JOIN conversations c ON c.rowid = conversations_fts.rowid"
-                    + " WHERE conversations_fts MATCH :match AND c.user_id = :user";
-            case TSVECTOR -> "SELECT 'c' || c.id AS sort_key, c.id AS conversation_id, c.title AS title, NULL AS message_id, NULL AS role,"
-                    + " c.updated_at AS at, ts_headline('simple', c.title, to_tsquery('simple', :match),"
-                    + " 'StartSel=' || chr(2) || ',StopSel=' || chr(3) || ',HighlightAll=true') AS snippet"
-                    + " FROM conversations c"
-                    + " WHERE to_tsvector('simple', COALESCE(c.title, '')) @@ to_tsquery('simple', :match)"
-                    + " AND c.user_id = :user";
+            case FTS5 ->
+                "SELECT 'c' || c.id AS sort_key, c.id AS conversation_id, c.title AS title, NULL AS message_id, NULL AS role,"
+                        + " c.updated_at AS at, highlight(conversations_fts, 0, char(2), char(3)) AS snippet"
+                        + " FROM conversations_fts JOIN conversations c ON c.rowid = conversations_fts.rowid"
+                        + " WHERE conversations_fts MATCH :match AND c.user_id = :user";
+            case TSVECTOR ->
+                "SELECT 'c' || c.id AS sort_key, c.id AS conversation_id, c.title AS title, NULL AS message_id, NULL AS role,"
+                        + " c.updated_at AS at, ts_headline('simple', c.title, to_tsquery('simple', :match),"
+                        + " 'StartSel=' || chr(2) || ',StopSel=' || chr(3) || ',HighlightAll=true') AS snippet"
+                        + " FROM conversations c"
+                        + " WHERE to_tsvector('simple', COALESCE(c.title, '')) @@ to_tsquery('simple', :match)"
+                        + " AND c.user_id = :user";
         };
     }
 }

@@ -28,8 +28,8 @@ final class LazyConnections implements ConnectionFactory {
 
     @Override
     public Connection openConnection() {
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                new Lazy(pool));
+        return (Connection) Proxy.newProxyInstance(
+                Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, new Lazy(pool));
     }
 
     @Override

@@ -46,6 +46,7 @@ final class SqliteWriter implements AutoCloseable {
     private static final int MAX_BATCH = 128;
     /** Batches between checkpoints when the queue never empties; with an empty queue, {@link #IDLE_CHECKPOINT}. */
     private static final int BUSY_CHECKPOINT = 200;
+
     private static final int IDLE_CHECKPOINT = 20;
 
     private final Connection connection;
@@ -256,8 +257,8 @@ final class SqliteWriter implements AutoCloseable {
         }
 
         @Override
-        public <R, X extends Exception> R inTransaction(Handle h, TransactionIsolationLevel level,
-                HandleCallback<R, X> callback) throws X {
+        public <R, X extends Exception> R inTransaction(
+                Handle h, TransactionIsolationLevel level, HandleCallback<R, X> callback) throws X {
             return callback.withHandle(h);
         }
 
@@ -306,11 +307,13 @@ final class SqliteWriter implements AutoCloseable {
         private final HandleCallback<R, X> callback;
         /** Where an unwaited unit's outcome goes; null when its caller waits. */
         private final CompletableFuture<R> future;
+
         private final Thread caller = Thread.currentThread();
         private R value;
         private Throwable failure;
         /** When the writer started it (System.nanoTime). */
         private long started;
+
         private volatile boolean done;
 
         Unit(HandleCallback<R, X> callback, CompletableFuture<R> future) {

@@ -58,7 +58,8 @@ public final class StoreErrors {
                 if (first == null) {
                     first = frame;
                 }
-                if (frame.getClassName().startsWith("dev.lanechat.") && !frame.getClassName().endsWith(".StoreErrors")) {
+                if (frame.getClassName().startsWith("dev.lanechat.")
+                        && !frame.getClassName().endsWith(".StoreErrors")) {
                     return " at " + shown(frame);
                 }
             }
@@ -112,7 +113,9 @@ public final class StoreErrors {
                 if (sql.getSQLState() != null && sql.getSQLState().matches("[0-9A-Z]{5}")) {
                     state = sql.getSQLState();
                 }
-                for (SQLException next = sql.getNextException(); next != null && state == null; next = next.getNextException()) {
+                for (SQLException next = sql.getNextException();
+                        next != null && state == null;
+                        next = next.getNextException()) {
                     if (next.getSQLState() != null && next.getSQLState().matches("[0-9A-Z]{5}")) {
                         state = next.getSQLState();
                     }

@@ -26,8 +26,8 @@ final class WriterTransactions {
             }
 
             @Override
-            public <R, X extends Exception> R inTransaction(Handle handle, TransactionIsolationLevel level,
-                    HandleCallback<R, X> callback) throws X {
+            public <R, X extends Exception> R inTransaction(
+                    Handle handle, TransactionIsolationLevel level, HandleCallback<R, X> callback) throws X {
                 return writer.write(callback);
             }
         };
@@ -48,8 +48,8 @@ final class WriterTransactions {
             }
 
             @Override
-            public <R, X extends Exception> R inTransaction(Handle handle, TransactionIsolationLevel level,
-                    HandleCallback<R, X> callback) throws X {
+            public <R, X extends Exception> R inTransaction(
+                    Handle handle, TransactionIsolationLevel level, HandleCallback<R, X> callback) throws X {
                 long[] started = new long[1];
                 R result = super.inTransaction(handle, level, h -> {
                     started[0] = System.nanoTime();

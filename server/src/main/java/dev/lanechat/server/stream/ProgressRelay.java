@@ -1,8 +1,8 @@
 package dev.lanechat.server.stream;
 
-import dev.lanechat.server.store.StoreErrors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.store.StoreErrors;
 import dev.lanechat.server.tasks.Claim;
 import dev.lanechat.server.tasks.ProgressSink;
 import java.util.LinkedHashMap;
@@ -44,7 +44,8 @@ public final class ProgressRelay implements ProgressSink {
     }
 
     /** @param remote (userId, frame) to hand to the other nodes; a no-op on one node */
-    public ProgressRelay(Hub hub, ObjectMapper json, ScheduledExecutorService timers, BiConsumer<String, String> remote) {
+    public ProgressRelay(
+            Hub hub, ObjectMapper json, ScheduledExecutorService timers, BiConsumer<String, String> remote) {
         this.hub = hub;
         this.json = json;
         this.timers = timers;

@@ -1,6 +1,5 @@
 package dev.lanechat.server.stream;
 
-import dev.lanechat.server.store.StoreErrors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.auth.Authenticator;
 import dev.lanechat.server.auth.Credential;
@@ -9,6 +8,7 @@ import dev.lanechat.server.auth.OriginPolicy;
 import dev.lanechat.server.config.Config;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.metrics.ServerMetrics;
+import dev.lanechat.server.store.StoreErrors;
 import io.javalin.config.JavalinConfig;
 import io.javalin.websocket.WsContext;
 import java.time.Duration;
@@ -48,8 +48,14 @@ public final class StreamEndpoint implements CredentialHolder {
     private final Map<String, Subscription> bySession = new ConcurrentHashMap<>();
     private final long slowSocketLimitNanos;
 
-    public StreamEndpoint(Hub hub, Authenticator authenticator, ObjectMapper json, ExecutorService drains,
-            ScheduledExecutorService timers, Config config, ServerMetrics metrics) {
+    public StreamEndpoint(
+            Hub hub,
+            Authenticator authenticator,
+            ObjectMapper json,
+            ExecutorService drains,
+            ScheduledExecutorService timers,
+            Config config,
+            ServerMetrics metrics) {
         this.hub = hub;
         this.authenticator = authenticator;
         this.origins = new OriginPolicy(config.allowedOrigins());
@@ -57,11 +63,22 @@ public final class StreamEndpoint implements CredentialHolder {
         this.timers = timers;
         this.subscribeTimeout = config.subscribeTimeout();
         this.pendingSubscribeTimeout = config.pendingSubscribeTimeout();
-        this.admission = new SocketAdmission(config.maxSockets(), config.maxSocketsPerUser(), config.maxPendingSockets(),
+        this.admission = new SocketAdmission(
+                config.maxSockets(),
+                config.maxSocketsPerUser(),
+                config.maxPendingSockets(),
                 config.maxPendingSocketsPerAddress());
-        this.frameLimiter = new RateLimiter(config.socketFrameBurst(), config.socketFramesPerSecond(), System::nanoTime);
-        this.context = new Subscription.Context(hub, frames, json, drains, frameLimiter,
-                token -> authenticator.identify(token, null), this::admit, metrics);
+        this.frameLimiter =
+                new RateLimiter(config.socketFrameBurst(), config.socketFramesPerSecond(), System::nanoTime);
+        this.context = new Subscription.Context(
+                hub,
+                frames,
+                json,
+                drains,
+                frameLimiter,
+                token -> authenticator.identify(token, null),
+                this::admit,
+                metrics);
         long every = config.pingInterval().toMillis();
         timers.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
         this.slowSocketLimitNanos = config.slowSocketLimit().toNanos();
@@ -106,7 +123,8 @@ public final class StreamEndpoint implements CredentialHolder {
             return;
         }
         String bearer = Authenticator.bearerToken(ctx.header("Authorization"));
-        Credential credential = authenticator.identify(bearer, ctx.cookie(Authenticator.COOKIE)).orElse(null);
+        Credential credential =
+                authenticator.identify(bearer, ctx.cookie(Authenticator.COOKIE)).orElse(null);
         String userId = credential == null ? null : credential.userId();
         SocketAdmission.Place place = admission.place();
         places.put(ctx.sessionId(), place); // before anything can close the socket: onClose gives it back
@@ -135,8 +153,8 @@ public final class StreamEndpoint implements CredentialHolder {
      */
     private boolean admit(Subscription sub) {
         SocketAdmission.Place place = places.get(sub.key());
-        SocketAdmission.Refusal refusal = place == null ? SocketAdmission.Refusal.SERVER_FULL
-                : place.authenticate(sub.userId());
+        SocketAdmission.Refusal refusal =
+                place == null ? SocketAdmission.Refusal.SERVER_FULL : place.authenticate(sub.userId());
         if (refusal != null) {
             sub.close(CloseCodes.OVER_CAPACITY, refusal.message, SocketAdmission.retryAfterMs());
             return false;
@@ -151,12 +169,13 @@ public final class StreamEndpoint implements CredentialHolder {
     private static String remoteAddress(WsContext ctx) {
         java.net.SocketAddress remote = ctx.session.getRemoteSocketAddress();
         return remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : String.valueOf(remote);
+                ? inet.getAddress().getHostAddress()
+                : String.valueOf(remote);
     }
 
     private void reject(WsContext ctx, CloseCodes why, String message, Long retryAfterMs) {
-        ctx.session.sendText(frames.error(why.errorCode, message, retryAfterMs),
-                org.eclipse.jetty.websocket.api.Callback.NOOP);
+        ctx.session.sendText(
+                frames.error(why.errorCode, message, retryAfterMs), org.eclipse.jetty.websocket.api.Callback.NOOP);
         ctx.session.close(why.status, why.errorCode, org.eclipse.jetty.websocket.api.Callback.NOOP);
     }
 
@@ -176,7 +195,9 @@ public final class StreamEndpoint implements CredentialHolder {
             for (Subscription sub : bySession.values()) {
                 if (sub.stalledLongerThan(slowSocketLimitNanos)) {
                     log.info("Closing a socket of user {} that stopped reading", sub.userId());
-                    sub.close(CloseCodes.OVER_CAPACITY, "This socket reads too slowly; reconnect and resume with since.",
+                    sub.close(
+                            CloseCodes.OVER_CAPACITY,
+                            "This socket reads too slowly; reconnect and resume with since.",
                             1000L);
                     timers.schedule(sub::disconnect, 5, TimeUnit.SECONDS);
                 }
@@ -204,8 +225,12 @@ public final class StreamEndpoint implements CredentialHolder {
         Map<String, Integer> closed = new HashMap<>();
         for (Subscription sub : bySession.values()) {
             Credential credential = sub.credential();
-            if (credential != null && ended.contains(credential) && sub.close(CloseCodes.UNAUTHENTICATED,
-                    "Your token was revoked or your session ended; sign in again.", null)) {
+            if (credential != null
+                    && ended.contains(credential)
+                    && sub.close(
+                            CloseCodes.UNAUTHENTICATED,
+                            "Your token was revoked or your session ended; sign in again.",
+                            null)) {
                 closed.merge(credential.userId(), 1, Integer::sum);
             }
         }
@@ -222,7 +247,9 @@ public final class StreamEndpoint implements CredentialHolder {
 
     /** Closes every socket with 1001 (the server is stopping); clients resume elsewhere or later. */
     public void closeAll() {
-        bySession.values().forEach(sub ->
-                sub.close(CloseCodes.SHUTTING_DOWN, "The server is shutting down; reconnect shortly.", 1000L));
+        bySession
+                .values()
+                .forEach(sub ->
+                        sub.close(CloseCodes.SHUTTING_DOWN, "The server is shutting down; reconnect shortly.", 1000L));
     }
 }

@@ -1,13 +1,13 @@
 package dev.lanechat.server.stream;
 
-import dev.lanechat.server.store.StoreErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.auth.Credential;
 import dev.lanechat.server.events.Event;
 import dev.lanechat.server.events.EventLog;
-import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.limits.RateLimiter;
+import dev.lanechat.server.metrics.ServerMetrics;
+import dev.lanechat.server.store.StoreErrors;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,11 +34,23 @@ final class Subscription {
     static final int MAX_FRAME_BYTES = 64 * 1024;
     private static final int WINDOW = 64;
 
-    private enum State { AWAITING_SUBSCRIBE, SUBSCRIBING, REPLAYING, LIVE, CLOSED }
+    private enum State {
+        AWAITING_SUBSCRIBE,
+        SUBSCRIBING,
+        REPLAYING,
+        LIVE,
+        CLOSED
+    }
 
     /** What a subscription needs from its endpoint, shared by all of them. */
-    record Context(Hub hub, Frames frames, ObjectMapper json, Executor drains, RateLimiter frameLimiter,
-            Function<String, Optional<Credential>> credentialOfToken, Predicate<Subscription> onAuthenticated,
+    record Context(
+            Hub hub,
+            Frames frames,
+            ObjectMapper json,
+            Executor drains,
+            RateLimiter frameLimiter,
+            Function<String, Optional<Credential>> credentialOfToken,
+            Predicate<Subscription> onAuthenticated,
             ServerMetrics metrics) {}
 
     private final Session session;
@@ -52,10 +64,12 @@ final class Subscription {
     private volatile Credential credential;
     /** Held while a frame is handed to Jetty and while closing, so that nothing follows the closing error frame. */
     private final Object sendLock = new Object();
+
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     /** When the window last filled up and stayed full (System.nanoTime), or 0. */
     private volatile long fullSinceNanos;
+
     private volatile boolean dirty;
     private volatile State state = State.AWAITING_SUBSCRIBE;
     private volatile Long since;
@@ -125,18 +139,27 @@ final class Subscription {
         JsonNode token = frame.get("token");
         JsonNode sinceNode = frame.get("since");
         if (token == null || !token.isTextual()) {
-            close(CloseCodes.INVALID_FRAME, "The first frame must be {\"token\":\"stream\"} with an optional \"since\".", null);
+            close(
+                    CloseCodes.INVALID_FRAME,
+                    "The first frame must be {\"token\":\"stream\"} with an optional \"since\".",
+                    null);
             return;
         }
-        if (sinceNode != null && !sinceNode.isNull() && !(sinceNode.canConvertToExactIntegral() && sinceNode.asLong() >= 0)) {
+        if (sinceNode != null
+                && !sinceNode.isNull()
+                && !(sinceNode.canConvertToExactIntegral() && sinceNode.asLong() >= 0)) {
             close(CloseCodes.INVALID_FRAME, "\"since\" must be a non-negative whole number (an event id).", null);
             return;
         }
         if (userId == null) {
-            Optional<Credential> shown = "stream".equals(token.asText()) ? Optional.empty()
+            Optional<Credential> shown = "stream".equals(token.asText())
+                    ? Optional.empty()
                     : context.credentialOfToken().apply(token.asText());
             if (shown.isEmpty()) {
-                close(CloseCodes.UNAUTHENTICATED, "Sign in first: send a valid API token, or log in on the page.", null);
+                close(
+                        CloseCodes.UNAUTHENTICATED,
+                        "Sign in first: send a valid API token, or log in on the page.",
+                        null);
                 return;
             }
             credential = shown.get();
@@ -158,7 +181,10 @@ final class Subscription {
     /** Closes after the subscribe timeout if the client never subscribed. */
     void checkSubscribed() {
         if (state == State.AWAITING_SUBSCRIBE) {
-            close(CloseCodes.SUBSCRIBE_TIMEOUT, "No subscribe frame arrived in time; send {\"token\":\"stream\"} first.", null);
+            close(
+                    CloseCodes.SUBSCRIBE_TIMEOUT,
+                    "No subscribe frame arrived in time; send {\"token\":\"stream\"} first.",
+                    null);
         }
     }
 
@@ -213,7 +239,9 @@ final class Subscription {
             try {
                 drainOnce();
             } catch (RuntimeException e) {
-                log.warn("Socket of user {}: could not read events ({}); closing it so that it resumes", userId,
+                log.warn(
+                        "Socket of user {}: could not read events ({}); closing it so that it resumes",
+                        userId,
                         StoreErrors.describe(e));
                 session.close(CloseCodes.STORE_ERROR.status, "store error", Callback.NOOP);
                 state = State.CLOSED;
@@ -293,15 +321,19 @@ final class Subscription {
             if (inFlight.incrementAndGet() >= WINDOW && fullSinceNanos == 0) {
                 fullSinceNanos = System.nanoTime();
             }
-            session.sendText(frame, Callback.from(() -> {
-                context.metrics().written(event);
-                sent();
-            }, failure -> {
-                if (inFlight.decrementAndGet() < WINDOW) {
-                    fullSinceNanos = 0;
-                }
-                log.debug("Socket of user {}: send failed: {}", userId, StoreErrors.describe(failure));
-            }));
+            session.sendText(
+                    frame,
+                    Callback.from(
+                            () -> {
+                                context.metrics().written(event);
+                                sent();
+                            },
+                            failure -> {
+                                if (inFlight.decrementAndGet() < WINDOW) {
+                                    fullSinceNanos = 0;
+                                }
+                                log.debug("Socket of user {}: send failed: {}", userId, StoreErrors.describe(failure));
+                            }));
         }
     }
 

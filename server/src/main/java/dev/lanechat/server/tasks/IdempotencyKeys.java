@@ -23,7 +23,8 @@ final class IdempotencyKeys {
     }
 
     Optional<Stored> find(Handle h, String userId, String key) {
-        return h.createQuery("SELECT request_hash, response FROM idempotency_keys WHERE user_id = :user AND idem_key = :key")
+        return h.createQuery(
+                        "SELECT request_hash, response FROM idempotency_keys WHERE user_id = :user AND idem_key = :key")
                 .bind("user", userId)
                 .bind("key", key)
                 .map((rs, ctx) -> new Stored(rs.getString("request_hash"), rs.getString("response")))

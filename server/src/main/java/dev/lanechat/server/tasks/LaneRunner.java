@@ -2,13 +2,13 @@ package dev.lanechat.server.tasks;
 
 import dev.lanechat.server.lanes.Lane;
 import dev.lanechat.server.lanes.OpenAiProcessor;
-import dev.lanechat.server.logging.LogText;
-import dev.lanechat.server.store.StoreErrors;
 import dev.lanechat.server.lanes.ProcessingFailed;
 import dev.lanechat.server.lanes.ProcessorContext;
 import dev.lanechat.server.lanes.ProcessorInput;
 import dev.lanechat.server.lanes.ProcessorResult;
+import dev.lanechat.server.logging.LogText;
 import dev.lanechat.server.metrics.ServerMetrics;
+import dev.lanechat.server.store.StoreErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +101,11 @@ public final class LaneRunner {
 
     private final ServerMetrics metrics;
 
-    public LaneRunner(Lane lane, TaskService tasks, ScheduledExecutorService timers, ProgressSink progress,
+    public LaneRunner(
+            Lane lane,
+            TaskService tasks,
+            ScheduledExecutorService timers,
+            ProgressSink progress,
             ServerMetrics metrics) {
         this.metrics = metrics;
         this.lane = lane;
@@ -308,18 +312,30 @@ public final class LaneRunner {
      * retried as a failed attempt, off the writer's thread.
      */
     private void completeLater(Claim claim, ProcessorResult result) {
-        tasks.completeLater(claim, result).whenCompleteAsync((completed, error) -> {
-            if (error != null) {
-                log.warn("Lane {}: task {} could not be completed: {}", lane.name(), claim.taskId(),
-                        StoreErrors.describeWithPlace(error));
-                try {
-                    tasks.fail(claim, "the " + lane.name() + " lane failed: " + StoreErrors.describe(error), true);
-                } catch (RuntimeException e) {
-                    log.warn("Lane {}: task {} is left to the start-up sweep: {}", lane.name(), claim.taskId(),
-                            StoreErrors.describe(e));
-                }
-            }
-        }, timers);
+        tasks.completeLater(claim, result)
+                .whenCompleteAsync(
+                        (completed, error) -> {
+                            if (error != null) {
+                                log.warn(
+                                        "Lane {}: task {} could not be completed: {}",
+                                        lane.name(),
+                                        claim.taskId(),
+                                        StoreErrors.describeWithPlace(error));
+                                try {
+                                    tasks.fail(
+                                            claim,
+                                            "the " + lane.name() + " lane failed: " + StoreErrors.describe(error),
+                                            true);
+                                } catch (RuntimeException e) {
+                                    log.warn(
+                                            "Lane {}: task {} is left to the start-up sweep: {}",
+                                            lane.name(),
+                                            claim.taskId(),
+                                            StoreErrors.describe(e));
+                                }
+                            }
+                        },
+                        timers);
     }
 
     /**
@@ -335,16 +351,25 @@ public final class LaneRunner {
         long renewMs = Math.max(100, tasks.lease().toMillis() / 3);
         // A claim on single-process SQLite holds a lease that does not run out while this process
         // lives: nothing to renew.
-        ScheduledFuture<?> renewal = !tasks.inServerLeasesExpire() ? null : timers.scheduleAtFixedRate(() -> {
-            try {
-                if (!tasks.renew(claim)) {
-                    cancel(claim.taskId());
-                }
-            } catch (RuntimeException e) {
-                log.warn("Lane {}: could not renew the lease of task {}: {}", lane.name(), claim.taskId(),
-                        StoreErrors.describe(e));
-            }
-        }, renewMs, renewMs, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> renewal = !tasks.inServerLeasesExpire()
+                ? null
+                : timers.scheduleAtFixedRate(
+                        () -> {
+                            try {
+                                if (!tasks.renew(claim)) {
+                                    cancel(claim.taskId());
+                                }
+                            } catch (RuntimeException e) {
+                                log.warn(
+                                        "Lane {}: could not renew the lease of task {}: {}",
+                                        lane.name(),
+                                        claim.taskId(),
+                                        StoreErrors.describe(e));
+                            }
+                        },
+                        renewMs,
+                        renewMs,
+                        TimeUnit.MILLISECONDS);
         try {
             boolean withHistory = lane.processor().usesHistory();
             ProcessorInput input = content != null && !withHistory
@@ -366,17 +391,26 @@ public final class LaneRunner {
         } catch (InterruptedException e) {
             if (!context.cancelled && stopping) {
                 boolean released = releaseQuietly(claim);
-                log.info("Lane {}: task {} stopped by shutdown; {}", lane.name(), claim.taskId(),
+                log.info(
+                        "Lane {}: task {} stopped by shutdown; {}",
+                        lane.name(),
+                        claim.taskId(),
                         released ? "back on the queue" : "its lease will expire and it will be retried");
             }
         } catch (Exception e) {
             if (!context.cancelled) {
                 // The log gets no exception text (a store error's quotes the bound values); the
                 // stored error, which only the task's owner sees, keeps a processor's own words.
-                log.warn("Lane {}: task {} failed: {}", lane.name(), claim.taskId(),
-                        e instanceof OpenAiProcessor.EndpointUnavailable ? LogText.clean(e.getMessage())
+                log.warn(
+                        "Lane {}: task {} failed: {}",
+                        lane.name(),
+                        claim.taskId(),
+                        e instanceof OpenAiProcessor.EndpointUnavailable
+                                ? LogText.clean(e.getMessage())
                                 : StoreErrors.describeWithPlace(e));
-                String why = StoreErrors.isStoreError(e) || e.getMessage() == null ? StoreErrors.describe(e) : e.getMessage();
+                String why = StoreErrors.isStoreError(e) || e.getMessage() == null
+                        ? StoreErrors.describe(e)
+                        : e.getMessage();
                 tasks.fail(claim, "the " + lane.name() + " lane failed: " + why, true);
             }
         } finally {

@@ -25,8 +25,13 @@ final class TaskRepository {
     private static final String CLAIM_COLUMNS = "id, user_id, conversation_id, message_id, lane, attempts";
 
     private static RowMapper<Claim> claimRow(String leaseId) {
-        return (rs, ctx) -> new Claim(rs.getString("id"), leaseId, rs.getString("user_id"),
-                rs.getString("conversation_id"), rs.getString("message_id"), rs.getString("lane"),
+        return (rs, ctx) -> new Claim(
+                rs.getString("id"),
+                leaseId,
+                rs.getString("user_id"),
+                rs.getString("conversation_id"),
+                rs.getString("message_id"),
+                rs.getString("lane"),
                 rs.getInt("attempts"));
     }
 
@@ -57,8 +62,17 @@ final class TaskRepository {
      * then {@code running} (its first attempt, claimed in this transaction) or still queued but
      * held for that loop, which {@link #start}s it (no claim sees a queued task with a lease).
      */
-    void insert(Handle h, String id, String userId, String conversationId, String messageId, String lane, Instant now,
-            String leaseId, Instant leaseExpires, boolean running) {
+    void insert(
+            Handle h,
+            String id,
+            String userId,
+            String conversationId,
+            String messageId,
+            String lane,
+            Instant now,
+            String leaseId,
+            Instant leaseExpires,
+            boolean running) {
         String at = Timestamps.format(now);
         h.createUpdate("INSERT INTO tasks (id, user_id, conversation_id, message_id, lane, status, attempts, lease_id, "
                         + "lease_expires_at, created_at, updated_at) VALUES (:id, :user, :conversation, :message, :lane, "
@@ -78,18 +92,27 @@ final class TaskRepository {
 
     /** The task with its result (read from the answer it filled), if it is the user's. */
     Optional<Task> find(Handle h, String userId, String taskId) {
-        return h.createQuery("SELECT t.id, t.status, t.lane, t.conversation_id, t.message_id, t.created_at, t.updated_at, "
-                        + "t.error, m.content, m.model, m.cost_usd FROM tasks t JOIN messages m ON m.id = t.message_id "
-                        + "WHERE t.id = :id AND t.user_id = :user")
+        return h.createQuery(
+                        "SELECT t.id, t.status, t.lane, t.conversation_id, t.message_id, t.created_at, t.updated_at, "
+                                + "t.error, m.content, m.model, m.cost_usd FROM tasks t JOIN messages m ON m.id = t.message_id "
+                                + "WHERE t.id = :id AND t.user_id = :user")
                 .bind("id", taskId)
                 .bind("user", userId)
                 .map((rs, ctx) -> {
                     String status = rs.getString("status");
                     TaskResult result = TaskStatus.COMPLETED.equals(status)
-                            ? new TaskResult(rs.getString("content"), rs.getString("model"), rs.getDouble("cost_usd"), null)
+                            ? new TaskResult(
+                                    rs.getString("content"), rs.getString("model"), rs.getDouble("cost_usd"), null)
                             : null;
-                    return new Task(rs.getString("id"), status, rs.getString("lane"), rs.getString("conversation_id"),
-                            rs.getString("message_id"), rs.getString("created_at"), rs.getString("updated_at"), result,
+                    return new Task(
+                            rs.getString("id"),
+                            status,
+                            rs.getString("lane"),
+                            rs.getString("conversation_id"),
+                            rs.getString("message_id"),
+                            rs.getString("created_at"),
+                            rs.getString("updated_at"),
+                            result,
                             rs.getString("error"));
                 })
                 .findOne()
@@ -99,8 +122,15 @@ final class TaskRepository {
     private Task withFiles(Handle h, Task task) {
         List<FileInfo> list = files.forMessages(h, List.of(task.messageId())).getOrDefault(task.messageId(), List.of());
         TaskResult r = task.result();
-        return new Task(task.taskId(), task.status(), task.lane(), task.conversationId(), task.messageId(),
-                task.createdAt(), task.updatedAt(), new TaskResult(r.content(), r.model(), r.costUsd(), list),
+        return new Task(
+                task.taskId(),
+                task.status(),
+                task.lane(),
+                task.conversationId(),
+                task.messageId(),
+                task.createdAt(),
+                task.updatedAt(),
+                new TaskResult(r.content(), r.model(), r.costUsd(), list),
                 task.error());
     }
 
@@ -122,20 +152,22 @@ final class TaskRepository {
     /** Starts the first attempt of a task held in memory for a loop; false when it was cancelled meanwhile. */
     boolean start(Handle h, String taskId, String leaseId, Instant now) {
         return h.createUpdate("UPDATE tasks SET status = 'running', attempts = 1, updated_at = :now WHERE id = :id "
-                        + "AND status = 'queued' AND lease_id = :lease")
-                .bind("now", Timestamps.format(now))
-                .bind("id", taskId)
-                .bind("lease", leaseId)
-                .execute() == 1;
+                                + "AND status = 'queued' AND lease_id = :lease")
+                        .bind("now", Timestamps.format(now))
+                        .bind("id", taskId)
+                        .bind("lease", leaseId)
+                        .execute()
+                == 1;
     }
 
     /** Gives a task held in memory for a loop back to the queue that claims see. */
     boolean releaseHeld(Handle h, String taskId, String leaseId) {
         return h.createUpdate("UPDATE tasks SET lease_id = NULL, lease_expires_at = NULL WHERE id = :id "
-                        + "AND status = 'queued' AND lease_id = :lease")
-                .bind("id", taskId)
-                .bind("lease", leaseId)
-                .execute() == 1;
+                                + "AND status = 'queued' AND lease_id = :lease")
+                        .bind("id", taskId)
+                        .bind("lease", leaseId)
+                        .execute()
+                == 1;
     }
 
     /** Gives every task held in memory back to the queue (at start: the process that held them is gone). */
@@ -147,11 +179,12 @@ final class TaskRepository {
 
     boolean renew(Handle h, String taskId, String leaseId, Instant leaseExpires) {
         return h.createUpdate("UPDATE tasks SET lease_expires_at = :expires WHERE id = :id AND status = 'running' "
-                        + "AND lease_id = :lease")
-                .bind("expires", leaseExpires.toEpochMilli())
-                .bind("id", taskId)
-                .bind("lease", leaseId)
-                .execute() == 1;
+                                + "AND lease_id = :lease")
+                        .bind("expires", leaseExpires.toEpochMilli())
+                        .bind("id", taskId)
+                        .bind("lease", leaseId)
+                        .execute()
+                == 1;
     }
 
     /**
@@ -159,9 +192,10 @@ final class TaskRepository {
      * lost (cancelled, expired, or already ended), in which case nothing changed.
      */
     Optional<Claim> finish(Handle h, String taskId, String leaseId, String status, String error, Instant now) {
-        return h.createQuery("UPDATE tasks SET status = :status, error = :error, lease_id = NULL, lease_expires_at = NULL, "
-                        + "updated_at = :now WHERE id = :id AND status = 'running' AND lease_id = :lease "
-                        + "RETURNING " + CLAIM_COLUMNS)
+        return h.createQuery(
+                        "UPDATE tasks SET status = :status, error = :error, lease_id = NULL, lease_expires_at = NULL, "
+                                + "updated_at = :now WHERE id = :id AND status = 'running' AND lease_id = :lease "
+                                + "RETURNING " + CLAIM_COLUMNS)
                 .bind("status", status)
                 .bind("error", error)
                 .bind("now", Timestamps.format(now))
@@ -174,22 +208,24 @@ final class TaskRepository {
     /** Puts a running task held under {@code leaseId} back on its queue; false when the lease was lost. */
     boolean requeue(Handle h, String taskId, String leaseId, Instant now) {
         return h.createUpdate("UPDATE tasks SET status = 'queued', lease_id = NULL, lease_expires_at = NULL, "
-                        + "updated_at = :now WHERE id = :id AND status = 'running' AND lease_id = :lease")
-                .bind("now", Timestamps.format(now))
-                .bind("id", taskId)
-                .bind("lease", leaseId)
-                .execute() == 1;
+                                + "updated_at = :now WHERE id = :id AND status = 'running' AND lease_id = :lease")
+                        .bind("now", Timestamps.format(now))
+                        .bind("id", taskId)
+                        .bind("lease", leaseId)
+                        .execute()
+                == 1;
     }
 
     /** Hands a running task back to its queue without counting the attempt (the server is stopping). */
     boolean release(Handle h, String taskId, String leaseId, Instant now) {
         return h.createUpdate("UPDATE tasks SET status = 'queued', attempts = attempts - 1, lease_id = NULL, "
-                        + "lease_expires_at = NULL, updated_at = :now WHERE id = :id AND status = 'running' "
-                        + "AND lease_id = :lease AND attempts > 0")
-                .bind("now", Timestamps.format(now))
-                .bind("id", taskId)
-                .bind("lease", leaseId)
-                .execute() == 1;
+                                + "lease_expires_at = NULL, updated_at = :now WHERE id = :id AND status = 'running' "
+                                + "AND lease_id = :lease AND attempts > 0")
+                        .bind("now", Timestamps.format(now))
+                        .bind("id", taskId)
+                        .bind("lease", leaseId)
+                        .execute()
+                == 1;
     }
 
     /** Cancels a task of the user that has not ended; empty when there is none such. */
@@ -206,7 +242,8 @@ final class TaskRepository {
     }
 
     List<String> unfinishedIn(Handle h, String conversationId) {
-        return h.createQuery("SELECT id FROM tasks WHERE conversation_id = :conversation AND status IN ('queued', 'running')")
+        return h.createQuery(
+                        "SELECT id FROM tasks WHERE conversation_id = :conversation AND status IN ('queued', 'running')")
                 .bind("conversation", conversationId)
                 .mapTo(String.class)
                 .list();
@@ -222,10 +259,15 @@ final class TaskRepository {
     }
 
     int attempts(Handle h, String taskId) {
-        return h.createQuery("SELECT attempts FROM tasks WHERE id = :id").bind("id", taskId).mapTo(Integer.class).one();
+        return h.createQuery("SELECT attempts FROM tasks WHERE id = :id")
+                .bind("id", taskId)
+                .mapTo(Integer.class)
+                .one();
     }
 
     void deleteForConversation(Handle h, String conversationId) {
-        h.createUpdate("DELETE FROM tasks WHERE conversation_id = :id").bind("id", conversationId).execute();
+        h.createUpdate("DELETE FROM tasks WHERE conversation_id = :id")
+                .bind("id", conversationId)
+                .execute();
     }
 }

@@ -1,6 +1,5 @@
 package dev.lanechat.server.tasks;
 
-import dev.lanechat.server.logging.LogText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.Rejection;
@@ -15,6 +14,7 @@ import dev.lanechat.server.lanes.Lane;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.lanes.ProcessorInput;
 import dev.lanechat.server.lanes.ProcessorResult;
+import dev.lanechat.server.logging.LogText;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.store.Timestamps;
 import dev.lanechat.server.usage.UsageLedger;
@@ -77,9 +77,20 @@ public final class TaskService {
     /** A committed submit and, when it was handed to a loop, the claim that loop runs. */
     private record Submitted(Accepted accepted, Claim handed) {}
 
-    public TaskService(Database database, ConversationRepository conversations, FileRepository files,
-            EventLog eventLog, Notifier notifier, Lanes lanes, ObjectMapper json, Clock clock, Duration lease,
-            int maxAttempts, int historyMessages, int historyBytes, UsageLedger usage) {
+    public TaskService(
+            Database database,
+            ConversationRepository conversations,
+            FileRepository files,
+            EventLog eventLog,
+            Notifier notifier,
+            Lanes lanes,
+            ObjectMapper json,
+            Clock clock,
+            Duration lease,
+            int maxAttempts,
+            int historyMessages,
+            int historyBytes,
+            UsageLedger usage) {
         this.usage = usage;
         this.historyMessages = historyMessages;
         this.historyBytes = historyBytes;
@@ -128,17 +139,20 @@ public final class TaskService {
      */
     void startLater(Claim claim) {
         database.inTransactionLater(h -> {
-            boolean started = tasks.start(h, claim.taskId(), claim.leaseId(), clock.instant());
-            if (started) {
-                conversations.setPendingStatus(h, claim.messageId(), TaskStatus.RUNNING);
-            }
-            return started;
-        }).whenComplete((started, error) -> {
-            if (error != null) {
-                log.warn("Task {}: could not be started: {}", claim.taskId(),
-                        dev.lanechat.server.store.StoreErrors.describe(error));
-            }
-        });
+                    boolean started = tasks.start(h, claim.taskId(), claim.leaseId(), clock.instant());
+                    if (started) {
+                        conversations.setPendingStatus(h, claim.messageId(), TaskStatus.RUNNING);
+                    }
+                    return started;
+                })
+                .whenComplete((started, error) -> {
+                    if (error != null) {
+                        log.warn(
+                                "Task {}: could not be started: {}",
+                                claim.taskId(),
+                                dev.lanechat.server.store.StoreErrors.describe(error));
+                    }
+                });
     }
 
     /** Gives a handed task that no loop started back to the queue (the server is stopping). */
@@ -162,16 +176,20 @@ public final class TaskService {
      *
      * @param laneName null for the default lane
      */
-    public Accepted submit(String userId, String conversationId, String content, String laneName, String idempotencyKey) {
-        Lane lane = laneName == null ? lanes.defaultLane() : lanes.find(laneName).orElseThrow(
-                () -> Rejection.invalid("Unknown lane '" + laneName + "'; GET /api/lanes lists the lanes."));
+    public Accepted submit(
+            String userId, String conversationId, String content, String laneName, String idempotencyKey) {
+        Lane lane = laneName == null
+                ? lanes.defaultLane()
+                : lanes.find(laneName)
+                        .orElseThrow(() ->
+                                Rejection.invalid("Unknown lane '" + laneName + "'; GET /api/lanes lists the lanes."));
         String requestHash = hash(conversationId, content, laneName);
         Handoff handoff = handoffs.get(lane.name());
         boolean reserved = handoff != null && handoff.reserve();
         Submitted submitted;
         try {
-            submitted = jdbi.inTransaction(h -> submitIn(h, userId, conversationId, content, lane, idempotencyKey,
-                    requestHash, reserved));
+            submitted = jdbi.inTransaction(
+                    h -> submitIn(h, userId, conversationId, content, lane, idempotencyKey, requestHash, reserved));
         } catch (RuntimeException e) {
             if (reserved) {
                 handoff.unreserve();
@@ -180,8 +198,8 @@ public final class TaskService {
                 throw e;
             }
             // Two requests with one key raced; the other committed first, so answer as a repeat.
-            Accepted earlier = jdbi.inTransaction(h -> repeat(h, userId, idempotencyKey, requestHash)
-                    .orElseThrow(() -> e));
+            Accepted earlier = jdbi.inTransaction(
+                    h -> repeat(h, userId, idempotencyKey, requestHash).orElseThrow(() -> e));
             submitted = new Submitted(earlier, null);
         }
         if (submitted.handed() != null) {
@@ -196,8 +214,15 @@ public final class TaskService {
         return submitted.accepted();
     }
 
-    private Submitted submitIn(Handle h, String userId, String conversationId, String content, Lane lane,
-            String idempotencyKey, String requestHash, boolean handOver) {
+    private Submitted submitIn(
+            Handle h,
+            String userId,
+            String conversationId,
+            String content,
+            Lane lane,
+            String idempotencyKey,
+            String requestHash,
+            boolean handOver) {
         if (idempotencyKey != null) {
             Optional<Accepted> earlier = repeat(h, userId, idempotencyKey, requestHash);
             if (earlier.isPresent()) {
@@ -205,27 +230,66 @@ public final class TaskService {
             }
         }
         Instant now = clock.instant();
-        long position = conversations.reservePair(h, userId, conversationId, content, now)
+        long position = conversations
+                .reservePair(h, userId, conversationId, content, now)
                 .orElseThrow(() -> Rejection.notFound("conversation"));
         String at = Timestamps.format(now);
         String taskId = UUID.randomUUID().toString();
         String userMessageId = UUID.randomUUID().toString();
         String answerId = UUID.randomUUID().toString();
-        conversations.insertMessage(h, new Message(userMessageId, "user", content, TaskStatus.COMPLETED, taskId,
-                lane.name(), null, null, List.of(), null, at), conversationId, position);
+        conversations.insertMessage(
+                h,
+                new Message(
+                        userMessageId,
+                        "user",
+                        content,
+                        TaskStatus.COMPLETED,
+                        taskId,
+                        lane.name(),
+                        null,
+                        null,
+                        List.of(),
+                        null,
+                        at),
+                conversationId,
+                position);
         String leaseId = handOver ? UUID.randomUUID().toString() : null;
         // On SQLite a handed task stays queued until its loop starts it (it may wait behind others).
         boolean running = handOver && !handsOverQueued();
-        conversations.insertMessage(h, new Message(answerId, "assistant", "", running ? TaskStatus.RUNNING : TaskStatus.QUEUED,
-                taskId, lane.name(), null, null, List.of(), null, at), conversationId, position + 1);
-        tasks.insert(h, taskId, userId, conversationId, answerId, lane.name(), now, leaseId,
-                handOver ? inServerLeaseEnd() : null, running);
+        conversations.insertMessage(
+                h,
+                new Message(
+                        answerId,
+                        "assistant",
+                        "",
+                        running ? TaskStatus.RUNNING : TaskStatus.QUEUED,
+                        taskId,
+                        lane.name(),
+                        null,
+                        null,
+                        List.of(),
+                        null,
+                        at),
+                conversationId,
+                position + 1);
+        tasks.insert(
+                h,
+                taskId,
+                userId,
+                conversationId,
+                answerId,
+                lane.name(),
+                now,
+                leaseId,
+                handOver ? inServerLeaseEnd() : null,
+                running);
         Accepted accepted = new Accepted(TaskStatus.QUEUED, taskId, answerId, conversationId, lane.name());
         if (idempotencyKey != null) {
             idempotencyKeys.insert(h, userId, idempotencyKey, requestHash, write(accepted));
         }
-        return new Submitted(accepted, handOver
-                ? new Claim(taskId, leaseId, userId, conversationId, answerId, lane.name(), 1) : null);
+        return new Submitted(
+                accepted,
+                handOver ? new Claim(taskId, leaseId, userId, conversationId, answerId, lane.name(), 1) : null);
     }
 
     private Optional<Accepted> repeat(Handle h, String userId, String key, String requestHash) {
@@ -252,7 +316,8 @@ public final class TaskService {
                 if (tasks.find(h, userId, taskId).isEmpty()) {
                     return Rejection.notFound("task");
                 }
-                return Rejection.conflict("This task has already ended; only a queued or running task can be cancelled.");
+                return Rejection.conflict(
+                        "This task has already ended; only a queued or running task can be cancelled.");
             });
             return List.of(recordCancel(h, task));
         });
@@ -346,25 +411,35 @@ public final class TaskService {
     /** The lane of the task with this id (of any user), for the worker API's lane check. */
     public Optional<String> laneOf(String taskId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT lane FROM tasks WHERE id = :id")
-                .bind("id", taskId).mapTo(String.class).findOne());
+                .bind("id", taskId)
+                .mapTo(String.class)
+                .findOne());
     }
 
     /** Whether a task with this id exists (of any user; the worker API tells 404 from 409 with it). */
     public boolean exists(String taskId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE id = :id")
-                .bind("id", taskId).mapTo(Integer.class).one() > 0);
+                        .bind("id", taskId)
+                        .mapTo(Integer.class)
+                        .one()
+                > 0);
     }
 
     /** How many tasks of {@code lane} run now (on every node). */
     public int runningCount(String lane) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE lane = :lane AND status = 'running'")
-                .bind("lane", lane).mapTo(Integer.class).one());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE lane = :lane AND status = 'running'")
+                        .bind("lane", lane)
+                        .mapTo(Integer.class)
+                        .one());
     }
 
     /** Extends the lease {@code leaseId} of a running task; its new deadline, or empty when the lease was lost. */
     public Optional<Instant> heartbeat(String taskId, String leaseId) {
         Instant expires = clock.instant().plus(lease);
-        return jdbi.inTransaction(h -> tasks.renew(h, taskId, leaseId, expires)) ? Optional.of(expires) : Optional.empty();
+        return jdbi.inTransaction(h -> tasks.renew(h, taskId, leaseId, expires))
+                ? Optional.of(expires)
+                : Optional.empty();
     }
 
     /**
@@ -375,25 +450,28 @@ public final class TaskService {
      */
     public ProcessorInput inputOf(Claim claim, boolean withHistory) {
         if (!withHistory) {
-            String content = jdbi.withHandle(h -> conversations.messageAnswered(h, claim.conversationId(),
-                    claim.messageId())).orElse("");
+            String content = jdbi.withHandle(
+                            h -> conversations.messageAnswered(h, claim.conversationId(), claim.messageId()))
+                    .orElse("");
             return new ProcessorInput(claim.taskId(), content, List.of());
         }
         return jdbi.withHandle(h -> {
-            List<Map.Entry<String, String>> turns = conversations.history(h, claim.conversationId(), claim.messageId(),
-                    historyMessages, historyBytes);
+            List<Map.Entry<String, String>> turns =
+                    conversations.history(h, claim.conversationId(), claim.messageId(), historyMessages, historyBytes);
             List<ProcessorInput.Turn> history = turns.stream()
                     .map(e -> new ProcessorInput.Turn(e.getKey(), e.getValue()))
                     .toList();
             // The last turn is the user's message this task answers.
-            String content = history.isEmpty() ? "" : history.get(history.size() - 1).content();
+            String content =
+                    history.isEmpty() ? "" : history.get(history.size() - 1).content();
             return new ProcessorInput(claim.taskId(), content, history.subList(0, Math.max(0, history.size() - 1)));
         });
     }
 
     /** Extends a lease; false when it was lost (the task was cancelled or is no longer this holder's). */
     public boolean renew(Claim claim) {
-        return jdbi.inTransaction(h -> tasks.renew(h, claim.taskId(), claim.leaseId(), clock.instant().plus(lease)));
+        return jdbi.inTransaction(h ->
+                tasks.renew(h, claim.taskId(), claim.leaseId(), clock.instant().plus(lease)));
     }
 
     public Duration lease() {
@@ -422,10 +500,11 @@ public final class TaskService {
      * lost) once committed, and completes on the writer's thread. On PostgreSQL it completes here.
      */
     public java.util.concurrent.CompletableFuture<Boolean> completeLater(Claim claim, ProcessorResult result) {
-        return database.inTransactionLater(h -> completeIn(h, claim, result, clock.instant())).thenApply(event -> {
-            event.ifPresent(e -> notifier.published(List.of(e)));
-            return event.isPresent();
-        });
+        return database.inTransactionLater(h -> completeIn(h, claim, result, clock.instant()))
+                .thenApply(event -> {
+                    event.ifPresent(e -> notifier.published(List.of(e)));
+                    return event.isPresent();
+                });
     }
 
     /**
@@ -442,11 +521,16 @@ public final class TaskService {
     }
 
     private Optional<Event> completeIn(Handle h, Claim claim, ProcessorResult result, Instant now) {
-        return tasks
-                .finish(h, claim.taskId(), claim.leaseId(), TaskStatus.COMPLETED, null, now)
+        return tasks.finish(h, claim.taskId(), claim.leaseId(), TaskStatus.COMPLETED, null, now)
                 .map(task -> {
-                    conversations.complete(h, task.conversationId(), task.messageId(), result.content(),
-                            result.model(), result.costUsd(), now);
+                    conversations.complete(
+                            h,
+                            task.conversationId(),
+                            task.messageId(),
+                            result.content(),
+                            result.model(),
+                            result.costUsd(),
+                            now);
                     List<FileInfo> stored = files.insert(h, task.userId(), task.messageId(), result.files(), now);
                     usage.record(h, task.userId(), result, now); // issue 20: counted with the completion, once
                     Map<String, Object> data = eventData("task.completed", task);
@@ -473,8 +557,12 @@ public final class TaskService {
             if (requeued) {
                 // The error text stays out of INFO: a worker's or an endpoint's words may quote the
                 // message; at DEBUG it is shown with its control characters replaced.
-                log.info("Task {} on lane {} failed (attempt {} of {}), retrying", claim.taskId(), claim.lane(),
-                        claim.attempt(), maxAttempts);
+                log.info(
+                        "Task {} on lane {} failed (attempt {} of {}), retrying",
+                        claim.taskId(),
+                        claim.lane(),
+                        claim.attempt(),
+                        maxAttempts);
                 log.debug("Task {} failed: {}", claim.taskId(), LogText.clean(error));
                 queuedListeners.forEach(l -> l.accept(claim.lane()));
             }
@@ -483,13 +571,18 @@ public final class TaskService {
         String finalError = retriable ? error + " (gave up after " + claim.attempt() + " attempts)" : error;
         Optional<Event> event = jdbi.inTransaction(h -> {
             Instant now = clock.instant();
-            return tasks.finish(h, claim.taskId(), claim.leaseId(), TaskStatus.FAILED, finalError, now).map(task -> {
-                conversations.fail(h, task.conversationId(), task.messageId(), finalError, now);
-                return eventLog.append(h, task.userId(), "task.failed", failedData(task, finalError));
-            });
+            return tasks.finish(h, claim.taskId(), claim.leaseId(), TaskStatus.FAILED, finalError, now)
+                    .map(task -> {
+                        conversations.fail(h, task.conversationId(), task.messageId(), finalError, now);
+                        return eventLog.append(h, task.userId(), "task.failed", failedData(task, finalError));
+                    });
         });
         event.ifPresent(e -> {
-            log.info("Task {} on lane {} failed (attempt {} of {})", claim.taskId(), claim.lane(), claim.attempt(),
+            log.info(
+                    "Task {} on lane {} failed (attempt {} of {})",
+                    claim.taskId(),
+                    claim.lane(),
+                    claim.attempt(),
                     maxAttempts);
             log.debug("Task {} failed: {}", claim.taskId(), LogText.clean(finalError));
             notifier.published(List.of(e));
@@ -523,7 +616,6 @@ public final class TaskService {
         }
         return handled;
     }
-
 
     /** Deletes idempotency keys past their keeping time. */
     public int deleteExpiredIdempotencyKeys() {

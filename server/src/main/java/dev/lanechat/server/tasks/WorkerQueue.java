@@ -46,7 +46,8 @@ public final class WorkerQueue implements AutoCloseable {
     private CompletableFuture<Optional<TaskService.Leased>> attempt(Lane lane, long deadline) {
         // Register first, claim second: a submit between the two still wakes this claim.
         CompletableFuture<Void> wakeUp = new CompletableFuture<>();
-        Set<CompletableFuture<Void>> lanesWaiters = waiting.computeIfAbsent(lane.name(), k -> ConcurrentHashMap.newKeySet());
+        Set<CompletableFuture<Void>> lanesWaiters =
+                waiting.computeIfAbsent(lane.name(), k -> ConcurrentHashMap.newKeySet());
         lanesWaiters.add(wakeUp);
         Optional<TaskService.Leased> claimed;
         try {
@@ -60,13 +61,15 @@ public final class WorkerQueue implements AutoCloseable {
             lanesWaiters.remove(wakeUp);
             return CompletableFuture.completedFuture(claimed);
         }
-        ScheduledFuture<?> timer = timers.schedule(() -> wakeUp.complete(null), Math.min(left, RECHECK.toNanos()),
-                TimeUnit.NANOSECONDS);
-        return wakeUp.thenComposeAsync(woken -> {
-            timer.cancel(false);
-            lanesWaiters.remove(wakeUp);
-            return attempt(lane, deadline);
-        }, claims);
+        ScheduledFuture<?> timer =
+                timers.schedule(() -> wakeUp.complete(null), Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS);
+        return wakeUp.thenComposeAsync(
+                woken -> {
+                    timer.cancel(false);
+                    lanesWaiters.remove(wakeUp);
+                    return attempt(lane, deadline);
+                },
+                claims);
     }
 
     private Optional<TaskService.Leased> tryClaim(Lane lane) {

@@ -68,10 +68,13 @@ final class ChatGptFormat {
             throw wrong(where, "has more than " + ImportCheck.MAX_MESSAGES + " messages");
         }
         Collections.reverse(messages);
-        Instant updated = ImportCheck.epochSeconds(c, "update_time", where,
+        Instant updated = ImportCheck.epochSeconds(
+                c,
+                "update_time",
+                where,
                 messages.isEmpty() ? created : messages.get(messages.size() - 1).createdAt());
-        return new ImportedConversation(ImportCheck.title(ImportCheck.optionalText(c, "title", where)), created, updated,
-                messages);
+        return new ImportedConversation(
+                ImportCheck.title(ImportCheck.optionalText(c, "title", where)), created, updated, messages);
     }
 
     /** The node's message as a Lanechat message, or null when it is not a shown text turn. */
@@ -107,8 +110,14 @@ final class ChatGptFormat {
         }
         String model = m.path("metadata").path("model_slug").asText(null);
         Instant at = ImportCheck.epochSeconds(m, "create_time", where, fallback);
-        return new ImportedConversation.Message(role, ImportCheck.content(text.toString(), where + ".content"), "completed",
-                role.equals("assistant") ? model : null, null, null, at);
+        return new ImportedConversation.Message(
+                role,
+                ImportCheck.content(text.toString(), where + ".content"),
+                "completed",
+                role.equals("assistant") ? model : null,
+                null,
+                null,
+                at);
     }
 
     private static String shortId(String id) {

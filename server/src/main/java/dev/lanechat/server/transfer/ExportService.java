@@ -41,35 +41,65 @@ public final class ExportService {
             List<Row> rows = messages(h, userId, conversationId);
             Map<String, List<FileInfo>> filesByMessage = filesOf(h, rows);
             for (Row r : rows) {
-                drafts.get(r.conversationId()).messages().add(new ExportFile.ExportMessage(r.id(), r.role(), r.content(),
-                        r.status(), r.lane(), r.model(), r.costUsd(), r.error(), r.createdAt(),
-                        filesByMessage.getOrDefault(r.id(), List.of())));
+                drafts.get(r.conversationId())
+                        .messages()
+                        .add(new ExportFile.ExportMessage(
+                                r.id(),
+                                r.role(),
+                                r.content(),
+                                r.status(),
+                                r.lane(),
+                                r.model(),
+                                r.costUsd(),
+                                r.error(),
+                                r.createdAt(),
+                                filesByMessage.getOrDefault(r.id(), List.of())));
             }
             List<ExportFile.ExportConversation> out = new ArrayList<>(drafts.size());
             for (Draft d : drafts.values()) {
-                out.add(new ExportFile.ExportConversation(d.id(), d.title(), d.createdAt(), d.updatedAt(), d.totalCostUsd(),
-                        List.copyOf(d.messages())));
+                out.add(new ExportFile.ExportConversation(
+                        d.id(), d.title(), d.createdAt(), d.updatedAt(), d.totalCostUsd(), List.copyOf(d.messages())));
             }
             return new ExportFile(ExportFile.FORMAT, ExportFile.VERSION, Timestamps.format(clock.instant()), out);
         });
     }
 
-    private record Draft(String id, String title, String createdAt, String updatedAt, double totalCostUsd,
+    private record Draft(
+            String id,
+            String title,
+            String createdAt,
+            String updatedAt,
+            double totalCostUsd,
             List<ExportFile.ExportMessage> messages) {}
 
-    private record Row(String conversationId, String id, String role, String content, String status, String lane,
-            String model, Double costUsd, String error, String createdAt) {}
+    private record Row(
+            String conversationId,
+            String id,
+            String role,
+            String content,
+            String status,
+            String lane,
+            String model,
+            Double costUsd,
+            String error,
+            String createdAt) {}
 
     private static Map<String, Draft> conversations(Handle h, String userId, String conversationId) {
         Map<String, Draft> drafts = new LinkedHashMap<>();
         var query = h.createQuery("SELECT id, title, created_at, updated_at, total_cost_usd FROM conversations"
-                        + " WHERE user_id = :user" + (conversationId == null ? "" : " AND id = :id") + " ORDER BY created_at, id")
+                        + " WHERE user_id = :user" + (conversationId == null ? "" : " AND id = :id")
+                        + " ORDER BY created_at, id")
                 .bind("user", userId);
         if (conversationId != null) {
             query.bind("id", conversationId);
         }
-        query.map((rs, ctx) -> new Draft(rs.getString("id"), rs.getString("title"), rs.getString("created_at"),
-                        rs.getString("updated_at"), rs.getDouble("total_cost_usd"), new ArrayList<>()))
+        query.map((rs, ctx) -> new Draft(
+                        rs.getString("id"),
+                        rs.getString("title"),
+                        rs.getString("created_at"),
+                        rs.getString("updated_at"),
+                        rs.getDouble("total_cost_usd"),
+                        new ArrayList<>()))
                 .forEach(d -> drafts.put(d.id(), d));
         return drafts;
     }
@@ -86,16 +116,27 @@ public final class ExportService {
         return query.map((rs, ctx) -> {
                     double cost = rs.getDouble("cost_usd");
                     Double costUsd = rs.wasNull() ? null : cost;
-                    return new Row(rs.getString("conversation_id"), rs.getString("id"), rs.getString("role"),
-                            rs.getString("content"), rs.getString("status"), rs.getString("lane"), rs.getString("model"),
-                            costUsd, rs.getString("error"), rs.getString("created_at"));
+                    return new Row(
+                            rs.getString("conversation_id"),
+                            rs.getString("id"),
+                            rs.getString("role"),
+                            rs.getString("content"),
+                            rs.getString("status"),
+                            rs.getString("lane"),
+                            rs.getString("model"),
+                            costUsd,
+                            rs.getString("error"),
+                            rs.getString("created_at"));
                 })
                 .list();
     }
 
     private Map<String, List<FileInfo>> filesOf(Handle h, List<Row> rows) {
         Map<String, List<FileInfo>> out = new java.util.HashMap<>();
-        List<String> assistants = rows.stream().filter(r -> r.role().equals("assistant")).map(Row::id).toList();
+        List<String> assistants = rows.stream()
+                .filter(r -> r.role().equals("assistant"))
+                .map(Row::id)
+                .toList();
         for (int i = 0; i < assistants.size(); i += FILE_CHUNK) {
             out.putAll(files.forMessages(h, assistants.subList(i, Math.min(assistants.size(), i + FILE_CHUNK))));
         }

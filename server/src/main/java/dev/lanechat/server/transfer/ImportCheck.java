@@ -84,7 +84,8 @@ final class ImportCheck {
         }
         BigDecimal seconds = value.decimalValue();
         long whole = seconds.longValue();
-        long nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
+        long nanos =
+                seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
         return Instant.ofEpochSecond(whole, nanos);
     }
 

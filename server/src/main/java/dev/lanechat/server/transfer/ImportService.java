@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class ImportService {
     /** The largest file accepted. */
     public static final int MAX_BYTES = 32 * 1024 * 1024;
+
     private static final int PROGRESS_EVERY = 250;
     private static final Logger log = LoggerFactory.getLogger(ImportService.class);
 
@@ -62,13 +63,24 @@ public final class ImportService {
             for (ImportedConversation c : parsed) {
                 String id = UUID.randomUUID().toString();
                 conversations.insert(h, id, userId, c.title(), now);
-                List<Message> messages = c.messages().stream().map(m -> new Message(UUID.randomUUID().toString(), m.role(),
-                        m.content(), m.status(), null, null, m.model(), m.costUsd(), List.of(), m.error(),
-                        Timestamps.format(m.createdAt()))).toList();
+                List<Message> messages = c.messages().stream()
+                        .map(m -> new Message(
+                                UUID.randomUUID().toString(),
+                                m.role(),
+                                m.content(),
+                                m.status(),
+                                null,
+                                null,
+                                m.model(),
+                                m.costUsd(),
+                                List.of(),
+                                m.error(),
+                                Timestamps.format(m.createdAt())))
+                        .toList();
                 conversations.insertMessages(h, id, messages);
                 conversations.finishImport(h, id, c.createdAt(), c.updatedAt(), messages.size(), c.totalCostUsd());
-                out.add(new Imported.Made(id, c.title() == null ? ConversationRepository.UNTITLED : c.title(),
-                        messages.size()));
+                out.add(new Imported.Made(
+                        id, c.title() == null ? ConversationRepository.UNTITLED : c.title(), messages.size()));
                 if (out.size() % PROGRESS_EVERY == 0) {
                     log.info("Import for user {}: {} of {} conversations written", userId, out.size(), parsed.size());
                 }

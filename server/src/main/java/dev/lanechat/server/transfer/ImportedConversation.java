@@ -7,10 +7,18 @@ import java.util.List;
 record ImportedConversation(String title, Instant createdAt, Instant updatedAt, List<Message> messages) {
 
     /** One message, oldest first; {@code status} is completed or failed. */
-    record Message(String role, String content, String status, String model, Double costUsd, String error,
+    record Message(
+            String role,
+            String content,
+            String status,
+            String model,
+            Double costUsd,
+            String error,
             Instant createdAt) {}
 
     double totalCostUsd() {
-        return messages.stream().mapToDouble(m -> m.costUsd() == null ? 0 : m.costUsd()).sum();
+        return messages.stream()
+                .mapToDouble(m -> m.costUsd() == null ? 0 : m.costUsd())
+                .sum();
     }
 }

@@ -21,8 +21,10 @@ final class LanechatFormat {
 
     static List<ImportedConversation> read(JsonNode root, Instant now) {
         if (root.path("version").asInt(-1) != ExportFile.VERSION) {
-            throw wrong("version", "must be " + ExportFile.VERSION + " (this server reads version " + ExportFile.VERSION
-                    + " of the Lanechat format)");
+            throw wrong(
+                    "version",
+                    "must be " + ExportFile.VERSION + " (this server reads version " + ExportFile.VERSION
+                            + " of the Lanechat format)");
         }
         JsonNode items = ImportCheck.array(root, "conversations", "the file", ImportCheck.MAX_CONVERSATIONS);
         List<ImportedConversation> out = new ArrayList<>(items.size());
@@ -42,10 +44,13 @@ final class LanechatFormat {
         for (int i = 0; i < items.size(); i++) {
             messages.add(message(items.get(i), where + ".messages[" + i + "]", created));
         }
-        Instant updated = ImportCheck.instant(c, "updated_at", where,
+        Instant updated = ImportCheck.instant(
+                c,
+                "updated_at",
+                where,
                 messages.isEmpty() ? created : messages.get(messages.size() - 1).createdAt());
-        return new ImportedConversation(ImportCheck.title(ImportCheck.optionalText(c, "title", where)), created, updated,
-                messages);
+        return new ImportedConversation(
+                ImportCheck.title(ImportCheck.optionalText(c, "title", where)), created, updated, messages);
     }
 
     private static ImportedConversation.Message message(JsonNode m, String where, Instant fallback) {
@@ -75,8 +80,13 @@ final class LanechatFormat {
         if ("failed".equals(status) && error == null) {
             error = "not finished when exported";
         }
-        return new ImportedConversation.Message(role, ImportCheck.content(content, where + ".content"), status,
-                ImportCheck.optionalText(m, "model", where), cost == null || cost.isNull() ? null : cost.asDouble(), error,
+        return new ImportedConversation.Message(
+                role,
+                ImportCheck.content(content, where + ".content"),
+                status,
+                ImportCheck.optionalText(m, "model", where),
+                cost == null || cost.isNull() ? null : cost.asDouble(),
+                error,
                 ImportCheck.instant(m, "created_at", where, fallback));
     }
 }

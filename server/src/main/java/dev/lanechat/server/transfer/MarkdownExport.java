@@ -16,9 +16,14 @@ public final class MarkdownExport {
             if (!out.isEmpty()) {
                 out.append("\n---\n\n");
             }
-            out.append("# ").append(oneLine(c.title() == null ? "New conversation" : c.title())).append("\n\n");
-            out.append("_Started ").append(c.createdAt()).append(" · cost $")
-                    .append(String.format(java.util.Locale.ROOT, "%.4f", c.totalCostUsd())).append("_\n\n");
+            out.append("# ")
+                    .append(oneLine(c.title() == null ? "New conversation" : c.title()))
+                    .append("\n\n");
+            out.append("_Started ")
+                    .append(c.createdAt())
+                    .append(" · cost $")
+                    .append(String.format(java.util.Locale.ROOT, "%.4f", c.totalCostUsd()))
+                    .append("_\n\n");
             for (ExportFile.ExportMessage m : c.messages()) {
                 message(out, m);
             }
@@ -30,17 +35,25 @@ public final class MarkdownExport {
         if (m.role().equals("user")) {
             out.append("## You\n\n");
         } else {
-            out.append("## Assistant").append(m.model() == null ? "" : " (" + oneLine(m.model()) + ")").append("\n\n");
+            out.append("## Assistant")
+                    .append(m.model() == null ? "" : " (" + oneLine(m.model()) + ")")
+                    .append("\n\n");
         }
         if ("failed".equals(m.status())) {
-            out.append("> **Failed:** ").append(oneLine(m.error() == null ? "no answer" : m.error())).append("\n\n");
+            out.append("> **Failed:** ")
+                    .append(oneLine(m.error() == null ? "no answer" : m.error()))
+                    .append("\n\n");
         }
         if (!m.content().isEmpty()) {
             out.append(m.content().strip()).append("\n\n");
         }
         List<dev.lanechat.server.files.FileInfo> files = m.files();
         for (var f : files) {
-            out.append("- [").append(oneLine(f.name()).replace("]", "\\]")).append("](").append(f.url()).append(")\n");
+            out.append("- [")
+                    .append(oneLine(f.name()).replace("]", "\\]"))
+                    .append("](")
+                    .append(f.url())
+                    .append(")\n");
         }
         if (!files.isEmpty()) {
             out.append('\n');

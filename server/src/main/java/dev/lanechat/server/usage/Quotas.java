@@ -32,7 +32,12 @@ public final class Quotas {
     }
 
     /** Where a user stands: its quota in force, what it used today and this month, and when each resets. */
-    public record Standing(Quota quota, Quota ownQuota, UsageDay today, UsageDay thisMonth, Instant dayResetsAt,
+    public record Standing(
+            Quota quota,
+            Quota ownQuota,
+            UsageDay today,
+            UsageDay thisMonth,
+            Instant dayResetsAt,
             Instant monthResetsAt) {}
 
     public Quota defaults() {
@@ -44,8 +49,8 @@ public final class Quotas {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT quota_messages_per_day, quota_usd_per_month FROM users WHERE id = :id")
                 .bind("id", userId)
-                .map((rs, ctx) -> new Quota(rs.getObject("quota_messages_per_day") == null ? null
-                        : rs.getLong("quota_messages_per_day"),
+                .map((rs, ctx) -> new Quota(
+                        rs.getObject("quota_messages_per_day") == null ? null : rs.getLong("quota_messages_per_day"),
                         rs.getObject("quota_usd_per_month") == null ? null : rs.getDouble("quota_usd_per_month")))
                 .findOne());
     }
@@ -53,11 +58,12 @@ public final class Quotas {
     /** Sets a user's own quota (null values: the default's); false when there is no such user. */
     public boolean setOwn(String userId, Quota quota) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE users SET quota_messages_per_day = :messages, "
-                        + "quota_usd_per_month = :usd WHERE id = :id")
-                .bind("messages", quota.messagesPerDay())
-                .bind("usd", quota.usdPerMonth())
-                .bind("id", userId)
-                .execute()) > 0;
+                                + "quota_usd_per_month = :usd WHERE id = :id")
+                        .bind("messages", quota.messagesPerDay())
+                        .bind("usd", quota.usdPerMonth())
+                        .bind("id", userId)
+                        .execute())
+                > 0;
     }
 
     public Standing standing(String userId) {
@@ -65,7 +71,9 @@ public final class Quotas {
         LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
         LocalDate monthStart = today.withDayOfMonth(1);
         Quota own = own(userId).orElse(Quota.NONE);
-        return new Standing(own.over(defaults), own,
+        return new Standing(
+                own.over(defaults),
+                own,
                 usage.total(userId, today, today, UsageLedger.dayOf(now)),
                 usage.total(userId, monthStart, today, monthStart.toString().substring(0, 7)),
                 today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
@@ -82,14 +90,22 @@ public final class Quotas {
         }
         Standing s = standing(userId);
         Instant now = clock.instant();
-        if (s.quota().messagesPerDay() != null && s.today().messages() >= s.quota().messagesPerDay()) {
-            throw Rejection.quotaExceeded("You have used your quota of " + s.quota().messagesPerDay()
-                    + (s.quota().messagesPerDay() == 1 ? " message" : " messages") + " a day; you can send again "
-                    + when(now, s.dayResetsAt()) + ".", s.dayResetsAt(), millisUntil(now, s.dayResetsAt()));
+        if (s.quota().messagesPerDay() != null
+                && s.today().messages() >= s.quota().messagesPerDay()) {
+            throw Rejection.quotaExceeded(
+                    "You have used your quota of " + s.quota().messagesPerDay()
+                            + (s.quota().messagesPerDay() == 1 ? " message" : " messages")
+                            + " a day; you can send again "
+                            + when(now, s.dayResetsAt()) + ".",
+                    s.dayResetsAt(),
+                    millisUntil(now, s.dayResetsAt()));
         }
-        if (s.quota().usdPerMonth() != null && s.thisMonth().costUsd() >= s.quota().usdPerMonth()) {
-            throw Rejection.quotaExceeded("You have used your quota of $" + money(s.quota().usdPerMonth())
-                    + " a month; you can send again " + when(now, s.monthResetsAt()) + ".", s.monthResetsAt(),
+        if (s.quota().usdPerMonth() != null
+                && s.thisMonth().costUsd() >= s.quota().usdPerMonth()) {
+            throw Rejection.quotaExceeded(
+                    "You have used your quota of $" + money(s.quota().usdPerMonth()) + " a month; you can send again "
+                            + when(now, s.monthResetsAt()) + ".",
+                    s.monthResetsAt(),
                     millisUntil(now, s.monthResetsAt()));
         }
     }
@@ -102,9 +118,11 @@ public final class Quotas {
     static String when(Instant now, Instant then) {
         Duration left = Duration.between(now, then);
         long minutes = Math.max(1, (left.toSeconds() + 59) / 60);
-        String in = minutes < 60 ? minutes + " min"
-                : minutes < 48 * 60 ? (minutes / 60) + " h " + (minutes % 60) + " min"
-                : ((minutes + 60 * 24 - 1) / (60 * 24)) + " days";
+        String in = minutes < 60
+                ? minutes + " min"
+                : minutes < 48 * 60
+                        ? (minutes / 60) + " h " + (minutes % 60) + " min"
+                        : ((minutes + 60 * 24 - 1) / (60 * 24)) + " days";
         return "at 00:00 UTC on " + then.atZone(ZoneOffset.UTC).toLocalDate() + " (in " + in + ")";
     }
 

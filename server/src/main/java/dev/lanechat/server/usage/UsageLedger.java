@@ -54,8 +54,12 @@ public final class UsageLedger {
                 .bind("user", userId)
                 .bind("from", DAY.format(from))
                 .bind("to", DAY.format(to))
-                .map((rs, ctx) -> new UsageDay(rs.getString("day"), rs.getLong("messages"), rs.getLong("prompt_tokens"),
-                        rs.getLong("completion_tokens"), rs.getDouble("cost_usd")))
+                .map((rs, ctx) -> new UsageDay(
+                        rs.getString("day"),
+                        rs.getLong("messages"),
+                        rs.getLong("prompt_tokens"),
+                        rs.getLong("completion_tokens"),
+                        rs.getDouble("cost_usd")))
                 .list());
     }
 
@@ -70,26 +74,37 @@ public final class UsageLedger {
                 .bind("user", userId)
                 .bind("from", DAY.format(from))
                 .bind("to", DAY.format(to))
-                .map((rs, ctx) -> new UsageDay(label, rs.getLong("messages"), rs.getLong("prompt_tokens"),
-                        rs.getLong("completion_tokens"), rs.getDouble("cost_usd")))
+                .map((rs, ctx) -> new UsageDay(
+                        label,
+                        rs.getLong("messages"),
+                        rs.getLong("prompt_tokens"),
+                        rs.getLong("completion_tokens"),
+                        rs.getDouble("cost_usd")))
                 .one());
     }
 
     /** Every user's usage summed from {@code from} to {@code to}, by user id (users without any are absent). */
     public Map<String, UsageDay> totals(LocalDate from, LocalDate to, String label) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT user_id, SUM(messages) AS messages, "
-                        + "SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens, "
-                        + "SUM(cost_usd) AS cost_usd FROM usage_daily WHERE day >= :from AND day <= :to GROUP BY user_id")
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT user_id, SUM(messages) AS messages, "
+                                + "SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens, "
+                                + "SUM(cost_usd) AS cost_usd FROM usage_daily WHERE day >= :from AND day <= :to GROUP BY user_id")
                 .bind("from", DAY.format(from))
                 .bind("to", DAY.format(to))
-                .map((rs, ctx) -> Map.entry(rs.getString("user_id"), new UsageDay(label, rs.getLong("messages"),
-                        rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getDouble("cost_usd"))))
+                .map((rs, ctx) -> Map.entry(
+                        rs.getString("user_id"),
+                        new UsageDay(
+                                label,
+                                rs.getLong("messages"),
+                                rs.getLong("prompt_tokens"),
+                                rs.getLong("completion_tokens"),
+                                rs.getDouble("cost_usd"))))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     /** A day of one user, by name, for the admin's view of everyone's usage. */
-    public record UserDay(String user, String day, long messages, long promptTokens, long completionTokens,
-            double costUsd) {}
+    public record UserDay(
+            String user, String day, long messages, long promptTokens, long completionTokens, double costUsd) {}
 
     /** Every user's days from {@code from} to {@code to}, newest first, then by user name. */
     public List<UserDay> everyone(LocalDate from, LocalDate to) {
@@ -98,8 +113,13 @@ public final class UsageLedger {
                         + "WHERE d.day >= :from AND d.day <= :to ORDER BY d.day DESC, u.name")
                 .bind("from", DAY.format(from))
                 .bind("to", DAY.format(to))
-                .map((rs, ctx) -> new UserDay(rs.getString("name"), rs.getString("day"), rs.getLong("messages"),
-                        rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getDouble("cost_usd")))
+                .map((rs, ctx) -> new UserDay(
+                        rs.getString("name"),
+                        rs.getString("day"),
+                        rs.getLong("messages"),
+                        rs.getLong("prompt_tokens"),
+                        rs.getLong("completion_tokens"),
+                        rs.getDouble("cost_usd")))
                 .list());
     }
 }

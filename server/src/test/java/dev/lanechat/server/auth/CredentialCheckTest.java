@@ -27,6 +27,7 @@ class CredentialCheckTest {
 
     @TempDir
     Path dataDir;
+
     PgDatabase pg;
     Database database;
     Users users;
@@ -79,7 +80,8 @@ class CredentialCheckTest {
             allLive = check.check(held);
             tookMs.add((System.nanoTime() - started) / 1_000_000);
         }
-        System.out.printf("CredentialCheckTest [%s]: checked %d credentials of %d users in %s ms (5 runs)%n",
+        System.out.printf(
+                "CredentialCheckTest [%s]: checked %d credentials of %d users in %s ms (5 runs)%n",
                 TestServer.storeName(), held.size(), USERS, tookMs);
         assertThat(allLive.ended()).isEmpty();
         assertThat(allLive.revokedUsers()).isEmpty();
@@ -90,8 +92,11 @@ class CredentialCheckTest {
         users.revoke(names.get(7));
         users.add(names.get(7));
         sessions.end(sessionIds.get(2));
-        database.jdbi().useHandle(h -> h.createUpdate("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' "
-                + "WHERE user_id = :user").bind("user", browser.get(3).userId()).execute());
+        database.jdbi()
+                .useHandle(h -> h.createUpdate("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' "
+                                + "WHERE user_id = :user")
+                        .bind("user", browser.get(3).userId())
+                        .execute());
 
         CredentialCheck.Verdict verdict = check.check(held);
         Set<Credential> expected = new HashSet<>();

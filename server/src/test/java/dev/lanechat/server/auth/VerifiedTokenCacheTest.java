@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VerifiedTokenCacheTest {
     @TempDir
     Path dataDir;
+
     private Database database;
     private final MovableClock clock = new MovableClock();
     private Users server;

@@ -26,8 +26,19 @@ class ConfigParserTest {
 
     @Test
     void environmentOverridesDefaults() {
-        Config config = ConfigParser.parse(List.of(), Map.of("LANECHAT_PORT", "9001", "LANECHAT_DATA_DIR", "/srv/lc",
-                "LANECHAT_DEMO_DELAY_MS", "25", "LANECHAT_DB", "jdbc:sqlite:/tmp/x.db", "UNRELATED", "x"));
+        Config config = ConfigParser.parse(
+                List.of(),
+                Map.of(
+                        "LANECHAT_PORT",
+                        "9001",
+                        "LANECHAT_DATA_DIR",
+                        "/srv/lc",
+                        "LANECHAT_DEMO_DELAY_MS",
+                        "25",
+                        "LANECHAT_DB",
+                        "jdbc:sqlite:/tmp/x.db",
+                        "UNRELATED",
+                        "x"));
         assertThat(config.port()).isEqualTo(9001);
         assertThat(config.dataDir()).isEqualTo(Path.of("/srv/lc"));
         assertThat(config.demoDelay()).isEqualTo(Duration.ofMillis(25));
@@ -38,24 +49,29 @@ class ConfigParserTest {
     @Test
     void quotasHaveNoLimitByDefaultAndComeFromFlagsOrTheEnvironment() {
         assertThat(ConfigParser.parse(List.of(), Map.of()).quota()).isEqualTo(Quota.NONE);
-        Config config = ConfigParser.parse(List.of("--quota-usd-per-month", "2.50"),
+        Config config = ConfigParser.parse(
+                List.of("--quota-usd-per-month", "2.50"),
                 Map.of("LANECHAT_QUOTA_MESSAGES_PER_DAY", "40", "LANECHAT_QUOTA_USD_PER_MONTH", "9"));
         assertThat(config.quota()).isEqualTo(new Quota(40L, 2.5));
         assertThatThrownBy(() -> ConfigParser.parse(List.of("--quota-usd-per-month", "lots"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--quota-usd-per-month")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--quota-usd-per-month")
                 .hasMessageContaining("lots");
         assertThatThrownBy(() -> ConfigParser.parse(List.of("--quota-messages-per-day", "-1"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("between 0 and");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("between 0 and");
     }
 
     @Test
     void blankEnvironmentValuesAreIgnored() {
-        assertThat(ConfigParser.parse(List.of(), Map.of("LANECHAT_PORT", "  ")).port()).isEqualTo(8080);
+        assertThat(ConfigParser.parse(List.of(), Map.of("LANECHAT_PORT", "  ")).port())
+                .isEqualTo(8080);
     }
 
     @Test
     void flagsOverrideEnvironmentInBothSpellings() {
-        Map<String, String> env = Map.of("LANECHAT_PORT", "9001", "LANECHAT_BIND", "0.0.0.0", "LANECHAT_MAX_ATTEMPTS", "7");
+        Map<String, String> env =
+                Map.of("LANECHAT_PORT", "9001", "LANECHAT_BIND", "0.0.0.0", "LANECHAT_MAX_ATTEMPTS", "7");
         Config config = ConfigParser.parse(List.of("--port", "9002", "--bind=127.0.0.2", "--lease-s", "5"), env);
         assertThat(config.port()).isEqualTo(9002);
         assertThat(config.bind()).isEqualTo("127.0.0.2");
@@ -68,38 +84,55 @@ class ConfigParserTest {
     void aNonNumberIsRefusedNamingTheOptionAndTheValue() {
         assertThatThrownBy(() -> ConfigParser.parse(List.of("--port", "abc"), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("--port").hasMessageContaining("whole number").hasMessageContaining("abc");
+                .hasMessageContaining("--port")
+                .hasMessageContaining("whole number")
+                .hasMessageContaining("abc");
         assertThatThrownBy(() -> ConfigParser.parse(List.of(), Map.of("LANECHAT_DEMO_DELAY_MS", "soon")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("demo-delay").hasMessageContaining("soon");
+                .hasMessageContaining("demo-delay")
+                .hasMessageContaining("soon");
     }
 
     @Test
     void anOutOfRangeNumberIsRefusedWithTheRange() {
         assertThatThrownBy(() -> ConfigParser.parse(List.of("--port", "70000"), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("--port").hasMessageContaining("65535").hasMessageContaining("70000");
+                .hasMessageContaining("--port")
+                .hasMessageContaining("65535")
+                .hasMessageContaining("70000");
         assertThatThrownBy(() -> ConfigParser.parse(List.of("--demo-delay-ms=-5"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--demo-delay-ms");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--demo-delay-ms");
         assertThatThrownBy(() -> ConfigParser.parse(List.of("--max-attempts", "0"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-attempts");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--max-attempts");
     }
 
     @Test
     void anUnknownOptionOrAMissingValueIsRefused() {
         assertThatThrownBy(() -> ConfigParser.parse(List.of("--prot", "80"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--prot").hasMessageContaining("--help");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--prot")
+                .hasMessageContaining("--help");
         assertThatThrownBy(() -> ConfigParser.parse(List.of("--port"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--port").hasMessageContaining("value");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--port")
+                .hasMessageContaining("value");
         assertThatThrownBy(() -> ConfigParser.parse(List.of("8080"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("8080");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("8080");
     }
 
     @Test
     void helpListsEachFlagWithItsVariable() {
         String help = ConfigParser.help();
-        for (String[] pair : new String[][] {{"--port", "LANECHAT_PORT"}, {"--bind", "LANECHAT_BIND"},
-                {"--data-dir", "LANECHAT_DATA_DIR"}, {"--db", "LANECHAT_DB"}, {"--demo-delay-ms", "LANECHAT_DEMO_DELAY_MS"}}) {
+        for (String[] pair : new String[][] {
+            {"--port", "LANECHAT_PORT"},
+            {"--bind", "LANECHAT_BIND"},
+            {"--data-dir", "LANECHAT_DATA_DIR"},
+            {"--db", "LANECHAT_DB"},
+            {"--demo-delay-ms", "LANECHAT_DEMO_DELAY_MS"}
+        }) {
             assertThat(help).contains(pair[0]).contains(pair[1]);
         }
     }

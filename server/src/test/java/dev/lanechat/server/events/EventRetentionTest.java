@@ -26,8 +26,8 @@ class EventRetentionTest {
         try (Database db = Database.open(null, dataDir)) {
             User user = new Users(db.jdbi(), Clock.systemUTC()).ensure("retention");
             EventLog old = new EventLog(db.jdbi(), Json.newMapper(), Clock.fixed(start, ZoneOffset.UTC), null);
-            EventLog recent = new EventLog(db.jdbi(), Json.newMapper(),
-                    Clock.fixed(start.plus(Duration.ofDays(40)), ZoneOffset.UTC), null);
+            EventLog recent = new EventLog(
+                    db.jdbi(), Json.newMapper(), Clock.fixed(start.plus(Duration.ofDays(40)), ZoneOffset.UTC), null);
             for (int i = 0; i < 3; i++) {
                 db.jdbi().useTransaction(h -> old.append(h, user.id(), "task.completed", Map.of("n", 1)));
             }
@@ -41,14 +41,14 @@ class EventRetentionTest {
             assertThat(recent.readAfter(user.id(), 0, 10)).extracting(Event::id).containsExactly(4L, 5L);
             EventLog.Bounds bounds = recent.bounds(user.id());
             assertThat(bounds.newest()).isEqualTo(5);
-            assertThat(bounds.canResumeFrom(3)).isTrue();  // saw 1..3: 4 and 5 are still here
+            assertThat(bounds.canResumeFrom(3)).isTrue(); // saw 1..3: 4 and 5 are still here
             assertThat(bounds.canResumeFrom(2)).isFalse(); // would miss 3: reset
             assertThat(bounds.canResumeFrom(0)).isFalse();
             assertThat(bounds.canResumeFrom(6)).isFalse(); // newer than the store: reset
 
             // Even when every event is past retention, the newest is kept so that its id stays known.
-            EventLog later = new EventLog(db.jdbi(), Json.newMapper(),
-                    Clock.fixed(start.plus(Duration.ofDays(400)), ZoneOffset.UTC), null);
+            EventLog later = new EventLog(
+                    db.jdbi(), Json.newMapper(), Clock.fixed(start.plus(Duration.ofDays(400)), ZoneOffset.UTC), null);
             later.deleteOlderThan(Duration.ofDays(30));
             assertThat(later.readAfter(user.id(), 0, 10)).extracting(Event::id).containsExactly(5L);
             assertThat(later.bounds(user.id()).canResumeFrom(5)).isTrue();

@@ -26,12 +26,16 @@ class ContextWindowFitTest {
         ProcessorInput fitted = window.fit("Be brief.", input);
         assertThat(fitted.content()).isEqualTo("the question");
         assertThat(fitted.history()).isNotEmpty().hasSizeLessThan(40);
-        assertThat(fitted.history()).isEqualTo(input.history().subList(40 - fitted.history().size(), 40));
+        assertThat(fitted.history())
+                .isEqualTo(input.history().subList(40 - fitted.history().size(), 40));
         int used = window.promptTokens("Be brief.", fitted.history(), "the question");
         assertThat(used).isLessThanOrEqualTo(150);
         // One more turn would not have fitted.
-        assertThat(window.promptTokens("Be brief.", input.history().subList(39 - fitted.history().size(), 40),
-                "the question")).isGreaterThan(150);
+        assertThat(window.promptTokens(
+                        "Be brief.",
+                        input.history().subList(39 - fitted.history().size(), 40),
+                        "the question"))
+                .isGreaterThan(150);
 
         ProcessorInput huge = new ProcessorInput("t", "y".repeat(3_000), turns(3));
         assertThat(window.fit("Be brief.", huge).history()).isEmpty();
@@ -44,9 +48,11 @@ class ContextWindowFitTest {
     void theDefaultIsTheModelsKnownSizeElse8192AndOpenAiModelsGetTheirTokenizer() {
         ModelCatalog models = new ModelCatalog();
         assertThat(ContextWindow.of("gpt-4o-mini", null, models).maxTokens()).isEqualTo(128_000);
-        assertThat(ContextWindow.of("gpt-4o-2024-08-06", null, models).maxTokens()).isEqualTo(128_000);
+        assertThat(ContextWindow.of("gpt-4o-2024-08-06", null, models).maxTokens())
+                .isEqualTo(128_000);
         assertThat(ContextWindow.of("gpt-4-0613", null, models).maxTokens()).isEqualTo(8_192);
-        assertThat(ContextWindow.of("gpt-4-turbo-2024-04-09", null, models).maxTokens()).isEqualTo(128_000);
+        assertThat(ContextWindow.of("gpt-4-turbo-2024-04-09", null, models).maxTokens())
+                .isEqualTo(128_000);
         assertThat(ContextWindow.of("llama3.2", null, models).maxTokens()).isEqualTo(ContextWindow.DEFAULT_TOKENS);
         assertThat(ContextWindow.of("gpt-4o-mini", 1000, models).maxTokens()).isEqualTo(1000);
         assertThat(models.tokenizer("gpt-4o-mini").name()).isEqualTo("o200k_base");
@@ -54,7 +60,8 @@ class ContextWindowFitTest {
         assertThat(models.tokenizer("gpt-3.5-turbo").name()).isEqualTo("cl100k_base");
         assertThat(models.tokenizer("llama3.2").name()).isEqualTo("estimate");
         assertThat(models.tokenizer("gpt-4o-mini").count("Hello, world!")).isEqualTo(4);
-        assertThat(ContextWindow.of("big", 100_000, models).answerReserve()).isEqualTo(ContextWindow.MAX_ANSWER_RESERVE);
+        assertThat(ContextWindow.of("big", 100_000, models).answerReserve())
+                .isEqualTo(ContextWindow.MAX_ANSWER_RESERVE);
     }
 
     @Test

@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
 class OpenAiProcessorTest {
     private final OpenAiStandIn standIn = new OpenAiStandIn();
     private static final ProcessorContext RUNNING = () -> false;
-    private static final ProcessorInput INPUT = new ProcessorInput("t1", "And in French?", List.of(
-            new ProcessorInput.Turn("user", "Say hello"), new ProcessorInput.Turn("assistant", "Hello!")));
+    private static final ProcessorInput INPUT = new ProcessorInput(
+            "t1",
+            "And in French?",
+            List.of(new ProcessorInput.Turn("user", "Say hello"), new ProcessorInput.Turn("assistant", "Hello!")));
 
     @AfterEach
     void stop() {
@@ -35,22 +37,46 @@ class OpenAiProcessorTest {
     }
 
     /** Retries as in production, but from a 50 ms backoff. */
-    private static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofMillis(50), Duration.ofSeconds(30),
-            Clock.systemUTC());
+    private static final RetryPolicy RETRY =
+            new RetryPolicy(3, Duration.ofMillis(50), Duration.ofSeconds(30), Clock.systemUTC());
 
     private OpenAiProcessor processor(String apiKey, Duration timeout) {
-        return processor(standIn.baseUrl(), "gpt-4o-mini", apiKey, "OPENAI_API_KEY", 0.15, 0.60, timeout, null,
+        return processor(
+                standIn.baseUrl(),
+                "gpt-4o-mini",
+                apiKey,
+                "OPENAI_API_KEY",
+                0.15,
+                0.60,
+                timeout,
+                null,
                 OpenAiProcessor.STALL);
     }
 
     /** An openai lane's processor as LaneFactory builds it, with a window of 8,192 tokens. */
-    static OpenAiProcessor processor(String baseUrl, String model, String apiKey, String apiKeyEnv, double input,
-            double output, Duration timeout, String systemPrompt, Duration stall) {
-        OpenAiLane spec = new OpenAiLane(new LaneBasics("gpt", null, true, model, null, null, 1), baseUrl, apiKeyEnv,
-                apiKey, input, output, timeout, systemPrompt, null);
+    static OpenAiProcessor processor(
+            String baseUrl,
+            String model,
+            String apiKey,
+            String apiKeyEnv,
+            double input,
+            double output,
+            Duration timeout,
+            String systemPrompt,
+            Duration stall) {
+        OpenAiLane spec = new OpenAiLane(
+                new LaneBasics("gpt", null, true, model, null, null, 1),
+                baseUrl,
+                apiKeyEnv,
+                apiKey,
+                input,
+                output,
+                timeout,
+                systemPrompt,
+                null);
         ModelCatalog models = new ModelCatalog();
-        return new OpenAiProcessor(spec, new ContextWindow(8192, models.tokenizer(model)), RETRY, stall,
-                Json.newMapper());
+        return new OpenAiProcessor(
+                spec, new ContextWindow(8192, models.tokenizer(model)), RETRY, stall, Json.newMapper());
     }
 
     /** A context that records the progress it is given and can be cancelled. */
@@ -76,14 +102,17 @@ class OpenAiProcessorTest {
         Recorder context = new Recorder();
         ProcessorResult result = processor("sk-test", Duration.ofSeconds(10)).process(INPUT, context);
 
-        assertThat(context.deltas).as("the role-only chunk and the finish chunk carry no content").isEqualTo(pieces);
+        assertThat(context.deltas)
+                .as("the role-only chunk and the finish chunk carry no content")
+                .isEqualTo(pieces);
         assertThat(result.content()).isEqualTo(String.join("", context.deltas)).isEqualTo("Bonjour ! Ça va ? 👋");
         assertThat(result.model()).isEqualTo("gpt-4o-mini-2024-07-18");
         // (1000 × 0.15 + 2000 × 0.60) / 1e6, from the usage-only last chunk
         assertThat(result.costUsd()).isCloseTo(0.00135, within(1e-12));
         JsonNode body = standIn.received().get(0).body();
         assertThat(body.path("stream").asBoolean()).isTrue();
-        assertThat(body.path("stream_options").path("include_usage").asBoolean()).isTrue();
+        assertThat(body.path("stream_options").path("include_usage").asBoolean())
+                .isTrue();
         assertThat(standIn.received().get(0).headers().get("Accept").get(0)).contains("text/event-stream");
     }
 
@@ -110,8 +139,8 @@ class OpenAiProcessorTest {
     @Test
     void aStreamUnderAnotherContentTypeIsRecognisedByItsFirstLine() throws Exception {
         OpenAiStandIn.Reply stream = OpenAiStandIn.streamed(List.of("a", "b"), 1_000, 2_000, 0);
-        standIn.then(new OpenAiStandIn.Reply(200, java.util.Map.of("Content-Type", "application/octet-stream"), "", 0,
-                stream.events()));
+        standIn.then(new OpenAiStandIn.Reply(
+                200, java.util.Map.of("Content-Type", "application/octet-stream"), "", 0, stream.events()));
         Recorder context = new Recorder();
         ProcessorResult result = processor("sk-test", Duration.ofSeconds(10)).process(INPUT, context);
         assertThat(result.content()).isEqualTo("ab");
@@ -121,7 +150,9 @@ class OpenAiProcessorTest {
 
     @Test
     void anErrorMidStreamFailsTheAttemptWithItsMessageWithoutRetrying() {
-        standIn.then(OpenAiStandIn.streamedThenError(List.of("Once upon", " a time"), 10,
+        standIn.then(OpenAiStandIn.streamedThenError(
+                List.of("Once upon", " a time"),
+                10,
                 "The server had an error while processing your request. Sorry about that!"));
         Recorder context = new Recorder();
         assertThatThrownBy(() -> processor("sk-test", Duration.ofSeconds(10)).process(INPUT, context))
@@ -129,13 +160,16 @@ class OpenAiProcessorTest {
                 .hasMessage("the model endpoint failed in the middle of its answer: The server had an error while"
                         + " processing your request. Sorry about that!");
         assertThat(context.deltas).containsExactly("Once upon", " a time");
-        assertThat(standIn.received()).as("no retry within the attempt once tokens streamed").hasSize(1);
+        assertThat(standIn.received())
+                .as("no retry within the attempt once tokens streamed")
+                .hasSize(1);
     }
 
     @Test
     void aStreamThatBreaksOffWithoutFinishingFailsTheAttempt() {
         OpenAiStandIn.Reply stream = OpenAiStandIn.streamed(List.of("half an ", "answer"), 1, 1, 0);
-        standIn.then(new OpenAiStandIn.Reply(200, java.util.Map.of(), "", 0, stream.events().subList(0, 3)));
+        standIn.then(new OpenAiStandIn.Reply(
+                200, java.util.Map.of(), "", 0, stream.events().subList(0, 3)));
         assertThatThrownBy(() -> processor("sk-test", Duration.ofSeconds(10)).process(INPUT, new Recorder()))
                 .isInstanceOf(OpenAiProcessor.EndpointUnavailable.class)
                 .hasMessageContaining("ended its stream before the answer was complete");
@@ -144,8 +178,16 @@ class OpenAiProcessorTest {
     @Test
     void aStalledStreamFailsInsteadOfHanging() {
         standIn.then(OpenAiStandIn.streamedThenStall(List.of("I was saying"), 0, 10_000));
-        OpenAiProcessor p = processor(standIn.baseUrl(), "gpt-4o-mini", "sk-test", "OPENAI_API_KEY", 0.15, 0.60,
-                Duration.ofSeconds(30), null, Duration.ofMillis(500));
+        OpenAiProcessor p = processor(
+                standIn.baseUrl(),
+                "gpt-4o-mini",
+                "sk-test",
+                "OPENAI_API_KEY",
+                0.15,
+                0.60,
+                Duration.ofSeconds(30),
+                null,
+                Duration.ofMillis(500));
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> p.process(INPUT, new Recorder()))
                 .isInstanceOf(OpenAiProcessor.EndpointUnavailable.class)
@@ -186,7 +228,9 @@ class OpenAiProcessorTest {
         context.cancelled.set(true);
         assertThat(ended.get(1, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1_000);
-        assertThat(standIn.awaitStreamCutOff(Duration.ofSeconds(3))).as("the stand-in sees the stream cut off").isTrue();
+        assertThat(standIn.awaitStreamCutOff(Duration.ofSeconds(3)))
+                .as("the stand-in sees the stream cut off")
+                .isTrue();
     }
 
     @Test
@@ -237,13 +281,28 @@ class OpenAiProcessorTest {
 
     @Test
     void noKeyMeansNoAuthorizationHeaderAndASystemPromptGoesFirst() throws Exception {
-        OpenAiProcessor ollama = processor(standIn.baseUrl() + "/", "llama3.2", null, null, 0, 0,
-                Duration.ofSeconds(10), "Be brief.", OpenAiProcessor.STALL);
+        OpenAiProcessor ollama = processor(
+                standIn.baseUrl() + "/",
+                "llama3.2",
+                null,
+                null,
+                0,
+                0,
+                Duration.ofSeconds(10),
+                "Be brief.",
+                OpenAiProcessor.STALL);
         ProcessorResult result = ollama.process(INPUT, RUNNING);
         assertThat(result.costUsd()).isZero();
         assertThat(standIn.received().get(0).authorization()).isNull();
         assertThat(standIn.received().get(0).path()).isEqualTo("/v1/chat/completions");
-        assertThat(standIn.received().get(0).body().path("messages").path(0).path("role").asText()).isEqualTo("system");
+        assertThat(standIn.received()
+                        .get(0)
+                        .body()
+                        .path("messages")
+                        .path(0)
+                        .path("role")
+                        .asText())
+                .isEqualTo("system");
     }
 
     @Test
@@ -272,13 +331,16 @@ class OpenAiProcessorTest {
         assertThat(result.content()).isEqualTo("ok");
         List<OpenAiStandIn.Received> requests = standIn.received();
         assertThat(requests).hasSize(2);
-        long waitedMs = TimeUnit.NANOSECONDS.toMillis(requests.get(1).atNanos() - requests.get(0).atNanos());
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(
+                requests.get(1).atNanos() - requests.get(0).atNanos());
         assertThat(waitedMs).as("waited for Retry-After: 1").isBetween(900L, 5_000L);
     }
 
     @Test
     void serverErrorsAreRetriedWithBackoffThenGiveUpRetriably() {
-        standIn.then(OpenAiStandIn.serverError()).then(OpenAiStandIn.serverError()).then(OpenAiStandIn.serverError());
+        standIn.then(OpenAiStandIn.serverError())
+                .then(OpenAiStandIn.serverError())
+                .then(OpenAiStandIn.serverError());
         assertThatThrownBy(() -> processor("sk-test", Duration.ofSeconds(10)).process(INPUT, RUNNING))
                 .isInstanceOf(OpenAiProcessor.EndpointUnavailable.class)
                 .hasMessage("the model endpoint kept failing with 500 after 3 tries: The server had an error while"
@@ -289,7 +351,9 @@ class OpenAiProcessorTest {
     @Test
     void aServerErrorThenSuccessSucceeds() throws Exception {
         standIn.then(OpenAiStandIn.serverError()).then(OpenAiStandIn.completion("second time lucky", 3, 4));
-        assertThat(processor("sk-test", Duration.ofSeconds(10)).process(INPUT, RUNNING).content())
+        assertThat(processor("sk-test", Duration.ofSeconds(10))
+                        .process(INPUT, RUNNING)
+                        .content())
                 .isEqualTo("second time lucky");
     }
 
@@ -299,8 +363,16 @@ class OpenAiProcessorTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        OpenAiProcessor nowhere = processor("http://127.0.0.1:" + closedPort + "/v1", "m", null, null, 0, 0,
-                Duration.ofSeconds(5), null, OpenAiProcessor.STALL);
+        OpenAiProcessor nowhere = processor(
+                "http://127.0.0.1:" + closedPort + "/v1",
+                "m",
+                null,
+                null,
+                0,
+                0,
+                Duration.ofSeconds(5),
+                null,
+                OpenAiProcessor.STALL);
         assertThatThrownBy(() -> nowhere.process(INPUT, RUNNING))
                 .isInstanceOf(OpenAiProcessor.EndpointUnavailable.class)
                 .hasMessage("cannot reach the model endpoint at http://127.0.0.1:" + closedPort
@@ -335,7 +407,8 @@ class OpenAiProcessorTest {
         long cancelledAt = System.nanoTime();
         t.interrupt();
         Throwable e = ended.get(1, TimeUnit.SECONDS);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelledAt)).isLessThan(1_000);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelledAt))
+                .isLessThan(1_000);
         assertThat(e).isInstanceOf(InterruptedException.class);
     }
 

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /** The retry policy's waits and the server's one Retry-After parser. Milliseconds. */
 class RetryPolicyTest {
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
-    private final RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(30),
-            Clock.fixed(NOW, ZoneOffset.UTC));
+    private final RetryPolicy policy =
+            new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void retryAfterIsSecondsOrAnHttpDate() {
@@ -31,7 +31,8 @@ class RetryPolicyTest {
         assertThat(policy.waitAfter(1, Optional.empty())).isEqualTo(Duration.ofMillis(500));
         assertThat(policy.waitAfter(2, Optional.empty())).isEqualTo(Duration.ofSeconds(1));
         assertThat(policy.waitAfter(1, Optional.of("3"))).isEqualTo(Duration.ofSeconds(3));
-        assertThat(policy.waitAfter(1, Optional.of("Tue, 01 Dec 2026 12:00:04 GMT"))).isEqualTo(Duration.ofSeconds(4));
+        assertThat(policy.waitAfter(1, Optional.of("Tue, 01 Dec 2026 12:00:04 GMT")))
+                .isEqualTo(Duration.ofSeconds(4));
         assertThat(policy.waitAfter(1, Optional.of("3600"))).isEqualTo(Duration.ofSeconds(30));
         assertThat(policy.waitAfter(1, Optional.of("garbage"))).isEqualTo(Duration.ofMillis(500));
         assertThat(policy.mayRetry(2)).isTrue();

@@ -43,7 +43,8 @@ class ServerMetricsTest {
         metrics.stampToCommit(3_000_000);
 
         assertThat(sample("lanechat_store_stamp_to_commit_seconds_count")).isEqualTo(2);
-        assertThat(sample("lanechat_store_stamp_to_commit_seconds_sum")).isCloseTo(0.005, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(sample("lanechat_store_stamp_to_commit_seconds_sum"))
+                .isCloseTo(0.005, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(metrics.scrape()).contains("lanechat_store_stamp_to_commit_seconds_bucket{le=\"0.002097151\"} 1");
     }
 

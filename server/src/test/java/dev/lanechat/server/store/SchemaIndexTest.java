@@ -15,11 +15,14 @@ class SchemaIndexTest {
     @Test
     void aTokenLookupUsesTheTokenHashIndex() {
         try (Database database = Database.open(null, dataDir)) {
-            List<String> plan = database.jdbi().withHandle(h -> h.createQuery(
-                            "EXPLAIN QUERY PLAN SELECT id, name FROM users WHERE token_hash = :hash "
-                                    + "AND revoked_at IS NULL AND kind = :kind")
-                    .bind("hash", "x").bind("kind", "user")
-                    .map((rs, ctx) -> rs.getString("detail")).list());
+            List<String> plan = database.jdbi()
+                    .withHandle(
+                            h -> h.createQuery("EXPLAIN QUERY PLAN SELECT id, name FROM users WHERE token_hash = :hash "
+                                            + "AND revoked_at IS NULL AND kind = :kind")
+                                    .bind("hash", "x")
+                                    .bind("kind", "user")
+                                    .map((rs, ctx) -> rs.getString("detail"))
+                                    .list());
             assertThat(String.join("\n", plan)).contains("users_by_token_hash").doesNotContain("SCAN users");
         }
     }
@@ -27,12 +30,16 @@ class SchemaIndexTest {
     @Test
     void theLeaseSweepUsesTheRunningLeaseIndex() {
         try (Database database = Database.open(null, dataDir)) {
-            List<String> plan = database.jdbi().withHandle(h -> h.createQuery(
-                            "EXPLAIN QUERY PLAN SELECT id, lease_id FROM tasks WHERE status = 'running' "
-                                    + "AND lease_expires_at < :deadline")
-                    .bind("deadline", 0L)
-                    .map((rs, ctx) -> rs.getString("detail")).list());
-            assertThat(String.join("\n", plan)).contains("tasks_running_by_lease").doesNotContain("SCAN tasks");
+            List<String> plan = database.jdbi()
+                    .withHandle(h -> h.createQuery(
+                                    "EXPLAIN QUERY PLAN SELECT id, lease_id FROM tasks WHERE status = 'running' "
+                                            + "AND lease_expires_at < :deadline")
+                            .bind("deadline", 0L)
+                            .map((rs, ctx) -> rs.getString("detail"))
+                            .list());
+            assertThat(String.join("\n", plan))
+                    .contains("tasks_running_by_lease")
+                    .doesNotContain("SCAN tasks");
         }
     }
 }

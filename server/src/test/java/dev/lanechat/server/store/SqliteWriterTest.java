@@ -76,8 +76,11 @@ class SqliteWriterTest {
         for (int i = 0; i < 5; i++) {
             assertThat(notes.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("note " + i);
         }
-        assertThat(callbackThreads).as("the five ran one after another on the writer").containsExactly("sqlite-writer");
-        assertThat(storedNotes()).containsExactlyInAnyOrder("blocker", "note 0", "note 1", "note 2", "note 3", "note 4");
+        assertThat(callbackThreads)
+                .as("the five ran one after another on the writer")
+                .containsExactly("sqlite-writer");
+        assertThat(storedNotes())
+                .containsExactlyInAnyOrder("blocker", "note 0", "note 1", "note 2", "note 3", "note 4");
     }
 
     @Test
@@ -100,10 +103,14 @@ class SqliteWriterTest {
         assertThat(before.get(10, TimeUnit.SECONDS)).isEqualTo("before");
         assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo("after");
         assertThatThrownBy(() -> unchecked.get(10, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).cause().isSameAs(refusal);
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isSameAs(refusal);
         assertThatThrownBy(() -> checked.get(10, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).cause()
-                .isInstanceOf(IOException.class).hasMessage("a checked failure");
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(IOException.class)
+                .hasMessage("a checked failure");
         assertThat(callbackThreads).as("all four in one group").hasSize(1);
         assertThat(storedNotes()).containsExactlyInAnyOrder("blocker", "before", "after");
     }
@@ -120,12 +127,17 @@ class SqliteWriterTest {
         releaseBlocker.countDown();
 
         for (CompletableFuture<String> caller : List.of(innocent, orphan)) {
-            assertThatThrownBy(() -> caller.get(10, TimeUnit.SECONDS)).cause()
-                    .isInstanceOf(TransactionException.class).hasMessage("Failed to commit transaction")
-                    .rootCause().hasMessageContaining("FOREIGN KEY");
+            assertThatThrownBy(() -> caller.get(10, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOf(TransactionException.class)
+                    .hasMessage("Failed to commit transaction")
+                    .rootCause()
+                    .hasMessageContaining("FOREIGN KEY");
         }
         assertThat(storedNotes()).containsExactly("blocker");
-        int children = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM children").mapTo(Integer.class).one());
+        int children = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM children")
+                .mapTo(Integer.class)
+                .one());
         assertThat(children).isZero();
 
         // The store goes on: the next transaction commits as usual.
@@ -155,7 +167,8 @@ class SqliteWriterTest {
 
         // Readers are served meanwhile, even from inside a write unit.
         assertThat(storedNotes()).isEmpty();
-        CompletableFuture<String> readingUnit = inTransaction(h -> String.valueOf(storedNotes().size()));
+        CompletableFuture<String> readingUnit =
+                inTransaction(h -> String.valueOf(storedNotes().size()));
         releaseBlocker.countDown();
 
         for (CompletableFuture<String> caller : waiting) {
@@ -171,9 +184,10 @@ class SqliteWriterTest {
         database.observeStampToCommit(times::add);
         jdbi.inTransaction(insertNote("timed"));
         assertThatThrownBy(() -> jdbi.inTransaction(h -> {
-            insertNote("refused").withHandle(h);
-            throw new IllegalStateException("refused");
-        })).isInstanceOf(IllegalStateException.class);
+                    insertNote("refused").withHandle(h);
+                    throw new IllegalStateException("refused");
+                }))
+                .isInstanceOf(IllegalStateException.class);
 
         assertThat(times).as("the committed one only").hasSize(1);
         assertThat(times.get(0)).isPositive();
@@ -193,7 +207,9 @@ class SqliteWriterTest {
 
     private HandleCallback<String, RuntimeException> insertNote(String text) {
         return h -> {
-            h.createUpdate("INSERT INTO notes (text) VALUES (:text)").bind("text", text).execute();
+            h.createUpdate("INSERT INTO notes (text) VALUES (:text)")
+                    .bind("text", text)
+                    .execute();
             callbackThreads.add(Thread.currentThread().getName());
             return text;
         };
@@ -202,13 +218,15 @@ class SqliteWriterTest {
     /** Runs a transaction on a thread of its own; the future holds what the caller got. */
     private <X extends Exception> CompletableFuture<String> inTransaction(HandleCallback<String, X> callback) {
         CompletableFuture<String> outcome = new CompletableFuture<>();
-        Thread caller = new Thread(() -> {
-            try {
-                outcome.complete(jdbi.inTransaction(callback));
-            } catch (Throwable e) {
-                outcome.completeExceptionally(e);
-            }
-        }, "caller-" + callers.size());
+        Thread caller = new Thread(
+                () -> {
+                    try {
+                        outcome.complete(jdbi.inTransaction(callback));
+                    } catch (Throwable e) {
+                        outcome.completeExceptionally(e);
+                    }
+                },
+                "caller-" + callers.size());
         callers.add(caller);
         caller.start();
         return outcome;
@@ -216,11 +234,12 @@ class SqliteWriterTest {
 
     /** Every caller but the blocker's is waiting in the queue. */
     private void awaitQueued() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> callers.stream().skip(1)
-                .allMatch(t -> t.getState() == Thread.State.WAITING));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> callers.stream().skip(1).allMatch(t -> t.getState() == Thread.State.WAITING));
     }
 
     private List<String> storedNotes() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT text FROM notes").mapTo(String.class).list());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT text FROM notes").mapTo(String.class).list());
     }
 }

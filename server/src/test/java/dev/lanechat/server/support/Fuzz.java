@@ -65,7 +65,8 @@ public final class Fuzz {
                 .filter(n -> ONLY_TRY == null || ONLY_TRY == n)
                 .mapToObj(n -> DynamicTest.dynamicTest("try " + n, () -> {
                     int failed = failedTry.get();
-                    Assumptions.assumeTrue(failed == 0, () -> "skipped: try " + failed + " of seed " + SEED + " failed");
+                    Assumptions.assumeTrue(
+                            failed == 0, () -> "skipped: try " + failed + " of seed " + SEED + " failed");
                     Fuzz fuzz = new Fuzz(trySeed(SEED, property, n), n);
                     try {
                         body.run(fuzz);
@@ -73,7 +74,8 @@ public final class Fuzz {
                         throw e;
                     } catch (Throwable e) {
                         failedTry.compareAndSet(0, n);
-                        String message = property + ": try " + n + " of seed " + SEED + " failed (repeat it with -Dfuzz.seed="
+                        String message = property + ": try " + n + " of seed " + SEED
+                                + " failed (repeat it with -Dfuzz.seed="
                                 + SEED + " -Dfuzz.try=" + n + ")\n  inputs: " + String.join("\n          ", fuzz.shown)
                                 + "\n  " + e;
                         System.out.println("fuzz " + message);
@@ -290,7 +292,6 @@ public final class Fuzz {
     };
 
     /** Like {@link #UNICODE}, and one time in twenty a lone surrogate (a string that is not well-formed UTF-16). */
-    public static final Alphabet UNICODE_AND_LONE_SURROGATES = f -> f.random.nextInt(20) == 0
-            ? f.random.nextInt(0xd800, 0xe000)
-            : UNICODE.next(f);
+    public static final Alphabet UNICODE_AND_LONE_SURROGATES =
+            f -> f.random.nextInt(20) == 0 ? f.random.nextInt(0xd800, 0xe000) : UNICODE.next(f);
 }

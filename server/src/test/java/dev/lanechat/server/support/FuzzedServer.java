@@ -32,8 +32,11 @@ public final class FuzzedServer implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) throws IOException {
         dataDir = Files.createTempDirectory("lanechat-" + name);
         // Send and conversation rates the fuzzing cannot exhaust, so that 2xx and 400s are what is exercised.
-        server = TestServer.start(dataDir, b -> b.sendRate(100_000, 100_000).conversationRate(100_000, 100_000)
-                .demoDelay(Duration.ofMillis(5)));
+        server = TestServer.start(
+                dataDir,
+                b -> b.sendRate(100_000, 100_000)
+                        .conversationRate(100_000, 100_000)
+                        .demoDelay(Duration.ofMillis(5)));
         client = new WellFormedClient(server);
         client.start();
     }

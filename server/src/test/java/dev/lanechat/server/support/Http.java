@@ -25,13 +25,32 @@ import java.util.Set;
  */
 public final class Http {
     public static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<Integer, String> CODES = Map.of(400, "invalid_request", 401, "unauthenticated",
-            403, "forbidden", 404, "not_found", 405, "method_not_allowed", 409, "conflict", 410, "reset", 413, "payload_too_large",
-            415, "unsupported_media_type", 429, "rate_limited");
+    private static final Map<Integer, String> CODES = Map.of(
+            400,
+            "invalid_request",
+            401,
+            "unauthenticated",
+            403,
+            "forbidden",
+            404,
+            "not_found",
+            405,
+            "method_not_allowed",
+            409,
+            "conflict",
+            410,
+            "reset",
+            413,
+            "payload_too_large",
+            415,
+            "unsupported_media_type",
+            429,
+            "rate_limited");
     private static final Set<String> TERMINAL = Set.of("completed", "failed");
 
     private final URI base;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String[] defaultHeaders;
 
     public Http(URI base) {
@@ -91,9 +110,13 @@ public final class Http {
 
     /** Any method, any content type (null: none), any bytes (null: no body), extra header pairs. */
     public Response request(String method, String path, String contentType, byte[] body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(40))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(40))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -169,8 +192,11 @@ public final class Http {
 
     /** Polls the task until it completed or failed; returns it. */
     public JsonNode awaitTaskEnd(String taskId) {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(25))
-                .until(() -> task(taskId), t -> TERMINAL.contains(t.path("status").asText()));
+        return await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(25))
+                .until(
+                        () -> task(taskId),
+                        t -> TERMINAL.contains(t.path("status").asText()));
     }
 
     public JsonNode conversation(String id) {
@@ -188,7 +214,8 @@ public final class Http {
 
     /** Waits until the user's newest event id is at least {@code id}. */
     public void awaitEvents(long id) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(25))
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(25))
                 .until(() -> events(0).path("last_id").asLong() >= id);
     }
 }

@@ -29,16 +29,18 @@ public final class JarServer implements AutoCloseable {
 
     private JarServer(Path work, Path dataDir, int port, String name, String... flags) throws IOException {
         String jar = System.getProperty("lanechat.server.jar");
-        assertThat(jar).as("system property lanechat.server.jar (set by failsafe)").isNotBlank();
+        assertThat(jar)
+                .as("system property lanechat.server.jar (set by failsafe)")
+                .isNotBlank();
         assertThat(Path.of(jar)).exists();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-jar", jar, "serve", "--port", String.valueOf(port),
-                "--data-dir", dataDir.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(java, "-jar", jar, "serve", "--port", String.valueOf(port), "--data-dir", dataDir.toString()));
         command.addAll(List.of(flags));
         stderr = work.resolve(name + ".err");
         stdoutFile = work.resolve(name + ".out");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile())
-                .redirectOutput(stdoutFile.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectError(stderr.toFile()).redirectOutput(stdoutFile.toFile());
         builder.environment().keySet().removeIf(n -> n.startsWith("LANECHAT_"));
         process = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -52,8 +54,8 @@ public final class JarServer implements AutoCloseable {
             }
             if (url == null && (!process.isAlive() || System.nanoTime() > deadline)) {
                 process.destroyForcibly();
-                throw new AssertionError("server did not print its URL; stdout: " + stdout() + "\nstderr: "
-                        + Files.readString(stderr));
+                throw new AssertionError(
+                        "server did not print its URL; stdout: " + stdout() + "\nstderr: " + Files.readString(stderr));
             }
             if (url == null) {
                 try {
@@ -84,7 +86,9 @@ public final class JarServer implements AutoCloseable {
     /** The lines the server printed on stdout so far (it goes to a file beside its stderr). */
     public List<String> stdout() {
         try {
-            return new String(Files.readAllBytes(stdoutFile), StandardCharsets.UTF_8).lines().toList();
+            return new String(Files.readAllBytes(stdoutFile), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -102,13 +106,17 @@ public final class JarServer implements AutoCloseable {
     /** SIGKILL: no shutdown hook, no flush, nothing. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();
-        assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("dead after SIGKILL").isTrue();
+        assertThat(process.waitFor(20, TimeUnit.SECONDS))
+                .as("dead after SIGKILL")
+                .isTrue();
     }
 
     /** SIGTERM; returns once the process has exited (asserts it does within {@code seconds}). */
     public int terminate(int seconds) throws InterruptedException {
         process.destroy();
-        assertThat(process.waitFor(seconds, TimeUnit.SECONDS)).as("exits within " + seconds + " s of SIGTERM").isTrue();
+        assertThat(process.waitFor(seconds, TimeUnit.SECONDS))
+                .as("exits within " + seconds + " s of SIGTERM")
+                .isTrue();
         return process.exitValue();
     }
 

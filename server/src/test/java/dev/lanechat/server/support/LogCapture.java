@@ -41,7 +41,8 @@ public final class LogCapture implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         synchronized (appender) {
             for (ILoggingEvent e : new ArrayList<>(appender.list)) {
-                String trace = e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy());
+                String trace =
+                        e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy());
                 lines.add(e.getLevel() + " " + e.getLoggerName() + " - " + e.getFormattedMessage() + trace);
             }
         }
@@ -50,7 +51,9 @@ public final class LogCapture implements AutoCloseable {
 
     /** The events at INFO and above, as {@link #lines()} gives them. */
     public List<String> infoLines() {
-        return lines().stream().filter(l -> !l.startsWith("DEBUG") && !l.startsWith("TRACE")).toList();
+        return lines().stream()
+                .filter(l -> !l.startsWith("DEBUG") && !l.startsWith("TRACE"))
+                .toList();
     }
 
     public String all() {

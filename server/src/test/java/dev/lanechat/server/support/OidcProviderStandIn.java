@@ -57,14 +57,18 @@ public final class OidcProviderStandIn implements AutoCloseable {
 
     /** The next ID token the provider issues (for this issuer) has this subject, these claims and lifetime. */
     public void nextToken(String subject, Map<String, Object> claims, long expirySeconds) {
-        server.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, JOSEObjectType.JWT.getType(),
-                List.of(), claims, expirySeconds));
+        server.enqueueCallback(new DefaultOAuth2TokenCallback(
+                ISSUER_ID, subject, JOSEObjectType.JWT.getType(), List.of(), claims, expirySeconds));
     }
 
     /** A token the provider itself signs, for {@code audience}, as a sign-in of another flow would have had. */
     public String issued(String audience, String subject, Map<String, Object> claims) {
-        return server.issueToken(ISSUER_ID, audience, new DefaultOAuth2TokenCallback(ISSUER_ID, subject,
-                JOSEObjectType.JWT.getType(), List.of(audience), claims, 3600)).serialize();
+        return server.issueToken(
+                        ISSUER_ID,
+                        audience,
+                        new DefaultOAuth2TokenCallback(
+                                ISSUER_ID, subject, JOSEObjectType.JWT.getType(), List.of(audience), claims, 3600))
+                .serialize();
     }
 
     /**
@@ -77,10 +81,15 @@ public final class OidcProviderStandIn implements AutoCloseable {
             JWKSet published = JWKSet.load(server.jwksUrl(ISSUER_ID).url());
             String kid = published.getKeys().get(0).getKeyID();
             RSAKey ours = new RSAKeyGenerator(2048).keyID(kid).generate();
-            JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().issuer(issuer().toString()).audience(audience)
-                    .subject(subject).issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(3600)));
+            JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
+                    .issuer(issuer().toString())
+                    .audience(audience)
+                    .subject(subject)
+                    .issueTime(new Date())
+                    .expirationTime(Date.from(Instant.now().plusSeconds(3600)));
             claims.forEach(b::claim);
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(), b.build());
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(), b.build());
             jwt.sign(new RSASSASigner(ours));
             return jwt.serialize();
         } catch (IOException e) {
@@ -101,7 +110,8 @@ public final class OidcProviderStandIn implements AutoCloseable {
     }
 
     /** The route in front of the provider's token endpoint that answers with a test's ID token once. */
-    private record TokenOverride(AtomicReference<String> override) implements Route, Function1<OAuth2HttpRequest, OAuth2HttpResponse> {
+    private record TokenOverride(AtomicReference<String> override)
+            implements Route, Function1<OAuth2HttpRequest, OAuth2HttpResponse> {
         @Override
         public boolean match(OAuth2HttpRequest request) {
             return override.get() != null && request.getUrl().encodedPath().endsWith("/" + ISSUER_ID + "/token");
@@ -112,7 +122,8 @@ public final class OidcProviderStandIn implements AutoCloseable {
             String idToken = override.getAndSet(null);
             String body = "{\"token_type\":\"Bearer\",\"access_token\":\"not-a-real-access-token\",\"expires_in\":3600,"
                     + "\"id_token\":\"" + idToken + "\"}";
-            return new OAuth2HttpResponse(Headers.of("Content-Type", "application/json;charset=UTF-8"), 200, body, null);
+            return new OAuth2HttpResponse(
+                    Headers.of("Content-Type", "application/json;charset=UTF-8"), 200, body, null);
         }
     }
 }

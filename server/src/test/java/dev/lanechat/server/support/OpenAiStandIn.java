@@ -106,11 +106,17 @@ public final class OpenAiStandIn implements AutoCloseable {
         } catch (IOException e) {
             body = JSON.nullNode();
         }
-        received.add(new Received(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body,
-                System.nanoTime()));
+        received.add(new Received(
+                exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body, System.nanoTime()));
         if (!exchange.getRequestURI().getPath().equals("/v1/chat/completions")) {
-            send(exchange, 404, Map.of(), error("Invalid URL (POST " + exchange.getRequestURI().getPath() + ")",
-                    "invalid_request_error", null));
+            send(
+                    exchange,
+                    404,
+                    Map.of(),
+                    error(
+                            "Invalid URL (POST " + exchange.getRequestURI().getPath() + ")",
+                            "invalid_request_error",
+                            null));
             return;
         }
         Reply reply = next(body);
@@ -156,7 +162,8 @@ public final class OpenAiStandIn implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, int status, Map<String, String> headers, String body) throws IOException {
+    private static void send(HttpExchange exchange, int status, Map<String, String> headers, String body)
+            throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
@@ -219,8 +226,8 @@ public final class OpenAiStandIn implements AutoCloseable {
 
     private static List<Event> contentEvents(List<String> pieces, long gapMs, boolean withUsageField) {
         List<Event> events = new ArrayList<>();
-        events.add(new Event(chunk("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", null,
-                withUsageField), 0));
+        events.add(new Event(
+                chunk("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", null, withUsageField), 0));
         for (String piece : pieces) {
             events.add(new Event(chunk("{\"content\":" + quote(piece) + "}", null, withUsageField), gapMs));
         }
@@ -235,11 +242,14 @@ public final class OpenAiStandIn implements AutoCloseable {
     public static Reply streamed(List<String> pieces, long promptTokens, long completionTokens, long gapMs) {
         List<Event> events = contentEvents(pieces, gapMs, true);
         events.add(new Event(chunk("{}", "stop", true), gapMs)); // the end is one more token step
-        events.add(new Event("data: {" + CHUNK_HEAD + ",\"choices\":[],\"usage\":{\"prompt_tokens\":" + promptTokens
-                + ",\"completion_tokens\":" + completionTokens + ",\"total_tokens\":" + (promptTokens + completionTokens)
-                + ",\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},\"completion_tokens_details\":"
-                + "{\"reasoning_tokens\":0,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,"
-                + "\"rejected_prediction_tokens\":0}}}\n\n", 0));
+        events.add(new Event(
+                "data: {" + CHUNK_HEAD + ",\"choices\":[],\"usage\":{\"prompt_tokens\":" + promptTokens
+                        + ",\"completion_tokens\":" + completionTokens + ",\"total_tokens\":"
+                        + (promptTokens + completionTokens)
+                        + ",\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},\"completion_tokens_details\":"
+                        + "{\"reasoning_tokens\":0,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,"
+                        + "\"rejected_prediction_tokens\":0}}}\n\n",
+                0));
         events.add(new Event("data: [DONE]\n\n", 0));
         return new Reply(200, Map.of(), "", 0, events);
     }
@@ -268,29 +278,51 @@ public final class OpenAiStandIn implements AutoCloseable {
     }
 
     public static Reply badKey() {
-        return new Reply(401, Map.of(), error("Incorrect API key provided: sk-bad. You can find your API key at"
-                + " https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key"), 0);
+        return new Reply(
+                401,
+                Map.of(),
+                error(
+                        "Incorrect API key provided: sk-bad. You can find your API key at"
+                                + " https://platform.openai.com/account/api-keys.",
+                        "invalid_request_error",
+                        "invalid_api_key"),
+                0);
     }
 
     public static Reply unknownModel(String model) {
-        return new Reply(404, Map.of(), error("The model `" + model + "` does not exist or you do not have access to it.",
-                "invalid_request_error", "model_not_found"), 0);
+        return new Reply(
+                404,
+                Map.of(),
+                error(
+                        "The model `" + model + "` does not exist or you do not have access to it.",
+                        "invalid_request_error",
+                        "model_not_found"),
+                0);
     }
 
     public static Reply rateLimited(String retryAfter) {
-        return new Reply(429, retryAfter == null ? Map.of() : Map.of("Retry-After", retryAfter),
-                error("Rate limit reached for gpt-4o-mini in organization org-test on requests per min (RPM):"
-                        + " Limit 3, Used 3, Requested 1. Please try again in 1s.", "requests", "rate_limit_exceeded"), 0);
+        return new Reply(
+                429,
+                retryAfter == null ? Map.of() : Map.of("Retry-After", retryAfter),
+                error(
+                        "Rate limit reached for gpt-4o-mini in organization org-test on requests per min (RPM):"
+                                + " Limit 3, Used 3, Requested 1. Please try again in 1s.",
+                        "requests",
+                        "rate_limit_exceeded"),
+                0);
     }
 
     public static Reply serverError() {
-        return new Reply(500, Map.of(), error("The server had an error while processing your request. Sorry about that!",
-                "server_error", null), 0);
+        return new Reply(
+                500,
+                Map.of(),
+                error("The server had an error while processing your request. Sorry about that!", "server_error", null),
+                0);
     }
 
     private static String error(String message, String type, String code) {
-        return "{\"error\": {\"message\": " + quote(message) + ", \"type\": " + quote(type) + ", \"param\": null, \"code\": "
-                + (code == null ? "null" : quote(code)) + "}}";
+        return "{\"error\": {\"message\": " + quote(message) + ", \"type\": " + quote(type)
+                + ", \"param\": null, \"code\": " + (code == null ? "null" : quote(code)) + "}}";
     }
 
     private static String quote(String s) {

@@ -34,8 +34,19 @@ public final class PgCluster implements AutoCloseable {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "-A", "trust",
-                "--no-sync", "-E", "UTF8"), true);
+        run(
+                List.of(
+                        bin.resolve("initdb").toString(),
+                        "-D",
+                        data.toString(),
+                        "-U",
+                        "postgres",
+                        "-A",
+                        "trust",
+                        "--no-sync",
+                        "-E",
+                        "UTF8"),
+                true);
     }
 
     /** Creates and starts a new cluster. */
@@ -54,7 +65,8 @@ public final class PgCluster implements AutoCloseable {
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
             return versions.map(v -> v.resolve("bin"))
                     .filter(b -> Files.isExecutable(b.resolve("initdb")))
-                    .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
+                    .max(Comparator.comparing(b -> Integer.parseInt(
+                            b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
                     .orElseThrow(() -> new IllegalStateException("no PostgreSQL under /usr/lib/postgresql"));
         }
     }
@@ -69,14 +81,37 @@ public final class PgCluster implements AutoCloseable {
     }
 
     public void startServer() throws IOException, InterruptedException {
-        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(),
-                "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
-                "-w", "-t", "30", "start"), true);
+        run(
+                List.of(
+                        bin.resolve("pg_ctl").toString(),
+                        "-D",
+                        data.toString(),
+                        "-l",
+                        dir.resolve("log").toString(),
+                        "-o",
+                        "-p " + port + " -k " + dir
+                                + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+                        "-w",
+                        "-t",
+                        "30",
+                        "start"),
+                true);
     }
 
     /** Stops the server ({@code fast}: open connections are cut, as in a restart of the service). */
     public void stopServer() throws IOException, InterruptedException {
-        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t", "30", "stop"), true);
+        run(
+                List.of(
+                        bin.resolve("pg_ctl").toString(),
+                        "-D",
+                        data.toString(),
+                        "-m",
+                        "fast",
+                        "-w",
+                        "-t",
+                        "30",
+                        "stop"),
+                true);
     }
 
     /** The server's log, for failure messages. */
@@ -112,7 +147,9 @@ public final class PgCluster implements AutoCloseable {
     @Override
     public void close() {
         try {
-            run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"), true);
+            run(
+                    List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"),
+                    true);
         } catch (Exception e) {
             // not running
         }

@@ -36,7 +36,8 @@ public final class PgDatabase implements AutoCloseable {
 
     /** A new database on the machine's PostgreSQL (see the class comment for the properties). */
     public static PgDatabase create() {
-        return new PgDatabase(System.getProperty("lanechat.test.pg.host", "127.0.0.1"),
+        return new PgDatabase(
+                System.getProperty("lanechat.test.pg.host", "127.0.0.1"),
                 Integer.getInteger("lanechat.test.pg.port", 5432),
                 System.getProperty("lanechat.test.pg.user", "postgres"),
                 System.getProperty("lanechat.test.pg.admin-db", "test"));
@@ -72,7 +73,8 @@ public final class PgDatabase implements AutoCloseable {
                 Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + host + ":" + port + ": " + sql + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "PostgreSQL at " + host + ":" + port + ": " + sql + ": " + e.getMessage(), e);
         }
     }
 

@@ -56,7 +56,8 @@ public final class RawHttp {
      * null body sends none.
      */
     public Answer send(String method, String target, String body, String... headers) {
-        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+        StringBuilder head =
+                new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         boolean hostGiven = false;
         boolean connectionGiven = false;
         for (int i = 0; i < headers.length; i += 2) {
@@ -96,11 +97,14 @@ public final class RawHttp {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.merge(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim(),
+            headers.merge(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim(),
                     (a, b) -> a + ", " + b);
         }
         byte[] rest = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
-        String body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding")) ? dechunk(rest)
+        String body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding"))
+                ? dechunk(rest)
                 : new String(rest, StandardCharsets.UTF_8);
         return new Answer(status, headers, body);
     }
@@ -113,7 +117,8 @@ public final class RawHttp {
             if (lineEnd < 0) {
                 break;
             }
-            int size = Integer.parseInt(new String(rest, i, lineEnd - i, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
+            int size = Integer.parseInt(
+                    new String(rest, i, lineEnd - i, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
             if (size == 0) {
                 break;
             }

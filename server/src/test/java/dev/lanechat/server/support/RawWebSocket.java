@@ -36,7 +36,8 @@ public final class RawWebSocket implements AutoCloseable {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         String upgrade = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: "
+                + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n\r\n";
         out.write(upgrade.getBytes(StandardCharsets.US_ASCII));
         out.flush();
@@ -134,7 +135,8 @@ public final class RawWebSocket implements AutoCloseable {
                 byte[] payload = in.readNBytes((int) len);
                 int opcode = b0 & 0x0f;
                 if (opcode == 0x8) {
-                    return new Closed(payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005,
+                    return new Closed(
+                            payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005,
                             text.toString());
                 }
                 if (opcode == 0x1) {

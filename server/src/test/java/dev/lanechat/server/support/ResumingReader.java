@@ -21,6 +21,7 @@ public final class ResumingReader extends Thread implements AutoCloseable {
     public final List<JsonNode> updates = new CopyOnWriteArrayList<>();
     /** The node each successful subscribe went to (the {@code ready} frame arrived). */
     public final List<URI> connections = new CopyOnWriteArrayList<>();
+
     public volatile int resets;
 
     /** @param nodes the nodes' base URIs ({@code http://host:port}); starts on {@code first} */
@@ -61,7 +62,7 @@ public final class ResumingReader extends Thread implements AutoCloseable {
                             updates.add(frame);
                             since = Math.max(since, frame.path("id").asLong());
                         }
-                        default -> { }
+                        default -> {}
                     }
                 }
             } catch (RuntimeException | AssertionError e) {

@@ -33,7 +33,9 @@ public final class Socket implements AutoCloseable {
         for (int i = 0; i < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
-        this.ws = builder.buildAsync(uri, listener).orTimeout(10, TimeUnit.SECONDS).join();
+        this.ws = builder.buildAsync(uri, listener)
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
     }
 
     static Socket open(URI uri) {
@@ -86,7 +88,9 @@ public final class Socket implements AutoCloseable {
     }
 
     public Socket sendBinary(byte[] bytes) {
-        ws.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(10, TimeUnit.SECONDS).join();
+        ws.sendBinary(ByteBuffer.wrap(bytes), true)
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
         return this;
     }
 

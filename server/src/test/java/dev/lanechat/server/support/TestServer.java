@@ -48,14 +48,18 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, UnaryOperator<Config.Builder> tweak) {
-        Config.Builder builder = Config.defaults().toBuilder().port(0).dataDir(dataDir).demoDelay(FAST_DEMO);
+        Config.Builder builder =
+                Config.defaults().toBuilder().port(0).dataDir(dataDir).demoDelay(FAST_DEMO);
         Config config = tweak.apply(builder).build();
         if (!postgres() || config.db() != null) {
             return new TestServer(LanechatServer.start(config), null);
         }
         PgDatabase database = PgDatabase.create();
         try {
-            return new TestServer(LanechatServer.start(config.toBuilder().db(database.jdbcUrl()).build()), database);
+            return new TestServer(
+                    LanechatServer.start(
+                            config.toBuilder().db(database.jdbcUrl()).build()),
+                    database);
         } catch (RuntimeException | Error e) {
             database.close();
             throw e;

@@ -30,7 +30,9 @@ final class WellFormedClient extends Thread {
             Socket socket = server.socket().subscribe();
             socket.ready();
             while (!stop) {
-                String taskId = http.send(conversation, "well-formed " + served.get()).path("task_id").asText();
+                String taskId = http.send(conversation, "well-formed " + served.get())
+                        .path("task_id")
+                        .asText();
                 JsonNode update;
                 do {
                     update = socket.update();
@@ -52,6 +54,8 @@ final class WellFormedClient extends Thread {
         stop = true;
         join(15_000);
         check();
-        assertThat(served.get()).as("results the well-formed client got during the fuzzing").isPositive();
+        assertThat(served.get())
+                .as("results the well-formed client got during the fuzzing")
+                .isPositive();
     }
 }

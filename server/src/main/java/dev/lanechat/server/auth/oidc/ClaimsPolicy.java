@@ -43,8 +43,12 @@ final class ClaimsPolicy {
         if (domain != null && allowedDomains.contains(domain)) {
             return new Verdict(true, false, "domain");
         }
-        return new Verdict(false, false, domain == null ? "no verified email and no allowed group"
-                : "domain " + domain + " and no allowed group");
+        return new Verdict(
+                false,
+                false,
+                domain == null
+                        ? "no verified email and no allowed group"
+                        : "domain " + domain + " and no allowed group");
     }
 
     /**
@@ -58,7 +62,9 @@ final class ClaimsPolicy {
             return null;
         }
         int at = email.lastIndexOf('@');
-        return at < 1 || at == email.length() - 1 ? null : email.substring(at + 1).toLowerCase(Locale.ROOT);
+        return at < 1 || at == email.length() - 1
+                ? null
+                : email.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 
     /** The groups claim as a list of strings (Keycloak, Authentik) or one string; nothing else counts. */
@@ -68,7 +74,9 @@ final class ClaimsPolicy {
             return Set.of(one);
         }
         if (value instanceof Collection<?> many) {
-            return many.stream().filter(String.class::isInstance).map(String.class::cast)
+            return many.stream()
+                    .filter(String.class::isInstance)
+                    .map(String.class::cast)
                     .collect(Collectors.toUnmodifiableSet());
         }
         return Set.of();

@@ -50,8 +50,8 @@ final class OidcIdentities {
                         + "JOIN users u ON u.id = i.user_id WHERE i.issuer = :issuer AND i.subject = :subject")
                 .bind("issuer", issuer)
                 .bind("subject", subject)
-                .map((rs, ctx) -> new Resolved(new User(rs.getString("id"), rs.getString("name")), false,
-                        rs.getString("revoked_at") != null))
+                .map((rs, ctx) -> new Resolved(
+                        new User(rs.getString("id"), rs.getString("name")), false, rs.getString("revoked_at") != null))
                 .findOne());
     }
 
@@ -61,10 +61,17 @@ final class OidcIdentities {
         String name = freeName(h, issuer, subject, email);
         // Like Users.ensure: a user without an API token; it signs in through the provider only.
         h.createUpdate("INSERT INTO users (id, name, created_at, last_event_id) VALUES (:id, :name, :now, 0)")
-                .bind("id", id).bind("name", name).bind("now", now).execute();
+                .bind("id", id)
+                .bind("name", name)
+                .bind("now", now)
+                .execute();
         h.createUpdate("INSERT INTO oidc_identities (issuer, subject, user_id, email, created_at) "
                         + "VALUES (:issuer, :subject, :user, :email, :now)")
-                .bind("issuer", issuer).bind("subject", subject).bind("user", id).bind("email", email).bind("now", now)
+                .bind("issuer", issuer)
+                .bind("subject", subject)
+                .bind("user", id)
+                .bind("email", email)
+                .bind("now", now)
                 .execute();
         return new Resolved(new User(id, name), true, false);
     }
@@ -80,7 +87,10 @@ final class OidcIdentities {
     }
 
     private static boolean taken(Handle h, String name) {
-        return h.createQuery("SELECT COUNT(*) FROM users WHERE name = :name").bind("name", name)
-                .mapTo(Integer.class).one() > 0;
+        return h.createQuery("SELECT COUNT(*) FROM users WHERE name = :name")
+                        .bind("name", name)
+                        .mapTo(Integer.class)
+                        .one()
+                > 0;
     }
 }

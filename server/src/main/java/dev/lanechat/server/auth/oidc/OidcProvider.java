@@ -16,9 +16,9 @@ import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
-import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.id.ClientID;
@@ -55,9 +55,18 @@ final class OidcProvider {
     private static final int CONNECT_TIMEOUT_MS = 5_000;
     private static final int READ_TIMEOUT_MS = 10_000;
     /** Asymmetric signatures only: an HMAC ID token would be signed with our own client secret. */
-    private static final Set<JWSAlgorithm> ACCEPTED = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
-            JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
-            JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.EdDSA);
+    private static final Set<JWSAlgorithm> ACCEPTED = Set.of(
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.PS384,
+            JWSAlgorithm.PS512,
+            JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512,
+            JWSAlgorithm.EdDSA);
+
     static final Scope SCOPE = new Scope("openid", "email", "profile");
 
     private final OidcSettings settings;
@@ -72,8 +81,8 @@ final class OidcProvider {
 
     /** The URL to send the browser to, for a flow with these secrets. */
     URI authorizationUri(State state, Nonce nonce, CodeVerifier verifier) {
-        return new AuthenticationRequest.Builder(ResponseType.CODE, SCOPE, new ClientID(settings.clientId()),
-                settings.redirectUri())
+        return new AuthenticationRequest.Builder(
+                        ResponseType.CODE, SCOPE, new ClientID(settings.clientId()), settings.redirectUri())
                 .endpointURI(discovered().metadata().getAuthorizationEndpointURI())
                 .state(state)
                 .nonce(nonce)
@@ -89,7 +98,8 @@ final class OidcProvider {
      */
     IDTokenClaimsSet redeem(String code, CodeVerifier verifier, Nonce nonce) {
         Discovered d = discovered();
-        TokenRequest request = tokenRequest(d.metadata(),
+        TokenRequest request = tokenRequest(
+                d.metadata(),
                 new AuthorizationCodeGrant(new AuthorizationCode(code), settings.redirectUri(), verifier));
         OIDCTokens tokens = exchange(d, request);
         try {
@@ -117,7 +127,9 @@ final class OidcProvider {
         }
         if (!response.indicatesSuccess()) {
             // The provider's error code (invalid_grant for a used or foreign code) is no secret.
-            log.info("OIDC sign-in refused by the token endpoint: {}", response.toErrorResponse().getErrorObject().getCode());
+            log.info(
+                    "OIDC sign-in refused by the token endpoint: {}",
+                    response.toErrorResponse().getErrorObject().getCode());
             throw refused();
         }
         OIDCTokens tokens = response.toSuccessResponse().getTokens() instanceof OIDCTokens t ? t : null;
@@ -136,11 +148,12 @@ final class OidcProvider {
             return new TokenRequest(endpoint, id, grant);
         }
         List<ClientAuthenticationMethod> supported = metadata.getTokenEndpointAuthMethods();
-        boolean postOnly = supported != null && !supported.contains(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+        boolean postOnly = supported != null
+                && !supported.contains(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 && supported.contains(ClientAuthenticationMethod.CLIENT_SECRET_POST);
         Secret secret = new Secret(settings.clientSecret());
-        return new TokenRequest(endpoint, postOnly ? new ClientSecretPost(id, secret) : new ClientSecretBasic(id, secret),
-                grant);
+        return new TokenRequest(
+                endpoint, postOnly ? new ClientSecretPost(id, secret) : new ClientSecretBasic(id, secret), grant);
     }
 
     /** The provider's metadata, fetched from {@code <issuer>/.well-known/openid-configuration} once. */
@@ -153,25 +166,36 @@ final class OidcProvider {
         try {
             metadata = OIDCProviderMetadata.resolve(new Issuer(settings.issuer()), CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS);
         } catch (IOException | GeneralException e) {
-            log.warn("OIDC discovery at {} failed: {}", settings.issuer(), e.getClass().getSimpleName());
+            log.warn(
+                    "OIDC discovery at {} failed: {}",
+                    settings.issuer(),
+                    e.getClass().getSimpleName());
             throw unavailable();
         }
-        Set<JWSAlgorithm> algorithms = metadata.getIDTokenJWSAlgs() == null ? Set.of(JWSAlgorithm.RS256)
-                : metadata.getIDTokenJWSAlgs().stream().filter(ACCEPTED::contains).collect(Collectors.toSet());
+        Set<JWSAlgorithm> algorithms = metadata.getIDTokenJWSAlgs() == null
+                ? Set.of(JWSAlgorithm.RS256)
+                : metadata.getIDTokenJWSAlgs().stream()
+                        .filter(ACCEPTED::contains)
+                        .collect(Collectors.toSet());
         if (algorithms.isEmpty()) {
             log.warn("OIDC provider {} signs ID tokens with none of {}", settings.issuer(), ACCEPTED);
             throw unavailable();
         }
         JWKSource<SecurityContext> keys;
         try {
-            keys = JWKSourceBuilder.create(metadata.getJWKSetURI().toURL(),
-                    new DefaultResourceRetriever(CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS)).build();
+            keys = JWKSourceBuilder.create(
+                            metadata.getJWKSetURI().toURL(),
+                            new DefaultResourceRetriever(CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS))
+                    .build();
         } catch (java.net.MalformedURLException e) {
             log.warn("OIDC provider {} publishes no usable jwks_uri", settings.issuer());
             throw unavailable();
         }
-        IDTokenValidator validator = new IDTokenValidator(metadata.getIssuer(), new ClientID(settings.clientId()),
-                new JWSVerificationKeySelector<>(algorithms, keys), null);
+        IDTokenValidator validator = new IDTokenValidator(
+                metadata.getIssuer(),
+                new ClientID(settings.clientId()),
+                new JWSVerificationKeySelector<>(algorithms, keys),
+                null);
         validator.setMaxClockSkew(60);
         Discovered fresh = new Discovered(metadata, validator);
         discovered.compareAndSet(null, fresh);
@@ -188,12 +212,14 @@ final class OidcProvider {
     }
 
     static Rejection refused() {
-        return new Rejection(Rejection.Reason.UNAUTHENTICATED,
+        return new Rejection(
+                Rejection.Reason.UNAUTHENTICATED,
                 "The sign-in could not be verified; start again from the sign-in page.");
     }
 
     private static Rejection unavailable() {
-        return new Rejection(Rejection.Reason.UNAVAILABLE,
+        return new Rejection(
+                Rejection.Reason.UNAVAILABLE,
                 "The sign-in provider cannot be reached right now; try again in a moment.");
     }
 }

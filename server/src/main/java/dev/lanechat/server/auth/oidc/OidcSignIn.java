@@ -60,7 +60,8 @@ public final class OidcSignIn {
         Nonce nonce = new Nonce();
         CodeVerifier verifier = new CodeVerifier();
         URI uri = provider.authorizationUri(state, nonce, verifier); // discovery first: no row if it fails
-        String cookie = pending.begin(new PendingLogins.Pending(state.getValue(), nonce.getValue(), verifier.getValue()));
+        String cookie =
+                pending.begin(new PendingLogins.Pending(state.getValue(), nonce.getValue(), verifier.getValue()));
         return new Begun(uri, cookie);
     }
 
@@ -72,7 +73,8 @@ public final class OidcSignIn {
     public User finish(String flowCookie, String code, String state, String error) {
         PendingLogins.Pending flow = pending.take(flowCookie).orElseThrow(() -> {
             log.info("OIDC sign-in refused: no sign-in under way in this browser (used, expired or never begun)");
-            return Rejection.invalid("This sign-in has expired or was already used; start again from the sign-in page.");
+            return Rejection.invalid(
+                    "This sign-in has expired or was already used; start again from the sign-in page.");
         });
         if (state == null || !constantTimeEquals(state, flow.state())) {
             log.info("OIDC sign-in refused: the state does not match this browser's sign-in");
@@ -80,7 +82,8 @@ public final class OidcSignIn {
         }
         if (error != null) {
             log.info("OIDC sign-in ended by the provider: {}", error.length() > 40 ? error.substring(0, 40) : error);
-            return reject(new Rejection(Rejection.Reason.UNAUTHENTICATED,
+            return reject(new Rejection(
+                    Rejection.Reason.UNAUTHENTICATED,
                     "The sign-in provider did not sign you in; try again or ask your admin."));
         }
         if (code == null || code.isBlank()) {
@@ -94,8 +97,8 @@ public final class OidcSignIn {
                     + " is not allowed on this server; ask your admin to let your domain or group in."));
         }
         String email = claims.getStringClaim("email");
-        OidcIdentities.Resolved who = identities.resolve(claims.getIssuer().getValue(), claims.getSubject().getValue(),
-                email);
+        OidcIdentities.Resolved who = identities.resolve(
+                claims.getIssuer().getValue(), claims.getSubject().getValue(), email);
         if (who.revoked()) {
             log.info("OIDC sign-in refused for user {}: revoked", who.user().name());
             return reject(Rejection.forbidden("Your account on this server was revoked; ask your admin."));
@@ -103,8 +106,12 @@ public final class OidcSignIn {
         if (policy.decidesAdmin()) {
             users.setRole(who.user().id(), verdict.admin() ? "admin" : "user");
         }
-        log.info("OIDC sign-in of user {} ({}{}, by {})", who.user().name(), who.created() ? "new" : "known",
-                verdict.admin() ? ", admin" : "", verdict.why());
+        log.info(
+                "OIDC sign-in of user {} ({}{}, by {})",
+                who.user().name(),
+                who.created() ? "new" : "known",
+                verdict.admin() ? ", admin" : "",
+                verdict.why());
         return who.user();
     }
 

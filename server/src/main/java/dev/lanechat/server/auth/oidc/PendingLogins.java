@@ -63,10 +63,12 @@ final class PendingLogins {
                             + "WHERE id_hash = :hash AND expires_at > :now")
                     .bind("hash", hash)
                     .bind("now", Timestamps.format(clock.instant()))
-                    .map((rs, ctx) -> new Pending(rs.getString("state"), rs.getString("nonce"),
-                            rs.getString("code_verifier")))
+                    .map((rs, ctx) ->
+                            new Pending(rs.getString("state"), rs.getString("nonce"), rs.getString("code_verifier")))
                     .findOne();
-            int deleted = h.createUpdate("DELETE FROM oidc_logins WHERE id_hash = :hash").bind("hash", hash).execute();
+            int deleted = h.createUpdate("DELETE FROM oidc_logins WHERE id_hash = :hash")
+                    .bind("hash", hash)
+                    .execute();
             return deleted == 1 ? found : Optional.empty();
         });
     }
