@@ -337,7 +337,7 @@ class StarvationTest {
             }
             List<Long> endedMs = new ArrayList<>();
             for (SlowSender sender : senders) {
-                SlowSender.End end = sender.awaitEnd(Duration.ofSeconds(10));
+                SlowSender.End end = sender.awaitEnd(Duration.ofSeconds(20)); // the last of 300 wait for a permit first
                 if (expectedStatus != null) {
                     assertThat(end.head()).as("answer to a slow sender").startsWith("HTTP/1.1 " + expectedStatus);
                 } else if (endedMs.isEmpty()) {
