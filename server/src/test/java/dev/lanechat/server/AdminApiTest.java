@@ -75,11 +75,8 @@ class AdminApiTest {
         server.close();
     }
 
-    /** The flags that name this run's store for {@code lanechat users} (the data dir, or PostgreSQL's URL). */
     private static String[] storeFlags() {
-        return server.dbUrl() == null
-                ? new String[] {"--data-dir", dataDir.toString()}
-                : new String[] {"--db", server.dbUrl()};
+        return TokenUsers.storeFlags(server, dataDir);
     }
 
     /** {@code lanechat users ARGS} on this run's store, expecting exit 0; what it printed. */

@@ -158,8 +158,6 @@ class ReadMarkerTest {
     }
 
     private String[] storeFlags() {
-        return server.dbUrl() == null
-                ? new String[] {"--data-dir", dataDir.toString()}
-                : new String[] {"--db", server.dbUrl()};
+        return TokenUsers.storeFlags(server, dataDir);
     }
 }

@@ -205,11 +205,8 @@ class RevocationTest {
         return new DemoLane(new LaneBasics(name, 4, isDefault, null, null, null, 0), delay);
     }
 
-    /** Where {@code users} commands find this server's store: its data dir, or its PostgreSQL database. */
     private String[] storeFlags() {
-        return server.dbUrl() == null
-                ? new String[] {"--data-dir", dataDir.toString()}
-                : new String[] {"--db", server.dbUrl()};
+        return TokenUsers.storeFlags(server, dataDir);
     }
 
     /** Runs {@code lanechat users ARGS} as its own {@code java} process on the test's classpath; asserts exit 0. */

@@ -256,8 +256,6 @@ class SearchTest {
     }
 
     private static String[] storeFlags() {
-        return server.dbUrl() == null
-                ? new String[] {"--data-dir", dataDir.toString()}
-                : new String[] {"--db", server.dbUrl()};
+        return TokenUsers.storeFlags(server, dataDir);
     }
 }

@@ -28,6 +28,13 @@ final class TokenUsers {
         return token;
     }
 
+    /** Where {@code users} commands find a running server's store: its data dir, or its PostgreSQL database. */
+    static String[] storeFlags(dev.lanechat.server.support.TestServer server, Path dataDir) {
+        return server.dbUrl() == null
+                ? new String[] {"--data-dir", dataDir.toString()}
+                : new String[] {"--db", server.dbUrl()};
+    }
+
     static void revoke(Path dataDir, String name) {
         run(0, "revoke", name, "--data-dir", dataDir.toString());
     }

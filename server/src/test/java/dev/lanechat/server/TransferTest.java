@@ -280,8 +280,6 @@ class TransferTest {
     }
 
     private static String[] storeFlags() {
-        return server.dbUrl() == null
-                ? new String[] {"--data-dir", dataDir.toString()}
-                : new String[] {"--db", server.dbUrl()};
+        return TokenUsers.storeFlags(server, dataDir);
     }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /** The SQL of conversations and messages. Every read is scoped to the owning user. */
 public final class ConversationRepository {
@@ -243,10 +245,29 @@ public final class ConversationRepository {
     }
 
     public void insertMessage(Handle h, Message m, String conversationId, long position) {
-        h.createUpdate(
-                        "INSERT INTO messages (id, conversation_id, position, role, content, status, task_id, lane, model, "
-                                + "cost_usd, error, created_at) VALUES (:id, :conversation, :position, :role, :content, :status, "
-                                + ":task, :lane, :model, :cost, :error, :created)")
+        bindMessage(h.createUpdate(INSERT_MESSAGE), m, conversationId, position).execute();
+    }
+
+    /** Inserts {@code messages} at positions 1, 2, … of a new conversation, as one batch (an import). */
+    public void insertMessages(Handle h, String conversationId, List<Message> messages) {
+        PreparedBatch batch = h.prepareBatch(INSERT_MESSAGE);
+        long position = 0;
+        for (Message m : messages) {
+            bindMessage(batch, m, conversationId, ++position).add();
+        }
+        if (!messages.isEmpty()) {
+            batch.execute();
+        }
+    }
+
+    private static final String INSERT_MESSAGE =
+            "INSERT INTO messages (id, conversation_id, position, role, content, status, task_id, lane, model, "
+                    + "cost_usd, error, created_at) VALUES (:id, :conversation, :position, :role, :content, :status, "
+                    + ":task, :lane, :model, :cost, :error, :created)";
+
+    private static <S extends SqlStatement<S>> S bindMessage(
+            S statement, Message m, String conversationId, long position) {
+        return statement
                 .bind("id", m.id())
                 .bind("conversation", conversationId)
                 .bind("position", position)
@@ -258,35 +279,7 @@ public final class ConversationRepository {
                 .bind("model", m.model())
                 .bind("cost", m.costUsd())
                 .bind("error", m.error())
-                .bind("created", m.createdAt())
-                .execute();
-    }
-
-    /** Inserts {@code messages} at positions 1, 2, … of a new conversation, as one batch (an import). */
-    public void insertMessages(Handle h, String conversationId, List<Message> messages) {
-        var batch =
-                h.prepareBatch("INSERT INTO messages (id, conversation_id, position, role, content, status, task_id,"
-                        + " lane, model, cost_usd, error, created_at) VALUES (:id, :conversation, :position, :role, :content,"
-                        + " :status, :task, :lane, :model, :cost, :error, :created)");
-        long position = 0;
-        for (Message m : messages) {
-            batch.bind("id", m.id())
-                    .bind("conversation", conversationId)
-                    .bind("position", ++position)
-                    .bind("role", m.role())
-                    .bind("content", m.content())
-                    .bind("status", m.status())
-                    .bind("task", m.taskId())
-                    .bind("lane", m.lane())
-                    .bind("model", m.model())
-                    .bind("cost", m.costUsd())
-                    .bind("error", m.error())
-                    .bind("created", m.createdAt())
-                    .add();
-        }
-        if (!messages.isEmpty()) {
-            batch.execute();
-        }
+                .bind("created", m.createdAt());
     }
 
     /** Sets the status of an answer that is still pending. */
