@@ -134,7 +134,8 @@ class FlowTest {
         assertThat(user.path("model").isNull()).isTrue();
         assertThat(user.path("cost_usd").isNull()).isTrue();
         assertThat(user.path("files")).isEmpty();
-        assertThat(accepted.path("user_message_id").asText()).isEqualTo(user.path("id").asText());
+        assertThat(accepted.path("user_message_id").asText())
+                .isEqualTo(user.path("id").asText());
         assertThat(user.path("parent_id").isNull()).isTrue();
         assertThat(answer.path("parent_id").asText()).isEqualTo(user.path("id").asText());
         assertThat(detail.path("leaf_id").asText()).isEqualTo(answerId);
