@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -97,7 +98,7 @@ public final class ConversationService {
         return jdbi.inTransaction(h -> read(h, userId, id, before, limit));
     }
 
-    private ConversationDetail read(org.jdbi.v3.core.Handle h, String userId, String id, String before, int limit) {
+    private ConversationDetail read(Handle h, String userId, String id, String before, int limit) {
         Conversation c = conversations.find(h, userId, id).orElseThrow(() -> Rejection.notFound("conversation"));
         String end = before == null
                 ? c.leafId()
@@ -124,25 +125,23 @@ public final class ConversationService {
             conversations.findMessage(h, id, messageId).orElseThrow(() -> Rejection.notFound("message"));
             String leaf = conversations.newestLeafBelow(h, id, messageId);
             conversations.setLeaf(h, id, leaf);
-            published.add(switched(h, userId, id, leaf));
+            published.add(switched(eventLog, h, userId, id, leaf));
             return read(h, userId, id, null, DEFAULT_MESSAGE_LIMIT);
         });
         notifier.published(published);
         return detail;
     }
 
-    /** Records that the chosen path of a conversation changed (issue 18), in {@code h}'s transaction. */
-    public static Event switched(
-            EventLog eventLog, org.jdbi.v3.core.Handle h, String userId, String id, String leafId) {
+    /**
+     * Records that the chosen path of a conversation changed (issue 18), in {@code h}'s transaction:
+     * the switch here, a regenerate or an edit (TaskService); the caller publishes the event.
+     */
+    public static Event switched(EventLog eventLog, Handle h, String userId, String id, String leafId) {
         Map<String, Object> data = new java.util.LinkedHashMap<>();
         data.put("type", SWITCHED_EVENT);
         data.put("conversation_id", id);
         data.put("leaf_id", leafId);
         return eventLog.append(h, userId, SWITCHED_EVENT, data);
-    }
-
-    private Event switched(org.jdbi.v3.core.Handle h, String userId, String id, String leafId) {
-        return switched(eventLog, h, userId, id, leafId);
     }
 
     public Conversation rename(String userId, String id, String title) {

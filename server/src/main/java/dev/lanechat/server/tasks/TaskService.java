@@ -298,70 +298,17 @@ public final class TaskService {
         ConversationRepository.Reserved reserved = conversations
                 .reserve(h, userId, conversationId, newUserMessage ? 2 : 1, request.content(), now)
                 .orElseThrow(() -> Rejection.notFound("conversation"));
+        // After the reserve, which checked that the conversation is the user's: only then do the
+        // message's own refusals (404, 400, 409) say anything about it.
+        Question question = questionOf(h, request, reserved.previousLeafId());
         String at = Timestamps.format(now);
         String taskId = UUID.randomUUID().toString();
         String answerId = UUID.randomUUID().toString();
-        String userMessageId;
-        String answered;
-        long answerPosition;
-        if (request.kind() == Kind.SEND) {
-            userMessageId = UUID.randomUUID().toString();
-            answered = request.content();
-            insertUserMessage(
-                    h,
-                    conversationId,
-                    userMessageId,
-                    reserved.previousLeafId(),
-                    request,
-                    taskId,
-                    lane,
-                    at,
-                    reserved.position());
-            answerPosition = reserved.position() + 1;
-        } else {
-            Message target = conversations
-                    .findMessage(h, conversationId, request.messageId())
-                    .orElseThrow(() -> Rejection.notFound("message"));
-            if (request.kind() == Kind.REGENERATE) {
-                if (target.role().equals("assistant")) {
-                    if (TaskStatus.QUEUED.equals(target.status()) || TaskStatus.RUNNING.equals(target.status())) {
-                        throw Rejection.conflict(
-                                "This answer is still being written; wait for it to end (or cancel it) to regenerate it.");
-                    }
-                    userMessageId = target.parentId();
-                    Message user = conversations
-                            .findMessage(h, conversationId, userMessageId)
-                            .orElseThrow(() -> new IllegalStateException("an answer without its user message"));
-                    answered = user.content();
-                } else {
-                    if (conversations.hasPendingAnswer(h, conversationId, target.id())) {
-                        throw Rejection.conflict(
-                                "An answer to this message is still being written; wait for it to end (or cancel"
-                                        + " it) to ask for another.");
-                    }
-                    userMessageId = target.id();
-                    answered = target.content();
-                }
-                answerPosition = reserved.position();
-            } else {
-                if (!target.role().equals("user")) {
-                    throw Rejection.invalid("Only a message of yours can be edited; regenerate an answer instead.");
-                }
-                userMessageId = UUID.randomUUID().toString();
-                answered = request.content();
-                insertUserMessage(
-                        h,
-                        conversationId,
-                        userMessageId,
-                        target.parentId(),
-                        request,
-                        taskId,
-                        lane,
-                        at,
-                        reserved.position());
-                answerPosition = reserved.position() + 1;
-            }
+        String userMessageId = question.id();
+        if (question.isNew()) {
+            insertUserMessage(h, conversationId, question, taskId, lane, at, reserved.position());
         }
+        long answerPosition = reserved.position() + (question.isNew() ? 1 : 0);
         String leaseId = handOver ? UUID.randomUUID().toString() : null;
         // On SQLite a handed task stays queued until its loop starts it (it may wait behind others).
         boolean running = handOver && !handsOverQueued();
@@ -406,26 +353,56 @@ public final class TaskService {
         return new Submitted(
                 accepted,
                 handOver ? new Claim(taskId, leaseId, userId, conversationId, answerId, lane.name(), 1) : null,
-                answered,
+                question.content(),
                 events);
     }
 
+    /**
+     * The user message a new answer answers: an existing one ({@code isNew} false: a regenerate),
+     * or one to store under {@code parentId} (a send: under the leaf; an edit: beside the message
+     * edited).
+     */
+    private record Question(String id, String content, boolean isNew, String parentId) {}
+
+    private Question questionOf(Handle h, Request request, String leafId) {
+        if (request.kind() == Kind.SEND) {
+            return new Question(UUID.randomUUID().toString(), request.content(), true, leafId);
+        }
+        Message target = conversations
+                .findMessage(h, request.conversationId(), request.messageId())
+                .orElseThrow(() -> Rejection.notFound("message"));
+        boolean answer = target.role().equals("assistant");
+        if (request.kind() == Kind.EDIT) {
+            if (answer) {
+                throw Rejection.invalid("Only a message of yours can be edited; regenerate an answer instead.");
+            }
+            return new Question(UUID.randomUUID().toString(), request.content(), true, target.parentId());
+        }
+        if (!answer) {
+            if (conversations.hasPendingAnswer(h, request.conversationId(), target.id())) {
+                throw Rejection.conflict("An answer to this message is still being written; wait for it to end (or"
+                        + " cancel it) to ask for another.");
+            }
+            return new Question(target.id(), target.content(), false, target.parentId());
+        }
+        if (TaskStatus.QUEUED.equals(target.status()) || TaskStatus.RUNNING.equals(target.status())) {
+            throw Rejection.conflict(
+                    "This answer is still being written; wait for it to end (or cancel it) to regenerate it.");
+        }
+        Message user = conversations
+                .findMessage(h, request.conversationId(), target.parentId())
+                .orElseThrow(() -> new IllegalStateException("an answer without its user message"));
+        return new Question(user.id(), user.content(), false, user.parentId());
+    }
+
     private void insertUserMessage(
-            Handle h,
-            String conversationId,
-            String id,
-            String parentId,
-            Request request,
-            String taskId,
-            Lane lane,
-            String at,
-            long position) {
+            Handle h, String conversationId, Question question, String taskId, Lane lane, String at, long position) {
         conversations.insertMessage(
                 h,
                 new Message(
-                        id,
+                        question.id(),
                         "user",
-                        request.content(),
+                        question.content(),
                         TaskStatus.COMPLETED,
                         taskId,
                         lane.name(),
@@ -434,7 +411,7 @@ public final class TaskService {
                         List.of(),
                         null,
                         at,
-                        parentId,
+                        question.parentId(),
                         List.of()),
                 conversationId,
                 position);
