@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,11 +30,30 @@ import org.junit.jupiter.api.io.TempDir;
  * them all; every bad input is refused with the contract's error and stores nothing.
  */
 class BranchTest {
+    /** One server for the tests on the demo and worker lanes (each in conversations of its own). */
+    @TempDir
+    static Path sharedDir;
+
+    static TestServer shared;
+
     @TempDir
     Path dataDir;
 
+    /** A server of the test's own (another set-up), closed after it. */
     TestServer server;
+
     final OpenAiStandIn standIn = new OpenAiStandIn();
+
+    @BeforeAll
+    static void startShared() {
+        shared = TestServer.start(
+                sharedDir, b -> b.lanes(TestLanes.demoAndWorker()).sendRate(1_000, 1_000));
+    }
+
+    @AfterAll
+    static void stopShared() {
+        shared.close();
+    }
 
     @AfterEach
     void stop() {
@@ -43,9 +64,7 @@ class BranchTest {
     }
 
     private Http startDemo() {
-        server = TestServer.start(
-                dataDir, b -> b.lanes(TestLanes.demoAndWorker()).sendRate(1_000, 1_000));
-        return server.http();
+        return shared.http();
     }
 
     @Test
@@ -170,8 +189,8 @@ class BranchTest {
         String id = http.createConversation().path("id").asText();
         JsonNode sent = http.send(id, "hello");
         http.awaitTaskEnd(sent.path("task_id").asText());
-        Socket first = server.socket().subscribe();
-        Socket second = server.socket().subscribe();
+        Socket first = shared.socket().subscribe();
+        Socket second = shared.socket().subscribe();
         first.ready();
         second.ready();
 
@@ -179,7 +198,7 @@ class BranchTest {
                 .json();
         String regenerated = r.path("message_id").asText();
         for (Socket socket : List.of(first, second)) {
-            JsonNode event = switchedEvent(socket);
+            JsonNode event = switchedEvent(socket, id);
             assertThat(event.path("conversation_id").asText()).isEqualTo(id);
             assertThat(event.path("leaf_id").asText()).isEqualTo(regenerated);
         }
@@ -190,13 +209,14 @@ class BranchTest {
                 Map.of("message_id", sent.path("message_id").asText()));
         assertThat(back.status()).as(back.body()).isEqualTo(200);
         for (Socket socket : List.of(first, second)) {
-            assertThat(switchedEvent(socket).path("leaf_id").asText())
+            assertThat(switchedEvent(socket, id).path("leaf_id").asText())
                     .isEqualTo(sent.path("message_id").asText());
         }
         // Durable: a client that was away reads both from the event log.
         List<String> leaves = new ArrayList<>();
         for (JsonNode e : http.events(0).path("events")) {
-            if (e.path("data").path("type").asText().equals("conversation.switched")) {
+            if (e.path("data").path("type").asText().equals("conversation.switched")
+                    && e.path("data").path("conversation_id").asText().equals(id)) {
                 leaves.add(e.path("data").path("leaf_id").asText());
             }
         }
@@ -266,6 +286,30 @@ class BranchTest {
                         .path("total_cost_usd")
                         .asDouble())
                 .isCloseTo(1.5, within(1e-9));
+    }
+
+    @Test
+    void aWorkersClaimCarriesThePathAsItsHistory() {
+        Http http = startDemo();
+        String id = http.createConversation().path("id").asText();
+        JsonNode first = http.send(id, "q1");
+        http.awaitTaskEnd(first.path("task_id").asText());
+        JsonNode second = http.send(id, "q2");
+        http.awaitTaskEnd(second.path("task_id").asText());
+        String a1 =
+                http.conversation(id).path("messages").path(1).path("content").asText();
+
+        http.post(edit(id, second.path("user_message_id").asText()), Map.of("content", "q2 edited", "lane", "ext"));
+        JsonNode claim = http.post("/api/lanes/ext/claim?wait_s=0", "").json();
+        assertThat(claim.path("content").asText()).isEqualTo("q2 edited");
+        assertThat(claim.path("history").toString())
+                .isEqualTo("[{\"role\":\"user\",\"content\":\"q1\"},{\"role\":\"assistant\",\"content\":"
+                        + Http.JSON.valueToTree(a1) + "}]");
+
+        http.post(regenerate(id, first.path("message_id").asText()), Map.of("lane", "ext"));
+        JsonNode again = http.post("/api/lanes/ext/claim?wait_s=0", "").json();
+        assertThat(again.path("content").asText()).isEqualTo("q1");
+        assertThat(again.path("history")).isEmpty();
     }
 
     @Test
@@ -399,10 +443,11 @@ class BranchTest {
     }
 
     /** The next {@code conversation.switched} update's data on this socket (other updates skipped). */
-    private static JsonNode switchedEvent(Socket socket) {
+    private static JsonNode switchedEvent(Socket socket, String conversationId) {
         while (true) {
             JsonNode data = socket.update().path("data");
-            if (data.path("type").asText().equals("conversation.switched")) {
+            if (data.path("type").asText().equals("conversation.switched")
+                    && data.path("conversation_id").asText().equals(conversationId)) {
                 return data;
             }
         }
