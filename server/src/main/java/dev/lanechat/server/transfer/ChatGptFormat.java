@@ -118,6 +118,9 @@ final class ChatGptFormat {
         if (messages.size() < shown.size()) {
             throw wrong(where + ".mapping", "has a cycle of parents"); // messages no root leads to
         }
+        if (leaf == null && !messages.isEmpty()) {
+            leaf = messages.get(messages.size() - 1).key(); // current_node above every message: the last one
+        }
         Instant updated = ImportCheck.epochSeconds(
                 c,
                 "update_time",
