@@ -20,7 +20,7 @@ test('regenerate an answer, then switch between its versions', async ({ page, se
   const firstId = await idOf(answerFor(page, 'tell me twice'));
   await expect(byId(page, firstId).getByRole('group', { name: /^Version/ })).toHaveCount(0);
 
-  await byId(page, firstId).getByRole('button', { name: 'Regenerate' }).click();
+  await byId(page, firstId).getByRole('button', { name: 'Regenerate', exact: true }).click();
   const second = lastAnswer(page);
   await expect(second.getByRole('group', { name: 'Version 2 of 2' })).toBeVisible();
   await expect(second).toHaveAttribute('data-status', 'completed', { timeout: 5_000 });
@@ -71,7 +71,8 @@ test('a version switch in one tab shows in a second tab', async ({ page: first, 
   await openConnected(first, servers.fast + '/');
   await sendAndAwaitAnswer(first, 'two tabs, two versions');
   const firstId = await idOf(answerFor(first, 'two tabs, two versions'));
-  await byId(first, firstId).getByRole('button', { name: 'Regenerate' }).click();
+  await byId(first, firstId).getByRole('button', { name: 'Regenerate', exact: true }).click();
+  await expect(lastAnswer(first).getByRole('group', { name: 'Version 2 of 2' })).toBeVisible();
   await expect(lastAnswer(first)).toHaveAttribute('data-status', 'completed', { timeout: 5_000 });
   const secondId = await idOf(lastAnswer(first));
 
