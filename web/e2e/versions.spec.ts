@@ -1,9 +1,12 @@
 // Versions (issue 18) in Chromium against the real server: regenerate an answer and switch
 // between its versions (the choice is stored: it survives a reload); edit and resend a message;
-// a switch in one tab shows in a second tab of the same user.
+// a switch in one tab shows in a second tab of the same user. Writes web/docs/screenshots/versions.png
+// (web/README.md shows it).
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { answerFor, openConnected, sendAndAwaitAnswer, shot, waitForStatus } from './support/page';
+import { webDir } from './support/server';
 
 const byId = (page: Page, id: string) => page.locator(`.messages > li[data-message-id="${id}"]`);
 const lastAnswer = (page: Page) => page.locator('.message.assistant').last();
@@ -59,6 +62,11 @@ test('edit a message and resend it', async ({ page, servers }) => {
   await expect(edited.getByRole('group', { name: 'Version 2 of 2' })).toBeVisible();
   await expect(page.locator('.message.user', { hasText: 'first wording' })).toHaveCount(0);
   await expect(answerFor(page, 'first wording')).toHaveCount(0);
+  // The answer too gets a second version, for the README's picture of both switches.
+  await answerFor(page, 'second wording').getByRole('button', { name: 'Regenerate', exact: true }).click();
+  await expect(lastAnswer(page).getByRole('group', { name: 'Version 2 of 2' })).toBeVisible();
+  await expect(lastAnswer(page)).toHaveAttribute('data-status', 'completed', { timeout: 5_000 });
+  await page.screenshot({ path: path.join(webDir, 'docs', 'screenshots', 'versions.png') });
 
   // The old branch, with its answer, is one switch away.
   await edited.getByRole('button', { name: 'Previous version' }).click();
