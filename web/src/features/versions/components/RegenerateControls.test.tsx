@@ -49,6 +49,19 @@ describe('RegenerateControls', () => {
     expect(screen.queryByRole('menu')).toBeNull();
   });
 
+  it('focuses the first lane on opening; the arrow keys move between the lanes', () => {
+    render(<RegenerateControls lanes={lanes} onRegenerate={() => {}} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Regenerate on another lane' }));
+    const [demo, smart] = screen.getAllByRole('menuitem');
+    expect(demo).toHaveFocus();
+    fireEvent.keyDown(document, { key: 'ArrowDown' });
+    expect(smart).toHaveFocus();
+    fireEvent.keyDown(document, { key: 'ArrowDown' });
+    expect(demo).toHaveFocus();
+    fireEvent.keyDown(document, { key: 'ArrowUp' });
+    expect(smart).toHaveFocus();
+  });
+
   it('is disabled while the answer is queued or running', () => {
     const onRegenerate = vi.fn();
     render(<RegenerateControls lanes={lanes} disabled onRegenerate={onRegenerate} />);

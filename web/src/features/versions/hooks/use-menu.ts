@@ -1,5 +1,6 @@
-// useMenu: a small pop-up menu's open state; a press outside it or Escape closes it (Escape gives
-// the focus back to its button).
+// useMenu: a small pop-up menu's open state and keyboard: opening it focuses its first item,
+// ArrowDown / ArrowUp move between the items, Escape closes it and gives the focus back to its
+// button, and a press outside closes it.
 import { useEffect, useRef, useState } from 'react';
 
 export function useMenu<T extends HTMLElement>() {
@@ -8,13 +9,23 @@ export function useMenu<T extends HTMLElement>() {
   const button = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (!open) return;
+    const items = () => [...(root.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    items()[0]?.focus();
     const onPointer = (e: Event) => {
       if (root.current && !root.current.contains(e.target as Node)) setOpen(false);
     };
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape') return;
-      setOpen(false);
-      button.current?.focus();
+      if (e.key === 'Escape') {
+        setOpen(false);
+        button.current?.focus();
+      } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        const all = items();
+        if (all.length === 0) return;
+        e.preventDefault();
+        const at = all.indexOf(document.activeElement as HTMLElement);
+        const step = e.key === 'ArrowDown' ? 1 : -1;
+        all[(at + step + all.length) % all.length]?.focus();
+      }
     };
     document.addEventListener('mousedown', onPointer);
     document.addEventListener('keydown', onKey);
