@@ -171,6 +171,17 @@ describe('Chat page versions', () => {
     expect(old).toBeDefined();
   });
 
+  it('offers Regenerate on a failed answer too, and asks on the conversation’s lane when the answer had none', async () => {
+    const conv = tree.seed('Failed', [['q', 'a']]);
+    const answer = conv.messages[1]!;
+    Object.assign(answer, { status: 'failed', error: 'lane crashed', content: '', lane: null });
+    await open(conv.id);
+    expect(within(item(answer.id)).getByRole('alert')).toHaveTextContent('lane crashed');
+    fireEvent.click(within(item(answer.id)).getByRole('button', { name: 'Regenerate' }));
+    await tick();
+    expect(tree.calls).toEqual([{ route: 'regenerate', messageId: answer.id, body: {} }]);
+  });
+
   it('shows why a version could not be shown', async () => {
     const conv = tree.seed('Gone', [['q', 'a']]);
     const answer = conv.messages[1]!;
