@@ -96,6 +96,10 @@ class BranchTest {
         assertThat(ids(afterEdit)).containsExactly(u1b, a1b);
         assertThat(parents(afterEdit)).containsExactly(null, u1b);
         assertThat(afterEdit.path("messages").path(0).path("content").asText()).isEqualTo("uno");
+        // The demo lane (no history) answered the edited message, not the first version.
+        assertThat(afterEdit.path("messages").path(1).path("content").asText())
+                .contains("\"uno\"")
+                .doesNotContain("\"one\"");
         assertThat(siblings(afterEdit, 0)).containsExactly(u1, u1b);
         assertThat(afterEdit.path("message_count").asLong()).isEqualTo(7);
 
@@ -129,6 +133,10 @@ class BranchTest {
         assertThat(siblings(last, 3))
                 .containsExactly(a2, a2b, underUser.path("message_id").asText());
         assertThat(last.path("message_count").asLong()).isEqualTo(10);
+        // Each regenerated answer answers its own user message.
+        assertThat(last.path("messages").path(3).path("content").asText()).contains("\"two\"");
+        assertThat(afterRegenerate.path("messages").path(3).path("content").asText())
+                .contains("\"two\"");
     }
 
     @Test

@@ -72,7 +72,7 @@ final class ChatGptFormat {
             }
         }
         if (!parents.containsKey(current)) {
-            throw wrong(where + ".current_node", "must be the id of a node in mapping");
+            throw wrong(where + ".mapping[\"" + shortId(current) + "\"]", "is missing (named by current_node)");
         }
         if (shown.size() > ImportCheck.MAX_MESSAGES) {
             throw wrong(where, "has more than " + ImportCheck.MAX_MESSAGES + " messages");
@@ -109,9 +109,14 @@ final class ChatGptFormat {
                     m.createdAt(),
                     id,
                     shownParent.get(id)));
-            List<String> below = children.getOrDefault(id, List.of());
-            below.sort(byTime.reversed());
-            below.forEach(stack::push);
+            List<String> below = children.get(id);
+            if (below != null) {
+                below.sort(byTime.reversed());
+                below.forEach(stack::push);
+            }
+        }
+        if (messages.size() < shown.size()) {
+            throw wrong(where + ".mapping", "has a cycle of parents"); // messages no root leads to
         }
         Instant updated = ImportCheck.epochSeconds(
                 c,
