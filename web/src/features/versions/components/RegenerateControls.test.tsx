@@ -1,6 +1,6 @@
 // RegenerateControls: Regenerate on the answer's lane, or on one picked from the lanes menu
 // (Escape or a press outside closes it); all disabled while the answer is pending.
-import { fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { Lane } from '../../../lib/api';
 import { RegenerateControls } from './RegenerateControls';
@@ -41,9 +41,12 @@ describe('RegenerateControls', () => {
     );
     const more = screen.getByRole('button', { name: 'Regenerate on another lane' });
     fireEvent.click(more);
-    fireEvent.keyDown(document, { key: 'Escape' });
+    const escape = new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true });
+    act(() => void document.dispatchEvent(escape));
     expect(screen.queryByRole('menu')).toBeNull();
     expect(more).toHaveFocus();
+    // Taken: the window's shortcuts (Escape stops an answer) leave it alone.
+    expect(escape.defaultPrevented).toBe(true);
     fireEvent.click(more);
     fireEvent.mouseDown(screen.getByText('elsewhere'));
     expect(screen.queryByRole('menu')).toBeNull();

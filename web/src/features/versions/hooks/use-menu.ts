@@ -16,6 +16,7 @@ export function useMenu<T extends HTMLElement>() {
     };
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
+        e.preventDefault(); // this Escape closes the menu; it does not also stop an answer (shortcuts)
         setOpen(false);
         button.current?.focus();
       } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
