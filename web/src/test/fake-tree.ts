@@ -17,6 +17,8 @@ export class FakeTree {
   readonly leaves = new Map<string, string | null>();
   /** The body of each tree request, with its route: `regenerate`, `edit` or `switch`. */
   readonly calls: { route: string; messageId: string; body: unknown }[] = [];
+  /** The Idempotency-Key of each of `calls` (null without one). */
+  readonly keys: (string | null)[] = [];
   private readonly owner = new Map<string, string>();
 
   constructor(private readonly server: FakeServer) {}
@@ -149,6 +151,7 @@ export class FakeTree {
       const body = (await request.json().catch(() => ({}))) as { lane?: string };
       const [cid, mid] = [String(params.id), String(params.mid)];
       this.calls.push({ route: 'regenerate', messageId: mid, body });
+      this.keys.push(request.headers.get('Idempotency-Key'));
       const m = this.target(cid, mid);
       if (m instanceof Response) return m;
       const own = [...this.server.tasks.values()].find((t) => t.message_id === mid);
@@ -161,6 +164,7 @@ export class FakeTree {
       const body = (await request.json()) as { content: string; lane?: string };
       const [cid, mid] = [String(params.id), String(params.mid)];
       this.calls.push({ route: 'edit', messageId: mid, body });
+      this.keys.push(request.headers.get('Idempotency-Key'));
       const m = this.target(cid, mid);
       if (m instanceof Response) return m;
       if (m.role !== 'user') return error(400, 'invalid_request', 'Only a user message can be edited.');
@@ -171,6 +175,7 @@ export class FakeTree {
       const body = (await request.json()) as { message_id: string };
       const cid = String(params.id);
       this.calls.push({ route: 'switch', messageId: body.message_id, body });
+      this.keys.push(request.headers.get('Idempotency-Key'));
       const m = this.target(cid, body.message_id);
       if (m instanceof Response) return m;
       this.switchTo(cid, m.id);

@@ -65,6 +65,7 @@ describe('useVersions', () => {
     });
     await tick();
     expect(tree.calls).toEqual([{ route: 'regenerate', messageId: answer!.id, body: { lane: 'smart' } }]);
+    expect(tree.keys[0], 'a retried regenerate is not a second one').toMatch(/^[\w-]{8,}$/);
     const response = accepted.mock.calls[0]![0];
     expect(response).toMatchObject({ status: 'queued', lane: 'smart', user_message_id: conv.messages[0]!.id });
     const shown = cached(conv.id)!;
