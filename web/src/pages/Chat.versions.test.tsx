@@ -2,7 +2,7 @@
 // picked one) streams in like a sent answer and adds a version; ‹ › switches paths; Edit resends a
 // user message as a new version (Escape gives up); another tab's switch shows here.
 import { act, fireEvent, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QueryClient } from '@tanstack/react-query';
 import { MockWebSocket } from '../test/mock-websocket';
 import type { FakeServer } from '../test/fake-server';
@@ -57,15 +57,15 @@ function complete(taskId: string, conversationId: string, content: string) {
 }
 
 describe('Chat page versions', () => {
-  it('regenerates an answer, waits for it like a send, then switches between the two versions', async () => {
+  it('regenerates an answer and waits for the new version like a sent answer', async () => {
     const conv = tree.seed('Versions', [['What is a lane?', 'A first answer.']]);
-    const [question, first] = conv.messages;
+    const first = conv.messages[1]!;
     await open(conv.id);
-    expect(within(item(first!.id)).queryByRole('group', { name: /^Version/ })).toBeNull();
+    expect(within(item(first.id)).queryByRole('group', { name: /^Version/ })).toBeNull();
 
-    fireEvent.click(within(item(first!.id)).getByRole('button', { name: 'Regenerate' }));
+    fireEvent.click(within(item(first.id)).getByRole('button', { name: 'Regenerate' }));
     await tick();
-    expect(tree.calls).toEqual([{ route: 'regenerate', messageId: first!.id, body: { lane: 'demo' } }]);
+    expect(tree.calls).toEqual([{ route: 'regenerate', messageId: first.id, body: { lane: 'demo' } }]);
     const task = [...server.tasks.values()].at(-1)!;
     const answer = item(task.message_id);
     expect(screen.queryByText('A first answer.')).toBeNull();
@@ -73,7 +73,9 @@ describe('Chat page versions', () => {
     expect(within(answer).getByRole('group', { name: 'Version 2 of 2' })).toHaveTextContent('2 / 2');
     expect(within(answer).getByRole('button', { name: 'Regenerate' })).toBeDisabled();
     // Registered with the socket like a send's answer: not polled while the socket is up.
-    await tick(2500);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1100); // one poll interval, in one step
+    });
     expect(server.count('GET', `/api/tasks/${task.task_id}`)).toBe(0);
 
     complete(task.task_id, conv.id, 'A second answer.');
@@ -81,8 +83,18 @@ describe('Chat page versions', () => {
     expect(within(item(task.message_id)).getByText('A second answer.')).toBeInTheDocument();
     expect(screen.getByTestId('announcer').textContent).toContain('A second answer.');
     expect(within(item(task.message_id)).getByRole('button', { name: 'Regenerate' })).toBeEnabled();
+  });
 
-    fireEvent.click(within(item(task.message_id)).getByRole('button', { name: 'Previous version' }));
+  it('switches between the versions of an answer with ‹ and ›', async () => {
+    const conv = tree.seed('Versions', [['What is a lane?', 'A first answer.']]);
+    const [question, first] = conv.messages;
+    const second = tree.add(conv.id, 'assistant', 'A second answer.', question!.id, null);
+    tree.switchTo(conv.id, second.id);
+    await open(conv.id);
+    expect(within(item(second.id)).getByRole('group', { name: 'Version 2 of 2' })).toBeInTheDocument();
+    expect(within(item(second.id)).getByRole('button', { name: 'Next version' })).toBeDisabled();
+
+    fireEvent.click(within(item(second.id)).getByRole('button', { name: 'Previous version' }));
     await tick();
     expect(tree.calls.at(-1)).toEqual({ route: 'switch', messageId: first!.id, body: { message_id: first!.id } });
     expect(shownIds()).toEqual([question!.id, first!.id]);
@@ -92,7 +104,7 @@ describe('Chat page versions', () => {
 
     fireEvent.click(within(item(first!.id)).getByRole('button', { name: 'Next version' }));
     await tick();
-    expect(shownIds()).toEqual([question!.id, task.message_id]);
+    expect(shownIds()).toEqual([question!.id, second.id]);
   });
 
   it('regenerates on a lane picked from the menu', async () => {
