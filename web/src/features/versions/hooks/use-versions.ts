@@ -2,7 +2,7 @@
 // conversation. An accepted regenerate or edit writes the new path (its pending answer as the
 // leaf) into the conversation's cached data and hands the answer to `onAccepted`, which waits for
 // it as for a send (socket or polling); a switch puts the read the server answers in the cache.
-// Each settles by refetching the conversations.
+// A regenerate or edit settles by refetching the conversations, a switch the list alone.
 import { useCallback, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
