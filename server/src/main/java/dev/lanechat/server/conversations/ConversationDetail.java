@@ -16,6 +16,9 @@ public record ConversationDetail(
         long messageCount,
         double totalCostUsd,
         long unreadCount,
+        String lane,
+        String systemPrompt,
+        String laneUnavailable,
         List<Message> messages,
         boolean hasMore,
         String nextBefore) {
@@ -29,6 +32,9 @@ public record ConversationDetail(
                 c.messageCount(),
                 c.totalCostUsd(),
                 c.unreadCount(),
+                c.lane(),
+                c.systemPrompt(),
+                c.laneUnavailable(),
                 page.messages(),
                 page.hasMore(),
                 page.hasMore() ? page.messages().get(0).id() : null);

@@ -174,12 +174,13 @@ public final class TaskService {
      * Stores the user's message, the pending answer and a queued task. With an idempotency key, a
      * repeat of the same request returns the first answer and stores nothing.
      *
-     * @param laneName null for the default lane
+     * @param laneName null for the conversation's lane (protocol.md E15), else the default lane;
+     *     a lane named is remembered as the conversation's
      */
     public Accepted submit(
             String userId, String conversationId, String content, String laneName, String idempotencyKey) {
         Lane lane = laneName == null
-                ? lanes.defaultLane()
+                ? conversationLane(userId, conversationId)
                 : lanes.find(laneName)
                         .orElseThrow(() ->
                                 Rejection.invalid("Unknown lane '" + laneName + "'; GET /api/lanes lists the lanes."));
@@ -188,8 +189,8 @@ public final class TaskService {
         boolean reserved = handoff != null && handoff.reserve();
         Submitted submitted;
         try {
-            submitted = jdbi.inTransaction(
-                    h -> submitIn(h, userId, conversationId, content, lane, idempotencyKey, requestHash, reserved));
+            submitted = jdbi.inTransaction(h -> submitIn(
+                    h, userId, conversationId, content, lane, laneName, idempotencyKey, requestHash, reserved));
         } catch (RuntimeException e) {
             if (reserved) {
                 handoff.unreserve();
@@ -214,12 +215,20 @@ public final class TaskService {
         return submitted.accepted();
     }
 
+    /** The lane of a send that names none: the conversation's, while this server offers it, else the default. */
+    private Lane conversationLane(String userId, String conversationId) {
+        return jdbi.withHandle(h -> conversations.laneOf(h, userId, conversationId))
+                .flatMap(lanes::find)
+                .orElseGet(lanes::defaultLane);
+    }
+
     private Submitted submitIn(
             Handle h,
             String userId,
             String conversationId,
             String content,
             Lane lane,
+            String namedLane,
             String idempotencyKey,
             String requestHash,
             boolean handOver) {
@@ -231,7 +240,7 @@ public final class TaskService {
         }
         Instant now = clock.instant();
         long position = conversations
-                .reservePair(h, userId, conversationId, content, now)
+                .reservePair(h, userId, conversationId, content, namedLane, now)
                 .orElseThrow(() -> Rejection.notFound("conversation"));
         String at = Timestamps.format(now);
         String taskId = UUID.randomUUID().toString();
@@ -446,7 +455,8 @@ public final class TaskService {
      * What the processor of a claimed task answers: its message and the conversation before it,
      * bounded: with the message, at most the newest {@code historyMessages} messages and
      * {@code historyBytes} of content (the oldest are left out; the message itself always goes).
-     * Without {@code withHistory} (a lane that does not read it), the message alone.
+     * Without {@code withHistory} (a lane that does not read it), the message alone. With it, also
+     * the conversation's system prompt as it is now (protocol.md E15).
      */
     public ProcessorInput inputOf(Claim claim, boolean withHistory) {
         if (!withHistory) {
@@ -464,7 +474,10 @@ public final class TaskService {
             // The last turn is the user's message this task answers.
             String content =
                     history.isEmpty() ? "" : history.get(history.size() - 1).content();
-            return new ProcessorInput(claim.taskId(), content, history.subList(0, Math.max(0, history.size() - 1)));
+            String systemPrompt =
+                    conversations.systemPromptOf(h, claim.conversationId()).orElse(null);
+            return new ProcessorInput(
+                    claim.taskId(), content, history.subList(0, Math.max(0, history.size() - 1)), systemPrompt);
         });
     }
 

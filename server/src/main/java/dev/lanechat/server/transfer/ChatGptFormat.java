@@ -74,7 +74,7 @@ final class ChatGptFormat {
                 where,
                 messages.isEmpty() ? created : messages.get(messages.size() - 1).createdAt());
         return new ImportedConversation(
-                ImportCheck.title(ImportCheck.optionalText(c, "title", where)), created, updated, messages);
+                ImportCheck.title(ImportCheck.optionalText(c, "title", where)), created, updated, messages, null, null);
     }
 
     /** The node's message as a Lanechat message, or null when it is not a shown text turn. */

@@ -18,6 +18,8 @@ public record ExportFile(String format, int version, String exportedAt, List<Exp
             String createdAt,
             String updatedAt,
             double totalCostUsd,
+            String lane,
+            String systemPrompt,
             List<ExportMessage> messages) {}
 
     public record ExportMessage(

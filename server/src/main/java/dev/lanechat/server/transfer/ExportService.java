@@ -58,7 +58,14 @@ public final class ExportService {
             List<ExportFile.ExportConversation> out = new ArrayList<>(drafts.size());
             for (Draft d : drafts.values()) {
                 out.add(new ExportFile.ExportConversation(
-                        d.id(), d.title(), d.createdAt(), d.updatedAt(), d.totalCostUsd(), List.copyOf(d.messages())));
+                        d.id(),
+                        d.title(),
+                        d.createdAt(),
+                        d.updatedAt(),
+                        d.totalCostUsd(),
+                        d.lane(),
+                        d.systemPrompt(),
+                        List.copyOf(d.messages())));
             }
             return new ExportFile(ExportFile.FORMAT, ExportFile.VERSION, Timestamps.format(clock.instant()), out);
         });
@@ -70,6 +77,8 @@ public final class ExportService {
             String createdAt,
             String updatedAt,
             double totalCostUsd,
+            String lane,
+            String systemPrompt,
             List<ExportFile.ExportMessage> messages) {}
 
     private record Row(
@@ -86,7 +95,8 @@ public final class ExportService {
 
     private static Map<String, Draft> conversations(Handle h, String userId, String conversationId) {
         Map<String, Draft> drafts = new LinkedHashMap<>();
-        var query = h.createQuery("SELECT id, title, created_at, updated_at, total_cost_usd FROM conversations"
+        var query = h.createQuery("SELECT id, title, created_at, updated_at, total_cost_usd, lane, system_prompt"
+                        + " FROM conversations"
                         + " WHERE user_id = :user" + (conversationId == null ? "" : " AND id = :id")
                         + " ORDER BY created_at, id")
                 .bind("user", userId);
@@ -99,6 +109,8 @@ public final class ExportService {
                         rs.getString("created_at"),
                         rs.getString("updated_at"),
                         rs.getDouble("total_cost_usd"),
+                        rs.getString("lane"),
+                        rs.getString("system_prompt"),
                         new ArrayList<>()))
                 .forEach(d -> drafts.put(d.id(), d));
         return drafts;

@@ -62,7 +62,7 @@ public final class ImportService {
             List<Imported.Made> out = new ArrayList<>(parsed.size());
             for (ImportedConversation c : parsed) {
                 String id = UUID.randomUUID().toString();
-                conversations.insert(h, id, userId, c.title(), now);
+                conversations.insert(h, id, userId, c.title(), c.lane(), c.systemPrompt(), now);
                 List<Message> messages = c.messages().stream()
                         .map(m -> new Message(
                                 UUID.randomUUID().toString(),
