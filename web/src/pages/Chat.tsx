@@ -11,6 +11,9 @@ import { useFocusMessage } from '../hooks/use-focus-message';
 import { useMarkRead } from '../features/unread/hooks/use-mark-read';
 import { askForNotificationsOnce } from '../features/notifications/hooks/notification-prefs';
 import { ExportLinks } from '../features/transfer/components/ExportLinks';
+import { ConversationSettings } from '../features/settings/components/ConversationSettings';
+import { useLaneChoice } from '../features/settings/hooks/use-lane-choice';
+import { useRememberLane } from '../features/settings/hooks/use-conversation-settings';
 import { MessageItem } from '../features/chat/components/MessageItem';
 import { Composer } from '../features/chat/components/Composer';
 import { newId, optimisticPair, toChatMessage, type ChatMessage } from '../features/chat/hooks/chat-messages';
@@ -27,7 +30,6 @@ export function Chat() {
   const { lanes, defaultLane } = useLanes();
   const { createConversation } = useConversations();
   const navigate = useNavigate();
-  const [lane, setLane] = useState<string | null>(null);
   const [sendError, setSendError] = useState<string | null>(null);
   // A send from the start page: its message and pending answer, shown while the conversation is
   // created, as a send in a conversation shows them (then the send's own optimistic pair takes over).
@@ -36,7 +38,10 @@ export function Chat() {
   const listRef = useAutoscroll<HTMLOListElement>(messages);
   useFocusMessage(listRef, messages.length);
   useMarkRead(conversationId ?? null, chat.conversation?.unread_count ?? 0);
-  const selectedLane = lane ?? defaultLane;
+  // The composer's lane defaults to the conversation's (E15); a send names a lane only when picked.
+  const laneChoice = useLaneChoice(conversationId, chat.conversation?.lane, defaultLane);
+  const rememberLane = useRememberLane();
+  const selectedLane = laneChoice.lane;
 
   const onStop = async (taskId: string) => {
     try {
@@ -62,7 +67,9 @@ export function Chat() {
         return;
       }
     }
-    await chat.sendMessage(content, { lane: selectedLane ?? undefined, conversationId: target });
+    const named = laneChoice.picked;
+    const sent = await chat.sendMessage(content, { lane: named, conversationId: target });
+    if (sent && named !== undefined) rememberLane(target, named);
     setStartDraft(null);
     askForNotificationsOnce();
   };
@@ -74,6 +81,14 @@ export function Chat() {
         {chat.conversation?.title || (conversationId ? 'Conversation' : 'New conversation')}
       </h1>
       {conversationId && chat.conversation && <ExportLinks conversationId={conversationId} />}
+      {conversationId && chat.conversation && (
+        <ConversationSettings
+          conversation={chat.conversation}
+          lanes={lanes}
+          defaultLane={defaultLane}
+          onLaneSet={laneChoice.clear}
+        />
+      )}
       {notFound ? (
         <p className="notice" role="alert">
           This conversation does not exist (or was deleted).
@@ -104,7 +119,7 @@ export function Chat() {
           {sendError ?? `The message could not be sent: ${chat.sendError}`}
         </p>
       )}
-      {!notFound && <Composer lanes={lanes} lane={selectedLane} onLaneChange={setLane} onSend={onSend} />}
+      {!notFound && <Composer lanes={lanes} lane={selectedLane} onLaneChange={laneChoice.pick} onSend={onSend} />}
     </section>
   );
 }
