@@ -337,6 +337,9 @@ class ConversationSettingsTest {
         JsonNode c = export.path("conversations").get(0);
         assertThat(c.path("lane").asText()).isEqualTo("ext");
         assertThat(c.path("system_prompt").asText()).isEqualTo("Speak like a sailor.");
+        assertThat(http.get("/api/conversations/" + id + "/export?format=markdown")
+                        .body())
+                .contains("**System prompt:**\n\n> Speak like a sailor.\n");
 
         Http.Response imported = http.post("/api/import", export.toString());
         assertThat(imported.status()).as(imported.body()).isEqualTo(201);
