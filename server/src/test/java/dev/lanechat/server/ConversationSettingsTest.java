@@ -13,6 +13,7 @@ import dev.lanechat.server.lanes.TokenCounter;
 import dev.lanechat.server.support.Http;
 import dev.lanechat.server.support.OpenAiStandIn;
 import dev.lanechat.server.support.PgDatabase;
+import dev.lanechat.server.support.Socket;
 import dev.lanechat.server.support.TestServer;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -112,8 +113,21 @@ class ConversationSettingsTest {
         assertThat(renamed.path("title").asText()).isEqualTo("Renamed");
         assertThat(renamed.path("lane").asText()).isEqualTo("ext");
         assertThat(renamed.path("system_prompt").asText()).isEqualTo("Answer in French.");
+        // Every tab hears of a change: a socket subscribed before it gets conversation.updated.
+        Socket tab = shared.socket().subscribe();
+        tab.ready();
         Http.Response laneSet = patch(id, body("lane", "gpt"));
         assertThat(laneSet.status()).as(laneSet.body()).isEqualTo(200);
+        JsonNode pushed = updateOfType(tab, "conversation.updated");
+        assertThat(pushed.path("type").asText()).isEqualTo("conversation.updated");
+        assertThat(pushed.path("conversation_id").asText()).isEqualTo(id);
+        assertThat(pushed.path("lane").asText()).isEqualTo("gpt");
+        assertThat(pushed.path("title").asText()).isEqualTo("Renamed");
+        assertThat(pushed.path("system_prompt").asText()).isEqualTo("Answer in French.");
+        assertThat(pushed.path("lane_unavailable").isNull()).isTrue();
+        assertThat(pushed.path("updated_at").asText())
+                .isEqualTo(laneSet.json().path("updated_at").asText());
+        tab.close();
         assertThat(laneSet.json().path("lane").asText()).isEqualTo("gpt");
         assertThat(laneSet.json().path("title").asText()).isEqualTo("Renamed");
         assertThat(laneSet.json().path("updated_at").asText())
@@ -161,6 +175,7 @@ class ConversationSettingsTest {
                 .path("id")
                 .asText();
         JsonNode before = http.conversation(id);
+        long lastEvent = http.events(0).path("last_id").asLong();
 
         assertError(patch(id, Map.of()), 400, "invalid_request");
         assertError(patch(id, Map.of("colour", "red")), 400, "invalid_request");
@@ -196,6 +211,7 @@ class ConversationSettingsTest {
         assertThat(after.path("system_prompt").asText()).isEqualTo("Kept.");
         assertThat(after.path("updated_at").asText())
                 .isEqualTo(before.path("updated_at").asText());
+        assertThat(http.events(lastEvent).path("events")).isEmpty(); // a refused PATCH tells no tab anything
 
         // Creating refuses the same way, and creates nothing.
         int count = http.get("/api/conversations").json().size();
@@ -393,6 +409,17 @@ class ConversationSettingsTest {
                 assertThat(set.path("lane_unavailable").isNull()).isTrue();
             }
         }
+    }
+
+    /** The socket's next update of this type (answers of other tests' sends may come first). */
+    private static JsonNode updateOfType(Socket socket, String type) {
+        for (int i = 0; i < 50; i++) {
+            JsonNode data = socket.update().path("data");
+            if (data.path("type").asText().equals(type)) {
+                return data;
+            }
+        }
+        throw new AssertionError("no " + type + " update");
     }
 
     /** OpenAI's count of a prompt: 3, then 3 per message plus its role and content. */

@@ -24,6 +24,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class ConversationService {
     /** The event a moved read marker sends (protocol.md E8). */
     public static final String READ_EVENT = "conversation.read";
+    /** The event a PATCH sends, with the conversation's settings after it (protocol.md E15). */
+    public static final String UPDATED_EVENT = "conversation.updated";
     /** Conversations per page of the list: by default, and at most. */
     public static final int DEFAULT_LIST_LIMIT = 50;
 
@@ -105,7 +107,9 @@ public final class ConversationService {
     /**
      * Renames the conversation, sets its lane, its system prompt, or several of them (a PATCH,
      * protocol.md E15); every check comes before anything is written. A lane set is the one its
-     * next sends without {@code "lane"} use; a system prompt applies from the next answer on.
+     * next sends without {@code "lane"} use; a system prompt applies from the next answer on. A
+     * {@code conversation.updated} event with the result goes to every tab of the user, in the
+     * same transaction.
      */
     public Conversation update(String userId, String id, ConversationChange change) {
         if (change.setsLane()) {
@@ -116,12 +120,25 @@ public final class ConversationService {
                         change.title(), change.setsLane(), change.lane(), true, systemPrompt(change.systemPrompt()))
                 : change;
         admitWrite(userId);
-        return jdbi.inTransaction(h -> {
+        List<Event> published = new java.util.ArrayList<>();
+        Conversation updated = jdbi.inTransaction(h -> {
             if (!conversations.update(h, userId, id, checked, clock.instant())) {
                 throw Rejection.notFound("conversation");
             }
-            return shown(conversations.find(h, userId, id).orElseThrow());
+            Conversation c = shown(conversations.find(h, userId, id).orElseThrow());
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("type", UPDATED_EVENT);
+            data.put("conversation_id", c.id());
+            data.put("title", c.title());
+            data.put("lane", c.lane());
+            data.put("system_prompt", c.systemPrompt());
+            data.put("lane_unavailable", c.laneUnavailable());
+            data.put("updated_at", c.updatedAt());
+            published.add(eventLog.append(h, userId, UPDATED_EVENT, data));
+            return c;
         });
+        notifier.published(published); // every tab of the user shows the change
+        return updated;
     }
 
     /** The conversation as the API shows it: a stored lane this server no longer offers is named apart. */
