@@ -320,6 +320,22 @@ export interface ConversationReadData {
   unread_count: number;
 }
 
+/** `conversation.updated` (E15): a PATCH's result, pushed to every tab of the user. */
+export interface ConversationUpdatedData {
+  type: 'conversation.updated';
+  conversation_id: string;
+  title: string;
+  lane: string | null;
+  system_prompt: string | null;
+  lane_unavailable: string | null;
+  updated_at: string;
+}
+
+export function isConversationUpdated(data: unknown): data is ConversationUpdatedData {
+  const d = data as Partial<ConversationUpdatedData> | null;
+  return d?.type === 'conversation.updated' && typeof d.conversation_id === 'string' && typeof d.title === 'string';
+}
+
 export function isConversationRead(data: unknown): data is ConversationReadData {
   return (data as { type?: unknown } | null)?.type === 'conversation.read';
 }

@@ -14,6 +14,8 @@ import { ExportLinks } from '../features/transfer/components/ExportLinks';
 import { ConversationSettings } from '../features/settings/components/ConversationSettings';
 import { useLaneChoice } from '../features/settings/hooks/use-lane-choice';
 import { useRememberLane } from '../features/settings/hooks/use-conversation-settings';
+import { useSettingsEvents } from '../features/settings/hooks/use-settings-events';
+import { useSocketUpdates } from '../contexts/WebSocketContext';
 import { MessageItem } from '../features/chat/components/MessageItem';
 import { Composer } from '../features/chat/components/Composer';
 import { newId, optimisticPair, toChatMessage, type ChatMessage } from '../features/chat/hooks/chat-messages';
@@ -41,6 +43,7 @@ export function Chat() {
   // The composer's lane defaults to the conversation's (E15); a send names a lane only when picked.
   const laneChoice = useLaneChoice(conversationId, chat.conversation?.lane, defaultLane);
   const rememberLane = useRememberLane();
+  useSettingsEvents(useSocketUpdates()); // a change made in another tab shows here
   const selectedLane = laneChoice.lane;
 
   const onStop = async (taskId: string) => {

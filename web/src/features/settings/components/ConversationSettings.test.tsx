@@ -151,6 +151,31 @@ describe('Conversation settings in the header', () => {
     expect(promptButton()).toHaveAttribute('title', 'Old prompt.');
   });
 
+  it('shows a change made in another tab, pushed as conversation.updated', async () => {
+    const conv = await open({ lane: null });
+    act(() =>
+      MockWebSocket.latest().serverSend({
+        event: 'update',
+        id: 1,
+        data: {
+          type: 'conversation.updated',
+          conversation_id: conv.id,
+          title: 'Renamed elsewhere',
+          lane: 'smart',
+          system_prompt: 'Set in another tab.',
+          lane_unavailable: null,
+          updated_at: new Date(1).toISOString(),
+        },
+      }),
+    );
+    await tick();
+    expect(headerLane().value).toBe('smart');
+    expect(composerLane().value).toBe('smart');
+    expect(screen.getByTestId('system-prompt-marker')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Renamed elsewhere' })).toBeInTheDocument();
+    expect(patches()).toHaveLength(0);
+  });
+
   it('says when the stored lane is no longer offered', async () => {
     await open({ lane: null, lane_unavailable: 'gone' });
     expect(screen.getByText(/The lane “gone” is no longer offered/)).toBeInTheDocument();
