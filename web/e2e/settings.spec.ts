@@ -1,7 +1,7 @@
 // Per-conversation settings (issue 18, protocol.md E15) in Chromium against the real jar, on a
-// server of its own with two demo lanes: a system prompt set from the conversation's header is
-// still there after a reload, and a lane picked for a send is still the conversation's (in the
-// header and as the composer's default) after a reload.
+// server of its own with two demo lanes: a system prompt set from the conversation's header shows
+// in a second tab at once and is still there after a reload, and a lane picked for a send is
+// still the conversation's (in the header and as the composer's default) after a reload.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,11 @@ const LANES = `lanes:
     processor: demo
 `;
 
-test('the system prompt and the lane stay with the conversation across a reload', async ({ page, startServer }) => {
+test('the system prompt and the lane stay with the conversation across a reload', async ({
+  page,
+  context,
+  startServer,
+}) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lanechat-e2e-settings-'));
   try {
     const lanesFile = path.join(dir, 'lanes.yaml');
@@ -27,7 +31,12 @@ test('the system prompt and the lane stay with the conversation across a reload'
     await expect(answerFor(page, 'first message').locator('.meta')).toHaveText(/^demo · /);
     await expect(page).toHaveURL(/\/c\//);
 
-    // A system prompt from the header: saved, marked.
+    // A second tab of the conversation, to see the change pushed (conversation.updated).
+    const other = await context.newPage();
+    other.setDefaultTimeout(10_000);
+    await openConnected(other, page.url());
+
+    // A system prompt from the header: saved, marked, and shown in the other tab too.
     const promptButton = page.getByRole('button', { name: /^System prompt/ });
     await expect(page.getByTestId('system-prompt-marker')).toHaveCount(0);
     await promptButton.click();
@@ -37,6 +46,8 @@ test('the system prompt and the lane stay with the conversation across a reload'
     await editor.getByRole('button', { name: 'Save' }).click();
     await expect(editor).toHaveCount(0);
     await expect(page.getByTestId('system-prompt-marker')).toBeVisible();
+    await expect(other.getByTestId('system-prompt-marker')).toBeVisible();
+    await other.close();
 
     // A lane picked in the composer, then a send on it.
     await expect(page.getByLabel('Conversation lane')).toHaveValue('');
