@@ -18,7 +18,7 @@ export interface VersionedMessageProps {
   onStop?: (taskId: string) => Promise<void> | void;
   versions: VersionActions;
   lanes: Lane[];
-  /** The lane an edited message is resent on (the composer's). */
+  /** The lane an edited message is resent on: the one picked in the composer, else none (E15: the conversation's). */
   lane: string | null;
 }
 

@@ -120,7 +120,7 @@ export function Chat() {
             onStop={onStop}
             versions={versions}
             lanes={lanes}
-            lane={selectedLane}
+            lane={laneChoice.picked ?? null}
           />
         ))}
       </ol>

@@ -143,7 +143,7 @@ describe('Chat page versions', () => {
     fireEvent.keyDown(again, { key: 'Enter' });
     await tick();
     expect(tree.calls).toEqual([
-      { route: 'edit', messageId: second.id, body: { content: 'second question, better put', lane: 'demo' } },
+      { route: 'edit', messageId: second.id, body: { content: 'second question, better put' } },
     ]);
     const task = [...server.tasks.values()].at(-1)!;
     const edited = tree.all.get(tree.all.get(task.message_id)!.parent_id!)!;
