@@ -5,7 +5,8 @@ import { useSearchParams } from 'react-router';
 
 const MARK_MS = 2_000;
 
-export function useFocusMessage(listRef: RefObject<HTMLElement | null>, messageCount: number) {
+/** `pathKey` (the path's leaf, E12): looks again when another path is shown, even of the same length. */
+export function useFocusMessage(listRef: RefObject<HTMLElement | null>, messageCount: number, pathKey?: string | null) {
   const [params] = useSearchParams();
   const messageId = params.get('m');
 
@@ -20,5 +21,5 @@ export function useFocusMessage(listRef: RefObject<HTMLElement | null>, messageC
     item.classList.add('focused');
     const timer = setTimeout(() => item.classList.remove('focused'), MARK_MS);
     return () => clearTimeout(timer);
-  }, [listRef, messageId, messageCount]);
+  }, [listRef, messageId, messageCount, pathKey]);
 }

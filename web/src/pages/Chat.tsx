@@ -14,6 +14,7 @@ import { ExportLinks } from '../features/transfer/components/ExportLinks';
 import { VersionedMessage } from '../components/VersionedMessage';
 import { useVersions } from '../features/versions/hooks/use-versions';
 import { useSwitchedEvents } from '../features/versions/hooks/use-switched-events';
+import { useSwitchToHit } from '../features/versions/hooks/use-switch-to-hit';
 import { ConversationSettings } from '../features/settings/components/ConversationSettings';
 import { useLaneChoice } from '../features/settings/hooks/use-lane-choice';
 import { useRememberLane } from '../features/settings/hooks/use-conversation-settings';
@@ -39,7 +40,7 @@ export function Chat() {
   const [startDraft, setStartDraft] = useState<ChatMessage[] | null>(null);
   const messages = chat.messages.length === 0 && startDraft ? startDraft : chat.messages;
   const listRef = useAutoscroll<HTMLOListElement>(messages);
-  useFocusMessage(listRef, messages.length);
+  useFocusMessage(listRef, messages.length, chat.conversation?.leaf_id);
   useMarkRead(conversationId ?? null, chat.conversation?.unread_count ?? 0);
   // The composer's lane defaults to the conversation's (E15); a send names a lane only when picked.
   const laneChoice = useLaneChoice(conversationId, chat.conversation?.lane, defaultLane);
@@ -48,6 +49,7 @@ export function Chat() {
   const selectedLane = laneChoice.lane;
   const versions = useVersions(conversationId, chat.trackAnswer);
   useSwitchedEvents(websocket.subscribeUpdates);
+  useSwitchToHit(conversationId, chat.conversation, versions.switchTo); // a search hit on another branch
 
   const onStop = async (taskId: string) => {
     try {

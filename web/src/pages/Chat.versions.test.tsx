@@ -107,6 +107,28 @@ describe('Chat page versions', () => {
     expect(shownIds()).toEqual([question!.id, second.id]);
   });
 
+  it('opened at a message of another branch (a search hit), switches to the path through it', async () => {
+    const conv = tree.seed('Hit', [['q', 'the first answer']]);
+    const [question, first] = conv.messages;
+    const second = tree.add(conv.id, 'assistant', 'the second answer', question!.id, null);
+    tree.switchTo(conv.id, second.id);
+    renderApp(client, `/c/${conv.id}?m=${first!.id}`);
+    act(() => MockWebSocket.latest().serverReady(0));
+    await tick();
+    expect(tree.calls).toEqual([{ route: 'switch', messageId: first!.id, body: { message_id: first!.id } }]);
+    expect(shownIds()).toEqual([question!.id, first!.id]);
+    expect(item(first!.id)).toHaveClass('focused');
+  });
+
+  it('opened at a message of the chosen path, switches nothing', async () => {
+    const conv = tree.seed('Hit', [['q', 'a']]);
+    renderApp(client, `/c/${conv.id}?m=${conv.messages[0]!.id}`);
+    act(() => MockWebSocket.latest().serverReady(0));
+    await tick();
+    expect(item(conv.messages[0]!.id)).toHaveClass('focused');
+    expect(tree.calls).toEqual([]);
+  });
+
   it('regenerates on a lane picked from the menu', async () => {
     const conv = tree.seed('Lanes', [['q', 'a']]);
     const answer = conv.messages[1]!;
