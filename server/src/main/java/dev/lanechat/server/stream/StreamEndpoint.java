@@ -21,6 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,7 +138,9 @@ public final class StreamEndpoint implements CredentialHolder {
             }
         }
         // An upgrade that named its user is admitted (or refused) by the Subscription at once, through admit.
-        Subscription sub = new Subscription(ctx.session, ctx.sessionId(), credential, context);
+        // Jetty's core session under the API one: frames go out with their shared bytes as they are.
+        CoreSession core = ((WebSocketSession) ctx.session).getCoreSession();
+        Subscription sub = new Subscription(core, ctx.sessionId(), credential, context);
         bySession.put(ctx.sessionId(), sub);
         if (!places.containsKey(ctx.sessionId())) {
             bySession.remove(ctx.sessionId()); // closed already (refused by admit): onClose may have run before the put

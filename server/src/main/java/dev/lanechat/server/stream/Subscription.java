@@ -8,7 +8,6 @@ import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.store.StoreErrors;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,9 @@ final class Subscription {
             Predicate<Subscription> onAuthenticated,
             ServerMetrics metrics) {}
 
-    private final Session session;
+    /** Jetty's core session: frames are written with their bytes as they are (shared by every socket that gets them). */
+    private final CoreSession session;
+
     private final String key;
     private final Context context;
     private final Hub hub;
@@ -77,7 +80,7 @@ final class Subscription {
     private long replayUpTo;
 
     /** @param credential what the upgrade request authenticated with, or null to expect a token in the subscribe */
-    Subscription(Session session, String key, Credential credential, Context context) {
+    Subscription(CoreSession session, String key, Credential credential, Context context) {
         this.session = session;
         this.key = key;
         this.context = context;
@@ -189,15 +192,15 @@ final class Subscription {
     }
 
     void ping() {
-        if (state == State.LIVE && session.isOpen()) {
-            send(Frames.PING);
-            session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+        if (state == State.LIVE && session.isOutputOpen()) {
+            send(SharedFrame.PING);
+            session.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
         }
     }
 
     /** A preview frame: sent only to a live socket with room in its window, else dropped (offset shows the gap). */
-    void sendProgress(String frame) {
-        if (state == State.LIVE && inFlight.get() < WINDOW && session.isOpen()) {
+    void sendProgress(SharedFrame frame) {
+        if (state == State.LIVE && inFlight.get() < WINDOW && session.isOutputOpen()) {
             send(frame);
         }
     }
@@ -213,8 +216,11 @@ final class Subscription {
                 return false;
             }
             state = State.CLOSED;
-            if (session.isOpen()) {
-                session.sendText(frames.error(why.errorCode, message, retryAfterMs), Callback.NOOP);
+            if (session.isOutputOpen()) {
+                session.sendFrame(
+                        new Frame(OpCode.TEXT, frames.error(why.errorCode, message, retryAfterMs)),
+                        Callback.NOOP,
+                        false);
                 session.close(why.status, why.errorCode, Callback.NOOP);
             }
             return true;
@@ -258,7 +264,7 @@ final class Subscription {
             EventLog.Bounds bounds = hub.bounds(userId);
             Long from = since;
             if (from != null && !bounds.canResumeFrom(from)) {
-                send(Frames.RESET);
+                send(SharedFrame.RESET);
             }
             cursor = from == null || !bounds.canResumeFrom(from) ? bounds.newest() : from;
             replayUpTo = bounds.newest();
@@ -271,7 +277,7 @@ final class Subscription {
             if (cursor < replayUpTo) {
                 return; // the window is full; the rest of the replay follows as frames go out
             }
-            send(Frames.ready(replayUpTo));
+            send(SharedFrame.of(Frames.ready(replayUpTo)));
             if (!advance(State.REPLAYING, State.LIVE)) {
                 return;
             }
@@ -283,17 +289,18 @@ final class Subscription {
 
     /** Sends the events after the cursor up to {@code upTo}, while the window has room. */
     private void sendEvents(long upTo) {
-        while (cursor < upTo && inFlight.get() < WINDOW && session.isOpen() && state != State.CLOSED) {
-            List<Event> events = hub.eventsAfter(userId, cursor, WINDOW - inFlight.get());
-            if (events.isEmpty()) {
+        while (cursor < upTo && inFlight.get() < WINDOW && session.isOutputOpen() && state != State.CLOSED) {
+            List<SharedFrame> frames = hub.eventsAfter(userId, cursor, WINDOW - inFlight.get());
+            if (frames.isEmpty()) {
                 return;
             }
-            for (Event event : events) {
-                if (event.id() > upTo) {
+            for (SharedFrame frame : frames) {
+                long id = frame.event().id();
+                if (id > upTo) {
                     return;
                 }
-                send(event.frame(), event);
-                cursor = event.id();
+                send(frame);
+                cursor = id;
             }
         }
     }
@@ -309,11 +316,8 @@ final class Subscription {
         }
     }
 
-    private void send(String frame) {
-        send(frame, null);
-    }
-
-    private void send(String frame, Event event) {
+    private void send(SharedFrame frame) {
+        Event event = frame.event();
         synchronized (sendLock) {
             if (state == State.CLOSED) {
                 return; // closed (revoked, too slow, shutting down…): not one more frame
@@ -321,8 +325,8 @@ final class Subscription {
             if (inFlight.incrementAndGet() >= WINDOW && fullSinceNanos == 0) {
                 fullSinceNanos = System.nanoTime();
             }
-            session.sendText(
-                    frame,
+            session.sendFrame(
+                    new Frame(OpCode.TEXT, frame.payload()),
                     Callback.from(
                             () -> {
                                 context.metrics().written(event);
@@ -333,7 +337,8 @@ final class Subscription {
                                     fullSinceNanos = 0;
                                 }
                                 log.debug("Socket of user {}: send failed: {}", userId, StoreErrors.describe(failure));
-                            }));
+                            }),
+                    false);
         }
     }
 
@@ -359,6 +364,6 @@ final class Subscription {
 
     /** Cuts the connection without a closing handshake (for a peer that no longer reads). */
     void disconnect() {
-        session.disconnect(); // also after a close that is stuck behind unread frames (isOpen is false then)
+        session.abort(); // also after a close that is stuck behind unread frames (isOpen is false then)
     }
 }
