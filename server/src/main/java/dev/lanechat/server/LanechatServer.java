@@ -272,9 +272,13 @@ public final class LanechatServer implements AutoCloseable {
                 ours.set(connector);
                 return connector;
             });
-            javalin.jetty.modifyServer(server -> server.setHandler(bodyGuards(server, config)));
+            // /ws is served by Jetty's own WebSocket API, in front of Javalin's handlers (issue 16).
+            javalin.jetty.modifyServer(server -> {
+                Handler.Wrapper sockets = stream.upgradeHandler(server);
+                sockets.setHandler(bodyGuards(server, config));
+                server.setHandler(sockets);
+            });
             Routes.register(javalin, services);
-            stream.register(javalin);
             metrics.register(javalin, Access.ANYONE);
         });
         try {

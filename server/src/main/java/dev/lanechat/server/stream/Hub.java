@@ -87,6 +87,9 @@ public final class Hub {
     void add(Subscription sub) {
         byUser.compute(sub.userId(), (user, subs) -> {
             Set<Subscription> set = subs == null ? ConcurrentHashMap.newKeySet() : subs;
+            if (subs != null) {
+                sub.useUserId(user); // the map's key: one copy of the id per user, not per socket
+            }
             set.add(sub);
             recent.computeIfAbsent(user, u -> new RecentEvents());
             return set;
