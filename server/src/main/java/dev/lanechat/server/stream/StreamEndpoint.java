@@ -63,6 +63,12 @@ public final class StreamEndpoint implements CredentialHolder {
     private final Set<Subscription> open = ConcurrentHashMap.newKeySet();
 
     private final long slowSocketLimitNanos;
+    /** The one timer of every socket: each tick checks deadlines and pings one slice of the sockets. */
+    private final long tickMs;
+    /** How many ticks make a ping interval: each socket is pinged at the tick of its own slot. */
+    private final int pingSlots;
+
+    private long ticks;
 
     public StreamEndpoint(
             Hub hub,
@@ -91,10 +97,12 @@ public final class StreamEndpoint implements CredentialHolder {
                 new RateLimiter(config.socketFrameBurst(), config.socketFramesPerSecond(), System::nanoTime);
         this.context = new Subscription.Context(
                 this, hub, frames, json, drains, frameLimiter, token -> authenticator.identify(token, null), metrics);
-        long every = config.pingInterval().toMillis();
-        timers.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
         this.slowSocketLimitNanos = config.slowSocketLimit().toNanos();
-        timers.scheduleWithFixedDelay(this::closeStalled, 1, 1, TimeUnit.SECONDS);
+        long ping = Math.max(1, config.pingInterval().toMillis());
+        long shortestTimeout = Math.min(subscribeTimeout.toMillis(), pendingSubscribeTimeout.toMillis());
+        this.tickMs = Math.max(20, Math.min(1000, Math.min(ping / 4, shortestTimeout / 5)));
+        this.pingSlots = (int) Math.max(1, Math.round((double) ping / tickMs));
+        timers.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -180,7 +188,7 @@ public final class StreamEndpoint implements CredentialHolder {
             return;
         }
         Duration timeout = sub.userId() == null ? pendingSubscribeTimeout : subscribeTimeout;
-        timers.schedule(sub::checkSubscribed, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        sub.subscribeWithin(timeout.toNanos()); // checked by the tick
     }
 
     /** The socket closed (whatever closed it): it gives back its place and leaves the Hub. */
@@ -213,12 +221,21 @@ public final class StreamEndpoint implements CredentialHolder {
     }
 
     /**
-     * Closes sockets whose send window stayed full past the limit with 1013 (they resume with
-     * since), and cuts them a few seconds later if even the close cannot get through.
+     * One tick of the sockets' one timer (no task per socket): pings the sockets of this tick's
+     * slot, so that the heartbeat of every socket is spread over the ping interval instead of one
+     * burst; closes those that did not subscribe in time with 4408; and closes sockets whose send
+     * window stayed full past the limit with 1013 (they resume with since), cutting them a few
+     * seconds later if even the close cannot get through.
      */
-    private void closeStalled() {
+    private void tick() {
         try {
+            int slot = (int) (ticks++ % pingSlots);
+            long now = System.nanoTime();
             for (Subscription sub : open) {
+                if (pingSlots == 1 || Math.floorMod(System.identityHashCode(sub), pingSlots) == slot) {
+                    sub.ping();
+                }
+                sub.checkSubscribed(now);
                 if (sub.stalledLongerThan(slowSocketLimitNanos)) {
                     log.info("Closing a socket of user {} that stopped reading", sub.userId());
                     sub.close(
@@ -229,7 +246,7 @@ public final class StreamEndpoint implements CredentialHolder {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("Slow-socket check failed: {}", StoreErrors.describeWithPlace(e));
+            log.warn("Socket tick failed: {}", StoreErrors.describeWithPlace(e));
         }
     }
 
@@ -261,14 +278,6 @@ public final class StreamEndpoint implements CredentialHolder {
             }
         }
         return closed;
-    }
-
-    private void heartbeat() {
-        try {
-            open.forEach(Subscription::ping);
-        } catch (RuntimeException e) {
-            log.warn("Heartbeat failed: {}", StoreErrors.describeWithPlace(e));
-        }
     }
 
     /** Closes every socket with 1001 (the server is stopping); clients resume elsewhere or later. */

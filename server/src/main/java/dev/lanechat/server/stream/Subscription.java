@@ -94,6 +94,9 @@ public final class Subscription implements Session.Listener.AutoDemanding {
     private volatile boolean dirty;
     private volatile State state = State.AWAITING_SUBSCRIBE;
     private volatile long since = -1; // -1: none
+    /** When the subscribe timeout ends (System.nanoTime), or 0 before it starts. */
+    private volatile long subscribeBy;
+
     private long cursor;
     private long replayUpTo;
 
@@ -245,9 +248,15 @@ public final class Subscription implements Session.Listener.AutoDemanding {
         close(CloseCodes.INVALID_FRAME, "Binary frames are not part of the protocol; send JSON text.", null);
     }
 
+    /** Starts the subscribe timeout (checked by the endpoint's tick). */
+    void subscribeWithin(long nanos) {
+        subscribeBy = System.nanoTime() + nanos;
+    }
+
     /** Closes after the subscribe timeout if the client never subscribed. */
-    void checkSubscribed() {
-        if (state == State.AWAITING_SUBSCRIBE) {
+    void checkSubscribed(long nowNanos) {
+        long by = subscribeBy;
+        if (by != 0 && nowNanos - by >= 0 && state == State.AWAITING_SUBSCRIBE) {
             close(
                     CloseCodes.SUBSCRIBE_TIMEOUT,
                     "No subscribe frame arrived in time; send {\"token\":\"stream\"} first.",
