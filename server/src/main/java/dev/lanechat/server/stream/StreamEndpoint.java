@@ -50,6 +50,7 @@ public final class StreamEndpoint implements CredentialHolder {
 
     public StreamEndpoint(
             Hub hub,
+            ProgressRelay progress,
             Authenticator authenticator,
             ObjectMapper json,
             ExecutorService drains,
@@ -75,6 +76,7 @@ public final class StreamEndpoint implements CredentialHolder {
                 frames,
                 json,
                 drains,
+                progress,
                 frameLimiter,
                 token -> authenticator.identify(token, null),
                 this::admit,

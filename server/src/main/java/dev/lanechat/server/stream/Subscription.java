@@ -48,6 +48,7 @@ final class Subscription {
             Frames frames,
             ObjectMapper json,
             Executor drains,
+            ProgressRelay progress,
             RateLimiter frameLimiter,
             Function<String, Optional<Credential>> credentialOfToken,
             Predicate<Subscription> onAuthenticated,
@@ -272,7 +273,9 @@ final class Subscription {
                 return; // the window is full; the rest of the replay follows as frames go out
             }
             send(Frames.ready(replayUpTo));
-            if (!advance(State.REPLAYING, State.LIVE)) {
+            // Live from here, first with one snapshot progress frame per task of the user that
+            // streams on this node (E13): the switch and the snapshots run under the relay's lock.
+            if (!context.progress().goLive(userId, () -> advance(State.REPLAYING, State.LIVE), this::send)) {
                 return;
             }
         }
