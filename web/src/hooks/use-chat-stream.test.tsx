@@ -392,3 +392,35 @@ describe('useChat stop keeps the text and resume mid-stream', () => {
     expect(answerOf(result, taskId).partial).toBe('abcdefghi');
   });
 });
+
+describe('useChat: the second word on a stop made on another node (E13)', () => {
+  it('a later cancelled event with the kept text refetches, and the stored text shows', async () => {
+    const conv = server.addConversation();
+    const { result } = await connected(conv.id);
+    const taskId = await sendOne(result);
+    const event = (id: number, content: string) => ({
+      event: 'update',
+      id,
+      data: {
+        type: 'task.failed',
+        task_id: taskId,
+        conversation_id: conv.id,
+        lane: 'demo',
+        result: null,
+        error: 'cancelled',
+        cancelled: true,
+        content,
+      },
+    });
+    server.finishTask(taskId, { error: 'cancelled' });
+    act(() => MockWebSocket.latest().serverSend(event(1, '')));
+    await tick();
+    expect(answerOf(result, taskId)).toMatchObject({ cancelled: true, content: '' });
+    const reads = server.count('GET', `/api/conversations/${conv.id}`);
+    server.conversations.get(conv.id)!.messages[1].content = 'what the runner had';
+    act(() => MockWebSocket.latest().serverSend(event(2, 'what the runner had')));
+    await tick();
+    expect(server.count('GET', `/api/conversations/${conv.id}`)).toBeGreaterThan(reads);
+    expect(answerOf(result, taskId)).toMatchObject({ cancelled: true, content: 'what the runner had' });
+  });
+});

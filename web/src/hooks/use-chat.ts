@@ -99,6 +99,8 @@ export function useChat(
         const outcome = rules.outcomeFromEvent(data);
         if (outcome) {
           if (finishTask(data.task_id, outcome)) invalidate();
+          // A stop on another node: its runner sends the kept text in a second event (E13).
+          else if (outcome.cancelled && outcome.content !== '') invalidate();
         } else if (rules.isStart(data) && !outcomes.current.has(data.task_id)) invalidate();
       }),
     [subscribeUpdates, finishTask, invalidate],
