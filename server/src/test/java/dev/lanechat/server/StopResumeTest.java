@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,6 +130,68 @@ class StopResumeTest {
         TestServer again = start(database, slow);
         assertStopped(again.http().conversation(conversation), messageId, kept);
         assertThat(again.http().task(taskId).path("error").asText()).isEqualTo("cancelled");
+    }
+
+    /**
+     * PostgreSQL, two nodes: the answer runs on A (B serves its lane by workers only, so it never
+     * runs it); the Stop arrives on B, which stores no text. A's runner learns of it when its lease
+     * renewal fails, stores the text it had and sends a second cancelled event that carries it.
+     */
+    @Test
+    void aStopOnAnotherNodeThanTheRunnerGetsTheTextFromTheRunner() {
+        Assumptions.assumeFalse(TestServer.postgres(), "uses its own PostgreSQL database in either run");
+        PgDatabase database = PgDatabase.create();
+        open.add(database::close);
+        TestServer a = TestServer.start(
+                dataDir.resolve("a"),
+                b -> b.db(database.jdbcUrl()).demoDelay(Duration.ofMillis(4000)).lease(Duration.ofSeconds(3)));
+        open.add(a);
+        TestServer b = TestServer.start(
+                dataDir.resolve("b"),
+                c -> c.db(database.jdbcUrl()).lanes(LanesFile.parse("lanes.yaml", """
+                        lanes:
+                          - name: demo
+                            processor: worker
+                            default: true
+                        """, Map.of())));
+        open.add(b);
+        String conversation = a.http().createConversation().path("id").asText();
+        Socket socket = a.socket().subscribe();
+        socket.ready();
+        JsonNode sent = a.http().send(conversation, "an answer stopped from elsewhere");
+        String taskId = sent.path("task_id").asText();
+        JsonNode p = socket.nextWithProgress();
+        assertThat(p.path("event").asText()).isEqualTo("progress");
+        assertThat(b.http().post("/api/tasks/" + taskId + "/cancel", null).status())
+                .isEqualTo(200);
+
+        StringBuilder streamed = new StringBuilder(p.path("data").path("delta").asText());
+        JsonNode first = untilUpdate(socket, streamed);
+        assertThat(first.path("data").path("cancelled").asBoolean()).isTrue();
+        assertThat(first.path("data").path("content").asText())
+                .as("B has no text")
+                .isEmpty();
+        JsonNode second = untilUpdate(socket, streamed);
+        assertThat(second.path("data").path("type").asText()).isEqualTo("task.failed");
+        assertThat(second.path("data").path("cancelled").asBoolean()).isTrue();
+        String kept = second.path("data").path("content").asText();
+        assertThat(kept).as("the runner's text").isEqualTo(streamed.toString()).isNotEmpty();
+        assertStopped(
+                b.http().conversation(conversation), sent.path("message_id").asText(), kept);
+        assertStopped(
+                a.http().conversation(conversation), sent.path("message_id").asText(), kept);
+    }
+
+    /** The next update, adding the progress frames before it to {@code streamed}. */
+    private static JsonNode untilUpdate(Socket socket, StringBuilder streamed) {
+        JsonNode frame;
+        while ("progress"
+                .equals((frame = socket.nextWithProgress()).path("event").asText())) {
+            assertThat(frame.path("data").path("offset").asInt()).isEqualTo(streamed.length());
+            streamed.append(frame.path("data").path("delta").asText());
+        }
+        assertThat(frame.path("event").asText()).isEqualTo("update");
+        return frame;
     }
 
     private static void assertStopped(JsonNode conversation, String messageId, String kept) {
