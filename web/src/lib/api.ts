@@ -27,6 +27,11 @@ export interface Message {
   files: LanechatFile[];
   error: string | null;
   created_at: string;
+  /**
+   * The user stopped this answer; `content` holds what it had written until then (E13). Absent
+   * from version-1 servers, where a failed answer with error "cancelled" is a stopped one.
+   */
+  stopped?: boolean;
 }
 
 export interface Conversation {
@@ -128,6 +133,8 @@ export interface TaskEventData {
   result: TaskResult | null;
   error?: string | null;
   cancelled?: boolean;
+  /** A cancelled task's answer as stored: the text it had written until it was stopped (E13). */
+  content?: string;
 }
 
 export interface UpdateEvent {

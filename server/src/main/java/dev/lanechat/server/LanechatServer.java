@@ -160,6 +160,9 @@ public final class LanechatServer implements AutoCloseable {
                 ? new PgEventListener(database.dataSource(), notifier, nodeId, hub::progress)
                 : null;
 
+        ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("timer"));
+        ProgressRelay progress = new ProgressRelay(
+                hub, json, timers, pgListener == null ? (user, frame) -> {} : pgListener::publishProgress);
         UsageLedger usage = new UsageLedger(database.jdbi());
         TaskService tasks = new TaskService(
                 database,
@@ -174,15 +177,13 @@ public final class LanechatServer implements AutoCloseable {
                 config.maxAttempts(),
                 config.historyMessages(),
                 config.historyBytes(),
-                usage);
+                usage,
+                progress);
         RateLimiter conversationLimiter =
                 new RateLimiter(config.conversationBurst(), config.conversationPerMinute() / 60.0, System::nanoTime);
         ConversationService conversations = new ConversationService(
                 database.jdbi(), conversationRepository, files, tasks, eventLog, notifier, clock, conversationLimiter);
 
-        ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("timer"));
-        ProgressRelay progress = new ProgressRelay(
-                hub, json, timers, pgListener == null ? (user, frame) -> {} : pgListener::publishProgress);
         ExecutorService drains = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemon("socket-drain"));
 
@@ -226,7 +227,7 @@ public final class LanechatServer implements AutoCloseable {
                     TimeUnit.SECONDS);
         }
 
-        StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config, metrics);
+        StreamEndpoint stream = new StreamEndpoint(hub, progress, authenticator, json, drains, timers, config, metrics);
         // Revocations and log-outs (from any process, on any node) reach open sockets and long-polls.
         timers.scheduleWithFixedDelay(
                 new CredentialWatch(new CredentialCheck(users, sessions), stream, waiters), 1, 1, TimeUnit.SECONDS);

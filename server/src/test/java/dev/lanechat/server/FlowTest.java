@@ -119,9 +119,12 @@ class FlowTest {
                 "cost_usd",
                 "files",
                 "error",
-                "created_at");
+                "created_at",
+                "stopped"); // E13
         assertThat(fieldNames(user)).containsExactlyInAnyOrderElementsOf(messageFields);
         assertThat(fieldNames(answer)).containsExactlyInAnyOrderElementsOf(messageFields);
+        assertThat(user.path("stopped").asBoolean(true)).isFalse();
+        assertThat(answer.path("stopped").asBoolean(true)).isFalse();
         assertThat(user.path("role").asText()).isEqualTo("user");
         assertThat(user.path("content").asText()).isEqualTo("hello lanechat world");
         assertThat(user.path("status").asText()).isEqualTo("completed");

@@ -7,6 +7,7 @@ import dev.lanechat.server.events.Notifier;
 import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.TaskStatus;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -100,8 +101,40 @@ public final class ConversationService {
                             .orElseThrow(() -> Rejection.invalid(
                                     "\"before\" is not the id of a message of this conversation; use the"
                                             + " \"next_before\" of the last page."));
-            return ConversationDetail.of(c, conversations.messagePage(h, id, beforePosition, limit, MAX_PAGE_WEIGHT));
+            return withTextSoFar(
+                    ConversationDetail.of(c, conversations.messagePage(h, id, beforePosition, limit, MAX_PAGE_WEIGHT)));
         });
+    }
+
+    /**
+     * The detail with, in each pending answer whose task streams on this node, the text so far
+     * (protocol.md E13; the stored content of a pending answer is "").
+     */
+    private ConversationDetail withTextSoFar(ConversationDetail detail) {
+        if (detail.messages().stream().noneMatch(ConversationService::pending)) {
+            return detail;
+        }
+        List<Message> messages = detail.messages().stream()
+                .map(m -> pending(m)
+                        ? tasks.textSoFar(m.taskId()).map(m::withContent).orElse(m)
+                        : m)
+                .toList();
+        return new ConversationDetail(
+                detail.id(),
+                detail.title(),
+                detail.createdAt(),
+                detail.updatedAt(),
+                detail.messageCount(),
+                detail.totalCostUsd(),
+                detail.unreadCount(),
+                messages,
+                detail.hasMore(),
+                detail.nextBefore());
+    }
+
+    private static boolean pending(Message m) {
+        return "assistant".equals(m.role())
+                && (TaskStatus.RUNNING.equals(m.status()) || TaskStatus.QUEUED.equals(m.status()));
     }
 
     public Conversation rename(String userId, String id, String title) {

@@ -1,11 +1,14 @@
 package dev.lanechat.server.conversations;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lanechat.server.files.FileInfo;
+import dev.lanechat.server.tasks.TaskStatus;
 import java.util.List;
 
 /**
  * A message as the API shows it. An assistant message is the answer a task fills: {@code content}
- * is "" until then; {@code status} follows the task. A user message is {@code completed} at once.
+ * is "" until then (a read shows a running answer's text so far); {@code status} follows the task.
+ * A user message is {@code completed} at once.
  */
 public record Message(
         String id,
@@ -18,4 +21,19 @@ public record Message(
         Double costUsd,
         List<FileInfo> files,
         String error,
-        String createdAt) {}
+        String createdAt) {
+
+    /**
+     * Whether its user stopped this answer (protocol.md E13): it failed with the error "cancelled",
+     * and {@code content} holds what it had streamed until then. Derived, not stored.
+     */
+    @JsonProperty("stopped")
+    public boolean stopped() {
+        return "assistant".equals(role) && TaskStatus.FAILED.equals(status) && TaskStatus.CANCELLED.equals(error);
+    }
+
+    /** This message with another {@code content}. */
+    public Message withContent(String text) {
+        return new Message(id, role, text, status, taskId, lane, model, costUsd, files, error, createdAt);
+    }
+}

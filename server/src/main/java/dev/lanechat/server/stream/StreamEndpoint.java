@@ -72,6 +72,7 @@ public final class StreamEndpoint implements CredentialHolder {
 
     public StreamEndpoint(
             Hub hub,
+            ProgressRelay progress,
             Authenticator authenticator,
             ObjectMapper json,
             ExecutorService drains,
@@ -96,7 +97,15 @@ public final class StreamEndpoint implements CredentialHolder {
         RateLimiter frameLimiter =
                 new RateLimiter(config.socketFrameBurst(), config.socketFramesPerSecond(), System::nanoTime);
         this.context = new Subscription.Context(
-                this, hub, frames, json, drains, frameLimiter, token -> authenticator.identify(token, null), metrics);
+                this,
+                hub,
+                frames,
+                json,
+                drains,
+                progress,
+                frameLimiter,
+                token -> authenticator.identify(token, null),
+                metrics);
         this.slowSocketLimitNanos = config.slowSocketLimit().toNanos();
         long ping = Math.max(1, config.pingInterval().toMillis());
         long shortestTimeout = Math.min(subscribeTimeout.toMillis(), pendingSubscribeTimeout.toMillis());

@@ -54,6 +54,7 @@ public final class Subscription implements Session.Listener.AutoDemanding {
             Frames frames,
             ObjectMapper json,
             Executor drains,
+            ProgressRelay progress,
             RateLimiter frameLimiter,
             Function<String, Optional<Credential>> credentialOfToken,
             ServerMetrics metrics) {}
@@ -351,7 +352,10 @@ public final class Subscription implements Session.Listener.AutoDemanding {
                 return; // the window is full; the rest of the replay follows as frames go out
             }
             send(SharedFrame.of(Frames.ready(replayUpTo)));
-            if (!advance(State.REPLAYING, State.LIVE)) {
+            // Live from here, first with one snapshot progress frame per task of the user that
+            // streams on this node (E13): the switch and the snapshots run under the relay's lock.
+            if (!context.progress()
+                    .goLive(userId, () -> advance(State.REPLAYING, State.LIVE), text -> send(SharedFrame.of(text)))) {
                 return;
             }
         }
