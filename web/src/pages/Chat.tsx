@@ -11,7 +11,9 @@ import { useFocusMessage } from '../hooks/use-focus-message';
 import { useMarkRead } from '../features/unread/hooks/use-mark-read';
 import { askForNotificationsOnce } from '../features/notifications/hooks/notification-prefs';
 import { ExportLinks } from '../features/transfer/components/ExportLinks';
-import { MessageItem } from '../features/chat/components/MessageItem';
+import { VersionedMessage } from '../components/VersionedMessage';
+import { useVersions } from '../features/versions/hooks/use-versions';
+import { useSwitchedEvents } from '../features/versions/hooks/use-switched-events';
 import { Composer } from '../features/chat/components/Composer';
 import { newId, optimisticPair, toChatMessage, type ChatMessage } from '../features/chat/hooks/chat-messages';
 
@@ -37,6 +39,8 @@ export function Chat() {
   useFocusMessage(listRef, messages.length);
   useMarkRead(conversationId ?? null, chat.conversation?.unread_count ?? 0);
   const selectedLane = lane ?? defaultLane;
+  const versions = useVersions(conversationId, chat.trackAnswer);
+  useSwitchedEvents(websocket.subscribeUpdates);
 
   const onStop = async (taskId: string) => {
     try {
@@ -93,12 +97,24 @@ export function Chat() {
           </li>
         )}
         {messages.map((m) => (
-          <MessageItem key={m.id} message={m} onStop={onStop} />
+          <VersionedMessage
+            key={m.id}
+            message={m}
+            onStop={onStop}
+            versions={versions}
+            lanes={lanes}
+            lane={selectedLane}
+          />
         ))}
       </ol>
       <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">
         {chat.announcement}
       </div>
+      {versions.error && (
+        <p className="notice" role="alert">
+          {versions.error}
+        </p>
+      )}
       {(sendError ?? chat.sendError) && (
         <p className="notice" role="alert">
           {sendError ?? `The message could not be sent: ${chat.sendError}`}

@@ -3,7 +3,7 @@
 // file links, a Copy button for the whole answer's markdown); a stopped answer (the text it had
 // written, then "Stopped" in neutral grey); a failed answer in red (the theme's --danger, so it
 // stays readable in dark mode).
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ChatMessage } from '../hooks/chat-messages';
 import { formatCost, formatSize } from '../../../lib/format';
 import { useCopy } from '../hooks/use-copy';
@@ -35,6 +35,10 @@ export interface MessageItemProps {
   message: ChatMessage;
   /** Stops this pending answer; without it no Stop button is shown. */
   onStop?: (taskId: string) => Promise<void> | void;
+  /** Shown under the message: its actions and version switch (features/versions, composed by the page). */
+  tools?: ReactNode;
+  /** Shown instead of a user message's text (its editor). */
+  editor?: ReactNode;
 }
 
 function StopButton({ taskId, onStop }: { taskId: string | null; onStop: (taskId: string) => Promise<void> | void }) {
@@ -57,12 +61,14 @@ function StopButton({ taskId, onStop }: { taskId: string | null; onStop: (taskId
   );
 }
 
-export function MessageItem({ message, onStop }: MessageItemProps) {
+export function MessageItem({ message, onStop, tools, editor }: MessageItemProps) {
+  const toolbar = tools ? <div className="message-tools">{tools}</div> : null;
   if (message.role === 'user') {
     return (
       <li className="message user" data-role="user" data-message-id={message.id}>
         <span className="sr-only">You: </span>
-        <div className="bubble user-text">{message.content}</div>
+        {editor ?? <div className="bubble user-text">{message.content}</div>}
+        {toolbar}
       </li>
     );
   }
@@ -126,6 +132,7 @@ export function MessageItem({ message, onStop }: MessageItemProps) {
           </div>
         </div>
       )}
+      {toolbar}
     </li>
   );
 }

@@ -28,6 +28,8 @@ export interface ChatMessage {
   cancelled: boolean;
   /** Not yet confirmed by the server's conversation data. */
   local: boolean;
+  /** The versions of this message (E12): its siblings' ids, oldest first, itself included. */
+  siblingIds?: string[];
   /**
    * A pending answer's live partial text from `progress` frames (a preview; the final result
    * replaces it). Absent while nothing usable streamed, or after a gap was detected.
@@ -229,6 +231,7 @@ export function toChatMessage(m: CachedMessage, partial: string | undefined): Ch
     error: m.error ?? null,
     cancelled: m.cancelled ?? (m.stopped === true || (m.status === 'failed' && m.error === 'cancelled')),
     local: m.local === true,
+    siblingIds: m.sibling_ids ?? [m.id],
   };
   const shown = m.role === 'assistant' && isPending(m.status) ? pendingText(partial, message.content) : undefined;
   return shown !== undefined ? { ...message, partial: shown } : message;
