@@ -182,7 +182,15 @@ public final class LanechatServer implements AutoCloseable {
         RateLimiter conversationLimiter =
                 new RateLimiter(config.conversationBurst(), config.conversationPerMinute() / 60.0, System::nanoTime);
         ConversationService conversations = new ConversationService(
-                database.jdbi(), conversationRepository, files, tasks, eventLog, notifier, clock, conversationLimiter);
+                database.jdbi(),
+                conversationRepository,
+                files,
+                tasks,
+                eventLog,
+                notifier,
+                clock,
+                conversationLimiter,
+                lanes);
 
         ExecutorService drains = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemon("socket-drain"));

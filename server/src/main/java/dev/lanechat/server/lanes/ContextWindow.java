@@ -75,7 +75,7 @@ public final class ContextWindow {
             return input;
         }
         Collections.reverse(kept);
-        return new ProcessorInput(input.taskId(), input.content(), List.copyOf(kept));
+        return new ProcessorInput(input.taskId(), input.content(), List.copyOf(kept), input.systemPrompt());
     }
 
     /** The tokens of a prompt of these messages, as {@link #fit} counts them. */

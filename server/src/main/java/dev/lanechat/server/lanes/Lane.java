@@ -24,8 +24,11 @@ public record Lane(
         return processor == null;
     }
 
-    /** {@code input} with its history fitted to the lane's window (a worker's claim; no system prompt). */
+    /**
+     * {@code input} with its history fitted to the lane's window beside the conversation's system
+     * prompt, which counts against it (a worker's claim).
+     */
     public ProcessorInput fitted(ProcessorInput input) {
-        return window == null ? input : window.fit(null, input);
+        return window == null ? input : window.fit(input.systemPrompt(), input);
     }
 }
