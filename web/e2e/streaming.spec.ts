@@ -21,9 +21,8 @@ test('reload mid-task shows the typing indicator again, then the answer', async 
   await page.waitForURL(/\/c\/[^/]+$/);
   await page.reload();
   await page.locator('.message.user', { hasText: 'a slow question' }).waitFor({ timeout: 2_000 });
-  // Pending again: the typing indicator when the page joined mid-stream (the next progress frame
-  // does not start at offset 0, so no broken partial text), or partial text when the lane had not
-  // begun streaming before the reload.
+  // Pending again: with the text so far when the lane had begun streaming (the read and the
+  // socket's snapshot carry it, E13; resume.spec.ts times it), else the typing indicator.
   await page.locator(PENDING).first().waitFor({ timeout: 2_000 });
   await shot(page, '03a-reload-typing');
   await answerFor(page, 'a slow question').waitFor({ timeout: 8_000 });

@@ -202,13 +202,14 @@ describe('useChat stop', () => {
     const { result } = await connected(conv.id);
     const taskId = await sendOne(result);
     act(() => MockWebSocket.latest().serverSend(progress(taskId, 'partial', 0)));
+    server.streamTask(taskId, 'partial'); // the server keeps the text so far (E13)
     await tick(100);
     await act(async () => {
       await result.current.chat.stopTask(taskId);
     });
     expect(server.count('POST', `/api/tasks/${taskId}/cancel`)).toBe(1);
     const answer = answerOf(result, taskId);
-    expect(answer).toMatchObject({ status: 'failed', cancelled: true, error: 'cancelled' });
+    expect(answer).toMatchObject({ status: 'failed', cancelled: true, error: 'cancelled', content: 'partial' });
     expect(answer.partial).toBeUndefined();
     expect(result.current.websocket.pendingTaskIds).toEqual([]);
     expect(result.current.chat.announcement).toBe('The answer was stopped.');
@@ -281,5 +282,145 @@ describe('useChat stop', () => {
     const { result } = renderChat(conv.id);
     await tick();
     expect(answerOf(result, sent.task_id)).toMatchObject({ status: 'failed', cancelled: true });
+  });
+});
+
+// Issue 18, protocol.md E13: a stopped answer keeps its text; a page resumes mid-stream.
+describe('useChat stop keeps the text and resume mid-stream', () => {
+  function cancelledEvent(id: number, taskId: string, conversationId: string, content?: string) {
+    return {
+      event: 'update',
+      id,
+      data: {
+        type: 'task.failed',
+        task_id: taskId,
+        conversation_id: conversationId,
+        lane: 'demo',
+        result: null,
+        error: 'cancelled',
+        cancelled: true,
+        ...(content === undefined ? {} : { content }),
+      },
+    };
+  }
+
+  it('Stop keeps the streamed text on the stopped answer, before and after the refetch', async () => {
+    const conv = server.addConversation();
+    const { result } = await connected(conv.id);
+    const taskId = await sendOne(result);
+    server.streamTask(taskId, 'Once upon a time');
+    act(() => MockWebSocket.latest().serverSend(progress(taskId, 'Once upon a time', 0)));
+    await tick(100);
+    await act(async () => {
+      await result.current.chat.stopTask(taskId);
+    });
+    expect(answerOf(result, taskId)).toMatchObject({
+      status: 'failed',
+      cancelled: true,
+      content: 'Once upon a time',
+    });
+    await tick(); // the refetch: the server stored the same text
+    expect(answerOf(result, taskId)).toMatchObject({ cancelled: true, content: 'Once upon a time' });
+    expect(answerOf(result, taskId).partial).toBeUndefined();
+  });
+
+  it('a Stop from another tab shows the text its event carries', async () => {
+    const conv = server.addConversation();
+    const { result } = await connected(conv.id);
+    const taskId = await sendOne(result);
+    act(() => MockWebSocket.latest().serverSend(progress(taskId, 'Once', 0)));
+    await tick(100);
+    act(() => MockWebSocket.latest().serverSend(cancelledEvent(1, taskId, conv.id, 'Once upon')));
+    await tick();
+    expect(answerOf(result, taskId)).toMatchObject({ status: 'failed', cancelled: true, content: 'Once upon' });
+  });
+
+  it('after a reload a stopped answer (stopped: true) shows its text', async () => {
+    const conv = server.addConversation();
+    const sent = await (
+      await fetch(`/api/conversations/${conv.id}/messages`, { method: 'POST', body: JSON.stringify({ content: 'x' }) })
+    ).json();
+    server.streamTask(sent.task_id, 'half an answer');
+    server.finishTask(sent.task_id, { error: 'cancelled' });
+    const { result } = renderChat(conv.id);
+    await tick();
+    expect(answerOf(result, sent.task_id)).toMatchObject({
+      status: 'failed',
+      cancelled: true,
+      content: 'half an answer',
+    });
+  });
+
+  it('a reload mid-stream shows the read text at once, grows it from the snapshot, then the final answer once', async () => {
+    const conv = server.addConversation();
+    const sent = await (
+      await fetch(`/api/conversations/${conv.id}/messages`, { method: 'POST', body: JSON.stringify({ content: 'x' }) })
+    ).json();
+    server.streamTask(sent.task_id, 'Hello wor');
+    const { result } = renderChat(conv.id);
+    await tick();
+    expect(answerOf(result, sent.task_id)).toMatchObject({ status: 'running', partial: 'Hello wor' });
+
+    const ws = MockWebSocket.latest();
+    act(() => ws.serverReady(0));
+    act(() => ws.serverSend(progress(sent.task_id, 'Hello world', 0))); // the snapshot: all so far
+    await tick(100);
+    expect(answerOf(result, sent.task_id).partial).toBe('Hello world');
+    act(() => ws.serverSend(progress(sent.task_id, ', again', 11)));
+    await tick(100);
+    expect(answerOf(result, sent.task_id).partial).toBe('Hello world, again');
+
+    act(() => ws.serverSend(completed(1, sent.task_id, 'Hello world, again.')));
+    await tick();
+    expect(answerOf(result, sent.task_id)).toMatchObject({ status: 'completed', content: 'Hello world, again.' });
+    expect(answerOf(result, sent.task_id).partial).toBeUndefined();
+  });
+
+  it('a reconnect mid-stream restarts from the snapshot at offset 0: nothing doubled', async () => {
+    const conv = server.addConversation();
+    const { result } = await connected(conv.id);
+    const taskId = await sendOne(result);
+    act(() => MockWebSocket.latest().serverSend(progress(taskId, 'abc', 0)));
+    await tick(100);
+    act(() => MockWebSocket.latest().serverClose());
+    await tick(1000); // backoff: 1 s
+    const again = MockWebSocket.latest();
+    act(() => again.serverReady(0));
+    act(() => again.serverSend(progress(taskId, 'abcdef', 0)));
+    act(() => again.serverSend(progress(taskId, 'ghi', 6)));
+    await tick(100);
+    expect(answerOf(result, taskId).partial).toBe('abcdefghi');
+  });
+});
+
+describe('useChat: the second word on a stop made on another node (E13)', () => {
+  it('a later cancelled event with the kept text refetches, and the stored text shows', async () => {
+    const conv = server.addConversation();
+    const { result } = await connected(conv.id);
+    const taskId = await sendOne(result);
+    const event = (id: number, content: string) => ({
+      event: 'update',
+      id,
+      data: {
+        type: 'task.failed',
+        task_id: taskId,
+        conversation_id: conv.id,
+        lane: 'demo',
+        result: null,
+        error: 'cancelled',
+        cancelled: true,
+        content,
+      },
+    });
+    server.finishTask(taskId, { error: 'cancelled' });
+    act(() => MockWebSocket.latest().serverSend(event(1, '')));
+    await tick();
+    expect(answerOf(result, taskId)).toMatchObject({ cancelled: true, content: '' });
+    const reads = server.count('GET', `/api/conversations/${conv.id}`);
+    server.conversations.get(conv.id)!.messages[1].content = 'what the runner had';
+    act(() => MockWebSocket.latest().serverSend(event(2, 'what the runner had')));
+    await tick();
+    expect(server.count('GET', `/api/conversations/${conv.id}`)).toBeGreaterThan(reads);
+    expect(answerOf(result, taskId)).toMatchObject({ cancelled: true, content: 'what the runner had' });
   });
 });

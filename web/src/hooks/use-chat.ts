@@ -55,7 +55,11 @@ export function useChat(
   const outcomes = useRef(new Map<string, TaskOutcome>());
   /** task_id → the id of the answer this page sent and waits for (the spec's placeholder map). */
   const taskPlaceholderMap = useRef(new Map<string, string>());
-  const { partials, end: endStream } = useTaskStream(websocket?.subscribeProgress, options.progressRenderMs ?? 100);
+  const {
+    partials,
+    end: endStream,
+    textOf,
+  } = useTaskStream(websocket?.subscribeProgress, options.progressRenderMs ?? 100);
   const latest = useRef({ websocket, conversationId });
   useEffect(() => {
     latest.current = { websocket, conversationId };
@@ -97,6 +101,8 @@ export function useChat(
         const outcome = rules.outcomeFromEvent(data);
         if (outcome) {
           if (finishTask(data.task_id, outcome)) invalidate();
+          // A stop on another node: its runner sends the kept text in a second event (E13).
+          else if (outcome.cancelled && outcome.content !== '') invalidate();
         } else if (rules.isStart(data) && !outcomes.current.has(data.task_id)) invalidate();
       }),
     [subscribeUpdates, finishTask, invalidate],
@@ -119,6 +125,22 @@ export function useChat(
     }
   }, [serverMessages, detailId, finishTask]);
 
+  /**
+   * A stop's answer or a poll tells of a cancel without the text the answer kept (a task has no
+   * result): until the refetch brings the stored text, show the text this page had (E13).
+   */
+  const withShownText = useCallback(
+    (taskId: string, outcome: TaskOutcome): TaskOutcome => {
+      if (!outcome.cancelled || outcome.content !== '') return outcome;
+      const cached = queryClient
+        .getQueriesData<ConversationDetail>({ queryKey: conversationKeys.details() })
+        .flatMap(([, detail]) => detail?.messages ?? [])
+        .find((m) => m.role === 'assistant' && m.task_id === taskId && rules.isPending(m.status));
+      return { ...outcome, content: rules.pendingText(textOf(taskId), cached?.content ?? '') ?? '' };
+    },
+    [queryClient, textOf],
+  );
+
   // Polling: tasks sent while the socket was down always; registered tasks while it is down.
   const socketUp = websocket?.isConnected ?? false;
   const registered = websocket?.pendingTaskIds;
@@ -126,7 +148,8 @@ export function useChat(
   useTaskPolling(watched, {
     isPolled: (id) => !outcomes.current.has(id) && (!socketUp || pollOnly.includes(id)),
     intervalMs: options.pollIntervalMs ?? 1000,
-    onEnded: (task: Task) => finishTask(task.task_id, rules.outcomeFromTask(task)) && invalidate(),
+    onEnded: (task: Task) =>
+      finishTask(task.task_id, withShownText(task.task_id, rules.outcomeFromTask(task))) && invalidate(),
     onGone: (taskId, message) => finishTask(taskId, rules.failed(message, null, null)) && invalidate(),
   });
 
@@ -155,9 +178,9 @@ export function useChat(
     async (taskId: string): Promise<void> => {
       if (outcomes.current.has(taskId)) return;
       const task = await stopOnServer(taskId);
-      if (task && finishTask(taskId, rules.outcomeFromTask(task))) invalidate();
+      if (task && finishTask(taskId, withShownText(taskId, rules.outcomeFromTask(task)))) invalidate();
     },
-    [finishTask, invalidate],
+    [finishTask, invalidate, withShownText],
   );
 
   const messages = useMemo(

@@ -31,6 +31,11 @@ export interface Message {
   parent_id?: string | null;
   /** Every message with the same parent and role, oldest first, itself included (E12). */
   sibling_ids?: string[];
+  /**
+   * The user stopped this answer; `content` holds what it had written until then (E13). Absent
+   * from version-1 servers, where a failed answer with error "cancelled" is a stopped one.
+   */
+  stopped?: boolean;
 }
 
 export interface Conversation {
@@ -152,6 +157,8 @@ export interface TaskEventData {
   result: TaskResult | null;
   error?: string | null;
   cancelled?: boolean;
+  /** A cancelled task's answer as stored: the text it had written until it was stopped (E13). */
+  content?: string;
 }
 
 export interface UpdateEvent {

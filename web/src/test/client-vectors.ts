@@ -13,6 +13,8 @@ export interface OutcomeVector {
     result: TaskResult | null;
     error: string | null;
     cancelled: boolean;
+    /** A stopped answer's kept text (E13); otherwise the result's content, or "". */
+    content?: string;
   } | null;
 }
 

@@ -62,6 +62,22 @@ export class FakeServer {
     return conv;
   }
 
+  /**
+   * A running task's text so far (E13), as the server keeps it: a read shows it in the pending
+   * answer's content, and a cancel stores it as the stopped answer's content.
+   */
+  textSoFar = new Map<string, string>();
+
+  /** Marks a task running with this text so far (what a read mid-stream shows). */
+  streamTask(taskId: string, textSoFar: string): void {
+    const task = this.tasks.get(taskId);
+    if (!task) throw new Error('unknown task ' + taskId);
+    task.status = 'running';
+    const msg = this.conversations.get(task.conversation_id)!.messages.find((m) => m.id === task.message_id)!;
+    msg.status = 'running';
+    this.textSoFar.set(taskId, textSoFar);
+  }
+
   /** Ends a task the way the server would: task and assistant message updated. */
   finishTask(taskId: string, result: { content: string; model: string; cost_usd: number } | { error: string }): void {
     const task = this.tasks.get(taskId);
@@ -73,6 +89,10 @@ export class FakeServer {
       task.error = result.error;
       msg.status = 'failed';
       msg.error = result.error;
+      if (result.error === 'cancelled') {
+        msg.content = this.textSoFar.get(taskId) ?? '';
+        msg.stopped = true;
+      }
     } else {
       task.status = 'completed';
       task.result = { ...result, files: [] };
@@ -169,7 +189,7 @@ export class FakeServer {
         const { messages: _m, ...c } = conv;
         return json(200, c);
       }
-      return json(200, conv);
+      return json(200, this.withTextSoFar(conv));
     }),
     http.post('*/api/conversations/:id/messages', async ({ request, params }) => {
       const conv = this.conversations.get(String(params.id));
@@ -193,6 +213,15 @@ export class FakeServer {
     }),
     http.all('*', () => notFound('Unknown path.')),
   ];
+
+  private withTextSoFar(conv: ConversationDetail): ConversationDetail {
+    const messages = conv.messages.map((m) =>
+      m.task_id && (m.status === 'queued' || m.status === 'running') && this.textSoFar.has(m.task_id)
+        ? { ...m, content: this.textSoFar.get(m.task_id)! }
+        : m,
+    );
+    return { ...conv, messages };
+  }
 
   /** A user message and its queued answer, as `POST …/messages` stores them; the 202 body. */
   private addExchange(conv: ConversationDetail, content: string, lane: string) {

@@ -94,3 +94,31 @@ describe('MessageItem', () => {
     expect(await navigator.clipboard.readText()).toBe(content);
   });
 });
+
+describe('MessageItem: a stopped answer (E13)', () => {
+  it('shows the text it had written, then the grey Stopped', () => {
+    render(
+      <MessageItem
+        message={{ ...answer('Once **upon** a'), status: 'failed', error: 'cancelled', cancelled: true, model: null }}
+      />,
+    );
+    expect(screen.getByText('upon').tagName).toBe('STRONG');
+    const stopped = screen.getByText('Stopped');
+    expect(stopped.closest('.bubble')).toHaveClass('stopped');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('stopped before any text: Stopped alone', () => {
+    const { container } = render(
+      <MessageItem message={{ ...answer(''), status: 'failed', error: 'cancelled', cancelled: true }} />,
+    );
+    expect(screen.getByText('Stopped')).toBeInTheDocument();
+    expect(container.querySelector('[data-stopped-text]')).toBeNull();
+  });
+
+  it('a running answer with text so far from a read shows it, not the typing indicator', () => {
+    render(<MessageItem message={{ ...answer(''), status: 'running', partial: 'so far' }} />);
+    expect(screen.getByText('so far')).toBeInTheDocument();
+    expect(screen.queryByRole('status', { name: 'Assistant is typing' })).toBeNull();
+  });
+});

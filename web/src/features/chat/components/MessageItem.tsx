@@ -1,7 +1,8 @@
 // MessageItem: one message — user text; a pending answer (the typing indicator, or its live
 // partial text, with a Stop button); the answer (sanitized markdown, "lane · model · $cost",
-// file links, a Copy button for the whole answer's markdown); a stopped answer in neutral grey; a
-// failed answer in red (the theme's --danger, so it stays readable in dark mode).
+// file links, a Copy button for the whole answer's markdown); a stopped answer (the text it had
+// written, then "Stopped" in neutral grey); a failed answer in red (the theme's --danger, so it
+// stays readable in dark mode).
 import { useState, type ReactNode } from 'react';
 import type { ChatMessage } from '../hooks/chat-messages';
 import { formatCost, formatSize } from '../../../lib/format';
@@ -93,9 +94,16 @@ export function MessageItem({ message, onStop, tools, editor }: MessageItemProps
         </>
       ) : message.status === 'failed' ? (
         message.cancelled ? (
-          <div className="bubble stopped" data-stopped="true">
-            Stopped
-          </div>
+          <>
+            {message.content.length > 0 && (
+              <div className="bubble answer stopped-answer" data-stopped-text="true">
+                <Markdown content={message.content} />
+              </div>
+            )}
+            <div className="bubble stopped" data-stopped="true">
+              Stopped
+            </div>
+          </>
         ) : (
           <div className="bubble failed" role="alert">
             <strong>Failed:</strong> <span className="error-text">{message.error ?? 'The task failed.'}</span>

@@ -101,7 +101,10 @@ export function outcomeFromEvent(data: TaskEventData): TaskOutcome | null {
   if (data.type === 'task.completed' && data.result) return completed(data.result, lane, conversationId);
   if (data.type === 'task.failed') {
     const outcome = failed(data.error ?? null, lane, conversationId);
-    return data.cancelled === true ? { ...outcome, cancelled: true } : outcome;
+    const stopped = data.cancelled === true || outcome.cancelled;
+    // A stopped answer keeps the text it had written (E13); a failed one shows its error only.
+    const content = stopped && typeof data.content === 'string' ? data.content : '';
+    return stopped ? { ...outcome, cancelled: true, content } : outcome;
   }
   return null;
 }
@@ -128,7 +131,19 @@ export function outcomeFromMessage(m: Message, conversationId: string | null): T
       costUsd: m.cost_usd,
     };
   }
-  return failed(m.error, m.lane, conversationId);
+  const outcome = failed(m.error, m.lane, conversationId);
+  return outcome.cancelled || m.stopped === true ? { ...outcome, cancelled: true, content: m.content ?? '' } : outcome;
+}
+
+/**
+ * What a pending answer shows: its live partial text, or the text so far its conversation read
+ * had (E13: a read shows a running answer's text so far) while that is longer than what streamed
+ * since; undefined when neither has text (the typing indicator).
+ */
+export function pendingText(partial: string | undefined, stored: string): string | undefined {
+  if (partial === undefined || (stored.length > partial.length && stored.startsWith(partial)))
+    return stored.length > 0 ? stored : undefined;
+  return partial;
 }
 
 export function outcomeFromSend(response: SendMessageResponse): TaskOutcome | null {
@@ -214,11 +229,12 @@ export function toChatMessage(m: CachedMessage, partial: string | undefined): Ch
     costUsd: m.cost_usd ?? null,
     files: m.files ?? [],
     error: m.error ?? null,
-    cancelled: m.cancelled ?? (m.status === 'failed' && m.error === 'cancelled'),
+    cancelled: m.cancelled ?? (m.stopped === true || (m.status === 'failed' && m.error === 'cancelled')),
     local: m.local === true,
     siblingIds: m.sibling_ids ?? [m.id],
   };
-  return partial !== undefined && m.role === 'assistant' && isPending(m.status) ? { ...message, partial } : message;
+  const shown = m.role === 'assistant' && isPending(m.status) ? pendingText(partial, message.content) : undefined;
+  return shown !== undefined ? { ...message, partial: shown } : message;
 }
 
 /** A random id (idempotency keys, optimistic message ids); no shared counter. */

@@ -29,7 +29,7 @@ function connectedSocket() {
 function expected(outcome: NonNullable<(typeof vectors.task_outcome)[number]['outcome']>) {
   return {
     status: outcome.status,
-    content: outcome.result?.content ?? '',
+    content: outcome.content ?? outcome.result?.content ?? '',
     model: outcome.result?.model ?? null,
     costUsd: outcome.result?.cost_usd ?? null,
     files: outcome.result?.files ?? [],

@@ -14,6 +14,8 @@ export interface TaskStream {
   partials: Record<string, string>;
   /** The task ended: drop its stream and ignore its later frames. */
   end: (taskId: string) => void;
+  /** The task's streamed text right now (not waiting for a render), or undefined when none or broken. */
+  textOf: (taskId: string) => string | undefined;
 }
 
 export function useTaskStream(
@@ -62,5 +64,10 @@ export function useTaskStream(
     });
   }, []);
 
-  return { partials, end };
+  const textOf = useCallback((taskId: string) => {
+    const state = streams.current.state(taskId);
+    return state && !state.broken ? state.text : undefined;
+  }, []);
+
+  return { partials, end, textOf };
 }

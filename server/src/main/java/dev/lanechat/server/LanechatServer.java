@@ -160,6 +160,9 @@ public final class LanechatServer implements AutoCloseable {
                 ? new PgEventListener(database.dataSource(), notifier, nodeId, hub::progress)
                 : null;
 
+        ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("timer"));
+        ProgressRelay progress = new ProgressRelay(
+                hub, json, timers, pgListener == null ? (user, frame) -> {} : pgListener::publishProgress);
         UsageLedger usage = new UsageLedger(database.jdbi());
         TaskService tasks = new TaskService(
                 database,
@@ -174,7 +177,8 @@ public final class LanechatServer implements AutoCloseable {
                 config.maxAttempts(),
                 config.historyMessages(),
                 config.historyBytes(),
-                usage);
+                usage,
+                progress);
         RateLimiter conversationLimiter =
                 new RateLimiter(config.conversationBurst(), config.conversationPerMinute() / 60.0, System::nanoTime);
         ConversationService conversations = new ConversationService(
@@ -188,9 +192,6 @@ public final class LanechatServer implements AutoCloseable {
                 conversationLimiter,
                 lanes);
 
-        ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("timer"));
-        ProgressRelay progress = new ProgressRelay(
-                hub, json, timers, pgListener == null ? (user, frame) -> {} : pgListener::publishProgress);
         ExecutorService drains = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemon("socket-drain"));
 
@@ -234,7 +235,7 @@ public final class LanechatServer implements AutoCloseable {
                     TimeUnit.SECONDS);
         }
 
-        StreamEndpoint stream = new StreamEndpoint(hub, authenticator, json, drains, timers, config, metrics);
+        StreamEndpoint stream = new StreamEndpoint(hub, progress, authenticator, json, drains, timers, config, metrics);
         // Revocations and log-outs (from any process, on any node) reach open sockets and long-polls.
         timers.scheduleWithFixedDelay(
                 new CredentialWatch(new CredentialCheck(users, sessions), stream, waiters), 1, 1, TimeUnit.SECONDS);
@@ -280,9 +281,13 @@ public final class LanechatServer implements AutoCloseable {
                 ours.set(connector);
                 return connector;
             });
-            javalin.jetty.modifyServer(server -> server.setHandler(bodyGuards(server, config)));
+            // /ws is served by Jetty's own WebSocket API, in front of Javalin's handlers (issue 16).
+            javalin.jetty.modifyServer(server -> {
+                Handler.Wrapper sockets = stream.upgradeHandler(server);
+                sockets.setHandler(bodyGuards(server, config));
+                server.setHandler(sockets);
+            });
             Routes.register(javalin, services);
-            stream.register(javalin);
             metrics.register(javalin, Access.ANYONE);
         });
         try {

@@ -126,9 +126,12 @@ class FlowTest {
                 "error",
                 "created_at",
                 "parent_id", // E12
-                "sibling_ids");
+                "sibling_ids",
+                "stopped"); // E13
         assertThat(fieldNames(user)).containsExactlyInAnyOrderElementsOf(messageFields);
         assertThat(fieldNames(answer)).containsExactlyInAnyOrderElementsOf(messageFields);
+        assertThat(user.path("stopped").asBoolean(true)).isFalse();
+        assertThat(answer.path("stopped").asBoolean(true)).isFalse();
         assertThat(user.path("role").asText()).isEqualTo("user");
         assertThat(user.path("content").asText()).isEqualTo("hello lanechat world");
         assertThat(user.path("status").asText()).isEqualTo("completed");

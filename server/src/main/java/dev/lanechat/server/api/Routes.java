@@ -110,7 +110,6 @@ public final class Routes {
         String csp = WebApp.contentSecurityPolicy(s.allowedOrigins());
         r.before(ctx -> WebApp.securityHeaders(ctx, csp));
         r.before(sameOrigin::check);
-        r.wsBeforeUpgrade(sameOrigin::checkHost);
         r.beforeMatched(access::check);
         r.after("/api/*", JsonBody::drainRest);
 

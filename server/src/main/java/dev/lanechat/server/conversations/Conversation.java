@@ -30,6 +30,16 @@ public record Conversation(
             return this;
         }
         return new Conversation(
-                id, title, createdAt, updatedAt, messageCount, totalCostUsd, unreadCount, leafId, null, systemPrompt, lane);
+                id,
+                title,
+                createdAt,
+                updatedAt,
+                messageCount,
+                totalCostUsd,
+                unreadCount,
+                leafId,
+                null,
+                systemPrompt,
+                lane);
     }
 }

@@ -42,4 +42,23 @@ public record ConversationDetail(
                 page.hasMore(),
                 page.hasMore() ? page.messages().get(0).id() : null);
     }
+
+    /** This page with other {@code messages} (the same ones, changed: E13's text so far). */
+    ConversationDetail withMessages(List<Message> changed) {
+        return new ConversationDetail(
+                id,
+                title,
+                createdAt,
+                updatedAt,
+                messageCount,
+                totalCostUsd,
+                unreadCount,
+                leafId,
+                lane,
+                systemPrompt,
+                laneUnavailable,
+                changed,
+                hasMore,
+                nextBefore);
+    }
 }

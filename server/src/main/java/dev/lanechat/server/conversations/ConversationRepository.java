@@ -3,6 +3,7 @@ package dev.lanechat.server.conversations;
 import dev.lanechat.server.files.FileInfo;
 import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.store.Timestamps;
+import dev.lanechat.server.tasks.TaskStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -506,6 +507,25 @@ public final class ConversationRepository {
                 .bind("now", Timestamps.format(now))
                 .bind("id", conversationId)
                 .execute();
+    }
+
+    /** Sets an answer's content (the text a stopped answer had streamed). */
+    public void setContent(Handle h, String messageId, String content) {
+        h.createUpdate("UPDATE messages SET content = :content WHERE id = :id")
+                .bind("content", content)
+                .bind("id", messageId)
+                .execute();
+    }
+
+    /** Sets the content of a stopped answer that has none yet; false when it is not one (or has some). */
+    public boolean fillStopped(Handle h, String messageId, String content) {
+        return h.createUpdate("UPDATE messages SET content = :content WHERE id = :id AND role = 'assistant'"
+                                + " AND status = 'failed' AND error = :cancelled AND content = ''")
+                        .bind("content", content)
+                        .bind("id", messageId)
+                        .bind("cancelled", TaskStatus.CANCELLED)
+                        .execute()
+                > 0;
     }
 
     /** Deletes the conversation's messages and the conversation; files and tasks go first (see the callers). */

@@ -8,6 +8,7 @@ import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -188,7 +189,8 @@ public final class ConversationService {
                                 Rejection.invalid("\"before\" is not the id of a message of this conversation; use the"
                                         + " \"next_before\" of the last page."))
                         .parentId();
-        return ConversationDetail.of(shown(c), conversations.messagePage(h, id, end, limit, MAX_PAGE_WEIGHT));
+        return withTextSoFar(
+                ConversationDetail.of(shown(c), conversations.messagePage(h, id, end, limit, MAX_PAGE_WEIGHT)));
     }
 
     /**
@@ -222,6 +224,27 @@ public final class ConversationService {
         data.put("conversation_id", id);
         data.put("leaf_id", leafId);
         return eventLog.append(h, userId, SWITCHED_EVENT, data);
+    }
+
+    /**
+     * The detail with, in each pending answer whose task streams on this node, the text so far
+     * (protocol.md E13; the stored content of a pending answer is "").
+     */
+    private ConversationDetail withTextSoFar(ConversationDetail detail) {
+        if (detail.messages().stream().noneMatch(ConversationService::pending)) {
+            return detail;
+        }
+        List<Message> messages = detail.messages().stream()
+                .map(m -> pending(m)
+                        ? tasks.textSoFar(m.taskId()).map(m::withContent).orElse(m)
+                        : m)
+                .toList();
+        return detail.withMessages(messages);
+    }
+
+    private static boolean pending(Message m) {
+        return "assistant".equals(m.role())
+                && (TaskStatus.RUNNING.equals(m.status()) || TaskStatus.QUEUED.equals(m.status()));
     }
 
     /**

@@ -14,7 +14,8 @@ public final class RateLimiter {
     private final LongSupplier nanoTime;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-    private static final class Bucket {
+    /** One key's tokens; also usable on its own (a per-connection limiter kept by its connection). */
+    public static final class Bucket {
         double tokens;
         long at;
 
@@ -33,7 +34,23 @@ public final class RateLimiter {
     /** Takes one action for {@code key}: 0 when allowed, else the milliseconds until one is. */
     public long acquire(String key) {
         long now = nanoTime.getAsLong();
-        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
+        return take(buckets.computeIfAbsent(key, k -> new Bucket(burst, now)), now);
+    }
+
+    /**
+     * A bucket of its own, not kept by this limiter, that has already spent one token (for a
+     * connection that makes it lazily at its second action).
+     */
+    public Bucket bucketAfterOne() {
+        return new Bucket(burst - 1, nanoTime.getAsLong());
+    }
+
+    /** Takes one action from a bucket of {@link #bucketAfterOne()}: 0 when allowed, else the milliseconds until one is. */
+    public long acquire(Bucket bucket) {
+        return take(bucket, nanoTime.getAsLong());
+    }
+
+    private long take(Bucket bucket, long now) {
         synchronized (bucket) {
             bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.at) * perNano);
             bucket.at = now;

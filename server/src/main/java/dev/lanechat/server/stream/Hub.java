@@ -27,7 +27,7 @@ public final class Hub {
             RecentEvents cache = recent.get(event.userId());
             if (cache != null) { // the user has a socket here; nothing is kept for the others
                 lastHeard.merge(event.userId(), event.id(), Math::max);
-                cache.add(event);
+                cache.add(SharedFrame.of(event)); // encoded once for all of the user's sockets here
             }
         }
         events.stream().map(Event::userId).distinct().forEach(userId -> {
@@ -42,7 +42,8 @@ public final class Hub {
     public void progress(String userId, String frame) {
         Set<Subscription> subs = byUser.get(userId);
         if (subs != null) {
-            subs.forEach(sub -> sub.sendProgress(frame));
+            SharedFrame shared = SharedFrame.of(frame);
+            subs.forEach(sub -> sub.sendProgress(shared));
         }
     }
 
@@ -86,6 +87,9 @@ public final class Hub {
     void add(Subscription sub) {
         byUser.compute(sub.userId(), (user, subs) -> {
             Set<Subscription> set = subs == null ? ConcurrentHashMap.newKeySet() : subs;
+            if (subs != null) {
+                sub.useUserId(user); // the map's key: one copy of the id per user, not per socket
+            }
             set.add(sub);
             recent.computeIfAbsent(user, u -> new RecentEvents());
             return set;
@@ -116,14 +120,14 @@ public final class Hub {
     }
 
     /**
-     * Events after the cursor: from the recent cache when it holds the next one; nothing when the
+     * Events after the cursor, as frames: from the recent cache (encoded once per node) when it holds the next one; nothing when the
      * cursor is at the newest id this node has heard of (so a socket that is up to date costs no
      * query, whatever the fan-out); else from the store.
      */
-    List<Event> eventsAfter(String userId, long cursor, int limit) {
+    List<SharedFrame> eventsAfter(String userId, long cursor, int limit) {
         RecentEvents cache = recent.get(userId);
         if (cache != null) {
-            List<Event> run = cache.after(cursor, limit);
+            List<SharedFrame> run = cache.after(cursor, limit);
             if (!run.isEmpty()) {
                 return run;
             }
@@ -132,6 +136,8 @@ public final class Hub {
                 return List.of();
             }
         }
-        return eventLog.readAfter(userId, cursor, Math.min(limit, EventLog.PAGE));
+        return eventLog.readAfter(userId, cursor, Math.min(limit, EventLog.PAGE)).stream()
+                .map(SharedFrame::of)
+                .toList();
     }
 }

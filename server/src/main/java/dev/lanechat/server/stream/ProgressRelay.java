@@ -4,13 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.store.StoreErrors;
 import dev.lanechat.server.tasks.Claim;
+import dev.lanechat.server.tasks.PartialAnswers;
 import dev.lanechat.server.tasks.ProgressSink;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,26 +26,50 @@ import org.slf4j.LoggerFactory;
  * task's user, coalesced to at most one frame per task every {@value #MIN_GAP_MS} ms (about 20 a
  * second). Frames are not stored and never replayed; {@code offset} lets a client notice a gap.
  * Other nodes get each frame too, through {@code remote} (PostgreSQL NOTIFY).
+ *
+ * <p>It also keeps, in memory, the text each task running here has streamed so far (issue 18,
+ * protocol.md E13): at most {@value #TASK_CHARS} UTF-16 code units per task and
+ * {@value #TOTAL_CHARS} for all tasks of this node (past either, a task's kept text stops growing;
+ * its frames still go out). A socket that goes live gets one frame per running task of its user
+ * with the text relayed so far at offset 0 ({@link #goLive}); that snapshot and the frames of the
+ * user's tasks are sent under one lock per user, so each socket gets every delta exactly once.
  */
-public final class ProgressRelay implements ProgressSink {
+public final class ProgressRelay implements ProgressSink, PartialAnswers {
     private static final Logger log = LoggerFactory.getLogger(ProgressRelay.class);
     static final long MIN_GAP_MS = 50;
+    static final int TASK_CHARS = 256 * 1024;
+    static final long TOTAL_CHARS = 16L * 1024 * 1024;
+    private static final int STRIPES = 64;
 
     private final Hub hub;
     private final ObjectMapper json;
     private final ScheduledExecutorService timers;
     private final BiConsumer<String, String> remote;
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, Stream> streams = new ConcurrentHashMap<>();
+    private final AtomicLong kept = new AtomicLong();
+    /** Per-user locks (striped): a user's frames and the snapshots of its sockets go out under one. */
+    private final Object[] locks = new Object[STRIPES];
 
-    private static final class Pending {
+    /** One task's stream; guarded by its user's lock. */
+    private static final class Stream {
         final Claim task;
+        /** The text so far (a prefix of the answer: it stops growing when a bound is reached). */
         final StringBuilder text = new StringBuilder();
-        int offset;
+
+        boolean full;
+        /** Not yet relayed: {@code pending} follows the first {@code pendingOffset} code units. */
+        final StringBuilder pending = new StringBuilder();
+
+        int pendingOffset;
+        /** How many code units of the answer went out in frames. */
+        int relayed;
+
         long lastSentNanos;
         boolean scheduled;
-        boolean ended;
+        /** Ended or stopped: nothing more is sent or kept, and no snapshot is offered. */
+        boolean sealed;
 
-        Pending(Claim task) {
+        Stream(Claim task) {
             this.task = task;
         }
     }
@@ -50,6 +81,13 @@ public final class ProgressRelay implements ProgressSink {
         this.json = json;
         this.timers = timers;
         this.remote = remote;
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    private Object lockOf(String userId) {
+        return locks[Math.floorMod(userId.hashCode(), STRIPES)];
     }
 
     @Override
@@ -57,62 +95,165 @@ public final class ProgressRelay implements ProgressSink {
         if (delta.isEmpty()) {
             return;
         }
-        Pending p = pending.computeIfAbsent(task.taskId(), id -> new Pending(task));
-        synchronized (p) {
-            if (p.ended) {
+        Stream s = streams.computeIfAbsent(task.taskId(), id -> new Stream(task));
+        synchronized (lockOf(task.userId())) {
+            if (s.sealed) {
                 return;
             }
-            if (p.text.length() == 0) {
-                p.offset = offset;
+            keep(s, delta, offset);
+            if (s.pending.length() == 0) {
+                s.pendingOffset = offset;
             }
-            p.text.append(delta);
-            if (!p.scheduled) {
-                p.scheduled = true;
-                long waitMs = Math.max(0, MIN_GAP_MS - (System.nanoTime() - p.lastSentNanos) / 1_000_000);
-                timers.schedule(() -> flush(p), waitMs, TimeUnit.MILLISECONDS);
+            s.pending.append(delta);
+            if (!s.scheduled) {
+                s.scheduled = true;
+                long waitMs = Math.max(0, MIN_GAP_MS - (System.nanoTime() - s.lastSentNanos) / 1_000_000);
+                timers.schedule(() -> flush(s), waitMs, TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /** Adds a delta to the kept text while it continues it and the bounds allow. */
+    private void keep(Stream s, String delta, int offset) {
+        if (s.full || offset != s.text.length()) {
+            s.full = true;
+            return;
+        }
+        if (s.text.length() + delta.length() > TASK_CHARS) {
+            s.full = true;
+        } else if (kept.addAndGet(delta.length()) > TOTAL_CHARS) {
+            kept.addAndGet(-delta.length());
+            s.full = true;
+        } else {
+            s.text.append(delta);
+            return;
+        }
+        log.info("Task {}: its text so far passed its bound; the rest is only relayed", s.task.taskId());
     }
 
     /**
      * Sends what is still waiting at once (so the frames add up to the whole answer, and go out
-     * before the final event is committed), then drops anything later.
+     * before the final event is committed), then drops anything later. The text stays readable
+     * until {@link #released}.
      */
     @Override
     public void ended(String taskId) {
-        Pending p = pending.remove(taskId);
-        if (p == null) {
+        Stream s = streams.get(taskId);
+        if (s == null) {
             return;
         }
-        String frame = null;
-        synchronized (p) {
-            if (!p.ended && p.text.length() > 0) {
-                frame = frame(p.task, p.text.toString(), p.offset);
+        String frame;
+        synchronized (lockOf(s.task.userId())) {
+            frame = s.sealed ? null : takePending(s);
+            s.sealed = true;
+            if (frame != null) {
+                hub.progress(s.task.userId(), frame);
             }
-            p.ended = true;
-            p.text.setLength(0);
         }
-        if (frame != null) {
-            send(p.task.userId(), frame);
+        sendRemote(s.task.userId(), frame);
+    }
+
+    @Override
+    public void released(String taskId) {
+        Stream s = streams.remove(taskId);
+        if (s != null) {
+            synchronized (lockOf(s.task.userId())) {
+                s.sealed = true;
+                kept.addAndGet(-s.text.length());
+                s.text.setLength(0);
+                s.text.trimToSize();
+            }
         }
     }
 
-    private void flush(Pending p) {
+    @Override
+    public Optional<String> textSoFar(String taskId) {
+        Stream s = streams.get(taskId);
+        if (s == null) {
+            return Optional.empty();
+        }
+        synchronized (lockOf(s.task.userId())) {
+            return Optional.of(s.text.toString());
+        }
+    }
+
+    @Override
+    public Optional<String> stop(String taskId) {
+        Stream s = streams.get(taskId);
+        if (s == null) {
+            return Optional.empty();
+        }
         String frame;
-        synchronized (p) {
-            p.scheduled = false;
-            if (p.ended || p.text.length() == 0) {
+        String text;
+        synchronized (lockOf(s.task.userId())) {
+            // What waits goes out first, so the sockets' text is the text kept.
+            frame = s.sealed ? null : takePending(s);
+            s.sealed = true;
+            if (frame != null) {
+                hub.progress(s.task.userId(), frame);
+            }
+            text = s.text.toString();
+        }
+        sendRemote(s.task.userId(), frame);
+        return Optional.of(text);
+    }
+
+    /**
+     * Makes a socket of {@code userId} live: under the user's lock, runs {@code goLive} (the
+     * socket's switch to live, after which it takes progress frames) and, when it returns true,
+     * hands {@code send} one frame per task of the user streaming here with the text relayed so far
+     * at offset 0. Every frame relayed before it is in that text; every one after follows it.
+     *
+     * @return what {@code goLive} returned
+     */
+    public boolean goLive(String userId, BooleanSupplier goLive, Consumer<String> send) {
+        synchronized (lockOf(userId)) {
+            if (!goLive.getAsBoolean()) {
+                return false;
+            }
+            List<String> snapshots = new ArrayList<>();
+            for (Stream s : streams.values()) {
+                if (s.task.userId().equals(userId) && !s.sealed && s.relayed > 0) {
+                    snapshots.add(frame(s.task, s.text.substring(0, Math.min(s.relayed, s.text.length())), 0));
+                }
+            }
+            snapshots.forEach(send);
+            return true;
+        }
+    }
+
+    private void flush(Stream s) {
+        String frame;
+        synchronized (lockOf(s.task.userId())) {
+            s.scheduled = false;
+            if (s.sealed) {
                 return;
             }
-            frame = frame(p.task, p.text.toString(), p.offset);
-            p.text.setLength(0);
-            p.lastSentNanos = System.nanoTime();
+            frame = takePending(s);
+            if (frame == null) {
+                return;
+            }
+            s.lastSentNanos = System.nanoTime();
+            hub.progress(s.task.userId(), frame);
         }
-        send(p.task.userId(), frame);
+        sendRemote(s.task.userId(), frame);
     }
 
-    private void send(String userId, String frame) {
-        hub.progress(userId, frame);
+    /** The frame of what waits, now counted as relayed; null when nothing waits. Under the user's lock. */
+    private String takePending(Stream s) {
+        if (s.pending.length() == 0) {
+            return null;
+        }
+        String frame = frame(s.task, s.pending.toString(), s.pendingOffset);
+        s.relayed = s.pendingOffset + s.pending.length();
+        s.pending.setLength(0);
+        return frame;
+    }
+
+    private void sendRemote(String userId, String frame) {
+        if (frame == null) {
+            return;
+        }
         try {
             remote.accept(userId, frame);
         } catch (RuntimeException e) {

@@ -1,16 +1,18 @@
 package dev.lanechat.server.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.auth.AuthMode;
 import dev.lanechat.server.auth.Authenticator;
 import dev.lanechat.server.auth.Credential;
 import dev.lanechat.server.auth.CredentialHolder;
+import dev.lanechat.server.auth.HostPolicy;
 import dev.lanechat.server.auth.OriginPolicy;
 import dev.lanechat.server.config.Config;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.store.StoreErrors;
-import io.javalin.config.JavalinConfig;
-import io.javalin.websocket.WsContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,14 +22,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code /ws} endpoint of protocol.md: checks the Origin, the connection cap and the
- * upgrade's credentials, turns Javalin's socket callbacks into {@link Subscription}s registered
- * with the {@link Hub}, and runs the heartbeat and the subscribe timeout. As a
+ * The {@code /ws} endpoint of protocol.md, served by Jetty's own WebSocket API (a
+ * {@link WebSocketUpgradeHandler} in front of Javalin's handlers): the upgrade checks the Host and
+ * the Origin and reads the upgrade's credentials, then nothing of the request is kept; each
+ * socket's {@link Subscription} is its endpoint. Once open it takes a place under the connection
+ * caps, is registered with the {@link Hub}, and must subscribe in time. As a
  * {@link CredentialHolder} it closes the sockets whose credential stopped working with 4401.
  */
 public final class StreamEndpoint implements CredentialHolder {
@@ -37,19 +50,29 @@ public final class StreamEndpoint implements CredentialHolder {
     private final Hub hub;
     private final Authenticator authenticator;
     private final OriginPolicy origins;
+    private final HostPolicy hosts;
+    private final boolean openMode;
+    private final ObjectMapper json;
     private final Frames frames;
     private final ScheduledExecutorService timers;
     private final Duration subscribeTimeout;
     private final Duration pendingSubscribeTimeout;
     private final SocketAdmission admission;
-    private final Map<String, SocketAdmission.Place> places = new ConcurrentHashMap<>();
-    private final RateLimiter frameLimiter;
     private final Subscription.Context context;
-    private final Map<String, Subscription> bySession = new ConcurrentHashMap<>();
+    /** Every open socket (heartbeat, stall check, credential checks, shutdown). */
+    private final Set<Subscription> open = ConcurrentHashMap.newKeySet();
+
     private final long slowSocketLimitNanos;
+    /** The one timer of every socket: each tick checks deadlines and pings one slice of the sockets. */
+    private final long tickMs;
+    /** How many ticks make a ping interval: each socket is pinged at the tick of its own slot. */
+    private final int pingSlots;
+
+    private long ticks;
 
     public StreamEndpoint(
             Hub hub,
+            ProgressRelay progress,
             Authenticator authenticator,
             ObjectMapper json,
             ExecutorService drains,
@@ -59,6 +82,9 @@ public final class StreamEndpoint implements CredentialHolder {
         this.hub = hub;
         this.authenticator = authenticator;
         this.origins = new OriginPolicy(config.allowedOrigins());
+        this.hosts = new HostPolicy(config.allowedHosts());
+        this.openMode = config.auth() == AuthMode.OPEN;
+        this.json = json;
         this.frames = new Frames(json);
         this.timers = timers;
         this.subscribeTimeout = config.subscribeTimeout();
@@ -68,82 +94,119 @@ public final class StreamEndpoint implements CredentialHolder {
                 config.maxSocketsPerUser(),
                 config.maxPendingSockets(),
                 config.maxPendingSocketsPerAddress());
-        this.frameLimiter =
+        RateLimiter frameLimiter =
                 new RateLimiter(config.socketFrameBurst(), config.socketFramesPerSecond(), System::nanoTime);
         this.context = new Subscription.Context(
+                this,
                 hub,
                 frames,
                 json,
                 drains,
+                progress,
                 frameLimiter,
                 token -> authenticator.identify(token, null),
-                this::admit,
                 metrics);
-        long every = config.pingInterval().toMillis();
-        timers.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
         this.slowSocketLimitNanos = config.slowSocketLimit().toNanos();
-        timers.scheduleWithFixedDelay(this::closeStalled, 1, 1, TimeUnit.SECONDS);
+        long ping = Math.max(1, config.pingInterval().toMillis());
+        long shortestTimeout = Math.min(subscribeTimeout.toMillis(), pendingSubscribeTimeout.toMillis());
+        this.tickMs = Math.max(20, Math.min(1000, Math.min(ping / 4, shortestTimeout / 5)));
+        this.pingSlots = (int) Math.max(1, Math.round((double) ping / tickMs));
+        timers.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Registers {@code /ws} and its Jetty limits on a Javalin config. Jetty's message and frame
-     * limits are the contract's 64 KiB, so that no socket makes the server buffer more: Jetty
-     * itself closes a socket with 1009 at the first frame over them (with no error event before).
+     * Jetty's upgrade handler for {@code /ws}, to put in front of Javalin's handlers (other
+     * requests pass through). Jetty's message and frame limits are the contract's 64 KiB, so that
+     * no socket makes the server buffer more: Jetty itself closes a socket with 1009 at the first
+     * frame over them; invalid UTF-8 is closed with 1007.
      */
-    public void register(JavalinConfig config) {
-        config.jetty.modifyWebSocketServletFactory(factory -> {
-            factory.setIdleTimeout(IDLE_TIMEOUT);
-            factory.setMaxTextMessageSize(Subscription.MAX_FRAME_BYTES);
-            factory.setMaxBinaryMessageSize(Subscription.MAX_FRAME_BYTES);
-            factory.setMaxFrameSize(Subscription.MAX_FRAME_BYTES);
-        });
-        config.routes.ws("/ws", ws -> {
-            ws.onConnect(this::connected);
-            ws.onMessage(ctx -> withSubscription(ctx, sub -> sub.onText(ctx.message())));
-            ws.onBinaryMessage(ctx -> withSubscription(ctx, Subscription::onBinary));
-            ws.onClose(ctx -> {
-                SocketAdmission.Place place = places.remove(ctx.sessionId());
-                if (place != null) {
-                    place.release();
-                }
-                Subscription sub = bySession.remove(ctx.sessionId());
-                if (sub != null) {
-                    sub.closed();
-                    hub.remove(sub);
-                    frameLimiter.forget(sub.key());
-                }
-            });
-            ws.onError(ctx -> log.debug("Socket error: {}", StoreErrors.describe(ctx.error())));
+    public Handler.Wrapper upgradeHandler(Server server) {
+        return WebSocketUpgradeHandler.from(server, container -> {
+            container.setIdleTimeout(IDLE_TIMEOUT);
+            container.setMaxTextMessageSize(Subscription.MAX_FRAME_BYTES);
+            container.setMaxBinaryMessageSize(Subscription.MAX_FRAME_BYTES);
+            container.setMaxFrameSize(Subscription.MAX_FRAME_BYTES);
+            container.addMapping("/ws", this::upgrade);
         });
     }
 
-    private void connected(WsContext ctx) {
-        if (!origins.allows(ctx.header("Origin"), ctx.header("Host"))) {
-            reject(ctx, CloseCodes.FORBIDDEN_ORIGIN, "This page's origin may not open Lanechat sockets.", null);
-            return;
+    /**
+     * The upgrade request: a foreign Host (open mode) gets 403 before any upgrade; otherwise the
+     * socket opens, and a foreign Origin is closed at once with {@code forbidden_origin}. Only the
+     * credential is kept from the request.
+     */
+    private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+        HttpFields headers = request.getHeaders();
+        if (openMode && !hosts.allows(headers.get(HttpHeader.HOST))) {
+            forbidden(response, callback);
+            return null;
         }
-        String bearer = Authenticator.bearerToken(ctx.header("Authorization"));
-        Credential credential =
-                authenticator.identify(bearer, ctx.cookie(Authenticator.COOKIE)).orElse(null);
-        String userId = credential == null ? null : credential.userId();
-        SocketAdmission.Place place = admission.place();
-        places.put(ctx.sessionId(), place); // before anything can close the socket: onClose gives it back
-        if (userId == null) {
-            SocketAdmission.Refusal refusal = place.holdPending(remoteAddress(ctx));
-            if (refusal != null) {
-                reject(ctx, CloseCodes.OVER_CAPACITY, refusal.message, SocketAdmission.retryAfterMs());
-                return;
+        if (!origins.allows(headers.get(HttpHeader.ORIGIN), headers.get(HttpHeader.HOST))) {
+            return new Subscription(null, CloseCodes.FORBIDDEN_ORIGIN, context);
+        }
+        String bearer = Authenticator.bearerToken(headers.get(HttpHeader.AUTHORIZATION));
+        String cookie = null;
+        for (HttpCookie c : Request.getCookies(request)) {
+            if (Authenticator.COOKIE.equals(c.getName())) {
+                cookie = c.getValue();
             }
         }
-        // An upgrade that named its user is admitted (or refused) by the Subscription at once, through admit.
-        Subscription sub = new Subscription(ctx.session, ctx.sessionId(), credential, context);
-        bySession.put(ctx.sessionId(), sub);
-        if (!places.containsKey(ctx.sessionId())) {
-            bySession.remove(ctx.sessionId()); // closed already (refused by admit): onClose may have run before the put
+        Credential credential = authenticator.identify(bearer, cookie).orElse(null);
+        return new Subscription(credential, null, context);
+    }
+
+    private void forbidden(ServerUpgradeResponse response, Callback callback) {
+        String body;
+        try {
+            body = json.writeValueAsString(
+                    Map.of(
+                            "error",
+                            Map.of(
+                                    "code",
+                                    "forbidden",
+                                    "message",
+                                    "In open mode this server answers only its loopback names (127.0.0.1,"
+                                            + " localhost, [::1]); add this name with --allowed-hosts, or run with --auth token.")));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        response.setStatus(403);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    /**
+     * A socket opened: it takes a place under the caps (a refused or foreign-origin socket is
+     * closed with its error), and must subscribe within the timeout. Called by the subscription.
+     */
+    void opened(Subscription sub, CloseCodes refused) {
+        SocketAdmission.Place place = admission.place();
+        sub.hold(place); // before anything can close the socket: closed gives it back
+        open.add(sub);
+        if (refused != null) {
+            sub.close(refused, "This page's origin may not open Lanechat sockets.", null);
             return;
         }
-        Duration timeout = userId == null ? pendingSubscribeTimeout : subscribeTimeout;
-        timers.schedule(sub::checkSubscribed, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (sub.userId() == null) {
+            SocketAdmission.Refusal refusal = place.holdPending(sub.remoteAddress());
+            if (refusal != null) {
+                sub.close(CloseCodes.OVER_CAPACITY, refusal.message, SocketAdmission.retryAfterMs());
+                return;
+            }
+        } else if (!admit(sub)) {
+            return;
+        }
+        Duration timeout = sub.userId() == null ? pendingSubscribeTimeout : subscribeTimeout;
+        sub.subscribeWithin(timeout.toNanos()); // checked by the tick
+    }
+
+    /** The socket closed (whatever closed it): it gives back its place and leaves the Hub. */
+    void closed(Subscription sub, SocketAdmission.Place place) {
+        open.remove(sub);
+        if (place != null) {
+            place.release();
+        }
+        hub.remove(sub);
     }
 
     /**
@@ -151,8 +214,8 @@ public final class StreamEndpoint implements CredentialHolder {
      * the pending counts and takes a place among the user's and the server's sockets, or is closed
      * with {@code over_capacity} and 1013. True when admitted (and registered with the Hub).
      */
-    private boolean admit(Subscription sub) {
-        SocketAdmission.Place place = places.get(sub.key());
+    boolean admit(Subscription sub) {
+        SocketAdmission.Place place = sub.place();
         SocketAdmission.Refusal refusal =
                 place == null ? SocketAdmission.Refusal.SERVER_FULL : place.authenticate(sub.userId());
         if (refusal != null) {
@@ -160,39 +223,28 @@ public final class StreamEndpoint implements CredentialHolder {
             return false;
         }
         hub.add(sub);
-        if (!places.containsKey(sub.key())) {
-            hub.remove(sub); // closed meanwhile, perhaps before the add: onClose's remove may have missed it
+        if (!open.contains(sub)) {
+            hub.remove(sub); // closed meanwhile, perhaps before the add: closed's remove may have missed it
         }
         return true;
     }
 
-    private static String remoteAddress(WsContext ctx) {
-        java.net.SocketAddress remote = ctx.session.getRemoteSocketAddress();
-        return remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress()
-                : String.valueOf(remote);
-    }
-
-    private void reject(WsContext ctx, CloseCodes why, String message, Long retryAfterMs) {
-        ctx.session.sendText(
-                frames.error(why.errorCode, message, retryAfterMs), org.eclipse.jetty.websocket.api.Callback.NOOP);
-        ctx.session.close(why.status, why.errorCode, org.eclipse.jetty.websocket.api.Callback.NOOP);
-    }
-
-    private void withSubscription(WsContext ctx, Consumer<Subscription> action) {
-        Subscription sub = bySession.get(ctx.sessionId());
-        if (sub != null) {
-            action.accept(sub);
-        }
-    }
-
     /**
-     * Closes sockets whose send window stayed full past the limit with 1013 (they resume with
-     * since), and cuts them a few seconds later if even the close cannot get through.
+     * One tick of the sockets' one timer (no task per socket): pings the sockets of this tick's
+     * slot, so that the heartbeat of every socket is spread over the ping interval instead of one
+     * burst; closes those that did not subscribe in time with 4408; and closes sockets whose send
+     * window stayed full past the limit with 1013 (they resume with since), cutting them a few
+     * seconds later if even the close cannot get through.
      */
-    private void closeStalled() {
+    private void tick() {
         try {
-            for (Subscription sub : bySession.values()) {
+            int slot = (int) (ticks++ % pingSlots);
+            long now = System.nanoTime();
+            for (Subscription sub : open) {
+                if (pingSlots == 1 || Math.floorMod(System.identityHashCode(sub), pingSlots) == slot) {
+                    sub.ping();
+                }
+                sub.checkSubscribed(now);
                 if (sub.stalledLongerThan(slowSocketLimitNanos)) {
                     log.info("Closing a socket of user {} that stopped reading", sub.userId());
                     sub.close(
@@ -203,14 +255,14 @@ public final class StreamEndpoint implements CredentialHolder {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("Slow-socket check failed: {}", StoreErrors.describeWithPlace(e));
+            log.warn("Socket tick failed: {}", StoreErrors.describeWithPlace(e));
         }
     }
 
     @Override
     public Set<Credential> held() {
         Set<Credential> held = new HashSet<>();
-        for (Subscription sub : bySession.values()) {
+        for (Subscription sub : open) {
             Credential credential = sub.credential();
             if (credential != null && credential.revocable()) {
                 held.add(credential);
@@ -223,7 +275,7 @@ public final class StreamEndpoint implements CredentialHolder {
     @Override
     public Map<String, Integer> end(Set<Credential> ended) {
         Map<String, Integer> closed = new HashMap<>();
-        for (Subscription sub : bySession.values()) {
+        for (Subscription sub : open) {
             Credential credential = sub.credential();
             if (credential != null
                     && ended.contains(credential)
@@ -237,19 +289,9 @@ public final class StreamEndpoint implements CredentialHolder {
         return closed;
     }
 
-    private void heartbeat() {
-        try {
-            bySession.values().forEach(Subscription::ping);
-        } catch (RuntimeException e) {
-            log.warn("Heartbeat failed: {}", StoreErrors.describeWithPlace(e));
-        }
-    }
-
     /** Closes every socket with 1001 (the server is stopping); clients resume elsewhere or later. */
     public void closeAll() {
-        bySession
-                .values()
-                .forEach(sub ->
-                        sub.close(CloseCodes.SHUTTING_DOWN, "The server is shutting down; reconnect shortly.", 1000L));
+        open.forEach(
+                sub -> sub.close(CloseCodes.SHUTTING_DOWN, "The server is shutting down; reconnect shortly.", 1000L));
     }
 }

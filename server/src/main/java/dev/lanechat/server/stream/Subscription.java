@@ -8,28 +8,33 @@ import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.store.StoreErrors;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.Predicate;
-import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One socket: a cursor into its user's event log. The subscribe, the replay, {@code ready} and
+ * One socket, and its Jetty endpoint: a cursor into its user's event log. The subscribe, the replay, {@code ready} and
  * every live event are sent by one serialized drain (never two at once), so replay and live
  * events cannot interleave or skip. At most {@link #WINDOW} frames wait in Jetty's queue; beyond
  * that the socket simply lags behind its cursor and catches up as frames go out. It remembers the
- * credential it was opened with, so that a revocation or a log-out can close it later.
+ * credential it was opened with, so that a revocation or a log-out can close it later. It keeps
+ * nothing of the upgrade request; its frame limiter is made at its second frame (the first is the
+ * subscribe).
  */
-final class Subscription {
+public final class Subscription implements Session.Listener.AutoDemanding {
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
     static final int MAX_FRAME_BYTES = 64 * 1024;
     private static final int WINDOW = 64;
@@ -44,56 +49,116 @@ final class Subscription {
 
     /** What a subscription needs from its endpoint, shared by all of them. */
     record Context(
+            StreamEndpoint endpoint,
             Hub hub,
             Frames frames,
             ObjectMapper json,
             Executor drains,
+            ProgressRelay progress,
             RateLimiter frameLimiter,
             Function<String, Optional<Credential>> credentialOfToken,
-            Predicate<Subscription> onAuthenticated,
             ServerMetrics metrics) {}
 
-    private final Session session;
-    private final String key;
+    private static final VarHandle DRAINING;
+    private static final VarHandle IN_FLIGHT;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            DRAINING = lookup.findVarHandle(Subscription.class, "draining", boolean.class);
+            IN_FLIGHT = lookup.findVarHandle(Subscription.class, "inFlight", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Jetty's core session (set when it opens): frames are written with their bytes as they are. */
+    private volatile CoreSession session;
+
     private final Context context;
-    private final Hub hub;
-    private final Frames frames;
-    private final ObjectMapper json;
-    private final Executor drains;
+    /** Closed at once when it opens (a foreign origin), else null. */
+    private final CloseCodes refused;
+
     private volatile String userId;
     private volatile Credential credential;
-    /** Held while a frame is handed to Jetty and while closing, so that nothing follows the closing error frame. */
-    private final Object sendLock = new Object();
+    private SocketAdmission.Place place;
+    /** Made at the second frame the client sends (most sockets only ever send the subscribe). */
+    private RateLimiter.Bucket frameBucket;
 
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    // The lock of this object is held while a frame is handed to Jetty and while closing, so that
+    // nothing follows the closing error frame.
+    private volatile boolean draining; // through DRAINING
+    private volatile int inFlight; // frames handed to Jetty and not yet written, through IN_FLIGHT
     /** When the window last filled up and stayed full (System.nanoTime), or 0. */
     private volatile long fullSinceNanos;
 
     private volatile boolean dirty;
     private volatile State state = State.AWAITING_SUBSCRIBE;
-    private volatile Long since;
+    private volatile long since = -1; // -1: none
+    /** When the subscribe timeout ends (System.nanoTime), or 0 before it starts. */
+    private volatile long subscribeBy;
+
     private long cursor;
     private long replayUpTo;
 
-    /** @param credential what the upgrade request authenticated with, or null to expect a token in the subscribe */
-    Subscription(Session session, String key, Credential credential, Context context) {
-        this.session = session;
-        this.key = key;
+    /**
+     * @param credential what the upgrade request authenticated with, or null to expect a token in the subscribe
+     * @param refused why it is closed as soon as it opens, or null
+     */
+    Subscription(Credential credential, CloseCodes refused, Context context) {
         this.context = context;
-        this.hub = context.hub();
-        this.frames = context.frames();
-        this.json = context.json();
-        this.drains = context.drains();
+        this.refused = refused;
         this.credential = credential;
         this.userId = credential == null ? null : credential.userId();
-        if (credential != null) {
-            context.onAuthenticated().test(this); // refused (over a cap): closed already
-        }
     }
 
-    String key() {
-        return key;
+    @Override
+    public void onWebSocketOpen(Session jettySession) {
+        session = ((WebSocketSession) jettySession).getCoreSession();
+        context.endpoint().opened(this, refused);
+    }
+
+    @Override
+    public void onWebSocketText(String text) {
+        onText(text);
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
+        callback.succeed();
+        onBinary();
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        state = State.CLOSED;
+        context.endpoint().closed(this, place);
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        log.debug("Socket error: {}", StoreErrors.describe(cause));
+    }
+
+    void hold(SocketAdmission.Place place) {
+        this.place = place;
+    }
+
+    SocketAdmission.Place place() {
+        return place;
+    }
+
+    /** The client's address, for the pending caps. */
+    String remoteAddress() {
+        java.net.SocketAddress remote = session.getRemoteAddress();
+        return remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress()
+                : String.valueOf(remote);
+    }
+
+    /** The Hub's one copy of the user id string (one per user, not one per socket). */
+    void useUserId(String canonical) {
+        userId = canonical;
     }
 
     String userId() {
@@ -114,7 +179,13 @@ final class Subscription {
         if (state == State.CLOSED) {
             return;
         }
-        long waitMs = context.frameLimiter().acquire(key);
+        long waitMs = 0;
+        if (frameBucket != null) {
+            waitMs = context.frameLimiter().acquire(frameBucket);
+        } else if (state != State.AWAITING_SUBSCRIBE) {
+            frameBucket = context.frameLimiter().bucketAfterOne(); // the subscribe took the first token
+            waitMs = context.frameLimiter().acquire(frameBucket);
+        }
         if (waitMs > 0) {
             close(CloseCodes.RATE_LIMITED, "Too many frames; slow down.", Math.max(1000, waitMs));
             return;
@@ -125,7 +196,7 @@ final class Subscription {
         }
         JsonNode frame;
         try {
-            frame = json.readTree(text);
+            frame = context.json().readTree(text);
         } catch (Exception e) {
             frame = null;
         }
@@ -164,11 +235,11 @@ final class Subscription {
             }
             credential = shown.get();
             userId = credential.userId();
-            if (!context.onAuthenticated().test(this)) {
+            if (!context.endpoint().admit(this)) {
                 return; // over a cap: closed with over_capacity
             }
         }
-        since = sinceNode == null || sinceNode.isNull() ? null : sinceNode.asLong();
+        since = sinceNode == null || sinceNode.isNull() ? -1 : sinceNode.asLong();
         if (advance(State.AWAITING_SUBSCRIBE, State.SUBSCRIBING)) {
             wake();
         }
@@ -178,9 +249,15 @@ final class Subscription {
         close(CloseCodes.INVALID_FRAME, "Binary frames are not part of the protocol; send JSON text.", null);
     }
 
+    /** Starts the subscribe timeout (checked by the endpoint's tick). */
+    void subscribeWithin(long nanos) {
+        subscribeBy = System.nanoTime() + nanos;
+    }
+
     /** Closes after the subscribe timeout if the client never subscribed. */
-    void checkSubscribed() {
-        if (state == State.AWAITING_SUBSCRIBE) {
+    void checkSubscribed(long nowNanos) {
+        long by = subscribeBy;
+        if (by != 0 && nowNanos - by >= 0 && state == State.AWAITING_SUBSCRIBE) {
             close(
                     CloseCodes.SUBSCRIBE_TIMEOUT,
                     "No subscribe frame arrived in time; send {\"token\":\"stream\"} first.",
@@ -189,15 +266,15 @@ final class Subscription {
     }
 
     void ping() {
-        if (state == State.LIVE && session.isOpen()) {
-            send(Frames.PING);
-            session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+        if (state == State.LIVE && session.isOutputOpen()) {
+            send(SharedFrame.PING);
+            session.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
         }
     }
 
     /** A preview frame: sent only to a live socket with room in its window, else dropped (offset shows the gap). */
-    void sendProgress(String frame) {
-        if (state == State.LIVE && inFlight.get() < WINDOW && session.isOpen()) {
+    void sendProgress(SharedFrame frame) {
+        if (state == State.LIVE && inFlight < WINDOW && session.isOutputOpen()) {
             send(frame);
         }
     }
@@ -208,13 +285,16 @@ final class Subscription {
      * was closed already.
      */
     boolean close(CloseCodes why, String message, Long retryAfterMs) {
-        synchronized (sendLock) {
+        synchronized (this) {
             if (state == State.CLOSED) {
                 return false;
             }
             state = State.CLOSED;
-            if (session.isOpen()) {
-                session.sendText(frames.error(why.errorCode, message, retryAfterMs), Callback.NOOP);
+            if (session.isOutputOpen()) {
+                session.sendFrame(
+                        new Frame(OpCode.TEXT, context.frames().error(why.errorCode, message, retryAfterMs)),
+                        Callback.NOOP,
+                        false);
                 session.close(why.status, why.errorCode, Callback.NOOP);
             }
             return true;
@@ -228,8 +308,8 @@ final class Subscription {
     /** New events may be there: drain, unless a drain is already running (it will look again). */
     void wake() {
         dirty = true;
-        if (draining.compareAndSet(false, true)) {
-            drains.execute(this::drain);
+        if (DRAINING.compareAndSet(this, false, true)) {
+            context.drains().execute(this::drain);
         }
     }
 
@@ -246,8 +326,8 @@ final class Subscription {
                 session.close(CloseCodes.STORE_ERROR.status, "store error", Callback.NOOP);
                 state = State.CLOSED;
             }
-            draining.set(false);
-            if (!dirty || !draining.compareAndSet(false, true)) {
+            draining = false;
+            if (!dirty || !DRAINING.compareAndSet(this, false, true)) {
                 return;
             }
         }
@@ -255,12 +335,12 @@ final class Subscription {
 
     private void drainOnce() {
         if (state == State.SUBSCRIBING) {
-            EventLog.Bounds bounds = hub.bounds(userId);
-            Long from = since;
-            if (from != null && !bounds.canResumeFrom(from)) {
-                send(Frames.RESET);
+            EventLog.Bounds bounds = context.hub().bounds(userId);
+            long from = since;
+            if (from >= 0 && !bounds.canResumeFrom(from)) {
+                send(SharedFrame.RESET);
             }
-            cursor = from == null || !bounds.canResumeFrom(from) ? bounds.newest() : from;
+            cursor = from < 0 || !bounds.canResumeFrom(from) ? bounds.newest() : from;
             replayUpTo = bounds.newest();
             if (!advance(State.SUBSCRIBING, State.REPLAYING)) {
                 return;
@@ -271,8 +351,11 @@ final class Subscription {
             if (cursor < replayUpTo) {
                 return; // the window is full; the rest of the replay follows as frames go out
             }
-            send(Frames.ready(replayUpTo));
-            if (!advance(State.REPLAYING, State.LIVE)) {
+            send(SharedFrame.of(Frames.ready(replayUpTo)));
+            // Live from here, first with one snapshot progress frame per task of the user that
+            // streams on this node (E13): the switch and the snapshots run under the relay's lock.
+            if (!context.progress()
+                    .goLive(userId, () -> advance(State.REPLAYING, State.LIVE), text -> send(SharedFrame.of(text)))) {
                 return;
             }
         }
@@ -283,24 +366,25 @@ final class Subscription {
 
     /** Sends the events after the cursor up to {@code upTo}, while the window has room. */
     private void sendEvents(long upTo) {
-        while (cursor < upTo && inFlight.get() < WINDOW && session.isOpen() && state != State.CLOSED) {
-            List<Event> events = hub.eventsAfter(userId, cursor, WINDOW - inFlight.get());
-            if (events.isEmpty()) {
+        while (cursor < upTo && inFlight < WINDOW && session.isOutputOpen() && state != State.CLOSED) {
+            List<SharedFrame> frames = context.hub().eventsAfter(userId, cursor, WINDOW - inFlight);
+            if (frames.isEmpty()) {
                 return;
             }
-            for (Event event : events) {
-                if (event.id() > upTo) {
+            for (SharedFrame frame : frames) {
+                long id = frame.event().id();
+                if (id > upTo) {
                     return;
                 }
-                send(event.frame(), event);
-                cursor = event.id();
+                send(frame);
+                cursor = id;
             }
         }
     }
 
     /** Moves from {@code from} to {@code to}, unless it was closed meanwhile (a close is final). */
     private boolean advance(State from, State to) {
-        synchronized (sendLock) {
+        synchronized (this) {
             if (state != from) {
                 return false;
             }
@@ -309,36 +393,34 @@ final class Subscription {
         }
     }
 
-    private void send(String frame) {
-        send(frame, null);
-    }
-
-    private void send(String frame, Event event) {
-        synchronized (sendLock) {
+    private void send(SharedFrame frame) {
+        Event event = frame.event();
+        synchronized (this) {
             if (state == State.CLOSED) {
                 return; // closed (revoked, too slow, shutting down…): not one more frame
             }
-            if (inFlight.incrementAndGet() >= WINDOW && fullSinceNanos == 0) {
+            if ((int) IN_FLIGHT.getAndAdd(this, 1) + 1 >= WINDOW && fullSinceNanos == 0) {
                 fullSinceNanos = System.nanoTime();
             }
-            session.sendText(
-                    frame,
+            session.sendFrame(
+                    new Frame(OpCode.TEXT, frame.payload()),
                     Callback.from(
                             () -> {
                                 context.metrics().written(event);
                                 sent();
                             },
                             failure -> {
-                                if (inFlight.decrementAndGet() < WINDOW) {
+                                if ((int) IN_FLIGHT.getAndAdd(this, -1) - 1 < WINDOW) {
                                     fullSinceNanos = 0;
                                 }
                                 log.debug("Socket of user {}: send failed: {}", userId, StoreErrors.describe(failure));
-                            }));
+                            }),
+                    false);
         }
     }
 
     private void sent() {
-        int left = inFlight.decrementAndGet();
+        int left = (int) IN_FLIGHT.getAndAdd(this, -1) - 1;
         if (left < WINDOW) {
             fullSinceNanos = 0;
         }
@@ -359,6 +441,6 @@ final class Subscription {
 
     /** Cuts the connection without a closing handshake (for a peer that no longer reads). */
     void disconnect() {
-        session.disconnect(); // also after a close that is stuck behind unread frames (isOpen is false then)
+        session.abort(); // also after a close that is stuck behind unread frames (isOpen is false then)
     }
 }

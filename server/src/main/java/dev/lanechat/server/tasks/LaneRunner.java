@@ -315,6 +315,7 @@ public final class LaneRunner {
         tasks.completeLater(claim, result)
                 .whenCompleteAsync(
                         (completed, error) -> {
+                            progress.released(claim.taskId()); // its end is committed (or failed): text no longer shown
                             if (error != null) {
                                 log.warn(
                                         "Lane {}: task {} could not be completed: {}",
@@ -339,12 +340,35 @@ public final class LaneRunner {
     }
 
     /**
+     * A task cancelled on another node was stored without the text it streamed here: store it now
+     * (a no-op when it was cancelled on this node, which stored its text with the cancel).
+     */
+    private void keepStoppedText(Claim claim) {
+        try {
+            String kept = tasks.textSoFar(claim.taskId()).orElse("");
+            if (tasks.keepStoppedText(claim, kept)) {
+                log.info(
+                        "Lane {}: task {} was stopped on another node; its text so far is kept",
+                        lane.name(),
+                        claim.taskId());
+            }
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Lane {}: the text of stopped task {} was not kept: {}",
+                    lane.name(),
+                    claim.taskId(),
+                    StoreErrors.describe(e));
+        }
+    }
+
+    /**
      * Runs a claimed task to its end; returns the next task claimed with its completion, if any.
      *
      * @param content its message's content when the submit handed it over, else null (then read)
      */
     private Claim run(Claim claim, String content) {
         Claim next = null;
+        boolean releasedLater = false;
         Running context = new Running(Thread.currentThread(), claim, progress);
         running.put(claim.taskId(), context);
         long started = System.nanoTime();
@@ -382,6 +406,7 @@ public final class LaneRunner {
                     tasks.complete(claim, result);
                 } else if (tasks.completesLater()) {
                     completeLater(claim, result);
+                    releasedLater = true;
                 } else {
                     next = tasks.completeAndClaimNext(claim, result).orElse(null);
                 }
@@ -417,6 +442,12 @@ public final class LaneRunner {
             progress.ended(claim.taskId());
             if (renewal != null) {
                 renewal.cancel(false);
+            }
+            if (context.cancelled && tasks.inServerLeasesExpire()) {
+                keepStoppedText(claim);
+            }
+            if (!releasedLater) {
+                progress.released(claim.taskId());
             }
             running.remove(claim.taskId());
             metrics.taskEnded(lane.name(), System.nanoTime() - started);

@@ -2,7 +2,8 @@ package dev.lanechat.server.tasks;
 
 /**
  * Where the partial output of running tasks goes (the sockets of the task's user). Partial output
- * is never stored: a client that misses it gets the whole answer with the task's final event.
+ * is never stored durably: a client that misses it gets the whole answer with the task's final
+ * event; while the task runs, the node that runs it keeps its text so far ({@link PartialAnswers}).
  */
 public interface ProgressSink {
     /** {@code delta} follows the first {@code offset} UTF-16 code units of the task's answer. */
@@ -10,6 +11,9 @@ public interface ProgressSink {
 
     /** The processor returned: send what is still waiting now, and nothing of this task after. */
     void ended(String taskId);
+
+    /** The task's run on this node is over (its end committed, or it was given up): forget its text. */
+    default void released(String taskId) {}
 
     ProgressSink NONE = new ProgressSink() {
         @Override

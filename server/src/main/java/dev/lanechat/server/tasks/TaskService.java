@@ -67,6 +67,7 @@ public final class TaskService {
     private final List<Consumer<String>> cancelListeners = new CopyOnWriteArrayList<>();
     private final Map<String, Handoff> handoffs = new java.util.concurrent.ConcurrentHashMap<>();
     private final UsageLedger usage;
+    private final PartialAnswers partial;
 
     /**
      * The lease of an in-server loop's task on single-process SQLite: never renewed and never
@@ -95,8 +96,10 @@ public final class TaskService {
             int maxAttempts,
             int historyMessages,
             int historyBytes,
-            UsageLedger usage) {
+            UsageLedger usage,
+            PartialAnswers partial) {
         this.usage = usage;
+        this.partial = partial;
         this.historyMessages = historyMessages;
         this.historyBytes = historyBytes;
         this.database = database;
@@ -443,7 +446,10 @@ public final class TaskService {
         return jdbi.withHandle(h -> tasks.find(h, userId, taskId));
     }
 
-    /** Cancels a queued or running task: it ends failed with error "cancelled". */
+    /**
+     * Cancels a queued or running task: it ends failed with error "cancelled", and its answer keeps
+     * the text streamed so far when the task streams on this node (protocol.md E13).
+     */
     public Task cancel(String userId, String taskId) {
         List<Event> events = jdbi.inTransaction(h -> {
             Claim task = tasks.cancel(h, userId, taskId, clock.instant()).orElseThrow(() -> {
@@ -453,7 +459,9 @@ public final class TaskService {
                 return Rejection.conflict(
                         "This task has already ended; only a queued or running task can be cancelled.");
             });
-            return List.of(recordCancel(h, task));
+            // Sealed before the commit: no later delta is sent, so every tab ends with this text.
+            String kept = partial.stop(taskId).orElse("");
+            return List.of(recordCancel(h, task, kept));
         });
         notifier.published(events);
         cancelListeners.forEach(l -> l.accept(taskId));
@@ -464,7 +472,7 @@ public final class TaskService {
     public List<Event> cancelUnfinished(Handle h, String userId, String conversationId) {
         List<Event> events = new ArrayList<>();
         for (String taskId : tasks.unfinishedIn(h, conversationId)) {
-            tasks.cancel(h, userId, taskId, clock.instant()).ifPresent(task -> events.add(recordCancel(h, task)));
+            tasks.cancel(h, userId, taskId, clock.instant()).ifPresent(task -> events.add(recordCancel(h, task, "")));
         }
         return events;
     }
@@ -486,11 +494,47 @@ public final class TaskService {
         tasks.deleteForConversation(h, conversationId);
     }
 
-    private Event recordCancel(Handle h, Claim task) {
+    private Event recordCancel(Handle h, Claim task, String kept) {
         conversations.fail(h, task.conversationId(), task.messageId(), TaskStatus.CANCELLED, clock.instant());
+        if (!kept.isEmpty()) {
+            conversations.setContent(h, task.messageId(), kept);
+        }
+        return eventLog.append(h, task.userId(), "task.failed", cancelledData(task, kept));
+    }
+
+    private static Map<String, Object> cancelledData(Claim task, String kept) {
         Map<String, Object> data = failedData(task, TaskStatus.CANCELLED);
         data.put("cancelled", true);
-        return eventLog.append(h, task.userId(), "task.failed", data);
+        data.put("content", kept);
+        return data;
+    }
+
+    /**
+     * The text a task streamed so far, while it runs on this node (a read shows it in its running
+     * answer); empty when it does not stream here.
+     */
+    public Optional<String> textSoFar(String taskId) {
+        return partial.textSoFar(taskId);
+    }
+
+    /**
+     * A runner's second word on a task cancelled on another node (whose answer was stored without
+     * text): stores {@code kept} as the answer's content if it is still the cancelled answer with
+     * no content, and tells every tab with another {@code task.failed} event that carries it.
+     * False when there was nothing to do.
+     */
+    public boolean keepStoppedText(Claim claim, String kept) {
+        if (kept.isEmpty()) {
+            return false;
+        }
+        Optional<Event> event = jdbi.inTransaction(h -> {
+            boolean updated = conversations.fillStopped(h, claim.messageId(), kept);
+            return !updated
+                    ? Optional.<Event>empty()
+                    : Optional.of(eventLog.append(h, claim.userId(), "task.failed", cancelledData(claim, kept)));
+        });
+        event.ifPresent(e -> notifier.published(List.of(e)));
+        return event.isPresent();
     }
 
     /**

@@ -99,10 +99,11 @@ public final class ExportService {
 
     private static Map<String, Draft> conversations(Handle h, String userId, String conversationId) {
         Map<String, Draft> drafts = new LinkedHashMap<>();
-        var query = h.createQuery("SELECT id, title, created_at, updated_at, total_cost_usd, leaf_id, lane, system_prompt"
-                        + " FROM conversations"
-                        + " WHERE user_id = :user" + (conversationId == null ? "" : " AND id = :id")
-                        + " ORDER BY created_at, id")
+        var query = h.createQuery(
+                        "SELECT id, title, created_at, updated_at, total_cost_usd, leaf_id, lane, system_prompt"
+                                + " FROM conversations"
+                                + " WHERE user_id = :user" + (conversationId == null ? "" : " AND id = :id")
+                                + " ORDER BY created_at, id")
                 .bind("user", userId);
         if (conversationId != null) {
             query.bind("id", conversationId);

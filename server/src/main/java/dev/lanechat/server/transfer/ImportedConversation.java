@@ -11,7 +11,10 @@ import java.util.List;
  * (protocol.md E15), null when the file has none.
  */
 record ImportedConversation(
-        String title, Instant createdAt, Instant updatedAt, List<Message> messages,
+        String title,
+        Instant createdAt,
+        Instant updatedAt,
+        List<Message> messages,
         String leafKey,
         String lane,
         String systemPrompt) {
