@@ -89,8 +89,27 @@ final class ConversationHandlers {
         if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY)) {
             throw Rejection.invalid("Idempotency-Key must be 1 to 255 characters.");
         }
+        java.util.List<String> attachments = attachments(body.field("attachments"));
         quotas.admit(CurrentUser.id(ctx)); // 429 quota_exceeded, with when it resets (issue 20)
-        ctx.status(202).json(tasks.submit(CurrentUser.id(ctx), ctx.pathParam("id"), content, lane, key));
+        ctx.status(202).json(tasks.submit(CurrentUser.id(ctx), ctx.pathParam("id"), content, lane, key, attachments));
+    }
+
+    /** The optional {@code attachments}: a list of upload ids (E14), at most 8, none twice. */
+    private static java.util.List<String> attachments(com.fasterxml.jackson.databind.JsonNode value) {
+        if (value == null || value.isNull()) {
+            return java.util.List.of();
+        }
+        if (!value.isArray()) {
+            throw Rejection.invalid("\"attachments\" must be a list of upload ids.");
+        }
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode item : value) {
+            if (!item.isTextual() || item.asText().isBlank() || item.asText().length() > 64) {
+                throw Rejection.invalid("\"attachments\" must be a list of upload ids (strings).");
+            }
+            ids.add(item.asText());
+        }
+        return dev.lanechat.server.files.Uploads.checkIds(ids);
     }
 
     /** {@code POST /api/conversations/{id}/read} with an optional {@code {"message_id"}} (E8). */

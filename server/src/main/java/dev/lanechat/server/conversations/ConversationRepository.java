@@ -409,6 +409,20 @@ public final class ConversationRepository {
                 .findOne();
     }
 
+    /**
+     * The id of the message that the answer {@code answerMessageId} answers (the same message as
+     * {@link #messageAnswered}): where its attachments are found (E14).
+     */
+    public Optional<String> messageAnsweredId(Handle h, String conversationId, String answerMessageId) {
+        return h.createQuery("SELECT id FROM messages WHERE conversation_id = :conversation AND status = 'completed' "
+                        + "AND position < (SELECT position FROM messages WHERE id = :answer) "
+                        + "ORDER BY position DESC LIMIT 1")
+                .bind("conversation", conversationId)
+                .bind("answer", answerMessageId)
+                .mapTo(String.class)
+                .findOne();
+    }
+
     private static String autoTitle(String content) {
         String firstLine = content.strip().lines().findFirst().orElse("").strip();
         if (firstLine.length() <= AUTO_TITLE_LENGTH) {

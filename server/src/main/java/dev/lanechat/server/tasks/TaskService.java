@@ -178,18 +178,35 @@ public final class TaskService {
      */
     public Accepted submit(
             String userId, String conversationId, String content, String laneName, String idempotencyKey) {
+        return submit(userId, conversationId, content, laneName, idempotencyKey, List.of());
+    }
+
+    /**
+     * {@link #submit(String, String, String, String, String)} with uploads attached to the user's
+     * message (E14): each an unattached upload of the user (else 400, or 409 when already attached),
+     * images only to a lane that takes them (else 400 naming the lane).
+     */
+    public Accepted submit(
+            String userId,
+            String conversationId,
+            String content,
+            String laneName,
+            String idempotencyKey,
+            List<String> attachments) {
         Lane lane = laneName == null
                 ? lanes.defaultLane()
                 : lanes.find(laneName)
                         .orElseThrow(() ->
                                 Rejection.invalid("Unknown lane '" + laneName + "'; GET /api/lanes lists the lanes."));
-        String requestHash = hash(conversationId, content, laneName);
+        String requestHash = attachments.isEmpty()
+                ? hash(conversationId, content, laneName)
+                : hash(conversationId, content, laneName, String.join(",", attachments));
         Handoff handoff = handoffs.get(lane.name());
         boolean reserved = handoff != null && handoff.reserve();
         Submitted submitted;
         try {
-            submitted = jdbi.inTransaction(
-                    h -> submitIn(h, userId, conversationId, content, lane, idempotencyKey, requestHash, reserved));
+            submitted = jdbi.inTransaction(h -> submitIn(
+                    h, userId, conversationId, content, lane, idempotencyKey, requestHash, reserved, attachments));
         } catch (RuntimeException e) {
             if (reserved) {
                 handoff.unreserve();
@@ -203,7 +220,8 @@ public final class TaskService {
             submitted = new Submitted(earlier, null);
         }
         if (submitted.handed() != null) {
-            handoff.hand(submitted.handed(), content);
+            // With attachments the loop reads the message (and its files) from the store.
+            handoff.hand(submitted.handed(), attachments.isEmpty() ? content : null);
         } else {
             if (reserved) {
                 handoff.unreserve();
@@ -222,7 +240,8 @@ public final class TaskService {
             Lane lane,
             String idempotencyKey,
             String requestHash,
-            boolean handOver) {
+            boolean handOver,
+            List<String> attachments) {
         if (idempotencyKey != null) {
             Optional<Accepted> earlier = repeat(h, userId, idempotencyKey, requestHash);
             if (earlier.isPresent()) {
@@ -253,6 +272,11 @@ public final class TaskService {
                         at),
                 conversationId,
                 position);
+        List<FileInfo> attached = files.attach(h, userId, userMessageId, attachments);
+        if (!lane.acceptsImages() && attached.stream().anyMatch(FileInfo::isImage)) {
+            throw Rejection.invalid("Lane '" + lane.name() + "' does not accept images; send them to a lane with"
+                    + " vision (GET /api/lanes) or send text files only.");
+        }
         String leaseId = handOver ? UUID.randomUUID().toString() : null;
         // On SQLite a handed task stays queued until its loop starts it (it may wait behind others).
         boolean running = handOver && !handsOverQueued();
@@ -453,8 +477,9 @@ public final class TaskService {
             String content = jdbi.withHandle(
                             h -> conversations.messageAnswered(h, claim.conversationId(), claim.messageId()))
                     .orElse("");
-            return new ProcessorInput(claim.taskId(), content, List.of());
+            return new ProcessorInput(claim.taskId(), content, List.of(), attachmentsOf(claim));
         }
+        List<ProcessorInput.Attachment> attachments = attachmentsOf(claim);
         return jdbi.withHandle(h -> {
             List<Map.Entry<String, String>> turns =
                     conversations.history(h, claim.conversationId(), claim.messageId(), historyMessages, historyBytes);
@@ -464,8 +489,37 @@ public final class TaskService {
             // The last turn is the user's message this task answers.
             String content =
                     history.isEmpty() ? "" : history.get(history.size() - 1).content();
-            return new ProcessorInput(claim.taskId(), content, history.subList(0, Math.max(0, history.size() - 1)));
+            return new ProcessorInput(
+                    claim.taskId(), content, history.subList(0, Math.max(0, history.size() - 1)), attachments);
         });
+    }
+
+    /** The files attached to the message a claimed task answers, with their bytes (E14). */
+    private List<ProcessorInput.Attachment> attachmentsOf(Claim claim) {
+        return jdbi.withHandle(h -> conversations
+                .messageAnsweredId(h, claim.conversationId(), claim.messageId())
+                .map(id -> files.withData(h, id).stream()
+                        .map(f -> new ProcessorInput.Attachment(
+                                f.info().id(),
+                                f.info().name(),
+                                f.info().contentType(),
+                                f.info().size(),
+                                f.info().kind(),
+                                "/api/tasks/" + claim.taskId() + "/files/"
+                                        + f.info().id(),
+                                f.data()))
+                        .toList())
+                .orElse(List.of()));
+    }
+
+    /** The message a running task answers, for its worker's downloads; empty when the task is not running. */
+    public Optional<String> runningTaskMessage(String taskId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT conversation_id, message_id FROM tasks " + "WHERE id = :id AND status = 'running'")
+                .bind("id", taskId)
+                .map((rs, ctx) -> Map.entry(rs.getString("conversation_id"), rs.getString("message_id")))
+                .findOne()
+                .flatMap(t -> conversations.messageAnsweredId(h, t.getKey(), t.getValue())));
     }
 
     /** Extends a lease; false when it was lost (the task was cancelled or is no longer this holder's). */
@@ -647,10 +701,14 @@ public final class TaskService {
         }
     }
 
-    private static String hash(String conversationId, String content, String lane) {
+    private static String hash(String conversationId, String content, String lane, String... more) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (String part : new String[] {conversationId, content, lane == null ? "" : lane}) {
+                digest.update(part.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            for (String part : more) {
                 digest.update(part.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }

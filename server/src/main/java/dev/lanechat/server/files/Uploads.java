@@ -1,0 +1,42 @@
+package dev.lanechat.server.files;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Uploads (protocol.md E14): checked ({@link UploadCheck}) and stored unattached, owned by the user,
+ * until a send attaches them; those never attached are swept after {@link #KEEP_UNATTACHED}.
+ */
+public final class Uploads {
+    /** How long an upload no send named is kept. */
+    public static final Duration KEEP_UNATTACHED = Duration.ofDays(1);
+    /** The most attachments of one message. */
+    public static final int MAX_PER_MESSAGE = 8;
+
+    private final FileRepository files;
+    private final Clock clock;
+
+    public Uploads(FileRepository files, Clock clock) {
+        this.files = files;
+        this.clock = clock;
+    }
+
+    /** Checks and stores an upload; its name must already be {@link UploadCheck#checkName checked}. */
+    public FileInfo upload(String userId, String name, String declaredType, byte[] data) {
+        UploadCheck.Accepted accepted = UploadCheck.check(name, declaredType, data);
+        return files.insertUpload(userId, name, accepted.contentType(), data, clock.instant());
+    }
+
+    /** Checks the list of upload ids of a send: at most {@value #MAX_PER_MESSAGE}, no id twice. */
+    public static List<String> checkIds(List<String> ids) {
+        if (ids.size() > MAX_PER_MESSAGE) {
+            throw dev.lanechat.server.Rejection.invalid(
+                    "A message may have at most " + MAX_PER_MESSAGE + " attachments, not " + ids.size() + ".");
+        }
+        if (ids.stream().distinct().count() != ids.size()) {
+            throw dev.lanechat.server.Rejection.invalid("\"attachments\" names an upload twice.");
+        }
+        return List.copyOf(ids);
+    }
+}
