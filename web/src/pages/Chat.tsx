@@ -13,12 +13,20 @@ import { askForNotificationsOnce } from '../features/notifications/hooks/notific
 import { ExportLinks } from '../features/transfer/components/ExportLinks';
 import { MessageItem } from '../features/chat/components/MessageItem';
 import { Composer } from '../features/chat/components/Composer';
+import { useAttachments } from '../features/attachments/hooks/use-attachments';
+import { useFileDrop } from '../features/attachments/hooks/use-file-drop';
+import { AttachButton } from '../features/attachments/components/AttachButton';
+import { AttachmentChips } from '../features/attachments/components/AttachmentChips';
+import { MessageFiles } from '../features/attachments/components/MessageFiles';
+import type { LanechatFile } from '../lib/api';
 import { newId, optimisticPair, toChatMessage, type ChatMessage } from '../features/chat/hooks/chat-messages';
 
 function titleFrom(content: string): string {
   const line = content.trim().split('\n')[0] ?? '';
   return line.length > 60 ? `${line.slice(0, 57)}…` : line;
 }
+
+const renderFiles = (files: LanechatFile[]) => <MessageFiles files={files} />;
 
 export function Chat() {
   const { conversationId } = useParams();
@@ -37,6 +45,8 @@ export function Chat() {
   useFocusMessage(listRef, messages.length);
   useMarkRead(conversationId ?? null, chat.conversation?.unread_count ?? 0);
   const selectedLane = lane ?? defaultLane;
+  const attachments = useAttachments();
+  const { dragging, dropHandlers, onPaste } = useFileDrop(attachments.add);
 
   const onStop = async (taskId: string) => {
     try {
@@ -48,6 +58,13 @@ export function Chat() {
 
   const onSend = async (content: string) => {
     setSendError(null);
+    // The send waits for the files still uploading and takes them (E14).
+    const files = await attachments.settle();
+    if (files === null) {
+      setSendError('Some files could not be uploaded: remove them (×) and send again.');
+      return;
+    }
+    attachments.clear();
     let target = conversationId;
     if (!target) {
       const ids: [string, string] = [`local-user-${newId()}`, `local-assistant-${newId()}`];
@@ -62,14 +79,14 @@ export function Chat() {
         return;
       }
     }
-    await chat.sendMessage(content, { lane: selectedLane ?? undefined, conversationId: target });
+    await chat.sendMessage(content, { lane: selectedLane ?? undefined, conversationId: target, attachments: files });
     setStartDraft(null);
     askForNotificationsOnce();
   };
 
   const notFound = chat.error?.code === 'not_found';
   return (
-    <section className="chat" aria-label="Chat">
+    <section className="chat" aria-label="Chat" data-dragging={dragging || undefined} {...dropHandlers}>
       <h1 className="chat-title">
         {chat.conversation?.title || (conversationId ? 'Conversation' : 'New conversation')}
       </h1>
@@ -93,7 +110,7 @@ export function Chat() {
           </li>
         )}
         {messages.map((m) => (
-          <MessageItem key={m.id} message={m} onStop={onStop} />
+          <MessageItem key={m.id} message={m} onStop={onStop} renderFiles={renderFiles} />
         ))}
       </ol>
       <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">
@@ -104,7 +121,18 @@ export function Chat() {
           {sendError ?? `The message could not be sent: ${chat.sendError}`}
         </p>
       )}
-      {!notFound && <Composer lanes={lanes} lane={selectedLane} onLaneChange={setLane} onSend={onSend} />}
+      {!notFound && (
+        <Composer
+          lanes={lanes}
+          lane={selectedLane}
+          onLaneChange={setLane}
+          onSend={onSend}
+          attachments={<AttachmentChips items={attachments.items} onRemove={attachments.remove} />}
+          attachButton={<AttachButton onFiles={attachments.add} />}
+          onPaste={onPaste}
+          canSend={!attachments.hasErrors}
+        />
+      )}
     </section>
   );
 }

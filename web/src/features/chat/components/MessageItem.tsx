@@ -2,7 +2,8 @@
 // partial text, with a Stop button); the answer (sanitized markdown, "lane · model · $cost",
 // file links, a Copy button for the whole answer's markdown); a stopped answer in neutral grey; a
 // failed answer in red (the theme's --danger, so it stays readable in dark mode).
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
+import type { LanechatFile } from '../../../lib/api';
 import type { ChatMessage } from '../hooks/chat-messages';
 import { formatCost, formatSize } from '../../../lib/format';
 import { useCopy } from '../hooks/use-copy';
@@ -34,6 +35,8 @@ export interface MessageItemProps {
   message: ChatMessage;
   /** Stops this pending answer; without it no Stop button is shown. */
   onStop?: (taskId: string) => Promise<void> | void;
+  /** Shows a user message's attachments (E14); without it they are not shown. */
+  renderFiles?: (files: LanechatFile[]) => ReactNode;
 }
 
 function StopButton({ taskId, onStop }: { taskId: string | null; onStop: (taskId: string) => Promise<void> | void }) {
@@ -56,11 +59,12 @@ function StopButton({ taskId, onStop }: { taskId: string | null; onStop: (taskId
   );
 }
 
-export function MessageItem({ message, onStop }: MessageItemProps) {
+export function MessageItem({ message, onStop, renderFiles }: MessageItemProps) {
   if (message.role === 'user') {
     return (
       <li className="message user" data-role="user" data-message-id={message.id}>
         <span className="sr-only">You: </span>
+        {message.files.length > 0 && renderFiles?.(message.files)}
         <div className="bubble user-text">{message.content}</div>
       </li>
     );
