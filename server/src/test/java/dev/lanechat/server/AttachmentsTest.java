@@ -131,18 +131,17 @@ class AttachmentsTest {
                 conversationId,
                 "look",
                 null,
-                List.of(image.path("id").asText(), notes.path("id").asText()));
+                List.of(notes.path("id").asText(), image.path("id").asText())); // not the upload order
         assertThat(sent.status()).as(sent.body()).isEqualTo(202);
         JsonNode task = http.awaitTaskEnd(sent.json().path("task_id").asText());
         assertThat(task.path("result").path("content").asText())
-                .startsWith("You said: \"look\" (1 word).")
-                .contains("cat.png (image,")
-                .contains("notes.md (text,");
+                .isEqualTo(
+                        "You said: \"look\" (1 word). Attached: notes.md (text, 14 bytes), cat.png (image, 70 bytes).");
 
         JsonNode user = http.conversation(conversationId).path("messages").path(0);
         assertThat(user.path("content").asText()).isEqualTo("look");
-        assertThat(user.path("files").findValuesAsText("name")).containsExactly("cat.png", "notes.md");
-        assertThat(user.path("files").path(0).path("kind").asText()).isEqualTo("image");
+        assertThat(user.path("files").findValuesAsText("name")).containsExactly("notes.md", "cat.png");
+        assertThat(user.path("files").path(1).path("kind").asText()).isEqualTo("image");
         Http.Response download = http.get(image.path("url").asText());
         assertThat(download.status()).isEqualTo(200);
         assertThat(download.bytes()).isEqualTo(PNG);

@@ -112,9 +112,10 @@ public final class FileRepository {
     /**
      * Attaches the uploads {@code uploadIds} of {@code userId} to {@code messageId}, in
      * {@code handle}'s transaction, in the order given. An id that is no upload of this user is a 400;
-     * one already attached to a message is a 409 (an upload is used once).
+     * one already attached to a message is a 409 (an upload is used once). The files keep the
+     * order of {@code uploadIds}.
      */
-    public List<FileInfo> attach(Handle handle, String userId, String messageId, List<String> uploadIds) {
+    public List<FileInfo> attach(Handle handle, String userId, String messageId, List<String> uploadIds, Instant now) {
         if (uploadIds.isEmpty()) {
             return List.of();
         }
@@ -142,12 +143,18 @@ public final class FileRepository {
             }
             list.add(file);
         }
-        int updated = handle.createUpdate("UPDATE files SET message_id = :message "
-                        + "WHERE id IN (<ids>) AND user_id = :user AND message_id IS NULL")
-                .bind("message", messageId)
-                .bindList("ids", uploadIds)
-                .bind("user", userId)
-                .execute();
+        // created_at becomes the attach time, a microsecond apart in the send's order: the message
+        // lists its files (and a lane reads them) in the order the user gave, not the uploads'.
+        int updated = 0;
+        for (int i = 0; i < uploadIds.size(); i++) {
+            updated += handle.createUpdate("UPDATE files SET message_id = :message, created_at = :at "
+                            + "WHERE id = :id AND user_id = :user AND message_id IS NULL")
+                    .bind("message", messageId)
+                    .bind("at", Timestamps.format(now.plusNanos(1000L * i)))
+                    .bind("id", uploadIds.get(i))
+                    .bind("user", userId)
+                    .execute();
+        }
         if (updated != uploadIds.size()) {
             throw Rejection.conflict("An upload was attached to another message meanwhile; upload it again.");
         }

@@ -272,7 +272,7 @@ public final class TaskService {
                         at),
                 conversationId,
                 position);
-        List<FileInfo> attached = files.attach(h, userId, userMessageId, attachments);
+        List<FileInfo> attached = files.attach(h, userId, userMessageId, attachments, now);
         if (!lane.acceptsImages() && attached.stream().anyMatch(FileInfo::isImage)) {
             throw Rejection.invalid("Lane '" + lane.name() + "' does not accept images; send them to a lane with"
                     + " vision (GET /api/lanes) or send text files only.");
