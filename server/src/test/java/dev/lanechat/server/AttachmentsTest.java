@@ -213,6 +213,17 @@ class AttachmentsTest {
     }
 
     @Test
+    void aUserHoldsAtMost64UnsentUploads() {
+        for (int i = 0; i < 64; i++) {
+            uploaded("n" + i + ".txt", "text/plain", utf8("n"));
+        }
+        Http.Response more = upload("more.txt", "text/plain", utf8("x"));
+        assertError(more, 429, "rate_limited");
+        assertThat(more.header("Retry-After")).isNotNull();
+        assertThat(more.json().path("error").path("message").asText()).contains("not yet sent");
+    }
+
+    @Test
     void imagesGoToAVisionLaneAsContentPartsAndTextFilesAsFencedBlocks() {
         standIn.then(OpenAiStandIn.completion("A cat.", 10, 2));
         JsonNode image = uploaded("cat.png", "image/png", PNG);

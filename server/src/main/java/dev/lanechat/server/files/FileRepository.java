@@ -199,4 +199,13 @@ public final class FileRepository {
                         .bind("cutoff", Timestamps.format(cutoff))
                         .execute());
     }
+
+    /** How many uploads of {@code userId} no message holds. */
+    public int unattachedCount(String userId) {
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT COUNT(*) FROM files WHERE message_id IS NULL AND user_id = :user")
+                        .bind("user", userId)
+                        .mapTo(Integer.class)
+                        .one());
+    }
 }

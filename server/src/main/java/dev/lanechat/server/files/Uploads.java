@@ -13,6 +13,8 @@ public final class Uploads {
     public static final Duration KEEP_UNATTACHED = Duration.ofDays(1);
     /** The most attachments of one message. */
     public static final int MAX_PER_MESSAGE = 8;
+    /** The most uploads one user may hold unattached at once (a bound on what unsent files can store). */
+    public static final int MAX_UNATTACHED = 64;
 
     private final FileRepository files;
     private final Clock clock;
@@ -25,6 +27,12 @@ public final class Uploads {
     /** Checks and stores an upload; its name must already be {@link UploadCheck#checkName checked}. */
     public FileInfo upload(String userId, String name, String declaredType, byte[] data) {
         UploadCheck.Accepted accepted = UploadCheck.check(name, declaredType, data);
+        if (files.unattachedCount(userId) >= MAX_UNATTACHED) {
+            throw dev.lanechat.server.Rejection.rateLimited(
+                    "You have " + MAX_UNATTACHED + " uploaded files not yet sent; send them or remove some"
+                            + " (unsent files are deleted after a day).",
+                    60_000);
+        }
         return files.insertUpload(userId, name, accepted.contentType(), data, clock.instant());
     }
 
