@@ -36,6 +36,11 @@ public final class Uploads {
         return files.insertUpload(userId, name, accepted.contentType(), data, clock.instant());
     }
 
+    /** Deletes the uploads no send named within {@link #KEEP_UNATTACHED}; how many (housekeeping). */
+    public int sweep() {
+        return files.deleteUnattachedBefore(clock.instant().minus(KEEP_UNATTACHED));
+    }
+
     /** Checks the list of upload ids of a send: at most {@value #MAX_PER_MESSAGE}, no id twice. */
     public static List<String> checkIds(List<String> ids) {
         if (ids.size() > MAX_PER_MESSAGE) {
