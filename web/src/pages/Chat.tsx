@@ -64,11 +64,12 @@ export function Chat() {
       setSendError('Some files could not be uploaded: remove them (×) and send again.');
       return;
     }
-    attachments.clear();
     let target = conversationId;
     if (!target) {
       const ids: [string, string] = [`local-user-${newId()}`, `local-assistant-${newId()}`];
-      setStartDraft(optimisticPair(content, selectedLane, ids).map((m) => toChatMessage(m, undefined)));
+      const pair = optimisticPair(content, selectedLane, ids);
+      pair[0] = { ...pair[0], files };
+      setStartDraft(pair.map((m) => toChatMessage(m, undefined)));
       try {
         const conversation = await createConversation(titleFrom(content));
         target = conversation.id;
@@ -79,7 +80,13 @@ export function Chat() {
         return;
       }
     }
-    await chat.sendMessage(content, { lane: selectedLane ?? undefined, conversationId: target, attachments: files });
+    const accepted = await chat.sendMessage(content, {
+      lane: selectedLane ?? undefined,
+      conversationId: target,
+      attachments: files,
+    });
+    // A refused send (e.g. images to a lane without vision) keeps the files for another try.
+    if (accepted) attachments.clear();
     setStartDraft(null);
     askForNotificationsOnce();
   };
