@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanechat.server.support.Http;
 import dev.lanechat.server.support.JarServer;
-import dev.lanechat.server.support.Socket;
+import dev.lanechat.server.support.UpdateRecorder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,49 +43,6 @@ class CommitCrashIT {
         started.forEach(JarServer::close);
     }
 
-    /** A socket's updates, read on a thread of its own until it closes or is stopped. */
-    private static final class Reader extends Thread {
-        final Socket socket;
-        final List<JsonNode> updates = new CopyOnWriteArrayList<>();
-        volatile boolean ready;
-        volatile boolean reset;
-        volatile boolean stop;
-
-        Reader(Socket socket) {
-            super("socket-reader");
-            this.socket = socket;
-            setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            while (!stop) {
-                JsonNode frame;
-                try {
-                    frame = socket.nextOrNull(Duration.ofMillis(200));
-                } catch (RuntimeException | AssertionError e) {
-                    return;
-                }
-                if (frame == null) {
-                    if (!socket.isOpen()) {
-                        return;
-                    }
-                    continue;
-                }
-                switch (frame.path("event").asText()) {
-                    case "update" -> updates.add(frame);
-                    case "ready" -> ready = true;
-                    case "reset" -> reset = true;
-                    default -> {}
-                }
-            }
-        }
-
-        long highestId() {
-            return updates.stream().mapToLong(u -> u.path("id").asLong()).max().orElse(0);
-        }
-    }
-
     @Test
     void aCrashBetweenTheWritersCommitAndThePushLosesNoSeenEventAndDuplicatesNone() throws Exception {
         Path dataDir = work.resolve("data");
@@ -106,9 +62,8 @@ class CommitCrashIT {
         started.add(first);
         int port = first.port();
         Http http = first.http();
-        Reader life1 = new Reader(first.socket().subscribe());
-        life1.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> life1.ready);
+        UpdateRecorder life1 = UpdateRecorder.reading(first.socket().subscribe());
+        await().atMost(Duration.ofSeconds(10)).until(life1::ready);
 
         // Senders until the server is gone; a send whose answer never came may still have committed.
         Set<String> accepted = ConcurrentHashMap.newKeySet();
@@ -134,8 +89,7 @@ class CommitCrashIT {
         for (Thread t : senders) {
             t.join(10_000);
         }
-        life1.join(5_000);
-        life1.stop = true;
+        life1.stopReading(5_000);
         assertThat(first.exitValue()).as("halted by --crash-after-commits").isEqualTo(137);
         long seen = life1.highestId();
         assertThat(seen).as("results pushed before the crash").isPositive();
@@ -143,19 +97,18 @@ class CommitCrashIT {
 
         JarServer second = JarServer.start(work, dataDir, port, "second", "--demo-delay-ms", "5");
         started.add(second);
-        Reader life2 = new Reader(second.socket().subscribe(seen));
-        life2.start();
+        UpdateRecorder life2 = UpdateRecorder.reading(second.socket().subscribe(seen));
         Http after = second.http();
         // Every accepted task ends (tasks of the halted batch that were committed end too).
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> endings(readLog(after)).keySet().containsAll(accepted));
-        List<JsonNode> log = readLog(after);
+                .until(() -> endings(after.wholeEventLog()).keySet().containsAll(accepted));
+        List<JsonNode> log = after.wholeEventLog();
         await().atMost(Duration.ofSeconds(20)).until(() -> life1.updates.size() + life2.updates.size() >= log.size());
         Thread.sleep(300); // a duplicate would come right after
-        life2.stop = true;
+        life2.stopReading();
 
-        assertThat(life2.reset).as("no reset on resume").isFalse();
+        assertThat(life2.reset()).as("no reset on resume").isFalse();
         // Nothing a client saw was lost or changed: each seen event is in the log as it was seen.
         Map<Long, JsonNode> logById = new HashMap<>();
         log.forEach(e -> logById.put(e.path("id").asLong(), e));
@@ -184,19 +137,6 @@ class CommitCrashIT {
                         + "after the restart %d events, %d over the resumed socket, none lost or twice%n",
                 CRASH_AT_COMMIT, accepted.size(), life1.updates.size(), log.size(), life2.updates.size());
         second.terminate(20);
-    }
-
-    private static List<JsonNode> readLog(Http http) {
-        List<JsonNode> log = new ArrayList<>();
-        long cursor = 0;
-        while (true) {
-            JsonNode page = http.events(cursor);
-            page.path("events").forEach(log::add);
-            if (page.path("events").isEmpty()) {
-                return log;
-            }
-            cursor = page.path("last_id").asLong();
-        }
     }
 
     private static Map<String, Integer> endings(List<JsonNode> log) {

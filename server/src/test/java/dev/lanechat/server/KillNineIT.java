@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanechat.server.support.Http;
 import dev.lanechat.server.support.JarServer;
-import dev.lanechat.server.support.Socket;
+import dev.lanechat.server.support.UpdateRecorder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,50 +45,6 @@ class KillNineIT {
         started.forEach(JarServer::close);
     }
 
-    /** Reads a socket's frames on its own thread into a list of updates, until the socket goes quiet or closes. */
-    private static final class Reader extends Thread {
-        final Socket socket;
-        final List<JsonNode> updates = new CopyOnWriteArrayList<>();
-        volatile long readyLastId = -1;
-        volatile boolean reset;
-        volatile boolean stop;
-
-        Reader(Socket socket) {
-            super("socket-reader");
-            this.socket = socket;
-            setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            while (!stop) {
-                JsonNode frame;
-                try {
-                    frame = socket.nextOrNull(Duration.ofMillis(200));
-                } catch (RuntimeException | AssertionError e) {
-                    return;
-                }
-                if (frame == null) {
-                    if (!socket.isOpen()) {
-                        return;
-                    }
-                    continue;
-                }
-                switch (frame.path("event").asText()) {
-                    case "update" -> updates.add(frame);
-                    case "ready" ->
-                        readyLastId = frame.path("data").path("last_id").asLong();
-                    case "reset" -> reset = true;
-                    default -> {}
-                }
-            }
-        }
-
-        long highestId() {
-            return updates.stream().mapToLong(u -> u.path("id").asLong()).max().orElse(0);
-        }
-    }
-
     @Test
     void killNineDuring1000InFlightTasksThenRestartEveryResultExactlyOnce() throws Exception {
         Path dataDir = work.resolve("data");
@@ -103,9 +58,8 @@ class KillNineIT {
         int port = first.port();
         Http http = first.http();
 
-        Reader life1 = new Reader(first.socket().subscribe());
-        life1.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> life1.readyLastId == 0);
+        UpdateRecorder life1 = UpdateRecorder.reading(first.socket().subscribe());
+        await().atMost(Duration.ofSeconds(10)).until(() -> life1.readyLastId() == 0);
 
         // 1,000 sends from 8 threads, each into its own conversation.
         Set<String> taskIds = ConcurrentHashMap.newKeySet();
@@ -135,8 +89,7 @@ class KillNineIT {
         int atKill = life1.updates.size();
         first.kill9();
         long killedAt = System.nanoTime();
-        life1.join(5_000);
-        life1.stop = true;
+        life1.stopReading(5_000);
         long seen = life1.highestId();
         assertThat(atKill).as("results out when killed").isLessThan(TASKS / 2);
 
@@ -144,18 +97,17 @@ class KillNineIT {
         JarServer second = JarServer.start(work, dataDir, port, "second", "--demo-delay-ms", "20");
         started.add(second);
         long restartMs = (System.nanoTime() - killedAt) / 1_000_000;
-        Reader life2 = new Reader(second.socket().subscribe(seen));
-        life2.start();
+        UpdateRecorder life2 = UpdateRecorder.reading(second.socket().subscribe(seen));
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> life1.updates.size() + life2.updates.size() >= TASKS);
         // Anything extra (a duplicate) would arrive right after: give it a moment.
         Thread.sleep(500);
-        life2.stop = true;
+        life2.stopReading();
         long totalMs = (System.nanoTime() - t0) / 1_000_000;
 
-        assertThat(life2.reset).as("no reset on resume").isFalse();
-        assertThat(life2.readyLastId).as("ready after the replay").isGreaterThanOrEqualTo(seen);
+        assertThat(life2.reset()).as("no reset on resume").isFalse();
+        assertThat(life2.readyLastId()).as("ready after the replay").isGreaterThanOrEqualTo(seen);
 
         // The socket: ids 1..N, consecutive, no duplicates, across both lives; one result per task.
         List<Long> ids = new ArrayList<>();
@@ -178,17 +130,7 @@ class KillNineIT {
         assertThat(new HashSet<>(perTask.values())).containsExactly(1);
 
         // The durable log says the same: exactly one ending per task, ids 1..N.
-        Http after = second.http();
-        List<JsonNode> log = new ArrayList<>();
-        long cursor = 0;
-        while (true) {
-            JsonNode page = after.events(cursor);
-            page.path("events").forEach(log::add);
-            if (page.path("events").isEmpty() || log.size() >= TASKS + 1) {
-                break;
-            }
-            cursor = page.path("last_id").asLong();
-        }
+        List<JsonNode> log = second.http().wholeEventLog();
         assertThat(log).hasSize(TASKS);
         Map<String, Integer> endings = new HashMap<>();
         Map<String, Integer> outcomes = new HashMap<>();

@@ -15,6 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -210,6 +212,20 @@ public final class Http {
         Response r = get("/api/events?after=" + after);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json();
+    }
+
+    /** The user's whole event log, oldest first, read page by page from {@code after=0}. */
+    public List<JsonNode> wholeEventLog() {
+        List<JsonNode> log = new ArrayList<>();
+        long cursor = 0;
+        while (true) {
+            JsonNode page = events(cursor);
+            page.path("events").forEach(log::add);
+            if (page.path("events").isEmpty()) {
+                return log;
+            }
+            cursor = page.path("last_id").asLong();
+        }
     }
 
     /** Waits until the user's newest event id is at least {@code id}. */
