@@ -213,6 +213,31 @@ class AttachmentsTest {
     }
 
     @Test
+    void anotherUsersUploadIsNoUploadOfMineAndItsFilesAreNotMine() {
+        server.close();
+        server = TestServer.start(dataDir.resolve("token"), b -> b.auth(dev.lanechat.server.auth.AuthMode.TOKEN));
+        String[] store = TokenUsers.storeFlags(server, dataDir.resolve("token"));
+        Http alice = server.http().withBearer(TokenUsers.add("alice", store));
+        Http bob = server.http().withBearer(TokenUsers.add("bob", store));
+        Http.Response r = alice.request("POST", "/api/uploads?name=secret.txt", "text/plain", utf8("alice's"));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        String upload = r.json().path("id").asText();
+
+        String bobs = bob.createConversation().path("id").asText();
+        Http.Response stolen = bob.post(
+                "/api/conversations/" + bobs + "/messages", Map.of("content", "mine?", "attachments", List.of(upload)));
+        assertError(stolen, 400, "invalid_request");
+        assertThat(stolen.json().path("error").path("message").asText()).contains("No upload with id");
+        assertError(bob.get("/api/files/" + upload), 404, "not_found");
+        assertThat(bob.conversation(bobs).path("messages")).isEmpty();
+        // Still alice's to send.
+        String hers = alice.createConversation().path("id").asText();
+        Http.Response sent = alice.post(
+                "/api/conversations/" + hers + "/messages", Map.of("content", "mine", "attachments", List.of(upload)));
+        assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+    }
+
+    @Test
     void aUserHoldsAtMost64UnsentUploads() {
         for (int i = 0; i < 64; i++) {
             uploaded("n" + i + ".txt", "text/plain", utf8("n"));
