@@ -250,7 +250,7 @@ class AttachmentsTest {
 
     @Test
     void imagesGoToAVisionLaneAsContentPartsAndTextFilesAsFencedBlocks() {
-        standIn.then(OpenAiStandIn.completion("A cat.", 10, 2));
+        standIn.then(OpenAiStandIn.completion("A cat.", 10, 2, 1_000));
         JsonNode image = uploaded("cat.png", "image/png", PNG);
         JsonNode code = uploaded("Main.java", "text/x-java", utf8("class Main {}\n"));
         String conversationId = http.createConversation().path("id").asText();
@@ -260,7 +260,14 @@ class AttachmentsTest {
                 "eyes",
                 List.of(image.path("id").asText(), code.path("id").asText()));
         assertThat(sent.status()).as(sent.body()).isEqualTo(202);
-        JsonNode task = http.awaitTaskEnd(sent.json().path("task_id").asText());
+        String taskId = sent.json().path("task_id").asText();
+        // While it runs, its files are no worker's: the lane is served inside the server.
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> http.task(taskId).path("status").asText().equals("running"));
+        assertError(
+                http.get("/api/tasks/" + taskId + "/files/" + image.path("id").asText()), 404, "not_found");
+        JsonNode task = http.awaitTaskEnd(taskId);
         assertThat(task.path("status").asText()).as(task.toString()).isEqualTo("completed");
 
         JsonNode user = standIn.received().get(0).body().path("messages").path(0);
@@ -335,6 +342,8 @@ class AttachmentsTest {
         assertThat(download.status()).as(download.body()).isEqualTo(200);
         assertThat(download.bytes()).isEqualTo(PNG);
         assertError(http.get("/api/tasks/" + taskId + "/files/" + "nope"), 404, "not_found");
+        assertError(
+                http.get("/api/tasks/" + taskId + "/files/" + text.path("id").asText() + "x"), 404, "not_found");
 
         Http.Response done = http.post(
                 "/api/tasks/" + taskId + "/complete",

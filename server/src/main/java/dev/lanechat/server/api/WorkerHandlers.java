@@ -138,9 +138,17 @@ final class WorkerHandlers {
         return ref;
     }
 
-    /** {@code GET /api/tasks/{id}/files/{file_id}}: only for a task of a lane this worker serves. */
+    /** {@code GET /api/tasks/{id}/files/{file_id}}: only for a running task of a worker lane this worker serves. */
     void taskFile(Context ctx, FileHandlers files) {
-        checkLane(ctx, ctx.pathParam("id"));
+        String taskId = ctx.pathParam("id");
+        checkLane(ctx, taskId);
+        // Only a task of a lane served by workers: an in-server lane's files are no worker's.
+        if (!tasks.laneOf(taskId)
+                .flatMap(lanes::find)
+                .map(Lane::servedByWorkers)
+                .orElse(false)) {
+            throw Rejection.notFound("running task");
+        }
         files.taskFile(ctx);
     }
 

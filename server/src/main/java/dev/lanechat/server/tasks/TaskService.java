@@ -515,7 +515,7 @@ public final class TaskService {
     /** The message a running task answers, for its worker's downloads; empty when the task is not running. */
     public Optional<String> runningTaskMessage(String taskId) {
         return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT conversation_id, message_id FROM tasks " + "WHERE id = :id AND status = 'running'")
+                        "SELECT conversation_id, message_id FROM tasks WHERE id = :id AND status = 'running'")
                 .bind("id", taskId)
                 .map((rs, ctx) -> Map.entry(rs.getString("conversation_id"), rs.getString("message_id")))
                 .findOne()
