@@ -39,6 +39,8 @@ export interface UseChatResult {
   stopTask: (taskId: string) => Promise<void>;
   /** Text for the page's aria-live region: the latest answer that arrived. */
   announcement: string;
+  /** Waits for an accepted answer (regenerate, edit) as for a send: socket, polling, announcement. */
+  trackAnswer: (response: SendMessageResponse) => void;
 }
 
 export function useChat(
@@ -128,16 +130,25 @@ export function useChat(
     onGone: (taskId, message) => finishTask(taskId, rules.failed(message, null, null)) && invalidate(),
   });
 
+  /** Waits for an answer the server accepted (a send, a regenerate or an edit) the way a send does. */
+  const trackAnswer = useCallback(
+    (response: SendMessageResponse) => {
+      const taskId = response.task_id;
+      if (outcomes.current.has(taskId)) return;
+      taskPlaceholderMap.current.set(taskId, response.message_id);
+      const direct = rules.outcomeFromSend(response);
+      if (direct) finishTask(taskId, direct);
+      else if (latest.current.websocket?.isConnected)
+        latest.current.websocket.registerPendingTask(taskId); // the socket will tell us
+      else setPollOnly((prev) => rules.withId(prev, taskId));
+    },
+    [finishTask],
+  );
+
   const { sendMessage, sendError } = useSendMessage(latest, (response, setAnswer) => {
-    const taskId = response.task_id;
-    const known = outcomes.current.get(taskId);
+    const known = outcomes.current.get(response.task_id);
     if (known) return setAnswer((m) => rules.withOutcome(m, known)); // the event beat the answer to the POST
-    taskPlaceholderMap.current.set(taskId, response.message_id);
-    const direct = rules.outcomeFromSend(response);
-    if (direct) finishTask(taskId, direct);
-    else if (latest.current.websocket?.isConnected)
-      latest.current.websocket.registerPendingTask(taskId); // the socket will tell us
-    else setPollOnly((prev) => rules.withId(prev, taskId));
+    trackAnswer(response);
   });
 
   const stopTask = useCallback(
@@ -154,5 +165,5 @@ export function useChat(
     [query.data, partials],
   );
   const { data: conversation, isLoading, error } = query;
-  return { messages, conversation, isLoading, error, sendMessage, sendError, stopTask, announcement };
+  return { messages, conversation, isLoading, error, sendMessage, sendError, stopTask, announcement, trackAnswer };
 }

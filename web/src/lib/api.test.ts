@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeServer } from '../test/fake-server';
 import { mswServer } from '../test/msw';
 import { ApiError, WS_URL, getConversation, pollForResult, sendMessage, wsUrlFor } from './api';
+import { editMessage, isConversationSwitched, regenerateMessage, switchVersion } from './api';
+import { FakeTree } from '../test/fake-tree';
 
 let server: FakeServer;
 
@@ -87,5 +89,32 @@ describe('pollForResult', () => {
     await sendMessage(conv.id, 'x', 'demo', 'key-1');
     expect(server.requestHeaders.at(-1)!['idempotency-key']).toBe('key-1');
     expect(server.requests.at(-1)!.body).toEqual({ content: 'x', lane: 'demo' });
+  });
+});
+
+describe('versions (E12)', () => {
+  it('regenerate, edit and switch call their routes with their bodies and idempotency keys', async () => {
+    const tree = new FakeTree(server);
+    mswServer.use(...tree.handlers);
+    const conv = tree.seed('T', [['q', 'a']]);
+    const [question, answer] = conv.messages;
+    const regenerated = await regenerateMessage(conv.id, answer!.id, undefined, 'key-1');
+    expect(regenerated).toMatchObject({ status: 'queued', user_message_id: question!.id, lane: 'demo' });
+    const edited = await editMessage(conv.id, question!.id, 'q again', 'smart', 'key-2');
+    expect(edited.lane).toBe('smart');
+    const read = await switchVersion(conv.id, answer!.id);
+    expect(read.leaf_id).toBe(answer!.id);
+    expect(tree.calls.map((c) => [c.route, c.body])).toEqual([
+      ['regenerate', {}],
+      ['edit', { content: 'q again', lane: 'smart' }],
+      ['switch', { message_id: answer!.id }],
+    ]);
+    expect(tree.keys).toEqual(['key-1', 'key-2', null]);
+    const err = await switchVersion(conv.id, 'msg-none').catch((e: unknown) => e);
+    expect((err as ApiError).code).toBe('not_found');
+    expect(isConversationSwitched({ type: 'conversation.switched', conversation_id: conv.id, leaf_id: null })).toBe(
+      true,
+    );
+    expect(isConversationSwitched({ type: 'conversation.read' })).toBe(false);
   });
 });

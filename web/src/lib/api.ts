@@ -29,6 +29,10 @@ export interface Message {
   files: LanechatFile[];
   error: string | null;
   created_at: string;
+  /** The message this one follows in the conversation's tree (E12); null for the first. */
+  parent_id?: string | null;
+  /** Every message with the same parent and role, oldest first, itself included (E12). */
+  sibling_ids?: string[];
 }
 
 export interface Conversation {
@@ -40,6 +44,8 @@ export interface Conversation {
   total_cost_usd: number;
   /** Finished answers after the read marker (protocol.md E10); absent from servers without it. */
   unread_count?: number;
+  /** The last message of the chosen path (E12); null when the conversation is empty. */
+  leaf_id?: string | null;
 }
 
 export interface ConversationDetail extends Conversation {
@@ -115,6 +121,8 @@ export interface SendMessageResponse {
   status: 'queued' | 'completed';
   task_id: string;
   message_id: string;
+  /** The user message the answer follows (E12: a new one for a send or an edit). */
+  user_message_id?: string;
   conversation_id: string;
   lane: string;
   result?: TaskResult | null;
@@ -310,6 +318,17 @@ export function isConversationRead(data: unknown): data is ConversationReadData 
   return (data as { type?: unknown } | null)?.type === 'conversation.read';
 }
 
+/** The data of a `conversation.switched` update (E12): the chosen path changed in some tab. */
+export interface ConversationSwitchedData {
+  type: 'conversation.switched';
+  conversation_id: string;
+  leaf_id: string | null;
+}
+
+export function isConversationSwitched(data: unknown): data is ConversationSwitchedData {
+  return (data as { type?: unknown } | null)?.type === 'conversation.switched';
+}
+
 /** Marks a conversation read through `messageId` (or its newest message); answers the new count. */
 export function markConversationRead(
   id: string,
@@ -432,6 +451,49 @@ export function uploadFile(
       signal.addEventListener('abort', () => xhr.abort(), { once: true });
     }
     xhr.send(file);
+  });
+}
+
+/**
+ * Regenerates an answer (E12): a new sibling of the assistant message `messageId` (or a new answer
+ * under the user message `messageId`), on `lane` or the conversation's; it becomes the path's leaf.
+ */
+export function regenerateMessage(
+  conversationId: string,
+  messageId: string,
+  lane?: string,
+  idempotencyKey?: string,
+): Promise<SendMessageResponse> {
+  return request<SendMessageResponse>(
+    `/api/conversations/${enc(conversationId)}/messages/${enc(messageId)}/regenerate`,
+    {
+      method: 'POST',
+      body: lane === undefined ? {} : { lane },
+      headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : undefined,
+    },
+  );
+}
+
+/** Edits and resends the user message `messageId` (E12): a new sibling user message and its answer. */
+export function editMessage(
+  conversationId: string,
+  messageId: string,
+  content: string,
+  lane?: string,
+  idempotencyKey?: string,
+): Promise<SendMessageResponse> {
+  return request<SendMessageResponse>(`/api/conversations/${enc(conversationId)}/messages/${enc(messageId)}/edit`, {
+    method: 'POST',
+    body: lane === undefined ? { content } : { content, lane },
+    headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : undefined,
+  });
+}
+
+/** Makes the path through `messageId` the chosen one (E12); answers the conversation read (first page). */
+export function switchVersion(conversationId: string, messageId: string): Promise<ConversationDetail> {
+  return request<ConversationDetail>(`/api/conversations/${enc(conversationId)}/switch`, {
+    method: 'POST',
+    body: { message_id: messageId },
   });
 }
 

@@ -11,22 +11,20 @@ import { useFocusMessage } from '../hooks/use-focus-message';
 import { useMarkRead } from '../features/unread/hooks/use-mark-read';
 import { askForNotificationsOnce } from '../features/notifications/hooks/notification-prefs';
 import { ExportLinks } from '../features/transfer/components/ExportLinks';
-import { MessageItem } from '../features/chat/components/MessageItem';
+import { VersionedMessage } from '../components/VersionedMessage';
+import { useVersions } from '../features/versions/hooks/use-versions';
+import { useSwitchedEvents } from '../features/versions/hooks/use-switched-events';
 import { Composer } from '../features/chat/components/Composer';
 import { useAttachments } from '../features/attachments/hooks/use-attachments';
 import { useFileDrop } from '../features/attachments/hooks/use-file-drop';
 import { AttachButton } from '../features/attachments/components/AttachButton';
 import { AttachmentChips } from '../features/attachments/components/AttachmentChips';
-import { MessageFiles } from '../features/attachments/components/MessageFiles';
-import type { LanechatFile } from '../lib/api';
 import { newId, optimisticPair, toChatMessage, type ChatMessage } from '../features/chat/hooks/chat-messages';
 
 function titleFrom(content: string): string {
   const line = content.trim().split('\n')[0] ?? '';
   return line.length > 60 ? `${line.slice(0, 57)}…` : line;
 }
-
-const renderFiles = (files: LanechatFile[]) => <MessageFiles files={files} />;
 
 export function Chat() {
   const { conversationId } = useParams();
@@ -47,6 +45,8 @@ export function Chat() {
   const selectedLane = lane ?? defaultLane;
   const attachments = useAttachments();
   const { dragging, dropHandlers, onPaste } = useFileDrop(attachments.add);
+  const versions = useVersions(conversationId, chat.trackAnswer);
+  useSwitchedEvents(websocket.subscribeUpdates);
 
   const onStop = async (taskId: string) => {
     try {
@@ -117,12 +117,24 @@ export function Chat() {
           </li>
         )}
         {messages.map((m) => (
-          <MessageItem key={m.id} message={m} onStop={onStop} renderFiles={renderFiles} />
+          <VersionedMessage
+            key={m.id}
+            message={m}
+            onStop={onStop}
+            versions={versions}
+            lanes={lanes}
+            lane={selectedLane}
+          />
         ))}
       </ol>
       <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">
         {chat.announcement}
       </div>
+      {versions.error && (
+        <p className="notice" role="alert">
+          {versions.error}
+        </p>
+      )}
       {(sendError ?? chat.sendError) && (
         <p className="notice" role="alert">
           {sendError ?? `The message could not be sent: ${chat.sendError}`}

@@ -37,6 +37,10 @@ export interface MessageItemProps {
   onStop?: (taskId: string) => Promise<void> | void;
   /** Shows a user message's attachments (E14); without it they are not shown. */
   renderFiles?: (files: LanechatFile[]) => ReactNode;
+  /** Shown under the message: its actions and version switch (features/versions, composed by the page). */
+  tools?: ReactNode;
+  /** Shown instead of a user message's text (its editor). */
+  editor?: ReactNode;
 }
 
 function StopButton({ taskId, onStop }: { taskId: string | null; onStop: (taskId: string) => Promise<void> | void }) {
@@ -59,13 +63,15 @@ function StopButton({ taskId, onStop }: { taskId: string | null; onStop: (taskId
   );
 }
 
-export function MessageItem({ message, onStop, renderFiles }: MessageItemProps) {
+export function MessageItem({ message, onStop, tools, editor, renderFiles }: MessageItemProps) {
+  const toolbar = tools ? <div className="message-tools">{tools}</div> : null;
   if (message.role === 'user') {
     return (
       <li className="message user" data-role="user" data-message-id={message.id}>
         <span className="sr-only">You: </span>
         {message.files.length > 0 && renderFiles?.(message.files)}
-        <div className="bubble user-text">{message.content}</div>
+        {editor ?? <div className="bubble user-text">{message.content}</div>}
+        {toolbar}
       </li>
     );
   }
@@ -122,6 +128,7 @@ export function MessageItem({ message, onStop, renderFiles }: MessageItemProps) 
           </div>
         </div>
       )}
+      {toolbar}
     </li>
   );
 }

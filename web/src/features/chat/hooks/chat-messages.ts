@@ -28,6 +28,8 @@ export interface ChatMessage {
   cancelled: boolean;
   /** Not yet confirmed by the server's conversation data. */
   local: boolean;
+  /** The versions of this message (E12): its siblings' ids, oldest first, itself included. */
+  siblingIds?: string[];
   /**
    * A pending answer's live partial text from `progress` frames (a preview; the final result
    * replaces it). Absent while nothing usable streamed, or after a gap was detected.
@@ -214,6 +216,7 @@ export function toChatMessage(m: CachedMessage, partial: string | undefined): Ch
     error: m.error ?? null,
     cancelled: m.cancelled ?? (m.status === 'failed' && m.error === 'cancelled'),
     local: m.local === true,
+    siblingIds: m.sibling_ids ?? [m.id],
   };
   return partial !== undefined && m.role === 'assistant' && isPending(m.status) ? { ...message, partial } : message;
 }

@@ -15,7 +15,8 @@ import java.util.List;
  * @param updatedAt when it was last active
  * @param messageCount how many messages it has, pending ones included
  * @param totalCostUsd the summed cost of its answers
- * @param messages its messages, oldest first
+ * @param messages its messages, oldest first: those of the chosen path (protocol E12)
+ * @param leafId the last message of the chosen path, null when empty (or from older servers)
  */
 public record Conversation(
         String id,
@@ -24,7 +25,8 @@ public record Conversation(
         Instant updatedAt,
         long messageCount,
         BigDecimal totalCostUsd,
-        List<Message> messages) {
+        List<Message> messages,
+        String leafId) {
     /** Normalises a missing message list to an empty one. */
     public Conversation {
         messages = messages == null ? List.of() : List.copyOf(messages);

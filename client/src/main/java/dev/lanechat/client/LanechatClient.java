@@ -166,6 +166,56 @@ public final class LanechatClient {
     }
 
     /**
+     * {@code POST /api/conversations/{id}/messages/{message_id}/regenerate} (protocol E12): a new
+     * answer beside the assistant message {@code messageId} (or under the user message {@code
+     * messageId}), which becomes the end of the conversation's chosen path. A 409 {@code conflict}
+     * while that answer is still being written.
+     *
+     * @param lane the lane, or null for the default
+     * @param idempotencyKey a key that makes a retry safe, or null
+     * @return the receipt of the new answer's task
+     */
+    public SendReceipt regenerate(String conversationId, String messageId, String lane, String idempotencyKey) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (lane != null) {
+            body.put("lane", lane);
+        }
+        String path = "/api/conversations/" + seg(conversationId) + "/messages/" + seg(messageId) + "/regenerate";
+        return join(call(post(path, body, idempotencyKey), SendReceipt.class, 200, 201, 202));
+    }
+
+    /**
+     * {@code POST /api/conversations/{id}/messages/{message_id}/edit} (protocol E12): a new version
+     * of the user message {@code messageId} with {@code content}, and its answer; they become the
+     * conversation's chosen path, what followed the old version stays on its own branch.
+     *
+     * @param lane the lane, or null for the default
+     * @param idempotencyKey a key that makes a retry safe, or null
+     * @return the receipt ({@link SendReceipt#userMessageId()} is the new version)
+     */
+    public SendReceipt editMessage(
+            String conversationId, String messageId, String content, String lane, String idempotencyKey) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("content", Objects.requireNonNull(content, "content"));
+        if (lane != null) {
+            body.put("lane", lane);
+        }
+        String path = "/api/conversations/" + seg(conversationId) + "/messages/" + seg(messageId) + "/edit";
+        return join(call(post(path, body, idempotencyKey), SendReceipt.class, 200, 201, 202));
+    }
+
+    /**
+     * {@code POST /api/conversations/{id}/switch} (protocol E12): chooses the path through {@code
+     * messageId} (continued by the newest version at each step).
+     *
+     * @return the conversation along its new path (first page)
+     */
+    public Conversation switchTo(String conversationId, String messageId) {
+        String path = "/api/conversations/" + seg(conversationId) + "/switch";
+        return join(call(post(path, Map.of("message_id", messageId), null), Conversation.class));
+    }
+
+    /**
      * {@link #sendMessage(String, String, String, String)} with uploads attached (protocol.md E14).
      *
      * @param attachments the ids of uploads ({@link #uploadFile}); at most 8, each used once

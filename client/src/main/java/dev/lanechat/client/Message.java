@@ -19,6 +19,10 @@ import java.util.List;
  * @param files files attached to the answer, or to a user message (its attachments, E14)
  * @param error why the task failed, or null
  * @param createdAt when the message was stored
+ * @param parentId the message this one follows in the conversation's tree, null for a first
+ *     message (protocol E12; null from older servers)
+ * @param siblingIds the versions of this message: the ids of every message with the same parent
+ *     and role, oldest first, itself included (empty from older servers)
  */
 public record Message(
         String id,
@@ -31,9 +35,12 @@ public record Message(
         BigDecimal costUsd,
         List<FileInfo> files,
         String error,
-        Instant createdAt) {
-    /** Normalises a missing file list to an empty one. */
+        Instant createdAt,
+        String parentId,
+        List<String> siblingIds) {
+    /** Normalises a missing file or sibling list to an empty one. */
     public Message {
         files = files == null ? List.of() : List.copyOf(files);
+        siblingIds = siblingIds == null ? List.of() : List.copyOf(siblingIds);
     }
 }

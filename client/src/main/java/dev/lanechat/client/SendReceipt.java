@@ -1,4 +1,4 @@
-// Wire object: the answer of POST /api/conversations/{id}/messages.
+// Wire object: the answer of POST /api/conversations/{id}/messages (and of regenerate and edit).
 package dev.lanechat.client;
 
 /**
@@ -11,6 +11,20 @@ package dev.lanechat.client;
  * @param conversationId the conversation
  * @param lane the lane the task runs in
  * @param result the answer when it came at once, else null
+ * @param userMessageId the user message the answer answers (new for a send or an edit, the
+ *     existing one for a regenerate); null from servers before protocol E12
  */
 public record SendReceipt(
-        String status, String taskId, String messageId, String conversationId, String lane, TaskResult result) {}
+        String status,
+        String taskId,
+        String messageId,
+        String conversationId,
+        String lane,
+        TaskResult result,
+        String userMessageId) {
+    /** A receipt without the user message's id (as servers before protocol E12 answer). */
+    public SendReceipt(
+            String status, String taskId, String messageId, String conversationId, String lane, TaskResult result) {
+        this(status, taskId, messageId, conversationId, lane, result, null);
+    }
+}

@@ -53,6 +53,7 @@ class ApiFuzzTest {
                 "/api/conversations",
                 "/api/conversations/{c}",
                 "/api/conversations/{c}/messages",
+                "/api/conversations/{c}/switch",
                 "/api/session",
                 "/api/tasks/{c}/cancel");
     }

@@ -67,7 +67,8 @@ class FlowTest {
                         "updated_at",
                         "message_count",
                         "total_cost_usd",
-                        "unread_count"); // unread_count: protocol.md E8
+                        "unread_count", // unread_count: protocol.md E8
+                        "leaf_id"); // leaf_id: protocol.md E12
         assertThat(conversation.path("title").asText()).isEqualTo("First chat");
         assertThat(conversation.path("message_count").asLong()).isZero();
         String conversationId = conversation.path("id").asText();
@@ -77,7 +78,8 @@ class FlowTest {
         assertThat(sent.status()).isEqualTo(202);
         JsonNode accepted = sent.json();
         assertThat(fieldNames(accepted))
-                .containsExactlyInAnyOrder("status", "task_id", "message_id", "conversation_id", "lane");
+                .containsExactlyInAnyOrder(
+                        "status", "task_id", "message_id", "user_message_id", "conversation_id", "lane"); // E12
         assertThat(accepted.path("status").asText()).isEqualTo("queued");
         assertThat(accepted.path("conversation_id").asText()).isEqualTo(conversationId);
         assertThat(accepted.path("lane").asText()).isEqualTo("demo");
@@ -119,7 +121,9 @@ class FlowTest {
                 "cost_usd",
                 "files",
                 "error",
-                "created_at");
+                "created_at",
+                "parent_id", // E12
+                "sibling_ids");
         assertThat(fieldNames(user)).containsExactlyInAnyOrderElementsOf(messageFields);
         assertThat(fieldNames(answer)).containsExactlyInAnyOrderElementsOf(messageFields);
         assertThat(user.path("role").asText()).isEqualTo("user");
@@ -130,6 +134,11 @@ class FlowTest {
         assertThat(user.path("model").isNull()).isTrue();
         assertThat(user.path("cost_usd").isNull()).isTrue();
         assertThat(user.path("files")).isEmpty();
+        assertThat(accepted.path("user_message_id").asText())
+                .isEqualTo(user.path("id").asText());
+        assertThat(user.path("parent_id").isNull()).isTrue();
+        assertThat(answer.path("parent_id").asText()).isEqualTo(user.path("id").asText());
+        assertThat(detail.path("leaf_id").asText()).isEqualTo(answerId);
         assertThat(user.path("id").asText()).isNotEqualTo(answerId);
         assertThat(answer.path("id").asText()).isEqualTo(answerId);
         assertThat(answer.path("role").asText()).isEqualTo("assistant");

@@ -72,6 +72,14 @@ class IsolationTest {
         assertError(
                 bob.request("PATCH", c, "application/json", Http.bytes(Map.of("title", "mine now"))), 404, "not_found");
         assertError(bob.post(c + "/messages", Map.of("content", "hello from bob")), 404, "not_found");
+        // The tree's calls (E12), on alice's first answer and message.
+        JsonNode path = alice.conversation(conversationId).path("messages");
+        String aliceUser = path.path(0).path("id").asText();
+        String aliceAnswer = path.path(1).path("id").asText();
+        assertError(bob.post(c + "/messages/" + aliceAnswer + "/regenerate", Map.of()), 404, "not_found");
+        assertError(
+                bob.post(c + "/messages/" + aliceUser + "/edit", Map.of("content", "edited by bob")), 404, "not_found");
+        assertError(bob.post(c + "/switch", Map.of("message_id", aliceUser)), 404, "not_found");
         assertError(bob.get("/api/tasks/" + taskId), 404, "not_found");
         assertError(bob.post("/api/tasks/" + taskId + "/cancel", Map.of()), 404, "not_found");
         assertError(bob.get("/api/files/" + fileId), 404, "not_found");
@@ -100,6 +108,8 @@ class IsolationTest {
         JsonNode conversation = alice.conversation(conversationId);
         assertThat(conversation.path("title").asText()).isNotEqualTo("mine now");
         assertThat(conversation.path("messages")).hasSize(messagesBefore);
+        assertThat(conversation.path("leaf_id").asText())
+                .isEqualTo(path.path(messagesBefore - 1).path("id").asText());
         assertThat(alice.task(taskId).path("status").asText()).isEqualTo("completed");
         assertThat(alice.get("/api/files/" + fileId).status()).isEqualTo(200);
     }

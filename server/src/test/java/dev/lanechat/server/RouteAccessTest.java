@@ -49,6 +49,8 @@ class RouteAccessTest {
     static String taskId;
     static String queuedTaskId;
     static String fileId;
+    static String answerId;
+    static String userMessageId;
 
     /** One sample request per registered route, and who the route admits. */
     record Sample(String method, String pattern, String path, String body, Set<String> admitted) {}
@@ -95,6 +97,13 @@ class RouteAccessTest {
         JsonNode done = aliceHttp.awaitTaskEnd(taskId);
         fileId = done.path("result").path("files").path(0).path("id").asText();
         assertThat(fileId).as(done.toString()).isNotEmpty();
+        answerId = done.path("message_id").asText();
+        userMessageId = aliceHttp
+                .conversation(conversationId)
+                .path("messages")
+                .path(0)
+                .path("id")
+                .asText();
         Http.Response queued = aliceHttp.post(
                 "/api/conversations/" + conversationId + "/messages",
                 Map.of("content", "for the workers", "lane", "ext"));
@@ -158,6 +167,24 @@ class RouteAccessTest {
                         "{\"content\":\"from %s\"}",
                         USERS),
                 new Sample("POST", "/api/conversations/{id}/read", c + "/read", null, USERS),
+                new Sample(
+                        "POST",
+                        "/api/conversations/{id}/messages/{message_id}/regenerate",
+                        c + "/messages/" + answerId + "/regenerate",
+                        null,
+                        USERS),
+                new Sample(
+                        "POST",
+                        "/api/conversations/{id}/messages/{message_id}/edit",
+                        c + "/messages/" + userMessageId + "/edit",
+                        "{\"content\":\"from %s\"}",
+                        USERS),
+                new Sample(
+                        "POST",
+                        "/api/conversations/{id}/switch",
+                        c + "/switch",
+                        "{\"message_id\":\"" + answerId + "\"}",
+                        USERS),
                 new Sample("GET", "/api/tasks/{id}", "/api/tasks/" + taskId, null, USERS),
                 new Sample("POST", "/api/tasks/{id}/cancel", t + "/cancel", null, USERS),
                 new Sample("GET", "/api/files/{id}", "/api/files/" + fileId, null, USERS),

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Export and import (protocol.md E9): a conversation and all of them as Lanechat JSON and as
  * Markdown; that JSON imported back as new conversations of the importer; ChatGPT's
  * conversations.json (a hand-made file in their format: a regenerated branch, hidden system,
- * tool and image parts) imported along its shown branch; every malformed file a 400 that names
+ * tool and image parts) imported with its tree, the shown branch chosen; branches round-trip; every malformed file a 400 that names
  * the place, with nothing imported; 1,000 conversations in one file.
  */
 class TransferTest {
@@ -107,6 +108,89 @@ class TransferTest {
     }
 
     @Test
+    void everyBranchRoundTripsAndMarkdownShowsTheChosenPath() {
+        String id = alice.createConversation().path("id").asText();
+        JsonNode first = alice.send(id, "branch question one");
+        alice.awaitTaskEnd(first.path("task_id").asText());
+        JsonNode second = alice.send(id, "branch question two, first wording");
+        alice.awaitTaskEnd(second.path("task_id").asText());
+        String base = "/api/conversations/" + id + "/messages/";
+        Http.Response regenerated = alice.post(base + first.path("message_id").asText() + "/regenerate", Map.of());
+        assertThat(regenerated.status()).as(regenerated.body()).isEqualTo(202);
+        alice.awaitTaskEnd(regenerated.json().path("task_id").asText());
+        // Back to the first answer's branch, then edit its second question: three branches in all.
+        alice.post(
+                "/api/conversations/" + id + "/switch",
+                Map.of("message_id", second.path("message_id").asText()));
+        Http.Response edited = alice.post(
+                base + second.path("user_message_id").asText() + "/edit",
+                Map.of("content", "branch question two, second wording"));
+        assertThat(edited.status()).as(edited.body()).isEqualTo(202);
+        alice.awaitTaskEnd(edited.json().path("task_id").asText());
+
+        JsonNode original = alice.get("/api/conversations/" + id + "/export")
+                .json()
+                .path("conversations")
+                .get(0);
+        assertThat(original.path("messages")).hasSize(7);
+        assertThat(original.path("leaf_id").asText())
+                .isEqualTo(edited.json().path("message_id").asText());
+        assertThat(original.path("messages").get(0).path("parent_id").isNull()).isTrue();
+
+        String copy = importOk(alice, "{\"format\":\"lanechat\",\"version\":1,\"conversations\":[" + original + "]}")
+                .path("conversations")
+                .get(0)
+                .path("id")
+                .asText();
+        JsonNode again = alice.get("/api/conversations/" + copy + "/export")
+                .json()
+                .path("conversations")
+                .get(0);
+        assertThat(tree(again)).isEqualTo(tree(original));
+        assertThat(again.path("total_cost_usd").asDouble())
+                .isEqualTo(original.path("total_cost_usd").asDouble());
+        // The copy reads along the same chosen path, and its versions switch as the original's.
+        assertThat(contents(alice.conversation(copy))).isEqualTo(contents(alice.conversation(id)));
+        assertThat(alice.conversation(copy).path("messages").get(2).path("sibling_ids"))
+                .hasSize(2);
+        String copyFirstUser =
+                alice.conversation(copy).path("messages").get(0).path("id").asText();
+        alice.post("/api/conversations/" + copy + "/switch", Map.of("message_id", copyFirstUser));
+        alice.post(
+                "/api/conversations/" + id + "/switch",
+                Map.of("message_id", first.path("user_message_id").asText()));
+        assertThat(contents(alice.conversation(copy))).isEqualTo(contents(alice.conversation(id)));
+
+        // Markdown: the chosen path only (here the regenerated answer's branch, one question).
+        String md = alice.get("/api/conversations/" + id + "/export?format=markdown")
+                .body();
+        assertThat(md).contains("branch question one").doesNotContain("branch question two");
+    }
+
+    /** A conversation's tree as (role, content, index of the parent) per message, and the leaf's index. */
+    private static List<String> tree(JsonNode exported) {
+        List<String> ids = new ArrayList<>();
+        exported.path("messages").forEach(m -> ids.add(m.path("id").asText()));
+        List<String> out = new ArrayList<>();
+        for (JsonNode m : exported.path("messages")) {
+            out.add(m.path("role").asText() + "|" + m.path("content").asText() + "|"
+                    + ids.indexOf(m.path("parent_id").asText(null)) + "|"
+                    + m.path("cost_usd").asText());
+        }
+        out.add("leaf " + ids.indexOf(exported.path("leaf_id").asText()));
+        return out;
+    }
+
+    private static List<String> contents(JsonNode conversation) {
+        List<String> out = new ArrayList<>();
+        conversation
+                .path("messages")
+                .forEach(m -> out.add(
+                        m.path("role").asText() + ": " + m.path("content").asText()));
+        return out;
+    }
+
+    @Test
     void markdownAndTheWholeAccountExport() {
         Http.Response md = alice.get("/api/conversations/" + conversation + "/export?format=markdown");
         assertThat(md.status()).isEqualTo(200);
@@ -152,6 +236,19 @@ class TransferTest {
                         "user: And in the fridge?",
                         "assistant: Once a week is enough in the fridge.");
         assertThat(read.path("messages").get(1).path("model").asText()).isEqualTo("gpt-4o");
+        // The tree is kept: the regenerated answer is a version of the shown one, oldest first.
+        assertThat(read.path("message_count").asLong()).isEqualTo(5);
+        JsonNode versions = read.path("messages").get(1).path("sibling_ids");
+        assertThat(versions).hasSize(2);
+        assertThat(versions.get(1).asText())
+                .isEqualTo(read.path("messages").get(1).path("id").asText());
+        JsonNode older = carol.post(
+                        "/api/conversations/" + id + "/switch",
+                        Map.of("message_id", versions.get(0).asText()))
+                .json();
+        assertThat(older.path("messages")).hasSize(2);
+        assertThat(older.path("messages").get(1).path("content").asText())
+                .isEqualTo("An older answer that was regenerated.");
         assertThat(carol.conversation(
                                 imported.path("conversations").get(1).path("id").asText())
                         .path("message_count")

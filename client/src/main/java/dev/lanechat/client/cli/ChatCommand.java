@@ -5,12 +5,16 @@ import dev.lanechat.client.LanechatApiException;
 import dev.lanechat.client.LanechatClient;
 import dev.lanechat.client.LanechatException;
 import dev.lanechat.client.LanechatStream;
+import dev.lanechat.client.Message;
+import dev.lanechat.client.SendReceipt;
 import dev.lanechat.client.TaskOutcome;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 final class ChatCommand {
     static final Set<String> OPTIONS = Set.of("conversation", "lane", "file");
@@ -19,6 +23,9 @@ final class ChatCommand {
 
       Reads one message per line from standard input and prints each answer with its
       "lane · model · $cost" line, all in one conversation. /quit or end of input stops.
+      /regenerate asks again for the last answer (a new version of it); /edit TEXT
+      sends TEXT as a new version of your last message (what followed it stays on the
+      old branch).
 
       Options:
         --conversation ID   continue this conversation (default: a new one)
@@ -64,10 +71,11 @@ final class ChatCommand {
                 if (line.isBlank()) {
                     continue;
                 }
-                if (line.strip().startsWith("/file ")) {
+                String command = line.strip();
+                if (command.startsWith("/file ")) {
                     try {
                         files.addAll(Attachments.paths(
-                                java.util.List.of(line.strip().substring(6).strip())));
+                                java.util.List.of(command.substring(6).strip())));
                         if (files.size() > Attachments.MAX_FILES) {
                             files.remove(files.size() - 1);
                             throw new UsageException("at most " + Attachments.MAX_FILES + " files per message");
@@ -75,13 +83,65 @@ final class ChatCommand {
                     } catch (UsageException e) {
                         cli.err().println("lanechat: " + e.getMessage());
                     }
-                    continue;
+                } else if (command.equals("/regenerate")) {
+                    redo(stream, api, conversation, lane, null);
+                } else if (command.equals("/edit") || command.startsWith("/edit ")) {
+                    String text = command.substring("/edit".length()).strip();
+                    if (text.isEmpty()) {
+                        cli.err().println("lanechat: /edit needs the new text of your last message: /edit TEXT");
+                    } else {
+                        redo(stream, api, conversation, lane, text);
+                    }
+                } else {
+                    exchange(stream, api, conversation, line, lane, java.util.List.copyOf(files));
+                    files.clear();
                 }
-                exchange(stream, api, conversation, line, lane, java.util.List.copyOf(files));
-                files.clear();
             }
         } catch (IOException e) {
             throw new LanechatException("cannot read standard input: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code /regenerate} ({@code text} null: a new version of the last answer of the chosen path)
+     * or {@code /edit TEXT} (a new version of the last user message, with its answer); the answer
+     * is printed as it streams, as a send's.
+     */
+    private void redo(LanechatStream stream, LanechatClient api, String conversation, String lane, String text) {
+        try (Spinner s = new Spinner(cli.terminal(), cli.err(), "waiting…")) {
+            AnswerPrinter printer = new AnswerPrinter(cli.out(), s::close);
+            stream.addListener(printer);
+            try {
+                String role = text == null ? "assistant" : "user";
+                List<Message> path = api.conversation(conversation).messages();
+                Message last = null;
+                for (Message m : path) {
+                    if (m.role().equals(role)) {
+                        last = m;
+                    }
+                }
+                if (last == null) {
+                    s.close();
+                    cli.err()
+                            .println("lanechat: "
+                                    + (text == null ? "no answer to regenerate yet" : "no message to edit yet"));
+                    return;
+                }
+                String key = UUID.randomUUID().toString();
+                SendReceipt receipt = text == null
+                        ? api.regenerate(conversation, last.id(), lane, key)
+                        : api.editMessage(conversation, last.id(), text, lane, key);
+                printer.accepted(receipt);
+                TaskOutcome o = SendCommand.await(stream.track(receipt.taskId()), 0);
+                s.close();
+                SendCommand.printOutcome(o, printer, cli);
+            } finally {
+                stream.removeListener(printer);
+            }
+        } catch (LanechatApiException e) {
+            cli.err().println("lanechat: " + Cli.describe(e));
+        } catch (LanechatException e) {
+            cli.err().println("lanechat: " + e.getMessage());
         }
     }
 

@@ -108,6 +108,34 @@ class CliServerTest {
     }
 
     @Test
+    void chatRegeneratesTheLastAnswerAndEditsTheLastMessage() {
+        LanechatClient api = LanechatClient.builder().url(url).build();
+        Conversation c = api.createConversation(null);
+        Run r = cli(
+                "/regenerate\nfirst words\n/regenerate\n/edit\n/edit second words\n", "chat", "--conversation", c.id());
+        assertThat(r.status()).as(r.err()).isZero();
+        // Nothing to regenerate before the first answer; /edit without text is refused.
+        assertThat(r.err()).contains("no answer to regenerate yet", "/edit needs the new text");
+        assertThat(r.out().lines().filter(l -> l.equals("demo · demo · $0.00"))).hasSize(3);
+        assertThat(r.out()).contains("first words", "second words");
+
+        // On the server: the first answer has two versions, the first message two, and the chosen
+        // path is the edited message with its answer.
+        assertThat(api.conversation(c.id()).messageCount()).isEqualTo(5);
+        Conversation now = api.conversation(c.id());
+        assertThat(now.messages()).hasSize(2);
+        Message edited = now.messages().get(0);
+        assertThat(edited.content()).isEqualTo("second words");
+        assertThat(edited.siblingIds()).hasSize(2).endsWith(edited.id());
+        assertThat(now.leafId()).isEqualTo(now.messages().get(1).id());
+        assertThat(now.messages().get(1).parentId()).isEqualTo(edited.id());
+        Conversation before = api.switchTo(c.id(), edited.siblingIds().get(0));
+        assertThat(before.messages()).hasSize(2);
+        assertThat(before.messages().get(0).content()).isEqualTo("first words");
+        assertThat(before.messages().get(1).siblingIds()).hasSize(2);
+    }
+
+    @Test
     void watchPrintsEachEventAsAJsonLine() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -75,23 +75,68 @@ final class ConversationHandlers {
     }
 
     void send(Context ctx) {
-        long waitMs = sendLimiter.acquire(CurrentUser.id(ctx));
-        if (waitMs > 0) {
-            throw Rejection.rateLimited("Too many messages at once; wait a moment and send again.", waitMs);
+        admitSend(ctx);
+        SendBody body = sendBody(ctx);
+        String key = idempotencyKey(ctx);
+        quotas.admit(CurrentUser.id(ctx)); // 429 quota_exceeded, with when it resets (issue 20)
+        ctx.status(202)
+                .json(tasks.submit(
+                        CurrentUser.id(ctx),
+                        ctx.pathParam("id"),
+                        body.content(),
+                        body.lane(),
+                        key,
+                        body.attachments()));
+    }
+
+    /** {@code POST /api/conversations/{id}/messages/{message_id}/regenerate} with an optional {@code {"lane"}} (E12). */
+    void regenerate(Context ctx) {
+        admitSend(ctx);
+        String lane = JsonBody.read(ctx, json, limits.maxBodyBytes(), true).optionalText("lane");
+        String key = idempotencyKey(ctx);
+        quotas.admit(CurrentUser.id(ctx));
+        ctx.status(202)
+                .json(tasks.regenerate(
+                        CurrentUser.id(ctx), ctx.pathParam("id"), ctx.pathParam("message_id"), lane, key));
+    }
+
+    /** {@code POST /api/conversations/{id}/messages/{message_id}/edit} with the send's body (E12). */
+    void edit(Context ctx) {
+        admitSend(ctx);
+        SendBody body = sendBody(ctx);
+        if (!body.attachments().isEmpty()) {
+            throw Rejection.invalid("An edit takes no attachments; send the files with a new message.");
         }
+        String key = idempotencyKey(ctx);
+        quotas.admit(CurrentUser.id(ctx));
+        ctx.status(202)
+                .json(tasks.edit(
+                        CurrentUser.id(ctx),
+                        ctx.pathParam("id"),
+                        ctx.pathParam("message_id"),
+                        body.content(),
+                        body.lane(),
+                        key));
+    }
+
+    /** {@code POST /api/conversations/{id}/switch} with {@code {"message_id"}} (E12): the read along the new path. */
+    void switchPath(Context ctx) {
+        String messageId =
+                JsonBody.read(ctx, json, limits.maxBodyBytes(), false).requiredText("message_id");
+        ctx.json(conversations.switchTo(CurrentUser.id(ctx), ctx.pathParam("id"), messageId));
+    }
+
+    /** What a send (and an edit) carries: the message's text and the lane asked for (null: the default). */
+    private record SendBody(String content, String lane, java.util.List<String> attachments) {}
+
+    /** The body of a send or an edit, checked: one parser, so both take the same fields with the same errors. */
+    private SendBody sendBody(Context ctx) {
         JsonBody body = JsonBody.read(ctx, json, limits.maxBodyBytes(), false);
         String content = body.requiredText("content");
         if (content.getBytes(StandardCharsets.UTF_8).length > limits.maxContentBytes()) {
             throw Rejection.tooLarge("\"content\" is over " + (limits.maxContentBytes() / 1024) + " KiB of UTF-8.");
         }
-        String lane = body.optionalText("lane");
-        String key = ctx.header("Idempotency-Key");
-        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY)) {
-            throw Rejection.invalid("Idempotency-Key must be 1 to 255 characters.");
-        }
-        java.util.List<String> attachments = attachments(body.field("attachments"));
-        quotas.admit(CurrentUser.id(ctx)); // 429 quota_exceeded, with when it resets (issue 20)
-        ctx.status(202).json(tasks.submit(CurrentUser.id(ctx), ctx.pathParam("id"), content, lane, key, attachments));
+        return new SendBody(content, body.optionalText("lane"), attachments(body.field("attachments")));
     }
 
     /** The optional {@code attachments}: a list of upload ids (E14), at most 8, none twice. */
@@ -110,6 +155,22 @@ final class ConversationHandlers {
             ids.add(item.asText());
         }
         return dev.lanechat.server.files.Uploads.checkIds(ids);
+    }
+
+    /** Every request that queues a task shares the user's send rate. */
+    private void admitSend(Context ctx) {
+        long waitMs = sendLimiter.acquire(CurrentUser.id(ctx));
+        if (waitMs > 0) {
+            throw Rejection.rateLimited("Too many messages at once; wait a moment and send again.", waitMs);
+        }
+    }
+
+    private static String idempotencyKey(Context ctx) {
+        String key = ctx.header("Idempotency-Key");
+        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY)) {
+            throw Rejection.invalid("Idempotency-Key must be 1 to 255 characters.");
+        }
+        return key;
     }
 
     /** {@code POST /api/conversations/{id}/read} with an optional {@code {"message_id"}} (E8). */

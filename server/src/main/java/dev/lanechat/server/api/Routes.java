@@ -132,6 +132,9 @@ public final class Routes {
         r.delete("/api/conversations/{id}", conversations::delete, Access.USER);
         r.post("/api/conversations/{id}/messages", conversations::send, Access.USER);
         r.post("/api/conversations/{id}/read", conversations::markRead, Access.USER);
+        r.post("/api/conversations/{id}/messages/{message_id}/regenerate", conversations::regenerate, Access.USER);
+        r.post("/api/conversations/{id}/messages/{message_id}/edit", conversations::edit, Access.USER);
+        r.post("/api/conversations/{id}/switch", conversations::switchPath, Access.USER);
         r.get("/api/tasks/{id}", tasks::get, Access.USER);
         r.post("/api/tasks/{id}/cancel", tasks::cancel, Access.USER);
         r.get("/api/files/{id}", files::download, Access.USER);

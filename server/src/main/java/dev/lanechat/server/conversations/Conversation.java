@@ -2,7 +2,8 @@ package dev.lanechat.server.conversations;
 
 /**
  * A conversation as the API lists it. {@code unreadCount}: its finished answers after the owner's
- * read marker (see {@link ConversationService#markRead}).
+ * read marker (see {@link ConversationService#markRead}). {@code leafId}: the last message of the
+ * chosen path (issue 18), null while it has none.
  */
 public record Conversation(
         String id,
@@ -11,4 +12,5 @@ public record Conversation(
         String updatedAt,
         long messageCount,
         double totalCostUsd,
-        long unreadCount) {}
+        long unreadCount,
+        String leafId) {}

@@ -6,7 +6,8 @@ import java.util.List;
  * A conversation with one page of its messages, oldest first ({@code GET /api/conversations/{id}}):
  * the newest ones, or those before a given message. {@code hasMore} says older messages exist;
  * {@code nextBefore} is then the id to pass as {@code ?before=} for them (the oldest message of
- * this page), else null. {@code messageCount} is the total, not the page's size.
+ * this page), else null. {@code messageCount} is the total, not the page's size. The messages are
+ * those of the chosen path (root to {@code leafId}), the other branches are not in it (issue 18).
  */
 public record ConversationDetail(
         String id,
@@ -16,6 +17,7 @@ public record ConversationDetail(
         long messageCount,
         double totalCostUsd,
         long unreadCount,
+        String leafId,
         List<Message> messages,
         boolean hasMore,
         String nextBefore) {
@@ -29,6 +31,7 @@ public record ConversationDetail(
                 c.messageCount(),
                 c.totalCostUsd(),
                 c.unreadCount(),
+                c.leafId(),
                 page.messages(),
                 page.hasMore(),
                 page.hasMore() ? page.messages().get(0).id() : null);

@@ -27,7 +27,7 @@ public final class ConversationRepository {
     private static final int FILE_ALLOWANCE = 512;
 
     private static final String CONVERSATION_COLUMNS =
-            "id, title, created_at, updated_at, message_count, total_cost_usd, "
+            "id, title, created_at, updated_at, message_count, total_cost_usd, leaf_id, "
                     + unreadCount("conversations.id", "conversations.read_position") + " AS unread_count";
 
     private final FileRepository files;
@@ -46,17 +46,25 @@ public final class ConversationRepository {
                 .bind("title", title)
                 .bind("now", at)
                 .execute();
-        return new Conversation(id, title == null ? UNTITLED : title, at, at, 0, 0, 0);
+        return new Conversation(id, title == null ? UNTITLED : title, at, at, 0, 0, 0, null);
     }
 
     /**
      * Sets what an imported conversation's messages add up to (after {@link #insert} and its
-     * {@link #insertMessage}s): its own times, count and cost; read through its last message.
+     * {@link #insertMessage}s): its own times, count, cost and chosen path's last message
+     * ({@code leafId}, null when it has no messages); read through its last message.
      */
     public void finishImport(
-            Handle h, String id, Instant createdAt, Instant updatedAt, long messageCount, double totalCostUsd) {
+            Handle h,
+            String id,
+            Instant createdAt,
+            Instant updatedAt,
+            long messageCount,
+            double totalCostUsd,
+            String leafId) {
         h.createUpdate("UPDATE conversations SET created_at = :created, updated_at = :updated, message_count = :count,"
-                        + " total_cost_usd = :cost, read_position = :count WHERE id = :id")
+                        + " total_cost_usd = :cost, read_position = :count, leaf_id = :leaf WHERE id = :id")
+                .bind("leaf", leafId)
                 .bind("created", Timestamps.format(createdAt))
                 .bind("updated", Timestamps.format(updatedAt))
                 .bind("count", messageCount)
@@ -147,37 +155,39 @@ public final class ConversationRepository {
     }
 
     /**
-     * The newest messages before {@code beforePosition} (null: the newest of all), oldest first: at
-     * most {@code limit}, and no more older ones once their weight (content and error bytes of
-     * UTF-8, plus an allowance per message and per file for the rest of the JSON) would pass
-     * {@code maxWeight}; the newest is always taken. The sizes are read first without the content
-     * (one bounded query), then only the chosen messages, which are weighed again as JSON (escapes
-     * included) and cut to the same bound.
+     * The last messages of a path (issue 18): {@code endId} and the messages before it on its way
+     * up to the root, oldest first (null {@code endId}: none). At most {@code limit}, and no more
+     * older ones once their weight (content and error bytes of UTF-8, plus an allowance per message
+     * and per file for the rest of the JSON) would pass {@code maxWeight}; the newest is always
+     * taken. The walk up by {@code parent_id} is a recursive query bounded by {@code limit} + 1
+     * steps (the primary key serves each step), reading the sizes without the content; then only
+     * the chosen messages are read, weighed again as JSON (escapes included) and cut to the same
+     * bound.
      */
-    MessagePage messagePage(Handle h, String conversationId, Long beforePosition, int limit, long maxWeight) {
-        var query = h.createQuery("SELECT m.position, octet_length(m.content) + COALESCE(octet_length(m.error), 0) "
-                        + "+ " + MESSAGE_ALLOWANCE + " + " + FILE_ALLOWANCE
-                        + " * (SELECT COUNT(*) FROM files f WHERE f.message_id = m.id) AS weight "
-                        + "FROM messages m WHERE m.conversation_id = :conversation"
-                        + (beforePosition == null ? "" : " AND m.position < :before")
-                        + " ORDER BY m.position DESC LIMIT :limit")
-                .bind("conversation", conversationId)
-                .bind("limit", limit + 1);
-        if (beforePosition != null) {
-            query.bind("before", beforePosition);
+    MessagePage messagePage(Handle h, String conversationId, String endId, int limit, long maxWeight) {
+        if (endId == null) {
+            return new MessagePage(List.of(), false);
         }
-        List<long[]> sizes = query.map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
+        List<String[]> sizes = h.createQuery(PATH_UP + "SELECT m.id, octet_length(m.content) "
+                        + "+ COALESCE(octet_length(m.error), 0) + " + MESSAGE_ALLOWANCE + " + " + FILE_ALLOWANCE
+                        + " * (SELECT COUNT(*) FROM files f WHERE f.message_id = m.id) AS weight "
+                        + "FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth")
+                .bind("start", endId)
+                .bind("conversation", conversationId)
+                .bind("steps", limit + 1)
+                .map((rs, ctx) -> new String[] {rs.getString(1), Long.toString(rs.getLong(2))})
                 .list();
-        List<Long> positions = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         long weight = 0;
-        for (long[] row : sizes) {
-            if (positions.size() == limit || (!positions.isEmpty() && weight + row[1] > maxWeight)) {
+        for (String[] row : sizes) {
+            long w = Long.parseLong(row[1]);
+            if (ids.size() == limit || (!ids.isEmpty() && weight + w > maxWeight)) {
                 break;
             }
-            positions.add(row[0]);
-            weight += row[1];
+            ids.add(row[0]);
+            weight += w;
         }
-        List<Message> chosen = messagesAt(h, conversationId, positions);
+        List<Message> chosen = messagesWithIds(h, conversationId, ids);
         // The stored sizes do not see JSON escaping: weigh what was read as it will be written, and
         // leave out the oldest of it when that is heavier (the newest message always stays).
         int from = chosen.size();
@@ -194,61 +204,157 @@ public final class ConversationRepository {
             written += w;
             from--;
         }
-        return new MessagePage(chosen.subList(from, chosen.size()), from > 0 || positions.size() < sizes.size());
+        return new MessagePage(chosen.subList(from, chosen.size()), from > 0 || ids.size() < sizes.size());
     }
 
-    private List<Message> messagesAt(Handle h, String conversationId, List<Long> positions) {
-        if (positions.isEmpty()) {
+    /**
+     * The walk from the message {@code :start} of {@code :conversation} up to the root by
+     * {@code parent_id}, at most {@code :steps} messages: rows (id, depth), depth 1 being the start.
+     */
+    private static final String PATH_UP = "WITH RECURSIVE path (id, parent_id, depth) AS ("
+            + "SELECT id, parent_id, 1 FROM messages WHERE id = :start AND conversation_id = :conversation "
+            + "UNION ALL SELECT m.id, m.parent_id, path.depth + 1 FROM messages m JOIN path ON m.id = path.parent_id "
+            + "WHERE path.depth < :steps) ";
+
+    /** These messages of the conversation with their files and versions, oldest first. */
+    private List<Message> messagesWithIds(Handle h, String conversationId, List<String> ids) {
+        if (ids.isEmpty()) {
             return List.of();
         }
-        List<Message> bare = h.createQuery(
-                        "SELECT id, role, content, status, task_id, lane, model, cost_usd, error, created_at "
-                                + "FROM messages WHERE conversation_id = :conversation AND position IN (<positions>) ORDER BY position")
+        List<Message> bare = h.createQuery("SELECT " + MESSAGE_COLUMNS
+                        + " FROM messages WHERE conversation_id = :conversation AND id IN (<ids>) ORDER BY position")
                 .bind("conversation", conversationId)
-                .bindList("positions", positions)
+                .bindList("ids", ids)
                 .map((rs, ctx) -> message(rs))
                 .list();
         Map<String, List<FileInfo>> filesByMessage =
                 files.forMessages(h, bare.stream().map(Message::id).toList());
+        Map<String, List<String>> versions = siblings(h, conversationId, bare);
         return bare.stream()
-                .map(m -> new Message(
-                        m.id(),
-                        m.role(),
-                        m.content(),
-                        m.status(),
-                        m.taskId(),
-                        m.lane(),
-                        m.model(),
-                        m.costUsd(),
+                .map(m -> m.with(
                         filesByMessage.getOrDefault(m.id(), List.of()),
-                        m.error(),
-                        m.createdAt()))
+                        versions.getOrDefault(versionKey(m.parentId(), m.role()), List.of(m.id()))))
                 .toList();
     }
 
     /**
-     * Reserves the positions of a new pair of messages (the user's and the answer's) and marks the
-     * conversation active; names it after the first message if it has no title. Returns the
-     * position of the user's message, or empty when the conversation is not the user's.
+     * The versions of these messages: for each (parent, role) among them, the ids of every message
+     * of the conversation with that parent and role, oldest first (one indexed query, and one
+     * more for first messages, whose parent is null).
      */
-    public Optional<Long> reservePair(
-            Handle h, String userId, String conversationId, String firstContent, Instant now) {
-        return h.createQuery("UPDATE conversations SET message_count = message_count + 2, updated_at = :now, "
-                        + "title = COALESCE(title, :title) WHERE id = :id AND user_id = :user RETURNING message_count")
+    private static Map<String, List<String>> siblings(Handle h, String conversationId, List<Message> messages) {
+        Map<String, List<String>> out = new java.util.HashMap<>();
+        List<String> parents = messages.stream()
+                .map(Message::parentId)
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toList();
+        boolean roots = messages.stream().anyMatch(m -> m.parentId() == null);
+        List<String[]> rows = new ArrayList<>();
+        if (!parents.isEmpty()) {
+            rows.addAll(h.createQuery("SELECT id, parent_id, role FROM messages WHERE conversation_id = :conversation "
+                            + "AND parent_id IN (<parents>) ORDER BY position")
+                    .bind("conversation", conversationId)
+                    .bindList("parents", parents)
+                    .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})
+                    .list());
+        }
+        if (roots) {
+            rows.addAll(h.createQuery("SELECT id, parent_id, role FROM messages WHERE conversation_id = :conversation "
+                            + "AND parent_id IS NULL ORDER BY position")
+                    .bind("conversation", conversationId)
+                    .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})
+                    .list());
+        }
+        for (String[] row : rows) {
+            out.computeIfAbsent(versionKey(row[1], row[2]), k -> new ArrayList<>())
+                    .add(row[0]);
+        }
+        return out;
+    }
+
+    private static String versionKey(String parentId, String role) {
+        return (parentId == null ? "" : parentId) + " " + role;
+    }
+
+    /** Where new messages go: the position of the first, and the chosen path's last message before them. */
+    public record Reserved(long position, String previousLeafId) {}
+
+    /**
+     * Reserves the positions of {@code count} new messages (a send's user message and answer, an
+     * edit's, or a regenerated answer alone) and marks the conversation active; names it after
+     * {@code firstContent} if it has no title (null: leaves it). The row stays locked to the end of
+     * the transaction, so the leaf read here is the one the new messages follow. Empty when the
+     * conversation is not the user's.
+     */
+    public Optional<Reserved> reserve(
+            Handle h, String userId, String conversationId, int count, String firstContent, Instant now) {
+        return h.createQuery("UPDATE conversations SET message_count = message_count + :count, updated_at = :now, "
+                        + "title = COALESCE(title, :title) WHERE id = :id AND user_id = :user "
+                        + "RETURNING message_count, leaf_id")
+                .bind("count", count)
                 .bind("now", Timestamps.format(now))
-                .bind("title", autoTitle(firstContent))
+                .bind("title", firstContent == null ? null : autoTitle(firstContent))
                 .bind("id", conversationId)
                 .bind("user", userId)
-                .mapTo(Long.class)
-                .findOne()
-                .map(count -> count - 1);
+                .map((rs, ctx) -> new Reserved(rs.getLong(1) - count + 1, rs.getString(2)))
+                .findOne();
+    }
+
+    /** Makes {@code leafId} the last message of the conversation's chosen path. */
+    public void setLeaf(Handle h, String conversationId, String leafId) {
+        h.createUpdate("UPDATE conversations SET leaf_id = :leaf WHERE id = :id")
+                .bind("leaf", leafId)
+                .bind("id", conversationId)
+                .execute();
+    }
+
+    /** A message of a conversation as the tree's operations need it (no files, no versions). */
+    public Optional<Message> findMessage(Handle h, String conversationId, String messageId) {
+        return h.createQuery("SELECT " + MESSAGE_COLUMNS
+                        + " FROM messages WHERE id = :id AND conversation_id = :conversation")
+                .bind("id", messageId)
+                .bind("conversation", conversationId)
+                .map((rs, ctx) -> message(rs))
+                .findOne();
+    }
+
+    /** Whether an answer under the message {@code parentId} is still queued or running. */
+    public boolean hasPendingAnswer(Handle h, String conversationId, String parentId) {
+        return h.createQuery("SELECT COUNT(*) FROM messages WHERE conversation_id = :conversation "
+                                + "AND parent_id = :parent AND role = 'assistant' AND status IN ('queued', 'running')")
+                        .bind("conversation", conversationId)
+                        .bind("parent", parentId)
+                        .mapTo(Long.class)
+                        .one()
+                > 0;
+    }
+
+    /**
+     * The end of the path through {@code messageId} continued by the newest child at each step
+     * (one recursive query; each step is served by the index on (conversation_id, parent_id,
+     * position)).
+     */
+    public String newestLeafBelow(Handle h, String conversationId, String messageId) {
+        return h.createQuery("WITH RECURSIVE down (id, depth) AS (SELECT CAST(:start AS TEXT), 0 "
+                        + "UNION ALL SELECT (SELECT c.id FROM messages c WHERE c.conversation_id = :conversation "
+                        + "AND c.parent_id = down.id ORDER BY c.position DESC LIMIT 1), down.depth + 1 "
+                        + "FROM down WHERE down.id IS NOT NULL) "
+                        + "SELECT id FROM down WHERE id IS NOT NULL ORDER BY depth DESC LIMIT 1")
+                .bind("start", messageId)
+                .bind("conversation", conversationId)
+                .mapTo(String.class)
+                .one();
     }
 
     public void insertMessage(Handle h, Message m, String conversationId, long position) {
         bindMessage(h.createUpdate(INSERT_MESSAGE), m, conversationId, position).execute();
     }
 
-    /** Inserts {@code messages} at positions 1, 2, … of a new conversation, as one batch (an import). */
+    /**
+     * Inserts {@code messages} at positions 1, 2, … of a new conversation, as one batch (an import);
+     * each names its parent (a parent comes before its children).
+     */
     public void insertMessages(Handle h, String conversationId, List<Message> messages) {
         PreparedBatch batch = h.prepareBatch(INSERT_MESSAGE);
         long position = 0;
@@ -262,8 +368,11 @@ public final class ConversationRepository {
 
     private static final String INSERT_MESSAGE =
             "INSERT INTO messages (id, conversation_id, position, role, content, status, task_id, lane, model, "
-                    + "cost_usd, error, created_at) VALUES (:id, :conversation, :position, :role, :content, :status, "
-                    + ":task, :lane, :model, :cost, :error, :created)";
+                    + "cost_usd, error, created_at, parent_id) VALUES (:id, :conversation, :position, :role, :content, "
+                    + ":status, :task, :lane, :model, :cost, :error, :created, :parent)";
+
+    private static final String MESSAGE_COLUMNS =
+            "id, role, content, status, task_id, lane, model, cost_usd, error, created_at, parent_id";
 
     private static <S extends SqlStatement<S>> S bindMessage(
             S statement, Message m, String conversationId, long position) {
@@ -279,7 +388,8 @@ public final class ConversationRepository {
                 .bind("model", m.model())
                 .bind("cost", m.costUsd())
                 .bind("error", m.error())
-                .bind("created", m.createdAt());
+                .bind("created", m.createdAt())
+                .bind("parent", m.parentId());
     }
 
     /** Sets the status of an answer that is still pending. */
@@ -356,55 +466,66 @@ public final class ConversationRepository {
     }
 
     /**
-     * What a lane is given for the answer {@code answerMessageId}: the completed messages before it,
-     * oldest first, the last being the user's message it answers. Bounded for the model's context
-     * and the server's memory: at most the newest {@code maxMessages}, and the older ones only while
-     * their content stays within {@code maxBytes} of UTF-8 in all; the message answered is always
-     * there, whatever its size. Sizes are read first without the content (one query with a LIMIT),
-     * then the content of the chosen messages alone.
+     * What a lane is given for the answer {@code answerMessageId}: the completed messages of its
+     * path (issue 18), from the root to the user's message it answers (its parent), oldest first.
+     * Bounded for the model's context and the server's memory: the walk up by {@code parent_id}
+     * goes at most {@code maxMessages} steps, and the older messages come only while their content
+     * stays within {@code maxBytes} of UTF-8 in all; the message answered is always there, whatever
+     * its size. Sizes are read first without the content (one recursive query, each step by the
+     * primary key), then the content of the chosen messages alone.
      */
     public List<Map.Entry<String, String>> history(
             Handle h, String conversationId, String answerMessageId, int maxMessages, long maxBytes) {
-        List<long[]> sizes = h.createQuery("SELECT position, octet_length(content) FROM messages "
-                        + "WHERE conversation_id = :conversation AND status = 'completed' "
-                        + "AND position < (SELECT position FROM messages WHERE id = :answer) "
-                        + "ORDER BY position DESC LIMIT :limit")
+        Optional<String> answered = parentOf(h, conversationId, answerMessageId);
+        if (answered.isEmpty()) {
+            return List.of();
+        }
+        List<String[]> sizes = h.createQuery(PATH_UP + "SELECT m.id, octet_length(m.content) FROM path "
+                        + "JOIN messages m ON m.id = path.id WHERE m.status = 'completed' ORDER BY path.depth")
+                .bind("start", answered.get())
                 .bind("conversation", conversationId)
-                .bind("answer", answerMessageId)
-                .bind("limit", Math.max(1, maxMessages))
-                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                .bind("steps", Math.max(1, maxMessages))
+                .map((rs, ctx) -> new String[] {rs.getString(1), Long.toString(rs.getLong(2))})
                 .list();
-        List<Long> positions = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         long bytes = 0;
-        for (long[] row : sizes) {
-            if (!positions.isEmpty() && bytes + row[1] > maxBytes) {
+        for (String[] row : sizes) {
+            long size = Long.parseLong(row[1]);
+            if (!ids.isEmpty() && bytes + size > maxBytes) {
                 break;
             }
-            positions.add(row[0]);
-            bytes += row[1];
+            ids.add(row[0]);
+            bytes += size;
         }
-        if (positions.isEmpty()) {
+        if (ids.isEmpty()) {
             return List.of();
         }
         return h.createQuery("SELECT role, content FROM messages WHERE conversation_id = :conversation "
-                        + "AND position IN (<positions>) ORDER BY position")
+                        + "AND id IN (<ids>) ORDER BY position")
                 .bind("conversation", conversationId)
-                .bindList("positions", positions)
+                .bindList("ids", ids)
                 .map((rs, ctx) -> Map.entry(rs.getString("role"), rs.getString("content")))
                 .list();
     }
 
+    private static Optional<String> parentOf(Handle h, String conversationId, String messageId) {
+        return h.createQuery("SELECT parent_id FROM messages WHERE id = :id AND conversation_id = :conversation")
+                .bind("id", messageId)
+                .bind("conversation", conversationId)
+                .mapTo(String.class)
+                .findOne()
+                .filter(java.util.Objects::nonNull);
+    }
+
     /**
-     * The content of the message that the answer {@code answerMessageId} answers (the newest
-     * completed message before it: what {@link #history} ends with), in one indexed read.
+     * The content of the message that the answer {@code answerMessageId} answers (its parent: what
+     * {@link #history} ends with), in one read by primary key.
      */
     public Optional<String> messageAnswered(Handle h, String conversationId, String answerMessageId) {
-        return h.createQuery(
-                        "SELECT content FROM messages WHERE conversation_id = :conversation AND status = 'completed' "
-                                + "AND position < (SELECT position FROM messages WHERE id = :answer) "
-                                + "ORDER BY position DESC LIMIT 1")
-                .bind("conversation", conversationId)
+        return h.createQuery("SELECT p.content FROM messages a JOIN messages p ON p.id = a.parent_id "
+                        + "WHERE a.id = :answer AND a.conversation_id = :conversation")
                 .bind("answer", answerMessageId)
+                .bind("conversation", conversationId)
                 .mapTo(String.class)
                 .findOne();
     }
@@ -414,13 +535,7 @@ public final class ConversationRepository {
      * {@link #messageAnswered}): where its attachments are found (E14).
      */
     public Optional<String> messageAnsweredId(Handle h, String conversationId, String answerMessageId) {
-        return h.createQuery("SELECT id FROM messages WHERE conversation_id = :conversation AND status = 'completed' "
-                        + "AND position < (SELECT position FROM messages WHERE id = :answer) "
-                        + "ORDER BY position DESC LIMIT 1")
-                .bind("conversation", conversationId)
-                .bind("answer", answerMessageId)
-                .mapTo(String.class)
-                .findOne();
+        return parentOf(h, conversationId, answerMessageId);
     }
 
     private static String autoTitle(String content) {
@@ -444,7 +559,8 @@ public final class ConversationRepository {
                 rs.getString("updated_at"),
                 rs.getLong("message_count"),
                 rs.getDouble("total_cost_usd"),
-                rs.getLong("unread_count"));
+                rs.getLong("unread_count"),
+                rs.getString("leaf_id"));
     }
 
     /**
@@ -500,6 +616,8 @@ public final class ConversationRepository {
                 costUsd,
                 List.of(),
                 rs.getString("error"),
-                rs.getString("created_at"));
+                rs.getString("created_at"),
+                rs.getString("parent_id"),
+                List.of());
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -22,6 +23,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class ConversationService {
     /** The event a moved read marker sends (protocol.md E8). */
     public static final String READ_EVENT = "conversation.read";
+    /** The event a change of the chosen path sends (protocol.md E12). */
+    public static final String SWITCHED_EVENT = "conversation.switched";
     /** Conversations per page of the list: by default, and at most. */
     public static final int DEFAULT_LIST_LIMIT = 50;
 
@@ -85,23 +88,60 @@ public final class ConversationService {
     }
 
     /**
-     * The conversation with a page of its messages: the newest {@code limit} (fewer when they
-     * weigh more than {@link #MAX_PAGE_WEIGHT}), or those before the message {@code before}.
+     * The conversation with a page of the messages of its chosen path (root to {@code leaf_id},
+     * issue 18): the newest {@code limit} (fewer when they weigh more than {@link
+     * #MAX_PAGE_WEIGHT}), or those before the message {@code before} on its way to the root.
      *
      * @param before null, or the id of a message of this conversation (else 400)
      */
     public ConversationDetail get(String userId, String id, String before, int limit) {
-        return jdbi.inTransaction(h -> {
-            Conversation c = conversations.find(h, userId, id).orElseThrow(() -> Rejection.notFound("conversation"));
-            Long beforePosition = before == null
-                    ? null
-                    : conversations
-                            .positionOf(h, id, before)
-                            .orElseThrow(() -> Rejection.invalid(
-                                    "\"before\" is not the id of a message of this conversation; use the"
-                                            + " \"next_before\" of the last page."));
-            return ConversationDetail.of(c, conversations.messagePage(h, id, beforePosition, limit, MAX_PAGE_WEIGHT));
+        return jdbi.inTransaction(h -> read(h, userId, id, before, limit));
+    }
+
+    private ConversationDetail read(Handle h, String userId, String id, String before, int limit) {
+        Conversation c = conversations.find(h, userId, id).orElseThrow(() -> Rejection.notFound("conversation"));
+        String end = before == null
+                ? c.leafId()
+                : conversations
+                        .findMessage(h, id, before)
+                        .orElseThrow(() ->
+                                Rejection.invalid("\"before\" is not the id of a message of this conversation; use the"
+                                        + " \"next_before\" of the last page."))
+                        .parentId();
+        return ConversationDetail.of(c, conversations.messagePage(h, id, end, limit, MAX_PAGE_WEIGHT));
+    }
+
+    /**
+     * Chooses the path through the message {@code messageId} (issue 18): it continues by the newest
+     * child at each step down to a leaf, which becomes the conversation's {@code leaf_id}. A
+     * {@code conversation.switched} event goes to every tab of the user in the same transaction.
+     *
+     * @return the conversation read (first page) along the new path
+     */
+    public ConversationDetail switchTo(String userId, String id, String messageId) {
+        List<Event> published = new java.util.ArrayList<>();
+        ConversationDetail detail = jdbi.inTransaction(h -> {
+            conversations.find(h, userId, id).orElseThrow(() -> Rejection.notFound("conversation"));
+            conversations.findMessage(h, id, messageId).orElseThrow(() -> Rejection.notFound("message"));
+            String leaf = conversations.newestLeafBelow(h, id, messageId);
+            conversations.setLeaf(h, id, leaf);
+            published.add(switched(eventLog, h, userId, id, leaf));
+            return read(h, userId, id, null, DEFAULT_MESSAGE_LIMIT);
         });
+        notifier.published(published);
+        return detail;
+    }
+
+    /**
+     * Records that the chosen path of a conversation changed (issue 18), in {@code h}'s transaction:
+     * the switch here, a regenerate or an edit (TaskService); the caller publishes the event.
+     */
+    public static Event switched(EventLog eventLog, Handle h, String userId, String id, String leafId) {
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("type", SWITCHED_EVENT);
+        data.put("conversation_id", id);
+        data.put("leaf_id", leafId);
+        return eventLog.append(h, userId, SWITCHED_EVENT, data);
     }
 
     public Conversation rename(String userId, String id, String title) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.Rejection;
 import dev.lanechat.server.conversations.ConversationRepository;
+import dev.lanechat.server.conversations.ConversationService;
 import dev.lanechat.server.conversations.Message;
 import dev.lanechat.server.events.Event;
 import dev.lanechat.server.events.EventLog;
@@ -74,8 +75,12 @@ public final class TaskService {
      */
     static final Instant HELD_IN_MEMORY = Instant.ofEpochMilli(Long.MAX_VALUE / 2);
 
-    /** A committed submit and, when it was handed to a loop, the claim that loop runs. */
-    private record Submitted(Accepted accepted, Claim handed) {}
+    /**
+     * A committed submit and, when it was handed to a loop, the claim that loop runs with the
+     * content of the message it answers; the events it committed (a regenerate's or an edit's
+     * {@code conversation.switched}).
+     */
+    private record Submitted(Accepted accepted, Claim handed, String answered, List<Event> events) {}
 
     public TaskService(
             Database database,
@@ -172,7 +177,8 @@ public final class TaskService {
 
     /**
      * Stores the user's message, the pending answer and a queued task. With an idempotency key, a
-     * repeat of the same request returns the first answer and stores nothing.
+     * repeat of the same request returns the first answer and stores nothing. The user's message
+     * follows the conversation's leaf, the answer follows it and becomes the leaf (issue 18).
      *
      * @param laneName null for the default lane
      */
@@ -193,20 +199,81 @@ public final class TaskService {
             String laneName,
             String idempotencyKey,
             List<String> attachments) {
-        Lane lane = laneName == null
+        return queue(
+                userId,
+                new Request(Kind.SEND, conversationId, null, content, attachments),
+                laneName,
+                idempotencyKey,
+                attachments.isEmpty()
+                        ? hash(conversationId, content, laneName)
+                        : hash(conversationId, content, laneName, String.join(",", attachments)));
+    }
+
+    /**
+     * Queues a new answer (issue 18): for an assistant message, a sibling of it under the same
+     * user message; for a user message, one more answer under it. The new answer becomes the leaf
+     * (a {@code conversation.switched} event in the same transaction). 409 while the answer
+     * regenerated (or, for a user message, an answer under it) is still queued or running.
+     */
+    public Accepted regenerate(
+            String userId, String conversationId, String messageId, String laneName, String idempotencyKey) {
+        return queue(
+                userId,
+                new Request(Kind.REGENERATE, conversationId, messageId, null, List.of()),
+                laneName,
+                idempotencyKey,
+                hash(conversationId, "regenerate", messageId, laneName));
+    }
+
+    /**
+     * Edits and resends a user message (issue 18): a new user message with {@code content} beside
+     * it (same parent) and its answer, which becomes the leaf (a {@code conversation.switched}
+     * event in the same transaction); what followed the edited message stays on its own branch.
+     */
+    public Accepted edit(
+            String userId,
+            String conversationId,
+            String messageId,
+            String content,
+            String laneName,
+            String idempotencyKey) {
+        return queue(
+                userId,
+                new Request(Kind.EDIT, conversationId, messageId, content, List.of()),
+                laneName,
+                idempotencyKey,
+                hash(conversationId, "edit", messageId, content, laneName));
+    }
+
+    private enum Kind {
+        SEND,
+        REGENERATE,
+        EDIT
+    }
+
+    /**
+     * What to queue: {@code messageId} is the message regenerated or edited; {@code content} the new
+     * text; {@code attachments} the uploads a send attaches to its new user message (E14).
+     */
+    private record Request(
+            Kind kind, String conversationId, String messageId, String content, List<String> attachments) {}
+
+    private Lane laneFor(String laneName) {
+        return laneName == null
                 ? lanes.defaultLane()
                 : lanes.find(laneName)
                         .orElseThrow(() ->
                                 Rejection.invalid("Unknown lane '" + laneName + "'; GET /api/lanes lists the lanes."));
-        String requestHash = attachments.isEmpty()
-                ? hash(conversationId, content, laneName)
-                : hash(conversationId, content, laneName, String.join(",", attachments));
+    }
+
+    private Accepted queue(String userId, Request request, String laneName, String idempotencyKey, String requestHash) {
+        Lane lane = laneFor(laneName);
         Handoff handoff = handoffs.get(lane.name());
         boolean reserved = handoff != null && handoff.reserve();
         Submitted submitted;
         try {
-            submitted = jdbi.inTransaction(h -> submitIn(
-                    h, userId, conversationId, content, lane, idempotencyKey, requestHash, reserved, attachments));
+            submitted =
+                    jdbi.inTransaction(h -> submitIn(h, userId, request, lane, idempotencyKey, requestHash, reserved));
         } catch (RuntimeException e) {
             if (reserved) {
                 handoff.unreserve();
@@ -217,11 +284,12 @@ public final class TaskService {
             // Two requests with one key raced; the other committed first, so answer as a repeat.
             Accepted earlier = jdbi.inTransaction(
                     h -> repeat(h, userId, idempotencyKey, requestHash).orElseThrow(() -> e));
-            submitted = new Submitted(earlier, null);
+            submitted = new Submitted(earlier, null, null, List.of());
         }
+        notifier.published(submitted.events());
         if (submitted.handed() != null) {
             // With attachments the loop reads the message (and its files) from the store.
-            handoff.hand(submitted.handed(), attachments.isEmpty() ? content : null);
+            handoff.hand(submitted.handed(), request.attachments().isEmpty() ? submitted.answered() : null);
         } else {
             if (reserved) {
                 handoff.unreserve();
@@ -235,48 +303,39 @@ public final class TaskService {
     private Submitted submitIn(
             Handle h,
             String userId,
-            String conversationId,
-            String content,
+            Request request,
             Lane lane,
             String idempotencyKey,
             String requestHash,
-            boolean handOver,
-            List<String> attachments) {
+            boolean handOver) {
         if (idempotencyKey != null) {
             Optional<Accepted> earlier = repeat(h, userId, idempotencyKey, requestHash);
             if (earlier.isPresent()) {
-                return new Submitted(earlier.get(), null);
+                return new Submitted(earlier.get(), null, null, List.of());
             }
         }
         Instant now = clock.instant();
-        long position = conversations
-                .reservePair(h, userId, conversationId, content, now)
+        String conversationId = request.conversationId();
+        boolean newUserMessage = request.kind() != Kind.REGENERATE;
+        ConversationRepository.Reserved reserved = conversations
+                .reserve(h, userId, conversationId, newUserMessage ? 2 : 1, request.content(), now)
                 .orElseThrow(() -> Rejection.notFound("conversation"));
+        // After the reserve, which checked that the conversation is the user's: only then do the
+        // message's own refusals (404, 400, 409) say anything about it.
+        Question question = questionOf(h, request, reserved.previousLeafId());
         String at = Timestamps.format(now);
         String taskId = UUID.randomUUID().toString();
-        String userMessageId = UUID.randomUUID().toString();
         String answerId = UUID.randomUUID().toString();
-        conversations.insertMessage(
-                h,
-                new Message(
-                        userMessageId,
-                        "user",
-                        content,
-                        TaskStatus.COMPLETED,
-                        taskId,
-                        lane.name(),
-                        null,
-                        null,
-                        List.of(),
-                        null,
-                        at),
-                conversationId,
-                position);
-        List<FileInfo> attached = files.attach(h, userId, userMessageId, attachments, now);
-        if (!lane.acceptsImages() && attached.stream().anyMatch(FileInfo::isImage)) {
-            throw Rejection.invalid("Lane '" + lane.name() + "' does not accept images; send them to a lane with"
-                    + " vision (GET /api/lanes) or send text files only.");
+        String userMessageId = question.id();
+        if (question.isNew()) {
+            insertUserMessage(h, conversationId, question, taskId, lane, at, reserved.position());
+            List<FileInfo> attached = files.attach(h, userId, userMessageId, request.attachments(), now);
+            if (!lane.acceptsImages() && attached.stream().anyMatch(FileInfo::isImage)) {
+                throw Rejection.invalid("Lane '" + lane.name() + "' does not accept images; send them to a lane"
+                        + " with vision (GET /api/lanes) or send text files only.");
+            }
         }
+        long answerPosition = reserved.position() + (question.isNew() ? 1 : 0);
         String leaseId = handOver ? UUID.randomUUID().toString() : null;
         // On SQLite a handed task stays queued until its loop starts it (it may wait behind others).
         boolean running = handOver && !handsOverQueued();
@@ -293,9 +352,12 @@ public final class TaskService {
                         null,
                         List.of(),
                         null,
-                        at),
+                        at,
+                        userMessageId,
+                        List.of()),
                 conversationId,
-                position + 1);
+                answerPosition);
+        conversations.setLeaf(h, conversationId, answerId);
         tasks.insert(
                 h,
                 taskId,
@@ -307,13 +369,79 @@ public final class TaskService {
                 leaseId,
                 handOver ? inServerLeaseEnd() : null,
                 running);
-        Accepted accepted = new Accepted(TaskStatus.QUEUED, taskId, answerId, conversationId, lane.name());
+        Accepted accepted =
+                new Accepted(TaskStatus.QUEUED, taskId, answerId, userMessageId, conversationId, lane.name());
         if (idempotencyKey != null) {
             idempotencyKeys.insert(h, userId, idempotencyKey, requestHash, write(accepted));
         }
+        List<Event> events = request.kind() == Kind.SEND
+                ? List.of()
+                : List.of(ConversationService.switched(eventLog, h, userId, conversationId, answerId));
         return new Submitted(
                 accepted,
-                handOver ? new Claim(taskId, leaseId, userId, conversationId, answerId, lane.name(), 1) : null);
+                handOver ? new Claim(taskId, leaseId, userId, conversationId, answerId, lane.name(), 1) : null,
+                question.content(),
+                events);
+    }
+
+    /**
+     * The user message a new answer answers: an existing one ({@code isNew} false: a regenerate),
+     * or one to store under {@code parentId} (a send: under the leaf; an edit: beside the message
+     * edited).
+     */
+    private record Question(String id, String content, boolean isNew, String parentId) {}
+
+    private Question questionOf(Handle h, Request request, String leafId) {
+        if (request.kind() == Kind.SEND) {
+            return new Question(UUID.randomUUID().toString(), request.content(), true, leafId);
+        }
+        Message target = conversations
+                .findMessage(h, request.conversationId(), request.messageId())
+                .orElseThrow(() -> Rejection.notFound("message"));
+        boolean answer = target.role().equals("assistant");
+        if (request.kind() == Kind.EDIT) {
+            if (answer) {
+                throw Rejection.invalid("Only a message of yours can be edited; regenerate an answer instead.");
+            }
+            return new Question(UUID.randomUUID().toString(), request.content(), true, target.parentId());
+        }
+        if (!answer) {
+            if (conversations.hasPendingAnswer(h, request.conversationId(), target.id())) {
+                throw Rejection.conflict("An answer to this message is still being written; wait for it to end (or"
+                        + " cancel it) to ask for another.");
+            }
+            return new Question(target.id(), target.content(), false, target.parentId());
+        }
+        if (TaskStatus.QUEUED.equals(target.status()) || TaskStatus.RUNNING.equals(target.status())) {
+            throw Rejection.conflict(
+                    "This answer is still being written; wait for it to end (or cancel it) to regenerate it.");
+        }
+        Message user = conversations
+                .findMessage(h, request.conversationId(), target.parentId())
+                .orElseThrow(() -> new IllegalStateException("an answer without its user message"));
+        return new Question(user.id(), user.content(), false, user.parentId());
+    }
+
+    private void insertUserMessage(
+            Handle h, String conversationId, Question question, String taskId, Lane lane, String at, long position) {
+        conversations.insertMessage(
+                h,
+                new Message(
+                        question.id(),
+                        "user",
+                        question.content(),
+                        TaskStatus.COMPLETED,
+                        taskId,
+                        lane.name(),
+                        null,
+                        null,
+                        List.of(),
+                        null,
+                        at,
+                        question.parentId(),
+                        List.of()),
+                conversationId,
+                position);
     }
 
     private Optional<Accepted> repeat(Handle h, String userId, String key, String requestHash) {
@@ -701,15 +829,12 @@ public final class TaskService {
         }
     }
 
-    private static String hash(String conversationId, String content, String lane, String... more) {
+    /** The request's fingerprint for its idempotency key (a send's is that of version 1: id, content, lane). */
+    private static String hash(String... parts) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String part : new String[] {conversationId, content, lane == null ? "" : lane}) {
-                digest.update(part.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
-            for (String part : more) {
-                digest.update(part.getBytes(StandardCharsets.UTF_8));
+            for (String part : parts) {
+                digest.update((part == null ? "" : part).getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
             return HexFormat.of().formatHex(digest.digest());

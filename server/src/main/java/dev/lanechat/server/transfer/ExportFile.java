@@ -5,8 +5,10 @@ import java.util.List;
 
 /**
  * Lanechat's own export format, version 1 (wire objects; protocol.md E9 documents them): every
- * message of every exported conversation, oldest first, with references to its files (their
- * metadata and download URL; the bytes stay on the server). {@link ImportService} reads it back.
+ * message of every exported conversation, oldest first (a parent before its children), with
+ * references to its files (their metadata and download URL; the bytes stay on the server), every
+ * branch with its {@code parent_id} and the chosen path's {@code leaf_id} (E12). {@link
+ * ImportService} reads it back.
  */
 public record ExportFile(String format, int version, String exportedAt, List<ExportConversation> conversations) {
     public static final String FORMAT = "lanechat";
@@ -18,6 +20,7 @@ public record ExportFile(String format, int version, String exportedAt, List<Exp
             String createdAt,
             String updatedAt,
             double totalCostUsd,
+            String leafId,
             List<ExportMessage> messages) {}
 
     public record ExportMessage(
@@ -30,5 +33,6 @@ public record ExportFile(String format, int version, String exportedAt, List<Exp
             Double costUsd,
             String error,
             String createdAt,
-            List<FileInfo> files) {}
+            List<FileInfo> files,
+            String parentId) {}
 }

@@ -53,12 +53,19 @@ public final class ExportService {
                                 r.costUsd(),
                                 r.error(),
                                 r.createdAt(),
-                                filesByMessage.getOrDefault(r.id(), List.of())));
+                                filesByMessage.getOrDefault(r.id(), List.of()),
+                                r.parentId()));
             }
             List<ExportFile.ExportConversation> out = new ArrayList<>(drafts.size());
             for (Draft d : drafts.values()) {
                 out.add(new ExportFile.ExportConversation(
-                        d.id(), d.title(), d.createdAt(), d.updatedAt(), d.totalCostUsd(), List.copyOf(d.messages())));
+                        d.id(),
+                        d.title(),
+                        d.createdAt(),
+                        d.updatedAt(),
+                        d.totalCostUsd(),
+                        d.leafId(),
+                        List.copyOf(d.messages())));
             }
             return new ExportFile(ExportFile.FORMAT, ExportFile.VERSION, Timestamps.format(clock.instant()), out);
         });
@@ -70,6 +77,7 @@ public final class ExportService {
             String createdAt,
             String updatedAt,
             double totalCostUsd,
+            String leafId,
             List<ExportFile.ExportMessage> messages) {}
 
     private record Row(
@@ -82,11 +90,12 @@ public final class ExportService {
             String model,
             Double costUsd,
             String error,
-            String createdAt) {}
+            String createdAt,
+            String parentId) {}
 
     private static Map<String, Draft> conversations(Handle h, String userId, String conversationId) {
         Map<String, Draft> drafts = new LinkedHashMap<>();
-        var query = h.createQuery("SELECT id, title, created_at, updated_at, total_cost_usd FROM conversations"
+        var query = h.createQuery("SELECT id, title, created_at, updated_at, total_cost_usd, leaf_id FROM conversations"
                         + " WHERE user_id = :user" + (conversationId == null ? "" : " AND id = :id")
                         + " ORDER BY created_at, id")
                 .bind("user", userId);
@@ -99,6 +108,7 @@ public final class ExportService {
                         rs.getString("created_at"),
                         rs.getString("updated_at"),
                         rs.getDouble("total_cost_usd"),
+                        rs.getString("leaf_id"),
                         new ArrayList<>()))
                 .forEach(d -> drafts.put(d.id(), d));
         return drafts;
@@ -106,7 +116,7 @@ public final class ExportService {
 
     private static List<Row> messages(Handle h, String userId, String conversationId) {
         var query = h.createQuery("SELECT m.conversation_id, m.id, m.role, m.content, m.status, m.lane, m.model,"
-                        + " m.cost_usd, m.error, m.created_at FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+                        + " m.cost_usd, m.error, m.created_at, m.parent_id FROM messages m JOIN conversations c ON c.id = m.conversation_id"
                         + " WHERE c.user_id = :user" + (conversationId == null ? "" : " AND c.id = :id")
                         + " ORDER BY m.conversation_id, m.position")
                 .bind("user", userId);
@@ -126,7 +136,8 @@ public final class ExportService {
                             rs.getString("model"),
                             costUsd,
                             rs.getString("error"),
-                            rs.getString("created_at"));
+                            rs.getString("created_at"),
+                            rs.getString("parent_id"));
                 })
                 .list();
     }

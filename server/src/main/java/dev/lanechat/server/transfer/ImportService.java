@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@code conversations.json} ({@link ChatGptFormat}). All or nothing per file: the whole file is
  * checked before anything is written (an error names the place in the file), then every
  * conversation is written in one transaction, owned by the importer, with new ids, read through
- * (no unread badge for history). Files of a Lanechat export are references only and are not
- * brought back.
+ * (no unread badge for history), every branch kept with its chosen path (issue 18). Files of a
+ * Lanechat export are references only and are not brought back.
  */
 public final class ImportService {
     /** The largest file accepted. */
@@ -63,9 +63,13 @@ public final class ImportService {
             for (ImportedConversation c : parsed) {
                 String id = UUID.randomUUID().toString();
                 conversations.insert(h, id, userId, c.title(), now);
+                java.util.Map<String, String> ids = new java.util.HashMap<>();
+                for (ImportedConversation.Message m : c.messages()) {
+                    ids.put(m.key(), UUID.randomUUID().toString());
+                }
                 List<Message> messages = c.messages().stream()
                         .map(m -> new Message(
-                                UUID.randomUUID().toString(),
+                                ids.get(m.key()),
                                 m.role(),
                                 m.content(),
                                 m.status(),
@@ -75,10 +79,19 @@ public final class ImportService {
                                 m.costUsd(),
                                 List.of(),
                                 m.error(),
-                                Timestamps.format(m.createdAt())))
+                                Timestamps.format(m.createdAt()),
+                                m.parentKey() == null ? null : ids.get(m.parentKey()),
+                                List.of()))
                         .toList();
                 conversations.insertMessages(h, id, messages);
-                conversations.finishImport(h, id, c.createdAt(), c.updatedAt(), messages.size(), c.totalCostUsd());
+                conversations.finishImport(
+                        h,
+                        id,
+                        c.createdAt(),
+                        c.updatedAt(),
+                        messages.size(),
+                        c.totalCostUsd(),
+                        c.leafKey() == null ? null : ids.get(c.leafKey()));
                 out.add(new Imported.Made(
                         id, c.title() == null ? ConversationRepository.UNTITLED : c.title(), messages.size()));
                 if (out.size() % PROGRESS_EVERY == 0) {

@@ -3,10 +3,16 @@ package dev.lanechat.server.transfer;
 import java.time.Instant;
 import java.util.List;
 
-/** A conversation read from an import file, checked and ready to store (ids are made on insert). */
-record ImportedConversation(String title, Instant createdAt, Instant updatedAt, List<Message> messages) {
+/**
+ * A conversation read from an import file, checked and ready to store (ids are made on insert).
+ * It is a tree (issue 18): each message names its parent by {@code key} (the file's own ids, or
+ * made up), a parent always before its children; {@code leafKey} is the chosen path's last
+ * message (null when there are no messages).
+ */
+record ImportedConversation(
+        String title, Instant createdAt, Instant updatedAt, List<Message> messages, String leafKey) {
 
-    /** One message, oldest first; {@code status} is completed or failed. */
+    /** One message, parents first; {@code status} is completed or failed; {@code parentKey} null for a first message. */
     record Message(
             String role,
             String content,
@@ -14,7 +20,9 @@ record ImportedConversation(String title, Instant createdAt, Instant updatedAt, 
             String model,
             Double costUsd,
             String error,
-            Instant createdAt) {}
+            Instant createdAt,
+            String key,
+            String parentKey) {}
 
     double totalCostUsd() {
         return messages.stream()

@@ -41,8 +41,21 @@ final class LanechatFormat {
         Instant created = ImportCheck.instant(c, "created_at", where, now);
         JsonNode items = ImportCheck.array(c, "messages", where, ImportCheck.MAX_MESSAGES);
         List<ImportedConversation.Message> messages = new ArrayList<>(items.size());
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        String previous = null;
         for (int i = 0; i < items.size(); i++) {
-            messages.add(message(items.get(i), where + ".messages[" + i + "]", created));
+            String at = where + ".messages[" + i + "]";
+            ImportedConversation.Message m = message(items.get(i), at, created, i, previous, keys);
+            messages.add(m);
+            keys.add(m.key());
+            previous = m.key();
+        }
+        // The chosen path's end: "leaf_id" (E12), or the last message (a file without branches).
+        String leaf = ImportCheck.optionalText(c, "leaf_id", where);
+        if (leaf == null) {
+            leaf = previous;
+        } else if (!keys.contains(leaf)) {
+            throw wrong(where + ".leaf_id", "must be the id of one of its messages");
         }
         Instant updated = ImportCheck.instant(
                 c,
@@ -50,12 +63,32 @@ final class LanechatFormat {
                 where,
                 messages.isEmpty() ? created : messages.get(messages.size() - 1).createdAt());
         return new ImportedConversation(
-                ImportCheck.title(ImportCheck.optionalText(c, "title", where)), created, updated, messages);
+                ImportCheck.title(ImportCheck.optionalText(c, "title", where)), created, updated, messages, leaf);
     }
 
-    private static ImportedConversation.Message message(JsonNode m, String where, Instant fallback) {
+    /**
+     * The message {@code index} of a conversation. Its key is its "id" (unique in the
+     * conversation), else one made of its index; its parent is its "parent_id" (null: a first
+     * message; else the id of an earlier message), or without that field the message before it
+     * (a file written before branches, or by hand: a chain).
+     */
+    private static ImportedConversation.Message message(
+            JsonNode m, String where, Instant fallback, int index, String previous, java.util.Set<String> keys) {
         if (!m.isObject()) {
             throw wrong(where, "must be an object");
+        }
+        String key = ImportCheck.optionalText(m, "id", where);
+        if (key == null) {
+            key = "#" + index;
+        } else if (keys.contains(key)) {
+            throw wrong(where + ".id", "is the id of an earlier message too");
+        }
+        String parent = previous;
+        if (m.has("parent_id")) {
+            parent = ImportCheck.optionalText(m, "parent_id", where);
+            if (parent != null && !keys.contains(parent)) {
+                throw wrong(where + ".parent_id", "must be null or the id of an earlier message of the conversation");
+            }
         }
         String role = ImportCheck.optionalText(m, "role", where);
         if (role == null || !ROLES.contains(role)) {
@@ -87,6 +120,8 @@ final class LanechatFormat {
                 ImportCheck.optionalText(m, "model", where),
                 cost == null || cost.isNull() ? null : cost.asDouble(),
                 error,
-                ImportCheck.instant(m, "created_at", where, fallback));
+                ImportCheck.instant(m, "created_at", where, fallback),
+                key,
+                parent);
     }
 }

@@ -3,7 +3,8 @@ package dev.lanechat.server.transfer;
 import java.util.List;
 
 /**
- * An export as Markdown for people: a heading per conversation, then each message under "You" or
+ * An export as Markdown for people: a heading per conversation, then each message of its chosen
+ * path (root to {@code leaf_id}; other branches are in the JSON export only) under "You" or
  * "Assistant (model)" with its text as written (it is Markdown already), failed answers marked,
  * files as links relative to the server.
  */
@@ -24,7 +25,7 @@ public final class MarkdownExport {
                     .append(" · cost $")
                     .append(String.format(java.util.Locale.ROOT, "%.4f", c.totalCostUsd()))
                     .append("_\n\n");
-            for (ExportFile.ExportMessage m : c.messages()) {
+            for (ExportFile.ExportMessage m : chosenPath(c)) {
                 message(out, m);
             }
         }
@@ -58,6 +59,22 @@ public final class MarkdownExport {
         if (!files.isEmpty()) {
             out.append('\n');
         }
+    }
+
+    /** The messages from the root to the conversation's leaf, oldest first. */
+    static List<ExportFile.ExportMessage> chosenPath(ExportFile.ExportConversation c) {
+        java.util.Map<String, ExportFile.ExportMessage> byId = new java.util.HashMap<>();
+        for (ExportFile.ExportMessage m : c.messages()) {
+            byId.put(m.id(), m);
+        }
+        java.util.ArrayList<ExportFile.ExportMessage> path = new java.util.ArrayList<>();
+        ExportFile.ExportMessage at = c.leafId() == null ? null : byId.get(c.leafId());
+        while (at != null && path.size() <= c.messages().size()) {
+            path.add(at);
+            at = at.parentId() == null ? null : byId.get(at.parentId());
+        }
+        java.util.Collections.reverse(path);
+        return path;
     }
 
     private static String oneLine(String text) {

@@ -42,4 +42,39 @@ class SchemaIndexTest {
                     .doesNotContain("SCAN tasks");
         }
     }
+
+    /** Issue 18: the versions of a message and the walk down a switch makes read the parent index. */
+    @Test
+    void theChildrenOfAMessageUseTheParentIndex() {
+        try (Database database = Database.open(null, dataDir)) {
+            List<String> plan = database.jdbi()
+                    .withHandle(
+                            h -> h.createQuery("EXPLAIN QUERY PLAN SELECT id FROM messages WHERE conversation_id = :c"
+                                            + " AND parent_id = :p ORDER BY position DESC LIMIT 1")
+                                    .bind("c", "c")
+                                    .bind("p", "p")
+                                    .map((rs, ctx) -> rs.getString("detail"))
+                                    .list());
+            assertThat(String.join("\n", plan)).contains("messages_by_parent").doesNotContain("SCAN messages");
+        }
+    }
+
+    /** Issue 18: each step up the path (the history a lane gets, a page of the read) is one primary-key read. */
+    @Test
+    void theWalkUpThePathReadsByPrimaryKey() {
+        try (Database database = Database.open(null, dataDir)) {
+            List<String> plan = database.jdbi()
+                    .withHandle(h -> h.createQuery("EXPLAIN QUERY PLAN WITH RECURSIVE path (id, parent_id, depth) AS ("
+                                    + "SELECT id, parent_id, 1 FROM messages WHERE id = :start AND conversation_id = :c "
+                                    + "UNION ALL SELECT m.id, m.parent_id, path.depth + 1 FROM messages m JOIN path "
+                                    + "ON m.id = path.parent_id WHERE path.depth < 10) SELECT id FROM path")
+                            .bind("start", "s")
+                            .bind("c", "c")
+                            .map((rs, ctx) -> rs.getString("detail"))
+                            .list());
+            String text = String.join("\n", plan);
+            assertThat(text).doesNotContain("SCAN messages").doesNotContain("SCAN m ");
+            assertThat(text).contains("SEARCH m USING INDEX");
+        }
+    }
 }
