@@ -148,6 +148,20 @@ class AttachmentsTest {
         assertThat(download.header("Content-Type")).startsWith("image/png");
         assertThat(download.header("Content-Disposition")).startsWith("attachment;");
 
+        // An edit takes no attachments (E12 + E14).
+        JsonNode another = uploaded("more.txt", "text/plain", utf8("more"));
+        assertError(
+                http.post(
+                        "/api/conversations/" + conversationId + "/messages/"
+                                + user.path("id").asText() + "/edit",
+                        Map.of(
+                                "content",
+                                "look again",
+                                "attachments",
+                                List.of(another.path("id").asText()))),
+                400,
+                "invalid_request");
+
         // Deleted with the conversation.
         assertThat(http.delete("/api/conversations/" + conversationId).status()).isEqualTo(204);
         assertError(http.get(image.path("url").asText()), 404, "not_found");
