@@ -46,7 +46,23 @@ export interface Conversation {
   unread_count?: number;
   /** The last message of the chosen path (E12); null when the conversation is empty. */
   leaf_id?: string | null;
+  /** The lane a send without `lane` uses; null: the server's default (protocol.md E15). */
+  lane?: string | null;
+  /** Sent first to openai lanes and in a worker's claim; null: none (E15). */
+  system_prompt?: string | null;
+  /** The stored lane's name when the server no longer offers it (`lane` is then null; E15). */
+  lane_unavailable?: string | null;
 }
+
+/** What PATCH /api/conversations/{id} changes (E15): the fields named; null clears lane and prompt. */
+export interface ConversationChange {
+  title?: string;
+  lane?: string | null;
+  system_prompt?: string | null;
+}
+
+/** The longest system prompt, in bytes of UTF-8 (E15). */
+export const MAX_SYSTEM_PROMPT_BYTES = 8 * 1024;
 
 export interface ConversationDetail extends Conversation {
   /** The newest page of messages (100 by default), oldest first; `message_count` is the total. */
@@ -314,6 +330,22 @@ export interface ConversationReadData {
   unread_count: number;
 }
 
+/** `conversation.updated` (E15): a PATCH's result, pushed to every tab of the user. */
+export interface ConversationUpdatedData {
+  type: 'conversation.updated';
+  conversation_id: string;
+  title: string;
+  lane: string | null;
+  system_prompt: string | null;
+  lane_unavailable: string | null;
+  updated_at: string;
+}
+
+export function isConversationUpdated(data: unknown): data is ConversationUpdatedData {
+  const d = data as Partial<ConversationUpdatedData> | null;
+  return d?.type === 'conversation.updated' && typeof d.conversation_id === 'string' && typeof d.title === 'string';
+}
+
 export function isConversationRead(data: unknown): data is ConversationReadData {
   return (data as { type?: unknown } | null)?.type === 'conversation.read';
 }
@@ -378,6 +410,11 @@ export function getConversation(id: string, signal?: AbortSignal): Promise<Conve
 /** PATCH /api/conversations/{id} {"title"}: an addition to protocol v1 offered by this server. */
 export function renameConversation(id: string, title: string): Promise<Conversation> {
   return request<Conversation>(`/api/conversations/${enc(id)}`, { method: 'PATCH', body: { title } });
+}
+
+/** PATCH /api/conversations/{id} with any of title, lane and system_prompt (E15). */
+export function updateConversation(id: string, change: ConversationChange): Promise<Conversation> {
+  return request<Conversation>(`/api/conversations/${enc(id)}`, { method: 'PATCH', body: change });
 }
 
 export function deleteConversation(id: string): Promise<void> {

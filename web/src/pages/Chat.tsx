@@ -2,7 +2,7 @@
 // and an aria-live region announcing new answers. Uses the tab's shared socket from the context.
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { useWebSocketContext } from '../contexts/WebSocketContext';
+import { useSocketUpdates, useWebSocketContext } from '../contexts/WebSocketContext';
 import { useChat } from '../hooks/use-chat';
 import { useConversations } from '../features/conversations/hooks/use-conversations';
 import { useLanes } from '../features/lanes/hooks/use-lanes';
@@ -14,6 +14,10 @@ import { ExportLinks } from '../features/transfer/components/ExportLinks';
 import { VersionedMessage } from '../components/VersionedMessage';
 import { useVersions } from '../features/versions/hooks/use-versions';
 import { useSwitchedEvents } from '../features/versions/hooks/use-switched-events';
+import { ConversationSettings } from '../features/settings/components/ConversationSettings';
+import { useLaneChoice } from '../features/settings/hooks/use-lane-choice';
+import { useRememberLane } from '../features/settings/hooks/use-conversation-settings';
+import { useSettingsEvents } from '../features/settings/hooks/use-settings-events';
 import { Composer } from '../features/chat/components/Composer';
 import { useAttachments } from '../features/attachments/hooks/use-attachments';
 import { useFileDrop } from '../features/attachments/hooks/use-file-drop';
@@ -33,7 +37,6 @@ export function Chat() {
   const { lanes, defaultLane } = useLanes();
   const { createConversation } = useConversations();
   const navigate = useNavigate();
-  const [lane, setLane] = useState<string | null>(null);
   const [sendError, setSendError] = useState<string | null>(null);
   // A send from the start page: its message and pending answer, shown while the conversation is
   // created, as a send in a conversation shows them (then the send's own optimistic pair takes over).
@@ -42,7 +45,11 @@ export function Chat() {
   const listRef = useAutoscroll<HTMLOListElement>(messages);
   useFocusMessage(listRef, messages.length);
   useMarkRead(conversationId ?? null, chat.conversation?.unread_count ?? 0);
-  const selectedLane = lane ?? defaultLane;
+  // The composer's lane defaults to the conversation's (E15); a send names a lane only when picked.
+  const laneChoice = useLaneChoice(conversationId, chat.conversation?.lane, defaultLane);
+  const rememberLane = useRememberLane();
+  useSettingsEvents(useSocketUpdates()); // a change made in another tab shows here
+  const selectedLane = laneChoice.lane;
   const attachments = useAttachments();
   const { dragging, dropHandlers, onPaste } = useFileDrop(attachments.add);
   const versions = useVersions(conversationId, chat.trackAnswer);
@@ -80,13 +87,11 @@ export function Chat() {
         return;
       }
     }
-    const accepted = await chat.sendMessage(content, {
-      lane: selectedLane ?? undefined,
-      conversationId: target,
-      attachments: files,
-    });
+    const named = laneChoice.picked;
+    const sent = await chat.sendMessage(content, { lane: named, conversationId: target, attachments: files });
+    if (sent && named !== undefined) rememberLane(target, named);
     // A refused send (e.g. images to a lane without vision) keeps the files for another try.
-    if (accepted) attachments.clear();
+    if (sent) attachments.clear();
     setStartDraft(null);
     askForNotificationsOnce();
   };
@@ -98,6 +103,14 @@ export function Chat() {
         {chat.conversation?.title || (conversationId ? 'Conversation' : 'New conversation')}
       </h1>
       {conversationId && chat.conversation && <ExportLinks conversationId={conversationId} />}
+      {conversationId && chat.conversation && (
+        <ConversationSettings
+          conversation={chat.conversation}
+          lanes={lanes}
+          defaultLane={defaultLane}
+          onLaneSet={laneChoice.clear}
+        />
+      )}
       {notFound ? (
         <p className="notice" role="alert">
           This conversation does not exist (or was deleted).
@@ -144,7 +157,7 @@ export function Chat() {
         <Composer
           lanes={lanes}
           lane={selectedLane}
-          onLaneChange={setLane}
+          onLaneChange={laneChoice.pick}
           onSend={onSend}
           attachments={<AttachmentChips items={attachments.items} onRemove={attachments.remove} />}
           attachButton={<AttachButton onFiles={attachments.add} />}

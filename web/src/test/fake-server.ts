@@ -154,7 +154,18 @@ export class FakeServer {
         return new HttpResponse(null, { status: 204 });
       }
       if (request.method === 'PATCH') {
-        conv.title = ((await request.json()) as { title: string }).title;
+        // title, lane and system_prompt (protocol.md E15): the fields named change.
+        const change = (await request.json()) as {
+          title?: string;
+          lane?: string | null;
+          system_prompt?: string | null;
+        };
+        if (change.lane != null && !this.lanes.some((l) => l.name === change.lane)) {
+          return json(400, { error: { code: 'invalid_request', message: `Unknown lane '${change.lane}'.` } });
+        }
+        if (change.title !== undefined) conv.title = change.title;
+        if ('lane' in change) Object.assign(conv, { lane: change.lane ?? null, lane_unavailable: null });
+        if ('system_prompt' in change) conv.system_prompt = change.system_prompt || null;
         const { messages: _m, ...c } = conv;
         return json(200, c);
       }
@@ -164,7 +175,8 @@ export class FakeServer {
       const conv = this.conversations.get(String(params.id));
       if (!conv) return notFound('No such conversation.');
       const body = (await request.json()) as { content: string; lane?: string };
-      return json(202, this.addExchange(conv, body.content, body.lane ?? 'demo'));
+      if (body.lane !== undefined) conv.lane = body.lane; // a lane named is remembered (E15)
+      return json(202, this.addExchange(conv, body.content, body.lane ?? conv.lane ?? 'demo'));
     }),
     http.post('*/api/tasks/:id/cancel', ({ params }) => {
       const task = this.tasks.get(String(params.id));

@@ -179,7 +179,15 @@ public final class LanechatServer implements AutoCloseable {
         RateLimiter conversationLimiter =
                 new RateLimiter(config.conversationBurst(), config.conversationPerMinute() / 60.0, System::nanoTime);
         ConversationService conversations = new ConversationService(
-                database.jdbi(), conversationRepository, files, tasks, eventLog, notifier, clock, conversationLimiter);
+                database.jdbi(),
+                conversationRepository,
+                files,
+                tasks,
+                eventLog,
+                notifier,
+                clock,
+                conversationLimiter,
+                lanes);
 
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("timer"));
         ProgressRelay progress = new ProgressRelay(

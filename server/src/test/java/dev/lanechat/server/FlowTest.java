@@ -68,7 +68,10 @@ class FlowTest {
                         "message_count",
                         "total_cost_usd",
                         "unread_count", // unread_count: protocol.md E8
-                        "leaf_id"); // leaf_id: protocol.md E12
+                        "leaf_id", // leaf_id: protocol.md E12
+                        "lane", // lane, system_prompt, lane_unavailable: protocol.md E15
+                        "system_prompt",
+                        "lane_unavailable");
         assertThat(conversation.path("title").asText()).isEqualTo("First chat");
         assertThat(conversation.path("message_count").asLong()).isZero();
         String conversationId = conversation.path("id").asText();

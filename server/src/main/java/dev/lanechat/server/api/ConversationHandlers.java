@@ -2,6 +2,7 @@ package dev.lanechat.server.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.Rejection;
+import dev.lanechat.server.conversations.ConversationChange;
 import dev.lanechat.server.conversations.ConversationList;
 import dev.lanechat.server.conversations.ConversationService;
 import dev.lanechat.server.limits.RateLimiter;
@@ -53,8 +54,11 @@ final class ConversationHandlers {
     }
 
     void create(Context ctx) {
-        String title = title(JsonBody.read(ctx, json, limits.maxBodyBytes(), true), false);
-        ctx.status(201).json(conversations.create(CurrentUser.id(ctx), title));
+        JsonBody body = JsonBody.read(ctx, json, limits.maxBodyBytes(), true);
+        String title = title(body, false);
+        String lane = body.optionalText("lane");
+        String systemPrompt = body.nullableText("system_prompt");
+        ctx.status(201).json(conversations.create(CurrentUser.id(ctx), title, lane, systemPrompt));
     }
 
     void get(Context ctx) {
@@ -64,9 +68,25 @@ final class ConversationHandlers {
         ctx.json(conversations.get(CurrentUser.id(ctx), ctx.pathParam("id"), before, limit));
     }
 
-    void rename(Context ctx) {
-        String title = title(JsonBody.read(ctx, json, limits.maxBodyBytes(), false), true);
-        ctx.json(conversations.rename(CurrentUser.id(ctx), ctx.pathParam("id"), title));
+    /**
+     * {@code PATCH /api/conversations/{id}}: any of {@code title}, {@code lane} (null: the server's
+     * default) and {@code system_prompt} (null or "": none); a body naming none of them is 400.
+     */
+    void update(Context ctx) {
+        JsonBody body = JsonBody.read(ctx, json, limits.maxBodyBytes(), false);
+        boolean setsTitle = body.has("title");
+        boolean setsLane = body.has("lane");
+        boolean setsPrompt = body.has("system_prompt");
+        if (!setsTitle && !setsLane && !setsPrompt) {
+            throw Rejection.invalid("Name at least one of \"title\", \"lane\" and \"system_prompt\" to change.");
+        }
+        ConversationChange change = new ConversationChange(
+                setsTitle ? title(body, true) : null,
+                setsLane,
+                setsLane ? body.optionalText("lane") : null,
+                setsPrompt,
+                setsPrompt ? body.nullableText("system_prompt") : null);
+        ctx.json(conversations.update(CurrentUser.id(ctx), ctx.pathParam("id"), change));
     }
 
     void delete(Context ctx) {

@@ -218,6 +218,23 @@ final class JsonBody {
         return text;
     }
 
+    /** Whether the body names this field (with any value, null included). */
+    boolean has(String field) {
+        return node.has(field);
+    }
+
+    /** A string field that may be null or empty: null when absent or null, 400 when of another type. */
+    String nullableText(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw Rejection.invalid("\"" + field + "\" must be a string or null.");
+        }
+        return wellFormed(field, value.asText());
+    }
+
     /** An optional string field: null when absent or null, 400 when of another type or blank. */
     String optionalText(String field) {
         JsonNode value = node.get(field);

@@ -128,7 +128,7 @@ public final class Routes {
         r.get("/api/conversations", conversations::list, Access.USER);
         r.post("/api/conversations", conversations::create, Access.USER);
         r.get("/api/conversations/{id}", conversations::get, Access.USER);
-        r.patch("/api/conversations/{id}", conversations::rename, Access.USER);
+        r.patch("/api/conversations/{id}", conversations::update, Access.USER);
         r.delete("/api/conversations/{id}", conversations::delete, Access.USER);
         r.post("/api/conversations/{id}/messages", conversations::send, Access.USER);
         r.post("/api/conversations/{id}/read", conversations::markRead, Access.USER);

@@ -117,6 +117,7 @@ final class WorkerHandlers {
             body.put("content", input.prompt()); // with the text files as fenced blocks (E14)
             body.put("conversation_id", claim.conversationId());
             body.put("history", input.history()); // [{"role","content"}], oldest first
+            body.put("system_prompt", input.systemPrompt()); // the conversation's, or null (E15)
             body.put("lane", claim.lane());
             body.put("attempt", claim.attempt());
             body.put(

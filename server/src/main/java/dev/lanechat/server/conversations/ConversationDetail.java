@@ -18,6 +18,9 @@ public record ConversationDetail(
         double totalCostUsd,
         long unreadCount,
         String leafId,
+        String lane,
+        String systemPrompt,
+        String laneUnavailable,
         List<Message> messages,
         boolean hasMore,
         String nextBefore) {
@@ -32,6 +35,9 @@ public record ConversationDetail(
                 c.totalCostUsd(),
                 c.unreadCount(),
                 c.leafId(),
+                c.lane(),
+                c.systemPrompt(),
+                c.laneUnavailable(),
                 page.messages(),
                 page.hasMore(),
                 page.hasMore() ? page.messages().get(0).id() : null);

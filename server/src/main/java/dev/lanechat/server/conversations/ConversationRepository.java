@@ -27,7 +27,7 @@ public final class ConversationRepository {
     private static final int FILE_ALLOWANCE = 512;
 
     private static final String CONVERSATION_COLUMNS =
-            "id, title, created_at, updated_at, message_count, total_cost_usd, leaf_id, "
+            "id, title, created_at, updated_at, message_count, total_cost_usd, leaf_id, lane, system_prompt, "
                     + unreadCount("conversations.id", "conversations.read_position") + " AS unread_count";
 
     private final FileRepository files;
@@ -36,17 +36,72 @@ public final class ConversationRepository {
         this.files = files;
     }
 
-    public Conversation insert(Handle h, String id, String userId, String title, Instant now) {
+    /**
+     * @param lane null: the server's default
+     * @param systemPrompt null: none
+     */
+    public Conversation insert(
+            Handle h, String id, String userId, String title, String lane, String systemPrompt, Instant now) {
         String at = Timestamps.format(now);
-        h.createUpdate(
-                        "INSERT INTO conversations (id, user_id, title, created_at, updated_at, message_count, total_cost_usd) "
-                                + "VALUES (:id, :user, :title, :now, :now, 0, 0)")
+        h.createUpdate("INSERT INTO conversations (id, user_id, title, created_at, updated_at, message_count,"
+                        + " total_cost_usd, lane, system_prompt) VALUES (:id, :user, :title, :now, :now, 0, 0, :lane,"
+                        + " :prompt)")
                 .bind("id", id)
                 .bind("user", userId)
                 .bind("title", title)
                 .bind("now", at)
+                .bind("lane", lane)
+                .bind("prompt", systemPrompt)
                 .execute();
-        return new Conversation(id, title == null ? UNTITLED : title, at, at, 0, 0, 0, null);
+        return new Conversation(id, title == null ? UNTITLED : title, at, at, 0, 0, 0, null, lane, systemPrompt, null);
+    }
+
+    /**
+     * Applies a PATCH of the user's conversation (the fields it names; protocol.md E15) and marks
+     * it changed; false when the conversation is not the user's.
+     */
+    public boolean update(Handle h, String userId, String id, ConversationChange change, Instant now) {
+        StringBuilder set = new StringBuilder("updated_at = :now");
+        if (change.title() != null) {
+            set.append(", title = :title");
+        }
+        if (change.setsLane()) {
+            set.append(", lane = :lane");
+        }
+        if (change.setsSystemPrompt()) {
+            set.append(", system_prompt = :prompt");
+        }
+        var update = h.createUpdate("UPDATE conversations SET " + set + " WHERE id = :id AND user_id = :user")
+                .bind("now", Timestamps.format(now))
+                .bind("id", id)
+                .bind("user", userId);
+        if (change.title() != null) {
+            update.bind("title", change.title());
+        }
+        if (change.setsLane()) {
+            update.bind("lane", change.lane());
+        }
+        if (change.setsSystemPrompt()) {
+            update.bind("prompt", change.systemPrompt());
+        }
+        return update.execute() == 1;
+    }
+
+    /** The lane stored for the user's conversation; empty when none is (or there is no such conversation). */
+    public Optional<String> laneOf(Handle h, String userId, String id) {
+        return h.createQuery("SELECT lane FROM conversations WHERE id = :id AND user_id = :user")
+                .bind("id", id)
+                .bind("user", userId)
+                .mapTo(String.class)
+                .findOne();
+    }
+
+    /** The conversation's system prompt; empty when it has none. */
+    public Optional<String> systemPromptOf(Handle h, String conversationId) {
+        return h.createQuery("SELECT system_prompt FROM conversations WHERE id = :id")
+                .bind("id", conversationId)
+                .mapTo(String.class)
+                .findOne();
     }
 
     /**
@@ -283,16 +338,25 @@ public final class ConversationRepository {
     /**
      * Reserves the positions of {@code count} new messages (a send's user message and answer, an
      * edit's, or a regenerated answer alone) and marks the conversation active; names it after
-     * {@code firstContent} if it has no title (null: leaves it). The row stays locked to the end of
+     * {@code firstContent} if it has no title (null: leaves it), and remembers {@code namedLane} (the
+     * lane the send named; null leaves the stored one) as the lane of its next sends (protocol.md
+     * E15). The row stays locked to the end of
      * the transaction, so the leaf read here is the one the new messages follow. Empty when the
      * conversation is not the user's.
      */
     public Optional<Reserved> reserve(
-            Handle h, String userId, String conversationId, int count, String firstContent, Instant now) {
+            Handle h,
+            String userId,
+            String conversationId,
+            int count,
+            String firstContent,
+            String namedLane,
+            Instant now) {
         return h.createQuery("UPDATE conversations SET message_count = message_count + :count, updated_at = :now, "
-                        + "title = COALESCE(title, :title) WHERE id = :id AND user_id = :user "
+                        + "title = COALESCE(title, :title), lane = COALESCE(:lane, lane) WHERE id = :id AND user_id = :user "
                         + "RETURNING message_count, leaf_id")
                 .bind("count", count)
+                .bind("lane", namedLane)
                 .bind("now", Timestamps.format(now))
                 .bind("title", firstContent == null ? null : autoTitle(firstContent))
                 .bind("id", conversationId)
@@ -444,17 +508,6 @@ public final class ConversationRepository {
                 .execute();
     }
 
-    public boolean rename(Handle h, String userId, String id, String title, Instant now) {
-        return h.createUpdate(
-                                "UPDATE conversations SET title = :title, updated_at = :now WHERE id = :id AND user_id = :user")
-                        .bind("title", title)
-                        .bind("now", Timestamps.format(now))
-                        .bind("id", id)
-                        .bind("user", userId)
-                        .execute()
-                == 1;
-    }
-
     /** Deletes the conversation's messages and the conversation; files and tasks go first (see the callers). */
     public void delete(Handle h, String conversationId) {
         h.createUpdate("DELETE FROM messages WHERE conversation_id = :id")
@@ -560,7 +613,10 @@ public final class ConversationRepository {
                 rs.getLong("message_count"),
                 rs.getDouble("total_cost_usd"),
                 rs.getLong("unread_count"),
-                rs.getString("leaf_id"));
+                rs.getString("leaf_id"),
+                rs.getString("lane"),
+                rs.getString("system_prompt"),
+                null);
     }
 
     /**

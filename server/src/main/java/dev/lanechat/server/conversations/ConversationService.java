@@ -5,8 +5,10 @@ import dev.lanechat.server.events.Event;
 import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.events.Notifier;
 import dev.lanechat.server.files.FileRepository;
+import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.tasks.TaskService;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,8 @@ public final class ConversationService {
     public static final String READ_EVENT = "conversation.read";
     /** The event a change of the chosen path sends (protocol.md E12). */
     public static final String SWITCHED_EVENT = "conversation.switched";
+    /** The event a PATCH sends, with the conversation's settings after it (protocol.md E15). */
+    public static final String UPDATED_EVENT = "conversation.updated";
     /** Conversations per page of the list: by default, and at most. */
     public static final int DEFAULT_LIST_LIMIT = 50;
 
@@ -39,6 +43,8 @@ public final class ConversationService {
      * for the JSON around it. A single message heavier than this is still sent, alone.
      */
     public static final long MAX_PAGE_WEIGHT = 768 * 1024;
+    /** The longest system prompt a conversation may have, in bytes of UTF-8 (protocol.md E15). */
+    public static final int MAX_SYSTEM_PROMPT_BYTES = 8 * 1024;
 
     private final Jdbi jdbi;
     private final ConversationRepository conversations;
@@ -48,8 +54,12 @@ public final class ConversationService {
     private final EventLog eventLog;
     private final Clock clock;
     private final RateLimiter writeLimiter;
+    private final Lanes lanes;
 
-    /** @param writeLimiter per user, one action for each conversation created or renamed */
+    /**
+     * @param writeLimiter per user, one action for each conversation created or changed
+     * @param lanes what a conversation's lane is checked against
+     */
     public ConversationService(
             Jdbi jdbi,
             ConversationRepository conversations,
@@ -58,7 +68,9 @@ public final class ConversationService {
             EventLog eventLog,
             Notifier notifier,
             Clock clock,
-            RateLimiter writeLimiter) {
+            RateLimiter writeLimiter,
+            Lanes lanes) {
+        this.lanes = lanes;
         this.eventLog = eventLog;
         this.writeLimiter = writeLimiter;
         this.jdbi = jdbi;
@@ -77,14 +89,82 @@ public final class ConversationService {
      */
     public ConversationList list(String userId, String cursor, int limit) {
         ListCursor at = cursor == null ? null : ListCursor.decode(cursor);
-        return jdbi.withHandle(h -> conversations.listPage(h, userId, at, limit));
+        ConversationList page = jdbi.withHandle(h -> conversations.listPage(h, userId, at, limit));
+        return new ConversationList(
+                page.conversations().stream().map(this::shown).toList(), page.nextCursor());
     }
 
-    /** @param title null: named after its first message */
-    public Conversation create(String userId, String title) {
+    /**
+     * @param title null: named after its first message
+     * @param lane null: the server's default; else a lane of this server (400 otherwise)
+     * @param systemPrompt null or blank: none; at most {@link #MAX_SYSTEM_PROMPT_BYTES} (413 otherwise)
+     */
+    public Conversation create(String userId, String title, String lane, String systemPrompt) {
+        checkLane(lane);
+        String prompt = systemPrompt(systemPrompt);
         admitWrite(userId);
-        return jdbi.inTransaction(
-                h -> conversations.insert(h, UUID.randomUUID().toString(), userId, title, clock.instant()));
+        return jdbi.inTransaction(h ->
+                conversations.insert(h, UUID.randomUUID().toString(), userId, title, lane, prompt, clock.instant()));
+    }
+
+    /**
+     * Renames the conversation, sets its lane, its system prompt, or several of them (a PATCH,
+     * protocol.md E15); every check comes before anything is written. A lane set is the one its
+     * next sends without {@code "lane"} use; a system prompt applies from the next answer on. A
+     * {@code conversation.updated} event with the result goes to every tab of the user, in the
+     * same transaction.
+     */
+    public Conversation update(String userId, String id, ConversationChange change) {
+        if (change.setsLane()) {
+            checkLane(change.lane());
+        }
+        ConversationChange checked = change.setsSystemPrompt()
+                ? new ConversationChange(
+                        change.title(), change.setsLane(), change.lane(), true, systemPrompt(change.systemPrompt()))
+                : change;
+        admitWrite(userId);
+        List<Event> published = new java.util.ArrayList<>();
+        Conversation updated = jdbi.inTransaction(h -> {
+            if (!conversations.update(h, userId, id, checked, clock.instant())) {
+                throw Rejection.notFound("conversation");
+            }
+            Conversation c = shown(conversations.find(h, userId, id).orElseThrow());
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("type", UPDATED_EVENT);
+            data.put("conversation_id", c.id());
+            data.put("title", c.title());
+            data.put("lane", c.lane());
+            data.put("system_prompt", c.systemPrompt());
+            data.put("lane_unavailable", c.laneUnavailable());
+            data.put("updated_at", c.updatedAt());
+            published.add(eventLog.append(h, userId, UPDATED_EVENT, data));
+            return c;
+        });
+        notifier.published(published); // every tab of the user shows the change
+        return updated;
+    }
+
+    /** The conversation as the API shows it: a stored lane this server no longer offers is named apart. */
+    private Conversation shown(Conversation c) {
+        return c.shownWith(name -> lanes.find(name).isPresent());
+    }
+
+    private void checkLane(String lane) {
+        if (lane != null && lanes.find(lane).isEmpty()) {
+            throw Rejection.invalid("Unknown lane '" + lane + "'; GET /api/lanes lists the lanes.");
+        }
+    }
+
+    /** A system prompt as stored: null for none (null, "" or only whitespace), 413 when too long. */
+    private static String systemPrompt(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_SYSTEM_PROMPT_BYTES) {
+            throw Rejection.tooLarge(
+                    "\"system_prompt\" is over " + (MAX_SYSTEM_PROMPT_BYTES / 1024) + " KiB of UTF-8.");
+        }
+        return text;
     }
 
     /**
@@ -108,7 +188,7 @@ public final class ConversationService {
                                 Rejection.invalid("\"before\" is not the id of a message of this conversation; use the"
                                         + " \"next_before\" of the last page."))
                         .parentId();
-        return ConversationDetail.of(c, conversations.messagePage(h, id, end, limit, MAX_PAGE_WEIGHT));
+        return ConversationDetail.of(shown(c), conversations.messagePage(h, id, end, limit, MAX_PAGE_WEIGHT));
     }
 
     /**
@@ -142,16 +222,6 @@ public final class ConversationService {
         data.put("conversation_id", id);
         data.put("leaf_id", leafId);
         return eventLog.append(h, userId, SWITCHED_EVENT, data);
-    }
-
-    public Conversation rename(String userId, String id, String title) {
-        admitWrite(userId);
-        return jdbi.inTransaction(h -> {
-            if (!conversations.rename(h, userId, id, title, clock.instant())) {
-                throw Rejection.notFound("conversation");
-            }
-            return conversations.find(h, userId, id).orElseThrow();
-        });
     }
 
     /**

@@ -24,9 +24,12 @@ public record Lane(
         return processor == null;
     }
 
-    /** {@code input} with its history fitted to the lane's window (a worker's claim; no system prompt). */
+    /**
+     * {@code input} with its history fitted to the lane's window beside the conversation's system
+     * prompt, which counts against it (a worker's claim).
+     */
     public ProcessorInput fitted(ProcessorInput input) {
-        return window == null ? input : window.fit(null, input);
+        return window == null ? input : window.fit(input.systemPrompt(), input);
     }
 
     /** Whether a message with images may be sent to it: a worker lane's worker downloads them; else its processor says. */

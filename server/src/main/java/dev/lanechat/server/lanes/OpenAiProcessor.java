@@ -147,14 +147,15 @@ public final class OpenAiProcessor implements Processor {
 
     /** The request body: the messages fitted to the window, streamed with the usage in the last chunk. */
     ObjectNode requestBody(ProcessorInput input) {
-        ProcessorInput fitted = window.fit(spec.systemPrompt(), input);
+        String systemPrompt = systemPrompt(spec.systemPrompt(), input.systemPrompt());
+        ProcessorInput fitted = window.fit(systemPrompt, input);
         ObjectNode request = json.createObjectNode();
         request.put("model", spec.basics().model());
         request.put("stream", true);
         request.putObject("stream_options").put("include_usage", true);
         ArrayNode messages = request.putArray("messages");
-        if (spec.systemPrompt() != null) {
-            messages.addObject().put("role", "system").put("content", spec.systemPrompt());
+        if (systemPrompt != null) {
+            messages.addObject().put("role", "system").put("content", systemPrompt);
         }
         for (ProcessorInput.Turn turn : fitted.history()) {
             messages.addObject().put("role", turn.role()).put("content", turn.content());
@@ -177,6 +178,18 @@ public final class OpenAiProcessor implements Processor {
             }
         }
         return request;
+    }
+
+    /**
+     * The one system message sent first: the lane's own prompt (the lanes file), then the
+     * conversation's, a blank line between them; null when neither has one. One message rather than
+     * two, as some models' chat templates take a single system message at the start only.
+     */
+    static String systemPrompt(String lanePrompt, String conversationPrompt) {
+        if (lanePrompt == null) {
+            return conversationPrompt;
+        }
+        return conversationPrompt == null ? lanePrompt : lanePrompt + "\n\n" + conversationPrompt;
     }
 
     private HttpRequest request(byte[] body) {

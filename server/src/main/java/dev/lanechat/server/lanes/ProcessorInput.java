@@ -6,8 +6,23 @@ import java.util.List;
 /**
  * What a processor answers: the message and the conversation before it (oldest first), and the
  * files attached to the message (protocol.md E14; empty for none).
+ *
+ * @param systemPrompt the conversation's own system prompt, or null (protocol.md E15): read when
+ *     the input is made, so a change applies from the next answer on; never given to lanes that
+ *     read no history (the demo)
  */
-public record ProcessorInput(String taskId, String content, List<Turn> history, List<Attachment> attachments) {
+public record ProcessorInput(
+        String taskId, String content, List<Turn> history, String systemPrompt, List<Attachment> attachments) {
+    /** An input without a system prompt. */
+    public ProcessorInput(String taskId, String content, List<Turn> history) {
+        this(taskId, content, history, null, List.of());
+    }
+
+    /** An input without attachments. */
+    public ProcessorInput(String taskId, String content, List<Turn> history, String systemPrompt) {
+        this(taskId, content, history, systemPrompt, List.of());
+    }
+
     /** One earlier message: {@code role} is "user" or "assistant". */
     public record Turn(String role, String content) {}
 
@@ -22,17 +37,13 @@ public record ProcessorInput(String taskId, String content, List<Turn> history, 
         }
     }
 
-    public ProcessorInput(String taskId, String content, List<Turn> history) {
-        this(taskId, content, history, List.of());
-    }
-
     public ProcessorInput {
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
     }
 
     /** The same input with another history (what {@link ContextWindow#fit} keeps). */
     public ProcessorInput withHistory(List<Turn> kept) {
-        return new ProcessorInput(taskId, content, kept, attachments);
+        return new ProcessorInput(taskId, content, kept, systemPrompt, attachments);
     }
 
     /** The images attached, in order. */

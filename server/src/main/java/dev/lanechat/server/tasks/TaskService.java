@@ -180,7 +180,8 @@ public final class TaskService {
      * repeat of the same request returns the first answer and stores nothing. The user's message
      * follows the conversation's leaf, the answer follows it and becomes the leaf (issue 18).
      *
-     * @param laneName null for the default lane
+     * @param laneName null for the conversation's lane (protocol.md E15), else the default lane;
+     *     a lane named is remembered as the conversation's
      */
     public Accepted submit(
             String userId, String conversationId, String content, String laneName, String idempotencyKey) {
@@ -258,22 +259,22 @@ public final class TaskService {
     private record Request(
             Kind kind, String conversationId, String messageId, String content, List<String> attachments) {}
 
-    private Lane laneFor(String laneName) {
+    private Lane laneFor(String userId, String conversationId, String laneName) {
         return laneName == null
-                ? lanes.defaultLane()
+                ? conversationLane(userId, conversationId)
                 : lanes.find(laneName)
                         .orElseThrow(() ->
                                 Rejection.invalid("Unknown lane '" + laneName + "'; GET /api/lanes lists the lanes."));
     }
 
     private Accepted queue(String userId, Request request, String laneName, String idempotencyKey, String requestHash) {
-        Lane lane = laneFor(laneName);
+        Lane lane = laneFor(userId, request.conversationId(), laneName);
         Handoff handoff = handoffs.get(lane.name());
         boolean reserved = handoff != null && handoff.reserve();
         Submitted submitted;
         try {
-            submitted =
-                    jdbi.inTransaction(h -> submitIn(h, userId, request, lane, idempotencyKey, requestHash, reserved));
+            submitted = jdbi.inTransaction(
+                    h -> submitIn(h, userId, request, lane, laneName, idempotencyKey, requestHash, reserved));
         } catch (RuntimeException e) {
             if (reserved) {
                 handoff.unreserve();
@@ -300,11 +301,19 @@ public final class TaskService {
         return submitted.accepted();
     }
 
+    /** The lane of a send that names none: the conversation's, while this server offers it, else the default. */
+    private Lane conversationLane(String userId, String conversationId) {
+        return jdbi.withHandle(h -> conversations.laneOf(h, userId, conversationId))
+                .flatMap(lanes::find)
+                .orElseGet(lanes::defaultLane);
+    }
+
     private Submitted submitIn(
             Handle h,
             String userId,
             Request request,
             Lane lane,
+            String namedLane,
             String idempotencyKey,
             String requestHash,
             boolean handOver) {
@@ -318,7 +327,7 @@ public final class TaskService {
         String conversationId = request.conversationId();
         boolean newUserMessage = request.kind() != Kind.REGENERATE;
         ConversationRepository.Reserved reserved = conversations
-                .reserve(h, userId, conversationId, newUserMessage ? 2 : 1, request.content(), now)
+                .reserve(h, userId, conversationId, newUserMessage ? 2 : 1, request.content(), namedLane, now)
                 .orElseThrow(() -> Rejection.notFound("conversation"));
         // After the reserve, which checked that the conversation is the user's: only then do the
         // message's own refusals (404, 400, 409) say anything about it.
@@ -598,14 +607,15 @@ public final class TaskService {
      * What the processor of a claimed task answers: its message and the conversation before it,
      * bounded: with the message, at most the newest {@code historyMessages} messages and
      * {@code historyBytes} of content (the oldest are left out; the message itself always goes).
-     * Without {@code withHistory} (a lane that does not read it), the message alone.
+     * Without {@code withHistory} (a lane that does not read it), the message alone. With it, also
+     * the conversation's system prompt as it is now (protocol.md E15).
      */
     public ProcessorInput inputOf(Claim claim, boolean withHistory) {
         if (!withHistory) {
             String content = jdbi.withHandle(
                             h -> conversations.messageAnswered(h, claim.conversationId(), claim.messageId()))
                     .orElse("");
-            return new ProcessorInput(claim.taskId(), content, List.of(), attachmentsOf(claim));
+            return new ProcessorInput(claim.taskId(), content, List.of(), null, attachmentsOf(claim));
         }
         List<ProcessorInput.Attachment> attachments = attachmentsOf(claim);
         return jdbi.withHandle(h -> {
@@ -617,8 +627,14 @@ public final class TaskService {
             // The last turn is the user's message this task answers.
             String content =
                     history.isEmpty() ? "" : history.get(history.size() - 1).content();
+            String systemPrompt =
+                    conversations.systemPromptOf(h, claim.conversationId()).orElse(null);
             return new ProcessorInput(
-                    claim.taskId(), content, history.subList(0, Math.max(0, history.size() - 1)), attachments);
+                    claim.taskId(),
+                    content,
+                    history.subList(0, Math.max(0, history.size() - 1)),
+                    systemPrompt,
+                    attachments);
         });
     }
 

@@ -127,7 +127,13 @@ final class ChatGptFormat {
                 where,
                 leaf == null ? created : shown.get(leaf).createdAt());
         return new ImportedConversation(
-                ImportCheck.title(ImportCheck.optionalText(c, "title", where)), created, updated, messages, leaf);
+                ImportCheck.title(ImportCheck.optionalText(c, "title", where)),
+                created,
+                updated,
+                messages,
+                leaf,
+                null,
+                null);
     }
 
     /** The first node from {@code id} up that has a shown message; null at the root. */

@@ -21,6 +21,8 @@ public record ExportFile(String format, int version, String exportedAt, List<Exp
             String updatedAt,
             double totalCostUsd,
             String leafId,
+            String lane,
+            String systemPrompt,
             List<ExportMessage> messages) {}
 
     public record ExportMessage(

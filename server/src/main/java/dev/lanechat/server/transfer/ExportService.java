@@ -65,6 +65,8 @@ public final class ExportService {
                         d.updatedAt(),
                         d.totalCostUsd(),
                         d.leafId(),
+                        d.lane(),
+                        d.systemPrompt(),
                         List.copyOf(d.messages())));
             }
             return new ExportFile(ExportFile.FORMAT, ExportFile.VERSION, Timestamps.format(clock.instant()), out);
@@ -78,6 +80,8 @@ public final class ExportService {
             String updatedAt,
             double totalCostUsd,
             String leafId,
+            String lane,
+            String systemPrompt,
             List<ExportFile.ExportMessage> messages) {}
 
     private record Row(
@@ -95,9 +99,11 @@ public final class ExportService {
 
     private static Map<String, Draft> conversations(Handle h, String userId, String conversationId) {
         Map<String, Draft> drafts = new LinkedHashMap<>();
-        var query = h.createQuery("SELECT id, title, created_at, updated_at, total_cost_usd, leaf_id FROM conversations"
-                        + " WHERE user_id = :user" + (conversationId == null ? "" : " AND id = :id")
-                        + " ORDER BY created_at, id")
+        var query = h.createQuery(
+                        "SELECT id, title, created_at, updated_at, total_cost_usd, leaf_id, lane, system_prompt"
+                                + " FROM conversations"
+                                + " WHERE user_id = :user" + (conversationId == null ? "" : " AND id = :id")
+                                + " ORDER BY created_at, id")
                 .bind("user", userId);
         if (conversationId != null) {
             query.bind("id", conversationId);
@@ -109,6 +115,8 @@ public final class ExportService {
                         rs.getString("updated_at"),
                         rs.getDouble("total_cost_usd"),
                         rs.getString("leaf_id"),
+                        rs.getString("lane"),
+                        rs.getString("system_prompt"),
                         new ArrayList<>()))
                 .forEach(d -> drafts.put(d.id(), d));
         return drafts;

@@ -62,7 +62,7 @@ public final class ImportService {
             List<Imported.Made> out = new ArrayList<>(parsed.size());
             for (ImportedConversation c : parsed) {
                 String id = UUID.randomUUID().toString();
-                conversations.insert(h, id, userId, c.title(), now);
+                conversations.insert(h, id, userId, c.title(), c.lane(), c.systemPrompt(), now);
                 java.util.Map<String, String> ids = new java.util.HashMap<>();
                 for (ImportedConversation.Message m : c.messages()) {
                     ids.put(m.key(), UUID.randomUUID().toString());

@@ -3,6 +3,7 @@ package dev.lanechat.server.transfer;
 import static dev.lanechat.server.transfer.ImportCheck.wrong;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanechat.server.conversations.ConversationService;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,34 @@ final class LanechatFormat {
                 where,
                 messages.isEmpty() ? created : messages.get(messages.size() - 1).createdAt());
         return new ImportedConversation(
-                ImportCheck.title(ImportCheck.optionalText(c, "title", where)), created, updated, messages, leaf);
+                ImportCheck.title(ImportCheck.optionalText(c, "title", where)),
+                created,
+                updated,
+                messages,
+                leaf,
+                lane(c, where),
+                systemPrompt(c, where));
+    }
+
+    /** The conversation's lane, kept as written (a lane this server lacks reads as unavailable); blank is none. */
+    private static String lane(JsonNode c, String where) {
+        String lane = ImportCheck.optionalText(c, "lane", where);
+        return lane == null || lane.isBlank() ? null : lane;
+    }
+
+    /** The conversation's system prompt: absent, null or blank is none; over 8 KiB of UTF-8 is refused. */
+    private static String systemPrompt(JsonNode c, String where) {
+        String prompt = ImportCheck.optionalText(c, "system_prompt", where);
+        if (prompt == null || prompt.isBlank()) {
+            return null;
+        }
+        if (prompt.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                > ConversationService.MAX_SYSTEM_PROMPT_BYTES) {
+            throw wrong(
+                    where + ".system_prompt",
+                    "is over " + ConversationService.MAX_SYSTEM_PROMPT_BYTES / 1024 + " KiB of UTF-8");
+        }
+        return prompt;
     }
 
     /**

@@ -3,7 +3,8 @@ package dev.lanechat.server.transfer;
 import java.util.List;
 
 /**
- * An export as Markdown for people: a heading per conversation, then each message of its chosen
+ * An export as Markdown for people: a heading per conversation (and its system prompt, quoted,
+ * when it has one), then each message of its chosen
  * path (root to {@code leaf_id}; other branches are in the JSON export only) under "You" or
  * "Assistant (model)" with its text as written (it is Markdown already), failed answers marked,
  * files as links relative to the server.
@@ -25,6 +26,14 @@ public final class MarkdownExport {
                     .append(" · cost $")
                     .append(String.format(java.util.Locale.ROOT, "%.4f", c.totalCostUsd()))
                     .append("_\n\n");
+            if (c.systemPrompt() != null) {
+                out.append("**System prompt:**\n\n");
+                c.systemPrompt()
+                        .strip()
+                        .lines()
+                        .forEach(line -> out.append("> ").append(line).append('\n'));
+                out.append('\n');
+            }
             for (ExportFile.ExportMessage m : chosenPath(c)) {
                 message(out, m);
             }

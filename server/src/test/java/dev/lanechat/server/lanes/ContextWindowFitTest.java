@@ -45,6 +45,27 @@ class ContextWindowFitTest {
     }
 
     @Test
+    void aWorkersClaimCountsTheConversationsSystemPromptAndKeepsIt() {
+        ContextWindow window = new ContextWindow(200, ESTIMATE);
+        Lane worker = new Lane("ext", "ext", "", false, 1, null, 3, window);
+        ProcessorInput plain = worker.fitted(new ProcessorInput("t", "the question", turns(40)));
+        String prompt = "Answer as a ship's captain would, in short sentences. ".repeat(3);
+        ProcessorInput prompted = worker.fitted(new ProcessorInput("t", "the question", turns(40), prompt));
+        assertThat(plain.systemPrompt()).isNull();
+        assertThat(prompted.systemPrompt()).isEqualTo(prompt);
+        assertThat(prompted.history())
+                .isNotEmpty()
+                .hasSizeLessThan(plain.history().size());
+        assertThat(window.promptTokens(prompt, prompted.history(), "the question"))
+                .isLessThanOrEqualTo(window.promptBudget());
+        // What an openai lane sends first: the lane's prompt, then the conversation's, in one message.
+        assertThat(OpenAiProcessor.systemPrompt(null, null)).isNull();
+        assertThat(OpenAiProcessor.systemPrompt("Lane.", null)).isEqualTo("Lane.");
+        assertThat(OpenAiProcessor.systemPrompt(null, "Mine.")).isEqualTo("Mine.");
+        assertThat(OpenAiProcessor.systemPrompt("Lane.", "Mine.")).isEqualTo("Lane.\n\nMine.");
+    }
+
+    @Test
     void theDefaultIsTheModelsKnownSizeElse8192AndOpenAiModelsGetTheirTokenizer() {
         ModelCatalog models = new ModelCatalog();
         assertThat(ContextWindow.of("gpt-4o-mini", null, models).maxTokens()).isEqualTo(128_000);
