@@ -12,6 +12,11 @@ import { VersionSwitch } from '../features/versions/components/VersionSwitch';
 import { RegenerateControls } from '../features/versions/components/RegenerateControls';
 import { EditButton } from '../features/versions/components/EditButton';
 import { EditMessageForm } from '../features/versions/components/EditMessageForm';
+import { MessageFiles } from '../features/attachments/components/MessageFiles';
+import type { LanechatFile } from '../lib/api';
+
+/** A user message's attachments (E14): thumbnails and chips. */
+const renderFiles = (files: LanechatFile[]) => <MessageFiles files={files} />;
 
 export interface VersionedMessageProps {
   message: ChatMessage;
@@ -51,7 +56,7 @@ export function VersionedMessage({ message, onStop, versions, lanes, lane }: Ver
         <EditButton disabled={busy} onEdit={() => setEditing(true)} />
       </>
     );
-    return <MessageItem message={message} tools={tools} editor={editor} />;
+    return <MessageItem message={message} tools={tools} editor={editor} renderFiles={renderFiles} />;
   }
   const tools = (
     <>

@@ -13,6 +13,8 @@ export interface LanechatFile {
   size: number;
   content_type: string;
   url: string;
+  /** protocol.md E14: "image" (PNG, JPEG, WebP, GIF), "text", or "file"; absent from older servers. */
+  kind?: 'text' | 'image' | 'file';
 }
 
 export interface Message {
@@ -431,11 +433,68 @@ export function sendMessage(
   content: string,
   lane?: string,
   idempotencyKey?: string,
+  attachments?: string[],
 ): Promise<SendMessageResponse> {
+  const body: { content: string; lane?: string; attachments?: string[] } = { content };
+  if (lane !== undefined) body.lane = lane;
+  if (attachments !== undefined && attachments.length > 0) body.attachments = attachments;
   return request<SendMessageResponse>(`/api/conversations/${enc(conversationId)}/messages`, {
     method: 'POST',
-    body: lane === undefined ? { content } : { content, lane },
+    body,
     headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : undefined,
+  });
+}
+
+/**
+ * `POST /api/uploads?name=…` with the file's bytes as the body (protocol.md E14): the stored,
+ * unattached file, for a send's `attachments`. XMLHttpRequest rather than fetch, for the upload's
+ * progress (`onProgress` gets 0…1); `signal` aborts it. Refusals reject with an ApiError.
+ */
+export function uploadFile(
+  file: Blob & { name: string },
+  onProgress?: (fraction: number) => void,
+  signal?: AbortSignal,
+): Promise<LanechatFile> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/uploads?name=${enc(file.name)}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    xhr.withCredentials = true;
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress?.(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      let parsed: unknown;
+      try {
+        parsed = xhr.responseText.length > 0 ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      if (xhr.status === 201) {
+        onProgress?.(1);
+        resolve(parsed as LanechatFile);
+        return;
+      }
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      reject(
+        new ApiError(
+          error?.code ?? 'http_' + xhr.status,
+          error?.message ?? `The server answered ${xhr.status}.`,
+          xhr.status,
+        ),
+      );
+    };
+    xhr.onerror = () => reject(new ApiError('network', 'The server cannot be reached.', 0));
+    xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
+    if (signal) {
+      if (signal.aborted) {
+        reject(new DOMException('The upload was cancelled.', 'AbortError'));
+        return;
+      }
+      signal.addEventListener('abort', () => xhr.abort(), { once: true });
+    }
+    xhr.send(file);
   });
 }
 

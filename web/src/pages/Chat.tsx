@@ -20,6 +20,10 @@ import { useLaneChoice } from '../features/settings/hooks/use-lane-choice';
 import { useRememberLane } from '../features/settings/hooks/use-conversation-settings';
 import { useSettingsEvents } from '../features/settings/hooks/use-settings-events';
 import { Composer } from '../features/chat/components/Composer';
+import { useAttachments } from '../features/attachments/hooks/use-attachments';
+import { useFileDrop } from '../features/attachments/hooks/use-file-drop';
+import { AttachButton } from '../features/attachments/components/AttachButton';
+import { AttachmentChips } from '../features/attachments/components/AttachmentChips';
 import { newId, optimisticPair, toChatMessage, type ChatMessage } from '../features/chat/hooks/chat-messages';
 
 function titleFrom(content: string): string {
@@ -47,6 +51,8 @@ export function Chat() {
   const rememberLane = useRememberLane();
   useSettingsEvents(useSocketUpdates()); // a change made in another tab shows here
   const selectedLane = laneChoice.lane;
+  const attachments = useAttachments();
+  const { dragging, dropHandlers, onPaste } = useFileDrop(attachments.add);
   const versions = useVersions(conversationId, chat.trackAnswer);
   useSwitchedEvents(websocket.subscribeUpdates);
   useSwitchToHit(conversationId, chat.conversation, versions.switchTo); // a search hit on another branch
@@ -61,10 +67,18 @@ export function Chat() {
 
   const onSend = async (content: string) => {
     setSendError(null);
+    // The send waits for the files still uploading and takes them (E14).
+    const files = await attachments.settle();
+    if (files === null) {
+      setSendError('Some files could not be uploaded: remove them (×) and send again.');
+      return;
+    }
     let target = conversationId;
     if (!target) {
       const ids: [string, string] = [`local-user-${newId()}`, `local-assistant-${newId()}`];
-      setStartDraft(optimisticPair(content, selectedLane, ids).map((m) => toChatMessage(m, undefined)));
+      const pair = optimisticPair(content, selectedLane, ids);
+      pair[0] = { ...pair[0], files };
+      setStartDraft(pair.map((m) => toChatMessage(m, undefined)));
       try {
         const conversation = await createConversation(titleFrom(content));
         target = conversation.id;
@@ -76,15 +90,17 @@ export function Chat() {
       }
     }
     const named = laneChoice.picked;
-    const sent = await chat.sendMessage(content, { lane: named, conversationId: target });
+    const sent = await chat.sendMessage(content, { lane: named, conversationId: target, attachments: files });
     if (sent && named !== undefined) rememberLane(target, named);
+    // A refused send (e.g. images to a lane without vision) keeps the files for another try.
+    if (sent) attachments.clear();
     setStartDraft(null);
     askForNotificationsOnce();
   };
 
   const notFound = chat.error?.code === 'not_found';
   return (
-    <section className="chat" aria-label="Chat">
+    <section className="chat" aria-label="Chat" data-dragging={dragging || undefined} {...dropHandlers}>
       <h1 className="chat-title">
         {chat.conversation?.title || (conversationId ? 'Conversation' : 'New conversation')}
       </h1>
@@ -139,7 +155,18 @@ export function Chat() {
           {sendError ?? `The message could not be sent: ${chat.sendError}`}
         </p>
       )}
-      {!notFound && <Composer lanes={lanes} lane={selectedLane} onLaneChange={laneChoice.pick} onSend={onSend} />}
+      {!notFound && (
+        <Composer
+          lanes={lanes}
+          lane={selectedLane}
+          onLaneChange={laneChoice.pick}
+          onSend={onSend}
+          attachments={<AttachmentChips items={attachments.items} onRemove={attachments.remove} />}
+          attachButton={<AttachButton onFiles={attachments.add} />}
+          onPaste={onPaste}
+          canSend={!attachments.hasErrors}
+        />
+      )}
     </section>
   );
 }

@@ -1,5 +1,7 @@
-// Composer: the message box (Enter sends, Shift+Enter adds a line) with the lane picker.
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+// Composer: the message box (Enter sends, Shift+Enter adds a line) with the lane picker. The page
+// may give it attachments (E14): their chips above the box, an Attach button beside Send, a paste
+// handler, and `canSend` false while a file shows an error.
+import { useState, type ClipboardEvent, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { Lane } from '../../../lib/api';
 
 export interface ComposerProps {
@@ -7,13 +9,29 @@ export interface ComposerProps {
   lane: string | null;
   onLaneChange: (lane: string) => void;
   onSend: (content: string) => void;
+  /** The attached files' chips, shown above the box. */
+  attachments?: ReactNode;
+  /** Shown before Send (the Attach button). */
+  attachButton?: ReactNode;
+  onPaste?: (e: ClipboardEvent<HTMLTextAreaElement>) => void;
+  /** False holds the send back (a file could not be uploaded). */
+  canSend?: boolean;
 }
 
-export function Composer({ lanes, lane, onLaneChange, onSend }: ComposerProps) {
+export function Composer({
+  lanes,
+  lane,
+  onLaneChange,
+  onSend,
+  attachments,
+  attachButton,
+  onPaste,
+  canSend = true,
+}: ComposerProps) {
   const [text, setText] = useState('');
 
   const submit = () => {
-    if (text.trim() === '') return;
+    if (text.trim() === '' || !canSend) return;
     onSend(text);
     setText('');
   };
@@ -30,6 +48,7 @@ export function Composer({ lanes, lane, onLaneChange, onSend }: ComposerProps) {
 
   return (
     <form className="composer" onSubmit={onSubmit}>
+      {attachments}
       <label className="sr-only" htmlFor="message-input">
         Message
       </label>
@@ -41,6 +60,7 @@ export function Composer({ lanes, lane, onLaneChange, onSend }: ComposerProps) {
         placeholder="Message (Enter to send, Shift+Enter for a new line)"
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
       />
       <div className="composer-controls">
         <label className="lane-label" htmlFor="lane-select">
@@ -54,7 +74,8 @@ export function Composer({ lanes, lane, onLaneChange, onSend }: ComposerProps) {
             </option>
           ))}
         </select>
-        <button type="submit" className="send-button">
+        {attachButton}
+        <button type="submit" className="send-button" disabled={!canSend}>
           Send
         </button>
       </div>

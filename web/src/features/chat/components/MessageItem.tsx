@@ -4,6 +4,7 @@
 // written, then "Stopped" in neutral grey); a failed answer in red (the theme's --danger, so it
 // stays readable in dark mode).
 import { useState, type ReactNode } from 'react';
+import type { LanechatFile } from '../../../lib/api';
 import type { ChatMessage } from '../hooks/chat-messages';
 import { formatCost, formatSize } from '../../../lib/format';
 import { useCopy } from '../hooks/use-copy';
@@ -35,6 +36,8 @@ export interface MessageItemProps {
   message: ChatMessage;
   /** Stops this pending answer; without it no Stop button is shown. */
   onStop?: (taskId: string) => Promise<void> | void;
+  /** Shows a user message's attachments (E14); without it they are not shown. */
+  renderFiles?: (files: LanechatFile[]) => ReactNode;
   /** Shown under the message: its actions and version switch (features/versions, composed by the page). */
   tools?: ReactNode;
   /** Shown instead of a user message's text (its editor). */
@@ -61,12 +64,13 @@ function StopButton({ taskId, onStop }: { taskId: string | null; onStop: (taskId
   );
 }
 
-export function MessageItem({ message, onStop, tools, editor }: MessageItemProps) {
+export function MessageItem({ message, onStop, tools, editor, renderFiles }: MessageItemProps) {
   const toolbar = tools ? <div className="message-tools">{tools}</div> : null;
   if (message.role === 'user') {
     return (
       <li className="message user" data-role="user" data-message-id={message.id}>
         <span className="sr-only">You: </span>
+        {message.files.length > 0 && renderFiles?.(message.files)}
         {editor ?? <div className="bubble user-text">{message.content}</div>}
         {toolbar}
       </li>

@@ -7,6 +7,7 @@ import {
   ApiError,
   sendMessage as apiSendMessage,
   type ConversationDetail,
+  type LanechatFile,
   type SendMessageResponse,
 } from '../../../lib/api';
 import { conversationKeys } from '../../../lib/query-keys';
@@ -16,12 +17,15 @@ export interface SendOptions {
   lane?: string;
   /** Send into this conversation instead of the hook's (e.g. one just created). */
   conversationId?: string;
+  /** Uploaded files to attach (E14): sent by id, shown on the optimistic message. */
+  attachments?: LanechatFile[];
 }
 
 interface SendVariables {
   conversationId: string;
   content: string;
   lane?: string;
+  attachments?: LanechatFile[];
   /** The optimistic user message and pending answer. */
   ids: [string, string];
 }
@@ -41,11 +45,19 @@ export function useSendMessage(
     );
 
   const send = useMutation({
-    mutationFn: (v: SendVariables) => apiSendMessage(v.conversationId, v.content, v.lane, newId()),
+    mutationFn: (v: SendVariables) =>
+      apiSendMessage(
+        v.conversationId,
+        v.content,
+        v.lane,
+        newId(),
+        v.attachments?.map((f) => f.id),
+      ),
     onMutate: async (v) => {
       const key = conversationKeys.detail(v.conversationId);
       await queryClient.cancelQueries({ queryKey: key });
       const pair = optimisticPair(v.content, v.lane ?? null, v.ids);
+      if (v.attachments && v.attachments.length > 0) pair[0] = { ...pair[0], files: v.attachments };
       queryClient.setQueryData<ConversationDetail>(key, (d) => d && { ...d, messages: [...d.messages, ...pair] });
     },
     // Roll back: the two optimistic messages go; the error is shown instead.
@@ -68,7 +80,13 @@ export function useSendMessage(
       const target = options.conversationId ?? current.current.conversationId;
       if (!target || content.trim() === '') return null;
       const ids: [string, string] = [`local-user-${newId()}`, `local-assistant-${newId()}`];
-      return mutateAsync({ conversationId: target, content, lane: options.lane, ids }).catch(() => null);
+      return mutateAsync({
+        conversationId: target,
+        content,
+        lane: options.lane,
+        attachments: options.attachments,
+        ids,
+      }).catch(() => null);
     },
     [mutateAsync, current],
   );

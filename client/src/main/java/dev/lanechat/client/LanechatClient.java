@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -212,6 +213,56 @@ public final class LanechatClient {
     public Conversation switchTo(String conversationId, String messageId) {
         String path = "/api/conversations/" + seg(conversationId) + "/switch";
         return join(call(post(path, Map.of("message_id", messageId), null), Conversation.class));
+    }
+
+    /**
+     * {@link #sendMessage(String, String, String, String)} with uploads attached (protocol.md E14).
+     *
+     * @param attachments the ids of uploads ({@link #uploadFile}); at most 8, each used once
+     */
+    public SendReceipt sendMessage(
+            String conversationId, String content, String lane, String idempotencyKey, List<String> attachments) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("content", Objects.requireNonNull(content, "content"));
+        if (lane != null) {
+            body.put("lane", lane);
+        }
+        if (attachments != null && !attachments.isEmpty()) {
+            body.put("attachments", List.copyOf(attachments));
+        }
+        String path = "/api/conversations/" + seg(conversationId) + "/messages";
+        return join(call(post(path, body, idempotencyKey), SendReceipt.class, 200, 201, 202));
+    }
+
+    /**
+     * {@code POST /api/uploads?name=NAME} with the bytes as the body (protocol.md E14): the stored
+     * upload, to attach to a send. A text file (≤ 1 MiB of UTF-8) or a PNG, JPEG, WebP or GIF image
+     * (≤ 10 MiB); anything else is refused (415, 413 or 400, as a {@link LanechatApiException}).
+     *
+     * @param contentType the file's media type, or null for application/octet-stream (the server
+     *     then goes by the bytes and the name's extension)
+     */
+    public FileInfo uploadFile(String name, String contentType, byte[] data) {
+        HttpRequest req = request("/api/uploads?name="
+                        + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
+                                .replace("+", "%20"))
+                .header("Content-Type", contentType == null ? "application/octet-stream" : contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(data))
+                .build();
+        return join(call(req, FileInfo.class, 201));
+    }
+
+    /** {@link #uploadFile(String, String, byte[])} of a file on disk, named as it is, its type guessed from its name. */
+    public FileInfo uploadFile(java.nio.file.Path file) {
+        byte[] data;
+        String type;
+        try {
+            data = java.nio.file.Files.readAllBytes(file);
+            type = java.nio.file.Files.probeContentType(file);
+        } catch (java.io.IOException e) {
+            throw new LanechatException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return uploadFile(file.getFileName().toString(), type, data);
     }
 
     /** {@code GET /api/tasks/{id}}: the polling endpoint. */

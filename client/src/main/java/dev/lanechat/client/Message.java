@@ -16,7 +16,7 @@ import java.util.List;
  * @param lane the lane of that task
  * @param model the model that answered, null for user messages
  * @param costUsd the cost of the answer, null for user messages
- * @param files files attached to the answer
+ * @param files files attached to the answer, or to a user message (its attachments, E14)
  * @param error why the task failed, or null
  * @param createdAt when the message was stored
  * @param parentId the message this one follows in the conversation's tree, null for a first

@@ -24,6 +24,7 @@ import dev.lanechat.server.events.EventWaiters;
 import dev.lanechat.server.events.Notifier;
 import dev.lanechat.server.events.PgEventListener;
 import dev.lanechat.server.files.FileRepository;
+import dev.lanechat.server.files.Uploads;
 import dev.lanechat.server.http.SlowBodyGuard;
 import dev.lanechat.server.json.Json;
 import dev.lanechat.server.lanes.LaneFactory;
@@ -213,7 +214,7 @@ public final class LanechatServer implements AutoCloseable {
                 .toList();
         WorkerQueue workerQueue = new WorkerQueue(tasks, timers);
         runners.forEach(LaneRunner::start);
-        scheduleHousekeeping(timers, tasks, eventLog, sessions, loginLimiter, config, clock);
+        scheduleHousekeeping(timers, tasks, files, eventLog, sessions, loginLimiter, config, clock);
         if (pgListener != null) {
             pgListener.start();
         }
@@ -345,6 +346,7 @@ public final class LanechatServer implements AutoCloseable {
     private static void scheduleHousekeeping(
             ScheduledExecutorService timers,
             TaskService tasks,
+            FileRepository files,
             EventLog eventLog,
             Sessions sessions,
             RateLimiter loginLimiter,
@@ -370,12 +372,16 @@ public final class LanechatServer implements AutoCloseable {
                         int events = eventLog.deleteOlderThan(config.eventRetention());
                         int keys = tasks.deleteExpiredIdempotencyKeys();
                         int expired = sessions.deleteExpired();
-                        if (events + keys + expired > 0) {
+                        int uploads =
+                                files.deleteUnattachedBefore(clock.instant().minus(Uploads.KEEP_UNATTACHED));
+                        if (events + keys + expired + uploads > 0) {
                             log.info(
-                                    "Housekeeping: deleted {} old event(s), {} idempotency key(s) and {} expired session(s)",
+                                    "Housekeeping: deleted {} old event(s), {} idempotency key(s), {} expired session(s)"
+                                            + " and {} unattached upload(s)",
                                     events,
                                     keys,
-                                    expired);
+                                    expired,
+                                    uploads);
                         }
                     } catch (RuntimeException e) {
                         log.warn("Housekeeping failed: {}", StoreErrors.describe(e));

@@ -10,6 +10,9 @@ import java.util.Set;
 /** The parsed arguments of one subcommand. */
 final class Args {
     final Map<String, String> options = new HashMap<>();
+    /** Every value of each flag, in order (for a repeatable one such as --file). */
+    final Map<String, List<String>> all = new HashMap<>();
+
     final List<String> positionals = new ArrayList<>();
     boolean help;
 
@@ -55,12 +58,18 @@ final class Args {
                 value = args.get(++i);
             }
             a.options.put(name, value);
+            a.all.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         }
         return a;
     }
 
     String option(String name) {
         return options.get(name);
+    }
+
+    /** Every value given for a repeatable flag, in order; empty when none. */
+    List<String> optionValues(String name) {
+        return all.getOrDefault(name, List.of());
     }
 
     /** For a command that takes options only: stray words are a usage error, with this message. */

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 
 final class ChatCommand {
-    static final Set<String> OPTIONS = Set.of("conversation", "lane");
+    static final Set<String> OPTIONS = Set.of("conversation", "lane", "file");
     static final String HELP = """
       Usage: lanechat chat [options]
 
@@ -30,6 +30,8 @@ final class ChatCommand {
       Options:
         --conversation ID   continue this conversation (default: a new one)
         --lane NAME         the lane (default: the server's default lane)
+        --file PATH         attach this file to the first message (repeatable, at most 8);
+                            later, "/file PATH" on a line of its own attaches one to the next
       """ + Cli.connectionOptionsHelp(20);
 
     private final Cli cli;
@@ -40,6 +42,8 @@ final class ChatCommand {
 
     int run(Args args) {
         args.requireNoPositionals("chat takes no text; type messages after it starts");
+        java.util.List<java.nio.file.Path> files =
+                new java.util.ArrayList<>(Attachments.paths(args.optionValues("file")));
         LanechatClient api = cli.client(args);
         String conversation = args.option("conversation");
         if (conversation == null) {
@@ -68,7 +72,18 @@ final class ChatCommand {
                     continue;
                 }
                 String command = line.strip();
-                if (command.equals("/regenerate")) {
+                if (command.startsWith("/file ")) {
+                    try {
+                        files.addAll(Attachments.paths(
+                                java.util.List.of(command.substring(6).strip())));
+                        if (files.size() > Attachments.MAX_FILES) {
+                            files.remove(files.size() - 1);
+                            throw new UsageException("at most " + Attachments.MAX_FILES + " files per message");
+                        }
+                    } catch (UsageException e) {
+                        cli.err().println("lanechat: " + e.getMessage());
+                    }
+                } else if (command.equals("/regenerate")) {
                     redo(stream, api, conversation, lane, null);
                 } else if (command.equals("/edit") || command.startsWith("/edit ")) {
                     String text = command.substring("/edit".length()).strip();
@@ -78,7 +93,8 @@ final class ChatCommand {
                         redo(stream, api, conversation, lane, text);
                     }
                 } else {
-                    exchange(stream, conversation, line, lane);
+                    exchange(stream, api, conversation, line, lane, java.util.List.copyOf(files));
+                    files.clear();
                 }
             }
         } catch (IOException e) {
@@ -130,12 +146,20 @@ final class ChatCommand {
     }
 
     /** One message and its answer, printed as it streams; a failure is reported and the loop goes on. */
-    private void exchange(LanechatStream stream, String conversation, String text, String lane) {
+    private void exchange(
+            LanechatStream stream,
+            LanechatClient api,
+            String conversation,
+            String text,
+            String lane,
+            java.util.List<java.nio.file.Path> files) {
         try (Spinner s = new Spinner(cli.terminal(), cli.err(), "waiting…")) {
             AnswerPrinter printer = new AnswerPrinter(cli.out(), s::close);
             stream.addListener(printer);
             try {
-                TaskOutcome o = SendCommand.await(stream.send(conversation, text, lane, printer::accepted), 0);
+                java.util.List<String> uploads = Attachments.upload(api, files);
+                TaskOutcome o = SendCommand.await(
+                        Attachments.send(stream, api, conversation, text, lane, uploads, printer::accepted), 0);
                 s.close();
                 SendCommand.printOutcome(o, printer, cli);
             } finally {

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 final class SendCommand {
-    static final Set<String> OPTIONS = Set.of("conversation", "lane", "timeout");
+    static final Set<String> OPTIONS = Set.of("conversation", "lane", "timeout", "file");
     static final String HELP = """
       Usage: lanechat send [options] TEXT...
 
@@ -24,6 +24,8 @@ final class SendCommand {
         --conversation ID   add to this conversation (default: a new one)
         --lane NAME         the lane (default: the server's default lane)
         --timeout SECONDS   give up waiting after this long (default: wait)
+        --file PATH         attach this file (repeatable, at most 8): a text file
+                            (≤ 1 MiB) or a PNG, JPEG, WebP or GIF image (≤ 10 MiB)
       """ + Cli.connectionOptionsHelp(20) + """
 
       Exit status: 0 completed, 1 the task failed, 2 usage or connection error.
@@ -41,8 +43,10 @@ final class SendCommand {
             throw new UsageException("send needs the text of a message (try send --help)");
         }
         long timeoutS = seconds(args.option("timeout"));
+        java.util.List<java.nio.file.Path> files = Attachments.paths(args.optionValues("file"));
         LanechatClient api = cli.client(args);
         String conversation = args.option("conversation");
+        java.util.List<String> uploads = Attachments.upload(api, files); // before a conversation is made
         if (conversation == null) {
             conversation = api.createConversation(null).id();
         }
@@ -54,7 +58,7 @@ final class SendCommand {
             stream.addListener(printer);
             stream.start();
             CompletableFuture<TaskOutcome> answer =
-                    stream.send(conversation, text, args.option("lane"), printer::accepted);
+                    Attachments.send(stream, api, conversation, text, args.option("lane"), uploads, printer::accepted);
             TaskOutcome o = await(answer, timeoutS);
             s.close();
             if (o == null) {

@@ -29,11 +29,30 @@ public final class WorkerApi {
             Instant leaseExpiresAt,
             String content,
             String conversationId,
-            List<Turn> history) {
+            List<Turn> history,
+            List<InFile> files) {
         public Claimed {
             history = history == null ? List.of() : List.copyOf(history);
+            files = files == null ? List.of() : List.copyOf(files);
+        }
+
+        /** A claim without attachments. */
+        public Claimed(
+                String taskId,
+                String leaseId,
+                Instant leaseExpiresAt,
+                String content,
+                String conversationId,
+                List<Turn> history) {
+            this(taskId, leaseId, leaseExpiresAt, content, conversationId, history, List.of());
         }
     }
+
+    /**
+     * A file attached to the claimed task's message (protocol.md E14); its bytes come from
+     * {@link #download} while the task is held. {@code kind} is "text" or "image".
+     */
+    public record InFile(String id, String name, String contentType, long size, String kind, String url) {}
 
     /** One earlier message of the conversation. */
     public record Turn(String role, String content) {}
@@ -88,6 +107,14 @@ public final class WorkerApi {
                 .timeout(Duration.ofSeconds(Math.max(0, waitS)).plus(CLAIM_MARGIN))
                 .build();
         return Optional.ofNullable(LanechatHttp.join(http.call(req, Claimed.class, 200, 204)));
+    }
+
+    /**
+     * {@code GET /api/tasks/{task_id}/files/{file_id}} (its {@code url}): the bytes of a file of a
+     * task this worker holds; a 404 {@link LanechatApiException} once the task has ended.
+     */
+    public byte[] download(InFile file) {
+        return LanechatHttp.join(http.bytes(http.get(file.url())));
     }
 
     /** Renews the lease; returns its new deadline. */

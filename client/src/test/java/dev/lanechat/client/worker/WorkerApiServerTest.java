@@ -85,6 +85,28 @@ class WorkerApiServerTest {
     }
 
     @Test
+    void aClaimListsTheMessagesFilesAndTheWorkerDownloadsThemWhileItHoldsTheTask() throws Exception {
+        String conversation = api.createConversation(null).id();
+        byte[] log = "boom\n".getBytes(StandardCharsets.UTF_8);
+        String upload = api.uploadFile("app.log", "text/plain", log).id();
+        SendReceipt sent = api.sendMessage(conversation, "why?", "ext.v1", null, List.of(upload));
+
+        WorkerApi.Claimed claimed = worker.claim("ext.v1", 5).orElseThrow();
+        assertThat(claimed.taskId()).isEqualTo(sent.taskId());
+        assertThat(claimed.content()).isEqualTo("why?\n\nFile: app.log\n```\nboom\n```");
+        assertThat(claimed.files()).hasSize(1);
+        WorkerApi.InFile file = claimed.files().get(0);
+        assertThat(file.name()).isEqualTo("app.log");
+        assertThat(file.kind()).isEqualTo("text");
+        assertThat(file.size()).isEqualTo(log.length);
+        assertThat(worker.download(file)).isEqualTo(log);
+
+        worker.complete(claimed, "because", "test-worker", 0, List.of());
+        LanechatApiException gone = catchThrowableOfType(() -> worker.download(file), LanechatApiException.class);
+        assertThat(gone.status()).isEqualTo(404);
+    }
+
+    @Test
     void anEmptyLaneAnswersNothingAfterTheWait() {
         assertThat(worker.claim("ext.v1", 0)).isEmpty();
     }

@@ -99,7 +99,14 @@ final class ConversationHandlers {
         SendBody body = sendBody(ctx);
         String key = idempotencyKey(ctx);
         quotas.admit(CurrentUser.id(ctx)); // 429 quota_exceeded, with when it resets (issue 20)
-        ctx.status(202).json(tasks.submit(CurrentUser.id(ctx), ctx.pathParam("id"), body.content(), body.lane(), key));
+        ctx.status(202)
+                .json(tasks.submit(
+                        CurrentUser.id(ctx),
+                        ctx.pathParam("id"),
+                        body.content(),
+                        body.lane(),
+                        key,
+                        body.attachments()));
     }
 
     /** {@code POST /api/conversations/{id}/messages/{message_id}/regenerate} with an optional {@code {"lane"}} (E12). */
@@ -117,6 +124,9 @@ final class ConversationHandlers {
     void edit(Context ctx) {
         admitSend(ctx);
         SendBody body = sendBody(ctx);
+        if (!body.attachments().isEmpty()) {
+            throw Rejection.invalid("An edit takes no attachments; send the files with a new message.");
+        }
         String key = idempotencyKey(ctx);
         quotas.admit(CurrentUser.id(ctx));
         ctx.status(202)
@@ -137,7 +147,7 @@ final class ConversationHandlers {
     }
 
     /** What a send (and an edit) carries: the message's text and the lane asked for (null: the default). */
-    private record SendBody(String content, String lane) {}
+    private record SendBody(String content, String lane, java.util.List<String> attachments) {}
 
     /** The body of a send or an edit, checked: one parser, so both take the same fields with the same errors. */
     private SendBody sendBody(Context ctx) {
@@ -146,7 +156,25 @@ final class ConversationHandlers {
         if (content.getBytes(StandardCharsets.UTF_8).length > limits.maxContentBytes()) {
             throw Rejection.tooLarge("\"content\" is over " + (limits.maxContentBytes() / 1024) + " KiB of UTF-8.");
         }
-        return new SendBody(content, body.optionalText("lane"));
+        return new SendBody(content, body.optionalText("lane"), attachments(body.field("attachments")));
+    }
+
+    /** The optional {@code attachments}: a list of upload ids (E14), at most 8, none twice. */
+    private static java.util.List<String> attachments(com.fasterxml.jackson.databind.JsonNode value) {
+        if (value == null || value.isNull()) {
+            return java.util.List.of();
+        }
+        if (!value.isArray()) {
+            throw Rejection.invalid("\"attachments\" must be a list of upload ids.");
+        }
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode item : value) {
+            if (!item.isTextual() || item.asText().isBlank() || item.asText().length() > 64) {
+                throw Rejection.invalid("\"attachments\" must be a list of upload ids (strings).");
+            }
+            ids.add(item.asText());
+        }
+        return dev.lanechat.server.files.Uploads.checkIds(ids);
     }
 
     /** Every request that queues a task shares the user's send rate. */

@@ -76,7 +76,8 @@ final class JsonBody {
         }
     }
 
-    private static byte[] readBounded(Context ctx, int maxBytes) {
+    /** The raw body, at most {@code maxBytes} (413 past it, as for JSON). */
+    static byte[] readBounded(Context ctx, int maxBytes) {
         try (InputStream in = ctx.bodyInputStream()) {
             long declared = ctx.req().getContentLengthLong();
             if (declared > maxBytes) {

@@ -96,7 +96,10 @@ public final class Routes {
         UsageHandlers usage =
                 new UsageHandlers(s.team().usage(), s.team().quotas(), s.team().clock());
         TaskHandlers tasks = new TaskHandlers(s.tasks());
-        FileHandlers files = new FileHandlers(s.files());
+        FileHandlers files = new FileHandlers(
+                s.files(),
+                new dev.lanechat.server.files.Uploads(s.files(), s.team().clock()),
+                s.tasks());
         EventHandlers events = new EventHandlers(s.eventLog(), s.waiters(), s.authenticator());
         SearchHandlers search = new SearchHandlers(s.search());
         TransferHandlers transfer = new TransferHandlers(s.exports(), s.imports(), s.json());
@@ -134,6 +137,7 @@ public final class Routes {
         r.get("/api/tasks/{id}", tasks::get, Access.USER);
         r.post("/api/tasks/{id}/cancel", tasks::cancel, Access.USER);
         r.get("/api/files/{id}", files::download, Access.USER);
+        r.post("/api/uploads", files::upload, Access.USER);
         r.get("/api/events", events::poll, Access.USER);
         r.get("/api/search", search::search, Access.USER);
         r.get("/api/conversations/{id}/export", transfer::exportOne, Access.USER);
@@ -143,6 +147,7 @@ public final class Routes {
         r.post("/api/tasks/{id}/heartbeat", workers::heartbeat, Access.WORKER);
         r.post("/api/tasks/{id}/complete", workers::complete, Access.WORKER);
         r.post("/api/tasks/{id}/fail", workers::fail, Access.WORKER);
+        r.get("/api/tasks/{id}/files/{file_id}", ctx -> workers.taskFile(ctx, files), Access.WORKER);
         r.get("/api/usage", usage::own, Access.USER);
         r.get("/api/admin/users", admin::users, Access.ADMIN);
         r.post("/api/admin/users", admin::create, Access.ADMIN);

@@ -83,7 +83,7 @@ final class WorkerHandlers {
      * A task of a lane this worker may not serve is, to it, a task that does not exist: the same
      * 404 as an unknown id, so a limited worker learns nothing of other lanes' tasks.
      */
-    private void checkLane(Context ctx, String taskId) {
+    void checkLane(Context ctx, String taskId) {
         Worker worker = worker(ctx);
         if (worker.lanes() != null
                 && !tasks.laneOf(taskId).map(worker::mayServe).orElse(false)) {
@@ -114,14 +114,43 @@ final class WorkerHandlers {
             body.put("task_id", claim.taskId());
             body.put("lease_id", claim.leaseId());
             body.put("lease_expires_at", Timestamps.format(leased.get().expiresAt()));
-            body.put("content", input.content());
+            body.put("content", input.prompt()); // with the text files as fenced blocks (E14)
             body.put("conversation_id", claim.conversationId());
             body.put("history", input.history()); // [{"role","content"}], oldest first
             body.put("system_prompt", input.systemPrompt()); // the conversation's, or null (E15)
             body.put("lane", claim.lane());
             body.put("attempt", claim.attempt());
+            body.put(
+                    "files",
+                    input.attachments().stream().map(WorkerHandlers::fileRef).toList());
             ctx.json(body);
         }));
+    }
+
+    /** A file attached to the claimed task's message, as the claim lists it: downloaded from its url. */
+    private static Map<String, Object> fileRef(ProcessorInput.Attachment file) {
+        Map<String, Object> ref = new LinkedHashMap<>();
+        ref.put("id", file.id());
+        ref.put("name", file.name());
+        ref.put("content_type", file.contentType());
+        ref.put("size", file.size());
+        ref.put("kind", file.kind());
+        ref.put("url", file.url());
+        return ref;
+    }
+
+    /** {@code GET /api/tasks/{id}/files/{file_id}}: only for a running task of a worker lane this worker serves. */
+    void taskFile(Context ctx, FileHandlers files) {
+        String taskId = ctx.pathParam("id");
+        checkLane(ctx, taskId);
+        // Only a task of a lane served by workers: an in-server lane's files are no worker's.
+        if (!tasks.laneOf(taskId)
+                .flatMap(lanes::find)
+                .map(Lane::servedByWorkers)
+                .orElse(false)) {
+            throw Rejection.notFound("running task");
+        }
+        files.taskFile(ctx);
     }
 
     void heartbeat(Context ctx) {

@@ -34,6 +34,7 @@ import java.util.stream.Collectors;
  *     model: gpt-4o-mini
  *     price_per_million: { input: 0.15, output: 0.60 }
  *     max_context_tokens: 32000  # openai and worker lanes; default: the model's known size, else 8192
+ *     vision: true               # openai lanes: the model takes images (attachments, E14); default false
  *     default: true
  * </pre>
  */
@@ -55,7 +56,8 @@ public final class LanesFile {
                 "price_per_million",
                 "timeout_s",
                 "system_prompt",
-                "max_context_tokens"),
+                "max_context_tokens",
+                "vision"),
         WORKER("worker", "max_context_tokens");
 
         final String yamlName;
@@ -232,7 +234,8 @@ public final class LanesFile {
                 output,
                 seconds == null ? null : Duration.ofSeconds(seconds),
                 f.string("system_prompt", false),
-                maxContextTokens(f));
+                maxContextTokens(f),
+                f.bool("vision"));
     }
 
     private static Integer maxContextTokens(Fields f) {

@@ -12,6 +12,7 @@ import java.util.function.Function;
  * @param timeout {@code timeout_s}, or null for the processor's default
  * @param systemPrompt {@code system_prompt}, or null
  * @param maxContextTokens {@code max_context_tokens}, or null for the default of the model
+ * @param vision {@code vision: true}: the model takes images (OpenAI vision content parts, E14)
  */
 public record OpenAiLane(
         LaneBasics basics,
@@ -22,15 +23,41 @@ public record OpenAiLane(
         double priceOutputPerMillion,
         Duration timeout,
         String systemPrompt,
-        Integer maxContextTokens)
+        Integer maxContextTokens,
+        boolean vision)
         implements LaneSpec {
+
+    /** A lane without {@code vision} (images refused). */
+    public OpenAiLane(
+            LaneBasics basics,
+            String baseUrl,
+            String apiKeyEnv,
+            String apiKey,
+            double priceInputPerMillion,
+            double priceOutputPerMillion,
+            Duration timeout,
+            String systemPrompt,
+            Integer maxContextTokens) {
+        this(
+                basics,
+                baseUrl,
+                apiKeyEnv,
+                apiKey,
+                priceInputPerMillion,
+                priceOutputPerMillion,
+                timeout,
+                systemPrompt,
+                maxContextTokens,
+                false);
+    }
 
     /** Never prints the API key (a Config is logged and shown in test failures). */
     @Override
     public String toString() {
         return "OpenAiLane[name=" + basics.name() + ", model=" + basics.model() + ", baseUrl=" + baseUrl
                 + ", apiKeyEnv=" + apiKeyEnv + ", apiKey=" + (apiKey == null ? "none" : "***") + ", default="
-                + basics.isDefault() + ", maxContextTokens=" + maxContextTokens + ", line=" + basics.line() + "]";
+                + basics.isDefault() + ", maxContextTokens=" + maxContextTokens + ", vision=" + vision + ", line="
+                + basics.line() + "]";
     }
 
     @Override

@@ -603,6 +603,14 @@ public final class ConversationRepository {
                 .findOne();
     }
 
+    /**
+     * The id of the message that the answer {@code answerMessageId} answers (the same message as
+     * {@link #messageAnswered}): where its attachments are found (E14).
+     */
+    public Optional<String> messageAnsweredId(Handle h, String conversationId, String answerMessageId) {
+        return parentOf(h, conversationId, answerMessageId);
+    }
+
     private static String autoTitle(String content) {
         String firstLine = content.strip().lines().findFirst().orElse("").strip();
         if (firstLine.length() <= AUTO_TITLE_LENGTH) {

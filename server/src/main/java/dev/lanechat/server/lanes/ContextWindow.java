@@ -59,7 +59,7 @@ public final class ContextWindow {
      * and the message: the newest turns, oldest first.
      */
     public ProcessorInput fit(String systemPrompt, ProcessorInput input) {
-        int used = promptTokens(systemPrompt, List.of(), input.content());
+        int used = promptTokens(systemPrompt, List.of(), input.prompt());
         List<ProcessorInput.Turn> history = input.history();
         List<ProcessorInput.Turn> kept = new ArrayList<>();
         int budget = promptBudget();
@@ -75,7 +75,7 @@ public final class ContextWindow {
             return input;
         }
         Collections.reverse(kept);
-        return new ProcessorInput(input.taskId(), input.content(), List.copyOf(kept), input.systemPrompt());
+        return input.withHistory(List.copyOf(kept));
     }
 
     /** The tokens of a prompt of these messages, as {@link #fit} counts them. */

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * The offline demo lane: after a short delay (so the asynchronous path is visible) it reflects the
  * message with its word count. A message that mentions the word "file" gets a small text file
- * attached, so the files path works end to end. Deterministic, free, model "demo". It streams its
+ * attached, so the files path works end to end; the files attached to the message are named in the
+ * answer (protocol.md E14). Deterministic, free, model "demo". It streams its
  * answer in a few pieces across the delay, so the partial-answer path works offline too.
  */
 public final class DemoProcessor implements Processor {
@@ -25,6 +26,31 @@ public final class DemoProcessor implements Processor {
         this.delay = delay;
     }
 
+    /** It takes images: it names them (so the offline demo shows attachments end to end). */
+    @Override
+    public boolean acceptsImages() {
+        return true;
+    }
+
+    /** " Attached: a.png (image, 12 KiB), b.txt (text, 1 KiB)." for the files of the message, "" for none. */
+    static String attached(List<ProcessorInput.Attachment> files) {
+        if (files.isEmpty()) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder(" Attached: ");
+        for (int i = 0; i < files.size(); i++) {
+            ProcessorInput.Attachment f = files.get(i);
+            s.append(i == 0 ? "" : ", ")
+                    .append(f.name())
+                    .append(" (")
+                    .append(f.kind())
+                    .append(", ");
+            s.append(f.size() < 1024 ? f.size() + " bytes" : (f.size() + 1023) / 1024 + " KiB")
+                    .append(')');
+        }
+        return s.append('.').toString();
+    }
+
     /** It answers the message alone. */
     @Override
     public boolean usesHistory() {
@@ -35,7 +61,8 @@ public final class DemoProcessor implements Processor {
     public ProcessorResult process(ProcessorInput input, ProcessorContext context) throws InterruptedException {
         String text = input.content().strip();
         long words = text.isEmpty() ? 0 : text.split("\\s+").length;
-        String answer = "You said: \"" + text + "\" (" + words + (words == 1 ? " word" : " words") + ").";
+        String answer = "You said: \"" + text + "\" (" + words + (words == 1 ? " word" : " words") + ")."
+                + attached(input.attachments());
         List<String> pieces = pieces(answer);
         long start = System.nanoTime();
         for (int i = 0; i < pieces.size() && !context.cancelled(); i++) {

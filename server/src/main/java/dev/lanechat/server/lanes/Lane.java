@@ -31,4 +31,9 @@ public record Lane(
     public ProcessorInput fitted(ProcessorInput input) {
         return window == null ? input : window.fit(input.systemPrompt(), input);
     }
+
+    /** Whether a message with images may be sent to it: a worker lane's worker downloads them; else its processor says. */
+    public boolean acceptsImages() {
+        return processor == null || processor.acceptsImages();
+    }
 }

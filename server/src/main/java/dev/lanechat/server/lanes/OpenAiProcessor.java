@@ -12,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -109,8 +111,17 @@ public final class OpenAiProcessor implements Processor {
         return window;
     }
 
+    /** Only when its lane says {@code vision: true} (protocol.md E14). */
+    @Override
+    public boolean acceptsImages() {
+        return spec.vision();
+    }
+
     @Override
     public ProcessorResult process(ProcessorInput input, ProcessorContext context) throws Exception {
+        if (!input.images().isEmpty() && !spec.vision()) {
+            throw new ProcessingFailed("Lane '" + spec.basics().name() + "' does not accept images (no vision: true).");
+        }
         byte[] body = json.writeValueAsBytes(requestBody(input));
         for (int tried = 1; ; tried++) {
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -149,7 +160,23 @@ public final class OpenAiProcessor implements Processor {
         for (ProcessorInput.Turn turn : fitted.history()) {
             messages.addObject().put("role", turn.role()).put("content", turn.content());
         }
-        messages.addObject().put("role", "user").put("content", fitted.content());
+        List<ProcessorInput.Attachment> images = fitted.images();
+        if (images.isEmpty() || !spec.vision()) {
+            messages.addObject().put("role", "user").put("content", fitted.prompt());
+        } else {
+            // OpenAI vision content parts: the text, then each image as a base64 data URL.
+            ArrayNode parts = messages.addObject().put("role", "user").putArray("content");
+            parts.addObject().put("type", "text").put("text", fitted.prompt());
+            for (ProcessorInput.Attachment image : images) {
+                parts.addObject()
+                        .put("type", "image_url")
+                        .putObject("image_url")
+                        .put(
+                                "url",
+                                "data:" + image.contentType() + ";base64,"
+                                        + Base64.getEncoder().encodeToString(image.data()));
+            }
+        }
         return request;
     }
 

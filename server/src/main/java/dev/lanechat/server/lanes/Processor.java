@@ -18,4 +18,9 @@ public interface Processor {
     default boolean usesHistory() {
         return true;
     }
+
+    /** Whether it takes images attached to the message (protocol.md E14); a send with images to a lane that does not is refused. */
+    default boolean acceptsImages() {
+        return false;
+    }
 }

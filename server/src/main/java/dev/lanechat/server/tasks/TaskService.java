@@ -188,12 +188,29 @@ public final class TaskService {
      */
     public Accepted submit(
             String userId, String conversationId, String content, String laneName, String idempotencyKey) {
+        return submit(userId, conversationId, content, laneName, idempotencyKey, List.of());
+    }
+
+    /**
+     * {@link #submit(String, String, String, String, String)} with uploads attached to the user's
+     * message (E14): each an unattached upload of the user (else 400, or 409 when already attached),
+     * images only to a lane that takes them (else 400 naming the lane).
+     */
+    public Accepted submit(
+            String userId,
+            String conversationId,
+            String content,
+            String laneName,
+            String idempotencyKey,
+            List<String> attachments) {
         return queue(
                 userId,
-                new Request(Kind.SEND, conversationId, null, content),
+                new Request(Kind.SEND, conversationId, null, content, attachments),
                 laneName,
                 idempotencyKey,
-                hash(conversationId, content, laneName));
+                attachments.isEmpty()
+                        ? hash(conversationId, content, laneName)
+                        : hash(conversationId, content, laneName, String.join(",", attachments)));
     }
 
     /**
@@ -206,7 +223,7 @@ public final class TaskService {
             String userId, String conversationId, String messageId, String laneName, String idempotencyKey) {
         return queue(
                 userId,
-                new Request(Kind.REGENERATE, conversationId, messageId, null),
+                new Request(Kind.REGENERATE, conversationId, messageId, null, List.of()),
                 laneName,
                 idempotencyKey,
                 hash(conversationId, "regenerate", messageId, laneName));
@@ -226,7 +243,7 @@ public final class TaskService {
             String idempotencyKey) {
         return queue(
                 userId,
-                new Request(Kind.EDIT, conversationId, messageId, content),
+                new Request(Kind.EDIT, conversationId, messageId, content, List.of()),
                 laneName,
                 idempotencyKey,
                 hash(conversationId, "edit", messageId, content, laneName));
@@ -238,8 +255,12 @@ public final class TaskService {
         EDIT
     }
 
-    /** What to queue: {@code messageId} is the message regenerated or edited; {@code content} the new text. */
-    private record Request(Kind kind, String conversationId, String messageId, String content) {}
+    /**
+     * What to queue: {@code messageId} is the message regenerated or edited; {@code content} the new
+     * text; {@code attachments} the uploads a send attaches to its new user message (E14).
+     */
+    private record Request(
+            Kind kind, String conversationId, String messageId, String content, List<String> attachments) {}
 
     private Lane laneFor(String userId, String conversationId, String laneName) {
         return laneName == null
@@ -271,7 +292,8 @@ public final class TaskService {
         }
         notifier.published(submitted.events());
         if (submitted.handed() != null) {
-            handoff.hand(submitted.handed(), submitted.answered());
+            // With attachments the loop reads the message (and its files) from the store.
+            handoff.hand(submitted.handed(), request.attachments().isEmpty() ? submitted.answered() : null);
         } else {
             if (reserved) {
                 handoff.unreserve();
@@ -319,6 +341,11 @@ public final class TaskService {
         String userMessageId = question.id();
         if (question.isNew()) {
             insertUserMessage(h, conversationId, question, taskId, lane, at, reserved.position());
+            List<FileInfo> attached = files.attach(h, userId, userMessageId, request.attachments(), now);
+            if (!lane.acceptsImages() && attached.stream().anyMatch(FileInfo::isImage)) {
+                throw Rejection.invalid("Lane '" + lane.name() + "' does not accept images; send them to a lane"
+                        + " with vision (GET /api/lanes) or send text files only.");
+            }
         }
         long answerPosition = reserved.position() + (question.isNew() ? 1 : 0);
         String leaseId = handOver ? UUID.randomUUID().toString() : null;
@@ -632,8 +659,9 @@ public final class TaskService {
             String content = jdbi.withHandle(
                             h -> conversations.messageAnswered(h, claim.conversationId(), claim.messageId()))
                     .orElse("");
-            return new ProcessorInput(claim.taskId(), content, List.of());
+            return new ProcessorInput(claim.taskId(), content, List.of(), null, attachmentsOf(claim));
         }
+        List<ProcessorInput.Attachment> attachments = attachmentsOf(claim);
         return jdbi.withHandle(h -> {
             List<Map.Entry<String, String>> turns =
                     conversations.history(h, claim.conversationId(), claim.messageId(), historyMessages, historyBytes);
@@ -646,8 +674,40 @@ public final class TaskService {
             String systemPrompt =
                     conversations.systemPromptOf(h, claim.conversationId()).orElse(null);
             return new ProcessorInput(
-                    claim.taskId(), content, history.subList(0, Math.max(0, history.size() - 1)), systemPrompt);
+                    claim.taskId(),
+                    content,
+                    history.subList(0, Math.max(0, history.size() - 1)),
+                    systemPrompt,
+                    attachments);
         });
+    }
+
+    /** The files attached to the message a claimed task answers, with their bytes (E14). */
+    private List<ProcessorInput.Attachment> attachmentsOf(Claim claim) {
+        return jdbi.withHandle(h -> conversations
+                .messageAnsweredId(h, claim.conversationId(), claim.messageId())
+                .map(id -> files.withData(h, id).stream()
+                        .map(f -> new ProcessorInput.Attachment(
+                                f.info().id(),
+                                f.info().name(),
+                                f.info().contentType(),
+                                f.info().size(),
+                                f.info().kind(),
+                                "/api/tasks/" + claim.taskId() + "/files/"
+                                        + f.info().id(),
+                                f.data()))
+                        .toList())
+                .orElse(List.of()));
+    }
+
+    /** The message a running task answers, for its worker's downloads; empty when the task is not running. */
+    public Optional<String> runningTaskMessage(String taskId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT conversation_id, message_id FROM tasks WHERE id = :id AND status = 'running'")
+                .bind("id", taskId)
+                .map((rs, ctx) -> Map.entry(rs.getString("conversation_id"), rs.getString("message_id")))
+                .findOne()
+                .flatMap(t -> conversations.messageAnsweredId(h, t.getKey(), t.getValue())));
     }
 
     /** Extends a lease; false when it was lost (the task was cancelled or is no longer this holder's). */
