@@ -159,7 +159,9 @@ public final class ConversationService {
     /** Deletes a conversation with its messages, tasks and files; its unfinished tasks are cancelled first. */
     public void delete(String userId, String id) {
         List<Event> cancelled = jdbi.inTransaction(h -> {
-            conversations.find(h, userId, id).orElseThrow(() -> Rejection.notFound("conversation"));
+            if (conversations.find(h, userId, id).isEmpty()) {
+                throw Rejection.notFound("conversation");
+            }
             List<Event> events = tasks.cancelUnfinished(h, userId, id);
             files.deleteForConversation(h, id);
             tasks.deleteTasksOf(h, id);

@@ -87,8 +87,8 @@ final class Subscription {
         this.drains = context.drains();
         this.credential = credential;
         this.userId = credential == null ? null : credential.userId();
-        if (credential != null) {
-            context.onAuthenticated().test(this); // refused (over a cap): closed already
+        if (credential != null && !context.onAuthenticated().test(this)) {
+            return; // refused (over a cap): closed already
         }
     }
 
