@@ -203,8 +203,12 @@ public final class ConversationService {
     public ConversationDetail switchTo(String userId, String id, String messageId) {
         List<Event> published = new java.util.ArrayList<>();
         ConversationDetail detail = jdbi.inTransaction(h -> {
-            conversations.find(h, userId, id).orElseThrow(() -> Rejection.notFound("conversation"));
-            conversations.findMessage(h, id, messageId).orElseThrow(() -> Rejection.notFound("message"));
+            if (conversations.find(h, userId, id).isEmpty()) {
+                throw Rejection.notFound("conversation");
+            }
+            if (conversations.findMessage(h, id, messageId).isEmpty()) {
+                throw Rejection.notFound("message");
+            }
             String leaf = conversations.newestLeafBelow(h, id, messageId);
             conversations.setLeaf(h, id, leaf);
             published.add(switched(eventLog, h, userId, id, leaf));
@@ -292,7 +296,9 @@ public final class ConversationService {
     /** Deletes a conversation with its messages, tasks and files; its unfinished tasks are cancelled first. */
     public void delete(String userId, String id) {
         List<Event> cancelled = jdbi.inTransaction(h -> {
-            conversations.find(h, userId, id).orElseThrow(() -> Rejection.notFound("conversation"));
+            if (conversations.find(h, userId, id).isEmpty()) {
+                throw Rejection.notFound("conversation");
+            }
             List<Event> events = tasks.cancelUnfinished(h, userId, id);
             files.deleteForConversation(h, id);
             tasks.deleteTasksOf(h, id);
