@@ -3,6 +3,7 @@ package dev.lanechat.server;
 import dev.lanechat.server.config.Config;
 import dev.lanechat.server.config.ConfigException;
 import dev.lanechat.server.config.ConfigParser;
+import dev.lanechat.server.store.StoreSetupException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -40,7 +41,7 @@ public final class Main {
         try {
             Config config = ConfigParser.parse(args, System.getenv());
             server = LanechatServer.start(config);
-        } catch (ConfigException e) {
+        } catch (ConfigException | StoreSetupException e) {
             System.err.println("lanechat serve: " + e.getMessage());
             return 2;
         } catch (RuntimeException e) {

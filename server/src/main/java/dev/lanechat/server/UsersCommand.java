@@ -5,6 +5,7 @@ import dev.lanechat.server.config.Config;
 import dev.lanechat.server.config.ConfigException;
 import dev.lanechat.server.config.ConfigParser;
 import dev.lanechat.server.store.Database;
+import dev.lanechat.server.store.StoreSetupException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -131,7 +132,7 @@ final class UsersCommand {
                 }
             }
             return 0;
-        } catch (IllegalArgumentException | ConfigException e) {
+        } catch (IllegalArgumentException | ConfigException | StoreSetupException e) {
             err.println("lanechat users: " + e.getMessage());
             return 1;
         }

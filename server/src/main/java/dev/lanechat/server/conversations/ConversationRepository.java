@@ -3,7 +3,6 @@ package dev.lanechat.server.conversations;
 import dev.lanechat.server.files.FileInfo;
 import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.store.Timestamps;
-import dev.lanechat.server.tasks.TaskStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -523,7 +522,7 @@ public final class ConversationRepository {
                                 + " AND status = 'failed' AND error = :cancelled AND content = ''")
                         .bind("content", content)
                         .bind("id", messageId)
-                        .bind("cancelled", TaskStatus.CANCELLED)
+                        .bind("cancelled", MessageStatus.CANCELLED)
                         .execute()
                 > 0;
     }

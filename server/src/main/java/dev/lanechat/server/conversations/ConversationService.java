@@ -7,8 +7,6 @@ import dev.lanechat.server.events.Notifier;
 import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.limits.RateLimiter;
-import dev.lanechat.server.tasks.TaskService;
-import dev.lanechat.server.tasks.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -50,7 +48,7 @@ public final class ConversationService {
     private final Jdbi jdbi;
     private final ConversationRepository conversations;
     private final FileRepository files;
-    private final TaskService tasks;
+    private final ConversationTasks tasks;
     private final Notifier notifier;
     private final EventLog eventLog;
     private final Clock clock;
@@ -65,7 +63,7 @@ public final class ConversationService {
             Jdbi jdbi,
             ConversationRepository conversations,
             FileRepository files,
-            TaskService tasks,
+            ConversationTasks tasks,
             EventLog eventLog,
             Notifier notifier,
             Clock clock,
@@ -248,7 +246,7 @@ public final class ConversationService {
 
     private static boolean pending(Message m) {
         return "assistant".equals(m.role())
-                && (TaskStatus.RUNNING.equals(m.status()) || TaskStatus.QUEUED.equals(m.status()));
+                && (MessageStatus.RUNNING.equals(m.status()) || MessageStatus.QUEUED.equals(m.status()));
     }
 
     /**
@@ -299,9 +297,8 @@ public final class ConversationService {
             if (conversations.find(h, userId, id).isEmpty()) {
                 throw Rejection.notFound("conversation");
             }
-            List<Event> events = tasks.cancelUnfinished(h, userId, id);
+            List<Event> events = tasks.cancelAndDeleteTasksOf(h, userId, id);
             files.deleteForConversation(h, id);
-            tasks.deleteTasksOf(h, id);
             conversations.delete(h, id);
             return events;
         });

@@ -2,7 +2,6 @@ package dev.lanechat.server.conversations;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lanechat.server.files.FileInfo;
-import dev.lanechat.server.tasks.TaskStatus;
 import java.util.List;
 
 /**
@@ -33,7 +32,7 @@ public record Message(
      */
     @JsonProperty("stopped")
     public boolean stopped() {
-        return "assistant".equals(role) && TaskStatus.FAILED.equals(status) && TaskStatus.CANCELLED.equals(error);
+        return "assistant".equals(role) && MessageStatus.FAILED.equals(status) && MessageStatus.CANCELLED.equals(error);
     }
 
     /** This message with another {@code content}. */

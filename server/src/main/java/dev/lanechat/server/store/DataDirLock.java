@@ -1,6 +1,5 @@
 package dev.lanechat.server.store;
 
-import dev.lanechat.server.config.ConfigException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -31,12 +30,13 @@ public final class DataDirLock implements AutoCloseable {
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
-                throw new ConfigException("another Lanechat server is using " + dataDir.toAbsolutePath()
+                throw new StoreSetupException("another Lanechat server is using " + dataDir.toAbsolutePath()
                         + "; stop it or give this one another --data-dir");
             }
             return new DataDirLock(channel, lock);
         } catch (IOException e) {
-            throw new ConfigException("cannot use the data dir " + dataDir.toAbsolutePath() + ": " + e.getMessage());
+            throw new StoreSetupException(
+                    "cannot use the data dir " + dataDir.toAbsolutePath() + ": " + e.getMessage());
         }
     }
 

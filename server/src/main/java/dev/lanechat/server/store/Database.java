@@ -2,7 +2,6 @@ package dev.lanechat.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.lanechat.server.config.ConfigException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -100,7 +99,7 @@ public final class Database implements AutoCloseable {
             }
             return postgres(jdbc);
         }
-        throw new ConfigException("--db must be a sqlite: or postgresql:// URL (or a JDBC URL), not '" + url + "'");
+        throw new StoreSetupException("--db must be a sqlite: or postgresql:// URL (or a JDBC URL), not '" + url + "'");
     }
 
     private static Database sqlite(Path file) {
@@ -113,7 +112,7 @@ public final class Database implements AutoCloseable {
             // SQLite gives the -wal and -shm files it makes beside it the database file's mode.
             PrivateFiles.createFile(file.toAbsolutePath());
         } catch (IOException e) {
-            throw new ConfigException("cannot create the data folder for " + file + ": " + e.getMessage());
+            throw new StoreSetupException("cannot create the data folder for " + file + ": " + e.getMessage());
         }
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath());

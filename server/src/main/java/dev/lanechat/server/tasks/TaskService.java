@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.Rejection;
 import dev.lanechat.server.conversations.ConversationRepository;
 import dev.lanechat.server.conversations.ConversationService;
+import dev.lanechat.server.conversations.ConversationTasks;
 import dev.lanechat.server.conversations.Message;
 import dev.lanechat.server.events.Event;
 import dev.lanechat.server.events.EventLog;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * transaction, guarded by the lease, so each task ends exactly once), cancel, and the sweep that
  * retries tasks whose lease ran out. Events are handed to the {@link Notifier} after each commit.
  */
-public final class TaskService {
+public final class TaskService implements ConversationTasks {
     private static final Logger log = LoggerFactory.getLogger(TaskService.class);
 
     private final Jdbi jdbi;
@@ -495,16 +496,17 @@ public final class TaskService {
         return find(userId, taskId).orElseThrow();
     }
 
-    /** Cancels the unfinished tasks of a conversation in {@code h}'s transaction; the caller publishes the events. */
-    public List<Event> cancelUnfinished(Handle h, String userId, String conversationId) {
+    @Override
+    public List<Event> cancelAndDeleteTasksOf(Handle h, String userId, String conversationId) {
         List<Event> events = new ArrayList<>();
         for (String taskId : tasks.unfinishedIn(h, conversationId)) {
             tasks.cancel(h, userId, taskId, clock.instant()).ifPresent(task -> events.add(recordCancel(h, task, "")));
         }
+        tasks.deleteForConversation(h, conversationId);
         return events;
     }
 
-    /** Announces to the task runners that these tasks were cancelled (after the caller's commit). */
+    @Override
     public void announceCancelled(List<Event> cancelEvents) {
         for (Event event : cancelEvents) {
             try {
@@ -514,11 +516,6 @@ public final class TaskService {
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    /** Deletes a conversation's tasks in {@code h}'s transaction (after {@link #cancelUnfinished}). */
-    public void deleteTasksOf(Handle h, String conversationId) {
-        tasks.deleteForConversation(h, conversationId);
     }
 
     private Event recordCancel(Handle h, Claim task, String kept) {
@@ -540,6 +537,7 @@ public final class TaskService {
      * The text a task streamed so far, while it runs on this node (a read shows it in its running
      * answer); empty when it does not stream here.
      */
+    @Override
     public Optional<String> textSoFar(String taskId) {
         return partial.textSoFar(taskId);
     }
