@@ -91,6 +91,11 @@ public final class ProgressRelay implements ProgressSink, PartialAnswers {
     }
 
     @Override
+    public void started(Claim task) {
+        streams.putIfAbsent(task.taskId(), new Stream(task));
+    }
+
+    @Override
     public void progress(Claim task, String delta, int offset) {
         if (delta.isEmpty()) {
             return;

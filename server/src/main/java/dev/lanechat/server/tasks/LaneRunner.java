@@ -370,6 +370,7 @@ public final class LaneRunner {
         Claim next = null;
         boolean releasedLater = false;
         Running context = new Running(Thread.currentThread(), claim, progress);
+        progress.started(claim);
         running.put(claim.taskId(), context);
         long started = System.nanoTime();
         long renewMs = Math.max(100, tasks.lease().toMillis() / 3);

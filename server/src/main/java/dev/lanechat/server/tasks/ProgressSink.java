@@ -6,6 +6,13 @@ package dev.lanechat.server.tasks;
  * event; while the task runs, the node that runs it keeps its text so far ({@link PartialAnswers}).
  */
 public interface ProgressSink {
+    /**
+     * The task begins its run on this node. From now on a stop seals its stream even before its
+     * first delta: without this, a cancel that commits between the claim and the first delta found
+     * no stream to seal, and the deltas that followed were shown and kept after the cancel.
+     */
+    default void started(Claim task) {}
+
     /** {@code delta} follows the first {@code offset} UTF-16 code units of the task's answer. */
     void progress(Claim task, String delta, int offset);
 
