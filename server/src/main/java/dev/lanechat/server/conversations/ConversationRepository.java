@@ -333,8 +333,11 @@ public final class ConversationRepository {
         return (parentId == null ? "" : parentId) + " " + role;
     }
 
-    /** Where new messages go: the position of the first, and the chosen path's last message before them. */
-    public record Reserved(long position, String previousLeafId) {}
+    /**
+     * Where new messages go: the position of the first, and the chosen path's last message before
+     * them; and the conversation's lane after the reserve (the one named, else the one stored).
+     */
+    public record Reserved(long position, String previousLeafId, String lane) {}
 
     /**
      * Reserves the positions of {@code count} new messages (a send's user message and answer, an
@@ -353,17 +356,28 @@ public final class ConversationRepository {
             String firstContent,
             String namedLane,
             Instant now) {
-        return h.createQuery("UPDATE conversations SET message_count = message_count + :count, updated_at = :now, "
-                        + "title = COALESCE(title, :title), lane = COALESCE(:lane, lane) WHERE id = :id AND user_id = :user "
-                        + "RETURNING message_count, leaf_id")
+        // The title is set by a statement of its own, only while there is none: naming `title` in
+        // this UPDATE fired the search index's title trigger (a delete and an insert in
+        // conversations_fts) on every send (issue 15).
+        Optional<Map.Entry<Reserved, Boolean>> row = h.createQuery(
+                        "UPDATE conversations SET message_count = message_count + :count, updated_at = :now, "
+                                + "lane = COALESCE(:lane, lane) WHERE id = :id AND user_id = :user "
+                                + "RETURNING message_count, leaf_id, lane, title IS NULL")
                 .bind("count", count)
                 .bind("lane", namedLane)
                 .bind("now", Timestamps.format(now))
-                .bind("title", firstContent == null ? null : autoTitle(firstContent))
                 .bind("id", conversationId)
                 .bind("user", userId)
-                .map((rs, ctx) -> new Reserved(rs.getLong(1) - count + 1, rs.getString(2)))
+                .map((rs, ctx) -> Map.entry(
+                        new Reserved(rs.getLong(1) - count + 1, rs.getString(2), rs.getString(3)), rs.getBoolean(4)))
                 .findOne();
+        if (row.isPresent() && row.get().getValue() && firstContent != null) {
+            h.createUpdate("UPDATE conversations SET title = :title WHERE id = :id AND title IS NULL")
+                    .bind("title", autoTitle(firstContent))
+                    .bind("id", conversationId)
+                    .execute();
+        }
+        return row.map(Map.Entry::getKey);
     }
 
     /** Makes {@code leafId} the last message of the conversation's chosen path. */

@@ -262,26 +262,48 @@ public final class TaskService {
     private record Request(
             Kind kind, String conversationId, String messageId, String content, List<String> attachments) {}
 
-    private Lane laneFor(String userId, String conversationId, String laneName) {
+    /** The lane a send names (400 when this server has none of that name); null when it names none. */
+    private Lane namedLane(String laneName) {
         return laneName == null
-                ? conversationLane(userId, conversationId)
+                ? null
                 : lanes.find(laneName)
                         .orElseThrow(() ->
                                 Rejection.invalid("Unknown lane '" + laneName + "'; GET /api/lanes lists the lanes."));
     }
 
+    /**
+     * The reservation of a lane's idle loop that a submit takes inside its transaction, once it
+     * knows the lane: given back when the transaction did not commit or was a repeat.
+     */
+    private static final class Reservation {
+        private Handoff handoff;
+
+        boolean take(Handoff h) {
+            undo(); // a transaction run again takes one reservation, not two
+            if (h != null && h.reserve()) {
+                handoff = h;
+                return true;
+            }
+            return false;
+        }
+
+        void undo() {
+            if (handoff != null) {
+                handoff.unreserve();
+                handoff = null;
+            }
+        }
+    }
+
     private Accepted queue(String userId, Request request, String laneName, String idempotencyKey, String requestHash) {
-        Lane lane = laneFor(userId, request.conversationId(), laneName);
-        Handoff handoff = handoffs.get(lane.name());
-        boolean reserved = handoff != null && handoff.reserve();
+        Lane named = namedLane(laneName);
+        Reservation reservation = new Reservation();
         Submitted submitted;
         try {
             submitted = jdbi.inTransaction(
-                    h -> submitIn(h, userId, request, lane, laneName, idempotencyKey, requestHash, reserved));
+                    h -> submitIn(h, userId, request, named, laneName, idempotencyKey, requestHash, reservation));
         } catch (RuntimeException e) {
-            if (reserved) {
-                handoff.unreserve();
-            }
+            reservation.undo();
             if (idempotencyKey == null || !database.dialect().isUniqueViolation(e)) {
                 throw e;
             }
@@ -293,33 +315,36 @@ public final class TaskService {
         notifier.published(submitted.events());
         if (submitted.handed() != null) {
             // With attachments the loop reads the message (and its files) from the store.
-            handoff.hand(submitted.handed(), request.attachments().isEmpty() ? submitted.answered() : null);
+            reservation.handoff.hand(submitted.handed(), request.attachments().isEmpty() ? submitted.answered() : null);
         } else {
-            if (reserved) {
-                handoff.unreserve();
-            }
+            reservation.undo();
             String queuedOn = submitted.accepted().lane();
             queuedListeners.forEach(l -> l.accept(queuedOn));
         }
         return submitted.accepted();
     }
 
-    /** The lane of a send that names none: the conversation's, while this server offers it, else the default. */
-    private Lane conversationLane(String userId, String conversationId) {
-        return jdbi.withHandle(h -> conversations.laneOf(h, userId, conversationId))
-                .flatMap(lanes::find)
-                .orElseGet(lanes::defaultLane);
+    /**
+     * The lane of a send: the one it names, else the conversation's (as the reserve read it, in
+     * the submit's transaction: issue 15, no read of its own before it) while this server offers
+     * it, else the default.
+     */
+    private Lane laneOf(Lane named, ConversationRepository.Reserved reserved) {
+        if (named != null) {
+            return named;
+        }
+        return Optional.ofNullable(reserved.lane()).flatMap(lanes::find).orElseGet(lanes::defaultLane);
     }
 
     private Submitted submitIn(
             Handle h,
             String userId,
             Request request,
-            Lane lane,
+            Lane named,
             String namedLane,
             String idempotencyKey,
             String requestHash,
-            boolean handOver) {
+            Reservation reservation) {
         if (idempotencyKey != null) {
             Optional<Accepted> earlier = repeat(h, userId, idempotencyKey, requestHash);
             if (earlier.isPresent()) {
@@ -332,6 +357,8 @@ public final class TaskService {
         ConversationRepository.Reserved reserved = conversations
                 .reserve(h, userId, conversationId, newUserMessage ? 2 : 1, request.content(), namedLane, now)
                 .orElseThrow(() -> Rejection.notFound("conversation"));
+        Lane lane = laneOf(named, reserved);
+        boolean handOver = reservation.take(handoffs.get(lane.name()));
         // After the reserve, which checked that the conversation is the user's: only then do the
         // message's own refusals (404, 400, 409) say anything about it.
         Question question = questionOf(h, request, reserved.previousLeafId());
