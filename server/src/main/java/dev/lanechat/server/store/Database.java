@@ -197,6 +197,17 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #inTransactionLater}, withdrawable until SQLite's writer begins it (see
+     * {@link PendingWrite}); on PostgreSQL it runs here and now, and cannot be withdrawn.
+     */
+    public <R> PendingWrite<R> inTransactionWithdrawable(HandleCallback<R, RuntimeException> callback) {
+        if (writer != null) {
+            return writer.writeWithdrawable(callback);
+        }
+        return new PendingWrite<>(inTransactionLater(callback), () -> false);
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }

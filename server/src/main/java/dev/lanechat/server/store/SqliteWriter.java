@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import org.jdbi.v3.core.Handle;
@@ -127,6 +128,17 @@ final class SqliteWriter implements AutoCloseable {
         return future;
     }
 
+    /**
+     * {@link #writeLater}, and a way to take the unit back while the writer has not begun it:
+     * {@link PendingWrite#withdraw()} true means it will never run (its future then holds null).
+     */
+    <R> PendingWrite<R> writeWithdrawable(HandleCallback<R, RuntimeException> callback) {
+        CompletableFuture<R> future = new CompletableFuture<>();
+        Unit<R, RuntimeException> unit = new Unit<>(callback, future);
+        enqueue(unit);
+        return new PendingWrite<>(future, unit::withdraw);
+    }
+
     private void enqueue(Unit<?, ?> unit) {
         synchronized (this) {
             if (closed) {
@@ -175,6 +187,9 @@ final class SqliteWriter implements AutoCloseable {
         boolean alone = batch.size() == 1; // a failure of the one unit may roll back the whole transaction
         try {
             for (Unit<?, ?> unit : batch) {
+                if (!unit.begin()) {
+                    continue; // withdrawn by its caller: nothing of it runs
+                }
                 if (alone) {
                     unit.run(handle);
                 } else {
@@ -203,7 +218,7 @@ final class SqliteWriter implements AutoCloseable {
         }
         long committed = System.nanoTime();
         for (Unit<?, ?> unit : batch) {
-            if (!unit.failed()) {
+            if (!unit.failed() && !unit.withdrawn) {
                 stampToCommit.accept(committed - unit.started);
             }
         }
@@ -323,10 +338,28 @@ final class SqliteWriter implements AutoCloseable {
         private long started;
 
         private volatile boolean done;
+        /** Set once by the writer as it begins the unit, or by a caller that withdraws it first. */
+        private final AtomicBoolean begun = new AtomicBoolean();
+        /** Whether the caller withdrew it before the writer began it (read on the writer's thread). */
+        private boolean withdrawn;
 
         Unit(HandleCallback<R, X> callback, CompletableFuture<R> future) {
             this.callback = callback;
             this.future = future;
+        }
+
+        /** Called by the writer before it runs the unit; false when it was withdrawn (it is then skipped). */
+        boolean begin() {
+            if (begun.compareAndSet(false, true)) {
+                return true;
+            }
+            withdrawn = true;
+            return false;
+        }
+
+        /** Takes the unit back unless the writer began it; true when it will never run. */
+        boolean withdraw() {
+            return begun.compareAndSet(false, true);
         }
 
         /** Runs the callback; false when it threw (its failure is kept for its caller). */
