@@ -445,6 +445,27 @@ public final class ConversationRepository {
         }
     }
 
+    /**
+     * Inserts a send's two messages (its user message at {@code position}, the answer right after)
+     * in one statement: one execution fewer per send on the write path (issue 15).
+     */
+    public void insertMessagePair(Handle h, String conversationId, Message first, Message second, long position) {
+        bindMessage(
+                        bindMessage(h.createUpdate(INSERT_MESSAGE_PAIR), "", first, conversationId, position),
+                        "2",
+                        second,
+                        conversationId,
+                        position + 1)
+                .execute();
+    }
+
+    private static final String INSERT_MESSAGE_PAIR =
+            "INSERT INTO messages (id, conversation_id, position, role, content, status, task_id, lane, model, "
+                    + "cost_usd, error, created_at, parent_id) VALUES (:id, :conversation, :position, :role, :content, "
+                    + ":status, :task, :lane, :model, :cost, :error, :created, :parent), (:id2, :conversation2, "
+                    + ":position2, :role2, :content2, :status2, :task2, :lane2, :model2, :cost2, :error2, :created2, "
+                    + ":parent2)";
+
     private static final String INSERT_MESSAGE =
             "INSERT INTO messages (id, conversation_id, position, role, content, status, task_id, lane, model, "
                     + "cost_usd, error, created_at, parent_id) VALUES (:id, :conversation, :position, :role, :content, "
@@ -455,20 +476,26 @@ public final class ConversationRepository {
 
     private static <S extends SqlStatement<S>> S bindMessage(
             S statement, Message m, String conversationId, long position) {
+        return bindMessage(statement, "", m, conversationId, position);
+    }
+
+    /** Binds a message's values to the names of {@link #INSERT_MESSAGE}, each followed by {@code suffix}. */
+    private static <S extends SqlStatement<S>> S bindMessage(
+            S statement, String suffix, Message m, String conversationId, long position) {
         return statement
-                .bind("id", m.id())
-                .bind("conversation", conversationId)
-                .bind("position", position)
-                .bind("role", m.role())
-                .bind("content", m.content())
-                .bind("status", m.status())
-                .bind("task", m.taskId())
-                .bind("lane", m.lane())
-                .bind("model", m.model())
-                .bind("cost", m.costUsd())
-                .bind("error", m.error())
-                .bind("created", m.createdAt())
-                .bind("parent", m.parentId());
+                .bind("id" + suffix, m.id())
+                .bind("conversation" + suffix, conversationId)
+                .bind("position" + suffix, position)
+                .bind("role" + suffix, m.role())
+                .bind("content" + suffix, m.content())
+                .bind("status" + suffix, m.status())
+                .bind("task" + suffix, m.taskId())
+                .bind("lane" + suffix, m.lane())
+                .bind("model" + suffix, m.model())
+                .bind("cost" + suffix, m.costUsd())
+                .bind("error" + suffix, m.error())
+                .bind("created" + suffix, m.createdAt())
+                .bind("parent" + suffix, m.parentId());
     }
 
     /** Sets the status of an answer that is still pending. */

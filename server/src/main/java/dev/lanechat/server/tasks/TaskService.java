@@ -370,36 +370,35 @@ public final class TaskService {
         String taskId = UUID.randomUUID().toString();
         String answerId = UUID.randomUUID().toString();
         String userMessageId = question.id();
+        String leaseId = handOver ? UUID.randomUUID().toString() : null;
+        // On SQLite a handed task stays queued until its loop starts it (it may wait behind others).
+        boolean running = handOver && !handsOverQueued();
+        Message answer = new Message(
+                answerId,
+                "assistant",
+                "",
+                running ? TaskStatus.RUNNING : TaskStatus.QUEUED,
+                taskId,
+                lane.name(),
+                null,
+                null,
+                List.of(),
+                null,
+                at,
+                userMessageId,
+                List.of());
         if (question.isNew()) {
-            insertUserMessage(h, conversationId, question, taskId, lane, at, reserved.position());
+            // The user's message and its answer in one INSERT (issue 15), then its attachments.
+            conversations.insertMessagePair(
+                    h, conversationId, userMessage(question, taskId, lane, at), answer, reserved.position());
             List<FileInfo> attached = files.attach(h, userId, userMessageId, request.attachments(), now);
             if (!lane.acceptsImages() && attached.stream().anyMatch(FileInfo::isImage)) {
                 throw Rejection.invalid("Lane '" + lane.name() + "' does not accept images; send them to a lane"
                         + " with vision (GET /api/lanes) or send text files only.");
             }
+        } else {
+            conversations.insertMessage(h, answer, conversationId, reserved.position());
         }
-        long answerPosition = reserved.position() + (question.isNew() ? 1 : 0);
-        String leaseId = handOver ? UUID.randomUUID().toString() : null;
-        // On SQLite a handed task stays queued until its loop starts it (it may wait behind others).
-        boolean running = handOver && !handsOverQueued();
-        conversations.insertMessage(
-                h,
-                new Message(
-                        answerId,
-                        "assistant",
-                        "",
-                        running ? TaskStatus.RUNNING : TaskStatus.QUEUED,
-                        taskId,
-                        lane.name(),
-                        null,
-                        null,
-                        List.of(),
-                        null,
-                        at,
-                        userMessageId,
-                        List.of()),
-                conversationId,
-                answerPosition);
         conversations.setLeaf(h, conversationId, answerId);
         tasks.insert(
                 h,
@@ -465,26 +464,21 @@ public final class TaskService {
         return new Question(user.id(), user.content(), false, user.parentId());
     }
 
-    private void insertUserMessage(
-            Handle h, String conversationId, Question question, String taskId, Lane lane, String at, long position) {
-        conversations.insertMessage(
-                h,
-                new Message(
-                        question.id(),
-                        "user",
-                        question.content(),
-                        TaskStatus.COMPLETED,
-                        taskId,
-                        lane.name(),
-                        null,
-                        null,
-                        List.of(),
-                        null,
-                        at,
-                        question.parentId(),
-                        List.of()),
-                conversationId,
-                position);
+    private static Message userMessage(Question question, String taskId, Lane lane, String at) {
+        return new Message(
+                question.id(),
+                "user",
+                question.content(),
+                TaskStatus.COMPLETED,
+                taskId,
+                lane.name(),
+                null,
+                null,
+                List.of(),
+                null,
+                at,
+                question.parentId(),
+                List.of());
     }
 
     private Optional<Accepted> repeat(Handle h, String userId, String key, String requestHash) {
