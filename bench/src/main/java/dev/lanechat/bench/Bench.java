@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 
 /**
  * The benchmark suite: {@code java -jar lanechat-bench.jar [--smoke] [--scenarios 1,2,3,4,5]
- * [--targets lanechat,ws,socketio] [--out DIR] [--server-jar JAR] [--peers DIR] [--pg URL]}.
+ * [--targets lanechat,ws,socketio] [--out DIR] [--server-jar JAR] [--peers DIR] [--pg URL|none] [--tp-tasks N]}.
  * Starts every server as its own process on 127.0.0.1, runs the scenarios with the same load
  * generator against Lanechat and the peers, and writes RESULTS.md and PNG charts to DIR.
  */
@@ -92,6 +92,29 @@ public final class Bench {
                     500,
                     0,
                     true);
+        }
+
+        /** Another size of scenario 4's passes (a longer measured pass is nearer the steady state). */
+        Params withTpTasks(int tasks) {
+            return new Params(
+                    name,
+                    pushTasks,
+                    pushRate,
+                    pollMs,
+                    fanSockets,
+                    fanShapes,
+                    fanStepS,
+                    capPerProcess,
+                    capProcesses,
+                    capHoldS,
+                    tasks,
+                    tpConcurrency,
+                    stormSockets,
+                    stormUsers,
+                    stormRate,
+                    stormSettleMs,
+                    demoDelayMs,
+                    reuseTargets);
         }
 
         Params withStorm(int sockets, int users) {
@@ -202,12 +225,17 @@ public final class Bench {
                     Integer.parseInt(o.getOrDefault("fan-sockets", Integer.toString(params.fanSockets()))),
                     List.of(new FanShape(Integer.parseInt(o.getOrDefault("fan-users", "1")), rates)));
         }
+        if (o.containsKey("tp-tasks")) {
+            params = params.withTpTasks(Integer.parseInt(o.get("tp-tasks")));
+        }
         Bench bench = new Bench(
                 params,
                 Path.of(o.getOrDefault("out", "bench")),
                 Path.of(o.getOrDefault("server-jar", "server/target/lanechat-server.jar")),
                 Path.of(o.getOrDefault("peers", "bench/peers")),
-                o.getOrDefault("pg", "postgresql://127.0.0.1:5432"),
+                o.getOrDefault("pg", "postgresql://127.0.0.1:5432").equals("none")
+                        ? null
+                        : o.getOrDefault("pg", "postgresql://127.0.0.1:5432"),
                 Arrays.asList(o.getOrDefault("targets", "lanechat,ws,socketio").split(",")),
                 Arrays.stream(o.getOrDefault("scenarios", "1,2,3,4,5").split(","))
                         .map(Integer::valueOf)

@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -286,8 +287,9 @@ public final class LaneRunner {
     private boolean runOne() {
         Handed task = taken();
         Claim claim = task != null ? task.claim() : null;
+        BooleanSupplier unstart = null;
         if (task != null && tasks.handsOverQueued()) {
-            tasks.startLater(claim);
+            unstart = tasks.startLater(claim);
         }
         if (claim == null && maybeQueued.getAndSet(false)) {
             claim = tasks.claim(lane.name()).orElse(null);
@@ -301,8 +303,9 @@ public final class LaneRunner {
         // A completion claims the lane's next task in its own transaction: run those in a row.
         String content = task != null ? task.content() : null;
         while (claim != null) {
-            claim = run(claim, content);
+            claim = run(claim, content, unstart);
             content = null;
+            unstart = null;
         }
         return true;
     }
@@ -311,32 +314,34 @@ public final class LaneRunner {
      * Queues the completion and frees the loop at once; a completion that fails (the store) is
      * retried as a failed attempt, off the writer's thread.
      */
-    private void completeLater(Claim claim, ProcessorResult result) {
-        tasks.completeLater(claim, result)
-                .whenCompleteAsync(
-                        (completed, error) -> {
-                            progress.released(claim.taskId()); // its end is committed (or failed): text no longer shown
-                            if (error != null) {
-                                log.warn(
-                                        "Lane {}: task {} could not be completed: {}",
-                                        lane.name(),
-                                        claim.taskId(),
-                                        StoreErrors.describeWithPlace(error));
-                                try {
-                                    tasks.fail(
-                                            claim,
-                                            "the " + lane.name() + " lane failed: " + StoreErrors.describe(error),
-                                            true);
-                                } catch (RuntimeException e) {
-                                    log.warn(
-                                            "Lane {}: task {} is left to the start-up sweep: {}",
-                                            lane.name(),
-                                            claim.taskId(),
-                                            StoreErrors.describe(e));
-                                }
-                            }
-                        },
-                        timers);
+    private void completeLater(Claim claim, ProcessorResult result, BooleanSupplier unstart) {
+        // A start the writer has not begun yet is taken back: this completion starts the task.
+        boolean unstarted = unstart != null && unstart.getAsBoolean();
+        tasks.completeLater(claim, result, unstarted).whenComplete((completed, error) -> {
+            // On the writer's thread: only the quick part here. Issue 15: handing every completion
+            // to another thread cost a wake-up per task.
+            progress.released(claim.taskId()); // its end is committed (or failed): text no longer shown
+            if (error != null) {
+                timers.execute(() -> failAfterStoreError(claim, error));
+            }
+        });
+    }
+
+    private void failAfterStoreError(Claim claim, Throwable error) {
+        log.warn(
+                "Lane {}: task {} could not be completed: {}",
+                lane.name(),
+                claim.taskId(),
+                StoreErrors.describeWithPlace(error));
+        try {
+            tasks.fail(claim, "the " + lane.name() + " lane failed: " + StoreErrors.describe(error), true);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Lane {}: task {} is left to the start-up sweep: {}",
+                    lane.name(),
+                    claim.taskId(),
+                    StoreErrors.describe(e));
+        }
     }
 
     /**
@@ -365,8 +370,9 @@ public final class LaneRunner {
      * Runs a claimed task to its end; returns the next task claimed with its completion, if any.
      *
      * @param content its message's content when the submit handed it over, else null (then read)
+     * @param unstart takes back the task's queued start (SQLite's handed task), else null
      */
-    private Claim run(Claim claim, String content) {
+    private Claim run(Claim claim, String content, BooleanSupplier unstart) {
         Claim next = null;
         boolean releasedLater = false;
         Running context = new Running(Thread.currentThread(), claim, progress);
@@ -406,7 +412,7 @@ public final class LaneRunner {
                 if (stopping) {
                     tasks.complete(claim, result);
                 } else if (tasks.completesLater()) {
-                    completeLater(claim, result);
+                    completeLater(claim, result, unstart);
                     releasedLater = true;
                 } else {
                     next = tasks.completeAndClaimNext(claim, result).orElse(null);

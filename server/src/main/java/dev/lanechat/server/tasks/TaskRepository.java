@@ -192,10 +192,21 @@ final class TaskRepository {
      * lost (cancelled, expired, or already ended), in which case nothing changed.
      */
     Optional<Claim> finish(Handle h, String taskId, String leaseId, String status, String error, Instant now) {
+        return finish(h, taskId, leaseId, status, error, now, false);
+    }
+
+    /**
+     * {@link #finish}; with {@code held}, also of a task still held queued for its in-server loop
+     * (whose start was taken back: the loop ran it, this ends its first attempt).
+     */
+    Optional<Claim> finish(
+            Handle h, String taskId, String leaseId, String status, String error, Instant now, boolean held) {
         return h.createQuery(
                         "UPDATE tasks SET status = :status, error = :error, lease_id = NULL, lease_expires_at = NULL, "
-                                + "updated_at = :now WHERE id = :id AND status = 'running' AND lease_id = :lease "
-                                + "RETURNING " + CLAIM_COLUMNS)
+                                + (held ? "attempts = CASE WHEN attempts < 1 THEN 1 ELSE attempts END, " : "")
+                                + "updated_at = :now WHERE id = :id AND "
+                                + (held ? "status IN ('queued', 'running')" : "status = 'running'")
+                                + " AND lease_id = :lease RETURNING " + CLAIM_COLUMNS)
                 .bind("status", status)
                 .bind("error", error)
                 .bind("now", Timestamps.format(now))

@@ -144,24 +144,28 @@ public final class TaskService implements ConversationTasks {
 
     /**
      * Starts a handed task's first attempt without waiting for the commit: the loop runs it at once,
-     * and its completion, queued after this on the one writer, commits with or after it.
+     * and its completion, queued after this on the one writer, commits with or after it. Returns
+     * what takes the start back while the writer has not begun it (true: taken back): a completion
+     * queued by then starts the task itself ({@link #completeLater(Claim, ProcessorResult, boolean)}),
+     * one write unit fewer per task (issue 15).
      */
-    void startLater(Claim claim) {
-        database.inTransactionLater(h -> {
-                    boolean started = tasks.start(h, claim.taskId(), claim.leaseId(), clock.instant());
-                    if (started) {
-                        conversations.setPendingStatus(h, claim.messageId(), TaskStatus.RUNNING);
-                    }
-                    return started;
-                })
-                .whenComplete((started, error) -> {
-                    if (error != null) {
-                        log.warn(
-                                "Task {}: could not be started: {}",
-                                claim.taskId(),
-                                dev.lanechat.server.store.StoreErrors.describe(error));
-                    }
-                });
+    java.util.function.BooleanSupplier startLater(Claim claim) {
+        dev.lanechat.server.store.PendingWrite<Boolean> start = database.inTransactionWithdrawable(h -> {
+            boolean started = tasks.start(h, claim.taskId(), claim.leaseId(), clock.instant());
+            if (started) {
+                conversations.setPendingStatus(h, claim.messageId(), TaskStatus.RUNNING);
+            }
+            return started;
+        });
+        start.future().whenComplete((started, error) -> {
+            if (error != null) {
+                log.warn(
+                        "Task {}: could not be started: {}",
+                        claim.taskId(),
+                        dev.lanechat.server.store.StoreErrors.describe(error));
+            }
+        });
+        return start.withdraw();
     }
 
     /** Gives a handed task that no loop started back to the queue (the server is stopping). */
@@ -263,26 +267,48 @@ public final class TaskService implements ConversationTasks {
     private record Request(
             Kind kind, String conversationId, String messageId, String content, List<String> attachments) {}
 
-    private Lane laneFor(String userId, String conversationId, String laneName) {
+    /** The lane a send names (400 when this server has none of that name); null when it names none. */
+    private Lane namedLane(String laneName) {
         return laneName == null
-                ? conversationLane(userId, conversationId)
+                ? null
                 : lanes.find(laneName)
                         .orElseThrow(() ->
                                 Rejection.invalid("Unknown lane '" + laneName + "'; GET /api/lanes lists the lanes."));
     }
 
+    /**
+     * The reservation of a lane's idle loop that a submit takes inside its transaction, once it
+     * knows the lane: given back when the transaction did not commit or was a repeat.
+     */
+    private static final class Reservation {
+        private Handoff handoff;
+
+        boolean take(Handoff h) {
+            undo(); // a transaction run again takes one reservation, not two
+            if (h != null && h.reserve()) {
+                handoff = h;
+                return true;
+            }
+            return false;
+        }
+
+        void undo() {
+            if (handoff != null) {
+                handoff.unreserve();
+                handoff = null;
+            }
+        }
+    }
+
     private Accepted queue(String userId, Request request, String laneName, String idempotencyKey, String requestHash) {
-        Lane lane = laneFor(userId, request.conversationId(), laneName);
-        Handoff handoff = handoffs.get(lane.name());
-        boolean reserved = handoff != null && handoff.reserve();
+        Lane named = namedLane(laneName);
+        Reservation reservation = new Reservation();
         Submitted submitted;
         try {
             submitted = jdbi.inTransaction(
-                    h -> submitIn(h, userId, request, lane, laneName, idempotencyKey, requestHash, reserved));
+                    h -> submitIn(h, userId, request, named, laneName, idempotencyKey, requestHash, reservation));
         } catch (RuntimeException e) {
-            if (reserved) {
-                handoff.unreserve();
-            }
+            reservation.undo();
             if (idempotencyKey == null || !database.dialect().isUniqueViolation(e)) {
                 throw e;
             }
@@ -294,33 +320,36 @@ public final class TaskService implements ConversationTasks {
         notifier.published(submitted.events());
         if (submitted.handed() != null) {
             // With attachments the loop reads the message (and its files) from the store.
-            handoff.hand(submitted.handed(), request.attachments().isEmpty() ? submitted.answered() : null);
+            reservation.handoff.hand(submitted.handed(), request.attachments().isEmpty() ? submitted.answered() : null);
         } else {
-            if (reserved) {
-                handoff.unreserve();
-            }
+            reservation.undo();
             String queuedOn = submitted.accepted().lane();
             queuedListeners.forEach(l -> l.accept(queuedOn));
         }
         return submitted.accepted();
     }
 
-    /** The lane of a send that names none: the conversation's, while this server offers it, else the default. */
-    private Lane conversationLane(String userId, String conversationId) {
-        return jdbi.withHandle(h -> conversations.laneOf(h, userId, conversationId))
-                .flatMap(lanes::find)
-                .orElseGet(lanes::defaultLane);
+    /**
+     * The lane of a send: the one it names, else the conversation's (as the reserve read it, in
+     * the submit's transaction: issue 15, no read of its own before it) while this server offers
+     * it, else the default.
+     */
+    private Lane laneOf(Lane named, ConversationRepository.Reserved reserved) {
+        if (named != null) {
+            return named;
+        }
+        return Optional.ofNullable(reserved.lane()).flatMap(lanes::find).orElseGet(lanes::defaultLane);
     }
 
     private Submitted submitIn(
             Handle h,
             String userId,
             Request request,
-            Lane lane,
+            Lane named,
             String namedLane,
             String idempotencyKey,
             String requestHash,
-            boolean handOver) {
+            Reservation reservation) {
         if (idempotencyKey != null) {
             Optional<Accepted> earlier = repeat(h, userId, idempotencyKey, requestHash);
             if (earlier.isPresent()) {
@@ -333,6 +362,8 @@ public final class TaskService implements ConversationTasks {
         ConversationRepository.Reserved reserved = conversations
                 .reserve(h, userId, conversationId, newUserMessage ? 2 : 1, request.content(), namedLane, now)
                 .orElseThrow(() -> Rejection.notFound("conversation"));
+        Lane lane = laneOf(named, reserved);
+        boolean handOver = reservation.take(handoffs.get(lane.name()));
         // After the reserve, which checked that the conversation is the user's: only then do the
         // message's own refusals (404, 400, 409) say anything about it.
         Question question = questionOf(h, request, reserved.previousLeafId());
@@ -340,36 +371,35 @@ public final class TaskService implements ConversationTasks {
         String taskId = UUID.randomUUID().toString();
         String answerId = UUID.randomUUID().toString();
         String userMessageId = question.id();
+        String leaseId = handOver ? UUID.randomUUID().toString() : null;
+        // On SQLite a handed task stays queued until its loop starts it (it may wait behind others).
+        boolean running = handOver && !handsOverQueued();
+        Message answer = new Message(
+                answerId,
+                "assistant",
+                "",
+                running ? TaskStatus.RUNNING : TaskStatus.QUEUED,
+                taskId,
+                lane.name(),
+                null,
+                null,
+                List.of(),
+                null,
+                at,
+                userMessageId,
+                List.of());
         if (question.isNew()) {
-            insertUserMessage(h, conversationId, question, taskId, lane, at, reserved.position());
+            // The user's message and its answer in one INSERT (issue 15), then its attachments.
+            conversations.insertMessagePair(
+                    h, conversationId, userMessage(question, taskId, lane, at), answer, reserved.position());
             List<FileInfo> attached = files.attach(h, userId, userMessageId, request.attachments(), now);
             if (!lane.acceptsImages() && attached.stream().anyMatch(FileInfo::isImage)) {
                 throw Rejection.invalid("Lane '" + lane.name() + "' does not accept images; send them to a lane"
                         + " with vision (GET /api/lanes) or send text files only.");
             }
+        } else {
+            conversations.insertMessage(h, answer, conversationId, reserved.position());
         }
-        long answerPosition = reserved.position() + (question.isNew() ? 1 : 0);
-        String leaseId = handOver ? UUID.randomUUID().toString() : null;
-        // On SQLite a handed task stays queued until its loop starts it (it may wait behind others).
-        boolean running = handOver && !handsOverQueued();
-        conversations.insertMessage(
-                h,
-                new Message(
-                        answerId,
-                        "assistant",
-                        "",
-                        running ? TaskStatus.RUNNING : TaskStatus.QUEUED,
-                        taskId,
-                        lane.name(),
-                        null,
-                        null,
-                        List.of(),
-                        null,
-                        at,
-                        userMessageId,
-                        List.of()),
-                conversationId,
-                answerPosition);
         conversations.setLeaf(h, conversationId, answerId);
         tasks.insert(
                 h,
@@ -435,26 +465,21 @@ public final class TaskService implements ConversationTasks {
         return new Question(user.id(), user.content(), false, user.parentId());
     }
 
-    private void insertUserMessage(
-            Handle h, String conversationId, Question question, String taskId, Lane lane, String at, long position) {
-        conversations.insertMessage(
-                h,
-                new Message(
-                        question.id(),
-                        "user",
-                        question.content(),
-                        TaskStatus.COMPLETED,
-                        taskId,
-                        lane.name(),
-                        null,
-                        null,
-                        List.of(),
-                        null,
-                        at,
-                        question.parentId(),
-                        List.of()),
-                conversationId,
-                position);
+    private static Message userMessage(Question question, String taskId, Lane lane, String at) {
+        return new Message(
+                question.id(),
+                "user",
+                question.content(),
+                TaskStatus.COMPLETED,
+                taskId,
+                lane.name(),
+                null,
+                null,
+                List.of(),
+                null,
+                at,
+                question.parentId(),
+                List.of());
     }
 
     private Optional<Accepted> repeat(Handle h, String userId, String key, String requestHash) {
@@ -740,7 +765,16 @@ public final class TaskService implements ConversationTasks {
      * lost) once committed, and completes on the writer's thread. On PostgreSQL it completes here.
      */
     public java.util.concurrent.CompletableFuture<Boolean> completeLater(Claim claim, ProcessorResult result) {
-        return database.inTransactionLater(h -> completeIn(h, claim, result, clock.instant()))
+        return completeLater(claim, result, false);
+    }
+
+    /**
+     * {@link #completeLater(Claim, ProcessorResult)}; with {@code unstarted}, of a handed task whose
+     * start was taken back ({@link #startLater}): the completion ends it from its held state.
+     */
+    java.util.concurrent.CompletableFuture<Boolean> completeLater(
+            Claim claim, ProcessorResult result, boolean unstarted) {
+        return database.inTransactionLater(h -> completeIn(h, claim, result, clock.instant(), unstarted))
                 .thenApply(event -> {
                     event.ifPresent(e -> notifier.published(List.of(e)));
                     return event.isPresent();
@@ -761,7 +795,11 @@ public final class TaskService implements ConversationTasks {
     }
 
     private Optional<Event> completeIn(Handle h, Claim claim, ProcessorResult result, Instant now) {
-        return tasks.finish(h, claim.taskId(), claim.leaseId(), TaskStatus.COMPLETED, null, now)
+        return completeIn(h, claim, result, now, false);
+    }
+
+    private Optional<Event> completeIn(Handle h, Claim claim, ProcessorResult result, Instant now, boolean held) {
+        return tasks.finish(h, claim.taskId(), claim.leaseId(), TaskStatus.COMPLETED, null, now, held)
                 .map(task -> {
                     conversations.complete(
                             h,

@@ -25,4 +25,17 @@ class RateLimiterTest {
         assertThat(limiter.forgetFull()).isEqualTo(1);
         assertThat(limiter.forgetFull()).isZero();
     }
+
+    @Test
+    void aClockReadOlderThanTheBucketsTakesNoTokensAway() {
+        AtomicLong now = new AtomicLong(10_000_000_000L);
+        RateLimiter limiter = new RateLimiter(2, 1000.0, now::get); // 2 at once, then 1 a millisecond
+        assertThat(limiter.acquire("a")).isZero(); // one token left, the bucket stamped at 10 s
+
+        // A caller that read the clock at 9 s and took the bucket's lock only now.
+        now.set(9_000_000_000L);
+        assertThat(limiter.acquire("a")).isZero();
+        now.set(10_000_000_000L);
+        assertThat(limiter.acquire("a")).isEqualTo(1); // both tokens spent; the next in a millisecond
+    }
 }
