@@ -1,5 +1,6 @@
 package dev.lanechat.server.support;
 
+import dev.lanechat.server.DeclaredRoute;
 import dev.lanechat.server.LanechatServer;
 import dev.lanechat.server.config.Config;
 import java.net.URI;
@@ -85,7 +86,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** Every HTTP route the server registered, with its declared roles. */
-    public java.util.List<LanechatServer.DeclaredRoute> routes() {
+    public java.util.List<DeclaredRoute> routes() {
         return server.routes();
     }
 
