@@ -57,9 +57,14 @@ public final class LanechatServer implements AutoCloseable {
         this.host = host;
     }
 
-    public static LanechatServer start(Config config) {
+    /**
+     * Builds and runs the server.
+     *
+     * @param clock the one source of business time (stamps, leases, expiries, retention): {@code
+     *     Main} passes the system's, tests may pass one they move
+     */
+    public static LanechatServer start(Config config, Clock clock) {
         config.validate();
-        Clock clock = Clock.systemUTC();
         Closers closers = new Closers();
         try {
             return start(config, clock, closers);
