@@ -130,6 +130,7 @@ public final class LanechatServer implements AutoCloseable {
                 SECOND,
                 "Credential check",
                 new CredentialWatch(new CredentialCheck(users, sessions), stream, delivery.waiters()));
+        stream.start();
         http.start();
         closers.add("HTTP server", http::stop);
         work.startRunners(SHUTDOWN_GRACE, closers);

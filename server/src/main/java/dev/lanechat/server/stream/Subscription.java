@@ -441,6 +441,10 @@ public final class Subscription implements Session.Listener.AutoDemanding {
 
     /** Cuts the connection without a closing handshake (for a peer that no longer reads). */
     void disconnect() {
-        session.abort(); // also after a close that is stuck behind unread frames (isOpen is false then)
+        try {
+            session.abort(); // also after a close that is stuck behind unread frames (isOpen is false then)
+        } catch (RuntimeException e) {
+            log.warn("Dropping a socket of user {} failed: {}", userId, StoreErrors.describeWithPlace(e));
+        }
     }
 }

@@ -312,7 +312,7 @@ public final class LaneRunner {
      * retried as a failed attempt, off the writer's thread.
      */
     private void completeLater(Claim claim, ProcessorResult result) {
-        tasks.completeLater(claim, result)
+        var unused = tasks.completeLater(claim, result) // the stage logs a completion that failed
                 .whenCompleteAsync(
                         (completed, error) -> {
                             progress.released(claim.taskId()); // its end is committed (or failed): text no longer shown

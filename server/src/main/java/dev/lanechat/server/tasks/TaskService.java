@@ -145,6 +145,7 @@ public final class TaskService {
      * Starts a handed task's first attempt without waiting for the commit: the loop runs it at once,
      * and its completion, queued after this on the one writer, commits with or after it.
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // the last stage logs a failure; it cannot fail itself
     void startLater(Claim claim) {
         database.inTransactionLater(h -> {
                     boolean started = tasks.start(h, claim.taskId(), claim.leaseId(), clock.instant());
