@@ -42,7 +42,8 @@ final class HealthMonitor {
             timer.cancel();
         }
         timer = scheduler.schedule(this::checkNow, interval);
-        check.get()
+        // The stage after the check hops to the loop, which runs nothing once stopped: no failure to keep.
+        var unused = check.get()
                 .whenComplete((h, err) -> scheduler.execute(() -> {
                     if (!stopped) {
                         apiUp = err == null && h != null && h.ok();

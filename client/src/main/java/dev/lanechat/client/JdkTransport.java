@@ -38,12 +38,14 @@ final class JdkTransport implements Transport {
 
         @Override
         public void send(String text) {
-            ws.sendText(text, true);
+            // Only the subscribe frame is sent: if it fails, the server closes the unsubscribed
+            // socket at its subscribe timeout, and the session reconnects.
+            var unused = ws.sendText(text, true);
         }
 
         @Override
         public void close() {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye")
+            var unused = ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye") // aborted in any case: nothing to keep
                     .orTimeout(2, TimeUnit.SECONDS)
                     .whenComplete((w, e) -> ws.abort());
         }

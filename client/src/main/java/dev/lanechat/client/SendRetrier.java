@@ -115,7 +115,8 @@ final class SendRetrier {
             if (abandoned.isDone()) {
                 return;
             }
-            sender.send(conversationId, content, lane, key)
+            // The outcome goes to settle() on the loop; the stage after it carries nothing.
+            var unused = sender.send(conversationId, content, lane, key)
                     .whenComplete((receipt, err) -> scheduler.execute(() -> settle(receipt, err)));
         }
 

@@ -123,7 +123,8 @@ final class SocketSession {
             return;
         }
         long gen = ++generation;
-        transport
+        // The outcome is handled on the loop; the stage after it carries nothing.
+        var unused = transport
                 .open(url, token, handler(gen))
                 .whenComplete((sock, err) -> scheduler.execute(() -> {
                     if (gen != generation || !running) {

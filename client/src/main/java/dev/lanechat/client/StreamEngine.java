@@ -110,7 +110,8 @@ final class StreamEngine {
             Consumer<SendReceipt> onAccepted,
             boolean beforeCoverage,
             CompletableFuture<TaskOutcome> result) {
-        sender.send(conversationId, content, lane, result).whenComplete((receipt, err) -> {
+        // Every outcome, a failure too, ends in result; the stage after it carries nothing.
+        var unused = sender.send(conversationId, content, lane, result).whenComplete((receipt, err) -> {
             if (err != null) {
                 result.completeExceptionally(err);
                 return;
@@ -135,7 +136,7 @@ final class StreamEngine {
         }
         if ("completed".equals(receipt.status()) && receipt.result() != null) {
             TaskOutcome now = TaskOutcome.fromReceipt(receipt);
-            pending.track(receipt.taskId());
+            var unused = pending.track(receipt.taskId()); // tracked so its event is known; result gets the outcome
             deliver(now);
             result.complete(now);
             return;
@@ -147,7 +148,7 @@ final class StreamEngine {
     }
 
     private static void forward(CompletableFuture<TaskOutcome> from, CompletableFuture<TaskOutcome> to) {
-        from.whenComplete((o, e) -> {
+        var unused = from.whenComplete((o, e) -> { // every outcome ends in 'to'
             if (e != null) {
                 to.completeExceptionally(Failures.unwrap(e));
             } else {

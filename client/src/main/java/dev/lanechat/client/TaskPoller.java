@@ -99,7 +99,8 @@ final class TaskPoller {
         if (closed || !inFlight.add(taskId)) {
             return;
         }
-        fetch.apply(taskId)
+        // The outcome is handled on the loop; the stage after it carries nothing.
+        var unused = fetch.apply(taskId)
                 .whenComplete((task, err) -> scheduler.execute(() -> {
                     inFlight.remove(taskId);
                     if (closed) {

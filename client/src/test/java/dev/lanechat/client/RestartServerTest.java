@@ -36,7 +36,7 @@ class RestartServerTest {
                     completions.put(n, new AtomicInteger());
                     CompletableFuture<TaskOutcome> f = stream.send(conversation, "pending message " + n);
                     // Counts every completion callback the future ever runs (a second one would be a bug).
-                    f.whenComplete((o, e) -> completions.get(n).incrementAndGet());
+                    var unused = f.whenComplete((o, e) -> completions.get(n).incrementAndGet());
                     futures.add(f);
                 }
                 // All ten accepted (stored durably) before the kill: 10 user + 10 assistant messages.

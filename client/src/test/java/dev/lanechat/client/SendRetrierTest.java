@@ -135,7 +135,7 @@ class SendRetrierTest {
     @Test
     void sendsNothingMoreOnceTheCallerIsGoneOrTheStreamStopped() {
         CompletableFuture<Object> caller = new CompletableFuture<>();
-        send(retrier(Duration.ofSeconds(60)), caller);
+        var unused = send(retrier(Duration.ofSeconds(60)), caller); // its outcome is the caller's, cancelled below
         unreachable(0);
         caller.cancel(false); // e.g. the stream was closed and failed the caller's future
         clock.advance(Duration.ofSeconds(10));

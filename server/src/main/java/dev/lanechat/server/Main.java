@@ -4,6 +4,7 @@ import dev.lanechat.server.config.Config;
 import dev.lanechat.server.config.ConfigException;
 import dev.lanechat.server.config.ConfigParser;
 import dev.lanechat.server.store.StoreSetupException;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,12 +17,13 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        Clock clock = Clock.systemUTC();
         List<String> words = Arrays.asList(args);
         String command = words.isEmpty() ? "help" : words.get(0);
         List<String> rest = words.isEmpty() ? List.of() : words.subList(1, words.size());
         switch (command) {
-            case "serve" -> System.exit(serve(rest));
-            case "users" -> System.exit(UsersCommand.run(rest, System.out, System.err));
+            case "serve" -> System.exit(serve(rest, clock));
+            case "users" -> System.exit(UsersCommand.run(rest, System.out, System.err, clock));
             case "version", "--version" -> System.out.println("lanechat " + LanechatServer.version());
             case "help", "--help", "-h" -> System.out.println(usage());
             default -> {
@@ -32,7 +34,7 @@ public final class Main {
         }
     }
 
-    private static int serve(List<String> args) {
+    private static int serve(List<String> args, Clock clock) {
         if (args.contains("--help") || args.contains("-h")) {
             System.out.println(ConfigParser.help());
             return 0;
@@ -40,7 +42,7 @@ public final class Main {
         LanechatServer server;
         try {
             Config config = ConfigParser.parse(args, System.getenv());
-            server = LanechatServer.start(config);
+            server = LanechatServer.start(config, clock);
         } catch (ConfigException | StoreSetupException e) {
             System.err.println("lanechat serve: " + e.getMessage());
             return 2;

@@ -18,7 +18,7 @@ import java.util.List;
 final class UsersCommand {
     private UsersCommand() {}
 
-    static int run(List<String> args, PrintStream out, PrintStream err) {
+    static int run(List<String> args, PrintStream out, PrintStream err, Clock clock) {
         List<String> words = new ArrayList<>();
         List<String> flags = new ArrayList<>();
         boolean worker = false;
@@ -88,7 +88,7 @@ final class UsersCommand {
             }
         }
         try (Database db = Database.open(config.db(), config.dataDir())) {
-            Users users = new Users(db.jdbi(), Clock.systemUTC());
+            Users users = new Users(db.jdbi(), clock);
             switch (action) {
                 case "add" -> {
                     List<String> names = words.subList(1, words.size());

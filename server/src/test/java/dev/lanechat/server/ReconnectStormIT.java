@@ -432,7 +432,7 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
                 }
             }
             try {
-                wsClient.connect(c, wsUri).whenComplete((s, x) -> {
+                var unused = wsClient.connect(c, wsUri).whenComplete((s, x) -> {
                     if (x != null) {
                         c.end(x);
                     }
@@ -455,7 +455,7 @@ public class ReconnectStormIT { // public, as is Connection: Jetty calls the lis
                         .computeIfAbsent(tries - 1, k -> new ConcurrentLinkedQueue<>())
                         .add(delay);
             }
-            timers.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+            var unused = timers.schedule(this::connect, delay, TimeUnit.MILLISECONDS); // ends the client on a failure
         }
 
         synchronized void opened(Session s) {

@@ -230,7 +230,7 @@ class RouteAccessTest {
     @Test
     void everyRegisteredRouteDeclaresOneAccessAndIsInTheMatrix() {
         Set<String> registered = new TreeSet<>();
-        for (LanechatServer.DeclaredRoute route : server.routes()) {
+        for (DeclaredRoute route : server.routes()) {
             assertThat(route.roles())
                     .as(route.method() + " " + route.path() + " declares its access")
                     .hasSize(1)

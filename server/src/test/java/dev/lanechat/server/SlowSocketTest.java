@@ -13,10 +13,13 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -85,12 +88,16 @@ class SlowSocketTest {
             // Big answers (the demo reflects the message), so the stuck reader's buffers fill up.
             String big = "x".repeat(30_000);
             ExecutorService senders = Executors.newFixedThreadPool(4);
+            List<Future<JsonNode>> sends = new ArrayList<>();
             for (int i = 0; i < MESSAGES; i++) {
                 int n = i;
-                senders.submit(() -> http.send(conversation, n + " " + big));
+                sends.add(senders.submit(() -> http.send(conversation, n + " " + big)));
             }
             senders.shutdown();
             assertThat(senders.awaitTermination(90, TimeUnit.SECONDS)).isTrue();
+            for (Future<JsonNode> send : sends) {
+                send.get(); // a send that failed fails the test with its own error
+            }
 
             // The healthy socket gets every event meanwhile.
             long last = 0;

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 
 /** Token-mode users for tests, made the way an admin makes them: {@code lanechat users add|revoke}. */
@@ -46,7 +47,8 @@ final class TokenUsers {
         int exit = UsersCommand.run(
                 List.of(args),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Clock.systemUTC());
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(exit)
                 .as("users " + String.join(" ", args) + "\nout: " + printed + "\nerr: "

@@ -10,9 +10,11 @@ import dev.lanechat.server.auth.AuthMode;
 import dev.lanechat.server.config.LanesFile;
 import dev.lanechat.server.support.Http;
 import dev.lanechat.server.support.Socket;
+import dev.lanechat.server.support.TestClock;
 import dev.lanechat.server.support.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -54,7 +56,12 @@ class WorkerApiTest {
     }
 
     private void start(Duration lease) {
-        server = TestServer.start(dataDir, b -> b.lease(lease).lanes(LanesFile.parse("lanes.yaml", LANES, Map.of())));
+        start(lease, Clock.systemUTC());
+    }
+
+    private void start(Duration lease, Clock clock) {
+        server = TestServer.start(
+                dataDir, clock, b -> b.lease(lease).lanes(LanesFile.parse("lanes.yaml", LANES, Map.of())));
         http = server.http();
     }
 
@@ -275,18 +282,21 @@ class WorkerApiTest {
 
     @Test
     void anExpiredLeaseGoesBackToTheQueueUpToTheLanesAttempts() {
-        start(Duration.ofSeconds(1));
+        TestClock clock = new TestClock();
+        start(Duration.ofSeconds(30), clock);
         String conversationId = http.createConversation().path("id").asText();
         String taskId =
                 sendTo("ext", conversationId, "abandoned").path("task_id").asText();
         String firstLease = claim("ext", 0).path("lease_id").asText();
-        // Nobody heartbeats: the sweep requeues it; the lane allows 2 attempts.
+        // Nobody heartbeats: once its lease is past, the sweep requeues it; the lane allows 2 attempts.
+        clock.advance(Duration.ofSeconds(31));
         JsonNode second = await().atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> http.post("/api/lanes/ext/claim", ""), r -> r.status() == 200)
                 .json();
         assertThat(second.path("task_id").asText()).isEqualTo(taskId);
         assertError(http.post("/api/tasks/" + taskId + "/heartbeat", Map.of("lease_id", firstLease)), 409, "conflict");
+        clock.advance(Duration.ofSeconds(31));
         JsonNode ended = http.awaitTaskEnd(taskId);
         assertThat(ended.path("status").asText()).isEqualTo("failed");
         assertThat(ended.path("error").asText()).contains("lease expired").contains("gave up after 2 attempts");

@@ -13,6 +13,10 @@ import java.util.List;
  * Everything the server is told at start, immutable. Built by {@link ConfigParser} from flags and
  * {@code LANECHAT_*} environment variables; nothing else in the server reads the environment.
  *
+ * <p>Over 300 lines as one mechanism: the record of every setting and its {@link Builder}, which
+ * holds each setting's default beside its setter. Splitting the builder into a file of its own
+ * would only move that list away from the record it builds.
+ *
  * @param db a database URL, or null for the embedded SQLite file {@code <dataDir>/lanechat.db}
  * @param webDir serve the web client from this folder instead of the bundle in the jar (development)
  * @param publicUrl the URL people reach the server at ({@code --public-url}, e.g. the reverse

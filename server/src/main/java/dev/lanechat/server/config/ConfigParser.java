@@ -16,6 +16,9 @@ import java.util.function.BiConsumer;
  * Turns {@code serve} flags and {@code LANECHAT_*} environment variables into a {@link Config}.
  * A flag wins over its environment variable, which wins over the default. The environment is
  * passed in so that tests can give their own.
+ *
+ * <p>Over 300 lines as one mechanism: half of it is the table of options (flag, variable, help,
+ * how it sets the builder), which is the whole {@code serve --help}; the rest reads it.
  */
 public final class ConfigParser {
 

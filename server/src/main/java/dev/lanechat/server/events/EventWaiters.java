@@ -74,8 +74,9 @@ public final class EventWaiters implements CredentialHolder {
         }
         byUser.computeIfAbsent(userId, u -> ConcurrentHashMap.newKeySet()).add(future);
         // The future itself is returned (not a stage after it), so that a caller completing it
-        // early (it found events at once) also unregisters it.
-        future.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+        // early (it found events at once) also unregisters it. The stage after it is not kept:
+        // map removals are all it runs, nothing that can fail.
+        var unused = future.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((v, e) -> {
                     cursors.remove(future);
                     credentials.remove(future);

@@ -113,7 +113,7 @@ public final class ProgressRelay implements ProgressSink, PartialAnswers {
             if (!s.scheduled) {
                 s.scheduled = true;
                 long waitMs = Math.max(0, MIN_GAP_MS - (System.nanoTime() - s.lastSentNanos) / 1_000_000);
-                timers.schedule(() -> flush(s), waitMs, TimeUnit.MILLISECONDS);
+                var unused = timers.schedule(() -> flushLogged(s), waitMs, TimeUnit.MILLISECONDS);
             }
         }
     }
@@ -224,6 +224,15 @@ public final class ProgressRelay implements ProgressSink, PartialAnswers {
             }
             snapshots.forEach(send);
             return true;
+        }
+    }
+
+    /** {@link #flush} on a timer, whose future no one reads: a failure is logged instead. */
+    private void flushLogged(Stream s) {
+        try {
+            flush(s);
+        } catch (RuntimeException e) {
+            log.warn("Progress of task {} not relayed: {}", s.task.taskId(), StoreErrors.describeWithPlace(e));
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpFields;
@@ -69,6 +70,7 @@ public final class StreamEndpoint implements CredentialHolder {
     private final int pingSlots;
 
     private long ticks;
+    private ScheduledFuture<?> ticking;
 
     public StreamEndpoint(
             Hub hub,
@@ -111,7 +113,14 @@ public final class StreamEndpoint implements CredentialHolder {
         long shortestTimeout = Math.min(subscribeTimeout.toMillis(), pendingSubscribeTimeout.toMillis());
         this.tickMs = Math.max(20, Math.min(1000, Math.min(ping / 4, shortestTimeout / 5)));
         this.pingSlots = (int) Math.max(1, Math.round((double) ping / tickMs));
-        timers.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts the one timer of every socket (the server does, once it is wired); its tick logs its own failures. */
+    public synchronized void start() {
+        if (ticking != null) {
+            throw new IllegalStateException("the socket timer is already started");
+        }
+        ticking = timers.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -251,7 +260,7 @@ public final class StreamEndpoint implements CredentialHolder {
                             CloseCodes.OVER_CAPACITY,
                             "This socket reads too slowly; reconnect and resume with since.",
                             1000L);
-                    timers.schedule(sub::disconnect, 5, TimeUnit.SECONDS);
+                    var unused = timers.schedule(sub::disconnect, 5, TimeUnit.SECONDS); // it logs a failure
                 }
             }
         } catch (RuntimeException e) {

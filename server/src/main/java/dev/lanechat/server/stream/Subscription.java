@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * credential it was opened with, so that a revocation or a log-out can close it later. It keeps
  * nothing of the upgrade request; its frame limiter is made at its second frame (the first is the
  * subscribe).
+ *
+ * <p>Over 300 lines as one mechanism: one socket's state machine (awaiting subscribe, subscribing,
+ * replaying, live, closed) and the drain and window that move it; split, each part would have to
+ * reach into the state the others change.
  */
 public final class Subscription implements Session.Listener.AutoDemanding {
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
@@ -441,6 +445,10 @@ public final class Subscription implements Session.Listener.AutoDemanding {
 
     /** Cuts the connection without a closing handshake (for a peer that no longer reads). */
     void disconnect() {
-        session.abort(); // also after a close that is stuck behind unread frames (isOpen is false then)
+        try {
+            session.abort(); // also after a close that is stuck behind unread frames (isOpen is false then)
+        } catch (RuntimeException e) {
+            log.warn("Dropping a socket of user {} failed: {}", userId, StoreErrors.describeWithPlace(e));
+        }
     }
 }

@@ -317,7 +317,7 @@ public final class LaneRunner {
     private void completeLater(Claim claim, ProcessorResult result, BooleanSupplier unstart) {
         // A start the writer has not begun yet is taken back: this completion starts the task.
         boolean unstarted = unstart != null && unstart.getAsBoolean();
-        tasks.completeLater(claim, result, unstarted).whenComplete((completed, error) -> {
+        var unused = tasks.completeLater(claim, result, unstarted).whenComplete((completed, error) -> {
             // On the writer's thread: only the quick part here. Issue 15: handing every completion
             // to another thread cost a wake-up per task.
             progress.released(claim.taskId()); // its end is committed (or failed): text no longer shown

@@ -281,4 +281,12 @@ final class TaskRepository {
                 .bind("id", conversationId)
                 .execute();
     }
+
+    /** How many tasks wait on {@code lane} (the queue-depth gauge). */
+    static long queuedOn(Handle h, String lane) {
+        return h.createQuery("SELECT COUNT(*) FROM tasks WHERE lane = :lane AND status = 'queued'")
+                .bind("lane", lane)
+                .mapTo(Long.class)
+                .one();
+    }
 }

@@ -157,7 +157,7 @@ public final class TaskService implements ConversationTasks {
             }
             return started;
         });
-        start.future().whenComplete((started, error) -> {
+        var unused = start.future().whenComplete((started, error) -> {
             if (error != null) {
                 log.warn(
                         "Task {}: could not be started: {}",

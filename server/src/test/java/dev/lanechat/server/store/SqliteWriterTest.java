@@ -194,6 +194,7 @@ class SqliteWriterTest {
     }
 
     /** A transaction that stays open until {@link #releaseBlocker}, so that others queue behind it. */
+    @SuppressWarnings("FutureReturnValueIgnored") // the tests look at what it commits, not at its future
     private void startBlocker() throws InterruptedException {
         inTransaction(h -> {
             h.execute("INSERT INTO notes (text) VALUES ('blocker')");

@@ -186,7 +186,7 @@ public final class Socket implements AutoCloseable {
     @Override
     public void close() {
         if (!ws.isOutputClosed()) {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+            var unused = ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye"); // aborted next: no answer awaited
         }
         ws.abort();
     }

@@ -1,9 +1,11 @@
 package dev.lanechat.server.support;
 
+import dev.lanechat.server.DeclaredRoute;
 import dev.lanechat.server.LanechatServer;
 import dev.lanechat.server.config.Config;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,17 +50,22 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, UnaryOperator<Config.Builder> tweak) {
+        return start(dataDir, Clock.systemUTC(), tweak);
+    }
+
+    /** A server whose business time (stamps, leases, expiries) is {@code clock}'s, e.g. a {@link TestClock}. */
+    public static TestServer start(Path dataDir, Clock clock, UnaryOperator<Config.Builder> tweak) {
         Config.Builder builder =
                 Config.defaults().toBuilder().port(0).dataDir(dataDir).demoDelay(FAST_DEMO);
         Config config = tweak.apply(builder).build();
         if (!postgres() || config.db() != null) {
-            return new TestServer(LanechatServer.start(config), null);
+            return new TestServer(LanechatServer.start(config, clock), null);
         }
         PgDatabase database = PgDatabase.create();
         try {
             return new TestServer(
                     LanechatServer.start(
-                            config.toBuilder().db(database.jdbcUrl()).build()),
+                            config.toBuilder().db(database.jdbcUrl()).build(), clock),
                     database);
         } catch (RuntimeException | Error e) {
             database.close();
@@ -85,7 +92,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** Every HTTP route the server registered, with its declared roles. */
-    public java.util.List<LanechatServer.DeclaredRoute> routes() {
+    public java.util.List<DeclaredRoute> routes() {
         return server.routes();
     }
 
