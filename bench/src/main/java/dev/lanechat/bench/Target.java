@@ -457,12 +457,42 @@ abstract class Target implements AutoCloseable {
 
         @Override
         void start() throws Exception {
+            installed(peersDir);
             proc = Proc.start(
                     List.of("node", "--expose-gc", "server.js", "--kind", kind, "--port", "0"),
                     peersDir,
                     work.resolve(name + "-peer.log"),
                     Pattern.compile("listening on (http://\\S+)"));
             base = proc.awaitReady(Duration.ofSeconds(30));
+        }
+
+        /**
+         * Makes sure the peers' packages are installed ({@code npm ci}) unless node_modules is newer
+         * than the lockfile and holds both servers. A missing or half-removed node_modules (an
+         * {@code npm ci} of another run in the same folder, or a run started as {@code java -jar}
+         * without run.sh) made every peer exit at once with "Cannot find module 'ws'", which the
+         * run reported as "process ended before it was ready" for every peer of every scenario.
+         */
+        static synchronized void installed(Path peersDir) throws Exception {
+            Path modules = peersDir.resolve("node_modules");
+            Path hidden = modules.resolve(".package-lock.json");
+            Path lock = peersDir.resolve("package-lock.json");
+            boolean ok = Files.isRegularFile(hidden)
+                    && Files.getLastModifiedTime(hidden).compareTo(Files.getLastModifiedTime(lock)) >= 0
+                    && Files.isRegularFile(modules.resolve("ws/package.json"))
+                    && Files.isRegularFile(modules.resolve("socket.io/package.json"));
+            if (!ok) {
+                Proc.run(
+                        List.of(
+                                "npm",
+                                "ci",
+                                "--prefix",
+                                peersDir.toString(),
+                                "--no-audit",
+                                "--no-fund",
+                                "--loglevel=error"),
+                        Duration.ofMinutes(5));
+            }
         }
 
         @Override
