@@ -22,7 +22,12 @@ final class Scenarios {
         return wallNanos <= 0 ? Double.NaN : (double) cpuNanos / wallNanos;
     }
 
-    /** Marks a row whose generator used most of the machine: its figures may be the generator's limit. */
+    /**
+     * The CPU of a row's run, and what bounded it. With the machine's CPU full, the generator is the
+     * limit when it used at least as much as the server: a cheaper generator would have left that CPU
+     * to the server (so the row's rate is a floor, and a ratio against it is no figure). Other
+     * processes are named when they took half a core or more.
+     */
     static void cpu(Map<String, Object> row, long genCpu, long serverCpu, long machineBusy, long wall) {
         double gen = cores(genCpu, wall);
         double srv = cores(serverCpu, wall);
@@ -34,10 +39,9 @@ final class Scenarios {
         String limit;
         if (gen + srv + other < 0.85 * n) {
             limit = "not CPU";
-        } else if (other >= 0.5) {
-            limit = "CPU full, shared with other processes";
         } else {
-            limit = gen >= srv ? "CPU full: generator ≥ server (generator-limited)" : "CPU full: server busiest";
+            limit = (gen >= srv ? "CPU full: generator ≥ server (generator-limited)" : "CPU full: server busiest")
+                    + (other >= 0.5 ? ", shared with other processes" : "");
         }
         row.put("limited by", limit);
     }
@@ -377,35 +381,37 @@ final class Scenarios {
 
     // ---- 4. end-to-end tasks/s ------------------------------------------------------------------
 
-    static void throughput(Target t, int tasks, int concurrency, Table table, Consumer<String> log) throws Exception {
+    /**
+     * Scenario 4: at least {@code minTasks} submits, {@code concurrency} at a time, going on until
+     * {@code minSeconds} have passed but never past {@code maxTasks}; the one socket's receipts give
+     * the end of each task. The submits come from {@link Submitter} (one thread, one selector).
+     * Lanechat prepares conversations for {@code prepareTasks} first (past them, submits go on
+     * round the same conversations).
+     */
+    static void throughput(
+            Target t,
+            int minTasks,
+            int maxTasks,
+            int minSeconds,
+            int prepareTasks,
+            int concurrency,
+            Table table,
+            Consumer<String> log)
+            throws Exception {
+        maxTasks = Math.max(minTasks, maxTasks);
         try (Gen gen = new Gen(null)) {
-            Gen.Recorder rec = new Gen.Recorder(tasks * 2 + 100);
+            Gen.Recorder rec = new Gen.Recorder(maxTasks * 2 + 100);
             Gen.Stream stream = oneStream(gen, t, rec);
-            t.prepare(tasks);
+            t.prepare(prepareTasks);
             String before = t instanceof Target.Lanechat l ? l.metrics() : null;
-            Semaphore slots = new Semaphore(concurrency);
-            Map<String, Long> submittedAt = new ConcurrentHashMap<>();
-            long[] submitLat = new long[tasks];
-            AtomicInteger ns = new AtomicInteger();
-            AtomicInteger failures = new AtomicInteger();
+            Submitter run = new Submitter(
+                    t, minTasks, maxTasks, Duration.ofSeconds(minSeconds).toNanos());
             long cpu0 = Gen.cpuNanos(), scpu0 = t.cpuNanos(), busy0 = machineBusy(), w0 = System.nanoTime();
             long start = Gen.nowMicros();
-            for (int i = 0; i < tasks; i++) {
-                slots.acquire();
-                long s0 = Gen.nowMicros();
-                t.submit(i).whenComplete((id, e) -> {
-                    slots.release();
-                    if (id != null) {
-                        submittedAt.put(id, s0);
-                        int k = ns.getAndIncrement();
-                        submitLat[k] = Gen.nowMicros() - s0;
-                    } else {
-                        failures.incrementAndGet();
-                    }
-                });
-            }
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (System.nanoTime() < deadline && rec.firstReceipt.size() + failures.get() < tasks) {
+            run.run(concurrency, Duration.ofSeconds(120).toNanos());
+            int tasks = run.issued;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && rec.firstReceipt.size() + run.failures < tasks) {
                 Thread.sleep(10);
             }
             long wall = System.nanoTime() - w0;
@@ -415,19 +421,26 @@ final class Scenarios {
                     .max()
                     .orElse(start);
             long[] e2e = new long[tasks];
-            int k = 0;
-            for (Map.Entry<String, Long> e : submittedAt.entrySet()) {
-                Long r = rec.firstReceipt.get(e.getKey());
+            long[] submitLat = new long[tasks];
+            int k = 0, ns = 0;
+            for (int i = 0; i < tasks; i++) {
+                String id = run.ids[i];
+                if (id == null) {
+                    continue;
+                }
+                submitLat[ns++] = run.answeredMicros[i] - run.sentMicros[i];
+                Long r = rec.firstReceipt.get(id);
                 if (r != null) {
-                    e2e[k++] = r - e.getValue();
+                    e2e[k++] = r - run.sentMicros[i];
                 }
             }
-            Stats sl = new Stats(submitLat, ns.get()), el = new Stats(e2e, k);
+            Stats sl = new Stats(submitLat, ns), el = new Stats(e2e, k);
+            int received = rec.firstReceipt.size();
             Map<String, Object> row = table.row(t.name);
             row.put("tasks", (long) tasks);
             row.put("concurrent submits", (long) concurrency);
-            row.put("events received", (long) rec.firstReceipt.size());
-            row.put("tasks/s", rec.firstReceipt.size() / Math.max(1e-6, (last - start) / 1e6));
+            row.put("events received", (long) received);
+            row.put("tasks/s", received / Math.max(1e-6, (last - start) / 1e6));
             row.put("submit p50 ms", sl.ms(0.5));
             row.put("submit p99 ms", sl.ms(0.99));
             row.put("submit→event p50 ms", el.ms(0.5));
@@ -442,10 +455,17 @@ final class Scenarios {
                         histogramQuantile(before, after, "lanechat_store_stamp_to_commit_seconds", 0.99) * 1000);
             }
             cpu(row, genCpu, srvCpu, busy, wall);
-            // Issue 15's yardstick: the server's CPU (from /proc) per task received, in ms.
-            row.put("server ms CPU / task", srvCpu / 1e6 / Math.max(1, rec.firstReceipt.size()));
+            // Issue 15's yardstick: the server's CPU (from /proc) per task received, in ms; the
+            // generator's beside it, to show how far it is from being the limit.
+            row.put("server ms CPU / task", srvCpu / 1e6 / Math.max(1, received));
+            row.put("generator ms CPU / task", genCpu / 1e6 / Math.max(1, received));
             row.put("429s", t.rateLimited.get());
-            log.accept(t.name + " throughput " + row.get("tasks/s") + " cpu/task " + row.get("server ms CPU / task"));
+            if (run.failures > 0) {
+                row.put("failed submits", (long) run.failures);
+                log.accept(t.name + " throughput: " + run.failures + " submits failed, first: " + run.firstError);
+            }
+            log.accept(t.name + " throughput " + row.get("tasks/s") + " tasks " + tasks + " cpu/task "
+                    + row.get("server ms CPU / task") + " generator cpu/task " + row.get("generator ms CPU / task"));
             stream.close();
         }
     }

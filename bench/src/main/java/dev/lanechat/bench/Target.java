@@ -60,7 +60,28 @@ abstract class Target implements AutoCloseable {
     void prepare(int n) throws Exception {}
 
     /** Submits task number {@code i}, as user {@code i % users}; completes with its task id. */
-    abstract CompletableFuture<String> submit(int i);
+    CompletableFuture<String> submit(int i) {
+        SubmitRequest r;
+        try {
+            r = submitRequest(i);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return retrying(() -> http().post(base + r.path(), r.authorization(), r.json()))
+                .thenApply(resp -> {
+                    String id = taskId(resp);
+                    accepted(i, id);
+                    return id;
+                });
+    }
+
+    /** Submit number {@code i} as HTTP: a POST of {@code json} to {@code path}, with an Authorization header or null. */
+    record SubmitRequest(String path, String authorization, String json) {}
+
+    abstract SubmitRequest submitRequest(int i) throws Exception;
+
+    /** Told each accepted submit's task id (Lanechat remembers token mode's task owners for their GETs). */
+    void accepted(int i, String taskId) {}
 
     /** GET of a task (the polling fallback): completes with its status and updated_at (epoch µs). */
     abstract CompletableFuture<TaskState> task(String taskId);
@@ -356,25 +377,23 @@ abstract class Target implements AutoCloseable {
         }
 
         @Override
-        CompletableFuture<String> submit(int i) {
+        SubmitRequest submitRequest(int i) throws Exception {
             int user = i % users;
             if (conversations.size() < users || conversations.get(user).isEmpty()) {
-                try {
-                    prepare(users);
-                } catch (Exception e) {
-                    return CompletableFuture.failedFuture(e);
-                }
+                prepare(users);
             }
             List<String> mine = conversations.get(user);
             String c = mine.get(Math.floorMod(sent.get(user).getAndIncrement() / 10, mine.size()));
-            return post("/api/conversations/" + c + "/messages", user, "{\"content\":\"bench " + i + "\"}")
-                    .thenApply(resp -> {
-                        String task = taskId(resp);
-                        if (user != 0) {
-                            userOfTask.put(task, user);
-                        }
-                        return task;
-                    });
+            return new SubmitRequest(
+                    "/api/conversations/" + c + "/messages", authorization(user), "{\"content\":\"bench " + i + "\"}");
+        }
+
+        @Override
+        void accepted(int i, String taskId) {
+            int user = i % users;
+            if (user != 0) {
+                userOfTask.put(taskId, user);
+            }
         }
 
         @Override
@@ -496,12 +515,11 @@ abstract class Target implements AutoCloseable {
         }
 
         @Override
-        CompletableFuture<String> submit(int i) {
-            return post(
-                            "/tasks?delay_ms=" + delayMs + "&user=" + token(i % users),
-                            0,
-                            "{\"content\":\"bench " + i + "\"}")
-                    .thenApply(Target::taskId);
+        SubmitRequest submitRequest(int i) {
+            return new SubmitRequest(
+                    "/tasks?delay_ms=" + delayMs + "&user=" + token(i % users),
+                    null,
+                    "{\"content\":\"bench " + i + "\"}");
         }
 
         @Override
