@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -193,37 +192,25 @@ final class Scenarios {
                 long capacity = Math.min(8_000_000L, (long) events * sockets / t.users + 1000);
                 Gen.Recorder rec = new Gen.Recorder((int) capacity);
                 streams.forEach(s -> s.recorder = rec);
-                Semaphore inFlight = new Semaphore(FAN_OUT_IN_FLIGHT);
                 AtomicLong expected = new AtomicLong();
                 String before = t instanceof Target.Lanechat l ? l.metrics() : null;
                 long cpu0 = Gen.cpuNanos(), scpu0 = t.cpuNanos(), busy0 = machineBusy(), w0 = System.nanoTime();
-                long interval = (long) (1e9 / rate);
-                long stepEnd = w0 + stepSeconds * 1_000_000_000L;
-                int sent = 0;
                 // Paced by the clock, bounded in time: a server that cannot take the rate gets fewer
-                // events in the step (reported as "events/s sent"), not a longer step.
-                while (sent < events && System.nanoTime() < stepEnd) {
-                    long sleep = w0 + sent * interval - System.nanoTime();
-                    if (sleep > 0) {
-                        TimeUnit.NANOSECONDS.sleep(sleep);
-                    }
-                    if (!inFlight.tryAcquire(Math.max(0, stepEnd - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                        break;
-                    }
-                    int user = (next + sent) % t.users;
-                    t.submit(next + sent).whenComplete((id, e) -> {
-                        if (id != null) {
-                            expected.addAndGet(liveOfUser[user]);
-                        }
-                        inFlight.release();
-                    });
-                    sent++;
-                }
+                // events in the step (reported as "events/s sent"), not a longer step. The submits
+                // go out from this thread over keep-alive connections (Submitter's open loop).
+                int first = next;
+                Submitter run = new Submitter(
+                        t, first, events, events, 0, i -> expected.addAndGet(liveOfUser[(first + i) % t.users]));
+                run.runPaced(
+                        rate,
+                        FAN_OUT_IN_FLIGHT,
+                        stepSeconds * 1_000_000_000L,
+                        Duration.ofSeconds(stepSeconds + 30).toNanos());
+                int sent = run.issued;
                 next += sent;
-                long sendWall = System.nanoTime() - w0;
+                long sendWall = run.lastIssueNanos - w0;
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (System.nanoTime() < deadline
-                        && (inFlight.availablePermits() < FAN_OUT_IN_FLIGHT || rec.count.get() < expected.get())) {
+                while (System.nanoTime() < deadline && rec.count.get() < expected.get()) {
                     Thread.sleep(20);
                 }
                 long wall = System.nanoTime() - w0;

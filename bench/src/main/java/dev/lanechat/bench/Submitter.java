@@ -26,6 +26,8 @@ import java.util.List;
  */
 final class Submitter {
     private final Target target;
+    private final int offset;
+    private final java.util.function.IntConsumer onAccepted;
     private final String hostHeader;
     private final InetSocketAddress address;
     private final int maxTasks;
@@ -40,13 +42,31 @@ final class Submitter {
     long rateLimited;
     String firstError;
     private long startNanos;
+    /** System.nanoTime() of the last submit sent. */
+    long lastIssueNanos;
 
     /**
      * Submits at least {@code minTasks} and keeps going until {@code minNanos} have passed, never
      * more than {@code maxTasks}.
      */
     Submitter(Target target, int minTasks, int maxTasks, long minNanos) {
+        this(target, 0, minTasks, maxTasks, minNanos, null);
+    }
+
+    /**
+     * As above, numbering the target's submits from {@code offset} (arrays still from 0), and
+     * telling {@code onAccepted} the (0-based) number of each accepted one.
+     */
+    Submitter(
+            Target target,
+            int offset,
+            int minTasks,
+            int maxTasks,
+            long minNanos,
+            java.util.function.IntConsumer onAccepted) {
         this.target = target;
+        this.offset = offset;
+        this.onAccepted = onAccepted;
         URI base = URI.create(target.base);
         this.hostHeader = base.getHost() + ":" + base.getPort();
         this.address = new InetSocketAddress(base.getHost(), base.getPort());
@@ -71,20 +91,56 @@ final class Submitter {
 
     /** Runs until every submit is answered or {@code timeoutNanos} passes (the rest count as failed). */
     void run(int concurrency, long timeoutNanos) throws IOException {
+        loop(concurrency, 0, Long.MAX_VALUE, timeoutNanos);
+    }
+
+    /**
+     * Scenario 2's open loop: the submits go out at {@code perSecond} (each at its due time, a
+     * backlog at once), on at most {@code maxInFlight} connections, opened as needed, until every
+     * submit is sent or {@code sendNanos} has passed; then waits for the answers. {@link #issued}
+     * says how many were sent.
+     */
+    void runPaced(double perSecond, int maxInFlight, long sendNanos, long timeoutNanos) throws IOException {
+        loop(maxInFlight, Math.max(1, (long) (1e9 / perSecond)), sendNanos, timeoutNanos);
+    }
+
+    private void loop(int connections, long intervalNanos, long sendNanos, long timeoutNanos) throws IOException {
+        boolean paced = intervalNanos > 0;
         startNanos = System.nanoTime();
         long deadline = startNanos + timeoutNanos;
+        long sendEnd = sendNanos == Long.MAX_VALUE ? Long.MAX_VALUE : startNanos + sendNanos;
         List<Conn> conns = new ArrayList<>();
+        java.util.ArrayDeque<Conn> idle = new java.util.ArrayDeque<>();
         try (Selector selector = Selector.open()) {
-            for (int c = 0; c < concurrency; c++) {
-                Conn conn = new Conn();
-                conns.add(conn);
-                connect(selector, conn);
-                issueNext(conn);
+            if (!paced) {
+                for (int c = 0; c < connections; c++) {
+                    Conn conn = new Conn();
+                    conns.add(conn);
+                    connect(selector, conn);
+                    issueNext(conn);
+                }
             }
             while (System.nanoTime() < deadline) {
-                boolean busy = false;
                 long now = System.nanoTime();
-                long wait = 100;
+                long waitNanos = 100_000_000L;
+                if (paced && now < sendEnd) {
+                    while (moreToIssue() && startNanos + issued * intervalNanos <= now) {
+                        Conn conn = idle.poll();
+                        if (conn == null && conns.size() < connections) {
+                            conn = new Conn();
+                            conns.add(conn);
+                            connect(selector, conn);
+                        }
+                        if (conn == null) {
+                            break; // all in flight: the next one goes when an answer frees a connection
+                        }
+                        issueNext(conn);
+                    }
+                    if (moreToIssue()) {
+                        waitNanos = Math.max(0, startNanos + issued * intervalNanos - now);
+                    }
+                }
+                boolean busy = paced && now < sendEnd && moreToIssue();
                 for (Conn conn : conns) {
                     if (conn.task >= 0) {
                         busy = true;
@@ -93,7 +149,7 @@ final class Submitter {
                                 conn.retryAtNanos = 0;
                                 send(conn);
                             } else {
-                                wait = Math.max(1, Math.min(wait, (conn.retryAtNanos - now) / 1_000_000));
+                                waitNanos = Math.min(waitNanos, conn.retryAtNanos - now);
                             }
                         }
                     }
@@ -101,20 +157,38 @@ final class Submitter {
                 if (!busy) {
                     return;
                 }
-                selector.select(wait);
+                // select() counts in ms: a send due in under 1 ms waits 1 ms (and goes with the
+                // others then due) rather than spinning on selectNow
+                if (waitNanos <= 0) {
+                    selector.selectNow();
+                } else {
+                    selector.select(Math.max(1, waitNanos / 1_000_000L));
+                }
                 for (SelectionKey key : selector.selectedKeys()) {
                     Conn conn = (Conn) key.attachment();
                     try {
                         if (key.isValid() && key.isWritable()) {
                             flush(conn);
                         }
-                        if (key.isValid() && key.isReadable()) {
-                            read(selector, conn);
+                        if (key.isValid() && key.isReadable() && read(selector, conn)) {
+                            if (paced) {
+                                conn.task = -1;
+                                idle.add(conn);
+                            } else {
+                                issueNext(conn);
+                            }
                         }
                     } catch (IOException e) {
+                        boolean wasBusy = conn.task >= 0;
                         failed(conn, e.toString());
                         reconnect(selector, conn);
-                        issueNext(conn);
+                        if (paced) {
+                            if (wasBusy) {
+                                idle.add(conn); // an idle one is in the queue already
+                            }
+                        } else {
+                            issueNext(conn);
+                        }
                     }
                 }
                 selector.selectedKeys().clear();
@@ -162,7 +236,7 @@ final class Submitter {
             int i = issued++;
             Target.SubmitRequest r;
             try {
-                r = target.submitRequest(i);
+                r = target.submitRequest(offset + i);
             } catch (Exception e) {
                 failedTask(i, e.toString());
                 continue;
@@ -178,6 +252,7 @@ final class Submitter {
             conn.task = i;
             conn.request = request;
             sentMicros[i] = Gen.nowMicros();
+            lastIssueNanos = System.nanoTime();
             target.httpRequests.incrementAndGet();
             send(conn);
             return;
@@ -195,7 +270,8 @@ final class Submitter {
                 conn.out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
     }
 
-    private void read(Selector selector, Conn conn) throws IOException {
+    /** Reads what came; true when the connection's submit is over (answered, or failed) and it is free. */
+    private boolean read(Selector selector, Conn conn) throws IOException {
         if (!conn.in.hasRemaining()) {
             ByteBuffer bigger = ByteBuffer.allocate(conn.in.capacity() * 2);
             conn.in.flip();
@@ -208,32 +284,36 @@ final class Submitter {
         }
         Answer a = parse(conn.in);
         if (a == null) {
-            return; // not whole yet
+            return false; // not whole yet
         }
         conn.in.clear(); // one request in flight: nothing follows its answer
         int i = conn.task;
         if (i < 0) {
-            return;
+            return false;
         }
         if (a.status == 429) {
             rateLimited++;
             target.rateLimited.incrementAndGet();
             conn.retryAtNanos = System.nanoTime() + Math.max(1, a.retryAfterSeconds) * 1_000_000_000L;
-        } else {
-            String id = a.status / 100 == 2 ? Frames.taskId(a.body) : null;
-            if (id == null) {
-                failed(conn, "HTTP " + a.status + ": " + a.body);
-            } else {
-                answeredMicros[i] = Gen.nowMicros();
-                ids[i] = id;
-                done++;
-                target.accepted(i, id);
-            }
-            if (a.close) {
-                reconnect(selector, conn);
-            }
-            issueNext(conn);
+            return false;
         }
+        String id = a.status / 100 == 2 ? Frames.taskId(a.body) : null;
+        if (id == null) {
+            failed(conn, "HTTP " + a.status + ": " + a.body);
+        } else {
+            answeredMicros[i] = Gen.nowMicros();
+            ids[i] = id;
+            done++;
+            target.accepted(offset + i, id);
+            if (onAccepted != null) {
+                onAccepted.accept(i);
+            }
+        }
+        conn.task = -1;
+        if (a.close) {
+            reconnect(selector, conn);
+        }
+        return true;
     }
 
     private void failed(Conn conn, String why) {
