@@ -521,6 +521,10 @@ public final class Bench {
     }
 
     /** Adds "Lanechat ÷ this" for {@code column} to each peer row (matching the {@code keys} columns). */
+    private static boolean generatorLimited(Map<String, Object> row) {
+        return String.valueOf(row.get("limited by")).contains(Scenarios.GENERATOR_LIMITED);
+    }
+
     private static void ratio(Table table, String column, List<String> keys, String lanechatSuffix) {
         for (Map<String, Object> row : table.rows) {
             String target = (String) row.get("target");
@@ -535,7 +539,12 @@ public final class Bench {
                     .ifPresent(lc -> {
                         double a = ((Number) lc.get(column)).doubleValue(),
                                 b = ((Number) row.get(column)).doubleValue();
-                        row.put("Lanechat ÷ this (" + column + ")", b == 0 ? Double.NaN : a / b);
+                        double r = b == 0 ? Double.NaN : a / b;
+                        // a ratio against a generator-limited row is a bound, not a figure: say so
+                        boolean bound = generatorLimited(lc) || generatorLimited(row);
+                        row.put(
+                                "Lanechat ÷ this (" + column + ")",
+                                bound ? Table.format(r) + " (" + Scenarios.GENERATOR_LIMITED + ")" : r);
                     });
         }
     }

@@ -17,15 +17,20 @@ import java.util.regex.Pattern;
 final class Scenarios {
     private Scenarios() {}
 
+    /** What the "limited by" column says of a row whose figures are the generator's limit. */
+    static final String GENERATOR_LIMITED = "generator-limited";
+
     static double cores(long cpuNanos, long wallNanos) {
         return wallNanos <= 0 ? Double.NaN : (double) cpuNanos / wallNanos;
     }
 
     /**
      * The CPU of a row's run, and what bounded it. With the machine's CPU full, the generator is the
-     * limit when it used at least as much as the server: a cheaper generator would have left that CPU
-     * to the server (so the row's rate is a floor, and a ratio against it is no figure). Other
-     * processes are named when they took half a core or more.
+     * limit when it used at least as much as the server and a quarter of the machine or more: a
+     * cheaper generator would have left that CPU to the server (so the row's rate is a floor, and a
+     * ratio against it is no figure). A generator of 0.07 cores beside a server of 0.02 on a machine
+     * that others fill is no limit: then the other processes are. They are named when they took half
+     * a core or more.
      */
     static void cpu(Map<String, Object> row, long genCpu, long serverCpu, long machineBusy, long wall) {
         double gen = cores(genCpu, wall);
@@ -38,9 +43,13 @@ final class Scenarios {
         String limit;
         if (gen + srv + other < 0.85 * n) {
             limit = "not CPU";
-        } else {
-            limit = (gen >= srv ? "CPU full: generator ≥ server (generator-limited)" : "CPU full: server busiest")
+        } else if (gen >= srv && gen >= 0.25 * n) {
+            limit = "CPU full: generator ≥ server (" + GENERATOR_LIMITED + ")"
                     + (other >= 0.5 ? ", shared with other processes" : "");
+        } else if (other > srv && other > gen) {
+            limit = "CPU full: other processes busiest";
+        } else {
+            limit = "CPU full: server busiest" + (other >= 0.5 ? ", shared with other processes" : "");
         }
         row.put("limited by", limit);
     }
