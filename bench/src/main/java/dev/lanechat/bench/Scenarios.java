@@ -253,6 +253,9 @@ final class Scenarios {
                 row.put("deliveries/s (sent × sockets each)", sentRate * sockets / t.users);
                 row.put("delivered", (long) rec.count.get());
                 row.put("missing", missing);
+                // submits not accepted within the step + 30 s (a saturated server): their events
+                // are not in "missing", which counts only accepted ones
+                row.put("submits unanswered or failed", (long) run.failures);
                 row.put("p50 ms", s.ms(0.50));
                 row.put("p99 ms", s.ms(0.99));
                 row.put("p99.9 ms", s.ms(0.999));
