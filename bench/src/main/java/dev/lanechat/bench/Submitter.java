@@ -1,3 +1,5 @@
+// Over 300 lines: one HTTP/1.1 client loop (closed and paced) and the parser of its answers, kept
+// together because the parser's contract (one answer per request, nothing after it) is the loop's.
 package dev.lanechat.bench;
 
 import java.io.IOException;

@@ -1,3 +1,5 @@
+// Over 300 lines: the two kinds of target (a Lanechat JVM, a Node peer) behind one abstract class,
+// each with how it starts, submits, answers a poll and is stormed; split, each would be half a story.
 package dev.lanechat.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
