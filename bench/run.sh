@@ -14,7 +14,13 @@ JAR=${LANECHAT_JAR:-server/target/lanechat-server.jar}
 [ -f "$JAR" ] || { echo "bench: no $JAR; build it: mvn -B -q -pl server -Dexec.skip=true -DskipTests package" >&2; exit 2; }
 OUT=bench
 for a in "$@"; do [ "$a" = "--smoke" ] && OUT=bench/target/smoke-run; done
-(cd bench/peers && npm ci --no-audit --no-fund --loglevel=error)
+# The peers' packages, unless installed since the lockfile changed: a second `npm ci` in the same
+# folder while a run starts its peers removes node_modules under them ("Cannot find module 'ws'").
+P=bench/peers/node_modules
+if [ ! -f $P/.package-lock.json ] || [ bench/peers/package-lock.json -nt $P/.package-lock.json ] \
+    || [ ! -f $P/ws/package.json ] || [ ! -f $P/socket.io/package.json ]; then
+  (cd bench/peers && npm ci --no-audit --no-fund --loglevel=error)
+fi
 (cd bench && mvn -B -q -DskipTests package)
 exec java -Xmx6g -Dbench.command="bench/run.sh $*" -jar bench/target/lanechat-bench.jar \
   --out "$OUT" --server-jar "$JAR" --peers bench/peers "$@"

@@ -52,12 +52,25 @@ final class Proc implements AutoCloseable {
                     } catch (IOException e) {
                         // the process ended
                     }
-                    ready.completeExceptionally(new IllegalStateException(
-                            "process ended before it was ready: " + command + " (see " + logFile + ")"));
+                    ready.completeExceptionally(new IllegalStateException("process ended before it was ready: "
+                            + command + " (see " + logFile + "; its last lines: " + tail(logFile, 3) + ")"));
                 },
                 "proc-reader");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** The last {@code n} non-blank lines of a log, joined (the cause of an early exit is usually there). */
+    static String tail(Path log, int n) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank())
+                    .toList();
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()))
+                    .strip();
+        } catch (IOException | RuntimeException e) {
+            return "(unreadable)";
+        }
     }
 
     static Proc start(List<String> command, Path dir, Path logFile, Pattern readyLine) throws IOException {

@@ -1,11 +1,10 @@
+// Over 300 lines: the two kinds of target (a Lanechat JVM, a Node peer) behind one abstract class,
+// each with how it starts, submits, answers a poll and is stormed; split, each would be half a story.
 package dev.lanechat.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,10 +26,7 @@ abstract class Target implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     final String name;
     final Path work;
-    final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    private Http http;
     final AtomicLong httpRequests = new AtomicLong();
     final AtomicLong rateLimited = new AtomicLong();
     Proc proc;
@@ -66,7 +62,28 @@ abstract class Target implements AutoCloseable {
     void prepare(int n) throws Exception {}
 
     /** Submits task number {@code i}, as user {@code i % users}; completes with its task id. */
-    abstract CompletableFuture<String> submit(int i);
+    CompletableFuture<String> submit(int i) {
+        SubmitRequest r;
+        try {
+            r = submitRequest(i);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return retrying(() -> http().post(base + r.path(), r.authorization(), r.json()))
+                .thenApply(resp -> {
+                    String id = taskId(resp);
+                    accepted(i, id);
+                    return id;
+                });
+    }
+
+    /** Submit number {@code i} as HTTP: a POST of {@code json} to {@code path}, with an Authorization header or null. */
+    record SubmitRequest(String path, String authorization, String json) {}
+
+    abstract SubmitRequest submitRequest(int i) throws Exception;
+
+    /** Told each accepted submit's task id (Lanechat remembers token mode's task owners for their GETs). */
+    void accepted(int i, String taskId) {}
 
     /** GET of a task (the polling fallback): completes with its status and updated_at (epoch µs). */
     abstract CompletableFuture<TaskState> task(String taskId);
@@ -114,19 +131,51 @@ abstract class Target implements AutoCloseable {
         return out;
     }
 
-    CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
+    /** The target's HTTP client, started on first use (a target built but never run starts none). */
+    synchronized Http http() {
+        if (http == null) {
+            http = new Http(name + "-http", 8);
+        }
+        return http;
+    }
+
+    /** The Authorization header of a request as user {@code user} (-1: none), or null. */
+    String authorization(int user) {
+        return null;
+    }
+
+    CompletableFuture<Http.Response> get(String path, int user) {
+        return retrying(() -> http().get(base + path, authorization(user)));
+    }
+
+    CompletableFuture<Http.Response> post(String path, int user, String json) {
+        return retrying(() -> http().post(base + path, authorization(user), json));
+    }
+
+    /** Sends, and again after Retry-After (default 1 s) while the answer is 429. */
+    private CompletableFuture<Http.Response> retrying(
+            java.util.function.Supplier<CompletableFuture<Http.Response>> send) {
         httpRequests.incrementAndGet();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenCompose(r -> {
-            if (r.statusCode() == 429) {
+        return send.get().thenCompose(r -> {
+            if (r.status() == 429) {
                 rateLimited.incrementAndGet();
-                long wait = r.headers().firstValueAsLong("Retry-After").orElse(1) * 1000;
+                long wait = Math.max(1, r.retryAfterSeconds()) * 1000;
                 return CompletableFuture.supplyAsync(
                                 () -> null,
                                 CompletableFuture.delayedExecutor(wait, java.util.concurrent.TimeUnit.MILLISECONDS))
-                        .thenCompose(x -> send(request));
+                        .thenCompose(x -> retrying(send));
             }
             return CompletableFuture.completedFuture(r);
         });
+    }
+
+    /** The task id of a submit's 2xx answer, by a scan for {@code "task_id":"} (no JSON tree per task). */
+    static String taskId(Http.Response r) {
+        String id = r.status() / 100 == 2 ? Frames.taskId(r.body()) : null;
+        if (id == null) {
+            throw new IllegalStateException("HTTP " + r.status() + ": " + r.body());
+        }
+        return id;
     }
 
     static long micros(String iso) {
@@ -134,9 +183,9 @@ abstract class Target implements AutoCloseable {
         return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
     }
 
-    static JsonNode json(HttpResponse<String> r) {
-        if (r.statusCode() / 100 != 2) {
-            throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
+    static JsonNode json(Http.Response r) {
+        if (r.status() / 100 != 2) {
+            throw new IllegalStateException("HTTP " + r.status() + ": " + r.body());
         }
         try {
             return JSON.readTree(r.body());
@@ -149,6 +198,12 @@ abstract class Target implements AutoCloseable {
     public void close() {
         if (proc != null) {
             proc.close();
+        }
+        synchronized (this) {
+            if (http != null) {
+                http.close();
+                http = null;
+            }
         }
     }
 
@@ -223,9 +278,20 @@ abstract class Target implements AutoCloseable {
             }
         }
 
-        HttpRequest.Builder request(String path, int user) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
-            return tokens.isEmpty() ? b : b.header("Authorization", "Bearer " + tokens.get(user));
+        /** Token mode's bearer headers by user, made once (not per request). */
+        private final List<String> bearers = new ArrayList<>();
+
+        @Override
+        String authorization(int user) {
+            if (tokens.isEmpty() || user < 0) {
+                return null;
+            }
+            synchronized (bearers) {
+                while (bearers.size() < tokens.size()) {
+                    bearers.add("Bearer " + tokens.get(bearers.size()));
+                }
+                return bearers.get(user);
+            }
         }
 
         List<String> command(int p) throws Exception {
@@ -302,10 +368,8 @@ abstract class Target implements AutoCloseable {
                         - conversations.get(u).size();
                 for (int k = 0; k < need; k++) {
                     slots.acquire();
-                    HttpRequest r = request("/api/conversations", user)
-                            .POST(HttpRequest.BodyPublishers.noBody())
-                            .build();
-                    all.add(send(r).whenComplete((resp, e) -> slots.release())
+                    all.add(post("/api/conversations", user, null)
+                            .whenComplete((resp, e) -> slots.release())
                             .thenAccept(resp -> conversations
                                     .get(user)
                                     .add(json(resp).get("id").asText())));
@@ -315,40 +379,34 @@ abstract class Target implements AutoCloseable {
         }
 
         @Override
-        CompletableFuture<String> submit(int i) {
+        SubmitRequest submitRequest(int i) throws Exception {
             int user = i % users;
             if (conversations.size() < users || conversations.get(user).isEmpty()) {
-                try {
-                    prepare(users);
-                } catch (Exception e) {
-                    return CompletableFuture.failedFuture(e);
-                }
+                prepare(users);
             }
             List<String> mine = conversations.get(user);
             String c = mine.get(Math.floorMod(sent.get(user).getAndIncrement() / 10, mine.size()));
-            HttpRequest r = request("/api/conversations/" + c + "/messages", user)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"bench " + i + "\"}"))
-                    .build();
-            return send(r).thenApply(resp -> {
-                String task = json(resp).get("task_id").asText();
-                if (user != 0) {
-                    userOfTask.put(task, user);
-                }
-                return task;
-            });
+            return new SubmitRequest(
+                    "/api/conversations/" + c + "/messages", authorization(user), "{\"content\":\"bench " + i + "\"}");
+        }
+
+        @Override
+        void accepted(int i, String taskId) {
+            int user = i % users;
+            if (user != 0) {
+                userOfTask.put(taskId, user);
+            }
         }
 
         @Override
         CompletableFuture<TaskState> task(String taskId) {
-            HttpRequest r = request("/api/tasks/" + taskId, userOfTask.getOrDefault(taskId, 0))
-                    .GET()
-                    .build();
-            return send(r).thenApply(resp -> {
-                JsonNode t = json(resp);
-                return new TaskState(
-                        t.get("status").asText(), micros(t.get("updated_at").asText()));
-            });
+            return get("/api/tasks/" + taskId, userOfTask.getOrDefault(taskId, 0))
+                    .thenApply(resp -> {
+                        JsonNode t = json(resp);
+                        return new TaskState(
+                                t.get("status").asText(),
+                                micros(t.get("updated_at").asText()));
+                    });
         }
 
         @Override
@@ -361,11 +419,7 @@ abstract class Target implements AutoCloseable {
         @Override
         long heapAfterGc() throws Exception {
             Proc.run(List.of("jcmd", Long.toString(proc.pid()), "GC.run"), Duration.ofSeconds(60));
-            String metrics = send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
-                            .GET()
-                            .build())
-                    .get()
-                    .body();
+            String metrics = get("/metrics", -1).get().body();
             return (long) sumMetric(metrics, "jvm_memory_used_bytes", "area=\"heap\"");
         }
 
@@ -381,11 +435,7 @@ abstract class Target implements AutoCloseable {
         }
 
         String metrics() throws Exception {
-            return send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
-                            .GET()
-                            .build())
-                    .get()
-                    .body();
+            return get("/metrics", -1).get().body();
         }
 
         @Override
@@ -428,6 +478,7 @@ abstract class Target implements AutoCloseable {
 
         @Override
         void start() throws Exception {
+            installed(peersDir);
             proc = Proc.start(
                     List.of("node", "--expose-gc", "server.js", "--kind", kind, "--port", "0"),
                     peersDir,
@@ -436,21 +487,46 @@ abstract class Target implements AutoCloseable {
             base = proc.awaitReady(Duration.ofSeconds(30));
         }
 
+        /**
+         * Makes sure the peers' packages are installed ({@code npm ci}) unless node_modules is newer
+         * than the lockfile and holds both servers. A missing or half-removed node_modules (an
+         * {@code npm ci} of another run in the same folder, or a run started as {@code java -jar}
+         * without run.sh) made every peer exit at once with "Cannot find module 'ws'", which the
+         * run reported as "process ended before it was ready" for every peer of every scenario.
+         */
+        static synchronized void installed(Path peersDir) throws Exception {
+            Path modules = peersDir.resolve("node_modules");
+            Path hidden = modules.resolve(".package-lock.json");
+            Path lock = peersDir.resolve("package-lock.json");
+            boolean ok = Files.isRegularFile(hidden)
+                    && Files.getLastModifiedTime(hidden).compareTo(Files.getLastModifiedTime(lock)) >= 0
+                    && Files.isRegularFile(modules.resolve("ws/package.json"))
+                    && Files.isRegularFile(modules.resolve("socket.io/package.json"));
+            if (!ok) {
+                Proc.run(
+                        List.of(
+                                "npm",
+                                "ci",
+                                "--prefix",
+                                peersDir.toString(),
+                                "--no-audit",
+                                "--no-fund",
+                                "--loglevel=error"),
+                        Duration.ofMinutes(5));
+            }
+        }
+
         @Override
-        CompletableFuture<String> submit(int i) {
-            HttpRequest r = HttpRequest.newBuilder(
-                            URI.create(base + "/tasks?delay_ms=" + delayMs + "&user=" + token(i % users)))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"bench " + i + "\"}"))
-                    .build();
-            return send(r).thenApply(resp -> json(resp).get("task_id").asText());
+        SubmitRequest submitRequest(int i) {
+            return new SubmitRequest(
+                    "/tasks?delay_ms=" + delayMs + "&user=" + token(i % users),
+                    null,
+                    "{\"content\":\"bench " + i + "\"}");
         }
 
         @Override
         CompletableFuture<TaskState> task(String taskId) {
-            HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/tasks/" + taskId))
-                    .GET()
-                    .build();
-            return send(r).thenApply(resp -> {
+            return get("/tasks/" + taskId, 0).thenApply(resp -> {
                 JsonNode t = json(resp);
                 return new TaskState(
                         t.get("status").asText(), micros(t.get("updated_at").asText()));
@@ -459,22 +535,14 @@ abstract class Target implements AutoCloseable {
 
         @Override
         String storm() throws Exception {
-            send(HttpRequest.newBuilder(URI.create(base + "/drop"))
-                            .POST(HttpRequest.BodyPublishers.noBody())
-                            .build())
-                    .get();
+            post("/drop", -1, null).get();
             return "every socket closed by the peer (POST /drop; the process and its in-memory log stay up — "
                     + "a restart would lose the log, so a peer cannot be compared on a restart)";
         }
 
         @Override
         long heapAfterGc() throws Exception {
-            return json(send(HttpRequest.newBuilder(URI.create(base + "/stats?gc=1"))
-                                    .GET()
-                                    .build())
-                            .get())
-                    .get("heap_used")
-                    .asLong();
+            return json(get("/stats?gc=1", -1).get()).get("heap_used").asLong();
         }
 
         @Override
