@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The store: a pooled DataSource for SQLite (the default, a file in the data dir, WAL) or
- * PostgreSQL, migrated by Flyway at open, and the Jdbi that the feature repositories use. On
- * SQLite its transactions all run on the one {@link SqliteWriter}; its plain reads on the pool.
+ * PostgreSQL, migrated by Flyway at open, and the Jdbi that the feature repositories use. Its
+ * transactions all run on the store's writer ({@link SqliteWriter}, or this node's
+ * {@link PgWriter}), batched; its plain reads on the pool.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -34,6 +35,8 @@ public final class Database implements AutoCloseable {
     private final String description;
     /** SQLite's one writer, started after the migrations; null on PostgreSQL. */
     private SqliteWriter writer;
+    /** This node's PostgreSQL writer, started after the migrations; null on SQLite. */
+    private PgWriter pgWriter;
 
     private volatile LongConsumer stampToCommit = nanos -> {};
 
@@ -41,8 +44,8 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.description = description;
-        // SQLite's transactions run on the writer's connection: a handle takes a pooled one only to read.
-        this.jdbi = dialect == Dialect.SQLITE ? Jdbi.create(new LazyConnections(dataSource)) : Jdbi.create(dataSource);
+        // Transactions run on the writer's connection: a handle takes a pooled one only to read.
+        this.jdbi = Jdbi.create(new LazyConnections(dataSource));
     }
 
     /**
@@ -157,16 +160,17 @@ public final class Database implements AutoCloseable {
                 .migrate();
     }
 
-    /** SQLite: opens the writer's own connection and sends every transaction to it. PostgreSQL: times them. */
+    /** Starts the writer, which opens its own connection, and sends every transaction to it. */
     private void startWriting(int crashAfterCommits) {
         TransactionHandler local = jdbi.getTransactionHandler();
+        Properties properties = new Properties();
+        properties.putAll(dataSource.getDataSourceProperties());
         if (dialect != Dialect.SQLITE) {
-            jdbi.setTransactionHandler(WriterTransactions.timed(local, this::recordStampToCommit));
+            pgWriter = new PgWriter(dataSource.getJdbcUrl(), properties, this::recordStampToCommit);
+            jdbi.setTransactionHandler(WriterTransactions.postgres(local, pgWriter));
             return;
         }
         try {
-            Properties properties = new Properties();
-            properties.putAll(dataSource.getDataSourceProperties());
             Connection connection = DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
             writer = new SqliteWriter(connection, this::recordStampToCommit, crashAfterCommits);
         } catch (SQLException e) {
@@ -177,13 +181,16 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs a write transaction without waiting for it: on SQLite it is queued for the writer and
-     * the future completes after its commit (on the writer's thread: keep what follows it quick,
-     * or move it elsewhere with an {@code …Async} stage); on PostgreSQL it runs here and now.
+     * Runs a write transaction without waiting for it: it is queued for the writer and the future
+     * completes after its commit (on the writer's thread: keep what follows it quick, or move it
+     * elsewhere with an {@code …Async} stage).
      */
     public <R> CompletableFuture<R> inTransactionLater(HandleCallback<R, RuntimeException> callback) {
         if (writer != null) {
             return writer.writeLater(callback);
+        }
+        if (pgWriter != null) {
+            return pgWriter.writeLater(callback);
         }
         try {
             return CompletableFuture.completedFuture(jdbi.inTransaction(callback));
@@ -220,6 +227,9 @@ public final class Database implements AutoCloseable {
     public void close() {
         if (writer != null) {
             writer.close();
+        }
+        if (pgWriter != null) {
+            pgWriter.close();
         }
         dataSource.close();
     }
