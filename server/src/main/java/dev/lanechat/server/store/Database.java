@@ -38,6 +38,12 @@ public final class Database implements AutoCloseable {
     /** This node's PostgreSQL writer, started after the migrations; null on SQLite. */
     private PgWriter pgWriter;
 
+    /**
+     * How many writer lines a node runs on PostgreSQL (see PgWriter); the system property
+     * {@code lanechat.pg.writers} sets another number, for measuring.
+     */
+    private static final int PG_WRITERS = Math.max(1, Integer.getInteger("lanechat.pg.writers", 4));
+
     private volatile LongConsumer stampToCommit = nanos -> {};
 
     private Database(HikariDataSource dataSource, Dialect dialect, String description) {
@@ -74,9 +80,14 @@ public final class Database implements AutoCloseable {
      * the moment between a durable commit and the push that a power cut can hit.
      */
     public static Database open(String url, Path dataDir, int crashAfterCommits) {
+        return open(url, dataDir, crashAfterCommits, PG_WRITERS);
+    }
+
+    /** {@link #open(String, Path, int)} with {@code pgWriters} writer lines on PostgreSQL. */
+    static Database open(String url, Path dataDir, int crashAfterCommits, int pgWriters) {
         Database db = url == null || url.isBlank() ? sqlite(dataDir.resolve("lanechat.db")) : fromUrl(url, dataDir);
         db.migrate();
-        db.startWriting(crashAfterCommits);
+        db.startWriting(crashAfterCommits, pgWriters);
         log.info("Store: {}", db.description);
         return db;
     }
@@ -161,12 +172,12 @@ public final class Database implements AutoCloseable {
     }
 
     /** Starts the writer, which opens its own connection, and sends every transaction to it. */
-    private void startWriting(int crashAfterCommits) {
+    private void startWriting(int crashAfterCommits, int pgWriters) {
         TransactionHandler local = jdbi.getTransactionHandler();
         Properties properties = new Properties();
         properties.putAll(dataSource.getDataSourceProperties());
         if (dialect != Dialect.SQLITE) {
-            pgWriter = new PgWriter(dataSource.getJdbcUrl(), properties, this::recordStampToCommit);
+            pgWriter = new PgWriter(dataSource.getJdbcUrl(), properties, this::recordStampToCommit, pgWriters);
             jdbi.setTransactionHandler(WriterTransactions.postgres(local, pgWriter));
             return;
         }

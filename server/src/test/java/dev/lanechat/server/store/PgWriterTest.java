@@ -50,7 +50,8 @@ class PgWriterTest {
     @BeforeEach
     void open() {
         pg = PgDatabase.create();
-        database = Database.open(pg.jdbcUrl(), dataDir);
+        // One line, so that the units queued behind the blocker's batch wait for it.
+        database = Database.open(pg.jdbcUrl(), dataDir, 0, 1);
         jdbi = database.jdbi();
         jdbi.useHandle(h -> {
             h.execute("CREATE TABLE notes (text TEXT PRIMARY KEY)");
@@ -86,7 +87,7 @@ class PgWriterTest {
         for (int i = 0; i < 5; i++) {
             assertThat(notes.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("note " + i);
         }
-        assertThat(callbackThreads).as("the five ran on the writer").containsExactly("pg-writer");
+        assertThat(callbackThreads).as("the five ran on the writer").containsExactly("pg-writer-0");
         assertThat(transactions).as("in one transaction").hasSize(1);
         assertThat(storedNotes())
                 .containsExactlyInAnyOrder("blocker", "note 0", "note 1", "note 2", "note 3", "note 4");
@@ -126,8 +127,9 @@ class PgWriterTest {
     }
 
     @Test
-    void aUnitWaitingOnAnotherSessionsRowLetsTheOthersCommitFirstAndThenCommits() throws Exception {
+    void aUnitWaitingOnAnotherSessionsRowLetsTheOnesBeforeItCommitAndThenCommitsOnce() throws Exception {
         CompletableFuture<String> waiting;
+        CompletableFuture<String> behind;
         try (Connection other = pg.connect()) {
             other.setAutoCommit(false);
             try (Statement s = other.createStatement()) {
@@ -140,21 +142,21 @@ class PgWriterTest {
                 h.execute("UPDATE counters SET n = n + 1 WHERE id = 1");
                 return "waiting";
             });
-            CompletableFuture<String> behind = inTransaction(insertNote("behind"));
+            behind = inTransaction(insertNote("behind"));
             awaitQueued();
             releaseBlocker.countDown();
 
-            // The row is still held: the units around the waiting one commit without it.
+            // The row is still held: the unit before the waiting one commits without it.
             assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
-            assertThat(behind.get(10, TimeUnit.SECONDS)).isEqualTo("behind");
-            assertThat(waiting).isNotDone();
-            assertThat(storedNotes()).containsExactlyInAnyOrder("blocker", "first", "behind");
+            assertThat(storedNotes()).containsExactlyInAnyOrder("blocker", "first");
 
             Thread.sleep(1_000); // longer than the lock timeout: the retried unit waits, it does not fail
             assertThat(waiting).isNotDone();
+            assertThat(behind).as("the one line waits with it").isNotDone();
             other.commit();
         }
         assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("waiting");
+        assertThat(behind.get(10, TimeUnit.SECONDS)).isEqualTo("behind");
         assertThat(storedNotes()).containsExactlyInAnyOrder("blocker", "first", "behind", "waiting");
         int counter = jdbi.withHandle(h -> h.createQuery("SELECT n FROM counters WHERE id = 1")
                 .mapTo(Integer.class)
@@ -230,6 +232,32 @@ class PgWriterTest {
         assertThat(result).isEqualTo("inner");
         assertThat(transactions).hasSize(1);
         assertThat(storedNotes()).containsExactlyInAnyOrder("outer", "inner");
+    }
+
+    @Test
+    void severalLinesCommitEveryCallerOnceAndAnEndingTaskWaitsForNoOtherLine() throws Exception {
+        database.close();
+        database = Database.open(pg.jdbcUrl(), dataDir, 0, 4);
+        jdbi = database.jdbi();
+        startBlocker(); // holds one line: the others go on meanwhile
+        List<CompletableFuture<String>> notes = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String text = "note " + i;
+            notes.add(inTransaction(h -> {
+                h.execute("UPDATE counters SET n = n + 1 WHERE id = 1"); // one row that every unit takes
+                return insertNote(text).withHandle(h);
+            }));
+        }
+        for (int i = 0; i < 200; i++) {
+            assertThat(notes.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("note " + i);
+        }
+        releaseBlocker.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> storedNotes().size() == 201);
+        int counter = jdbi.withHandle(h -> h.createQuery("SELECT n FROM counters WHERE id = 1")
+                .mapTo(Integer.class)
+                .one());
+        assertThat(counter).as("each unit's update ran exactly once").isEqualTo(200);
+        assertThat(callbackThreads).as("on more than one line").hasSizeGreaterThan(1);
     }
 
     /** A transaction that stays open until {@link #releaseBlocker}, so that others queue behind it. */
