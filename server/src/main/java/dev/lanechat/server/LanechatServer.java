@@ -135,8 +135,7 @@ public final class LanechatServer implements AutoCloseable {
 
         FileRepository files = new FileRepository(database.jdbi());
         ConversationRepository conversationRepository = new ConversationRepository(files);
-        EventLog eventLog =
-                new EventLog(database.jdbi(), json, clock, database.dialect().notifyStatement());
+        EventLog eventLog = new EventLog(database.jdbi(), json, clock, database.dialect());
         Notifier notifier = new Notifier();
         EventWaiters waiters = new EventWaiters();
         Hub hub = new Hub(eventLog);
