@@ -40,10 +40,10 @@ public final class Database implements AutoCloseable {
 
     /**
      * How many writer lines a node runs on PostgreSQL (see PgWriter); the system property
-     * {@code lanechat.pg.writers} sets another number, for measuring. One: with four, scenario 4
-     * (all tasks of one user) ran at 21 tasks/s against 30 with one, the lines queueing on the
-     * user's usage_daily and users rows (pg_stat_activity: Lock:transactionid) that one line takes
-     * once per batch.
+     * {@code lanechat.pg.writers} sets another number, for measuring. One: with four, under scenario
+     * 4 (all tasks of one user) the lines queued on the user's usage_daily and users rows
+     * (pg_stat_activity: Lock:transactionid), which one line takes once per batch
+     * (bench/profiles/issue15-pg.md).
      */
     private static final int PG_WRITERS = Math.max(1, Integer.getInteger("lanechat.pg.writers", 1));
 
