@@ -2,6 +2,7 @@ package dev.lanechat.server.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.store.Dialect;
 import dev.lanechat.server.store.Timestamps;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,29 +23,40 @@ public final class EventLog {
     private final Jdbi jdbi;
     private final ObjectMapper json;
     private final Clock clock;
+    /** SQL that tells other nodes of an event on commit (bind :payload), or null. */
     private final String notifyStatement;
 
-    /** @param notifyStatement SQL that tells other nodes of an event on commit (bind :payload), or null */
-    public EventLog(Jdbi jdbi, ObjectMapper json, Clock clock, String notifyStatement) {
+    /** The dialect's one-statement append (PostgreSQL), or null. */
+    private final String appendStatement;
+
+    /** The log of the store whose SQL {@code dialect} speaks. */
+    public EventLog(Jdbi jdbi, ObjectMapper json, Clock clock, Dialect dialect) {
         this.jdbi = jdbi;
         this.json = json;
         this.clock = clock;
-        this.notifyStatement = notifyStatement;
+        this.notifyStatement = dialect.notifyStatement();
+        this.appendStatement = dialect.appendEventStatement();
     }
 
     /** Appends an event of {@code type} with {@code data} (serialised to JSON) in {@code handle}'s transaction. */
     public Event append(Handle handle, String userId, String type, Object data) {
+        if (appendStatement != null) {
+            String dataJson = asJson(data);
+            long id = handle.createQuery(appendStatement)
+                    .bind("user", userId)
+                    .bind("type", type)
+                    .bind("data", dataJson)
+                    .bind("now", Timestamps.format(clock.instant()))
+                    .map((rs, ctx) -> rs.getLong("id"))
+                    .one();
+            return new Event(userId, id, type, dataJson);
+        }
         long id = handle.createQuery(
                         "UPDATE users SET last_event_id = last_event_id + 1 WHERE id = :user RETURNING last_event_id")
                 .bind("user", userId)
                 .mapTo(Long.class)
                 .one();
-        String dataJson;
-        try {
-            dataJson = json.writeValueAsString(data);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("event data cannot be written as JSON", e);
-        }
+        String dataJson = asJson(data);
         handle.createUpdate(
                         "INSERT INTO events (user_id, id, type, data, created_at) VALUES (:user, :id, :type, :data, :now)")
                 .bind("user", userId)
@@ -61,6 +73,14 @@ public final class EventLog {
                     .findOne();
         }
         return new Event(userId, id, type, dataJson);
+    }
+
+    private String asJson(Object data) {
+        try {
+            return json.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event data cannot be written as JSON", e);
+        }
     }
 
     /** Up to {@code limit} events of the user with an id above {@code afterId}, oldest first. */

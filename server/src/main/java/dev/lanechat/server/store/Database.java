@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The store: a pooled DataSource for SQLite (the default, a file in the data dir, WAL) or
- * PostgreSQL, migrated by Flyway at open, and the Jdbi that the feature repositories use. On
- * SQLite its transactions all run on the one {@link SqliteWriter}; its plain reads on the pool.
+ * PostgreSQL, migrated by Flyway at open, and the Jdbi that the feature repositories use. Its
+ * transactions all run on the store's writer ({@link SqliteWriter}, or this node's
+ * {@link PgWriter}), batched; its plain reads on the pool.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -33,6 +34,17 @@ public final class Database implements AutoCloseable {
     private final String description;
     /** SQLite's one writer, started after the migrations; null on PostgreSQL. */
     private SqliteWriter writer;
+    /** This node's PostgreSQL writer, started after the migrations; null on SQLite. */
+    private PgWriter pgWriter;
+
+    /**
+     * How many writer lines a node runs on PostgreSQL (see PgWriter); the system property
+     * {@code lanechat.pg.writers} sets another number, for measuring. One: with four, under scenario
+     * 4 (all tasks of one user) the lines queued on the user's usage_daily and users rows
+     * (pg_stat_activity: Lock:transactionid), which one line takes once per batch
+     * (bench/profiles/issue15-pg.md).
+     */
+    private static final int PG_WRITERS = Math.max(1, Integer.getInteger("lanechat.pg.writers", 1));
 
     private volatile LongConsumer stampToCommit = nanos -> {};
 
@@ -40,8 +52,8 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.description = description;
-        // SQLite's transactions run on the writer's connection: a handle takes a pooled one only to read.
-        this.jdbi = dialect == Dialect.SQLITE ? Jdbi.create(new LazyConnections(dataSource)) : Jdbi.create(dataSource);
+        // Transactions run on the writer's connection: a handle takes a pooled one only to read.
+        this.jdbi = Jdbi.create(new LazyConnections(dataSource));
     }
 
     /**
@@ -70,9 +82,14 @@ public final class Database implements AutoCloseable {
      * the moment between a durable commit and the push that a power cut can hit.
      */
     public static Database open(String url, Path dataDir, int crashAfterCommits) {
+        return open(url, dataDir, crashAfterCommits, PG_WRITERS);
+    }
+
+    /** {@link #open(String, Path, int)} with {@code pgWriters} writer lines on PostgreSQL. */
+    static Database open(String url, Path dataDir, int crashAfterCommits, int pgWriters) {
         Database db = url == null || url.isBlank() ? sqlite(dataDir.resolve("lanechat.db")) : fromUrl(url, dataDir);
         db.migrate();
-        db.startWriting(crashAfterCommits);
+        db.startWriting(crashAfterCommits, pgWriters);
         log.info("Store: {}", db.description);
         return db;
     }
@@ -161,16 +178,17 @@ public final class Database implements AutoCloseable {
                 .migrate();
     }
 
-    /** SQLite: opens the writer's own connection and sends every transaction to it. PostgreSQL: times them. */
-    private void startWriting(int crashAfterCommits) {
+    /** Starts the writer, which opens its own connection, and sends every transaction to it. */
+    private void startWriting(int crashAfterCommits, int pgWriters) {
         TransactionHandler local = jdbi.getTransactionHandler();
+        Properties properties = new Properties();
+        properties.putAll(dataSource.getDataSourceProperties());
         if (dialect != Dialect.SQLITE) {
-            jdbi.setTransactionHandler(WriterTransactions.timed(local, this::recordStampToCommit));
+            pgWriter = new PgWriter(dataSource.getJdbcUrl(), properties, this::recordStampToCommit, pgWriters);
+            jdbi.setTransactionHandler(WriterTransactions.postgres(local, pgWriter));
             return;
         }
         try {
-            Properties properties = new Properties();
-            properties.putAll(dataSource.getDataSourceProperties());
             Connection connection = DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
             writer = new SqliteWriter(connection, this::recordStampToCommit, crashAfterCommits);
         } catch (SQLException e) {
@@ -181,13 +199,16 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs a write transaction without waiting for it: on SQLite it is queued for the writer and
-     * the future completes after its commit (on the writer's thread: keep what follows it quick,
-     * or move it elsewhere with an {@code …Async} stage); on PostgreSQL it runs here and now.
+     * Runs a write transaction without waiting for it: it is queued for the writer and the future
+     * completes after its commit (on the writer's thread: keep what follows it quick, or move it
+     * elsewhere with an {@code …Async} stage).
      */
     public <R> CompletableFuture<R> inTransactionLater(HandleCallback<R, RuntimeException> callback) {
         if (writer != null) {
             return writer.writeLater(callback);
+        }
+        if (pgWriter != null) {
+            return pgWriter.writeLater(callback);
         }
         try {
             return CompletableFuture.completedFuture(jdbi.inTransaction(callback));
@@ -235,6 +256,9 @@ public final class Database implements AutoCloseable {
     public void close() {
         if (writer != null) {
             writer.close();
+        }
+        if (pgWriter != null) {
+            pgWriter.close();
         }
         dataSource.close();
     }

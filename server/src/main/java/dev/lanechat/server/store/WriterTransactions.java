@@ -1,6 +1,5 @@
 package dev.lanechat.server.store;
 
-import java.util.function.LongConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.transaction.DelegatingTransactionHandler;
@@ -8,11 +7,10 @@ import org.jdbi.v3.core.transaction.TransactionHandler;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
- * The transactions of the pooled Jdbi that the repositories use. On SQLite every one goes to the
- * one {@link SqliteWriter} (the pooled handle it was asked on is left unused; reads stay on the
- * pool); on PostgreSQL each runs on its own pooled connection as usual. Both report the time from
- * a callback's start, where it stamps its times, to the end of its commit (issue 15: the tail of
- * push latency was there).
+ * The transactions of the pooled Jdbi that the repositories use: every one goes to the store's
+ * writer, {@link SqliteWriter} or this node's {@link PgWriter} (the pooled handle it was asked on
+ * is left unused; reads stay on the pool). Each writer reports the time from a callback's start,
+ * where it stamps its times, to the end of its commit (issue 15: the tail of push latency was there).
  */
 final class WriterTransactions {
     private WriterTransactions() {}
@@ -33,30 +31,18 @@ final class WriterTransactions {
         };
     }
 
-    /** PostgreSQL: each transaction on its own connection, timed from its callback's start to its commit. */
-    static TransactionHandler timed(TransactionHandler local, LongConsumer stampToCommit) {
+    /** PostgreSQL: through this node's writer (every store transaction is READ COMMITTED). */
+    static TransactionHandler postgres(TransactionHandler local, PgWriter writer) {
         return new DelegatingTransactionHandler(local) {
             @Override
             public <R, X extends Exception> R inTransaction(Handle handle, HandleCallback<R, X> callback) throws X {
-                long[] started = new long[1];
-                R result = super.inTransaction(handle, h -> {
-                    started[0] = System.nanoTime();
-                    return callback.withHandle(h);
-                });
-                stampToCommit.accept(System.nanoTime() - started[0]);
-                return result;
+                return writer.write(callback);
             }
 
             @Override
             public <R, X extends Exception> R inTransaction(
                     Handle handle, TransactionIsolationLevel level, HandleCallback<R, X> callback) throws X {
-                long[] started = new long[1];
-                R result = super.inTransaction(handle, level, h -> {
-                    started[0] = System.nanoTime();
-                    return callback.withHandle(h);
-                });
-                stampToCommit.accept(System.nanoTime() - started[0]);
-                return result;
+                return writer.write(callback);
             }
         };
     }

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one lane's in-server processor: {@code concurrency} loops that take a task (handed over by
  * its submit in memory, or claimed from the store), process it while renewing its lease where
- * leases run out, and complete or fail it; on SQLite a completion is queued for the one writer and
+ * leases run out, and complete or fail it; a completion is queued for the store's writer and
  * the loop goes on at once. A loop sleeps until a submit wakes it, or a second passes (so work
  * queued by another node, or missed wake-ups, is still found).
  *
@@ -59,17 +59,18 @@ public final class LaneRunner {
     /** Tasks handed over in memory (already running in the store), not yet taken by a loop. */
     private final Queue<Handed> handed = new ConcurrentLinkedQueue<>();
     /**
-     * On single-process SQLite, how many tasks a lane holds in memory beyond its busy loops. There
-     * a submit hands its task over even when no loop is idle (issue 15: with 32 submits in flight
-     * and 4 loops, most tasks were queued, and each loop then claimed them one commit at a time).
-     * A handed task is stored running under a lease only a restart ends, so a crash requeues it.
+     * How many tasks a lane holds in memory beyond its busy loops. A submit hands its task over
+     * even when no loop is idle (issue 15: with 32 submits in flight and 4 loops, most tasks were
+     * queued, and each loop then claimed them one commit at a time). A handed task is stored queued
+     * under a hold of this process: on SQLite only a restart ends it, so a crash requeues it; on
+     * PostgreSQL it is a lease of this node, which the other nodes' sweep ends if it dies.
      */
     private static final int HANDED_MAX = 1024;
-    /** On single-process SQLite: tasks handed or reserved, not yet taken by a loop. */
+    /** Tasks handed or reserved, not yet taken by a loop. */
     private final AtomicInteger backlog = new AtomicInteger();
 
-    /** A task handed over by its submit, with its message's content. */
-    private record Handed(Claim claim, String content) {}
+    /** A task handed over by its submit, with its message's content, and when (System.nanoTime). */
+    private record Handed(Claim claim, String content, long at) {}
 
     private static final class Running implements ProcessorContext {
         final Thread thread;
@@ -123,7 +124,7 @@ public final class LaneRunner {
         tasks.handOffTo(lane.name(), new Handoff() {
             @Override
             public boolean reserve() {
-                if (!tasks.inServerLeasesExpire()) {
+                if (tasks.handsOverQueued()) {
                     if (backlog.incrementAndGet() <= HANDED_MAX) {
                         return true;
                     }
@@ -135,7 +136,7 @@ public final class LaneRunner {
 
             @Override
             public void unreserve() {
-                if (!tasks.inServerLeasesExpire()) {
+                if (tasks.handsOverQueued()) {
                     backlog.decrementAndGet();
                 } else {
                     idle.incrementAndGet();
@@ -144,7 +145,7 @@ public final class LaneRunner {
 
             @Override
             public void hand(Claim claim, String content) {
-                handed.add(new Handed(claim, content));
+                handed.add(new Handed(claim, content, System.nanoTime()));
                 wake();
             }
         });
@@ -217,7 +218,7 @@ public final class LaneRunner {
     }
 
     private void cancel(String taskId) {
-        if (handed.removeIf(task -> task.claim().taskId().equals(taskId)) && !tasks.inServerLeasesExpire()) {
+        if (handed.removeIf(task -> task.claim().taskId().equals(taskId)) && tasks.handsOverQueued()) {
             backlog.decrementAndGet();
         } // its completion would be refused anyway
         Running task = running.get(taskId);
@@ -270,10 +271,32 @@ public final class LaneRunner {
     /** The next task handed over, taken off the backlog; null when there is none. */
     private Handed taken() {
         Handed task = handed.poll();
-        if (task != null && !tasks.inServerLeasesExpire()) {
+        if (task != null && tasks.handsOverQueued()) {
             backlog.decrementAndGet();
         }
         return task;
+    }
+
+    /**
+     * Whether a handed task may still run here: where holds run out (PostgreSQL), one that waited
+     * in the backlog for over half its lease has its hold extended first, and if it was lost (the
+     * sweep gave it back to the queue, or another node cancelled it) it is left to whoever has it.
+     */
+    private boolean stillHeld(Handed task) {
+        if (!tasks.inServerLeasesExpire()
+                || System.nanoTime() - task.at() < tasks.lease().toNanos() / 2) {
+            return true;
+        }
+        try {
+            return tasks.renewHeld(task.claim());
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Lane {}: could not extend the hold of task {}: {}",
+                    lane.name(),
+                    task.claim().taskId(),
+                    StoreErrors.describe(e));
+            return false; // its hold runs out and the sweep gives it back to the queue
+        }
     }
 
     private boolean releaseQuietly(Claim claim) {
@@ -286,6 +309,9 @@ public final class LaneRunner {
 
     private boolean runOne() {
         Handed task = taken();
+        while (task != null && !stillHeld(task)) {
+            task = taken();
+        }
         Claim claim = task != null ? task.claim() : null;
         BooleanSupplier unstart = null;
         if (task != null && tasks.handsOverQueued()) {
@@ -315,9 +341,12 @@ public final class LaneRunner {
      * retried as a failed attempt, off the writer's thread.
      */
     private void completeLater(Claim claim, ProcessorResult result, BooleanSupplier unstart) {
-        // A start the writer has not begun yet is taken back: this completion starts the task.
-        boolean unstarted = unstart != null && unstart.getAsBoolean();
-        var unused = tasks.completeLater(claim, result, unstarted).whenComplete((completed, error) -> {
+        // A start the writer has not begun yet is taken back: one write unit fewer. Taken back or
+        // not, the completion ends the task, since it accepts one still held queued under its lease.
+        if (unstart != null) {
+            var unusedTakenBack = unstart.getAsBoolean();
+        }
+        var unused = tasks.completeLater(claim, result).whenComplete((completed, error) -> {
             // On the writer's thread: only the quick part here. Issue 15: handing every completion
             // to another thread cost a wake-up per task.
             progress.released(claim.taskId()); // its end is committed (or failed): text no longer shown

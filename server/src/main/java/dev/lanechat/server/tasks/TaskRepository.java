@@ -149,10 +149,14 @@ final class TaskRepository {
                 .findOne();
     }
 
-    /** Starts the first attempt of a task held in memory for a loop; false when it was cancelled meanwhile. */
-    boolean start(Handle h, String taskId, String leaseId, Instant now) {
-        return h.createUpdate("UPDATE tasks SET status = 'running', attempts = 1, updated_at = :now WHERE id = :id "
-                                + "AND status = 'queued' AND lease_id = :lease")
+    /**
+     * Starts the first attempt of a task held in memory for a loop, under a lease that runs out at
+     * {@code leaseExpires}; false when it was cancelled (or its hold given back) meanwhile.
+     */
+    boolean start(Handle h, String taskId, String leaseId, Instant now, Instant leaseExpires) {
+        return h.createUpdate("UPDATE tasks SET status = 'running', attempts = 1, lease_expires_at = :expires, "
+                                + "updated_at = :now WHERE id = :id AND status = 'queued' AND lease_id = :lease")
+                        .bind("expires", leaseExpires.toEpochMilli())
                         .bind("now", Timestamps.format(now))
                         .bind("id", taskId)
                         .bind("lease", leaseId)
@@ -177,6 +181,29 @@ final class TaskRepository {
                 .execute();
     }
 
+    /** Extends the hold of a task held in memory for a loop; false when it was cancelled or given back. */
+    boolean renewHeld(Handle h, String taskId, String leaseId, Instant leaseExpires) {
+        return h.createUpdate("UPDATE tasks SET lease_expires_at = :expires WHERE id = :id AND status = 'queued' "
+                                + "AND lease_id = :lease")
+                        .bind("expires", leaseExpires.toEpochMilli())
+                        .bind("id", taskId)
+                        .bind("lease", leaseId)
+                        .execute()
+                == 1;
+    }
+
+    /**
+     * Gives back to the queue the tasks held in memory whose hold ran out before {@code deadline}
+     * (their node died before a loop started them); the lanes of those it gave back.
+     */
+    List<String> releaseExpiredHeld(Handle h, long deadlineEpochMs) {
+        return h.createQuery("UPDATE tasks SET lease_id = NULL, lease_expires_at = NULL WHERE status = 'queued' "
+                        + "AND lease_id IS NOT NULL AND lease_expires_at < :deadline RETURNING lane")
+                .bind("deadline", deadlineEpochMs)
+                .mapTo(String.class)
+                .list();
+    }
+
     boolean renew(Handle h, String taskId, String leaseId, Instant leaseExpires) {
         return h.createUpdate("UPDATE tasks SET lease_expires_at = :expires WHERE id = :id AND status = 'running' "
                                 + "AND lease_id = :lease")
@@ -192,21 +219,13 @@ final class TaskRepository {
      * lost (cancelled, expired, or already ended), in which case nothing changed.
      */
     Optional<Claim> finish(Handle h, String taskId, String leaseId, String status, String error, Instant now) {
-        return finish(h, taskId, leaseId, status, error, now, false);
-    }
-
-    /**
-     * {@link #finish}; with {@code held}, also of a task still held queued for its in-server loop
-     * (whose start was taken back: the loop ran it, this ends its first attempt).
-     */
-    Optional<Claim> finish(
-            Handle h, String taskId, String leaseId, String status, String error, Instant now, boolean held) {
+        // A task handed to a loop may end before its start commits (PostgreSQL's writer lines
+        // commit in any order): still held under this lease, it is this holder's, and ends as well.
         return h.createQuery(
                         "UPDATE tasks SET status = :status, error = :error, lease_id = NULL, lease_expires_at = NULL, "
-                                + (held ? "attempts = CASE WHEN attempts < 1 THEN 1 ELSE attempts END, " : "")
-                                + "updated_at = :now WHERE id = :id AND "
-                                + (held ? "status IN ('queued', 'running')" : "status = 'running'")
-                                + " AND lease_id = :lease RETURNING " + CLAIM_COLUMNS)
+                                + "attempts = CASE WHEN attempts = 0 THEN 1 ELSE attempts END, updated_at = :now "
+                                + "WHERE id = :id AND status IN ('queued', 'running') AND lease_id = :lease "
+                                + "RETURNING " + CLAIM_COLUMNS)
                 .bind("status", status)
                 .bind("error", error)
                 .bind("now", Timestamps.format(now))
@@ -219,7 +238,8 @@ final class TaskRepository {
     /** Puts a running task held under {@code leaseId} back on its queue; false when the lease was lost. */
     boolean requeue(Handle h, String taskId, String leaseId, Instant now) {
         return h.createUpdate("UPDATE tasks SET status = 'queued', lease_id = NULL, lease_expires_at = NULL, "
-                                + "updated_at = :now WHERE id = :id AND status = 'running' AND lease_id = :lease")
+                                + "updated_at = :now WHERE id = :id AND status IN ('queued', 'running') "
+                                + "AND lease_id = :lease")
                         .bind("now", Timestamps.format(now))
                         .bind("id", taskId)
                         .bind("lease", leaseId)

@@ -136,22 +136,25 @@ public final class TaskService implements ConversationTasks {
 
     /**
      * Whether a task handed to a loop is stored queued (held for that loop, which starts it) rather
-     * than running: on single-process SQLite, where a lane holds a backlog of handed tasks.
+     * than running, a lane then holding a backlog of handed tasks: on both stores (issue 15: on
+     * PostgreSQL too, where the loops had waited for a commit per task). On PostgreSQL the hold is
+     * a lease of this node: if the node dies, the others' sweep gives the task back to the queue.
      */
     boolean handsOverQueued() {
-        return database.dialect().singleProcess();
+        return true;
     }
 
     /**
      * Starts a handed task's first attempt without waiting for the commit: the loop runs it at once,
-     * and its completion, queued after this on the one writer, commits with or after it. Returns
-     * what takes the start back while the writer has not begun it (true: taken back): a completion
-     * queued by then starts the task itself ({@link #completeLater(Claim, ProcessorResult, boolean)}),
-     * one write unit fewer per task (issue 15).
+     * and its completion, queued after this on the store's writer, commits with or after it (on
+     * SQLite), or possibly before it (on two of PostgreSQL's writer lines): then the completion
+     * ends the held task, and this start finds it ended and changes nothing. Returns what takes the
+     * start back while SQLite's writer has not begun it (true: taken back): a completion queued by
+     * then ends the task from its held state, one write unit fewer per task (issue 15).
      */
     java.util.function.BooleanSupplier startLater(Claim claim) {
         dev.lanechat.server.store.PendingWrite<Boolean> start = database.inTransactionWithdrawable(h -> {
-            boolean started = tasks.start(h, claim.taskId(), claim.leaseId(), clock.instant());
+            boolean started = tasks.start(h, claim.taskId(), claim.leaseId(), clock.instant(), inServerLeaseEnd());
             if (started) {
                 conversations.setPendingStatus(h, claim.messageId(), TaskStatus.RUNNING);
             }
@@ -166,6 +169,14 @@ public final class TaskService implements ConversationTasks {
             }
         });
         return start.withdraw();
+    }
+
+    /**
+     * Extends the hold of a handed task that waited long in its lane's backlog (PostgreSQL); false
+     * when it was cancelled or given back to the queue meanwhile, and then it must not run here.
+     */
+    boolean renewHeld(Claim claim) {
+        return jdbi.inTransaction(h -> tasks.renewHeld(h, claim.taskId(), claim.leaseId(), inServerLeaseEnd()));
     }
 
     /** Gives a handed task that no loop started back to the queue (the server is stopping). */
@@ -753,28 +764,19 @@ public final class TaskService implements ConversationTasks {
         return event.isPresent();
     }
 
-    /** Whether {@link #completeLater} returns before the commit (SQLite's writer) rather than after it. */
+    /** Whether {@link #completeLater} returns before the commit (the store's writer) rather than after it. */
     public boolean completesLater() {
-        return database.dialect().singleProcess();
+        return true;
     }
 
     /**
      * {@link #complete} without waiting for the commit (issue 15: a loop that waited for each
-     * completion's fsync ran one task per commit): queued for SQLite's writer, whose commit comes
-     * before the push as always. The future holds whether the task completed (false: its lease was
-     * lost) once committed, and completes on the writer's thread. On PostgreSQL it completes here.
+     * completion's fsync ran one task per commit): queued for the store's writer, whose commit
+     * comes before the push as always. The future holds whether the task completed (false: its
+     * lease was lost) once committed, and completes on the writer's thread.
      */
     public java.util.concurrent.CompletableFuture<Boolean> completeLater(Claim claim, ProcessorResult result) {
-        return completeLater(claim, result, false);
-    }
-
-    /**
-     * {@link #completeLater(Claim, ProcessorResult)}; with {@code unstarted}, of a handed task whose
-     * start was taken back ({@link #startLater}): the completion ends it from its held state.
-     */
-    java.util.concurrent.CompletableFuture<Boolean> completeLater(
-            Claim claim, ProcessorResult result, boolean unstarted) {
-        return database.inTransactionLater(h -> completeIn(h, claim, result, clock.instant(), unstarted))
+        return database.inTransactionLater(h -> completeIn(h, claim, result, clock.instant()))
                 .thenApply(event -> {
                     event.ifPresent(e -> notifier.published(List.of(e)));
                     return event.isPresent();
@@ -795,11 +797,7 @@ public final class TaskService implements ConversationTasks {
     }
 
     private Optional<Event> completeIn(Handle h, Claim claim, ProcessorResult result, Instant now) {
-        return completeIn(h, claim, result, now, false);
-    }
-
-    private Optional<Event> completeIn(Handle h, Claim claim, ProcessorResult result, Instant now, boolean held) {
-        return tasks.finish(h, claim.taskId(), claim.leaseId(), TaskStatus.COMPLETED, null, now, held)
+        return tasks.finish(h, claim.taskId(), claim.leaseId(), TaskStatus.COMPLETED, null, now)
                 .map(task -> {
                     conversations.complete(
                             h,
@@ -884,6 +882,14 @@ public final class TaskService implements ConversationTasks {
      * {@code deadline}: their runner died or hung. Returns how many it handled.
      */
     public int sweepExpiredLeases(Instant deadline) {
+        if (inServerLeasesExpire()) {
+            // Tasks a dead node held in memory, never started: back on the queue, for any node.
+            List<String> released = jdbi.inTransaction(h -> tasks.releaseExpiredHeld(h, deadline.toEpochMilli()));
+            if (!released.isEmpty()) {
+                log.info("Gave {} task(s) held by a node that stopped back to the queue", released.size());
+                released.stream().distinct().forEach(lane -> queuedListeners.forEach(l -> l.accept(lane)));
+            }
+        }
         Map<String, String> expired = jdbi.withHandle(h -> tasks.expiredLeases(h, deadline.toEpochMilli()));
         int handled = 0;
         for (Map.Entry<String, String> e : expired.entrySet()) {
