@@ -262,12 +262,13 @@ class PgWriterTest {
 
     /** A transaction that stays open until {@link #releaseBlocker}, so that others queue behind it. */
     private void startBlocker() throws InterruptedException {
-        inTransaction(h -> {
-            h.execute("INSERT INTO notes (text) VALUES ('blocker')");
-            blockerEntered.countDown();
-            releaseBlocker.await();
-            return "blocker";
-        });
+        var unused = inTransaction(
+                h -> { // its outcome is the blocker's own; the tests wait on the latches
+                    h.execute("INSERT INTO notes (text) VALUES ('blocker')");
+                    blockerEntered.countDown();
+                    releaseBlocker.await();
+                    return "blocker";
+                });
         assertThat(blockerEntered.await(10, TimeUnit.SECONDS)).isTrue();
         callbackThreads.clear();
         transactions.clear();
