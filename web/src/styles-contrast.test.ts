@@ -1,3 +1,4 @@
+// @vitest-environment node
 // WCAG contrast of the themes in styles.css, computed from the file itself: text pairs need 4.5:1
 // (AA, normal text), the status dots and the focus ring 3:1 against what surrounds them (AA,
 // non-text). The status dot colours are the spec's (Header's STATUS_DISPLAY), not the theme's.

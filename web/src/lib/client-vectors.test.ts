@@ -1,3 +1,4 @@
+// @vitest-environment node
 // The protocol's client rules from docs/client-vectors.json, shared with the Java client's tests:
 // backoff and Retry-After here; task outcomes and progress in features/chat/hooks.
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// @vitest-environment node
 // Tests for LanechatSocket with no React and no global fakes: a manual scheduler, a scripted
 // random source, an injected WebSocket constructor and wake signal.
 import { beforeEach, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// @vitest-environment node
 // The chat's pure rules for stopped answers and text so far (protocol.md E13).
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../lib/api';

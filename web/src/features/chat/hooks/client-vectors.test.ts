@@ -1,3 +1,4 @@
+// @vitest-environment node
 // docs/client-vectors.json's task outcomes and progress rules, shared with the Java client's
 // tests: each frame goes through LanechatSocket as it would from the server, then through the
 // chat's rules (outcomeFromEvent, ProgressStreams) as useChat and useTaskStream apply them.

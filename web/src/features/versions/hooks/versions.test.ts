@@ -1,3 +1,4 @@
+// @vitest-environment node
 // The versions' pure rules: the ‹ n / m › position, and the cached path after an accepted
 // regenerate or edit (cut at the changed point, the new pending answer as its leaf).
 import { describe, expect, it } from 'vitest';

@@ -20,6 +20,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
@@ -166,7 +167,15 @@ public final class Gen implements AutoCloseable {
             try {
                 Listener listener = new Listener(this);
                 current = listener;
-                java.util.concurrent.CompletableFuture<Session> connecting = ws.connect(listener, uri);
+                // Lanechat's API tokens (lc_…) also go on the upgrade, as protocol.md E6 asks of
+                // clients that can: a socket that authenticates only in its subscribe frame is
+                // pending meanwhile, and the server takes at most 16 pending sockets per address
+                // (all of the generator's come from one), so 34 of 50 were refused at once.
+                ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
+                if (token.startsWith("lc_")) {
+                    upgrade.setHeader("Authorization", "Bearer " + token);
+                }
+                java.util.concurrent.CompletableFuture<Session> connecting = ws.connect(listener, uri, upgrade);
                 connecting.whenComplete((s, e) -> {
                     if (listener.dead) {
                         return;
@@ -340,6 +349,11 @@ public final class Gen implements AutoCloseable {
                 return;
             }
             dead = true;
+            if (!ready && stream.lastError == null) {
+                // Closed before ready (refused, timed out): a failure, even if its error frame was
+                // not recognised, so that openMany does not wait its whole timeout for it.
+                stream.lastError = "closed " + status + " before ready: " + reason;
+            }
             stream.closes.incrementAndGet();
             stream.session = null;
             stream.dropped();

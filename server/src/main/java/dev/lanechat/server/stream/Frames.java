@@ -27,8 +27,20 @@ final class Frames {
         if (retryAfterMs != null) {
             data.put("retry_after_ms", retryAfterMs);
         }
+        return frame(json, "error", data);
+    }
+
+    /**
+     * {@code {"event":…,"data":…}} in this order, as every frame of protocol.md: a {@code Map.of}
+     * iterates in an order salted per JVM, so half the servers wrote {@code data} first, and
+     * clients that tell frames apart by their start (the bench's generator) missed them.
+     */
+    static String frame(ObjectMapper json, String event, Map<String, Object> data) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("event", event);
+        frame.put("data", data);
         try {
-            return json.writeValueAsString(Map.of("event", "error", "data", data));
+            return json.writeValueAsString(frame);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,6 +1,5 @@
 package dev.lanechat.server.stream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.store.StoreErrors;
 import dev.lanechat.server.tasks.Claim;
@@ -281,10 +280,6 @@ public final class ProgressRelay implements ProgressSink, PartialAnswers {
         data.put("message_id", task.messageId());
         data.put("delta", delta);
         data.put("offset", offset);
-        try {
-            return json.writeValueAsString(Map.of("event", "progress", "data", data));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Frames.frame(json, "progress", data);
     }
 }
