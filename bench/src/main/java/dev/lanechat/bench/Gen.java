@@ -176,7 +176,7 @@ public final class Gen implements AutoCloseable {
                     upgrade.setHeader("Authorization", "Bearer " + token);
                 }
                 java.util.concurrent.CompletableFuture<Session> connecting = ws.connect(listener, uri, upgrade);
-                connecting.whenComplete((s, e) -> {
+                var unusedOutcome = connecting.whenComplete((s, e) -> {
                     if (listener.dead) {
                         return;
                     }
@@ -186,7 +186,7 @@ public final class Gen implements AutoCloseable {
                         dropped();
                     }
                 });
-                timers.schedule(
+                var unusedDeadline = timers.schedule(
                         () -> abandonIfNotReady(listener, connecting),
                         HANDSHAKE_TIMEOUT.toMillis(),
                         TimeUnit.MILLISECONDS);
@@ -220,7 +220,7 @@ public final class Gen implements AutoCloseable {
                 attempt++;
                 long wait =
                         base + (long) (base * 0.2 * ThreadLocalRandom.current().nextDouble());
-                timers.schedule(this::open, wait, TimeUnit.MILLISECONDS);
+                var unused = timers.schedule(this::open, wait, TimeUnit.MILLISECONDS);
             }
         }
 

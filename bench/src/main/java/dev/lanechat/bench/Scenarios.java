@@ -101,7 +101,7 @@ final class Scenarios {
                 if (sleep > 0) {
                     TimeUnit.NANOSECONDS.sleep(sleep);
                 }
-                t.submit(i).thenAccept(id -> {
+                var unused = t.submit(i).thenAccept(id -> {
                     accepted.incrementAndGet();
                     ids.add(id);
                     // the poller's phase is random against the completion, as a tab's interval would be
@@ -153,10 +153,10 @@ final class Scenarios {
 
     private static void schedulePoll(
             Gen gen, Target t, String id, long delayMs, long pollMs, AtomicLong polls, Map<String, Long> polledAt) {
-        gen.timers.schedule(
+        var unused = gen.timers.schedule(
                 () -> {
                     polls.incrementAndGet();
-                    t.task(id).whenComplete((state, e) -> {
+                    var unusedPoll = t.task(id).whenComplete((state, e) -> {
                         if (state != null && state.done()) {
                             polledAt.put(id, Gen.nowMicros());
                         } else {
@@ -550,7 +550,7 @@ final class Scenarios {
                     () -> {
                         int i = next.getAndIncrement();
                         pending.incrementAndGet();
-                        t.submit(i).whenComplete((id, e) -> {
+                        var unused = t.submit(i).whenComplete((id, e) -> {
                             if (id != null) {
                                 acceptedOf.incrementAndGet(i % t.users);
                                 accepted.incrementAndGet();

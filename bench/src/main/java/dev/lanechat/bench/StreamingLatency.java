@@ -191,7 +191,7 @@ public final class StreamingLatency {
                     }
                 })
                 .get(10, TimeUnit.SECONDS);
-        ws.sendText("{\"token\":\"stream\"}", true);
+        var unused = ws.sendText("{\"token\":\"stream\"}", true);
         ready.get(10, TimeUnit.SECONDS);
         return ws;
     }
