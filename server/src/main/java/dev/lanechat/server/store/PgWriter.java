@@ -11,7 +11,6 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -47,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * only what a second call leaves as is). And PostgreSQL can go away: a failed connection fails its
  * batch and is replaced for the next one.
  *
- * <p>Over 300 lines: the batch loop, its retry rule, the unit a caller waits on and the writer
- * handle's transaction rules are one mechanism, as in {@link SqliteWriter}.
+ * <p>Over 300 lines: the batch loop, its retry rule and the writer handle's transaction rules are
+ * one mechanism, as in {@link SqliteWriter}; the unit a caller waits on is {@link WriteUnit}.
  */
 final class PgWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PgWriter.class);
@@ -383,48 +382,25 @@ final class PgWriter implements AutoCloseable {
         }
     }
 
-    /** One caller's callback and, once its batch has committed, what came of it. */
-    private static final class Unit<R, X extends Exception> {
-        private final HandleCallback<R, X> callback;
-        /** Where an unwaited unit's outcome goes; null when its caller waits. */
-        private final CompletableFuture<R> future;
-
-        private final Thread caller = Thread.currentThread();
-        private R value;
-        private Throwable failure;
-        /** When the writer first started it (System.nanoTime). */
-        private long started;
-
+    /** A unit of a PostgreSQL writer line: run again, in a later batch, when it gave way on a lock. */
+    private static final class Unit<R, X extends Exception> extends WriteUnit<R, X> {
         private int retried;
         /** Whether it waits for the next batch (written and read on the writer's thread). */
         private boolean retrying;
 
-        private volatile boolean done;
-
         Unit(HandleCallback<R, X> callback, CompletableFuture<R> future) {
-            this.callback = callback;
-            this.future = future;
+            super(callback, future);
         }
 
-        /** Runs the callback; false when it threw (its failure is kept for its caller). */
+        @Override
         boolean run(Handle h) {
-            if (started == 0) {
-                started = System.nanoTime();
-            }
             retrying = false;
-            failure = null;
-            try {
-                value = callback.withHandle(h);
-                return true;
-            } catch (Throwable e) {
-                failure = e;
-                return false;
-            }
+            return super.run(h);
         }
 
         /** Whether it failed on another transaction's lock and may run again; counts the run. */
         boolean mayRetry() {
-            if (retried >= MAX_RETRIES || !gaveWay(failure)) {
+            if (retried >= MAX_RETRIES || !gaveWay(failure())) {
                 return false;
             }
             retried++;
@@ -442,61 +418,6 @@ final class PgWriter implements AutoCloseable {
                 }
             }
             return false;
-        }
-
-        boolean failed() {
-            return failure != null;
-        }
-
-        void fail(Throwable e) {
-            failure = e;
-            value = null;
-        }
-
-        void failUnlessFailed(Throwable e) {
-            if (failure == null) {
-                fail(e);
-            }
-        }
-
-        void finish() {
-            if (future != null) {
-                if (failure != null) {
-                    future.completeExceptionally(failure);
-                } else {
-                    future.complete(value);
-                }
-                return;
-            }
-            done = true;
-            LockSupport.unpark(caller);
-        }
-
-        /** Waits for the batch; an interrupt does not end the wait (the callback may be running), it is kept. */
-        void await() {
-            boolean interrupted = false;
-            while (!done) {
-                LockSupport.park(this);
-                if (Thread.interrupted()) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        R outcome() throws X {
-            if (failure != null) {
-                throw Unit.<RuntimeException>rethrow(failure);
-            }
-            return value;
-        }
-
-        /** Rethrows the callback's own exception (an X, unchecked, or an Error) as it was. */
-        @SuppressWarnings("unchecked")
-        private static <E extends Throwable> E rethrow(Throwable e) throws E {
-            throw (E) e;
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -38,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * handle they are given, which every repository here does. A callback that itself asks for a
  * transaction (on the writer's handle or through the pooled Jdbi) gets it inline, as part of its own.
  *
- * <p>Over 300 lines: the batch loop, the unit a caller waits on and the writer handle's transaction
- * rules are one mechanism; apart, none of them could be checked against the others.
+ * <p>Over 300 lines: the batch loop, its withdrawable units and the writer handle's transaction
+ * rules are one mechanism; apart, none of them could be checked against the others. What a unit
+ * is for its caller (the wait, the outcome) is shared with PgWriter in {@link WriteUnit}.
  */
 final class SqliteWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SqliteWriter.class);
@@ -325,27 +325,15 @@ final class SqliteWriter implements AutoCloseable {
         }
     }
 
-    /** One caller's callback and, once its batch has committed, what came of it. */
-    private static final class Unit<R, X extends Exception> {
-        private final HandleCallback<R, X> callback;
-        /** Where an unwaited unit's outcome goes; null when its caller waits. */
-        private final CompletableFuture<R> future;
-
-        private final Thread caller = Thread.currentThread();
-        private R value;
-        private Throwable failure;
-        /** When the writer started it (System.nanoTime). */
-        private long started;
-
-        private volatile boolean done;
+    /** A unit of SQLite's writer: withdrawable until the writer begins it. */
+    private static final class Unit<R, X extends Exception> extends WriteUnit<R, X> {
         /** Set once by the writer as it begins the unit, or by a caller that withdraws it first. */
         private final AtomicBoolean begun = new AtomicBoolean();
         /** Whether the caller withdrew it before the writer began it (read on the writer's thread). */
         private boolean withdrawn;
 
         Unit(HandleCallback<R, X> callback, CompletableFuture<R> future) {
-            this.callback = callback;
-            this.future = future;
+            super(callback, future);
         }
 
         /** Called by the writer before it runs the unit; false when it was withdrawn (it is then skipped). */
@@ -360,73 +348,6 @@ final class SqliteWriter implements AutoCloseable {
         /** Takes the unit back unless the writer began it; true when it will never run. */
         boolean withdraw() {
             return begun.compareAndSet(false, true);
-        }
-
-        /** Runs the callback; false when it threw (its failure is kept for its caller). */
-        boolean run(Handle h) {
-            started = System.nanoTime();
-            try {
-                value = callback.withHandle(h);
-                return true;
-            } catch (Throwable e) {
-                failure = e;
-                return false;
-            }
-        }
-
-        boolean failed() {
-            return failure != null;
-        }
-
-        void fail(Throwable e) {
-            failure = e;
-            value = null;
-        }
-
-        void failUnlessFailed(Throwable e) {
-            if (failure == null) {
-                fail(e);
-            }
-        }
-
-        void finish() {
-            if (future != null) {
-                if (failure != null) {
-                    future.completeExceptionally(failure);
-                } else {
-                    future.complete(value);
-                }
-                return;
-            }
-            done = true;
-            LockSupport.unpark(caller);
-        }
-
-        /** Waits for the batch; an interrupt does not end the wait (the callback may be running), it is kept. */
-        void await() {
-            boolean interrupted = false;
-            while (!done) {
-                LockSupport.park(this);
-                if (Thread.interrupted()) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        R outcome() throws X {
-            if (failure != null) {
-                throw Unit.<RuntimeException>rethrow(failure);
-            }
-            return value;
-        }
-
-        /** Rethrows the callback's own exception (an X, unchecked, or an Error) as it was. */
-        @SuppressWarnings("unchecked")
-        private static <E extends Throwable> E rethrow(Throwable e) throws E {
-            throw (E) e;
         }
     }
 }
