@@ -326,13 +326,7 @@ public final class LaneRunner {
         if (claim == null) {
             return false;
         }
-        // A completion claims the lane's next task in its own transaction: run those in a row.
-        String content = task != null ? task.content() : null;
-        while (claim != null) {
-            claim = run(claim, content, unstart);
-            content = null;
-            unstart = null;
-        }
+        run(claim, task != null ? task.content() : null, unstart);
         return true;
     }
 
@@ -396,13 +390,13 @@ public final class LaneRunner {
     }
 
     /**
-     * Runs a claimed task to its end; returns the next task claimed with its completion, if any.
+     * Runs a claimed task to its end: its completion is queued for the store's writer, and the loop
+     * is free at once.
      *
      * @param content its message's content when the submit handed it over, else null (then read)
      * @param unstart takes back the task's queued start (SQLite's handed task), else null
      */
-    private Claim run(Claim claim, String content, BooleanSupplier unstart) {
-        Claim next = null;
+    private void run(Claim claim, String content, BooleanSupplier unstart) {
         boolean releasedLater = false;
         Running context = new Running(Thread.currentThread(), claim, progress);
         progress.started(claim);
@@ -440,11 +434,9 @@ public final class LaneRunner {
             if (!context.cancelled) {
                 if (stopping) {
                     tasks.complete(claim, result);
-                } else if (tasks.completesLater()) {
+                } else {
                     completeLater(claim, result, unstart);
                     releasedLater = true;
-                } else {
-                    next = tasks.completeAndClaimNext(claim, result).orElse(null);
                 }
             }
         } catch (ProcessingFailed e) {
@@ -489,6 +481,5 @@ public final class LaneRunner {
             metrics.taskEnded(lane.name(), System.nanoTime() - started);
             Thread.interrupted();
         }
-        return next;
     }
 }

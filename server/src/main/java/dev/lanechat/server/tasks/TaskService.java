@@ -764,11 +764,6 @@ public final class TaskService implements ConversationTasks {
         return event.isPresent();
     }
 
-    /** Whether {@link #completeLater} returns before the commit (the store's writer) rather than after it. */
-    public boolean completesLater() {
-        return true;
-    }
-
     /**
      * {@link #complete} without waiting for the commit (issue 15: a loop that waited for each
      * completion's fsync ran one task per commit): queued for the store's writer, whose commit
@@ -781,19 +776,6 @@ public final class TaskService implements ConversationTasks {
                     event.ifPresent(e -> notifier.published(List.of(e)));
                     return event.isPresent();
                 });
-    }
-
-    /**
-     * {@link #complete}, and in the same transaction the claim of the lane's next queued task for
-     * the loop that is now free (issue 15: one transaction fewer per task while the lane is busy).
-     */
-    public Optional<Claim> completeAndClaimNext(Claim claim, ProcessorResult result) {
-        Map.Entry<Optional<Event>, Optional<Claim>> done = jdbi.inTransaction(h -> {
-            Optional<Event> event = completeIn(h, claim, result, clock.instant());
-            return Map.entry(event, claimIn(h, claim.lane(), inServerLeaseEnd()));
-        });
-        done.getKey().ifPresent(e -> notifier.published(List.of(e)));
-        return done.getValue();
     }
 
     private Optional<Event> completeIn(Handle h, Claim claim, ProcessorResult result, Instant now) {
