@@ -16,8 +16,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionException;
-import org.jdbi.v3.core.transaction.TransactionHandler;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -293,7 +291,12 @@ final class PgWriter implements AutoCloseable {
             Jdbi jdbi = Jdbi.create(opened);
             jdbi.setStatementBuilderFactory(c -> new CachedStatements());
             // Every callback on this handle already runs inside the writer's transaction.
-            jdbi.setTransactionHandler(new InsideBatch());
+            jdbi.setTransactionHandler(new WriterHandleTransactions(
+                    () -> {
+                        Line line = current.get();
+                        return line != null && line.inBatch;
+                    },
+                    "the PostgreSQL writer"));
             connection = opened;
             handle = jdbi.open();
         }
@@ -322,63 +325,6 @@ final class PgWriter implements AutoCloseable {
             connection = null;
             handle = null;
             control = null;
-        }
-    }
-
-    /**
-     * The transactions of the writer's handle: a callback that asks for one is already inside the
-     * writer's, so it runs inline; the writer alone begins and ends transactions.
-     */
-    private final class InsideBatch implements TransactionHandler {
-        @Override
-        public <R, X extends Exception> R inTransaction(Handle h, HandleCallback<R, X> callback) throws X {
-            return callback.withHandle(h);
-        }
-
-        @Override
-        public <R, X extends Exception> R inTransaction(
-                Handle h, TransactionIsolationLevel level, HandleCallback<R, X> callback) throws X {
-            return callback.withHandle(h);
-        }
-
-        @Override
-        public boolean isInTransaction(Handle h) {
-            Line line = current.get();
-            return line != null && line.inBatch;
-        }
-
-        @Override
-        public void begin(Handle h) {
-            throw refused();
-        }
-
-        @Override
-        public void commit(Handle h) {
-            throw refused();
-        }
-
-        @Override
-        public void rollback(Handle h) {
-            throw refused();
-        }
-
-        @Override
-        public void savepoint(Handle h, String name) {
-            throw refused();
-        }
-
-        @Override
-        public void rollbackToSavepoint(Handle h, String name) {
-            throw refused();
-        }
-
-        @Override
-        public void releaseSavepoint(Handle h, String name) {
-            throw refused();
-        }
-
-        private UnsupportedOperationException refused() {
-            return new UnsupportedOperationException("the PostgreSQL writer begins and ends its transactions itself");
         }
     }
 

@@ -14,8 +14,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionException;
-import org.jdbi.v3.core.transaction.TransactionHandler;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +97,7 @@ final class SqliteWriter implements AutoCloseable {
         Jdbi jdbi = Jdbi.create(connection);
         jdbi.setStatementBuilderFactory(c -> new CachedStatements());
         // Every callback on this handle already runs inside the writer's transaction.
-        jdbi.setTransactionHandler(new InsideBatch());
+        jdbi.setTransactionHandler(new WriterHandleTransactions(() -> inBatch, "the SQLite writer"));
         handle = jdbi.open();
         thread = new Thread(this::loop, "sqlite-writer");
         thread.setDaemon(true);
@@ -266,62 +264,6 @@ final class SqliteWriter implements AutoCloseable {
             connection.close();
         } catch (SQLException e) {
             log.warn("Closing SQLite's write connection failed: {}", StoreErrors.describe(e));
-        }
-    }
-
-    /**
-     * The transactions of the writer's handle: a callback that asks for one is already inside the
-     * writer's, so it runs inline; the writer alone begins and ends transactions.
-     */
-    private final class InsideBatch implements TransactionHandler {
-        @Override
-        public <R, X extends Exception> R inTransaction(Handle h, HandleCallback<R, X> callback) throws X {
-            return callback.withHandle(h);
-        }
-
-        @Override
-        public <R, X extends Exception> R inTransaction(
-                Handle h, TransactionIsolationLevel level, HandleCallback<R, X> callback) throws X {
-            return callback.withHandle(h);
-        }
-
-        @Override
-        public boolean isInTransaction(Handle h) {
-            return inBatch;
-        }
-
-        @Override
-        public void begin(Handle h) {
-            throw refused();
-        }
-
-        @Override
-        public void commit(Handle h) {
-            throw refused();
-        }
-
-        @Override
-        public void rollback(Handle h) {
-            throw refused();
-        }
-
-        @Override
-        public void savepoint(Handle h, String name) {
-            throw refused();
-        }
-
-        @Override
-        public void rollbackToSavepoint(Handle h, String name) {
-            throw refused();
-        }
-
-        @Override
-        public void releaseSavepoint(Handle h, String name) {
-            throw refused();
-        }
-
-        private UnsupportedOperationException refused() {
-            return new UnsupportedOperationException("the SQLite writer begins and ends its transactions itself");
         }
     }
 
