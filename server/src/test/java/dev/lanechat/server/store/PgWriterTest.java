@@ -136,12 +136,15 @@ class PgWriterTest {
                 s.execute("UPDATE counters SET n = 100 WHERE id = 1"); // held until `other` commits
             }
             startBlocker();
+            // Queued one at a time: three caller threads started together may queue in any order.
             CompletableFuture<String> first = inTransaction(insertNote("first"));
+            awaitQueued();
             waiting = inTransaction(h -> {
                 insertNote("waiting").withHandle(h);
                 h.execute("UPDATE counters SET n = n + 1 WHERE id = 1");
                 return "waiting";
             });
+            awaitQueued();
             behind = inTransaction(insertNote("behind"));
             awaitQueued();
             releaseBlocker.countDown();
