@@ -36,7 +36,7 @@ record Delivery(
         ExecutorService drains) {
 
     static Delivery wire(Database database, Lanes lanes, ObjectMapper json, Clock clock, Closers closers) {
-        EventLog eventLog = new EventLog(database.jdbi(), json, clock, database.dialect());
+        EventLog eventLog = new EventLog(database, json, clock);
         Notifier notifier = new Notifier();
         EventWaiters waiters = new EventWaiters();
         Hub hub = new Hub(eventLog);

@@ -44,7 +44,7 @@ record Work(
             Closers closers) {
         FileRepository files = new FileRepository(database.jdbi());
         ConversationRepository conversationRepository = new ConversationRepository(files);
-        UsageLedger usage = new UsageLedger(database.jdbi());
+        UsageLedger usage = new UsageLedger(database);
         TaskService tasks = new TaskService(
                 database,
                 conversationRepository,

@@ -2,10 +2,13 @@ package dev.lanechat.server.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lanechat.server.store.Dialect;
+import dev.lanechat.server.store.BatchEnd;
+import dev.lanechat.server.store.Database;
 import dev.lanechat.server.store.Timestamps;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -14,11 +17,17 @@ import org.jdbi.v3.core.Jdbi;
  * The per-user event log, the spine of delivery: live push, replay after a reconnect and the
  * long-poll are all reads of it from a cursor. Events are appended inside the caller's transaction
  * (the same one that writes the result they announce); ids come from the user's row, so they are
- * gapless and in commit order per user.
+ * gapless and in commit order per user. On PostgreSQL an append inside the node's writer batch is
+ * written at the batch's end (store's BatchEnd), users in id order: the user's row is then held
+ * from there to the commit, not from the batch's first event, which kept other nodes' batches
+ * waiting on it.
  */
 public final class EventLog {
     /** The most events one read returns (and the long-poll's page size). */
     public static final int PAGE = 500;
+
+    /** The first writes of a batch's end: the users' rows before anything else a batch end takes. */
+    public static final int BATCH_END_RANK = 0;
 
     private final Jdbi jdbi;
     private final ObjectMapper json;
@@ -29,50 +38,73 @@ public final class EventLog {
     /** The dialect's one-statement append (PostgreSQL), or null. */
     private final String appendStatement;
 
-    /** The log of the store whose SQL {@code dialect} speaks. */
-    public EventLog(Jdbi jdbi, ObjectMapper json, Clock clock, Dialect dialect) {
-        this.jdbi = jdbi;
+    private final BatchEnd<Event> appends;
+
+    /** The log of {@code database}. */
+    public EventLog(Database database, ObjectMapper json, Clock clock) {
+        this.jdbi = database.jdbi();
         this.json = json;
         this.clock = clock;
-        this.notifyStatement = dialect.notifyStatement();
-        this.appendStatement = dialect.appendEventStatement();
+        this.notifyStatement = database.dialect().notifyStatement();
+        this.appendStatement = database.dialect().appendEventStatement();
+        this.appends = database.batchEnd(BATCH_END_RANK, this::write);
     }
 
-    /** Appends an event of {@code type} with {@code data} (serialised to JSON) in {@code handle}'s transaction. */
+    /**
+     * Appends an event of {@code type} with {@code data} (serialised to JSON) in {@code handle}'s
+     * transaction. Its id is known once the transaction is at its commit.
+     */
     public Event append(Handle handle, String userId, String type, Object data) {
-        if (appendStatement != null) {
-            String dataJson = asJson(data);
-            long id = handle.createQuery(appendStatement)
-                    .bind("user", userId)
-                    .bind("type", type)
-                    .bind("data", dataJson)
-                    .bind("now", Timestamps.format(clock.instant()))
-                    .map((rs, ctx) -> rs.getLong("id"))
-                    .one();
-            return new Event(userId, id, type, dataJson);
+        Event event = Event.unnumbered(userId, type, asJson(data));
+        appends.add(handle, event);
+        return event;
+    }
+
+    /** Writes events in {@code handle}'s transaction, a user's in their order, users by id. */
+    private void write(Handle handle, List<Event> events) {
+        List<Event> ordered = events;
+        if (events.size() > 1) {
+            ordered = new ArrayList<>(events);
+            ordered.sort(Comparator.comparing(Event::userId)); // stable: a user's order stays
         }
+        String now = Timestamps.format(clock.instant());
+        for (Event event : ordered) {
+            event.assign(appendStatement != null ? appendInOne(handle, event, now) : appendInSteps(handle, event, now));
+        }
+    }
+
+    private long appendInOne(Handle handle, Event event, String now) {
+        return handle.createQuery(appendStatement)
+                .bind("user", event.userId())
+                .bind("type", event.type())
+                .bind("data", event.dataJson())
+                .bind("now", now)
+                .map((rs, ctx) -> rs.getLong("id"))
+                .one();
+    }
+
+    private long appendInSteps(Handle handle, Event event, String now) {
         long id = handle.createQuery(
                         "UPDATE users SET last_event_id = last_event_id + 1 WHERE id = :user RETURNING last_event_id")
-                .bind("user", userId)
+                .bind("user", event.userId())
                 .mapTo(Long.class)
                 .one();
-        String dataJson = asJson(data);
         handle.createUpdate(
                         "INSERT INTO events (user_id, id, type, data, created_at) VALUES (:user, :id, :type, :data, :now)")
-                .bind("user", userId)
+                .bind("user", event.userId())
                 .bind("id", id)
-                .bind("type", type)
-                .bind("data", dataJson)
-                .bind("now", Timestamps.format(clock.instant()))
+                .bind("type", event.type())
+                .bind("data", event.dataJson())
+                .bind("now", now)
                 .execute();
         if (notifyStatement != null) {
             // Delivered on commit only, so another node never hears of an event it cannot read yet.
             handle.createQuery(notifyStatement)
-                    .bind("payload", userId + ":" + id)
+                    .bind("payload", event.userId() + ":" + id)
                     .mapTo(String.class)
                     .findOne();
         }
-        return new Event(userId, id, type, dataJson);
+        return id;
     }
 
     private String asJson(Object data) {

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -25,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * unit queued when it looks in one transaction, each unit inside its own SAVEPOINT, and answers
  * each caller after the one COMMIT (one WAL flush for the batch, {@code synchronous_commit} left
  * on). Between nodes nothing changes: claims still skip rows other nodes lock, and per-user event
- * ids still come from the user's row, locked until the commit. A batch with many events of one
- * user takes that row once for all of them (one transaction per unit held it, and the user's
- * {@code usage_daily} row, once per unit, from its UPDATE to its commit: the lane loops queued on
- * those two rows).
+ * ids still come from the user's row, locked until the commit. The rows every batch takes (the
+ * user's event counter, the user's {@code usage_daily} row) are written at the batch's end, just
+ * before its COMMIT ({@link BatchEnd}): taken at the first unit that needed them, they were held
+ * for the whole batch, and another node's batch that needed them waited that long (or, holding a
+ * row this batch needed next, until the lock timeout below).
  *
  * <p>What a caller sees is what a transaction of its own gives (as on SQLite): its callback runs
  * alone, one that throws has its own changes rolled back and its exception rethrown, and a caller
@@ -119,6 +121,22 @@ final class PgWriter implements AutoCloseable {
         return future;
     }
 
+    /**
+     * Keeps {@code item} for the end of the batch whose unit runs on {@code h} (see
+     * {@link BatchEnd}); false when {@code h} is not a line's handle inside a batch.
+     */
+    boolean defer(Handle h, BatchEnd<?> end, Object item) {
+        Line line = current.get();
+        if (line == null || !line.inBatch || line.handle != h) {
+            return false;
+        }
+        line.unitItems.add(new Deferred(end, item));
+        return true;
+    }
+
+    /** An item a unit added for its batch's end. */
+    private record Deferred(BatchEnd<?> end, Object item) {}
+
     private void enqueue(Unit<?, ?> unit) {
         synchronized (this) {
             if (closed) {
@@ -158,6 +176,10 @@ final class PgWriter implements AutoCloseable {
         private boolean inBatch;
         /** Whether the connection failed during this batch: it is closed after it, and the next batch opens another. */
         private boolean broken;
+        /** What the running unit added for the batch's end, and what the batch's units that succeeded added. */
+        private final List<Deferred> unitItems = new ArrayList<>();
+
+        private final List<Deferred> batchItems = new ArrayList<>();
 
         Line(String name) {
             thread = new Thread(this::loop, name);
@@ -220,6 +242,15 @@ final class PgWriter implements AutoCloseable {
         }
 
         private void runBegun(List<Unit<?, ?>> batch) {
+            try {
+                runUnits(batch);
+            } finally {
+                unitItems.clear();
+                batchItems.clear();
+            }
+        }
+
+        private void runUnits(List<Unit<?, ?>> batch) {
             boolean alone = batch.size() == 1; // a failure of the one unit rolls back the whole transaction
             int ran = 0;
             List<Unit<?, ?>> giveBack = List.of();
@@ -233,6 +264,10 @@ final class PgWriter implements AutoCloseable {
                         control.execute("RELEASE unit; SAVEPOINT unit");
                     }
                     boolean ok = unit.run(handle);
+                    if (ok) {
+                        batchItems.addAll(unitItems);
+                    }
+                    unitItems.clear(); // a failed unit's items go with its savepoint
                     if (!ok && !alone) {
                         control.execute("ROLLBACK TO unit");
                     }
@@ -252,6 +287,7 @@ final class PgWriter implements AutoCloseable {
                     rollbackQuietly();
                     return;
                 }
+                flushBatchEnd();
                 connection.commit();
                 for (int i = giveBack.size() - 1; i >= 0; i--) {
                     queue.addFirst(giveBack.get(i));
@@ -273,6 +309,29 @@ final class PgWriter implements AutoCloseable {
                 if (!unit.failed() && !unit.retrying) {
                     stampToCommit.accept(committed - unit.started);
                 }
+            }
+        }
+
+        /** Writes what the batch's units added for its end, each flush's items in the units' order. */
+        private void flushBatchEnd() throws SQLException {
+            if (batchItems.isEmpty()) {
+                return;
+            }
+            // Only rows that batch ends take are left to take, in one order: wait for them as long as
+            // a transaction of its own would (a deadlock with another session is still PostgreSQL's to break).
+            control.execute("SET LOCAL lock_timeout = 0");
+            batchItems.sort(Comparator.comparingInt(d -> d.end().rank())); // stable: the units' order stays
+            int from = 0;
+            while (from < batchItems.size()) {
+                BatchEnd<?> end = batchItems.get(from).end();
+                List<Object> items = new ArrayList<>();
+                int to = from;
+                while (to < batchItems.size() && batchItems.get(to).end() == end) {
+                    items.add(batchItems.get(to).item());
+                    to++;
+                }
+                end.flushAll(handle, items);
+                from = to;
             }
         }
 

@@ -1,12 +1,15 @@
 package dev.lanechat.server.usage;
 
 import dev.lanechat.server.lanes.ProcessorResult;
+import dev.lanechat.server.store.BatchEnd;
+import dev.lanechat.server.store.Database;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -15,15 +18,35 @@ import org.jdbi.v3.core.Jdbi;
  * The usage table (issue 20): one row per user per UTC day of answered messages, tokens and cost.
  * {@link #record} runs inside the transaction that completes a task, so the count commits with
  * the completion or not at all: a kill -9 can neither lose it nor count it twice (a retried task
- * completes once, guarded by its lease).
+ * completes once, guarded by its lease). On PostgreSQL the count is written at the end of the
+ * writer's batch (store's BatchEnd, after the events), one statement per user and day for the
+ * whole batch: the row is held from there to the commit, not from the batch's first completion.
  */
 public final class UsageLedger {
+    /** After the event log's: every batch end takes users' rows first, then their usage rows. */
+    public static final int BATCH_END_RANK = 1;
+
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE;
 
     private final Jdbi jdbi;
+    private final BatchEnd<Answered> counts;
 
-    public UsageLedger(Jdbi jdbi) {
-        this.jdbi = jdbi;
+    public UsageLedger(Database database) {
+        this.jdbi = database.jdbi();
+        this.counts = database.batchEnd(BATCH_END_RANK, UsageLedger::write);
+    }
+
+    /** One answered message's usage: what {@link #record} adds for its transaction. */
+    private record Answered(String userId, String day, long messages, long prompt, long completion, double cost) {
+        Answered plus(Answered other) {
+            return new Answered(
+                    userId,
+                    day,
+                    messages + other.messages,
+                    prompt + other.prompt,
+                    completion + other.completion,
+                    cost + other.cost);
+        }
     }
 
     /** The UTC day of {@code at}, as the table keys it. */
@@ -33,18 +56,39 @@ public final class UsageLedger {
 
     /** Counts one answered message of {@code userId} in {@code h}'s transaction (the completing one). */
     public void record(Handle h, String userId, ProcessorResult result, Instant at) {
-        h.createUpdate("INSERT INTO usage_daily (user_id, day, messages, prompt_tokens, completion_tokens, cost_usd) "
-                        + "VALUES (:user, :day, 1, :prompt, :completion, :cost) ON CONFLICT (user_id, day) DO UPDATE SET "
-                        + "messages = usage_daily.messages + 1, "
-                        + "prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens, "
-                        + "completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens, "
-                        + "cost_usd = usage_daily.cost_usd + excluded.cost_usd")
-                .bind("user", userId)
-                .bind("day", dayOf(at))
-                .bind("prompt", Math.max(0, result.promptTokens()))
-                .bind("completion", Math.max(0, result.completionTokens()))
-                .bind("cost", Math.max(0, result.costUsd()))
-                .execute();
+        counts.add(
+                h,
+                new Answered(
+                        userId,
+                        dayOf(at),
+                        1,
+                        Math.max(0, result.promptTokens()),
+                        Math.max(0, result.completionTokens()),
+                        Math.max(0, result.costUsd())));
+    }
+
+    /** Adds a transaction's counts to their rows, one statement per user and day, in that order. */
+    private static void write(Handle h, List<Answered> answered) {
+        Map<String, Answered> byRow = new TreeMap<>(); // "user day": the rows in one order
+        for (Answered a : answered) {
+            byRow.merge(a.userId() + " " + a.day(), a, Answered::plus);
+        }
+        for (Answered a : byRow.values()) {
+            h.createUpdate(
+                            "INSERT INTO usage_daily (user_id, day, messages, prompt_tokens, completion_tokens, cost_usd) "
+                                    + "VALUES (:user, :day, :messages, :prompt, :completion, :cost) ON CONFLICT (user_id, day) DO UPDATE SET "
+                                    + "messages = usage_daily.messages + excluded.messages, "
+                                    + "prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens, "
+                                    + "completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens, "
+                                    + "cost_usd = usage_daily.cost_usd + excluded.cost_usd")
+                    .bind("user", a.userId())
+                    .bind("day", a.day())
+                    .bind("messages", a.messages())
+                    .bind("prompt", a.prompt())
+                    .bind("completion", a.completion())
+                    .bind("cost", a.cost())
+                    .execute();
+        }
     }
 
     /** One user's days from {@code from} to {@code to} (inclusive) that have usage, newest first. */

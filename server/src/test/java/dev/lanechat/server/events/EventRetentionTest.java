@@ -25,12 +25,9 @@ class EventRetentionTest {
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
         try (Database db = Database.open(null, dataDir)) {
             User user = new Users(db.jdbi(), Clock.systemUTC()).ensure("retention");
-            EventLog old = new EventLog(db.jdbi(), Json.newMapper(), Clock.fixed(start, ZoneOffset.UTC), db.dialect());
-            EventLog recent = new EventLog(
-                    db.jdbi(),
-                    Json.newMapper(),
-                    Clock.fixed(start.plus(Duration.ofDays(40)), ZoneOffset.UTC),
-                    db.dialect());
+            EventLog old = new EventLog(db, Json.newMapper(), Clock.fixed(start, ZoneOffset.UTC));
+            EventLog recent =
+                    new EventLog(db, Json.newMapper(), Clock.fixed(start.plus(Duration.ofDays(40)), ZoneOffset.UTC));
             for (int i = 0; i < 3; i++) {
                 db.jdbi().useTransaction(h -> old.append(h, user.id(), "task.completed", Map.of("n", 1)));
             }
@@ -50,11 +47,8 @@ class EventRetentionTest {
             assertThat(bounds.canResumeFrom(6)).isFalse(); // newer than the store: reset
 
             // Even when every event is past retention, the newest is kept so that its id stays known.
-            EventLog later = new EventLog(
-                    db.jdbi(),
-                    Json.newMapper(),
-                    Clock.fixed(start.plus(Duration.ofDays(400)), ZoneOffset.UTC),
-                    db.dialect());
+            EventLog later =
+                    new EventLog(db, Json.newMapper(), Clock.fixed(start.plus(Duration.ofDays(400)), ZoneOffset.UTC));
             later.deleteOlderThan(Duration.ofDays(30));
             assertThat(later.readAfter(user.id(), 0, 10)).extracting(Event::id).containsExactly(5L);
             assertThat(later.bounds(user.id()).canResumeFrom(5)).isTrue();
