@@ -2,6 +2,7 @@
 // Args: <tasks> <senders> <node URL>...  e.g. 2000 16 http://127.0.0.1:9101 http://127.0.0.1:9102
 // 1. Throughput: <senders> threads POST <tasks> messages round-robin over the nodes; one socket per
 //    node counts task.completed frames; tasks/s = tasks / (first send .. last frame on every socket).
+//    The same load runs once before, unrecorded, to warm the nodes' JIT up.
 // 2. Push latency: 200 messages one at a time; latency = the 202 answer on node i .. the
 //    task.completed frame on the socket of node i+1 (another node when there are several).
 import java.net.URI;
@@ -58,6 +59,38 @@ public class MultiNodeBench {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100 * sorted.size()) - 1));
     }
 
+    /** Sends {@code tasks} messages from one thread per conversation, round-robin over the nodes; prints the rate. */
+    static void throughput(ExecutorService pool, List<Sock> socks, List<String> nodes, List<String> conversations,
+            int tasks, String label) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        long start = System.nanoTime();
+        List<Future<?>> fs = new ArrayList<>();
+        for (String mine : conversations) {
+            fs.add(pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < tasks) {
+                    ids.add(send(nodes.get(i % nodes.size()), mine, "bench " + i));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) f.get();
+        long sent = System.nanoTime();
+        while (socks.stream().anyMatch(s -> !s.arrived.keySet().containsAll(ids))) {
+            if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(5)) throw new IllegalStateException("timeout");
+            Thread.sleep(5);
+        }
+        long last = socks.stream()
+                .flatMap(s -> ids.stream().map(s.arrived::get))
+                .mapToLong(Long::longValue)
+                .max()
+                .orElseThrow();
+        double secs = (last - start) / 1e9;
+        System.out.printf("%s: %d tasks on %d node(s), %d senders: %.1f s, %.0f tasks/s (accepting took %.1f s)%n",
+                label, tasks, nodes.size(), conversations.size(), secs, tasks / secs, (sent - start) / 1e9);
+    }
+
     public static void main(String[] args) throws Exception {
         int tasks = Integer.parseInt(args[0]);
         int senders = Integer.parseInt(args[1]);
@@ -79,32 +112,11 @@ public class MultiNodeBench {
         }
         String conversation = conversations.get(0);
 
-        // 1. Throughput.
+        // 1. Throughput: the same load once unrecorded first, so that the nodes' JIT has compiled the
+        // hot path (a cold JVM spends about half its CPU compiling: bench/RESULTS.md, scenario 4).
         ExecutorService pool = Executors.newFixedThreadPool(senders);
-        AtomicInteger next = new AtomicInteger();
-        Set<String> ids = ConcurrentHashMap.newKeySet();
-        long start = System.nanoTime();
-        List<Future<?>> fs = new ArrayList<>();
-        for (int t = 0; t < senders; t++) {
-            String mine = conversations.get(t);
-            fs.add(pool.submit(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < tasks) {
-                    ids.add(send(nodes.get(i % nodes.size()), mine, "bench " + i));
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : fs) f.get();
-        long sent = System.nanoTime();
-        while (socks.stream().anyMatch(s -> !s.arrived.keySet().containsAll(ids))) {
-            if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(5)) throw new IllegalStateException("timeout");
-            Thread.sleep(5);
-        }
-        long last = socks.stream().flatMap(s -> s.arrived.values().stream()).mapToLong(Long::longValue).max().orElseThrow();
-        double secs = (last - start) / 1e9;
-        System.out.printf("throughput: %d tasks on %d node(s), %d senders: %.1f s, %.0f tasks/s (accepting took %.1f s)%n",
-                tasks, nodes.size(), senders, secs, tasks / secs, (sent - start) / 1e9);
+        throughput(pool, socks, nodes, conversations, tasks, "warm-up (not a figure)");
+        throughput(pool, socks, nodes, conversations, tasks, "throughput");
         pool.shutdown();
 
         // 2. Push latency, one message at a time.
