@@ -52,7 +52,7 @@ final class HttpServer {
                 ours.set(connector);
                 return connector;
             });
-            // /ws is served by Jetty's own WebSocket API, in front of Javalin's handlers (issue 16).
+            // /ws is served by Jetty's core WebSocket API, in front of Javalin's handlers (issue 16).
             javalin.jetty.modifyServer(server -> {
                 Handler.Wrapper sockets = stream.upgradeHandler(server);
                 sockets.setHandler(bodyGuards(server, config));

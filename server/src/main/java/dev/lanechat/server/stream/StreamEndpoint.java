@@ -1,18 +1,13 @@
 package dev.lanechat.server.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lanechat.server.auth.AuthMode;
 import dev.lanechat.server.auth.Authenticator;
 import dev.lanechat.server.auth.Credential;
 import dev.lanechat.server.auth.CredentialHolder;
-import dev.lanechat.server.auth.HostPolicy;
-import dev.lanechat.server.auth.OriginPolicy;
 import dev.lanechat.server.config.Config;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.store.StoreErrors;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,24 +18,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.http.HttpCookie;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
-import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
-import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code /ws} endpoint of protocol.md, served by Jetty's own WebSocket API (a
- * {@link WebSocketUpgradeHandler} in front of Javalin's handlers): the upgrade checks the Host and
- * the Origin and reads the upgrade's credentials, then nothing of the request is kept; each
- * socket's {@link Subscription} is its endpoint. Once open it takes a place under the connection
+ * The {@code /ws} endpoint of protocol.md, served by Jetty's core WebSocket API (its
+ * {@link WebSocketUpgradeHandler} in front of Javalin's handlers): {@link SocketUpgrade} checks
+ * the Host and the Origin and reads the upgrade's credentials, then nothing of the request is kept;
+ * each socket's {@link Subscription} is its endpoint. Once open it takes a place under the connection
  * caps, is registered with the {@link Hub}, and must subscribe in time. As a
  * {@link CredentialHolder} it closes the sockets whose credential stopped working with 4401.
  */
@@ -49,12 +39,7 @@ public final class StreamEndpoint implements CredentialHolder {
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(70);
 
     private final Hub hub;
-    private final Authenticator authenticator;
-    private final OriginPolicy origins;
-    private final HostPolicy hosts;
-    private final boolean openMode;
-    private final ObjectMapper json;
-    private final Frames frames;
+    private final SocketUpgrade upgrade;
     private final ScheduledExecutorService timers;
     private final Duration subscribeTimeout;
     private final Duration pendingSubscribeTimeout;
@@ -82,12 +67,6 @@ public final class StreamEndpoint implements CredentialHolder {
             Config config,
             ServerMetrics metrics) {
         this.hub = hub;
-        this.authenticator = authenticator;
-        this.origins = new OriginPolicy(config.allowedOrigins());
-        this.hosts = new HostPolicy(config.allowedHosts());
-        this.openMode = config.auth() == AuthMode.OPEN;
-        this.json = json;
-        this.frames = new Frames(json);
         this.timers = timers;
         this.subscribeTimeout = config.subscribeTimeout();
         this.pendingSubscribeTimeout = config.pendingSubscribeTimeout();
@@ -101,13 +80,14 @@ public final class StreamEndpoint implements CredentialHolder {
         this.context = new Subscription.Context(
                 this,
                 hub,
-                frames,
+                new Frames(json),
                 json,
                 drains,
                 progress,
                 frameLimiter,
                 token -> authenticator.identify(token, null),
                 metrics);
+        this.upgrade = new SocketUpgrade(authenticator, config, json, context);
         this.slowSocketLimitNanos = config.slowSocketLimit().toNanos();
         long ping = Math.max(1, config.pingInterval().toMillis());
         long shortestTimeout = Math.min(subscribeTimeout.toMillis(), pendingSubscribeTimeout.toMillis());
@@ -125,63 +105,18 @@ public final class StreamEndpoint implements CredentialHolder {
 
     /**
      * Jetty's upgrade handler for {@code /ws}, to put in front of Javalin's handlers (other
-     * requests pass through). Jetty's message and frame limits are the contract's 64 KiB, so that
-     * no socket makes the server buffer more: Jetty itself closes a socket with 1009 at the first
-     * frame over them; invalid UTF-8 is closed with 1007.
+     * requests pass through). Jetty's frame limit is the contract's 64 KiB, as is the message limit
+     * of {@link TextSocket}, so that no socket makes the server buffer more: the socket is closed
+     * with 1009 at the first frame over them (before the endpoint sees it); invalid UTF-8 with 1007.
      */
     public Handler.Wrapper upgradeHandler(Server server) {
-        return WebSocketUpgradeHandler.from(server, container -> {
-            container.setIdleTimeout(IDLE_TIMEOUT);
-            container.setMaxTextMessageSize(Subscription.MAX_FRAME_BYTES);
-            container.setMaxBinaryMessageSize(Subscription.MAX_FRAME_BYTES);
-            container.setMaxFrameSize(Subscription.MAX_FRAME_BYTES);
-            container.addMapping("/ws", this::upgrade);
-        });
-    }
-
-    /**
-     * The upgrade request: a foreign Host (open mode) gets 403 before any upgrade; otherwise the
-     * socket opens, and a foreign Origin is closed at once with {@code forbidden_origin}. Only the
-     * credential is kept from the request.
-     */
-    private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
-        HttpFields headers = request.getHeaders();
-        if (openMode && !hosts.allows(headers.get(HttpHeader.HOST))) {
-            forbidden(response, callback);
-            return null;
-        }
-        if (!origins.allows(headers.get(HttpHeader.ORIGIN), headers.get(HttpHeader.HOST))) {
-            return new Subscription(null, CloseCodes.FORBIDDEN_ORIGIN, context);
-        }
-        String bearer = Authenticator.bearerToken(headers.get(HttpHeader.AUTHORIZATION));
-        String cookie = null;
-        for (HttpCookie c : Request.getCookies(request)) {
-            if (Authenticator.COOKIE.equals(c.getName())) {
-                cookie = c.getValue();
-            }
-        }
-        Credential credential = authenticator.identify(bearer, cookie).orElse(null);
-        return new Subscription(credential, null, context);
-    }
-
-    private void forbidden(ServerUpgradeResponse response, Callback callback) {
-        String body;
-        try {
-            body = json.writeValueAsString(
-                    Map.of(
-                            "error",
-                            Map.of(
-                                    "code",
-                                    "forbidden",
-                                    "message",
-                                    "In open mode this server answers only its loopback names (127.0.0.1,"
-                                            + " localhost, [::1]); add this name with --allowed-hosts, or run with --auth token.")));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        response.setStatus(403);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        WebSocketUpgradeHandler handler =
+                new WebSocketUpgradeHandler(WebSocketServerComponents.ensureWebSocketComponents(server));
+        Configuration sockets = handler.getConfiguration();
+        sockets.setIdleTimeout(IDLE_TIMEOUT);
+        sockets.setMaxFrameSize(Subscription.MAX_FRAME_BYTES);
+        handler.addMapping("/ws", upgrade);
+        return handler;
     }
 
     /**

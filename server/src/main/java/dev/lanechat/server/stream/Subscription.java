@@ -10,16 +10,12 @@ import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.store.StoreErrors;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.common.WebSocketSession;
-import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
@@ -38,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * replaying, live, closed) and the drain and window that move it; split, each part would have to
  * reach into the state the others change.
  */
-public final class Subscription implements Session.Listener.AutoDemanding {
+public final class Subscription extends TextSocket {
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
-    static final int MAX_FRAME_BYTES = 64 * 1024;
+    static final int MAX_FRAME_BYTES = MAX_MESSAGE_BYTES;
     private static final int WINDOW = 64;
 
     private enum State {
@@ -75,9 +71,6 @@ public final class Subscription implements Session.Listener.AutoDemanding {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    /** Jetty's core session (set when it opens): frames are written with their bytes as they are. */
-    private volatile CoreSession session;
 
     private final Context context;
     /** Closed at once when it opens (a foreign origin), else null. */
@@ -117,30 +110,18 @@ public final class Subscription implements Session.Listener.AutoDemanding {
     }
 
     @Override
-    public void onWebSocketOpen(Session jettySession) {
-        session = ((WebSocketSession) jettySession).getCoreSession();
+    void opened() {
         context.endpoint().opened(this, refused);
     }
 
     @Override
-    public void onWebSocketText(String text) {
-        onText(text);
-    }
-
-    @Override
-    public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
-        callback.succeed();
-        onBinary();
-    }
-
-    @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    void onClosed() {
         state = State.CLOSED;
         context.endpoint().closed(this, place);
     }
 
     @Override
-    public void onWebSocketError(Throwable cause) {
+    void onFailure(Throwable cause) {
         log.debug("Socket error: {}", StoreErrors.describe(cause));
     }
 
@@ -154,7 +135,7 @@ public final class Subscription implements Session.Listener.AutoDemanding {
 
     /** The client's address, for the pending caps. */
     String remoteAddress() {
-        java.net.SocketAddress remote = session.getRemoteAddress();
+        java.net.SocketAddress remote = session().getRemoteAddress();
         return remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress()
                 : String.valueOf(remote);
@@ -179,6 +160,7 @@ public final class Subscription implements Session.Listener.AutoDemanding {
     }
 
     /** A text frame from the client: the subscribe first, then anything (ignored if it is a JSON object). */
+    @Override
     void onText(String text) {
         if (state == State.CLOSED) {
             return;
@@ -249,6 +231,7 @@ public final class Subscription implements Session.Listener.AutoDemanding {
         }
     }
 
+    @Override
     void onBinary() {
         close(CloseCodes.INVALID_FRAME, "Binary frames are not part of the protocol; send JSON text.", null);
     }
@@ -270,15 +253,15 @@ public final class Subscription implements Session.Listener.AutoDemanding {
     }
 
     void ping() {
-        if (state == State.LIVE && session.isOutputOpen()) {
+        if (state == State.LIVE && session().isOutputOpen()) {
             send(SharedFrame.PING);
-            session.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
+            session().sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
         }
     }
 
     /** A preview frame: sent only to a live socket with room in its window, else dropped (offset shows the gap). */
     void sendProgress(SharedFrame frame) {
-        if (state == State.LIVE && inFlight < WINDOW && session.isOutputOpen()) {
+        if (state == State.LIVE && inFlight < WINDOW && session().isOutputOpen()) {
             send(frame);
         }
     }
@@ -294,19 +277,16 @@ public final class Subscription implements Session.Listener.AutoDemanding {
                 return false;
             }
             state = State.CLOSED;
-            if (session.isOutputOpen()) {
-                session.sendFrame(
-                        new Frame(OpCode.TEXT, context.frames().error(why.errorCode, message, retryAfterMs)),
-                        Callback.NOOP,
-                        false);
-                session.close(why.status, why.errorCode, Callback.NOOP);
+            if (session().isOutputOpen()) {
+                session()
+                        .sendFrame(
+                                new Frame(OpCode.TEXT, context.frames().error(why.errorCode, message, retryAfterMs)),
+                                Callback.NOOP,
+                                false);
+                session().close(why.status, why.errorCode, Callback.NOOP);
             }
             return true;
         }
-    }
-
-    void closed() {
-        state = State.CLOSED;
     }
 
     /** New events may be there: drain, unless a drain is already running (it will look again). */
@@ -327,7 +307,7 @@ public final class Subscription implements Session.Listener.AutoDemanding {
                         "Socket of user {}: could not read events ({}); closing it so that it resumes",
                         userId,
                         StoreErrors.describe(e));
-                session.close(CloseCodes.STORE_ERROR.status, "store error", Callback.NOOP);
+                session().close(CloseCodes.STORE_ERROR.status, "store error", Callback.NOOP);
                 state = State.CLOSED;
             }
             draining = false;
@@ -370,7 +350,7 @@ public final class Subscription implements Session.Listener.AutoDemanding {
 
     /** Sends the events after the cursor up to {@code upTo}, while the window has room. */
     private void sendEvents(long upTo) {
-        while (cursor < upTo && inFlight < WINDOW && session.isOutputOpen() && state != State.CLOSED) {
+        while (cursor < upTo && inFlight < WINDOW && session().isOutputOpen() && state != State.CLOSED) {
             List<SharedFrame> frames = context.hub().eventsAfter(userId, cursor, WINDOW - inFlight);
             if (frames.isEmpty()) {
                 return;
@@ -406,20 +386,24 @@ public final class Subscription implements Session.Listener.AutoDemanding {
             if ((int) IN_FLIGHT.getAndAdd(this, 1) + 1 >= WINDOW && fullSinceNanos == 0) {
                 fullSinceNanos = System.nanoTime();
             }
-            session.sendFrame(
-                    new Frame(OpCode.TEXT, frame.payload()),
-                    Callback.from(
-                            () -> {
-                                context.metrics().written(event);
-                                sent();
-                            },
-                            failure -> {
-                                if ((int) IN_FLIGHT.getAndAdd(this, -1) - 1 < WINDOW) {
-                                    fullSinceNanos = 0;
-                                }
-                                log.debug("Socket of user {}: send failed: {}", userId, StoreErrors.describe(failure));
-                            }),
-                    false);
+            session()
+                    .sendFrame(
+                            new Frame(OpCode.TEXT, frame.payload()),
+                            Callback.from(
+                                    () -> {
+                                        context.metrics().written(event);
+                                        sent();
+                                    },
+                                    failure -> {
+                                        if ((int) IN_FLIGHT.getAndAdd(this, -1) - 1 < WINDOW) {
+                                            fullSinceNanos = 0;
+                                        }
+                                        log.debug(
+                                                "Socket of user {}: send failed: {}",
+                                                userId,
+                                                StoreErrors.describe(failure));
+                                    }),
+                            false);
         }
     }
 
@@ -446,7 +430,7 @@ public final class Subscription implements Session.Listener.AutoDemanding {
     /** Cuts the connection without a closing handshake (for a peer that no longer reads). */
     void disconnect() {
         try {
-            session.abort(); // also after a close that is stuck behind unread frames (isOpen is false then)
+            session().abort(); // also after a close that is stuck behind unread frames (isOpen is false then)
         } catch (RuntimeException e) {
             log.warn("Dropping a socket of user {} failed: {}", userId, StoreErrors.describeWithPlace(e));
         }
