@@ -3,7 +3,6 @@ package dev.lanechat.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.Rejection;
-import dev.lanechat.server.auth.Worker;
 import dev.lanechat.server.files.NewFile;
 import dev.lanechat.server.lanes.Lane;
 import dev.lanechat.server.lanes.Lanes;
@@ -23,7 +22,8 @@ import java.util.Map;
  * The worker API of protocol.md ("Workers"): external workers long-poll a lane for a task, hold it
  * under a lease they renew by heartbeat, and complete or fail it. Every call after the claim names
  * the lease; once the lease is lost (the task was cancelled, its lease expired, or it ended) the
- * answer is 409 and nothing changes.
+ * answer is 409 and nothing changes. Which tasks a worker may touch is declared on their routes
+ * ({@link WorkerTaskAccess}).
  */
 final class WorkerHandlers {
     /** A complete call carries the answer and base64 files: its own, larger body limit. */
@@ -43,18 +43,6 @@ final class WorkerHandlers {
         this.queue = queue;
         this.json = json;
         this.limits = limits;
-    }
-
-    /**
-     * A task of a lane this worker may not serve is, to it, a task that does not exist: the same
-     * 404 as an unknown id, so a limited worker learns nothing of other lanes' tasks.
-     */
-    void checkLane(Context ctx, String taskId) {
-        Worker worker = CurrentWorker.get(ctx);
-        if (worker.lanes() != null
-                && !tasks.laneOf(taskId).map(worker::mayServe).orElse(false)) {
-            throw Rejection.notFound("task");
-        }
     }
 
     void claim(Context ctx) {
@@ -105,24 +93,9 @@ final class WorkerHandlers {
         return ref;
     }
 
-    /** {@code GET /api/tasks/{id}/files/{file_id}}: only for a running task of a worker lane this worker serves. */
-    void taskFile(Context ctx, FileHandlers files) {
-        String taskId = ctx.pathParam("id");
-        checkLane(ctx, taskId);
-        // Only a task of a lane served by workers: an in-server lane's files are no worker's.
-        if (!tasks.laneOf(taskId)
-                .flatMap(lanes::find)
-                .map(Lane::servedByWorkers)
-                .orElse(false)) {
-            throw Rejection.notFound("running task");
-        }
-        files.taskFile(ctx);
-    }
-
     void heartbeat(Context ctx) {
         String taskId = ctx.pathParam("id");
         String leaseId = JsonBody.read(ctx, json, limits.maxBodyBytes(), false).requiredText("lease_id");
-        checkLane(ctx, taskId);
         String expires =
                 tasks.heartbeat(taskId, leaseId).map(Timestamps::format).orElseThrow(() -> lost(taskId));
         ctx.json(Map.of("lease_expires_at", expires));
@@ -141,7 +114,6 @@ final class WorkerHandlers {
         long promptTokens = WorkerAnswerFields.tokens(body, "prompt_tokens");
         long completionTokens = WorkerAnswerFields.tokens(body, "completion_tokens");
         List<NewFile> files = WorkerAnswerFields.files(body.field("files"));
-        checkLane(ctx, taskId);
         Claim claim = tasks.held(taskId, leaseId).orElseThrow(() -> lost(taskId));
         Lane lane = lanes.find(claim.lane()).orElse(null);
         String answeredBy = model != null ? model : lane != null ? lane.model() : null;
@@ -164,7 +136,6 @@ final class WorkerHandlers {
         if (retry != null && !retry.isNull() && !retry.isBoolean()) {
             throw Rejection.invalid("\"retry\" must be true or false.");
         }
-        checkLane(ctx, taskId);
         Claim claim = tasks.held(taskId, leaseId).orElseThrow(() -> lost(taskId));
         if (!tasks.fail(claim, error, retry != null && retry.asBoolean(false))) {
             throw lost(taskId);
