@@ -3,7 +3,6 @@ package dev.lanechat.server.conversations;
 import dev.lanechat.server.store.Timestamps;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -63,15 +62,6 @@ public final class ConversationRows {
             update.bind("prompt", change.systemPrompt());
         }
         return update.execute() == 1;
-    }
-
-    /** The lane stored for the user's conversation; empty when none is (or there is no such conversation). */
-    public Optional<String> laneOf(Handle h, String userId, String id) {
-        return h.createQuery("SELECT lane FROM conversations WHERE id = :id AND user_id = :user")
-                .bind("id", id)
-                .bind("user", userId)
-                .mapTo(String.class)
-                .findOne();
     }
 
     /**
