@@ -191,7 +191,7 @@ public final class LanechatServer implements AutoCloseable {
                 config.allowedOrigins(),
                 new SearchService(database),
                 new ExportService(database.jdbi(), work.files(), clock),
-                new ImportService(database.jdbi(), work.conversationRepository(), clock),
+                new ImportService(database.jdbi(), work.conversationRows(), clock),
                 config.oidc() == null ? null : new OidcSignIn(config.oidc(), database.jdbi(), users, clock),
                 team(config, database, users, work, delivery, clock));
     }

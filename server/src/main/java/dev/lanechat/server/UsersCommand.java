@@ -1,5 +1,6 @@
 package dev.lanechat.server;
 
+import dev.lanechat.server.auth.UserNames;
 import dev.lanechat.server.auth.Users;
 import dev.lanechat.server.config.Config;
 import dev.lanechat.server.config.ConfigException;
@@ -81,7 +82,7 @@ final class UsersCommand {
             lanes = java.util.Arrays.stream(lanesFlag.split(",", -1))
                     .map(String::strip)
                     .toList();
-            String problem = Users.whyNotLanes(lanes);
+            String problem = UserNames.whyNotLanes(lanes);
             if (problem != null) {
                 err.println("lanechat users: " + problem);
                 return 2;

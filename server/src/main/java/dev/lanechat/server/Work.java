@@ -2,8 +2,13 @@ package dev.lanechat.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.config.Config;
+import dev.lanechat.server.conversations.ConversationQueries;
 import dev.lanechat.server.conversations.ConversationRepository;
+import dev.lanechat.server.conversations.ConversationRows;
 import dev.lanechat.server.conversations.ConversationService;
+import dev.lanechat.server.conversations.ConversationSettings;
+import dev.lanechat.server.conversations.MessageTree;
+import dev.lanechat.server.conversations.ReadMarkers;
 import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.limits.RateLimiter;
@@ -26,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 record Work(
         FileRepository files,
-        ConversationRepository conversationRepository,
+        ConversationRows conversationRows,
         UsageLedger usage,
         TaskService tasks,
         ConversationService conversations,
@@ -43,7 +48,8 @@ record Work(
             Clock clock,
             Closers closers) {
         FileRepository files = new FileRepository(database.jdbi());
-        ConversationRepository conversationRepository = new ConversationRepository(files);
+        ConversationRepository conversationRepository = new ConversationRepository();
+        ConversationRows conversationRows = new ConversationRows();
         UsageLedger usage = new UsageLedger(database);
         TaskService tasks = new TaskService(
                 database,
@@ -64,14 +70,18 @@ record Work(
                 new RateLimiter(config.conversationBurst(), config.conversationPerMinute() / 60.0, System::nanoTime);
         ConversationService conversations = new ConversationService(
                 database.jdbi(),
+                new ConversationQueries(),
+                conversationRows,
                 conversationRepository,
+                new MessageTree(files),
+                new ReadMarkers(),
                 files,
                 tasks,
                 delivery.eventLog(),
                 delivery.notifier(),
                 clock,
                 conversationLimiter,
-                lanes);
+                new ConversationSettings(lanes));
         if (database.dialect().singleProcess()) {
             recoverFromPreviousRun(tasks);
         }
@@ -82,7 +92,7 @@ record Work(
                 .toList();
         WorkerQueue workerQueue = closers.add(
                 "worker queue", new WorkerQueue(tasks, delivery.timers().executor()));
-        return new Work(files, conversationRepository, usage, tasks, conversations, runners, workerQueue);
+        return new Work(files, conversationRows, usage, tasks, conversations, runners, workerQueue);
     }
 
     /**

@@ -39,7 +39,7 @@ final class AccessGuard {
         switch (declared(endpoint, ctx.routeRoles())) {
             case ANYONE -> {}
             case USER -> lastSeen.seen(CurrentUser.resolve(ctx, authenticator).id());
-            case WORKER -> WorkerHandlers.authenticate(ctx, authenticator);
+            case WORKER -> CurrentWorker.resolve(ctx, authenticator);
             case ADMIN ->
                 lastSeen.seen(
                         CurrentUser.resolveAdmin(ctx, authenticator, roles).id());

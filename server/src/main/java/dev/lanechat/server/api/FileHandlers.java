@@ -38,7 +38,7 @@ final class FileHandlers {
 
     /**
      * {@code GET /api/tasks/{id}/files/{file_id}} for a worker (E14): a file attached to the message
-     * of a running task of a lane it serves ({@link WorkerHandlers#checkLane}); else 404.
+     * of a running task of a lane it serves ({@link WorkerTaskAccess#workerLane}); else 404.
      */
     void taskFile(Context ctx) {
         String taskId = ctx.pathParam("id");

@@ -104,6 +104,7 @@ public final class Routes {
         SearchHandlers search = new SearchHandlers(s.search());
         TransferHandlers transfer = new TransferHandlers(s.exports(), s.imports(), s.json());
         WorkerHandlers workers = new WorkerHandlers(s.lanes(), s.tasks(), s.workers(), s.json(), limits);
+        WorkerTaskAccess workerTasks = new WorkerTaskAccess(s.lanes(), s.tasks());
         OidcHandlers oidc = new OidcHandlers(s.oidc(), s.authenticator(), s.loginLimiter());
 
         var r = config.routes;
@@ -116,7 +117,8 @@ public final class Routes {
         r.beforeMatched(access::check);
         r.after("/api/*", JsonBody::drainRest);
 
-        // Each route declares who may call it; AccessGuard enforces that on the matched route.
+        // Each route declares who may call it; AccessGuard enforces that on the matched route. A
+        // worker's task routes also declare which tasks it may touch (WorkerTaskAccess).
         r.get("/api/health", meta::health, Access.ANYONE);
         r.post("/api/session", sessions::logIn, Access.ANYONE);
         r.delete("/api/session", sessions::logOut, Access.ANYONE);
@@ -144,10 +146,10 @@ public final class Routes {
         r.get("/api/export", transfer::exportAll, Access.USER);
         r.post("/api/import", transfer::importFile, Access.USER);
         r.post("/api/lanes/{lane}/claim", workers::claim, Access.WORKER);
-        r.post("/api/tasks/{id}/heartbeat", workers::heartbeat, Access.WORKER);
-        r.post("/api/tasks/{id}/complete", workers::complete, Access.WORKER);
-        r.post("/api/tasks/{id}/fail", workers::fail, Access.WORKER);
-        r.get("/api/tasks/{id}/files/{file_id}", ctx -> workers.taskFile(ctx, files), Access.WORKER);
+        r.post("/api/tasks/{id}/heartbeat", workerTasks.servedLane(workers::heartbeat), Access.WORKER);
+        r.post("/api/tasks/{id}/complete", workerTasks.servedLane(workers::complete), Access.WORKER);
+        r.post("/api/tasks/{id}/fail", workerTasks.servedLane(workers::fail), Access.WORKER);
+        r.get("/api/tasks/{id}/files/{file_id}", workerTasks.workerLane(files::taskFile), Access.WORKER);
         r.get("/api/usage", usage::own, Access.USER);
         r.get("/api/admin/users", admin::users, Access.ADMIN);
         r.post("/api/admin/users", admin::create, Access.ADMIN);

@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
@@ -17,14 +15,6 @@ import org.jdbi.v3.core.Jdbi;
 public final class Users {
     /** The one user of open mode. */
     public static final String LOCAL_USER_NAME = "local";
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
-
-    /**
-     * The syntax of a lane's name, as a lanes file has it (config/LanesFile; repeated here, as
-     * auth may not depend on config). A worker may be limited to a lane the file lacks today.
-     */
-    private static final Pattern LANE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /**
      * A user as {@code users list} shows it; {@code kind} is {@link #USER} or {@link #WORKER};
@@ -45,23 +35,10 @@ public final class Users {
     public static final String ROLE_ADMIN = "admin";
     /** The role of everyone else (and of every worker). */
     public static final String ROLE_USER = "user";
-    /**
-     * How long a verified user token is believed without asking the store (issue 15: one indexed
-     * read per request and socket, on a pool connection whose cache every commit cools). A revoke
-     * through this object drops its entries at once; one from another process or node (the
-     * {@code users revoke} command) is seen within this, well inside the 2 s in which
-     * {@link CredentialWatch} must end a revoked token's connections.
-     */
-    static final long VERIFIED_FOR_MS = 1000;
-    /** Bounds the cache; past it, it starts over. */
-    private static final int VERIFIED_MAX = 10_000;
 
     private final Jdbi jdbi;
     private final Clock clock;
-    /** Verified user tokens by their hash (never the token itself). */
-    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
-
-    private record Verified(User user, long untilMs) {}
+    private final VerifiedTokens verified = new VerifiedTokens();
 
     public Users(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
@@ -130,7 +107,7 @@ public final class Users {
         if (role.equals(ROLE_ADMIN) && kind.equals(WORKER)) {
             throw new IllegalArgumentException("a worker cannot be an admin (--admin goes with a person)");
         }
-        String problem = whyNotLanes(lanes);
+        String problem = UserNames.whyNotLanes(lanes);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
@@ -138,8 +115,8 @@ public final class Users {
             throw new IllegalArgumentException("only a worker (--worker) can be limited to lanes");
         }
         String lanesColumn = lanes == null ? null : String.join(",", new java.util.TreeSet<>(lanes));
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(BAD_NAME);
+        if (!UserNames.valid(name)) {
+            throw new IllegalArgumentException(UserNames.BAD_NAME);
         }
         String token = Secrets.newSecret("lc_");
         String hash = Secrets.hash(token);
@@ -154,7 +131,7 @@ public final class Users {
                 .execute());
         if (updated == 0) {
             if (find(name).isPresent()) {
-                throw new IllegalArgumentException(exists(name));
+                throw new IllegalArgumentException(UserNames.exists(name));
             }
             jdbi.useHandle(h -> h.createUpdate(
                             "INSERT INTO users (id, name, token_hash, created_at, last_event_id, kind, lanes, "
@@ -171,34 +148,10 @@ public final class Users {
         return token;
     }
 
-    private static final String BAD_NAME =
-            "a user name is 1-64 letters, digits or . _ @ -, starting with a letter or digit";
-
-    private static String exists(String name) {
-        return "user '" + name + "' exists already; revoke it first to issue a new token";
-    }
-
-    /** Why {@code lanes} is no list of lane names (null, every lane, is one), or null when it is. */
-    public static String whyNotLanes(List<String> lanes) {
-        if (lanes == null) {
-            return null;
-        }
-        if (lanes.isEmpty()) {
-            return "--lanes needs one or more lane names, comma-separated";
-        }
-        for (String lane : lanes) {
-            if (!LANE_NAME.matcher(lane).matches()) {
-                return "a lane name is 1-64 letters, digits or . _ -, starting with a letter or digit ('" + lane
-                        + "' is not)";
-            }
-        }
-        return null;
-    }
-
     /** Why {@link #add} would refuse {@code name} now, or null when it would not. */
     public String whyNotAddable(String name) {
-        if (!NAME.matcher(name).matches()) {
-            return BAD_NAME + " ('" + name + "' is not)";
+        if (!UserNames.valid(name)) {
+            return UserNames.BAD_NAME + " ('" + name + "' is not)";
         }
         boolean live = jdbi.withHandle(h -> h.createQuery(
                                 "SELECT COUNT(*) FROM users WHERE name = :name AND token_hash IS NOT NULL AND revoked_at IS NULL")
@@ -206,7 +159,7 @@ public final class Users {
                         .mapTo(Integer.class)
                         .one())
                 > 0;
-        return live ? exists(name) : null;
+        return live ? UserNames.exists(name) : null;
     }
 
     /** Revokes a user's token and ends its browser sessions; false when there is no such user. */
@@ -227,7 +180,7 @@ public final class Users {
             });
             return id.isPresent();
         });
-        verified.values().removeIf(v -> v.user().name().equals(name));
+        verified.forgetUser(name);
         return found;
     }
 
@@ -278,23 +231,20 @@ public final class Users {
 
     /**
      * The user whose live API token this is (a worker's token is no user's); believed for
-     * {@link #VERIFIED_FOR_MS} once verified.
+     * {@link VerifiedTokens#FOR_MS} once verified.
      */
     public Optional<User> byToken(String token) {
         String hash = Secrets.hash(token);
         long now = clock.millis();
-        Verified known = verified.get(hash);
-        if (known != null && now < known.untilMs()) {
-            return Optional.of(known.user());
+        User known = verified.believed(hash, now);
+        if (known != null) {
+            return Optional.of(known);
         }
         Optional<User> user = byHash(hash, USER);
         if (user.isPresent()) {
-            if (verified.size() >= VERIFIED_MAX) {
-                verified.clear();
-            }
-            verified.put(hash, new Verified(user.get(), now + VERIFIED_FOR_MS));
+            verified.remember(hash, user.get(), now);
         } else {
-            verified.remove(hash);
+            verified.forget(hash);
         }
         return user;
     }

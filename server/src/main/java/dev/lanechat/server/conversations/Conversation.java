@@ -23,6 +23,8 @@ public record Conversation(
         String lane,
         String systemPrompt,
         String laneUnavailable) {
+    /** The title of a conversation that has none yet. */
+    public static final String UNTITLED = "New conversation";
 
     /** This conversation as shown by a server that offers the lanes {@code offered} accepts. */
     Conversation shownWith(Predicate<String> offered) {

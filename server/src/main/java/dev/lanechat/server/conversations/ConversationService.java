@@ -5,9 +5,7 @@ import dev.lanechat.server.events.Event;
 import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.events.Notifier;
 import dev.lanechat.server.files.FileRepository;
-import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.limits.RateLimiter;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -38,42 +36,52 @@ public final class ConversationService {
     public static final int MAX_MESSAGE_LIMIT = 500;
     /**
      * What a page of messages may weigh (content, errors and an allowance per message and file; see
-     * {@link ConversationRepository#messagePage}), so that an answer stays under 1 MiB with room
+     * {@link MessageTree#messagePage}), so that an answer stays under 1 MiB with room
      * for the JSON around it. A single message heavier than this is still sent, alone.
      */
     public static final long MAX_PAGE_WEIGHT = 768 * 1024;
-    /** The longest system prompt a conversation may have, in bytes of UTF-8 (protocol.md E15). */
-    public static final int MAX_SYSTEM_PROMPT_BYTES = 8 * 1024;
 
     private final Jdbi jdbi;
-    private final ConversationRepository conversations;
+    private final ConversationQueries conversations;
+    private final ConversationRows rows;
+    private final ConversationRepository messages;
+    private final MessageTree tree;
+    private final ReadMarkers readMarkers;
     private final FileRepository files;
     private final ConversationTasks tasks;
     private final Notifier notifier;
     private final EventLog eventLog;
     private final Clock clock;
     private final RateLimiter writeLimiter;
-    private final Lanes lanes;
+    private final ConversationSettings settings;
 
     /**
+     * @param messages what the tree's operations read and write of single messages (shared with tasks)
      * @param writeLimiter per user, one action for each conversation created or changed
-     * @param lanes what a conversation's lane is checked against
      */
     public ConversationService(
             Jdbi jdbi,
-            ConversationRepository conversations,
+            ConversationQueries conversations,
+            ConversationRows rows,
+            ConversationRepository messages,
+            MessageTree tree,
+            ReadMarkers readMarkers,
             FileRepository files,
             ConversationTasks tasks,
             EventLog eventLog,
             Notifier notifier,
             Clock clock,
             RateLimiter writeLimiter,
-            Lanes lanes) {
-        this.lanes = lanes;
+            ConversationSettings settings) {
+        this.settings = settings;
         this.eventLog = eventLog;
         this.writeLimiter = writeLimiter;
         this.jdbi = jdbi;
         this.conversations = conversations;
+        this.rows = rows;
+        this.messages = messages;
+        this.tree = tree;
+        this.readMarkers = readMarkers;
         this.files = files;
         this.tasks = tasks;
         this.notifier = notifier;
@@ -90,20 +98,21 @@ public final class ConversationService {
         ListCursor at = cursor == null ? null : ListCursor.decode(cursor);
         ConversationList page = jdbi.withHandle(h -> conversations.listPage(h, userId, at, limit));
         return new ConversationList(
-                page.conversations().stream().map(this::shown).toList(), page.nextCursor());
+                page.conversations().stream().map(settings::shown).toList(), page.nextCursor());
     }
 
     /**
      * @param title null: named after its first message
      * @param lane null: the server's default; else a lane of this server (400 otherwise)
-     * @param systemPrompt null or blank: none; at most {@link #MAX_SYSTEM_PROMPT_BYTES} (413 otherwise)
+     * @param systemPrompt null or blank: none; at most {@link ConversationSettings#MAX_SYSTEM_PROMPT_BYTES}
+     *     (413 otherwise)
      */
     public Conversation create(String userId, String title, String lane, String systemPrompt) {
-        checkLane(lane);
-        String prompt = systemPrompt(systemPrompt);
+        settings.checkLane(lane);
+        String prompt = ConversationSettings.systemPrompt(systemPrompt);
         admitWrite(userId);
-        return jdbi.inTransaction(h ->
-                conversations.insert(h, UUID.randomUUID().toString(), userId, title, lane, prompt, clock.instant()));
+        return jdbi.inTransaction(
+                h -> rows.insert(h, UUID.randomUUID().toString(), userId, title, lane, prompt, clock.instant()));
     }
 
     /**
@@ -115,19 +124,23 @@ public final class ConversationService {
      */
     public Conversation update(String userId, String id, ConversationChange change) {
         if (change.setsLane()) {
-            checkLane(change.lane());
+            settings.checkLane(change.lane());
         }
         ConversationChange checked = change.setsSystemPrompt()
                 ? new ConversationChange(
-                        change.title(), change.setsLane(), change.lane(), true, systemPrompt(change.systemPrompt()))
+                        change.title(),
+                        change.setsLane(),
+                        change.lane(),
+                        true,
+                        ConversationSettings.systemPrompt(change.systemPrompt()))
                 : change;
         admitWrite(userId);
         List<Event> published = new java.util.ArrayList<>();
         Conversation updated = jdbi.inTransaction(h -> {
-            if (!conversations.update(h, userId, id, checked, clock.instant())) {
+            if (!rows.update(h, userId, id, checked, clock.instant())) {
                 throw Rejection.notFound("conversation");
             }
-            Conversation c = shown(conversations.find(h, userId, id).orElseThrow());
+            Conversation c = settings.shown(conversations.find(h, userId, id).orElseThrow());
             Map<String, Object> data = new java.util.LinkedHashMap<>();
             data.put("type", UPDATED_EVENT);
             data.put("conversation_id", c.id());
@@ -141,29 +154,6 @@ public final class ConversationService {
         });
         notifier.published(published); // every tab of the user shows the change
         return updated;
-    }
-
-    /** The conversation as the API shows it: a stored lane this server no longer offers is named apart. */
-    private Conversation shown(Conversation c) {
-        return c.shownWith(name -> lanes.find(name).isPresent());
-    }
-
-    private void checkLane(String lane) {
-        if (lane != null && lanes.find(lane).isEmpty()) {
-            throw Rejection.invalid("Unknown lane '" + lane + "'; GET /api/lanes lists the lanes.");
-        }
-    }
-
-    /** A system prompt as stored: null for none (null, "" or only whitespace), 413 when too long. */
-    private static String systemPrompt(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_SYSTEM_PROMPT_BYTES) {
-            throw Rejection.tooLarge(
-                    "\"system_prompt\" is over " + (MAX_SYSTEM_PROMPT_BYTES / 1024) + " KiB of UTF-8.");
-        }
-        return text;
     }
 
     /**
@@ -181,14 +171,13 @@ public final class ConversationService {
         Conversation c = conversations.find(h, userId, id).orElseThrow(() -> Rejection.notFound("conversation"));
         String end = before == null
                 ? c.leafId()
-                : conversations
-                        .findMessage(h, id, before)
+                : messages.findMessage(h, id, before)
                         .orElseThrow(() ->
                                 Rejection.invalid("\"before\" is not the id of a message of this conversation; use the"
                                         + " \"next_before\" of the last page."))
                         .parentId();
         return withTextSoFar(
-                ConversationDetail.of(shown(c), conversations.messagePage(h, id, end, limit, MAX_PAGE_WEIGHT)));
+                ConversationDetail.of(settings.shown(c), tree.messagePage(h, id, end, limit, MAX_PAGE_WEIGHT)));
     }
 
     /**
@@ -204,11 +193,11 @@ public final class ConversationService {
             if (conversations.find(h, userId, id).isEmpty()) {
                 throw Rejection.notFound("conversation");
             }
-            if (conversations.findMessage(h, id, messageId).isEmpty()) {
+            if (messages.findMessage(h, id, messageId).isEmpty()) {
                 throw Rejection.notFound("message");
             }
-            String leaf = conversations.newestLeafBelow(h, id, messageId);
-            conversations.setLeaf(h, id, leaf);
+            String leaf = tree.newestLeafBelow(h, id, messageId);
+            messages.setLeaf(h, id, leaf);
             published.add(switched(eventLog, h, userId, id, leaf));
             return read(h, userId, id, null, DEFAULT_MESSAGE_LIMIT);
         });
@@ -262,12 +251,12 @@ public final class ConversationService {
         long unread = jdbi.inTransaction(h -> {
             Conversation c = conversations.find(h, userId, id).orElseThrow(() -> Rejection.notFound("conversation"));
             long through = messageId == null
-                    ? conversations.newestPosition(h, id)
-                    : conversations
+                    ? readMarkers.newestPosition(h, id)
+                    : readMarkers
                             .positionOf(h, id, messageId)
                             .orElseThrow(() -> Rejection.invalid(
                                     "\"message_id\" is not the id of a message of this conversation."));
-            Optional<Long> after = conversations.markReadThrough(h, id, through);
+            Optional<Long> after = readMarkers.markReadThrough(h, id, through);
             if (after.isEmpty()) {
                 return c.unreadCount();
             }
@@ -299,7 +288,7 @@ public final class ConversationService {
             }
             List<Event> events = tasks.cancelAndDeleteTasksOf(h, userId, id);
             files.deleteForConversation(h, id);
-            conversations.delete(h, id);
+            rows.delete(h, id);
             return events;
         });
         notifier.published(cancelled);

@@ -10,7 +10,7 @@ import java.util.Base64;
  * Where a walk through a user's conversations stands: {@code head} is the newest conversation
  * (by {@code updated_at}, then id) it has returned, {@code tail} the oldest. The next page takes
  * what changed after the head first, then what comes after the tail (see
- * {@link ConversationRepository#listPage}). On the wire it is opaque: base64url of both keys,
+ * {@link ConversationQueries#listPage}). On the wire it is opaque: base64url of both keys,
  * with a version so that a later format can refuse an old cursor with a clear error.
  */
 record ListCursor(Key head, Key tail) {

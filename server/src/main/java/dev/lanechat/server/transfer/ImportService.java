@@ -2,7 +2,8 @@ package dev.lanechat.server.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanechat.server.Rejection;
-import dev.lanechat.server.conversations.ConversationRepository;
+import dev.lanechat.server.conversations.Conversation;
+import dev.lanechat.server.conversations.ConversationRows;
 import dev.lanechat.server.conversations.Message;
 import dev.lanechat.server.store.Timestamps;
 import java.time.Clock;
@@ -30,10 +31,10 @@ public final class ImportService {
     private static final Logger log = LoggerFactory.getLogger(ImportService.class);
 
     private final Jdbi jdbi;
-    private final ConversationRepository conversations;
+    private final ConversationRows conversations;
     private final Clock clock;
 
-    public ImportService(Jdbi jdbi, ConversationRepository conversations, Clock clock) {
+    public ImportService(Jdbi jdbi, ConversationRows conversations, Clock clock) {
         this.jdbi = jdbi;
         this.conversations = conversations;
         this.clock = clock;
@@ -92,8 +93,7 @@ public final class ImportService {
                         messages.size(),
                         c.totalCostUsd(),
                         c.leafKey() == null ? null : ids.get(c.leafKey()));
-                out.add(new Imported.Made(
-                        id, c.title() == null ? ConversationRepository.UNTITLED : c.title(), messages.size()));
+                out.add(new Imported.Made(id, c.title() == null ? Conversation.UNTITLED : c.title(), messages.size()));
                 if (out.size() % PROGRESS_EVERY == 0) {
                     log.info("Import for user {}: {} of {} conversations written", userId, out.size(), parsed.size());
                 }

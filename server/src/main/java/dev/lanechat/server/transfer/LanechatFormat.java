@@ -3,7 +3,7 @@ package dev.lanechat.server.transfer;
 import static dev.lanechat.server.transfer.ImportCheck.wrong;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lanechat.server.conversations.ConversationService;
+import dev.lanechat.server.conversations.ConversationSettings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,10 +86,10 @@ final class LanechatFormat {
             return null;
         }
         if (prompt.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-                > ConversationService.MAX_SYSTEM_PROMPT_BYTES) {
+                > ConversationSettings.MAX_SYSTEM_PROMPT_BYTES) {
             throw wrong(
                     where + ".system_prompt",
-                    "is over " + ConversationService.MAX_SYSTEM_PROMPT_BYTES / 1024 + " KiB of UTF-8");
+                    "is over " + ConversationSettings.MAX_SYSTEM_PROMPT_BYTES / 1024 + " KiB of UTF-8");
         }
         return prompt;
     }

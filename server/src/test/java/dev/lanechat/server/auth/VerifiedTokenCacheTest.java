@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The verified-token cache of {@link Users#byToken} (issue 15), on a real SQLite store with a
  * clock the test moves: a revoke through the same {@code Users} ends the token at once; one by
  * another process (another {@code Users} on the same store, as the {@code users revoke} command
- * is) within {@link Users#VERIFIED_FOR_MS}.
+ * is) within {@link VerifiedTokens#FOR_MS}.
  */
 class VerifiedTokenCacheTest {
     @TempDir
@@ -59,7 +59,7 @@ class VerifiedTokenCacheTest {
         otherProcess.revoke("bob");
         assertThat(server.byToken(token)).as("still believed a moment").isPresent();
 
-        clock.advance(Duration.ofMillis(Users.VERIFIED_FOR_MS));
+        clock.advance(Duration.ofMillis(VerifiedTokens.FOR_MS));
         assertThat(server.byToken(token)).isEmpty();
     }
 
