@@ -9,7 +9,7 @@ import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.tasks.LaneRunner;
-import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.Tasks;
 import dev.lanechat.server.tasks.WorkerQueue;
 import dev.lanechat.server.usage.UsageLedger;
 import java.time.Clock;
@@ -28,7 +28,7 @@ record Work(
         FileRepository files,
         ConversationRepository conversationRepository,
         UsageLedger usage,
-        TaskService tasks,
+        Tasks tasks,
         ConversationService conversations,
         List<LaneRunner> runners,
         WorkerQueue workerQueue) {
@@ -45,7 +45,7 @@ record Work(
         FileRepository files = new FileRepository(database.jdbi());
         ConversationRepository conversationRepository = new ConversationRepository(files);
         UsageLedger usage = new UsageLedger(database.jdbi());
-        TaskService tasks = new TaskService(
+        Tasks tasks = Tasks.create(
                 database,
                 conversationRepository,
                 files,
@@ -66,7 +66,7 @@ record Work(
                 database.jdbi(),
                 conversationRepository,
                 files,
-                tasks,
+                tasks.cancellations(),
                 delivery.eventLog(),
                 delivery.notifier(),
                 clock,
@@ -89,12 +89,12 @@ record Work(
      * This server owns the store alone (the data dir is locked): whatever it finds running was
      * left by a crash of its own, so it is retried now rather than after its lease.
      */
-    private static void recoverFromPreviousRun(TaskService tasks) {
-        int held = tasks.releaseAllHeld();
+    private static void recoverFromPreviousRun(Tasks tasks) {
+        int held = tasks.claims().releaseAllHeld();
         if (held > 0) {
             log.info("Put {} task(s) handed over in memory by the previous run back on the queue", held);
         }
-        int orphans = tasks.sweepExpiredLeases(Instant.ofEpochMilli(Long.MAX_VALUE));
+        int orphans = tasks.sweep().sweepExpiredLeases(Instant.ofEpochMilli(Long.MAX_VALUE));
         if (orphans > 0) {
             log.info("Requeued or failed {} task(s) left running by the previous run", orphans);
         }
