@@ -49,19 +49,25 @@ record Question(String id, String content, boolean isNew, String parentId) {
 
     /** The new user message this question is, asked of {@code lane} by task {@code taskId}. */
     Message userMessage(String taskId, Lane lane, String at) {
+        return message(id, "user", content, TaskStatus.COMPLETED, taskId, lane, at, parentId);
+    }
+
+    /** The pending answer {@code answerId} to this question, of task {@code taskId}. */
+    Message answer(String answerId, String status, String taskId, Lane lane, String at) {
+        return message(answerId, "assistant", "", status, taskId, lane, at, id);
+    }
+
+    /** A new message: no model, cost, error or files yet. */
+    private static Message message(
+            String id,
+            String role,
+            String content,
+            String status,
+            String taskId,
+            Lane lane,
+            String at,
+            String parentId) {
         return new Message(
-                id,
-                "user",
-                content,
-                TaskStatus.COMPLETED,
-                taskId,
-                lane.name(),
-                null,
-                null,
-                List.of(),
-                null,
-                at,
-                parentId,
-                List.of());
+                id, role, content, status, taskId, lane.name(), null, null, List.of(), null, at, parentId, List.of());
     }
 }

@@ -237,20 +237,7 @@ public final class Submissions {
         String leaseId = handOver ? UUID.randomUUID().toString() : null;
         // On SQLite a handed task stays queued until its loop starts it (it may wait behind others).
         boolean running = handOver && !handoffs.handsOverQueued();
-        Message answer = new Message(
-                answerId,
-                "assistant",
-                "",
-                running ? TaskStatus.RUNNING : TaskStatus.QUEUED,
-                taskId,
-                lane.name(),
-                null,
-                null,
-                List.of(),
-                null,
-                at,
-                userMessageId,
-                List.of());
+        Message answer = question.answer(answerId, running ? TaskStatus.RUNNING : TaskStatus.QUEUED, taskId, lane, at);
         if (question.isNew()) {
             // The user's message and its answer in one INSERT (issue 15), then its attachments.
             conversations.insertMessagePair(
