@@ -4,7 +4,7 @@ import dev.lanechat.server.auth.Sessions;
 import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.files.Uploads;
-import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.Submissions;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -19,7 +19,7 @@ final class Housekeeping implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
 
     private final EventLog eventLog;
-    private final TaskService tasks;
+    private final Submissions submissions;
     private final Sessions sessions;
     private final FileRepository files;
     private final Duration eventRetention;
@@ -27,13 +27,13 @@ final class Housekeeping implements Runnable {
 
     Housekeeping(
             EventLog eventLog,
-            TaskService tasks,
+            Submissions submissions,
             Sessions sessions,
             FileRepository files,
             Duration eventRetention,
             Clock clock) {
         this.eventLog = eventLog;
-        this.tasks = tasks;
+        this.submissions = submissions;
         this.sessions = sessions;
         this.files = files;
         this.eventRetention = eventRetention;
@@ -43,7 +43,7 @@ final class Housekeeping implements Runnable {
     @Override
     public void run() {
         int events = eventLog.deleteOlderThan(eventRetention);
-        int keys = tasks.deleteExpiredIdempotencyKeys();
+        int keys = submissions.deleteExpiredIdempotencyKeys();
         int expired = sessions.deleteExpired();
         int uploads = files.deleteUnattachedBefore(clock.instant().minus(Uploads.KEEP_UNATTACHED));
         if (events + keys + expired + uploads > 0) {

@@ -107,7 +107,7 @@ public final class LanechatServer implements AutoCloseable {
         // are refused and sockets told 1001 first (a client then reconnects elsewhere at once), the
         // lanes' running tasks get the grace to finish, then HTTP stops and the rest is released.
         Timers timers = delivery.timers();
-        timers.every(SECOND, SECOND, "Lease sweep", () -> work.tasks().sweepExpiredLeases(clock.instant()));
+        timers.every(SECOND, SECOND, "Lease sweep", () -> work.tasks().sweep().sweepExpiredLeases(clock.instant()));
         // The log-in limiter is keyed by client address: addresses whose bucket is full again are
         // forgotten each minute, so a crowd of addresses cannot grow it without end.
         timers.every(MINUTE, MINUTE, "Log-in limiter sweep", loginLimiter::forgetFull);
@@ -116,7 +116,12 @@ public final class LanechatServer implements AutoCloseable {
                 Duration.ofHours(1),
                 "Housekeeping",
                 new Housekeeping(
-                        delivery.eventLog(), work.tasks(), sessions, work.files(), config.eventRetention(), clock));
+                        delivery.eventLog(),
+                        work.tasks().submissions(),
+                        sessions,
+                        work.files(),
+                        config.eventRetention(),
+                        clock));
         if (!database.dialect().singleProcess()) {
             timers.every(
                     SECOND,

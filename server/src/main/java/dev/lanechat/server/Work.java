@@ -14,7 +14,7 @@ import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.tasks.LaneRunner;
-import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.Tasks;
 import dev.lanechat.server.tasks.WorkerQueue;
 import dev.lanechat.server.usage.UsageLedger;
 import java.time.Clock;
@@ -33,7 +33,7 @@ record Work(
         FileRepository files,
         ConversationRows conversationRows,
         UsageLedger usage,
-        TaskService tasks,
+        Tasks tasks,
         ConversationService conversations,
         List<LaneRunner> runners,
         WorkerQueue workerQueue) {
@@ -51,7 +51,7 @@ record Work(
         ConversationRepository conversationRepository = new ConversationRepository();
         ConversationRows conversationRows = new ConversationRows();
         UsageLedger usage = new UsageLedger(database);
-        TaskService tasks = new TaskService(
+        Tasks tasks = Tasks.create(
                 database,
                 conversationRepository,
                 files,
@@ -76,7 +76,7 @@ record Work(
                 new MessageTree(files),
                 new ReadMarkers(),
                 files,
-                tasks,
+                tasks.cancellations(),
                 delivery.eventLog(),
                 delivery.notifier(),
                 clock,
@@ -99,12 +99,12 @@ record Work(
      * This server owns the store alone (the data dir is locked): whatever it finds running was
      * left by a crash of its own, so it is retried now rather than after its lease.
      */
-    private static void recoverFromPreviousRun(TaskService tasks) {
-        int held = tasks.releaseAllHeld();
+    private static void recoverFromPreviousRun(Tasks tasks) {
+        int held = tasks.claims().releaseAllHeld();
         if (held > 0) {
             log.info("Put {} task(s) handed over in memory by the previous run back on the queue", held);
         }
-        int orphans = tasks.sweepExpiredLeases(Instant.ofEpochMilli(Long.MAX_VALUE));
+        int orphans = tasks.sweep().sweepExpiredLeases(Instant.ofEpochMilli(Long.MAX_VALUE));
         if (orphans > 0) {
             log.info("Requeued or failed {} task(s) left running by the previous run", orphans);
         }

@@ -11,7 +11,7 @@ import dev.lanechat.server.support.Http;
 import dev.lanechat.server.support.LogCapture;
 import dev.lanechat.server.support.TestLanes;
 import dev.lanechat.server.support.TestServer;
-import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.Completions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpClient;
@@ -117,7 +117,7 @@ class ErrorTextTest {
     void aWorkersErrorCannotStartALogLineAndStaysOutOfInfo() {
         try (TestServer server = TestServer.start(
                         dataDir, b -> b.lease(Duration.ofSeconds(30)).lanes(TestLanes.demoAndWorker()));
-                LogCapture logs = LogCapture.start().debug(TaskService.class)) {
+                LogCapture logs = LogCapture.start().debug(Completions.class)) {
             Http http = server.http();
             String conversationId = http.createConversation().path("id").asText();
             String taskId = http.post(

@@ -6,7 +6,7 @@ import dev.lanechat.server.conversations.ConversationChange;
 import dev.lanechat.server.conversations.ConversationList;
 import dev.lanechat.server.conversations.ConversationService;
 import dev.lanechat.server.limits.RateLimiter;
-import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.Submissions;
 import dev.lanechat.server.usage.Quotas;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,7 @@ final class ConversationHandlers {
     private static final int MAX_IDEMPOTENCY_KEY = 255;
 
     private final ConversationService conversations;
-    private final TaskService tasks;
+    private final Submissions submissions;
     private final ObjectMapper json;
     private final Limits limits;
     private final RateLimiter sendLimiter;
@@ -25,14 +25,14 @@ final class ConversationHandlers {
 
     ConversationHandlers(
             ConversationService conversations,
-            TaskService tasks,
+            Submissions submissions,
             ObjectMapper json,
             Limits limits,
             RateLimiter sendLimiter,
             Quotas quotas) {
         this.quotas = quotas;
         this.conversations = conversations;
-        this.tasks = tasks;
+        this.submissions = submissions;
         this.json = json;
         this.limits = limits;
         this.sendLimiter = sendLimiter;
@@ -100,7 +100,7 @@ final class ConversationHandlers {
         String key = idempotencyKey(ctx);
         quotas.admit(CurrentUser.id(ctx)); // 429 quota_exceeded, with when it resets (issue 20)
         ctx.status(202)
-                .json(tasks.submit(
+                .json(submissions.submit(
                         CurrentUser.id(ctx),
                         ctx.pathParam("id"),
                         body.content(),
@@ -116,7 +116,7 @@ final class ConversationHandlers {
         String key = idempotencyKey(ctx);
         quotas.admit(CurrentUser.id(ctx));
         ctx.status(202)
-                .json(tasks.regenerate(
+                .json(submissions.regenerate(
                         CurrentUser.id(ctx), ctx.pathParam("id"), ctx.pathParam("message_id"), lane, key));
     }
 
@@ -130,7 +130,7 @@ final class ConversationHandlers {
         String key = idempotencyKey(ctx);
         quotas.admit(CurrentUser.id(ctx));
         ctx.status(202)
-                .json(tasks.edit(
+                .json(submissions.edit(
                         CurrentUser.id(ctx),
                         ctx.pathParam("id"),
                         ctx.pathParam("message_id"),

@@ -5,7 +5,7 @@ import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.files.StoredFile;
 import dev.lanechat.server.files.UploadCheck;
 import dev.lanechat.server.files.Uploads;
-import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.TaskQueries;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +17,9 @@ final class FileHandlers {
 
     private final FileRepository files;
     private final Uploads uploads;
-    private final TaskService tasks;
+    private final TaskQueries tasks;
 
-    FileHandlers(FileRepository files, Uploads uploads, TaskService tasks) {
+    FileHandlers(FileRepository files, Uploads uploads, TaskQueries tasks) {
         this.files = files;
         this.uploads = uploads;
         this.tasks = tasks;

@@ -16,7 +16,7 @@ import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.search.SearchService;
 import dev.lanechat.server.store.Database;
-import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.Tasks;
 import dev.lanechat.server.tasks.WorkerQueue;
 import dev.lanechat.server.transfer.ExportService;
 import dev.lanechat.server.transfer.ImportService;
@@ -40,7 +40,7 @@ public final class Routes {
             Database database,
             Lanes lanes,
             ConversationService conversations,
-            TaskService tasks,
+            Tasks tasks,
             FileRepository files,
             EventLog eventLog,
             EventWaiters waiters,
@@ -85,7 +85,7 @@ public final class Routes {
                 s.oidc() == null ? null : s.oidc().providerName());
         ConversationHandlers conversations = new ConversationHandlers(
                 s.conversations(),
-                s.tasks(),
+                s.tasks().submissions(),
                 s.json(),
                 limits,
                 s.sendLimiter(),
@@ -95,16 +95,16 @@ public final class Routes {
         AdminHandlers admin = new AdminHandlers(s.team().admin(), s.json(), limits);
         UsageHandlers usage =
                 new UsageHandlers(s.team().usage(), s.team().quotas(), s.team().clock());
-        TaskHandlers tasks = new TaskHandlers(s.tasks());
+        TaskHandlers tasks = new TaskHandlers(s.tasks().queries(), s.tasks().cancellations());
         FileHandlers files = new FileHandlers(
                 s.files(),
                 new dev.lanechat.server.files.Uploads(s.files(), s.team().clock()),
-                s.tasks());
+                s.tasks().queries());
         EventHandlers events = new EventHandlers(s.eventLog(), s.waiters(), s.authenticator());
         SearchHandlers search = new SearchHandlers(s.search());
         TransferHandlers transfer = new TransferHandlers(s.exports(), s.imports(), s.json());
         WorkerHandlers workers = new WorkerHandlers(s.lanes(), s.tasks(), s.workers(), s.json(), limits);
-        WorkerTaskAccess workerTasks = new WorkerTaskAccess(s.lanes(), s.tasks());
+        WorkerTaskAccess workerTasks = new WorkerTaskAccess(s.lanes(), s.tasks().queries());
         OidcHandlers oidc = new OidcHandlers(s.oidc(), s.authenticator(), s.loginLimiter());
 
         var r = config.routes;

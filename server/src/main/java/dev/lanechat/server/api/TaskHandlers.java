@@ -1,22 +1,25 @@
 package dev.lanechat.server.api;
 
 import dev.lanechat.server.Rejection;
-import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.Cancellations;
+import dev.lanechat.server.tasks.TaskQueries;
 import io.javalin.http.Context;
 
 /** HTTP in and out for tasks: the polling endpoint and cancel. */
 final class TaskHandlers {
-    private final TaskService tasks;
+    private final TaskQueries queries;
+    private final Cancellations cancellations;
 
-    TaskHandlers(TaskService tasks) {
-        this.tasks = tasks;
+    TaskHandlers(TaskQueries queries, Cancellations cancellations) {
+        this.queries = queries;
+        this.cancellations = cancellations;
     }
 
     void get(Context ctx) {
-        ctx.json(tasks.find(CurrentUser.id(ctx), ctx.pathParam("id")).orElseThrow(() -> Rejection.notFound("task")));
+        ctx.json(queries.find(CurrentUser.id(ctx), ctx.pathParam("id")).orElseThrow(() -> Rejection.notFound("task")));
     }
 
     void cancel(Context ctx) {
-        ctx.json(tasks.cancel(CurrentUser.id(ctx), ctx.pathParam("id")));
+        ctx.json(cancellations.cancel(CurrentUser.id(ctx), ctx.pathParam("id")));
     }
 }

@@ -10,7 +10,11 @@ import dev.lanechat.server.lanes.ProcessorInput;
 import dev.lanechat.server.lanes.ProcessorResult;
 import dev.lanechat.server.store.Timestamps;
 import dev.lanechat.server.tasks.Claim;
-import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.Claims;
+import dev.lanechat.server.tasks.Completions;
+import dev.lanechat.server.tasks.ProcessorInputs;
+import dev.lanechat.server.tasks.TaskQueries;
+import dev.lanechat.server.tasks.Tasks;
 import dev.lanechat.server.tasks.WorkerQueue;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -32,14 +36,20 @@ final class WorkerHandlers {
     private static final int MAX_ERROR_CHARS = 2000;
 
     private final Lanes lanes;
-    private final TaskService tasks;
+    private final Claims claims;
+    private final Completions completions;
+    private final ProcessorInputs inputs;
+    private final TaskQueries queries;
     private final WorkerQueue queue;
     private final ObjectMapper json;
     private final Limits limits;
 
-    WorkerHandlers(Lanes lanes, TaskService tasks, WorkerQueue queue, ObjectMapper json, Limits limits) {
+    WorkerHandlers(Lanes lanes, Tasks tasks, WorkerQueue queue, ObjectMapper json, Limits limits) {
         this.lanes = lanes;
-        this.tasks = tasks;
+        this.claims = tasks.claims();
+        this.completions = tasks.completions();
+        this.inputs = tasks.inputs();
+        this.queries = tasks.queries();
         this.queue = queue;
         this.json = json;
         this.limits = limits;
@@ -63,7 +73,7 @@ final class WorkerHandlers {
                 return;
             }
             Claim claim = leased.get().claim();
-            ProcessorInput input = lane.fitted(tasks.inputOf(claim, true)); // the lane's context window
+            ProcessorInput input = lane.fitted(inputs.inputOf(claim, true)); // the lane's context window
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("task_id", claim.taskId());
             body.put("lease_id", claim.leaseId());
@@ -97,7 +107,7 @@ final class WorkerHandlers {
         String taskId = ctx.pathParam("id");
         String leaseId = JsonBody.read(ctx, json, limits.maxBodyBytes(), false).requiredText("lease_id");
         String expires =
-                tasks.heartbeat(taskId, leaseId).map(Timestamps::format).orElseThrow(() -> lost(taskId));
+                claims.heartbeat(taskId, leaseId).map(Timestamps::format).orElseThrow(() -> lost(taskId));
         ctx.json(Map.of("lease_expires_at", expires));
     }
 
@@ -114,14 +124,14 @@ final class WorkerHandlers {
         long promptTokens = WorkerAnswerFields.tokens(body, "prompt_tokens");
         long completionTokens = WorkerAnswerFields.tokens(body, "completion_tokens");
         List<NewFile> files = WorkerAnswerFields.files(body.field("files"));
-        Claim claim = tasks.held(taskId, leaseId).orElseThrow(() -> lost(taskId));
+        Claim claim = claims.held(taskId, leaseId).orElseThrow(() -> lost(taskId));
         Lane lane = lanes.find(claim.lane()).orElse(null);
         String answeredBy = model != null ? model : lane != null ? lane.model() : null;
-        if (!tasks.complete(
+        if (!completions.complete(
                 claim, new ProcessorResult(content, answeredBy, cost, files, promptTokens, completionTokens))) {
             throw lost(taskId);
         }
-        ctx.json(tasks.find(claim.userId(), taskId).orElseThrow(() -> lost(taskId)));
+        ctx.json(queries.find(claim.userId(), taskId).orElseThrow(() -> lost(taskId)));
     }
 
     void fail(Context ctx) {
@@ -136,15 +146,15 @@ final class WorkerHandlers {
         if (retry != null && !retry.isNull() && !retry.isBoolean()) {
             throw Rejection.invalid("\"retry\" must be true or false.");
         }
-        Claim claim = tasks.held(taskId, leaseId).orElseThrow(() -> lost(taskId));
-        if (!tasks.fail(claim, error, retry != null && retry.asBoolean(false))) {
+        Claim claim = claims.held(taskId, leaseId).orElseThrow(() -> lost(taskId));
+        if (!completions.fail(claim, error, retry != null && retry.asBoolean(false))) {
             throw lost(taskId);
         }
-        ctx.json(tasks.find(claim.userId(), taskId).orElseThrow(() -> lost(taskId)));
+        ctx.json(queries.find(claim.userId(), taskId).orElseThrow(() -> lost(taskId)));
     }
 
     private Rejection lost(String taskId) {
-        if (!tasks.exists(taskId)) {
+        if (!queries.exists(taskId)) {
             return Rejection.notFound("task");
         }
         return Rejection.conflict("This lease was lost: the task was cancelled, its lease expired, or it already"

@@ -4,7 +4,7 @@ import dev.lanechat.server.Rejection;
 import dev.lanechat.server.auth.Worker;
 import dev.lanechat.server.lanes.Lane;
 import dev.lanechat.server.lanes.Lanes;
-import dev.lanechat.server.tasks.TaskService;
+import dev.lanechat.server.tasks.TaskQueries;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
@@ -16,9 +16,9 @@ import io.javalin.http.Handler;
  */
 final class WorkerTaskAccess {
     private final Lanes lanes;
-    private final TaskService tasks;
+    private final TaskQueries tasks;
 
-    WorkerTaskAccess(Lanes lanes, TaskService tasks) {
+    WorkerTaskAccess(Lanes lanes, TaskQueries tasks) {
         this.lanes = lanes;
         this.tasks = tasks;
     }

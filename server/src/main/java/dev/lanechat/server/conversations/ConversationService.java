@@ -207,7 +207,7 @@ public final class ConversationService {
 
     /**
      * Records that the chosen path of a conversation changed (issue 18), in {@code h}'s transaction:
-     * the switch here, a regenerate or an edit (TaskService); the caller publishes the event.
+     * the switch here, a regenerate or an edit (tasks.Submissions); the caller publishes the event.
      */
     public static Event switched(EventLog eventLog, Handle h, String userId, String id, String leafId) {
         Map<String, Object> data = new java.util.LinkedHashMap<>();

@@ -41,7 +41,12 @@ public final class LaneRunner {
     private static final Duration RELEASE_WAIT = Duration.ofSeconds(2);
 
     private final Lane lane;
-    private final TaskService tasks;
+    private final Claims claims;
+    private final Completions completions;
+    private final Cancellations cancellations;
+    private final ProcessorInputs inputs;
+    private final Handoffs handoffs;
+    private final Leases leases;
     private final ScheduledExecutorService timers;
     private final Object wakeUp = new Object();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -104,27 +109,29 @@ public final class LaneRunner {
     private final ServerMetrics metrics;
 
     public LaneRunner(
-            Lane lane,
-            TaskService tasks,
-            ScheduledExecutorService timers,
-            ProgressSink progress,
-            ServerMetrics metrics) {
+            Lane lane, Tasks tasks, ScheduledExecutorService timers, ProgressSink progress, ServerMetrics metrics) {
         this.metrics = metrics;
         this.lane = lane;
-        this.tasks = tasks;
+        this.claims = tasks.claims();
+        this.completions = tasks.completions();
+        this.cancellations = tasks.cancellations();
+        this.inputs = tasks.inputs();
+        this.handoffs = tasks.handoffs();
+        this.leases = tasks.leases();
+        TaskSignals signals = tasks.signals();
         this.timers = timers;
         this.progress = progress;
-        tasks.onQueued(name -> {
+        signals.onQueued(name -> {
             if (name.equals(lane.name())) {
                 maybeQueued.set(true);
                 wake();
             }
         });
-        tasks.onCancelled(this::cancel);
-        tasks.handOffTo(lane.name(), new Handoff() {
+        signals.onCancelled(this::cancel);
+        handoffs.handOffTo(lane.name(), new Handoff() {
             @Override
             public boolean reserve() {
-                if (tasks.handsOverQueued()) {
+                if (handoffs.handsOverQueued()) {
                     if (backlog.incrementAndGet() <= HANDED_MAX) {
                         return true;
                     }
@@ -136,7 +143,7 @@ public final class LaneRunner {
 
             @Override
             public void unreserve() {
-                if (tasks.handsOverQueued()) {
+                if (handoffs.handsOverQueued()) {
                     backlog.decrementAndGet();
                 } else {
                     idle.incrementAndGet();
@@ -190,11 +197,11 @@ public final class LaneRunner {
         }
         // Tasks handed over but never started go back on the queue too.
         for (Handed task; (task = taken()) != null; ) {
-            if (tasks.handsOverQueued()) {
+            if (handoffs.handsOverQueued()) {
                 try {
-                    tasks.releaseHeld(task.claim());
+                    claims.releaseHeld(task.claim());
                 } catch (RuntimeException e) {
-                    // The next start gives it back to the queue (TaskService.releaseAllHeld).
+                    // The next start gives it back to the queue (Claims.releaseAllHeld).
                 }
             } else {
                 releaseQuietly(task.claim());
@@ -218,7 +225,7 @@ public final class LaneRunner {
     }
 
     private void cancel(String taskId) {
-        if (handed.removeIf(task -> task.claim().taskId().equals(taskId)) && tasks.handsOverQueued()) {
+        if (handed.removeIf(task -> task.claim().taskId().equals(taskId)) && handoffs.handsOverQueued()) {
             backlog.decrementAndGet();
         } // its completion would be refused anyway
         Running task = running.get(taskId);
@@ -271,7 +278,7 @@ public final class LaneRunner {
     /** The next task handed over, taken off the backlog; null when there is none. */
     private Handed taken() {
         Handed task = handed.poll();
-        if (task != null && tasks.handsOverQueued()) {
+        if (task != null && handoffs.handsOverQueued()) {
             backlog.decrementAndGet();
         }
         return task;
@@ -283,12 +290,12 @@ public final class LaneRunner {
      * sweep gave it back to the queue, or another node cancelled it) it is left to whoever has it.
      */
     private boolean stillHeld(Handed task) {
-        if (!tasks.inServerLeasesExpire()
-                || System.nanoTime() - task.at() < tasks.lease().toNanos() / 2) {
+        if (!leases.inServerLeasesExpire()
+                || System.nanoTime() - task.at() < leases.lease().toNanos() / 2) {
             return true;
         }
         try {
-            return tasks.renewHeld(task.claim());
+            return claims.renewHeld(task.claim());
         } catch (RuntimeException e) {
             log.warn(
                     "Lane {}: could not extend the hold of task {}: {}",
@@ -301,7 +308,7 @@ public final class LaneRunner {
 
     private boolean releaseQuietly(Claim claim) {
         try {
-            return tasks.release(claim);
+            return claims.release(claim);
         } catch (RuntimeException e) {
             return false;
         }
@@ -314,11 +321,11 @@ public final class LaneRunner {
         }
         Claim claim = task != null ? task.claim() : null;
         BooleanSupplier unstart = null;
-        if (task != null && tasks.handsOverQueued()) {
-            unstart = tasks.startLater(claim);
+        if (task != null && handoffs.handsOverQueued()) {
+            unstart = claims.startLater(claim);
         }
         if (claim == null && maybeQueued.getAndSet(false)) {
-            claim = tasks.claim(lane.name()).orElse(null);
+            claim = claims.claim(lane.name()).orElse(null);
             if (claim != null) {
                 maybeQueued.set(true); // there may be more behind it
             }
@@ -340,7 +347,7 @@ public final class LaneRunner {
         if (unstart != null) {
             var unusedTakenBack = unstart.getAsBoolean();
         }
-        var unused = tasks.completeLater(claim, result).whenComplete((completed, error) -> {
+        var unused = completions.completeLater(claim, result).whenComplete((completed, error) -> {
             // On the writer's thread: only the quick part here. Issue 15: handing every completion
             // to another thread cost a wake-up per task.
             progress.released(claim.taskId()); // its end is committed (or failed): text no longer shown
@@ -357,7 +364,7 @@ public final class LaneRunner {
                 claim.taskId(),
                 StoreErrors.describeWithPlace(error));
         try {
-            tasks.fail(claim, "the " + lane.name() + " lane failed: " + StoreErrors.describe(error), true);
+            completions.fail(claim, "the " + lane.name() + " lane failed: " + StoreErrors.describe(error), true);
         } catch (RuntimeException e) {
             log.warn(
                     "Lane {}: task {} is left to the start-up sweep: {}",
@@ -373,8 +380,8 @@ public final class LaneRunner {
      */
     private void keepStoppedText(Claim claim) {
         try {
-            String kept = tasks.textSoFar(claim.taskId()).orElse("");
-            if (tasks.keepStoppedText(claim, kept)) {
+            String kept = cancellations.textSoFar(claim.taskId()).orElse("");
+            if (cancellations.keepStoppedText(claim, kept)) {
                 log.info(
                         "Lane {}: task {} was stopped on another node; its text so far is kept",
                         lane.name(),
@@ -402,15 +409,15 @@ public final class LaneRunner {
         progress.started(claim);
         running.put(claim.taskId(), context);
         long started = System.nanoTime();
-        long renewMs = Math.max(100, tasks.lease().toMillis() / 3);
+        long renewMs = Math.max(100, leases.lease().toMillis() / 3);
         // A claim on single-process SQLite holds a lease that does not run out while this process
         // lives: nothing to renew.
-        ScheduledFuture<?> renewal = !tasks.inServerLeasesExpire()
+        ScheduledFuture<?> renewal = !leases.inServerLeasesExpire()
                 ? null
                 : timers.scheduleAtFixedRate(
                         () -> {
                             try {
-                                if (!tasks.renew(claim)) {
+                                if (!claims.renew(claim)) {
                                     cancel(claim.taskId());
                                 }
                             } catch (RuntimeException e) {
@@ -428,19 +435,19 @@ public final class LaneRunner {
             boolean withHistory = lane.processor().usesHistory();
             ProcessorInput input = content != null && !withHistory
                     ? new ProcessorInput(claim.taskId(), content, List.of())
-                    : tasks.inputOf(claim, withHistory);
+                    : inputs.inputOf(claim, withHistory);
             ProcessorResult result = lane.processor().process(input, context);
             progress.ended(claim.taskId()); // the last preview goes out before the final answer, none after
             if (!context.cancelled) {
                 if (stopping) {
-                    tasks.complete(claim, result);
+                    completions.complete(claim, result);
                 } else {
                     completeLater(claim, result, unstart);
                     releasedLater = true;
                 }
             }
         } catch (ProcessingFailed e) {
-            tasks.fail(claim, e.getMessage(), false);
+            completions.fail(claim, e.getMessage(), false);
         } catch (InterruptedException e) {
             if (!context.cancelled && stopping) {
                 boolean released = releaseQuietly(claim);
@@ -464,14 +471,14 @@ public final class LaneRunner {
                 String why = StoreErrors.isStoreError(e) || e.getMessage() == null
                         ? StoreErrors.describe(e)
                         : e.getMessage();
-                tasks.fail(claim, "the " + lane.name() + " lane failed: " + why, true);
+                completions.fail(claim, "the " + lane.name() + " lane failed: " + why, true);
             }
         } finally {
             progress.ended(claim.taskId());
             if (renewal != null) {
                 renewal.cancel(false);
             }
-            if (context.cancelled && tasks.inServerLeasesExpire()) {
+            if (context.cancelled && leases.inServerLeasesExpire()) {
                 keepStoppedText(claim);
             }
             if (!releasedLater) {

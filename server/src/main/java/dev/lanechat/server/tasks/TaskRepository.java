@@ -1,7 +1,5 @@
 package dev.lanechat.server.tasks;
 
-import dev.lanechat.server.files.FileInfo;
-import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.store.Dialect;
 import dev.lanechat.server.store.Timestamps;
 import java.time.Instant;
@@ -11,14 +9,16 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
-/** The SQL of tasks. Every state change is guarded by the state it leaves, so each happens once. */
+/**
+ * The SQL of tasks' state changes and of the reads they go by (a user's task and the worker API's
+ * checks are {@link TaskQueries}). Every state change is guarded by the state it leaves, so each
+ * happens once.
+ */
 final class TaskRepository {
     private final Dialect dialect;
-    private final FileRepository files;
 
-    TaskRepository(Dialect dialect, FileRepository files) {
+    TaskRepository(Dialect dialect) {
         this.dialect = dialect;
-        this.files = files;
     }
 
     /** The columns a {@link Claim} is read from. */
@@ -53,10 +53,6 @@ final class TaskRepository {
                 .findOne();
     }
 
-    void insert(Handle h, String id, String userId, String conversationId, String messageId, String lane, Instant now) {
-        insert(h, id, userId, conversationId, messageId, lane, now, null, null, false);
-    }
-
     /**
      * Inserts a task queued, or, with a {@code leaseId}, handed to an in-server loop in memory:
      * then {@code running} (its first attempt, claimed in this transaction) or still queued but
@@ -88,50 +84,6 @@ final class TaskRepository {
                 .bind("lane", lane)
                 .bind("now", at)
                 .execute();
-    }
-
-    /** The task with its result (read from the answer it filled), if it is the user's. */
-    Optional<Task> find(Handle h, String userId, String taskId) {
-        return h.createQuery(
-                        "SELECT t.id, t.status, t.lane, t.conversation_id, t.message_id, t.created_at, t.updated_at, "
-                                + "t.error, m.content, m.model, m.cost_usd FROM tasks t JOIN messages m ON m.id = t.message_id "
-                                + "WHERE t.id = :id AND t.user_id = :user")
-                .bind("id", taskId)
-                .bind("user", userId)
-                .map((rs, ctx) -> {
-                    String status = rs.getString("status");
-                    TaskResult result = TaskStatus.COMPLETED.equals(status)
-                            ? new TaskResult(
-                                    rs.getString("content"), rs.getString("model"), rs.getDouble("cost_usd"), null)
-                            : null;
-                    return new Task(
-                            rs.getString("id"),
-                            status,
-                            rs.getString("lane"),
-                            rs.getString("conversation_id"),
-                            rs.getString("message_id"),
-                            rs.getString("created_at"),
-                            rs.getString("updated_at"),
-                            result,
-                            rs.getString("error"));
-                })
-                .findOne()
-                .map(task -> task.result() == null ? task : withFiles(h, task));
-    }
-
-    private Task withFiles(Handle h, Task task) {
-        List<FileInfo> list = files.forMessages(h, List.of(task.messageId())).getOrDefault(task.messageId(), List.of());
-        TaskResult r = task.result();
-        return new Task(
-                task.taskId(),
-                task.status(),
-                task.lane(),
-                task.conversationId(),
-                task.messageId(),
-                task.createdAt(),
-                task.updatedAt(),
-                new TaskResult(r.content(), r.model(), r.costUsd(), list),
-                task.error());
     }
 
     /** Takes the oldest queued task of {@code lane} under a new lease; on PostgreSQL, skipping rows other nodes hold. */
@@ -287,13 +239,6 @@ final class TaskRepository {
                 .setMapKeyColumn("id")
                 .setMapValueColumn("lease_id")
                 .collectInto(new org.jdbi.v3.core.generic.GenericType<Map<String, String>>() {});
-    }
-
-    int attempts(Handle h, String taskId) {
-        return h.createQuery("SELECT attempts FROM tasks WHERE id = :id")
-                .bind("id", taskId)
-                .mapTo(Integer.class)
-                .one();
     }
 
     void deleteForConversation(Handle h, String conversationId) {

@@ -22,34 +22,36 @@ import java.util.concurrent.TimeUnit;
 public final class WorkerQueue implements AutoCloseable {
     private static final Duration RECHECK = Duration.ofSeconds(1);
 
-    private final TaskService tasks;
+    private final Claims taskClaims;
+    private final TaskQueries queries;
     private final ScheduledExecutorService timers;
     private final ExecutorService claims;
     private final Map<String, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
-    public WorkerQueue(TaskService tasks, ScheduledExecutorService timers) {
-        this.tasks = tasks;
+    public WorkerQueue(Tasks tasks, ScheduledExecutorService timers) {
+        this.taskClaims = tasks.claims();
+        this.queries = tasks.queries();
         this.timers = timers;
         this.claims = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "worker-claim");
             thread.setDaemon(true);
             return thread;
         });
-        tasks.onQueued(this::wake);
+        tasks.signals().onQueued(this::wake);
     }
 
     /** A task of {@code lane} under a new lease, waiting up to {@code wait} for one; empty when none came. */
-    public CompletableFuture<Optional<TaskService.Leased>> claim(Lane lane, Duration wait) {
+    public CompletableFuture<Optional<Claims.Leased>> claim(Lane lane, Duration wait) {
         return attempt(lane, System.nanoTime() + wait.toNanos());
     }
 
-    private CompletableFuture<Optional<TaskService.Leased>> attempt(Lane lane, long deadline) {
+    private CompletableFuture<Optional<Claims.Leased>> attempt(Lane lane, long deadline) {
         // Register first, claim second: a submit between the two still wakes this claim.
         CompletableFuture<Void> wakeUp = new CompletableFuture<>();
         Set<CompletableFuture<Void>> lanesWaiters =
                 waiting.computeIfAbsent(lane.name(), k -> ConcurrentHashMap.newKeySet());
         lanesWaiters.add(wakeUp);
-        Optional<TaskService.Leased> claimed;
+        Optional<Claims.Leased> claimed;
         try {
             claimed = tryClaim(lane);
         } catch (RuntimeException e) {
@@ -72,11 +74,11 @@ public final class WorkerQueue implements AutoCloseable {
                 claims);
     }
 
-    private Optional<TaskService.Leased> tryClaim(Lane lane) {
-        if (lane.concurrency() < Integer.MAX_VALUE && tasks.runningCount(lane.name()) >= lane.concurrency()) {
+    private Optional<Claims.Leased> tryClaim(Lane lane) {
+        if (lane.concurrency() < Integer.MAX_VALUE && queries.runningCount(lane.name()) >= lane.concurrency()) {
             return Optional.empty();
         }
-        return tasks.claimLeased(lane.name());
+        return taskClaims.claimLeased(lane.name());
     }
 
     private void wake(String lane) {
