@@ -221,19 +221,7 @@ public final class Bench {
     void throughput() throws Exception {
         Table table = new Table("4. End-to-end tasks/s");
         tables.put(4, table);
-        // Each target first runs the same load unrecorded: a profile of Lanechat under a cold run
-        // (issue 15) had 45-48 % of its samples in the JIT compilers, so a cold run measured the
-        // compiler as much as the write path. The peers get the same warm-up.
-        pool.each(4, pool.targetsFor(0, true), t -> {
-            // The warm-up also lasts a few seconds (its extra tasks reuse the first conversations):
-            // the generator's own JIT is done before the first target's measured pass.
-            Table warm = new Table("warm-up");
-            int quick = p.reuseTargets() ? 0 : WARM_UP_SECONDS;
-            Throughput.run(t, p.tpTasks(), 10 * p.tpTasks(), quick, p.tpTasks(), p.tpConcurrency(), warm, log);
-            int max = maxMeasuredTasks(warm);
-            Throughput.run(
-                    t, p.tpTasks(), max, p.reuseTargets() ? 0 : MEASURED_SECONDS, max, p.tpConcurrency(), table, log);
-        });
+        pool.each(4, pool.targetsFor(0, true), t -> Throughput.warmThenMeasure(t, p, table, log));
         Ratios.add(table, "tasks/s", List.of(), "");
         chartBars(
                 4,
@@ -244,24 +232,6 @@ public final class Bench {
                 List.of("tasks/s"),
                 false);
     }
-
-    /**
-     * The measured pass runs for {@link #MEASURED_SECONDS} and at least the run's count of tasks:
-     * 5,000 tasks took a peer under 1 s, too short for /proc's 10 ms CPU ticks and for the first and
-     * last milliseconds not to matter. Its cap (what Lanechat prepares conversations for): twice what
-     * the warm-up's rate does in that time, at most 10× the count.
-     */
-    private int maxMeasuredTasks(Table warm) {
-        if (p.reuseTargets() || warm.rows.isEmpty()) {
-            return p.tpTasks(); // the smoke run
-        }
-        double rate = ((Number) warm.rows.get(0).get("tasks/s")).doubleValue();
-        long wanted = Math.round(2 * rate * MEASURED_SECONDS);
-        return (int) Math.max(p.tpTasks(), Math.min(10L * p.tpTasks(), wanted));
-    }
-
-    static final int MEASURED_SECONDS = 5;
-    static final int WARM_UP_SECONDS = 3;
 
     void storm() throws Exception {
         Table table = new Table("5. Reconnect storm");

@@ -51,7 +51,7 @@ final class ResultsFile {
                             + "events received ÷ (last receipt − first submit). Each target first runs the same load once, "
                             + "unrecorded, to warm it up (a cold JVM spent about half its CPU in the JIT compilers); the "
                             + "measured pass then lasts "
-                            + Bench.MEASURED_SECONDS
+                            + Throughput.MEASURED_SECONDS
                             + " s and at least 5,000 tasks (at most 50,000). The submits: 32 HTTP/1.1 keep-alive "
                             + "connections, one submit in flight on each, the next sent as soon as the answer is read, "
                             + "all driven by one thread over one selector. The generator's CPU per task is beside the server's; a row whose "
