@@ -1,21 +1,17 @@
 package dev.lanechat.bench;
 
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -77,54 +73,6 @@ public final class Gen implements AutoCloseable {
     }
 
     /**
-     * Receipts of updates across all streams of a run: event key, receipt time (epoch µs), and each
-     * event's task. Event ids are per user, so a key is {@code user << 40 | id}.
-     */
-    static final class Recorder {
-        final long[] eventIds;
-        final long[] receivedMicros;
-        final AtomicInteger count = new AtomicInteger();
-        final LongAdder overflow = new LongAdder();
-        final ConcurrentHashMap<Long, String> taskOfEvent = new ConcurrentHashMap<>();
-        final ConcurrentHashMap<String, Long> firstReceipt = new ConcurrentHashMap<>();
-        volatile boolean recording = true;
-
-        Recorder(int capacity) {
-            eventIds = new long[capacity];
-            receivedMicros = new long[capacity];
-        }
-
-        static long key(int user, long id) {
-            return (long) user << 40 | id;
-        }
-
-        void update(int user, long eventId, String frame, long micros) {
-            if (!recording) {
-                return;
-            }
-            long id = key(user, eventId);
-            if (!taskOfEvent.containsKey(id)) {
-                String task = Frames.taskId(frame);
-                if (task != null) {
-                    taskOfEvent.putIfAbsent(id, task);
-                    firstReceipt.putIfAbsent(task, micros);
-                }
-            }
-            int i = count.getAndIncrement();
-            if (i < eventIds.length) {
-                eventIds[i] = id;
-                receivedMicros[i] = micros;
-            } else {
-                overflow.increment();
-            }
-        }
-
-        int size() {
-            return Math.min(count.get(), eventIds.length);
-        }
-    }
-
-    /**
      * How long a (re)connect may take from the TCP connect to {@code ready}; then it is abandoned and
      * retried with the backoff. Without it a handshake accepted by a server that then stalls (a JVM
      * stopping, a full accept queue) would wait for the 10-minute idle timeout.
@@ -141,7 +89,7 @@ public final class Gen implements AutoCloseable {
         volatile boolean reconnect;
         volatile boolean stopped;
         volatile Session session;
-        volatile Listener current;
+        volatile SocketListener current;
         volatile long lastId = -1; // -1: never subscribed
         volatile long readyAtNanos;
         final AtomicLong readies = new AtomicLong();
@@ -165,7 +113,7 @@ public final class Gen implements AutoCloseable {
 
         void open() {
             try {
-                Listener listener = new Listener(this);
+                SocketListener listener = new SocketListener(this);
                 current = listener;
                 // Lanechat's API tokens (lc_…) also go on the upgrade, as protocol.md E6 asks of
                 // clients that can: a socket that authenticates only in its subscribe frame is
@@ -196,7 +144,8 @@ public final class Gen implements AutoCloseable {
             }
         }
 
-        private void abandonIfNotReady(Listener listener, java.util.concurrent.CompletableFuture<Session> connecting) {
+        private void abandonIfNotReady(
+                SocketListener listener, java.util.concurrent.CompletableFuture<Session> connecting) {
             if (listener.dead || listener.ready) {
                 return;
             }
@@ -258,7 +207,7 @@ public final class Gen implements AutoCloseable {
 
         /** Drops the connection abruptly (no close handshake); the stream reconnects if it is set to. */
         void cut() {
-            Listener l = current;
+            SocketListener l = current;
             Session s = session;
             if (l == null || s == null) {
                 return;
@@ -282,87 +231,6 @@ public final class Gen implements AutoCloseable {
     static long nowMicros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-    }
-
-    /** The per-connection listener of a {@link Stream}. */
-    public static final class Listener implements Session.Listener.AutoDemanding {
-        private final Stream stream;
-        volatile boolean dead;
-        volatile boolean ready;
-
-        Listener(Stream stream) {
-            this.stream = stream;
-        }
-
-        @Override
-        public void onWebSocketOpen(Session session) {
-            if (dead) {
-                session.disconnect(); // abandoned while it was being set up
-                return;
-            }
-            stream.session = session;
-            if (stream.proto == Proto.PLAIN) {
-                stream.subscribe(session);
-            }
-        }
-
-        @Override
-        public void onWebSocketText(String text) {
-            if (dead) {
-                return;
-            }
-            if (stream.proto == Proto.PLAIN) {
-                if (text.startsWith("{\"event\":\"update\"")) {
-                    stream.onUpdate(Frames.eventId(text), text);
-                } else if (text.startsWith("{\"event\":\"ready\"")) {
-                    ready = true;
-                    stream.onReady(Frames.lastId(text));
-                } else if (text.startsWith("{\"event\":\"reset\"")) {
-                    stream.resets.incrementAndGet();
-                } else if (text.startsWith("{\"event\":\"error\"")) {
-                    stream.lastError = text;
-                }
-                return;
-            }
-            // Socket.IO over Engine.IO v4: 0 open, 2 ping, 40 connected, 42[...] event
-            if (text.startsWith("42[\"update\"")) {
-                stream.onUpdate(Frames.eventId(text), text);
-            } else if (text.equals("2")) {
-                stream.session.sendText("3", Callback.NOOP);
-            } else if (text.startsWith("0{")) {
-                stream.session.sendText("40", Callback.NOOP);
-            } else if (text.startsWith("40")) {
-                stream.subscribe(stream.session);
-            } else if (text.startsWith("42[\"ready\"")) {
-                ready = true;
-                stream.onReady(Frames.lastId(text));
-            } else if (text.startsWith("42[\"reset\"")) {
-                stream.resets.incrementAndGet();
-            } else if (text.startsWith("41")) {
-                stream.session.close(1000, "disconnected", Callback.NOOP);
-            }
-        }
-
-        @Override
-        public void onWebSocketClose(int status, String reason) {
-            if (dead) {
-                return;
-            }
-            dead = true;
-            if (!ready && stream.lastError == null) {
-                // Closed before ready (refused, timed out): a failure, even if its error frame was
-                // not recognised, so that openMany does not wait its whole timeout for it.
-                stream.lastError = "closed " + status + " before ready: " + reason;
-            }
-            stream.closes.incrementAndGet();
-            stream.session = null;
-            stream.dropped();
-        }
-
-        @Override
-        public void onWebSocketError(Throwable cause) {
-            stream.lastError = cause.toString();
-        }
     }
 
     /**
@@ -408,10 +276,13 @@ public final class Gen implements AutoCloseable {
         return streams;
     }
 
-    /** This process's CPU time so far, ns (all threads). */
-    static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+    /** One stream of {@code endpoint}, subscribed within 20 s, or an IllegalStateException naming {@code who}. */
+    Stream subscribeOne(Endpoint endpoint, Recorder recorder, String who) throws InterruptedException {
+        List<Stream> s = openMany(endpoint, 1, recorder, 1, Duration.ofSeconds(20), false);
+        if (!s.get(0).live) {
+            throw new IllegalStateException(who + ": the socket did not subscribe: " + s.get(0).lastError);
+        }
+        return s.get(0);
     }
 
     @Override

@@ -27,7 +27,7 @@ class BenchSmokeTest {
         }
         Path out = Path.of("target", "bench-smoke");
         Bench bench = new Bench(
-                Bench.Params.smoke(),
+                Params.smoke(),
                 out,
                 jar,
                 peers,

@@ -1,19 +1,18 @@
 // The typed client of protocol.md's HTTP API: one method per call, wire objects as records,
 // non-2xx answers as LanechatApiException, network failures as LanechatConnectionException.
-// The HTTP itself (requests, mapper, error body, Retry-After) is LanechatHttp's.
+// What each call sends is ApiRequests'; the HTTP itself (requests, mapper, error body,
+// Retry-After) is LanechatHttp's.
+// Over 300 lines: the public face of that API, one method per protocol call with its javadoc (a
+// third of the file), and the builder; the work each method does is one line.
 package dev.lanechat.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,12 +30,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class LanechatClient {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** The statuses a send, a regenerate and an edit succeed with. */
+    private static final int[] SEND_OK = {200, 201, 202};
 
     private final LanechatHttp http;
-    private final Duration requestTimeout;
+    private final ApiRequests requests;
 
     private LanechatClient(Builder b) {
-        this.requestTimeout = b.requestTimeout;
         this.http = new LanechatHttp(
                 b.baseUrl,
                 b.token,
@@ -44,6 +44,7 @@ public final class LanechatClient {
                 b.json != null ? b.json : Json.newMapper(),
                 b.requestTimeout,
                 b.clock);
+        this.requests = new ApiRequests(http, b.requestTimeout);
     }
 
     /** @return a builder; the URL defaults to {@code http://127.0.0.1:8080} */
@@ -98,17 +99,17 @@ public final class LanechatClient {
 
     /** Async {@link #health()}. */
     public CompletableFuture<Health> healthAsync() {
-        return call(get("/api/health"), Health.class, 200, 503);
+        return http.call(requests.health(), Health.class, 200, 503);
     }
 
     /** {@code GET /api/lanes}. */
     public List<Lane> lanes() {
-        return join(call(get("/api/lanes"), new TypeReference<List<Lane>>() {}));
+        return join(http.call(requests.lanes(), new TypeReference<List<Lane>>() {}));
     }
 
     /** {@code GET /api/conversations}, most recently active first. */
     public List<Conversation> conversations() {
-        return join(call(get("/api/conversations"), new TypeReference<List<Conversation>>() {}));
+        return join(http.call(requests.conversations(), new TypeReference<List<Conversation>>() {}));
     }
 
     /**
@@ -123,21 +124,17 @@ public final class LanechatClient {
 
     /** Async {@link #createConversation(String)}. */
     public CompletableFuture<Conversation> createConversationAsync(String title) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (title != null) {
-            body.put("title", title);
-        }
-        return call(post("/api/conversations", body, null), Conversation.class);
+        return http.call(requests.createConversation(title), Conversation.class);
     }
 
     /** {@code GET /api/conversations/{id}}, with its messages oldest first. */
     public Conversation conversation(String id) {
-        return join(call(get("/api/conversations/" + seg(id)), Conversation.class));
+        return join(http.call(requests.conversation(id), Conversation.class));
     }
 
     /** {@code DELETE /api/conversations/{id}}; cancels its unfinished tasks. */
     public void deleteConversation(String id) {
-        join(http.exchange(request("/api/conversations/" + seg(id)).DELETE().build(), 204));
+        join(http.exchange(requests.deleteConversation(id), 204));
     }
 
     /**
@@ -156,13 +153,8 @@ public final class LanechatClient {
     /** Async {@link #sendMessage(String, String, String, String)}. */
     public CompletableFuture<SendReceipt> sendMessageAsync(
             String conversationId, String content, String lane, String idempotencyKey) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("content", Objects.requireNonNull(content, "content"));
-        if (lane != null) {
-            body.put("lane", lane);
-        }
-        String path = "/api/conversations/" + seg(conversationId) + "/messages";
-        return call(post(path, body, idempotencyKey), SendReceipt.class, 200, 201, 202);
+        return http.call(
+                requests.sendMessage(conversationId, content, lane, idempotencyKey, null), SendReceipt.class, SEND_OK);
     }
 
     /**
@@ -176,12 +168,8 @@ public final class LanechatClient {
      * @return the receipt of the new answer's task
      */
     public SendReceipt regenerate(String conversationId, String messageId, String lane, String idempotencyKey) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (lane != null) {
-            body.put("lane", lane);
-        }
-        String path = "/api/conversations/" + seg(conversationId) + "/messages/" + seg(messageId) + "/regenerate";
-        return join(call(post(path, body, idempotencyKey), SendReceipt.class, 200, 201, 202));
+        return join(http.call(
+                requests.regenerate(conversationId, messageId, lane, idempotencyKey), SendReceipt.class, SEND_OK));
     }
 
     /**
@@ -195,13 +183,10 @@ public final class LanechatClient {
      */
     public SendReceipt editMessage(
             String conversationId, String messageId, String content, String lane, String idempotencyKey) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("content", Objects.requireNonNull(content, "content"));
-        if (lane != null) {
-            body.put("lane", lane);
-        }
-        String path = "/api/conversations/" + seg(conversationId) + "/messages/" + seg(messageId) + "/edit";
-        return join(call(post(path, body, idempotencyKey), SendReceipt.class, 200, 201, 202));
+        return join(http.call(
+                requests.editMessage(conversationId, messageId, content, lane, idempotencyKey),
+                SendReceipt.class,
+                SEND_OK));
     }
 
     /**
@@ -211,8 +196,7 @@ public final class LanechatClient {
      * @return the conversation along its new path (first page)
      */
     public Conversation switchTo(String conversationId, String messageId) {
-        String path = "/api/conversations/" + seg(conversationId) + "/switch";
-        return join(call(post(path, Map.of("message_id", messageId), null), Conversation.class));
+        return join(http.call(requests.switchTo(conversationId, messageId), Conversation.class));
     }
 
     /**
@@ -222,16 +206,10 @@ public final class LanechatClient {
      */
     public SendReceipt sendMessage(
             String conversationId, String content, String lane, String idempotencyKey, List<String> attachments) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("content", Objects.requireNonNull(content, "content"));
-        if (lane != null) {
-            body.put("lane", lane);
-        }
-        if (attachments != null && !attachments.isEmpty()) {
-            body.put("attachments", List.copyOf(attachments));
-        }
-        String path = "/api/conversations/" + seg(conversationId) + "/messages";
-        return join(call(post(path, body, idempotencyKey), SendReceipt.class, 200, 201, 202));
+        return join(http.call(
+                requests.sendMessage(conversationId, content, lane, idempotencyKey, attachments),
+                SendReceipt.class,
+                SEND_OK));
     }
 
     /**
@@ -243,13 +221,7 @@ public final class LanechatClient {
      *     then goes by the bytes and the name's extension)
      */
     public FileInfo uploadFile(String name, String contentType, byte[] data) {
-        HttpRequest req = request("/api/uploads?name="
-                        + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
-                                .replace("+", "%20"))
-                .header("Content-Type", contentType == null ? "application/octet-stream" : contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(data))
-                .build();
-        return join(call(req, FileInfo.class, 201));
+        return join(http.call(requests.uploadFile(name, contentType, data), FileInfo.class, 201));
     }
 
     /** {@link #uploadFile(String, String, byte[])} of a file on disk, named as it is, its type guessed from its name. */
@@ -272,12 +244,12 @@ public final class LanechatClient {
 
     /** Async {@link #task(String)}. */
     public CompletableFuture<Task> taskAsync(String taskId) {
-        return call(get("/api/tasks/" + seg(taskId)), Task.class);
+        return http.call(requests.task(taskId), Task.class);
     }
 
     /** {@code POST /api/tasks/{id}/cancel}; a 409 {@code conflict} when it had already ended. */
     public Task cancelTask(String taskId) {
-        return join(call(post("/api/tasks/" + seg(taskId) + "/cancel", Map.of(), null), Task.class));
+        return join(http.call(requests.cancelTask(taskId), Task.class));
     }
 
     /**
@@ -286,46 +258,18 @@ public final class LanechatClient {
      * is outside what the server keeps.
      */
     public EventPage events(long after, int waitSeconds) {
-        HttpRequest req = request("/api/events?after=" + after + "&wait_s=" + waitSeconds)
-                .timeout(requestTimeout.plusSeconds(Math.max(0, waitSeconds)))
-                .GET()
-                .build();
-        return join(call(req, EventPage.class));
+        return join(http.call(requests.events(after, waitSeconds), EventPage.class));
     }
 
     /** {@code GET /api/files/{id}}: the file's bytes. */
     public byte[] downloadFile(String fileId) {
-        return join(http.bytes(get("/api/files/" + seg(fileId))));
+        return join(http.bytes(requests.downloadFile(fileId)));
     }
 
     // ---- plumbing ----------------------------------------------------------------------------
 
-    private HttpRequest get(String path) {
-        return http.get(path);
-    }
-
-    private HttpRequest post(String path, Object body, String idempotencyKey) {
-        return http.post(path, body, idempotencyKey).build();
-    }
-
-    private HttpRequest.Builder request(String path) {
-        return http.request(path);
-    }
-
-    private <T> CompletableFuture<T> call(HttpRequest req, Class<T> type, int... okStatuses) {
-        return http.call(req, type, okStatuses);
-    }
-
-    private <T> CompletableFuture<T> call(HttpRequest req, TypeReference<T> type) {
-        return http.call(req, type);
-    }
-
     private static <T> T join(CompletableFuture<T> f) {
         return LanechatHttp.join(f);
-    }
-
-    private static String seg(String id) {
-        return LanechatHttp.segment(id);
     }
 
     private static HttpClient defaultHttpClient(Duration connectTimeout) {

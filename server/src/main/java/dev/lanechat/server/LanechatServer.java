@@ -31,6 +31,7 @@ import dev.lanechat.server.usage.Quotas;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,7 +147,7 @@ public final class LanechatServer implements AutoCloseable {
         log.info(
                 "Lanechat {} ({} mode, {} store, node {}{})",
                 version(),
-                config.auth().name().toLowerCase(),
+                config.auth().name().toLowerCase(Locale.ROOT),
                 database.dialect().storeName(),
                 delivery.nodeId(),
                 config.oidc() == null

@@ -159,7 +159,7 @@ public final class Routes {
 
         WebApp web = WebApp.register(config, s.webDir());
         r.error(404, "*", ctx -> {
-            if (web != null && ctx.method() == HandlerType.GET && WebApp.isPagePath(ctx.path())) {
+            if (web != null && HandlerType.GET.equals(ctx.method()) && WebApp.isPagePath(ctx.path())) {
                 web.index(ctx);
             } else {
                 ApiErrors.notFound(ctx);

@@ -61,6 +61,8 @@ public final class LanesFile {
         WORKER("worker", "max_context_tokens");
 
         final String yamlName;
+
+        @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable, though its type does not say so
         final List<String> ownFields;
 
         Kind(String yamlName, String... ownFields) {

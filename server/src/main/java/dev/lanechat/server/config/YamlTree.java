@@ -81,8 +81,8 @@ final class YamlTree {
                 }
             }
             case VALUE_NUMBER_FLOAT -> new Node(p.getDoubleValue(), line);
-            case VALUE_TRUE -> new Node(Boolean.TRUE, line);
-            case VALUE_FALSE -> new Node(Boolean.FALSE, line);
+            case VALUE_TRUE -> new Node(true, line);
+            case VALUE_FALSE -> new Node(false, line);
             case VALUE_NULL -> new Node(null, line);
             default -> throw fail.apply(line, "unexpected YAML (" + token + ")");
         };

@@ -66,6 +66,9 @@ public final class EventWaiters implements CredentialHolder {
         return next(credential.userId(), credential, after, timeout);
     }
 
+    // Each waiter is its own future: the maps and sets key on that identity, which is what
+    // Future's equals (Object's) gives.
+    @SuppressWarnings("CollectionUndefinedEquality")
     private CompletableFuture<Void> next(String userId, Credential credential, long after, Duration timeout) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         cursors.put(future, after);
@@ -93,6 +96,7 @@ public final class EventWaiters implements CredentialHolder {
      * reads it from the store (called periodically; events of other nodes whose notification was
      * lost then arrive about one period late instead of at the long-poll's timeout).
      */
+    @SuppressWarnings("CollectionUndefinedEquality") // as in next(): a waiter is its future's identity
     public void catchUp(Function<java.util.Collection<String>, Map<String, Long>> newestIds) {
         if (byUser.isEmpty()) {
             return;

@@ -25,6 +25,8 @@ public final class LaneFactory {
     private LaneFactory() {}
 
     /**
+     * Builds the lanes of {@code config}.
+     *
      * @param json the server's mapper
      * @param clock what an endpoint's {@code Retry-After} dates are measured against
      */

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OpenAiProcessor implements Processor {
     /** The lane's timeout when its {@code timeout_s} is not set. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
     /** Once content flows, the longest silence of a stream before it counts as stalled. */
     public static final Duration STALL = Duration.ofSeconds(60);
 

@@ -30,6 +30,8 @@ public record ProcessorInput(
      * A file attached to the message answered, with its bytes. {@code kind} is "text" or "image";
      * {@code url} is where a worker downloads it.
      */
+    // The bytes pass through to the model; no Attachment is compared or hashed.
+    @SuppressWarnings("ArrayRecordComponent")
     public record Attachment(
             String id, String name, String contentType, long size, String kind, String url, byte[] data) {
         public boolean isImage() {

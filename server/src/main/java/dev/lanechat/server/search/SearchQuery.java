@@ -37,7 +37,7 @@ public record SearchQuery(List<String> words) {
             throw Rejection.invalid("\"q\" is over " + MAX_BYTES + " bytes; search for fewer words.");
         }
         List<String> words = new ArrayList<>();
-        for (String word : SEPARATORS.split(q.toLowerCase(Locale.ROOT))) {
+        for (String word : SEPARATORS.split(q.toLowerCase(Locale.ROOT), -1)) {
             if (!word.isEmpty()
                     && word.length() <= MAX_WORD_CHARS
                     && !words.contains(word)

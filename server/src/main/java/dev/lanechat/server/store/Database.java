@@ -87,14 +87,14 @@ public final class Database implements AutoCloseable {
 
     /** {@link #open(String, Path, int)} with {@code pgWriters} writer lines on PostgreSQL. */
     static Database open(String url, Path dataDir, int crashAfterCommits, int pgWriters) {
-        Database db = url == null || url.isBlank() ? sqlite(dataDir.resolve("lanechat.db")) : fromUrl(url, dataDir);
+        Database db = url == null || url.isBlank() ? sqlite(dataDir.resolve("lanechat.db")) : fromUrl(url);
         db.migrate();
         db.startWriting(crashAfterCommits, pgWriters);
         log.info("Store: {}", db.description);
         return db;
     }
 
-    private static Database fromUrl(String url, Path dataDir) {
+    private static Database fromUrl(String url) {
         if (url.startsWith("jdbc:sqlite:")) {
             return sqlite(Path.of(url.substring("jdbc:sqlite:".length())));
         }

@@ -51,24 +51,31 @@ final class LazyConnections implements ConnectionFactory {
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             if (real == null) {
                 switch (method.getName()) {
-                    case "close":
+                    case "close" -> {
                         closed = true;
                         return null;
-                    case "isClosed":
+                    }
+                    case "isClosed" -> {
                         return closed;
-                    case "getAutoCommit":
+                    }
+                    case "getAutoCommit" -> {
                         return true;
-                    case "equals":
+                    }
+                    case "equals" -> {
                         return proxy == args[0];
-                    case "hashCode":
+                    }
+                    case "hashCode" -> {
                         return System.identityHashCode(proxy);
-                    case "toString":
+                    }
+                    case "toString" -> {
                         return "lazy pooled connection";
-                    default:
+                    }
+                    default -> {
                         if (closed) {
                             throw new SQLException("connection closed");
                         }
                         real = pool.getConnection();
+                    }
                 }
             }
             try {

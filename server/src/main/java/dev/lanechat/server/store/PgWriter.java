@@ -70,7 +70,11 @@ final class PgWriter implements AutoCloseable {
     private final String jdbcUrl;
     private final Properties properties;
     private final List<Line> lines = new ArrayList<>();
-    /** The line whose thread this is; null on any other thread. */
+    /**
+     * The line whose thread this is; null on any other thread. Per writer, not static: each
+     * PgWriter (one per node; tests and multi-node runs hold several in one JVM) has lines of its own.
+     */
+    @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<Line> current = new ThreadLocal<>();
 
     private final LinkedBlockingDeque<Unit<?, ?>> queue = new LinkedBlockingDeque<>();

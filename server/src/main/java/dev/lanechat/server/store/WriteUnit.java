@@ -99,8 +99,11 @@ class WriteUnit<R, X extends Exception> {
         return value;
     }
 
-    /** Rethrows the callback's own exception (an X, unchecked, or an Error) as it was. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Rethrows the callback's own exception (an X, unchecked, or an Error) as it was. The type
+     * parameter in the return type alone is the point: it lets the compiler take any throwable as E.
+     */
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
     private static <E extends Throwable> E rethrow(Throwable e) throws E {
         throw (E) e;
     }

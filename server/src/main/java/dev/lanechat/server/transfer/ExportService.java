@@ -31,7 +31,11 @@ public final class ExportService {
         this.clock = clock;
     }
 
-    /** @param conversationId one conversation of the user's (404 when it is not), or null for all */
+    /**
+     * The export of the user's conversations, or of one of them.
+     *
+     * @param conversationId one conversation of the user's (404 when it is not), or null for all
+     */
     public ExportFile export(String userId, String conversationId) {
         return jdbi.inTransaction(h -> {
             Map<String, Draft> drafts = conversations(h, userId, conversationId);

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.HandleCallback;
@@ -39,9 +38,7 @@ class PgWriterTest {
     private PgDatabase pg;
     private Database database;
     private Jdbi jdbi;
-    private final CountDownLatch blockerEntered = new CountDownLatch(1);
-    private final CountDownLatch releaseBlocker = new CountDownLatch(1);
-    private final List<Thread> callers = new ArrayList<>();
+    private WriterCallers callers;
     /** Which thread ran each callback, and in which transaction. */
     private final Set<String> callbackThreads = ConcurrentHashMap.newKeySet();
 
@@ -53,6 +50,7 @@ class PgWriterTest {
         // One line, so that the units queued behind the blocker's batch wait for it.
         database = Database.open(pg.jdbcUrl(), dataDir, 0, 1);
         jdbi = database.jdbi();
+        callers = new WriterCallers(jdbi);
         jdbi.useHandle(h -> {
             h.execute("CREATE TABLE notes (text TEXT PRIMARY KEY)");
             h.execute("CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
@@ -66,10 +64,7 @@ class PgWriterTest {
 
     @AfterEach
     void close() throws InterruptedException {
-        releaseBlocker.countDown();
-        for (Thread t : callers) {
-            t.join(10_000);
-        }
+        callers.close();
         database.close();
         pg.close();
     }
@@ -79,10 +74,10 @@ class PgWriterTest {
         startBlocker();
         List<CompletableFuture<String>> notes = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            notes.add(inTransaction(insertNote("note " + i)));
+            notes.add(callers.inTransaction(insertNote("note " + i)));
         }
-        awaitQueued();
-        releaseBlocker.countDown();
+        callers.awaitQueued();
+        callers.releaseBlocker();
 
         for (int i = 0; i < 5; i++) {
             assertThat(notes.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("note " + i);
@@ -97,20 +92,20 @@ class PgWriterTest {
     void aCallbackThatFailsLosesOnlyItsOwnChangesAndItsCallerGetsItsException() throws Exception {
         jdbi.inTransaction(insertNote("taken"));
         startBlocker();
-        CompletableFuture<String> before = inTransaction(insertNote("before"));
+        CompletableFuture<String> before = callers.inTransaction(insertNote("before"));
         IllegalStateException refusal = new IllegalStateException("refused by the callback");
-        CompletableFuture<String> refused = inTransaction(h -> {
+        CompletableFuture<String> refused = callers.inTransaction(h -> {
             insertNote("refused").withHandle(h);
             throw refusal;
         });
         // A failed statement aborts PostgreSQL's transaction: only the unit's savepoint is undone.
-        CompletableFuture<String> duplicate = inTransaction(h -> {
+        CompletableFuture<String> duplicate = callers.inTransaction(h -> {
             insertNote("duplicate's first").withHandle(h);
             return insertNote("taken").withHandle(h);
         });
-        CompletableFuture<String> after = inTransaction(insertNote("after"));
-        awaitQueued();
-        releaseBlocker.countDown();
+        CompletableFuture<String> after = callers.inTransaction(insertNote("after"));
+        callers.awaitQueued();
+        callers.releaseBlocker();
 
         assertThat(before.get(10, TimeUnit.SECONDS)).isEqualTo("before");
         assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo("after");
@@ -137,17 +132,17 @@ class PgWriterTest {
             }
             startBlocker();
             // Queued one at a time: three caller threads started together may queue in any order.
-            CompletableFuture<String> first = inTransaction(insertNote("first"));
-            awaitQueued();
-            waiting = inTransaction(h -> {
+            CompletableFuture<String> first = callers.inTransaction(insertNote("first"));
+            callers.awaitQueued();
+            waiting = callers.inTransaction(h -> {
                 insertNote("waiting").withHandle(h);
                 h.execute("UPDATE counters SET n = n + 1 WHERE id = 1");
                 return "waiting";
             });
-            awaitQueued();
-            behind = inTransaction(insertNote("behind"));
-            awaitQueued();
-            releaseBlocker.countDown();
+            callers.awaitQueued();
+            behind = callers.inTransaction(insertNote("behind"));
+            callers.awaitQueued();
+            callers.releaseBlocker();
 
             // The row is still held: the unit before the waiting one commits without it.
             assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
@@ -170,13 +165,13 @@ class PgWriterTest {
     @Test
     void whenTheSharedCommitFailsEveryCallerOfTheBatchFailsAndNothingOfItIsStored() throws Exception {
         startBlocker();
-        CompletableFuture<String> innocent = inTransaction(insertNote("innocent"));
-        CompletableFuture<String> orphan = inTransaction(h -> {
+        CompletableFuture<String> innocent = callers.inTransaction(insertNote("innocent"));
+        CompletableFuture<String> orphan = callers.inTransaction(h -> {
             h.execute("INSERT INTO children (id, parent_id) VALUES (1, 99)"); // no parent 99: COMMIT fails
             return "orphan";
         });
-        awaitQueued();
-        releaseBlocker.countDown();
+        callers.awaitQueued();
+        callers.releaseBlocker();
 
         for (CompletableFuture<String> caller : List.of(innocent, orphan)) {
             assertThatThrownBy(() -> caller.get(10, TimeUnit.SECONDS))
@@ -213,11 +208,11 @@ class PgWriterTest {
         startBlocker();
         List<CompletableFuture<String>> waiting = new ArrayList<>();
         for (int i = 0; i < 30; i++) { // more than the pool's 16 connections
-            waiting.add(inTransaction(insertNote("waiting " + i)));
+            waiting.add(callers.inTransaction(insertNote("waiting " + i)));
         }
-        awaitQueued();
+        callers.awaitQueued();
         assertThat(storedNotes()).isEmpty(); // a reader is served meanwhile
-        releaseBlocker.countDown();
+        callers.releaseBlocker();
 
         for (CompletableFuture<String> caller : waiting) {
             assertThat(caller.get(10, TimeUnit.SECONDS)).startsWith("waiting ");
@@ -242,11 +237,12 @@ class PgWriterTest {
         database.close();
         database = Database.open(pg.jdbcUrl(), dataDir, 0, 4);
         jdbi = database.jdbi();
+        callers = new WriterCallers(jdbi); // the callers of the reopened store (none of the first had started)
         startBlocker(); // holds one line: the others go on meanwhile
         List<CompletableFuture<String>> notes = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             String text = "note " + i;
-            notes.add(inTransaction(h -> {
+            notes.add(callers.inTransaction(h -> {
                 h.execute("UPDATE counters SET n = n + 1 WHERE id = 1"); // one row that every unit takes
                 return insertNote(text).withHandle(h);
             }));
@@ -254,7 +250,7 @@ class PgWriterTest {
         for (int i = 0; i < 200; i++) {
             assertThat(notes.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("note " + i);
         }
-        releaseBlocker.countDown();
+        callers.releaseBlocker();
         await().atMost(Duration.ofSeconds(10)).until(() -> storedNotes().size() == 201);
         int counter = jdbi.withHandle(h -> h.createQuery("SELECT n FROM counters WHERE id = 1")
                 .mapTo(Integer.class)
@@ -263,16 +259,9 @@ class PgWriterTest {
         assertThat(callbackThreads).as("on more than one line").hasSizeGreaterThan(1);
     }
 
-    /** A transaction that stays open until {@link #releaseBlocker}, so that others queue behind it. */
+    /** The blocker, then forgets what callbacks before it recorded. */
     private void startBlocker() throws InterruptedException {
-        var unused = inTransaction(
-                h -> { // its outcome is the blocker's own; the tests wait on the latches
-                    h.execute("INSERT INTO notes (text) VALUES ('blocker')");
-                    blockerEntered.countDown();
-                    releaseBlocker.await();
-                    return "blocker";
-                });
-        assertThat(blockerEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        callers.startBlocker();
         callbackThreads.clear();
         transactions.clear();
     }
@@ -287,29 +276,6 @@ class PgWriterTest {
                     h.createQuery("SELECT txid_current()").mapTo(Long.class).one());
             return text;
         };
-    }
-
-    /** Runs a transaction on a thread of its own; the future holds what the caller got. */
-    private <X extends Exception> CompletableFuture<String> inTransaction(HandleCallback<String, X> callback) {
-        CompletableFuture<String> outcome = new CompletableFuture<>();
-        Thread caller = new Thread(
-                () -> {
-                    try {
-                        outcome.complete(jdbi.inTransaction(callback));
-                    } catch (Throwable e) {
-                        outcome.completeExceptionally(e);
-                    }
-                },
-                "caller-" + callers.size());
-        callers.add(caller);
-        caller.start();
-        return outcome;
-    }
-
-    /** Every caller but the blocker's is waiting in the queue. */
-    private void awaitQueued() {
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> callers.stream().skip(1).allMatch(t -> t.getState() == Thread.State.WAITING));
     }
 
     private List<String> storedNotes() {

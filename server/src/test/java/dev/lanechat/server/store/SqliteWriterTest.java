@@ -2,17 +2,14 @@ package dev.lanechat.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.HandleCallback;
@@ -35,9 +32,7 @@ class SqliteWriterTest {
 
     private Database database;
     private Jdbi jdbi;
-    private final CountDownLatch blockerEntered = new CountDownLatch(1);
-    private final CountDownLatch releaseBlocker = new CountDownLatch(1);
-    private final List<Thread> callers = new ArrayList<>();
+    private WriterCallers callers;
     /** Which thread ran each row's callback. */
     private final Set<String> callbackThreads = ConcurrentHashMap.newKeySet();
 
@@ -45,6 +40,7 @@ class SqliteWriterTest {
     void open() {
         database = Database.open(null, dataDir);
         jdbi = database.jdbi();
+        callers = new WriterCallers(jdbi);
         jdbi.useHandle(h -> {
             h.execute("CREATE TABLE notes (text TEXT PRIMARY KEY)");
             h.execute("CREATE TABLE parents (id INTEGER PRIMARY KEY)");
@@ -56,10 +52,7 @@ class SqliteWriterTest {
 
     @AfterEach
     void close() throws InterruptedException {
-        releaseBlocker.countDown();
-        for (Thread t : callers) {
-            t.join(10_000);
-        }
+        callers.close();
         database.close();
     }
 
@@ -68,10 +61,10 @@ class SqliteWriterTest {
         startBlocker();
         List<CompletableFuture<String>> notes = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            notes.add(inTransaction(insertNote("note " + i)));
+            notes.add(callers.inTransaction(insertNote("note " + i)));
         }
-        awaitQueued();
-        releaseBlocker.countDown();
+        callers.awaitQueued();
+        callers.releaseBlocker();
 
         for (int i = 0; i < 5; i++) {
             assertThat(notes.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("note " + i);
@@ -86,19 +79,19 @@ class SqliteWriterTest {
     @Test
     void aCallbackThatThrowsLosesOnlyItsOwnChangesAndItsCallerGetsItsException() throws Exception {
         startBlocker();
-        CompletableFuture<String> before = inTransaction(insertNote("before"));
+        CompletableFuture<String> before = callers.inTransaction(insertNote("before"));
         IllegalStateException refusal = new IllegalStateException("refused by the callback");
-        CompletableFuture<String> unchecked = inTransaction(h -> {
+        CompletableFuture<String> unchecked = callers.inTransaction(h -> {
             insertNote("unchecked").withHandle(h);
             throw refusal;
         });
-        CompletableFuture<String> checked = inTransaction(h -> {
+        CompletableFuture<String> checked = callers.inTransaction(h -> {
             insertNote("checked").withHandle(h);
             throw new IOException("a checked failure");
         });
-        CompletableFuture<String> after = inTransaction(insertNote("after"));
-        awaitQueued();
-        releaseBlocker.countDown();
+        CompletableFuture<String> after = callers.inTransaction(insertNote("after"));
+        callers.awaitQueued();
+        callers.releaseBlocker();
 
         assertThat(before.get(10, TimeUnit.SECONDS)).isEqualTo("before");
         assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo("after");
@@ -118,13 +111,13 @@ class SqliteWriterTest {
     @Test
     void whenTheSharedCommitFailsEveryCallerOfTheGroupFailsAndNothingOfItIsStored() throws Exception {
         startBlocker();
-        CompletableFuture<String> innocent = inTransaction(insertNote("innocent"));
-        CompletableFuture<String> orphan = inTransaction(h -> {
+        CompletableFuture<String> innocent = callers.inTransaction(insertNote("innocent"));
+        CompletableFuture<String> orphan = callers.inTransaction(h -> {
             h.execute("INSERT INTO children (id, parent_id) VALUES (1, 99)"); // no parent 99: COMMIT fails
             return "orphan";
         });
-        awaitQueued();
-        releaseBlocker.countDown();
+        callers.awaitQueued();
+        callers.releaseBlocker();
 
         for (CompletableFuture<String> caller : List.of(innocent, orphan)) {
             assertThatThrownBy(() -> caller.get(10, TimeUnit.SECONDS))
@@ -161,15 +154,15 @@ class SqliteWriterTest {
         startBlocker();
         List<CompletableFuture<String>> waiting = new ArrayList<>();
         for (int i = 0; i < 20; i++) { // more than the pool's 8 connections
-            waiting.add(inTransaction(insertNote("waiting " + i)));
+            waiting.add(callers.inTransaction(insertNote("waiting " + i)));
         }
-        awaitQueued();
+        callers.awaitQueued();
 
         // Readers are served meanwhile, even from inside a write unit.
         assertThat(storedNotes()).isEmpty();
         CompletableFuture<String> readingUnit =
-                inTransaction(h -> String.valueOf(storedNotes().size()));
-        releaseBlocker.countDown();
+                callers.inTransaction(h -> String.valueOf(storedNotes().size()));
+        callers.releaseBlocker();
 
         for (CompletableFuture<String> caller : waiting) {
             assertThat(caller.get(10, TimeUnit.SECONDS)).startsWith("waiting ");
@@ -193,16 +186,9 @@ class SqliteWriterTest {
         assertThat(times.get(0)).isPositive();
     }
 
-    /** A transaction that stays open until {@link #releaseBlocker}, so that others queue behind it. */
-    @SuppressWarnings("FutureReturnValueIgnored") // the tests look at what it commits, not at its future
+    /** The blocker, then forgets what callbacks before it recorded. */
     private void startBlocker() throws InterruptedException {
-        inTransaction(h -> {
-            h.execute("INSERT INTO notes (text) VALUES ('blocker')");
-            blockerEntered.countDown();
-            releaseBlocker.await();
-            return "blocker";
-        });
-        assertThat(blockerEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        callers.startBlocker();
         callbackThreads.clear();
     }
 
@@ -214,29 +200,6 @@ class SqliteWriterTest {
             callbackThreads.add(Thread.currentThread().getName());
             return text;
         };
-    }
-
-    /** Runs a transaction on a thread of its own; the future holds what the caller got. */
-    private <X extends Exception> CompletableFuture<String> inTransaction(HandleCallback<String, X> callback) {
-        CompletableFuture<String> outcome = new CompletableFuture<>();
-        Thread caller = new Thread(
-                () -> {
-                    try {
-                        outcome.complete(jdbi.inTransaction(callback));
-                    } catch (Throwable e) {
-                        outcome.completeExceptionally(e);
-                    }
-                },
-                "caller-" + callers.size());
-        callers.add(caller);
-        caller.start();
-        return outcome;
-    }
-
-    /** Every caller but the blocker's is waiting in the queue. */
-    private void awaitQueued() {
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> callers.stream().skip(1).allMatch(t -> t.getState() == Thread.State.WAITING));
     }
 
     private List<String> storedNotes() {

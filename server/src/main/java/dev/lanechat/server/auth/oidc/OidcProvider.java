@@ -101,7 +101,7 @@ final class OidcProvider {
         TokenRequest request = tokenRequest(
                 d.metadata(),
                 new AuthorizationCodeGrant(new AuthorizationCode(code), settings.redirectUri(), verifier));
-        OIDCTokens tokens = exchange(d, request);
+        OIDCTokens tokens = exchange(request);
         try {
             return d.validator().validate(tokens.getIDToken(), nonce);
         } catch (BadJOSEException | JOSEException e) {
@@ -111,7 +111,7 @@ final class OidcProvider {
         }
     }
 
-    private OIDCTokens exchange(Discovered d, TokenRequest request) {
+    private OIDCTokens exchange(TokenRequest request) {
         TokenResponse response;
         try {
             HTTPRequest http = request.toHTTPRequest();
