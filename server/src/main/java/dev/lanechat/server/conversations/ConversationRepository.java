@@ -137,7 +137,7 @@ public final class ConversationRepository {
     /**
      * Fills an answer with its result and adds its cost to the conversation. An answer without a
      * cost changes nothing the conversation list shows, so it leaves the conversation's row alone
-     * (issue 15: one {@code conversations} update per task, the submit's).
+     * (issue 15: one update of the conversation's row per task, the submit's).
      */
     public void complete(
             Handle h,

@@ -13,6 +13,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class ConversationRows {
 
     /**
+     * Inserts a new conversation's row in {@code h}'s transaction and returns it.
+     *
      * @param lane null: the server's default
      * @param systemPrompt null: none
      */

@@ -102,6 +102,8 @@ public final class ConversationService {
     }
 
     /**
+     * Creates an empty conversation of {@code userId} (rate-limited as every write of the user).
+     *
      * @param title null: named after its first message
      * @param lane null: the server's default; else a lane of this server (400 otherwise)
      * @param systemPrompt null or blank: none; at most {@link ConversationSettings#MAX_SYSTEM_PROMPT_BYTES}

@@ -129,6 +129,7 @@ final class PgWriter implements AutoCloseable {
      * Keeps {@code item} for the end of the batch whose unit runs on {@code h} (see
      * {@link BatchEnd}); false when {@code h} is not a line's handle inside a batch.
      */
+    @SuppressWarnings("ReferenceEquality") // the very handle of this line's batch, not an equal one
     boolean defer(Handle h, BatchEnd<?> end, Object item) {
         Line line = current.get();
         if (line == null || !line.inBatch || line.handle != h) {

@@ -84,7 +84,9 @@ public final class Subscription extends TextSocket {
 
     // The lock of this object is held while a frame is handed to Jetty and while closing, so that
     // nothing follows the closing error frame.
-    private volatile boolean draining; // through DRAINING
+    @SuppressWarnings("UnusedVariable") // read and set through DRAINING, a VarHandle
+    private volatile boolean draining;
+
     private volatile int inFlight; // frames handed to Jetty and not yet written, through IN_FLIGHT
     /** When the window last filled up and stayed full (System.nanoTime), or 0. */
     private volatile long fullSinceNanos;

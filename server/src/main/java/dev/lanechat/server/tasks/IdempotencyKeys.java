@@ -17,7 +17,7 @@ import org.jdbi.v3.core.Jdbi;
 /** Remembered answers to sends that carried an {@code Idempotency-Key}, per user, for at least a day. */
 final class IdempotencyKeys {
     /** How long a key is kept; the contract promises at least 24 h. */
-    static final Duration KEEP = Duration.ofHours(48);
+    static final Duration KEEP = Duration.ofDays(2);
 
     private final Jdbi jdbi;
     private final ObjectMapper json;

@@ -45,6 +45,7 @@ public final class WorkerQueue implements AutoCloseable {
         return attempt(lane, System.nanoTime() + wait.toNanos());
     }
 
+    @SuppressWarnings("CollectionUndefinedEquality") // each waiter is its own future: identity is the point
     private CompletableFuture<Optional<Claims.Leased>> attempt(Lane lane, long deadline) {
         // Register first, claim second: a submit between the two still wakes this claim.
         CompletableFuture<Void> wakeUp = new CompletableFuture<>();
