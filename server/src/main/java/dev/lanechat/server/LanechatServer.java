@@ -158,7 +158,8 @@ public final class LanechatServer implements AutoCloseable {
 
     private static Database openStore(Config config, Closers closers) {
         closers.add("data dir lock", config.db() == null ? DataDirLock.acquire(config.dataDir()) : null);
-        return closers.add("database", Database.open(config.db(), config.dataDir(), config.crashAfterCommits()));
+        return closers.add(
+                "database", Database.open(config.db(), config.dataDir(), config.crashAfterCommits(), config.dbPool()));
     }
 
     /** What the routes serve with. */

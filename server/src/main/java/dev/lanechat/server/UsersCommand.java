@@ -88,7 +88,7 @@ final class UsersCommand {
                 return 2;
             }
         }
-        try (Database db = Database.open(config.db(), config.dataDir())) {
+        try (Database db = Database.open(config.db(), config.dataDir(), 0, config.dbPool())) {
             Users users = new Users(db.jdbi(), clock);
             switch (action) {
                 case "add" -> {

@@ -63,7 +63,8 @@ public record Config(
         URI publicUrl,
         OidcSettings oidc,
         int crashAfterCommits,
-        Quota quota) {
+        Quota quota,
+        int dbPool) {
 
     /**
      * Refuses what must not run: open mode (no credentials) on an address other machines can reach.
@@ -208,6 +209,8 @@ public record Config(
         private int crashAfterCommits;
 
         private Quota quota = Quota.NONE;
+        /** PostgreSQL connections a node's pool holds besides the writer's own (the store's default). */
+        private int dbPool = 16;
 
         Builder() {}
 
@@ -252,6 +255,7 @@ public record Config(
             oidc = OidcDraft.of(c.oidc);
             crashAfterCommits = c.crashAfterCommits;
             quota = c.quota;
+            dbPool = c.dbPool;
         }
 
         public Builder bind(String v) {
@@ -476,6 +480,11 @@ public record Config(
             return this;
         }
 
+        public Builder dbPool(int v) {
+            dbPool = v;
+            return this;
+        }
+
         public Builder crashAfterCommits(int v) {
             crashAfterCommits = v;
             return this;
@@ -537,7 +546,8 @@ public record Config(
                     publicUrl,
                     oidc.settings(publicUrl),
                     crashAfterCommits,
-                    quota);
+                    quota,
+                    dbPool);
         }
     }
 }

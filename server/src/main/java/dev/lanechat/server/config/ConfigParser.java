@@ -42,6 +42,11 @@ public final class ConfigParser {
                     "database URL (default: SQLite at <data dir>/lanechat.db)",
                     Config.Builder::db),
             new Option(
+                    "--db-pool",
+                    "LANECHAT_DB_POOL",
+                    "PostgreSQL connections a node's pool holds, besides the writer's (default 16)",
+                    (b, v) -> b.dbPool(integer("--db-pool", v, 2, 1_000))),
+            new Option(
                     "--demo-delay-ms",
                     "LANECHAT_DEMO_DELAY_MS",
                     "how long the demo lane thinks (default 300)",

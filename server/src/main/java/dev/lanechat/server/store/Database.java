@@ -44,6 +44,9 @@ public final class Database implements AutoCloseable {
      * (pg_stat_activity: Lock:transactionid), which one line takes once per batch
      * (bench/profiles/issue15-pg.md).
      */
+    /** The PostgreSQL pool's size unless {@code --db-pool} says otherwise. */
+    public static final int DEFAULT_PG_POOL = 16;
+
     private static final int PG_WRITERS = Math.max(1, Integer.getInteger("lanechat.pg.writers", 1));
 
     private volatile LongConsumer stampToCommit = nanos -> {};
@@ -82,19 +85,32 @@ public final class Database implements AutoCloseable {
      * the moment between a durable commit and the push that a power cut can hit.
      */
     public static Database open(String url, Path dataDir, int crashAfterCommits) {
-        return open(url, dataDir, crashAfterCommits, PG_WRITERS);
+        return open(url, dataDir, crashAfterCommits, DEFAULT_PG_POOL);
     }
 
-    /** {@link #open(String, Path, int)} with {@code pgWriters} writer lines on PostgreSQL. */
-    static Database open(String url, Path dataDir, int crashAfterCommits, int pgWriters) {
-        Database db = url == null || url.isBlank() ? sqlite(dataDir.resolve("lanechat.db")) : fromUrl(url);
+    /**
+     * {@link #open(String, Path, int)} with a pool of {@code pgPool} connections on PostgreSQL
+     * (the writer's own connection comes on top; SQLite ignores it): several nodes on one
+     * PostgreSQL must stay under its {@code max_connections} together.
+     */
+    public static Database open(String url, Path dataDir, int crashAfterCommits, int pgPool) {
+        return open(url, dataDir, crashAfterCommits, pgPool, PG_WRITERS);
+    }
+
+    /** {@link #open(String, Path, int, int)} with {@code pgWriters} writer lines on PostgreSQL. */
+    static Database open(String url, Path dataDir, int crashAfterCommits, int pgPool, int pgWriters) {
+        if (pgPool < 2) {
+            // The event listener keeps one pooled connection for LISTEN; reads need another.
+            throw new StoreSetupException("the PostgreSQL pool needs at least 2 connections, not " + pgPool);
+        }
+        Database db = url == null || url.isBlank() ? sqlite(dataDir.resolve("lanechat.db")) : fromUrl(url, pgPool);
         db.migrate();
         db.startWriting(crashAfterCommits, pgWriters);
         log.info("Store: {}", db.description);
         return db;
     }
 
-    private static Database fromUrl(String url) {
+    private static Database fromUrl(String url, int pgPool) {
         if (url.startsWith("jdbc:sqlite:")) {
             return sqlite(Path.of(url.substring("jdbc:sqlite:".length())));
         }
@@ -102,7 +118,7 @@ public final class Database implements AutoCloseable {
             return sqlite(Path.of(url.substring("sqlite:".length())));
         }
         if (url.startsWith("jdbc:postgresql:")) {
-            return postgres(url);
+            return postgres(url, pgPool);
         }
         if (url.startsWith("postgresql://") || url.startsWith("postgres://")) {
             URI uri = URI.create(url);
@@ -114,7 +130,7 @@ public final class Database implements AutoCloseable {
                 jdbc += (query.isEmpty() ? "?" : "&") + "user=" + parts[0]
                         + (parts.length > 1 ? "&password=" + parts[1] : "");
             }
-            return postgres(jdbc);
+            return postgres(jdbc, pgPool);
         }
         throw new StoreSetupException("--db must be a sqlite: or postgresql:// URL (or a JDBC URL), not '" + url + "'");
     }
@@ -158,11 +174,11 @@ public final class Database implements AutoCloseable {
         return new Database(new HikariDataSource(hikari), Dialect.SQLITE, "sqlite " + file.toAbsolutePath());
     }
 
-    private static Database postgres(String jdbcUrl) {
+    private static Database postgres(String jdbcUrl, int pool) {
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(jdbcUrl);
         hikari.setPoolName("postgres");
-        hikari.setMaximumPoolSize(16);
+        hikari.setMaximumPoolSize(pool);
         // When PostgreSQL is down, answer 503 within seconds rather than after Hikari's default 30 s.
         hikari.setConnectionTimeout(5_000);
         String shown = jdbcUrl.replaceAll("password=[^&]*", "password=***");

@@ -109,6 +109,20 @@ class ConfigParserTest {
     }
 
     @Test
+    void theDatabasePoolIsSixteenUnlessToldAndAtLeastTwo() {
+        assertThat(ConfigParser.parse(List.of(), Map.of()).dbPool()).isEqualTo(16);
+        assertThat(ConfigParser.parse(List.of("--db-pool", "4"), Map.of()).dbPool())
+                .isEqualTo(4);
+        assertThat(ConfigParser.parse(List.of(), Map.of("LANECHAT_DB_POOL", "6"))
+                        .dbPool())
+                .isEqualTo(6);
+        assertThatThrownBy(() -> ConfigParser.parse(List.of("--db-pool", "1"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--db-pool")
+                .hasMessageContaining("1");
+    }
+
+    @Test
     void anUnknownOptionOrAMissingValueIsRefused() {
         assertThatThrownBy(() -> ConfigParser.parse(List.of("--prot", "80"), Map.of()))
                 .isInstanceOf(ConfigException.class)
@@ -131,6 +145,7 @@ class ConfigParserTest {
             {"--bind", "LANECHAT_BIND"},
             {"--data-dir", "LANECHAT_DATA_DIR"},
             {"--db", "LANECHAT_DB"},
+            {"--db-pool", "LANECHAT_DB_POOL"},
             {"--demo-delay-ms", "LANECHAT_DEMO_DELAY_MS"}
         }) {
             assertThat(help).contains(pair[0]).contains(pair[1]);

@@ -48,7 +48,7 @@ class PgWriterTest {
     void open() {
         pg = PgDatabase.create();
         // One line, so that the units queued behind the blocker's batch wait for it.
-        database = Database.open(pg.jdbcUrl(), dataDir, 0, 1);
+        database = Database.open(pg.jdbcUrl(), dataDir, 0, Database.DEFAULT_PG_POOL, 1);
         jdbi = database.jdbi();
         callers = new WriterCallers(jdbi);
         jdbi.useHandle(h -> {
@@ -235,7 +235,7 @@ class PgWriterTest {
     @Test
     void severalLinesCommitEveryCallerOnceAndAnEndingTaskWaitsForNoOtherLine() throws Exception {
         database.close();
-        database = Database.open(pg.jdbcUrl(), dataDir, 0, 4);
+        database = Database.open(pg.jdbcUrl(), dataDir, 0, Database.DEFAULT_PG_POOL, 4);
         jdbi = database.jdbi();
         callers = new WriterCallers(jdbi); // the callers of the reopened store (none of the first had started)
         startBlocker(); // holds one line: the others go on meanwhile
