@@ -16,10 +16,18 @@ final class Recorder {
     final ConcurrentHashMap<Long, String> taskOfEvent = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, Long> firstReceipt = new ConcurrentHashMap<>();
     volatile boolean recording = true;
+    /** Only updates whose data has this {@code "type":"…"} part are recorded; null: all. */
+    private final String onlyType;
 
     Recorder(int capacity) {
+        this(capacity, null);
+    }
+
+    /** A recorder of the updates of one event type only (e.g. {@code task.completed}). */
+    Recorder(int capacity, String type) {
         eventIds = new long[capacity];
         receivedMicros = new long[capacity];
+        onlyType = type == null ? null : "\"type\":\"" + type + "\"";
     }
 
     static long key(int user, long id) {
@@ -27,7 +35,7 @@ final class Recorder {
     }
 
     void update(int user, long eventId, String frame, long micros) {
-        if (!recording) {
+        if (!recording || (onlyType != null && !frame.contains(onlyType))) {
             return;
         }
         long id = key(user, eventId);
