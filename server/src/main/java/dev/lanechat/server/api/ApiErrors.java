@@ -54,7 +54,7 @@ final class ApiErrors {
             }
         });
         config.routes.exception(Exception.class, (e, ctx) -> {
-            if (storeUnreachable(e)) {
+            if (StoreErrors.isUnreachable(e)) {
                 // The database is away (restarting, failing over): a client should retry, not report a bug.
                 log.warn(
                         "Store unreachable on {} {}: {}",
@@ -83,25 +83,6 @@ final class ApiErrors {
                 writeStatus(ctx, 405, "This path does not take " + ctx.method() + ".");
             }
         });
-    }
-
-    /**
-     * Whether {@code e} says the store could not be reached: the pool timed out waiting for a
-     * connection, or the driver reports a connection failure (SQLSTATE class 08) or an
-     * administrator shutdown (57P01-57P03, PostgreSQL restarting).
-     */
-    static boolean storeUnreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof java.sql.SQLException sql
-                    && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The answer to a path with no route, unless a handler already wrote its own 404. */

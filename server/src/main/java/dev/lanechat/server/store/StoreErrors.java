@@ -25,6 +25,26 @@ public final class StoreErrors {
     }
 
     /**
+     * Whether {@code e} says the store could not be reached: the pool timed out waiting for a
+     * connection, or the driver reports a connection failure (SQLSTATE class 08) or an
+     * administrator shutdown (57P01-57P03, PostgreSQL restarting). A client should retry such a
+     * failure (503 with Retry-After), not report a bug.
+     */
+    public static boolean isUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * A short, content-free description: {@code "store error (SQLSTATE 08006)"} for a store
      * failure, else the exception's class, e.g. {@code "IllegalStateException"}.
      */

@@ -1,12 +1,14 @@
 package dev.lanechat.server.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanechat.server.Rejection;
 import dev.lanechat.server.auth.AuthMode;
 import dev.lanechat.server.auth.Authenticator;
 import dev.lanechat.server.auth.Credential;
 import dev.lanechat.server.auth.HostPolicy;
 import dev.lanechat.server.auth.OriginPolicy;
 import dev.lanechat.server.config.Config;
+import dev.lanechat.server.store.StoreErrors;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -18,12 +20,16 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The upgrade request of {@code /ws}: it checks the Host and the Origin and reads the credentials,
  * and makes the socket's {@link Subscription}; nothing of the request is kept after it.
  */
 final class SocketUpgrade implements WebSocketNegotiator {
+    private static final Logger log = LoggerFactory.getLogger(SocketUpgrade.class);
+
     private final Authenticator authenticator;
     private final OriginPolicy origins;
     private final HostPolicy hosts;
@@ -43,7 +49,10 @@ final class SocketUpgrade implements WebSocketNegotiator {
     /**
      * A foreign Host (open mode) gets 403 before any upgrade; otherwise the
      * socket opens, and a foreign Origin is closed at once with {@code forbidden_origin}. Only the
-     * credential is kept from the request.
+     * credential is kept from the request. When the store cannot say whose a token is (its pool
+     * exhausted, PostgreSQL restarting), the upgrade gets 503 {@code unavailable} with
+     * {@code Retry-After: 1}, as the HTTP API does, and one log line without the statement (Jetty's
+     * own answer would be a 500 logged with the statement and the token's hash).
      */
     @Override
     public Subscription negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
@@ -62,26 +71,43 @@ final class SocketUpgrade implements WebSocketNegotiator {
                 cookie = c.getValue();
             }
         }
-        Credential credential = authenticator.identify(bearer, cookie).orElse(null);
+        Credential credential;
+        try {
+            credential = authenticator.identify(bearer, cookie).orElse(null);
+        } catch (RuntimeException e) {
+            if (!StoreErrors.isUnreachable(e)) {
+                throw e;
+            }
+            log.warn("Socket upgrade refused, store unreachable: {}", StoreErrors.describe(e));
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            refuse(
+                    response,
+                    callback,
+                    Rejection.Reason.UNAVAILABLE,
+                    "The store cannot be reached right now; try again in a moment.");
+            return null;
+        }
         return new Subscription(credential, null, context);
     }
 
     private void forbidden(ServerUpgradeResponse response, Callback callback) {
+        refuse(
+                response,
+                callback,
+                Rejection.Reason.FORBIDDEN,
+                "In open mode this server answers only its loopback names (127.0.0.1,"
+                        + " localhost, [::1]); add this name with --allowed-hosts, or run with --auth token.");
+    }
+
+    /** Answers the upgrade request with the API's error body instead of a socket. */
+    private void refuse(ServerUpgradeResponse response, Callback callback, Rejection.Reason reason, String message) {
         String body;
         try {
-            body = json.writeValueAsString(
-                    Map.of(
-                            "error",
-                            Map.of(
-                                    "code",
-                                    "forbidden",
-                                    "message",
-                                    "In open mode this server answers only its loopback names (127.0.0.1,"
-                                            + " localhost, [::1]); add this name with --allowed-hosts, or run with --auth token.")));
+            body = json.writeValueAsString(Map.of("error", Map.of("code", reason.code(), "message", message)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        response.setStatus(403);
+        response.setStatus(reason.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }
