@@ -270,7 +270,9 @@ public final class Gen implements AutoCloseable {
             streams.add(s);
             s.open();
         }
-        while (System.nanoTime() < deadline && streams.stream().anyMatch(s -> !s.live && s.lastError == null)) {
+        // A stream is settled once it was ready (even if it dropped since) or failed.
+        while (System.nanoTime() < deadline
+                && streams.stream().anyMatch(s -> !s.live && s.lastError == null && s.readies.get() == 0)) {
             Thread.sleep(50);
         }
         return streams;

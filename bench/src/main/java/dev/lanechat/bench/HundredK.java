@@ -33,6 +33,17 @@ import java.util.regex.Pattern;
 public final class HundredK {
     private static final int FIRST_PORT = 19301;
     private static final Duration IDLE = Duration.ofSeconds(30);
+    /**
+     * Handshakes in flight per generator. With 256 each (1,536 in all on 2 cores) handshakes queued
+     * past the generator's 30 s limit and the nodes' 4-connection pools ran dry: 60,841 of 100,000.
+     */
+    private static final int IN_FLIGHT = 48;
+    /**
+     * Pooled PostgreSQL connections per node: 6 × (12 + the writer's own) = 78 stay under
+     * PostgreSQL's default 100 connections. With 4 (3 after the event listener's), every connect's
+     * token and event-bounds reads queued for the pool and timed out after 5 s.
+     */
+    private static final int DB_POOL = 12;
 
     private final Path work;
     private final Path jar;
@@ -129,9 +140,8 @@ public final class HundredK {
                     work.resolve("node-" + n).toString(),
                     "--db",
                     db,
-                    // 6 nodes × (4 + the writer's own) stay far under PostgreSQL's 100 connections.
                     "--db-pool",
-                    "4",
+                    Integer.toString(DB_POOL),
                     "--auth",
                     "token",
                     "--demo-delay-ms",
@@ -180,7 +190,8 @@ public final class HundredK {
                             ws,
                             tokenFile.toString(),
                             Integer.toString(share),
-                            "127.0.0." + (20 + g)),
+                            "127.0.0." + (20 + g),
+                            Integer.toString(IN_FLIGHT)),
                     null,
                     work.resolve("gen-" + g + ".log"),
                     Pattern.compile("^RAMPED (.*)"));
@@ -206,6 +217,7 @@ public final class HundredK {
     private void sendOnePerUser(Map<String, Integer> nodeOfTask, Map<String, Integer> userOfTask) throws Exception {
         Semaphore slots = new Semaphore(64);
         List<CompletableFuture<?>> all = new ArrayList<>();
+        long t0 = System.nanoTime();
         for (int u = 0; u < users; u++) {
             int user = u;
             int node = u % nodes;
@@ -233,7 +245,14 @@ public final class HundredK {
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                 .exceptionally(e -> null)
                 .join();
-        log("sent: " + userOfTask.size() + " of " + users + " messages accepted");
+        String sent = String.format(
+                Locale.ROOT,
+                "%,d of %,d messages accepted in %.1f s (a conversation made and a message sent per user, 64 users at once)",
+                userOfTask.size(),
+                users,
+                (System.nanoTime() - t0) / 1e9);
+        log("sent: " + sent);
+        md.append("Sent: ").append(sent).append(".\n\n");
     }
 
     /** Asks every generator for its completions until all expected have arrived or {@code timeout} passes. */
@@ -315,15 +334,16 @@ public final class HundredK {
         int totalLive = java.util.Arrays.stream(live).sum();
         md.append(String.format(
                 Locale.ROOT,
-                "Connected: **%,d of %,d** sockets in %.1f s, %.0f sockets/s over all nodes "
-                        + "(each generator 256 handshakes in flight).%n%n",
+                "Connected: **%,d of %,d** sockets in %.1f s, %.0f sockets/s over all nodes " + "(each generator "
+                        + IN_FLIGHT + " handshakes in flight).%n%n",
                 totalLive,
                 sockets,
                 connectNanos / 1e9,
                 totalLive / (connectNanos / 1e9)));
         md.append("| node | sockets open | live heap MB (idle) | heap KB per socket | RSS MB (idle) "
-                + "| RSS KB per socket | CPU cores connecting | CPU cores idle | CPU cores delivering |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+                + "| RSS KB per socket | CPU cores connecting | CPU cores idle | CPU cores delivering "
+                + "| push lag p99 ms (delivering) | stamp→commit p99 ms (delivering) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         long heapAll = 0, rssAll = 0, socketsAll = 0;
         for (int n = 0; n < nodes; n++) {
             NodeSample s0 = started.get(n), s2 = idle.get(n);
@@ -335,7 +355,7 @@ public final class HundredK {
             socketsAll += open;
             md.append(String.format(
                     Locale.ROOT,
-                    "| %d | %,d | %.0f | %.2f | %.0f | %.1f | %.2f | %.3f | %.2f |%n",
+                    "| %d | %,d | %.0f | %.2f | %.0f | %.1f | %.2f | %.3f | %.2f | %.1f | %.1f |%n",
                     n,
                     open,
                     s2.liveHeapBytes() / 1e6,
@@ -344,11 +364,20 @@ public final class HundredK {
                     open == 0 ? Double.NaN : rss / 1024.0 / open,
                     connected.get(n).coresSince(s0, connectNanos),
                     CpuUse.cores(idleCpu1[n] - idleCpu0[n], idleNanos),
-                    delivered.get(n).coresSince(s2, deliverNanos)));
+                    delivered.get(n).coresSince(s2, deliverNanos),
+                    1000
+                            * MetricsHistogram.quantile(
+                                    s2.metrics(), delivered.get(n).metrics(), "lanechat_push_lag_seconds", 0.99),
+                    1000
+                            * MetricsHistogram.quantile(
+                                    s2.metrics(),
+                                    delivered.get(n).metrics(),
+                                    "lanechat_store_stamp_to_commit_seconds",
+                                    0.99)));
         }
         md.append(String.format(
                 Locale.ROOT,
-                "| all | %,d | | %.2f | | %.1f | | | |%n%n",
+                "| all | %,d | | %.2f | | %.1f | | | | | |%n%n",
                 socketsAll,
                 socketsAll == 0 ? Double.NaN : heapAll / 1024.0 / socketsAll,
                 socketsAll == 0 ? Double.NaN : rssAll / 1024.0 / socketsAll));

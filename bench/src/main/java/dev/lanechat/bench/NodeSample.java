@@ -6,16 +6,17 @@ import java.util.List;
 /**
  * What one node of the 100,000-socket run ({@link HundredK}) holds at a mark: its CPU time so far,
  * live heap (a full GC's class histogram, so garbage is not counted), resident set and open
- * sockets (its own {@code lanechat_sockets_open} gauge).
+ * sockets (its own {@code lanechat_sockets_open} gauge), and its whole /metrics page (for the
+ * histograms' change between two marks).
  */
-record NodeSample(long cpuNanos, long liveHeapBytes, long rssBytes, long socketsOpen) {
+record NodeSample(long cpuNanos, long liveHeapBytes, long rssBytes, long socketsOpen, String metrics) {
 
     static NodeSample of(long pid, String baseUrl, Http http) throws Exception {
         long cpu = Proc.cpuOf(pid);
         long heap = liveHeap(pid);
         long rss = Proc.rssOf(pid);
         String metrics = http.get(baseUrl + "/metrics", null).get().body();
-        return new NodeSample(cpu, heap, rss, gauge(metrics, "lanechat_sockets_open"));
+        return new NodeSample(cpu, heap, rss, gauge(metrics, "lanechat_sockets_open"), metrics);
     }
 
     /** A label-less gauge of a Prometheus text page, or -1 when absent. */

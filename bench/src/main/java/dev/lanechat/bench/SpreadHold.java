@@ -21,7 +21,7 @@ import java.util.List;
  * {@code report FILE} line on stdin, writes one {@code user TAB task_id TAB received-µs} line per
  * recorded completion to FILE and prints {@code REPORT live=N completions=C gaps=G duplicates=D
  * closed=X}. Sockets do not reconnect: one that drops is counted, not hidden.
- * Usage: SpreadHold WS_URI TOKENS COUNT BIND
+ * Usage: SpreadHold WS_URI TOKENS COUNT BIND IN_FLIGHT (handshakes at once)
  */
 public final class SpreadHold {
     private SpreadHold() {}
@@ -31,12 +31,14 @@ public final class SpreadHold {
         List<String> tokens = Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8);
         int count = Integer.parseInt(args[2]);
         String bind = args[3];
+        int inFlight = Integer.parseInt(args[4]);
         // Room for a few completions per socket: the driver sends one message per user per round.
         Recorder completions = new Recorder(count * 4 + 1000, "task.completed");
         try (Gen gen = new Gen(bind)) {
             Gen.Endpoint endpoint = new Gen.Endpoint(uri, Gen.Proto.PLAIN, tokens.size(), tokens::get);
             long t0 = System.nanoTime();
-            List<Gen.Stream> streams = gen.openMany(endpoint, count, completions, 256, Duration.ofMinutes(15), false);
+            List<Gen.Stream> streams =
+                    gen.openMany(endpoint, count, completions, inFlight, Duration.ofMinutes(15), false);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             long live = streams.stream().filter(s -> s.live).count();
             String err = streams.stream()

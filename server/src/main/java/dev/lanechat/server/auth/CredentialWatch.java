@@ -1,5 +1,7 @@
 package dev.lanechat.server.auth;
 
+import dev.lanechat.server.store.StoreErrors;
+
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +62,8 @@ public final class CredentialWatch implements Runnable {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("Credential check failed: {}", e.getMessage());
+            // Only the failure's kind: a store exception's text may quote the statement and a token's hash.
+            log.warn("Credential check failed: {}", StoreErrors.describe(e));
         }
     }
 }
