@@ -270,9 +270,10 @@ public final class Gen implements AutoCloseable {
             streams.add(s);
             s.open();
         }
-        // A stream is settled once it was ready (even if it dropped since) or failed.
+        // A stream is settled once it was ready (even if it dropped since), or, if it does not
+        // reconnect, once it failed; a reconnecting one keeps trying until the deadline.
         while (System.nanoTime() < deadline
-                && streams.stream().anyMatch(s -> !s.live && s.lastError == null && s.readies.get() == 0)) {
+                && streams.stream().anyMatch(s -> s.readies.get() == 0 && (reconnect || s.lastError == null))) {
             Thread.sleep(50);
         }
         return streams;

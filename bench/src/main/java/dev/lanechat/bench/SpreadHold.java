@@ -20,7 +20,9 @@ import java.util.List;
  * <p>Prints {@code RAMPED live=N failed=M ms=T [err=…]} once the sockets are up; then, for each
  * {@code report FILE} line on stdin, writes one {@code user TAB task_id TAB received-µs} line per
  * recorded completion to FILE and prints {@code REPORT live=N completions=C gaps=G duplicates=D
- * closed=X}. Sockets do not reconnect: one that drops is counted, not hidden.
+ * closed=X retried=R}. A socket whose handshake fails or that drops reconnects as protocol.md
+ * says (backoff, {@code since}: nothing is lost); the failed handshakes and the resumes are counted,
+ * not hidden.
  * Usage: SpreadHold WS_URI TOKENS COUNT BIND IN_FLIGHT (handshakes at once)
  */
 public final class SpreadHold {
@@ -38,15 +40,18 @@ public final class SpreadHold {
             Gen.Endpoint endpoint = new Gen.Endpoint(uri, Gen.Proto.PLAIN, tokens.size(), tokens::get);
             long t0 = System.nanoTime();
             List<Gen.Stream> streams =
-                    gen.openMany(endpoint, count, completions, inFlight, Duration.ofMinutes(15), false);
+                    gen.openMany(endpoint, count, completions, inFlight, Duration.ofMinutes(15), true);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             long live = streams.stream().filter(s -> s.live).count();
+            long timeouts =
+                    streams.stream().mapToLong(s -> s.handshakeTimeouts.get()).sum();
             String err = streams.stream()
                     .filter(s -> !s.live && s.lastError != null)
                     .map(s -> s.lastError)
                     .findFirst()
                     .orElse(null);
             System.out.println("RAMPED live=" + live + " failed=" + (count - live) + " ms=" + ms
+                    + " handshake_timeouts=" + timeouts + " retried=" + retried(streams)
                     + (err == null ? "" : " err=" + err.replace('\n', ' ')));
             System.out.flush();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -59,6 +64,11 @@ public final class SpreadHold {
             }
         }
         System.exit(0);
+    }
+
+    /** Streams that had a handshake fail (an error, or no ready in 30 s) before their first ready. */
+    private static long retried(List<Gen.Stream> streams) {
+        return streams.stream().filter(s -> s.lastError != null).count();
     }
 
     private static void report(List<Gen.Stream> streams, Recorder completions, Path file) throws Exception {

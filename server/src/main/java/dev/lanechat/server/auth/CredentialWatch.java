@@ -1,7 +1,6 @@
 package dev.lanechat.server.auth;
 
 import dev.lanechat.server.store.StoreErrors;
-
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;

@@ -122,7 +122,8 @@ public final class Hub {
     /**
      * Events after the cursor, as frames: from the recent cache (encoded once per node) when it holds the next one; nothing when the
      * cursor is at the newest id this node has heard of (so a socket that is up to date costs no
-     * query, whatever the fan-out); else from the store.
+     * query, whatever the fan-out); else from the store, once for all of the user's sockets here
+     * that miss at the same moment ({@link RecentEvents#afterOrRead}).
      */
     List<SharedFrame> eventsAfter(String userId, long cursor, int limit) {
         RecentEvents cache = recent.get(userId);
@@ -135,7 +136,12 @@ public final class Hub {
             if (known != null && cursor >= known) {
                 return List.of();
             }
+            return cache.afterOrRead(cursor, limit, () -> read(userId, cursor, limit));
         }
+        return read(userId, cursor, limit);
+    }
+
+    private List<SharedFrame> read(String userId, long cursor, int limit) {
         return eventLog.readAfter(userId, cursor, Math.min(limit, EventLog.PAGE)).stream()
                 .map(SharedFrame::of)
                 .toList();

@@ -3,6 +3,7 @@ package dev.lanechat.server.stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The last few events of one user, encoded once as frames, kept while the user has a socket here, so that fan-out to
@@ -12,6 +13,8 @@ import java.util.TreeMap;
 final class RecentEvents {
     private static final int KEEP = 256;
     private final TreeMap<Long, SharedFrame> byId = new TreeMap<>();
+    /** Held while one socket reads the store for the others (not the cache's own lock: adds go on meanwhile). */
+    private final Object storeRead = new Object();
 
     synchronized void add(SharedFrame frame) {
         byId.put(frame.event().id(), frame);
@@ -30,5 +33,24 @@ final class RecentEvents {
             next++;
         }
         return run;
+    }
+
+    /**
+     * {@link #after}, or else the store's page after the cursor, read by one caller at a time and
+     * kept here: the user's other sockets, woken by the same event from another node, then find
+     * it here instead of each reading the store (the 100,000-socket run: ~13 sockets a user on
+     * each node, each reading the same page, kept every pooled connection busy). Gapless ids make
+     * the store's frames safe to keep beside the ones this node committed.
+     */
+    List<SharedFrame> afterOrRead(long cursor, int limit, Supplier<List<SharedFrame>> read) {
+        synchronized (storeRead) {
+            List<SharedFrame> run = after(cursor, limit);
+            if (!run.isEmpty()) {
+                return run;
+            }
+            List<SharedFrame> page = read.get();
+            page.forEach(this::add);
+            return page;
+        }
     }
 }
