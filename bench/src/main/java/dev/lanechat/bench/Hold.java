@@ -24,15 +24,7 @@ public final class Hold {
             long t0 = System.nanoTime();
             List<Gen.Stream> streams = gen.openMany(
                     Gen.Endpoint.openMode(uri, proto), count, null, 256, Duration.ofSeconds(seconds), false);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            long live = streams.stream().filter(s -> s.live).count();
-            String err = streams.stream()
-                    .filter(s -> !s.live && s.lastError != null)
-                    .map(s -> s.lastError)
-                    .findFirst()
-                    .orElse(null);
-            System.out.println("RAMPED live=" + live + " failed=" + (count - live) + " ms=" + ms
-                    + (err == null ? "" : " err=" + err.replace('\n', ' ')));
+            System.out.println(ramped(streams, count, (System.nanoTime() - t0) / 1_000_000, ""));
             System.out.flush();
             // "shed N" on stdin closes N sockets: a server at its open-file limit cannot answer the
             // HTTP call that reads its memory, so the parent frees a few descriptors first.
@@ -74,5 +66,20 @@ public final class Hold {
             }
         }
         System.exit(0);
+    }
+
+    /**
+     * The line a generator process prints once its sockets are up: {@code RAMPED live=N failed=M
+     * ms=T}, then {@code extra}, then the first failure's error if any.
+     */
+    static String ramped(List<Gen.Stream> streams, int attempted, long ms, String extra) {
+        long live = streams.stream().filter(s -> s.live).count();
+        String err = streams.stream()
+                .filter(s -> !s.live && s.lastError != null)
+                .map(s -> s.lastError)
+                .findFirst()
+                .orElse(null);
+        return "RAMPED live=" + live + " failed=" + (attempted - live) + " ms=" + ms + extra
+                + (err == null ? "" : " err=" + err.replace('\n', ' '));
     }
 }

@@ -41,18 +41,13 @@ public final class SpreadHold {
             long t0 = System.nanoTime();
             List<Gen.Stream> streams =
                     gen.openMany(endpoint, count, completions, inFlight, Duration.ofMinutes(15), true);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            long live = streams.stream().filter(s -> s.live).count();
             long timeouts =
                     streams.stream().mapToLong(s -> s.handshakeTimeouts.get()).sum();
-            String err = streams.stream()
-                    .filter(s -> !s.live && s.lastError != null)
-                    .map(s -> s.lastError)
-                    .findFirst()
-                    .orElse(null);
-            System.out.println("RAMPED live=" + live + " failed=" + (count - live) + " ms=" + ms
-                    + " handshake_timeouts=" + timeouts + " retried=" + retried(streams)
-                    + (err == null ? "" : " err=" + err.replace('\n', ' ')));
+            System.out.println(Hold.ramped(
+                    streams,
+                    count,
+                    (System.nanoTime() - t0) / 1_000_000,
+                    " handshake_timeouts=" + timeouts + " retried=" + retried(streams)));
             System.out.flush();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 String line;
