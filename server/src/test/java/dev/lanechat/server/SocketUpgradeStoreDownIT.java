@@ -1,6 +1,7 @@
 package dev.lanechat.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lanechat.server.auth.AuthMode;
 import dev.lanechat.server.support.LogCapture;
@@ -13,6 +14,7 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -62,7 +64,13 @@ class SocketUpgradeStoreDownIT {
             assertThat(logs.all()).doesNotContain("token_hash").doesNotContain("SELECT");
         }
         cluster.startServer();
-        assertThat(upgrade("lc_a_third_unknown_token").get(0)).as("back again").contains(" 101 ");
+        // The pool finds the restarted server on its own, within a few tries (each a 503 meanwhile).
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(
+                        () -> assertThat(upgrade("lc_a_third_unknown_token").get(0))
+                                .as("back again")
+                                .contains(" 101 "));
     }
 
     /** A raw upgrade of /ws with this bearer token: the status line, the headers and (if any) the body's first line. */
