@@ -15,6 +15,8 @@ public final class Authenticator {
     private final Users users;
     private final Sessions sessions;
     private final User localUser;
+    /** Open mode's one credential, shared by every socket and long-poll (issue 16: not 24 B a socket). */
+    private final Credential localCredential;
 
     /** @param localUser the one user of open mode; null in token mode */
     public Authenticator(AuthMode mode, Users users, Sessions sessions, User localUser) {
@@ -22,6 +24,7 @@ public final class Authenticator {
         this.users = users;
         this.sessions = sessions;
         this.localUser = localUser;
+        this.localCredential = localUser == null ? null : Credential.local(localUser.id());
     }
 
     /** The token of an {@code Authorization: Bearer <token>} header value, or null for any other value. */
@@ -63,7 +66,9 @@ public final class Authenticator {
      */
     public Credential credentialOf(User user, String bearerToken, String sessionCookie) {
         if (mode == AuthMode.OPEN) {
-            return Credential.local(user.id());
+            return localCredential != null && localCredential.userId().equals(user.id())
+                    ? localCredential
+                    : Credential.local(user.id());
         }
         if (bearerToken != null && !bearerToken.isBlank()) {
             return Credential.token(user.id(), bearerToken);
