@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.store.BatchEnd;
 import dev.lanechat.server.store.Database;
+import dev.lanechat.server.store.DirectStatement;
 import dev.lanechat.server.store.Timestamps;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,14 +30,19 @@ public final class EventLog {
     /** The first writes of a batch's end: the users' rows before anything else a batch end takes. */
     public static final int BATCH_END_RANK = 0;
 
+    // SQLite's append, in two steps (store's DirectStatement: plain JDBC on the writer, issue 15).
+    private static final DirectStatement NEXT_ID = DirectStatement.of(
+            "UPDATE users SET last_event_id = last_event_id + 1 WHERE id = ? RETURNING last_event_id");
+
+    private static final DirectStatement INSERT =
+            DirectStatement.of("INSERT INTO events (user_id, id, type, data, created_at) VALUES (?, ?, ?, ?, ?)");
+
     private final Jdbi jdbi;
     private final ObjectMapper json;
     private final Clock clock;
-    /** SQL that tells other nodes of an event on commit (bind :payload), or null. */
-    private final String notifyStatement;
 
     /** The dialect's one-statement append (PostgreSQL), or null. */
-    private final String appendStatement;
+    private final DirectStatement appendInOne;
 
     private final BatchEnd<Event> appends;
 
@@ -45,8 +51,8 @@ public final class EventLog {
         this.jdbi = database.jdbi();
         this.json = json;
         this.clock = clock;
-        this.notifyStatement = database.dialect().notifyStatement();
-        this.appendStatement = database.dialect().appendEventStatement();
+        String inOne = database.dialect().appendEventStatement();
+        this.appendInOne = inOne == null ? null : DirectStatement.of(inOne);
         this.appends = database.batchEnd(BATCH_END_RANK, this::write);
     }
 
@@ -69,41 +75,32 @@ public final class EventLog {
         }
         String now = Timestamps.format(clock.instant());
         for (Event event : ordered) {
-            event.assign(appendStatement != null ? appendInOne(handle, event, now) : appendInSteps(handle, event, now));
+            event.assign(appendInOne != null ? appendInOne(handle, event, now) : appendInSteps(handle, event, now));
         }
     }
 
     private long appendInOne(Handle handle, Event event, String now) {
-        return handle.createQuery(appendStatement)
-                .bind("user", event.userId())
-                .bind("type", event.type())
-                .bind("data", event.dataJson())
-                .bind("now", now)
-                .map((rs, ctx) -> rs.getLong("id"))
-                .one();
+        return appendInOne.one(
+                handle,
+                s -> {
+                    s.setString(1, event.userId());
+                    s.setString(2, event.userId());
+                    s.setString(3, event.type());
+                    s.setString(4, event.dataJson());
+                    s.setString(5, now);
+                },
+                rs -> rs.getLong(1));
     }
 
     private long appendInSteps(Handle handle, Event event, String now) {
-        long id = handle.createQuery(
-                        "UPDATE users SET last_event_id = last_event_id + 1 WHERE id = :user RETURNING last_event_id")
-                .bind("user", event.userId())
-                .mapTo(Long.class)
-                .one();
-        handle.createUpdate(
-                        "INSERT INTO events (user_id, id, type, data, created_at) VALUES (:user, :id, :type, :data, :now)")
-                .bind("user", event.userId())
-                .bind("id", id)
-                .bind("type", event.type())
-                .bind("data", event.dataJson())
-                .bind("now", now)
-                .execute();
-        if (notifyStatement != null) {
-            // Delivered on commit only, so another node never hears of an event it cannot read yet.
-            handle.createQuery(notifyStatement)
-                    .bind("payload", event.userId() + ":" + id)
-                    .mapTo(String.class)
-                    .findOne();
-        }
+        long id = NEXT_ID.one(handle, s -> s.setString(1, event.userId()), rs -> rs.getLong(1));
+        INSERT.update(handle, s -> {
+            s.setString(1, event.userId());
+            s.setLong(2, id);
+            s.setString(3, event.type());
+            s.setString(4, event.dataJson());
+            s.setString(5, now);
+        });
         return id;
     }
 
