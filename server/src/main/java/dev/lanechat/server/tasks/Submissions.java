@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Submits: the user's message, the pending answer and the queued task in one transaction (a send,
@@ -28,7 +27,6 @@ import org.jdbi.v3.core.Jdbi;
  * to an idle loop of its lane in memory. Events are handed to the {@link Notifier} after the commit.
  */
 public final class Submissions {
-    private final Jdbi jdbi;
     private final Database database;
     private final TaskRepository tasks;
     private final ConversationRepository conversations;
@@ -63,7 +61,6 @@ public final class Submissions {
             TaskSignals signals,
             Handoffs handoffs) {
         this.database = database;
-        this.jdbi = database.jdbi();
         this.tasks = tasks;
         this.conversations = conversations;
         this.files = files;
@@ -168,7 +165,7 @@ public final class Submissions {
         Handoffs.Reservation reservation = new Handoffs.Reservation();
         Submitted submitted;
         try {
-            submitted = jdbi.inTransaction(
+            submitted = database.inTransaction(
                     h -> submitIn(h, userId, request, named, laneName, idempotencyKey, requestHash, reservation));
         } catch (RuntimeException e) {
             reservation.undo();
@@ -176,7 +173,7 @@ public final class Submissions {
                 throw e;
             }
             // Two requests with one key raced; the other committed first, so answer as a repeat.
-            Accepted earlier = jdbi.inTransaction(h -> idempotencyKeys
+            Accepted earlier = database.inTransaction(h -> idempotencyKeys
                     .repeat(h, userId, idempotencyKey, requestHash)
                     .orElseThrow(() -> e));
             submitted = new Submitted(earlier, null, null, List.of());
