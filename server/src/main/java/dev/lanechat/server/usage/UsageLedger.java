@@ -4,9 +4,9 @@ import dev.lanechat.server.lanes.ProcessorResult;
 import dev.lanechat.server.store.BatchEnd;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.store.DirectStatement;
+import dev.lanechat.server.store.Timestamps;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +61,7 @@ public final class UsageLedger {
 
     /** The UTC day of {@code at}, as the table keys it. */
     public static String dayOf(Instant at) {
-        return DAY.format(at.atZone(ZoneOffset.UTC).toLocalDate());
+        return Timestamps.day(at);
     }
 
     /** Counts one answered message of {@code userId} in {@code h}'s transaction (the completing one). */
