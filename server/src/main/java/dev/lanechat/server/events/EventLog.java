@@ -1,11 +1,14 @@
 package dev.lanechat.server.events;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.store.BatchEnd;
 import dev.lanechat.server.store.Database;
 import dev.lanechat.server.store.DirectStatement;
 import dev.lanechat.server.store.Timestamps;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,12 +59,31 @@ public final class EventLog {
         this.appends = database.batchEnd(BATCH_END_RANK, this::write);
     }
 
+    /** Writes an event's data object to a generator of the log's JSON mapper. */
+    @FunctionalInterface
+    public interface DataWriter {
+        void write(JsonGenerator generator) throws IOException;
+    }
+
     /**
      * Appends an event of {@code type} with {@code data} (serialised to JSON) in {@code handle}'s
      * transaction. Its id is known once the transaction is at its commit.
      */
     public Event append(Handle handle, String userId, String type, Object data) {
-        Event event = Event.unnumbered(userId, type, asJson(data));
+        return appendJson(handle, userId, type, asJson(data));
+    }
+
+    /**
+     * {@link #append}, the data written by {@code data} straight to a generator of the same mapper
+     * (so the text is what the mapper would write), for the events of every task: no map of the
+     * data, no serializer lookups on the store's writer (issue 15).
+     */
+    public Event appendWritten(Handle handle, String userId, String type, DataWriter data) {
+        return appendJson(handle, userId, type, written(data));
+    }
+
+    private Event appendJson(Handle handle, String userId, String type, String dataJson) {
+        Event event = Event.unnumbered(userId, type, dataJson);
         appends.add(handle, event);
         return event;
     }
@@ -102,6 +124,16 @@ public final class EventLog {
             s.setString(5, now);
         });
         return id;
+    }
+
+    private String written(DataWriter data) {
+        StringWriter text = new StringWriter(256);
+        try (JsonGenerator generator = json.createGenerator(text)) {
+            data.write(generator);
+        } catch (IOException e) {
+            throw new IllegalStateException("event data cannot be written as JSON", e);
+        }
+        return text.toString();
     }
 
     private String asJson(Object data) {

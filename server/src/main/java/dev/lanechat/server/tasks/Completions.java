@@ -15,7 +15,6 @@ import dev.lanechat.server.usage.UsageLedger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jdbi.v3.core.Handle;
@@ -109,9 +108,9 @@ public final class Completions {
                             now);
                     List<FileInfo> stored = files.insert(h, task.userId(), task.messageId(), result.files(), now);
                     usage.record(h, task.userId(), result, now); // issue 20: counted with the completion, once
-                    Map<String, Object> data = TaskEvents.eventData("task.completed", task);
-                    data.put("result", new TaskResult(result.content(), result.model(), result.costUsd(), stored));
-                    return eventLog.append(h, task.userId(), "task.completed", data);
+                    TaskResult answer = new TaskResult(result.content(), result.model(), result.costUsd(), stored);
+                    return eventLog.appendWritten(
+                            h, task.userId(), "task.completed", g -> TaskEvents.writeCompleted(g, task, answer));
                 });
     }
 
