@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -104,7 +105,7 @@ public final class Submissions {
                 new SubmitRequest(Kind.SEND, conversationId, null, content, attachments),
                 laneName,
                 idempotencyKey,
-                attachments.isEmpty()
+                () -> attachments.isEmpty()
                         ? IdempotencyKeys.hash(conversationId, content, laneName)
                         : IdempotencyKeys.hash(conversationId, content, laneName, String.join(",", attachments)));
     }
@@ -122,7 +123,7 @@ public final class Submissions {
                 new SubmitRequest(Kind.REGENERATE, conversationId, messageId, null, List.of()),
                 laneName,
                 idempotencyKey,
-                IdempotencyKeys.hash(conversationId, "regenerate", messageId, laneName));
+                () -> IdempotencyKeys.hash(conversationId, "regenerate", messageId, laneName));
     }
 
     /**
@@ -142,7 +143,7 @@ public final class Submissions {
                 new SubmitRequest(Kind.EDIT, conversationId, messageId, content, List.of()),
                 laneName,
                 idempotencyKey,
-                IdempotencyKeys.hash(conversationId, "edit", messageId, content, laneName));
+                () -> IdempotencyKeys.hash(conversationId, "edit", messageId, content, laneName));
     }
 
     /** Deletes idempotency keys past their keeping time. */
@@ -160,7 +161,13 @@ public final class Submissions {
     }
 
     private Accepted queue(
-            String userId, SubmitRequest request, String laneName, String idempotencyKey, String requestHash) {
+            String userId,
+            SubmitRequest request,
+            String laneName,
+            String idempotencyKey,
+            Supplier<String> requestHashOf) {
+        // Hashed only for a request that carries a key (issue 15: a SHA-256 of every send, used by none).
+        String requestHash = idempotencyKey == null ? null : requestHashOf.get();
         Lane named = namedLane(laneName);
         Handoffs.Reservation reservation = new Handoffs.Reservation();
         Submitted submitted;
