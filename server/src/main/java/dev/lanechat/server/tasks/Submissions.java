@@ -12,6 +12,7 @@ import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.lanes.Lane;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.store.Database;
+import dev.lanechat.server.store.TimeOrderedIds;
 import dev.lanechat.server.store.Timestamps;
 import dev.lanechat.server.tasks.SubmitRequest.Kind;
 import java.time.Clock;
@@ -235,8 +236,8 @@ public final class Submissions {
         // message's own refusals (404, 400, 409) say anything about it.
         Question question = Question.of(conversations, h, request, reserved.previousLeafId());
         String at = Timestamps.format(now);
-        String taskId = UUID.randomUUID().toString();
-        String answerId = UUID.randomUUID().toString();
+        String taskId = TimeOrderedIds.next();
+        String answerId = TimeOrderedIds.next();
         String userMessageId = question.id();
         String leaseId = handOver ? UUID.randomUUID().toString() : null;
         // On SQLite a handed task stays queued until its loop starts it (it may wait behind others).
