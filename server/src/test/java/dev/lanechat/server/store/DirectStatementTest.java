@@ -54,7 +54,7 @@ class DirectStatementTest {
     private void open(String store) {
         if (store.equals("postgres")) {
             pg = PgDatabase.create();
-            database = Database.open(pg.jdbcUrl(), dataDir, 0, 1);
+            database = Database.open(pg.jdbcUrl(), dataDir, 0, Database.DEFAULT_PG_POOL, 1);
         } else {
             database = Database.open(null, dataDir);
         }
