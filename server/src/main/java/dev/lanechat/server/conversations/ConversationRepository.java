@@ -1,5 +1,6 @@
 package dev.lanechat.server.conversations;
 
+import dev.lanechat.server.store.DirectStatement;
 import dev.lanechat.server.store.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +18,27 @@ import org.jdbi.v3.core.Handle;
  */
 public final class ConversationRepository {
     private static final int AUTO_TITLE_LENGTH = 60;
+
+    // The statements of every send and its answer run as plain JDBC on the store's writer (store's
+    // DirectStatement, issue 15); the rarer ones go through Jdbi.
+
+    // The title is set by a statement of its own, only while there is none: naming `title` in
+    // this UPDATE fired the search index's title trigger (a delete and an insert in
+    // conversations_fts) on every send (issue 15).
+    private static final DirectStatement RESERVE = DirectStatement.of(
+            "UPDATE conversations SET message_count = message_count + ?, updated_at = ?, lane = COALESCE(?, lane) "
+                    + "WHERE id = ? AND user_id = ? RETURNING message_count, leaf_id, lane, title IS NULL");
+
+    private static final DirectStatement SET_LEAF =
+            DirectStatement.of("UPDATE conversations SET leaf_id = ? WHERE id = ?");
+
+    private static final DirectStatement SET_STATUS = DirectStatement.of("UPDATE messages SET status = ? WHERE id = ?");
+
+    private static final DirectStatement COMPLETE = DirectStatement.of(
+            "UPDATE messages SET content = ?, model = ?, cost_usd = ?, status = 'completed', error = NULL WHERE id = ?");
+
+    private static final DirectStatement ADD_COST = DirectStatement.of(
+            "UPDATE conversations SET updated_at = ?, total_cost_usd = total_cost_usd + ? WHERE id = ?");
 
     /**
      * Where new messages go: the position of the first, and the chosen path's last message before
@@ -41,21 +63,17 @@ public final class ConversationRepository {
             String firstContent,
             String namedLane,
             Instant now) {
-        // The title is set by a statement of its own, only while there is none: naming `title` in
-        // this UPDATE fired the search index's title trigger (a delete and an insert in
-        // conversations_fts) on every send (issue 15).
-        Optional<Map.Entry<Reserved, Boolean>> row = h.createQuery(
-                        "UPDATE conversations SET message_count = message_count + :count, updated_at = :now, "
-                                + "lane = COALESCE(:lane, lane) WHERE id = :id AND user_id = :user "
-                                + "RETURNING message_count, leaf_id, lane, title IS NULL")
-                .bind("count", count)
-                .bind("lane", namedLane)
-                .bind("now", Timestamps.format(now))
-                .bind("id", conversationId)
-                .bind("user", userId)
-                .map((rs, ctx) -> Map.entry(
-                        new Reserved(rs.getLong(1) - count + 1, rs.getString(2), rs.getString(3)), rs.getBoolean(4)))
-                .findOne();
+        Optional<Map.Entry<Reserved, Boolean>> row = RESERVE.first(
+                h,
+                s -> {
+                    s.setInt(1, count);
+                    s.setString(2, Timestamps.format(now));
+                    s.setString(3, namedLane);
+                    s.setString(4, conversationId);
+                    s.setString(5, userId);
+                },
+                rs -> Map.entry(
+                        new Reserved(rs.getLong(1) - count + 1, rs.getString(2), rs.getString(3)), rs.getBoolean(4)));
         if (row.isPresent() && row.get().getValue() && firstContent != null) {
             h.createUpdate("UPDATE conversations SET title = :title WHERE id = :id AND title IS NULL")
                     .bind("title", autoTitle(firstContent))
@@ -79,10 +97,10 @@ public final class ConversationRepository {
 
     /** Makes {@code leafId} the last message of the conversation's chosen path. */
     public void setLeaf(Handle h, String conversationId, String leafId) {
-        h.createUpdate("UPDATE conversations SET leaf_id = :leaf WHERE id = :id")
-                .bind("leaf", leafId)
-                .bind("id", conversationId)
-                .execute();
+        SET_LEAF.update(h, s -> {
+            s.setString(1, leafId);
+            s.setString(2, conversationId);
+        });
     }
 
     /** A message of a conversation as the tree's operations need it (no files, no versions). */
@@ -107,8 +125,7 @@ public final class ConversationRepository {
     }
 
     public void insertMessage(Handle h, Message m, String conversationId, long position) {
-        MessageSql.bindMessage(h.createUpdate(MessageSql.INSERT_MESSAGE), m, conversationId, position)
-                .execute();
+        MessageSql.INSERT_MESSAGE.update(h, s -> MessageSql.setMessage(s, 0, m, conversationId, position));
     }
 
     /**
@@ -116,22 +133,18 @@ public final class ConversationRepository {
      * in one statement: one execution fewer per send on the write path (issue 15).
      */
     public void insertMessagePair(Handle h, String conversationId, Message first, Message second, long position) {
-        MessageSql.bindMessage(
-                        MessageSql.bindMessage(
-                                h.createUpdate(MessageSql.INSERT_MESSAGE_PAIR), "", first, conversationId, position),
-                        "2",
-                        second,
-                        conversationId,
-                        position + 1)
-                .execute();
+        MessageSql.INSERT_MESSAGE_PAIR.update(h, s -> {
+            int next = MessageSql.setMessage(s, 0, first, conversationId, position);
+            MessageSql.setMessage(s, next, second, conversationId, position + 1);
+        });
     }
 
     /** Sets the status of an answer that is still pending. */
     public void setPendingStatus(Handle h, String messageId, String status) {
-        h.createUpdate("UPDATE messages SET status = :status WHERE id = :id")
-                .bind("status", status)
-                .bind("id", messageId)
-                .execute();
+        SET_STATUS.update(h, s -> {
+            s.setString(1, status);
+            s.setString(2, messageId);
+        });
     }
 
     /**
@@ -147,23 +160,20 @@ public final class ConversationRepository {
             String model,
             double costUsd,
             Instant now) {
-        h.createUpdate(
-                        "UPDATE messages SET content = :content, model = :model, cost_usd = :cost, status = 'completed', "
-                                + "error = NULL WHERE id = :id")
-                .bind("content", content)
-                .bind("model", model)
-                .bind("cost", costUsd)
-                .bind("id", messageId)
-                .execute();
+        COMPLETE.update(h, s -> {
+            s.setString(1, content);
+            s.setString(2, model);
+            s.setDouble(3, costUsd);
+            s.setString(4, messageId);
+        });
         if (costUsd == 0) {
             return;
         }
-        h.createUpdate(
-                        "UPDATE conversations SET updated_at = :now, total_cost_usd = total_cost_usd + :cost WHERE id = :id")
-                .bind("now", Timestamps.format(now))
-                .bind("cost", costUsd)
-                .bind("id", conversationId)
-                .execute();
+        ADD_COST.update(h, s -> {
+            s.setString(1, Timestamps.format(now));
+            s.setDouble(2, costUsd);
+            s.setString(3, conversationId);
+        });
     }
 
     /** Marks an answer failed with its error. */

@@ -4,7 +4,6 @@ import dev.lanechat.server.store.Timestamps;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * A conversation's own row: created (new, or imported with its messages), its settings changed,
@@ -95,14 +94,9 @@ public final class ConversationRows {
      * each names its parent (a parent comes before its children).
      */
     public void insertMessages(Handle h, String conversationId, List<Message> messages) {
-        PreparedBatch batch = h.prepareBatch(MessageSql.INSERT_MESSAGE);
-        long position = 0;
-        for (Message m : messages) {
-            MessageSql.bindMessage(batch, m, conversationId, ++position).add();
-        }
-        if (!messages.isEmpty()) {
-            batch.execute();
-        }
+        long[] position = {0};
+        MessageSql.INSERT_MESSAGE.batch(
+                h, messages, (s, m) -> MessageSql.setMessage(s, 0, m, conversationId, ++position[0]));
     }
 
     /** Deletes the conversation's messages and the conversation; files and tasks go first (see the callers). */

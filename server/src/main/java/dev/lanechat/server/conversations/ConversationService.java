@@ -6,11 +6,11 @@ import dev.lanechat.server.events.EventLog;
 import dev.lanechat.server.events.Notifier;
 import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.limits.RateLimiter;
+import dev.lanechat.server.store.TimeOrderedIds;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -114,7 +114,7 @@ public final class ConversationService {
         String prompt = ConversationSettings.systemPrompt(systemPrompt);
         admitWrite(userId);
         return jdbi.inTransaction(
-                h -> rows.insert(h, UUID.randomUUID().toString(), userId, title, lane, prompt, clock.instant()));
+                h -> rows.insert(h, TimeOrderedIds.next(), userId, title, lane, prompt, clock.instant()));
     }
 
     /**

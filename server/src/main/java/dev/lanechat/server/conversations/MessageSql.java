@@ -1,9 +1,11 @@
 package dev.lanechat.server.conversations;
 
+import dev.lanechat.server.store.DirectStatement;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.List;
-import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * The SQL a message row is read and written with, shared by the repositories of this package:
@@ -21,42 +23,49 @@ final class MessageSql {
             + "UNION ALL SELECT m.id, m.parent_id, path.depth + 1 FROM messages m JOIN path ON m.id = path.parent_id "
             + "WHERE path.depth < :steps) ";
 
-    static final String INSERT_MESSAGE_PAIR =
+    private static final String INSERT_INTO =
             "INSERT INTO messages (id, conversation_id, position, role, content, status, task_id, lane, model, "
-                    + "cost_usd, error, created_at, parent_id) VALUES (:id, :conversation, :position, :role, :content, "
-                    + ":status, :task, :lane, :model, :cost, :error, :created, :parent), (:id2, :conversation2, "
-                    + ":position2, :role2, :content2, :status2, :task2, :lane2, :model2, :cost2, :error2, :created2, "
-                    + ":parent2)";
+                    + "cost_usd, error, created_at, parent_id) VALUES ";
 
-    static final String INSERT_MESSAGE =
-            "INSERT INTO messages (id, conversation_id, position, role, content, status, task_id, lane, model, "
-                    + "cost_usd, error, created_at, parent_id) VALUES (:id, :conversation, :position, :role, :content, "
-                    + ":status, :task, :lane, :model, :cost, :error, :created, :parent)";
+    /** The values of one message, in the order {@link #setMessage} sets them. */
+    private static final String VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** How many parameters {@link #VALUES} has. */
+    private static final int PARAMETERS = 13;
+
+    /** Inserts one message ({@link #setMessage} from 0). */
+    static final DirectStatement INSERT_MESSAGE = DirectStatement.of(INSERT_INTO + VALUES);
+
+    /** Inserts a send's two messages in one statement ({@link #setMessage} from 0, then from 13). */
+    static final DirectStatement INSERT_MESSAGE_PAIR = DirectStatement.of(INSERT_INTO + VALUES + ", " + VALUES);
 
     static final String MESSAGE_COLUMNS =
             "id, role, content, status, task_id, lane, model, cost_usd, error, created_at, parent_id";
 
-    static <S extends SqlStatement<S>> S bindMessage(S statement, Message m, String conversationId, long position) {
-        return bindMessage(statement, "", m, conversationId, position);
-    }
-
-    /** Binds a message's values to the names of {@link #INSERT_MESSAGE}, each followed by {@code suffix}. */
-    static <S extends SqlStatement<S>> S bindMessage(
-            S statement, String suffix, Message m, String conversationId, long position) {
-        return statement
-                .bind("id" + suffix, m.id())
-                .bind("conversation" + suffix, conversationId)
-                .bind("position" + suffix, position)
-                .bind("role" + suffix, m.role())
-                .bind("content" + suffix, m.content())
-                .bind("status" + suffix, m.status())
-                .bind("task" + suffix, m.taskId())
-                .bind("lane" + suffix, m.lane())
-                .bind("model" + suffix, m.model())
-                .bind("cost" + suffix, m.costUsd())
-                .bind("error" + suffix, m.error())
-                .bind("created" + suffix, m.createdAt())
-                .bind("parent" + suffix, m.parentId());
+    /**
+     * Sets a message's values as parameters {@code after + 1} to {@code after + 13} of one of the
+     * inserts above; returns the last one set (where the next message's values start).
+     */
+    static int setMessage(PreparedStatement s, int after, Message m, String conversationId, long position)
+            throws SQLException {
+        s.setString(after + 1, m.id());
+        s.setString(after + 2, conversationId);
+        s.setLong(after + 3, position);
+        s.setString(after + 4, m.role());
+        s.setString(after + 5, m.content());
+        s.setString(after + 6, m.status());
+        s.setString(after + 7, m.taskId());
+        s.setString(after + 8, m.lane());
+        s.setString(after + 9, m.model());
+        if (m.costUsd() == null) {
+            s.setNull(after + 10, Types.DOUBLE);
+        } else {
+            s.setDouble(after + 10, m.costUsd());
+        }
+        s.setString(after + 11, m.error());
+        s.setString(after + 12, m.createdAt());
+        s.setString(after + 13, m.parentId());
+        return after + PARAMETERS;
     }
 
     static Message message(ResultSet rs) throws SQLException {

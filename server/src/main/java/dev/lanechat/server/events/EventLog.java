@@ -1,10 +1,14 @@
 package dev.lanechat.server.events;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanechat.server.store.BatchEnd;
 import dev.lanechat.server.store.Database;
+import dev.lanechat.server.store.DirectStatement;
 import dev.lanechat.server.store.Timestamps;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,14 +33,19 @@ public final class EventLog {
     /** The first writes of a batch's end: the users' rows before anything else a batch end takes. */
     public static final int BATCH_END_RANK = 0;
 
+    // SQLite's append, in two steps (store's DirectStatement: plain JDBC on the writer, issue 15).
+    private static final DirectStatement NEXT_ID = DirectStatement.of(
+            "UPDATE users SET last_event_id = last_event_id + 1 WHERE id = ? RETURNING last_event_id");
+
+    private static final DirectStatement INSERT =
+            DirectStatement.of("INSERT INTO events (user_id, id, type, data, created_at) VALUES (?, ?, ?, ?, ?)");
+
     private final Jdbi jdbi;
     private final ObjectMapper json;
     private final Clock clock;
-    /** SQL that tells other nodes of an event on commit (bind :payload), or null. */
-    private final String notifyStatement;
 
     /** The dialect's one-statement append (PostgreSQL), or null. */
-    private final String appendStatement;
+    private final DirectStatement appendInOne;
 
     private final BatchEnd<Event> appends;
 
@@ -45,9 +54,15 @@ public final class EventLog {
         this.jdbi = database.jdbi();
         this.json = json;
         this.clock = clock;
-        this.notifyStatement = database.dialect().notifyStatement();
-        this.appendStatement = database.dialect().appendEventStatement();
+        String inOne = database.dialect().appendEventStatement();
+        this.appendInOne = inOne == null ? null : DirectStatement.of(inOne);
         this.appends = database.batchEnd(BATCH_END_RANK, this::write);
+    }
+
+    /** Writes an event's data object to a generator of the log's JSON mapper. */
+    @FunctionalInterface
+    public interface DataWriter {
+        void write(JsonGenerator generator) throws IOException;
     }
 
     /**
@@ -55,7 +70,20 @@ public final class EventLog {
      * transaction. Its id is known once the transaction is at its commit.
      */
     public Event append(Handle handle, String userId, String type, Object data) {
-        Event event = Event.unnumbered(userId, type, asJson(data));
+        return appendJson(handle, userId, type, asJson(data));
+    }
+
+    /**
+     * {@link #append}, the data written by {@code data} straight to a generator of the same mapper
+     * (so the text is what the mapper would write), for the events of every task: no map of the
+     * data, no serializer lookups on the store's writer (issue 15).
+     */
+    public Event appendWritten(Handle handle, String userId, String type, DataWriter data) {
+        return appendJson(handle, userId, type, written(data));
+    }
+
+    private Event appendJson(Handle handle, String userId, String type, String dataJson) {
+        Event event = Event.unnumbered(userId, type, dataJson);
         appends.add(handle, event);
         return event;
     }
@@ -69,42 +97,43 @@ public final class EventLog {
         }
         String now = Timestamps.format(clock.instant());
         for (Event event : ordered) {
-            event.assign(appendStatement != null ? appendInOne(handle, event, now) : appendInSteps(handle, event, now));
+            event.assign(appendInOne != null ? appendInOne(handle, event, now) : appendInSteps(handle, event, now));
         }
     }
 
     private long appendInOne(Handle handle, Event event, String now) {
-        return handle.createQuery(appendStatement)
-                .bind("user", event.userId())
-                .bind("type", event.type())
-                .bind("data", event.dataJson())
-                .bind("now", now)
-                .map((rs, ctx) -> rs.getLong("id"))
-                .one();
+        return appendInOne.one(
+                handle,
+                s -> {
+                    s.setString(1, event.userId());
+                    s.setString(2, event.userId());
+                    s.setString(3, event.type());
+                    s.setString(4, event.dataJson());
+                    s.setString(5, now);
+                },
+                rs -> rs.getLong(1));
     }
 
     private long appendInSteps(Handle handle, Event event, String now) {
-        long id = handle.createQuery(
-                        "UPDATE users SET last_event_id = last_event_id + 1 WHERE id = :user RETURNING last_event_id")
-                .bind("user", event.userId())
-                .mapTo(Long.class)
-                .one();
-        handle.createUpdate(
-                        "INSERT INTO events (user_id, id, type, data, created_at) VALUES (:user, :id, :type, :data, :now)")
-                .bind("user", event.userId())
-                .bind("id", id)
-                .bind("type", event.type())
-                .bind("data", event.dataJson())
-                .bind("now", now)
-                .execute();
-        if (notifyStatement != null) {
-            // Delivered on commit only, so another node never hears of an event it cannot read yet.
-            handle.createQuery(notifyStatement)
-                    .bind("payload", event.userId() + ":" + id)
-                    .mapTo(String.class)
-                    .findOne();
-        }
+        long id = NEXT_ID.one(handle, s -> s.setString(1, event.userId()), rs -> rs.getLong(1));
+        INSERT.update(handle, s -> {
+            s.setString(1, event.userId());
+            s.setLong(2, id);
+            s.setString(3, event.type());
+            s.setString(4, event.dataJson());
+            s.setString(5, now);
+        });
         return id;
+    }
+
+    private String written(DataWriter data) {
+        StringWriter text = new StringWriter(256);
+        try (JsonGenerator generator = json.createGenerator(text)) {
+            data.write(generator);
+        } catch (IOException e) {
+            throw new IllegalStateException("event data cannot be written as JSON", e);
+        }
+        return text.toString();
     }
 
     private String asJson(Object data) {

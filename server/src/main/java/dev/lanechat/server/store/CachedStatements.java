@@ -15,10 +15,11 @@ import org.jdbi.v3.core.statement.StatementBuilder;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * The prepared statements of the SQLite writer's one connection, kept by their SQL and reused
+ * The prepared statements of a store writer's connection (SQLite's one, each PostgreSQL line's), kept by their SQL and reused
  * (issue 15): neither Jdbi nor sqlite-jdbc caches them, and preparing the same few statements
  * anew for every task was a visible share of the writer's time. One thread uses this (the
- * writer's), so it needs no locking. Statements end when the writer's handle closes.
+ * writer's), so it needs no locking. Statements end when the writer's handle closes. It also keeps
+ * the writer's {@link DirectStatement}s, the write path's statements run as plain JDBC.
  */
 final class CachedStatements implements StatementBuilder {
     /** More distinct statements than the write path has; past it, statements are made and closed as usual. */
@@ -28,7 +29,27 @@ final class CachedStatements implements StatementBuilder {
     /** The same statements, by identity: Jdbi closes a statement under its unparsed SQL, not the SQL it prepared. */
     private final Set<Statement> cached = Collections.newSetFromMap(new IdentityHashMap<>());
 
+    /** The writer's {@link DirectStatement}s, prepared at their first use: a few dozen at most, the write path's. */
+    private final Map<DirectStatement, PreparedStatement> direct = new HashMap<>();
+
     private final DefaultStatementBuilder plain = new DefaultStatementBuilder();
+
+    /**
+     * {@code statement} prepared on {@code conn}, the writer's connection: at its first use, then
+     * kept; null (the caller prepares and closes it itself) past {@link #MAX} of them.
+     */
+    PreparedStatement kept(Connection conn, DirectStatement statement) throws SQLException {
+        PreparedStatement kept = direct.get(statement);
+        if (kept != null && !kept.isClosed()) {
+            return kept;
+        }
+        if (kept == null && direct.size() >= MAX) {
+            return null;
+        }
+        kept = conn.prepareStatement(statement.sql());
+        direct.put(statement, kept);
+        return kept;
+    }
 
     @Override
     public Statement create(Connection conn, StatementContext ctx) throws SQLException {
@@ -75,7 +96,15 @@ final class CachedStatements implements StatementBuilder {
                 // The connection closes next, which ends its statements anyway.
             }
         }
+        for (PreparedStatement statement : direct.values()) {
+            try {
+                statement.close();
+            } catch (SQLException e) {
+                // As above.
+            }
+        }
         prepared.clear();
         cached.clear();
+        direct.clear();
     }
 }

@@ -223,6 +223,22 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Runs a write transaction on the store's writer and returns once it committed: what
+     * {@code jdbi().inTransaction(callback)} does, without first opening a handle on the pool that
+     * the writer never uses (issue 15: the handle's setup and its lazy connection were a visible
+     * share of each HTTP submit's samples).
+     */
+    public <R, X extends Exception> R inTransaction(HandleCallback<R, X> callback) throws X {
+        if (writer != null) {
+            return writer.write(callback);
+        }
+        if (pgWriter != null) {
+            return pgWriter.write(callback);
+        }
+        return jdbi.inTransaction(callback);
+    }
+
+    /**
      * Runs a write transaction without waiting for it: it is queued for the writer and the future
      * completes after its commit (on the writer's thread: keep what follows it quick, or move it
      * elsewhere with an {@code …Async} stage).

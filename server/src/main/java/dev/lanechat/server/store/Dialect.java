@@ -58,27 +58,22 @@ public enum Dialect {
     }
 
     /**
-     * The statement that, inside an event's transaction, tells other nodes about it on commit
-     * (bind :payload); null where there are no other nodes.
-     */
-    public String notifyStatement() {
-        return this == POSTGRES ? "SELECT pg_notify('lanechat_events', :payload)" : null;
-    }
-
-    /**
      * PostgreSQL's whole {@link dev.lanechat.server.events.EventLog#append} in one statement (one
      * round trip instead of three, issue 15): the user's counter, the event row and the NOTIFY
-     * that tells other nodes of it on commit; it returns the event's id. Null on SQLite, which
-     * runs the counter's UPDATE and the INSERT apart (it has no data-modifying WITH).
+     * that tells other nodes of it on commit (delivered on commit only, so another node never
+     * hears of an event it cannot read yet); it returns the event's id. Its parameters: the user
+     * (the counter's), the user again (the row's), the type, the data, the time. Null on SQLite,
+     * which runs the counter's UPDATE and the INSERT apart (it has no data-modifying WITH) and
+     * has no other nodes to tell.
      */
     public String appendEventStatement() {
         return this != POSTGRES
                 ? null
-                : "WITH counter AS (UPDATE users SET last_event_id = last_event_id + 1 WHERE id = :user "
+                : "WITH counter AS (UPDATE users SET last_event_id = last_event_id + 1 WHERE id = ? "
                         + "RETURNING last_event_id), "
                         + "event AS (INSERT INTO events (user_id, id, type, data, created_at) "
-                        + "SELECT :user, last_event_id, :type, :data, :now FROM counter RETURNING id) "
-                        + "SELECT id, pg_notify('lanechat_events', :user || ':' || id) AS notified FROM event";
+                        + "SELECT ?, last_event_id, ?, ?, ? FROM counter RETURNING user_id, id) "
+                        + "SELECT id, pg_notify('lanechat_events', user_id || ':' || id) AS notified FROM event";
     }
 
     /** Whether the driver's exception says a primary key or unique constraint was violated. */

@@ -68,17 +68,18 @@ public final class Claims {
      * when it was cancelled or given back to the queue meanwhile, and then it must not run here.
      */
     boolean renewHeld(Claim claim) {
-        return jdbi.inTransaction(h -> tasks.renewHeld(h, claim.taskId(), claim.leaseId(), leases.inServerLeaseEnd()));
+        return database.inTransaction(
+                h -> tasks.renewHeld(h, claim.taskId(), claim.leaseId(), leases.inServerLeaseEnd()));
     }
 
     /** Gives a handed task that no loop started back to the queue (the server is stopping). */
     boolean releaseHeld(Claim claim) {
-        return jdbi.inTransaction(h -> tasks.releaseHeld(h, claim.taskId(), claim.leaseId()));
+        return database.inTransaction(h -> tasks.releaseHeld(h, claim.taskId(), claim.leaseId()));
     }
 
     /** At start: tasks held in memory by the previous run go back on the queue. */
     public int releaseAllHeld() {
-        return jdbi.inTransaction(tasks::releaseAllHeld);
+        return database.inTransaction(tasks::releaseAllHeld);
     }
 
     /**
@@ -87,7 +88,7 @@ public final class Claims {
      * sweep retries it), so the loop renews nothing; elsewhere it is a lease of {@link Leases#lease()}.
      */
     Optional<Claim> claim(String lane) {
-        return jdbi.inTransaction(h -> claimIn(h, lane, leases.inServerLeaseEnd()));
+        return database.inTransaction(h -> claimIn(h, lane, leases.inServerLeaseEnd()));
     }
 
     private Optional<Claim> claimIn(Handle h, String lane, Instant expires) {
@@ -102,7 +103,7 @@ public final class Claims {
     /** {@link #claim}, with the lease's deadline (the worker API shows it). */
     Optional<Leased> claimLeased(String lane) {
         String leaseId = UUID.randomUUID().toString();
-        return jdbi.inTransaction(h -> {
+        return database.inTransaction(h -> {
             Instant now = clock.instant(); // stamped inside the transaction, as every write here
             Instant expires = now.plus(leases.lease());
             Optional<Claim> claim = tasks.claim(h, lane, leaseId, now, expires);
@@ -119,20 +120,20 @@ public final class Claims {
     /** Extends the lease {@code leaseId} of a running task; its new deadline, or empty when the lease was lost. */
     public Optional<Instant> heartbeat(String taskId, String leaseId) {
         Instant expires = clock.instant().plus(leases.lease());
-        return jdbi.inTransaction(h -> tasks.renew(h, taskId, leaseId, expires))
+        return database.inTransaction(h -> tasks.renew(h, taskId, leaseId, expires))
                 ? Optional.of(expires)
                 : Optional.empty();
     }
 
     /** Extends a lease; false when it was lost (the task was cancelled or is no longer this holder's). */
     boolean renew(Claim claim) {
-        return jdbi.inTransaction(h ->
+        return database.inTransaction(h ->
                 tasks.renew(h, claim.taskId(), claim.leaseId(), clock.instant().plus(leases.lease())));
     }
 
     /** Puts a task this server was running back on its queue, uncounted: the server is shutting down. */
     boolean release(Claim claim) {
-        return jdbi.inTransaction(h -> {
+        return database.inTransaction(h -> {
             boolean released = tasks.release(h, claim.taskId(), claim.leaseId(), clock.instant());
             if (released) {
                 conversations.setPendingStatus(h, claim.messageId(), TaskStatus.QUEUED);

@@ -15,11 +15,9 @@ import dev.lanechat.server.usage.UsageLedger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +29,6 @@ import org.slf4j.LoggerFactory;
 public final class Completions {
     private static final Logger log = LoggerFactory.getLogger(Completions.class);
 
-    private final Jdbi jdbi;
     private final Database database;
     private final TaskRepository tasks;
     private final ConversationRepository conversations;
@@ -57,7 +54,6 @@ public final class Completions {
             UsageLedger usage,
             TaskSignals signals) {
         this.database = database;
-        this.jdbi = database.jdbi();
         this.tasks = tasks;
         this.conversations = conversations;
         this.files = files;
@@ -80,7 +76,7 @@ public final class Completions {
      * lease was lost, in which case nothing was written.
      */
     public boolean complete(Claim claim, ProcessorResult result) {
-        Optional<Event> event = jdbi.inTransaction(h -> completeIn(h, claim, result, clock.instant()));
+        Optional<Event> event = database.inTransaction(h -> completeIn(h, claim, result, clock.instant()));
         event.ifPresent(e -> notifier.published(List.of(e)));
         return event.isPresent();
     }
@@ -112,9 +108,9 @@ public final class Completions {
                             now);
                     List<FileInfo> stored = files.insert(h, task.userId(), task.messageId(), result.files(), now);
                     usage.record(h, task.userId(), result, now); // issue 20: counted with the completion, once
-                    Map<String, Object> data = TaskEvents.eventData("task.completed", task);
-                    data.put("result", new TaskResult(result.content(), result.model(), result.costUsd(), stored));
-                    return eventLog.append(h, task.userId(), "task.completed", data);
+                    TaskResult answer = new TaskResult(result.content(), result.model(), result.costUsd(), stored);
+                    return eventLog.appendWritten(
+                            h, task.userId(), "task.completed", g -> TaskEvents.writeCompleted(g, task, answer));
                 });
     }
 
@@ -126,7 +122,7 @@ public final class Completions {
     public boolean fail(Claim claim, String error, boolean retriable) {
         int maxAttempts = attemptsOf(claim.lane());
         if (retriable && claim.attempt() < maxAttempts) {
-            boolean requeued = jdbi.inTransaction(h -> {
+            boolean requeued = database.inTransaction(h -> {
                 boolean done = tasks.requeue(h, claim.taskId(), claim.leaseId(), clock.instant());
                 if (done) {
                     conversations.setPendingStatus(h, claim.messageId(), TaskStatus.QUEUED);
@@ -148,7 +144,7 @@ public final class Completions {
             return requeued;
         }
         String finalError = retriable ? error + " (gave up after " + claim.attempt() + " attempts)" : error;
-        Optional<Event> event = jdbi.inTransaction(h -> {
+        Optional<Event> event = database.inTransaction(h -> {
             Instant now = clock.instant();
             return tasks.finish(h, claim.taskId(), claim.leaseId(), TaskStatus.FAILED, finalError, now)
                     .map(task -> {

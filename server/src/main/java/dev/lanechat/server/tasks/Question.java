@@ -4,8 +4,8 @@ import dev.lanechat.server.Rejection;
 import dev.lanechat.server.conversations.ConversationRepository;
 import dev.lanechat.server.conversations.Message;
 import dev.lanechat.server.lanes.Lane;
+import dev.lanechat.server.store.TimeOrderedIds;
 import java.util.List;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -18,7 +18,7 @@ record Question(String id, String content, boolean isNew, String parentId) {
     /** The question of {@code request}, in the submit's transaction; 404, 400 or 409 for a message it may not take. */
     static Question of(ConversationRepository conversations, Handle h, SubmitRequest request, String leafId) {
         if (request.kind() == SubmitRequest.Kind.SEND) {
-            return new Question(UUID.randomUUID().toString(), request.content(), true, leafId);
+            return new Question(TimeOrderedIds.next(), request.content(), true, leafId);
         }
         Message target = conversations
                 .findMessage(h, request.conversationId(), request.messageId())
@@ -28,7 +28,7 @@ record Question(String id, String content, boolean isNew, String parentId) {
             if (answer) {
                 throw Rejection.invalid("Only a message of yours can be edited; regenerate an answer instead.");
             }
-            return new Question(UUID.randomUUID().toString(), request.content(), true, target.parentId());
+            return new Question(TimeOrderedIds.next(), request.content(), true, target.parentId());
         }
         if (!answer) {
             if (conversations.hasPendingAnswer(h, request.conversationId(), target.id())) {

@@ -12,6 +12,7 @@ import dev.lanechat.server.files.FileRepository;
 import dev.lanechat.server.lanes.Lane;
 import dev.lanechat.server.lanes.Lanes;
 import dev.lanechat.server.store.Database;
+import dev.lanechat.server.store.TimeOrderedIds;
 import dev.lanechat.server.store.Timestamps;
 import dev.lanechat.server.tasks.SubmitRequest.Kind;
 import java.time.Clock;
@@ -19,8 +20,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Submits: the user's message, the pending answer and the queued task in one transaction (a send,
@@ -28,7 +29,6 @@ import org.jdbi.v3.core.Jdbi;
  * to an idle loop of its lane in memory. Events are handed to the {@link Notifier} after the commit.
  */
 public final class Submissions {
-    private final Jdbi jdbi;
     private final Database database;
     private final TaskRepository tasks;
     private final ConversationRepository conversations;
@@ -63,7 +63,6 @@ public final class Submissions {
             TaskSignals signals,
             Handoffs handoffs) {
         this.database = database;
-        this.jdbi = database.jdbi();
         this.tasks = tasks;
         this.conversations = conversations;
         this.files = files;
@@ -107,7 +106,7 @@ public final class Submissions {
                 new SubmitRequest(Kind.SEND, conversationId, null, content, attachments),
                 laneName,
                 idempotencyKey,
-                attachments.isEmpty()
+                () -> attachments.isEmpty()
                         ? IdempotencyKeys.hash(conversationId, content, laneName)
                         : IdempotencyKeys.hash(conversationId, content, laneName, String.join(",", attachments)));
     }
@@ -125,7 +124,7 @@ public final class Submissions {
                 new SubmitRequest(Kind.REGENERATE, conversationId, messageId, null, List.of()),
                 laneName,
                 idempotencyKey,
-                IdempotencyKeys.hash(conversationId, "regenerate", messageId, laneName));
+                () -> IdempotencyKeys.hash(conversationId, "regenerate", messageId, laneName));
     }
 
     /**
@@ -145,7 +144,7 @@ public final class Submissions {
                 new SubmitRequest(Kind.EDIT, conversationId, messageId, content, List.of()),
                 laneName,
                 idempotencyKey,
-                IdempotencyKeys.hash(conversationId, "edit", messageId, content, laneName));
+                () -> IdempotencyKeys.hash(conversationId, "edit", messageId, content, laneName));
     }
 
     /** Deletes idempotency keys past their keeping time. */
@@ -163,12 +162,18 @@ public final class Submissions {
     }
 
     private Accepted queue(
-            String userId, SubmitRequest request, String laneName, String idempotencyKey, String requestHash) {
+            String userId,
+            SubmitRequest request,
+            String laneName,
+            String idempotencyKey,
+            Supplier<String> requestHashOf) {
+        // Hashed only for a request that carries a key (issue 15: a SHA-256 of every send, used by none).
+        String requestHash = idempotencyKey == null ? null : requestHashOf.get();
         Lane named = namedLane(laneName);
         Handoffs.Reservation reservation = new Handoffs.Reservation();
         Submitted submitted;
         try {
-            submitted = jdbi.inTransaction(
+            submitted = database.inTransaction(
                     h -> submitIn(h, userId, request, named, laneName, idempotencyKey, requestHash, reservation));
         } catch (RuntimeException e) {
             reservation.undo();
@@ -176,7 +181,7 @@ public final class Submissions {
                 throw e;
             }
             // Two requests with one key raced; the other committed first, so answer as a repeat.
-            Accepted earlier = jdbi.inTransaction(h -> idempotencyKeys
+            Accepted earlier = database.inTransaction(h -> idempotencyKeys
                     .repeat(h, userId, idempotencyKey, requestHash)
                     .orElseThrow(() -> e));
             submitted = new Submitted(earlier, null, null, List.of());
@@ -231,8 +236,8 @@ public final class Submissions {
         // message's own refusals (404, 400, 409) say anything about it.
         Question question = Question.of(conversations, h, request, reserved.previousLeafId());
         String at = Timestamps.format(now);
-        String taskId = UUID.randomUUID().toString();
-        String answerId = UUID.randomUUID().toString();
+        String taskId = TimeOrderedIds.next();
+        String answerId = TimeOrderedIds.next();
         String userMessageId = question.id();
         String leaseId = handOver ? UUID.randomUUID().toString() : null;
         // On SQLite a handed task stays queued until its loop starts it (it may wait behind others).

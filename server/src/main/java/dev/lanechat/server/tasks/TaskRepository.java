@@ -1,7 +1,11 @@
 package dev.lanechat.server.tasks;
 
 import dev.lanechat.server.store.Dialect;
+import dev.lanechat.server.store.DirectStatement;
 import dev.lanechat.server.store.Timestamps;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,24 +19,52 @@ import org.jdbi.v3.core.mapper.RowMapper;
  * happens once.
  */
 final class TaskRepository {
-    private final Dialect dialect;
-
-    TaskRepository(Dialect dialect) {
-        this.dialect = dialect;
-    }
-
-    /** The columns a {@link Claim} is read from. */
+    /** The columns a {@link Claim} is read from, in the order {@link #claimOf} reads them. */
     private static final String CLAIM_COLUMNS = "id, user_id, conversation_id, message_id, lane, attempts";
 
-    private static RowMapper<Claim> claimRow(String leaseId) {
-        return (rs, ctx) -> new Claim(
-                rs.getString("id"),
+    // The statements of every task (its submit, start, claim and end) run as plain JDBC on the
+    // store's writer (store's DirectStatement, issue 15); the others go through Jdbi.
+    private static final DirectStatement INSERT = DirectStatement.of(
+            "INSERT INTO tasks (id, user_id, conversation_id, message_id, lane, status, attempts, lease_id, "
+                    + "lease_expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+
+    private static final DirectStatement START = DirectStatement.of(
+            "UPDATE tasks SET status = 'running', attempts = 1, lease_expires_at = ?, updated_at = ? "
+                    + "WHERE id = ? AND status = 'queued' AND lease_id = ?");
+
+    // A task handed to a loop may end before its start commits (PostgreSQL's writer lines
+    // commit in any order): still held under this lease, it is this holder's, and ends as well.
+    private static final DirectStatement FINISH =
+            DirectStatement.of("UPDATE tasks SET status = ?, error = ?, lease_id = NULL, lease_expires_at = NULL, "
+                    + "attempts = CASE WHEN attempts = 0 THEN 1 ELSE attempts END, updated_at = ? "
+                    + "WHERE id = ? AND status IN ('queued', 'running') AND lease_id = ? "
+                    + "RETURNING " + CLAIM_COLUMNS);
+
+    /** The claim of the oldest queued task of a lane; on PostgreSQL it skips rows other nodes hold. */
+    private final DirectStatement claim;
+
+    TaskRepository(Dialect dialect) {
+        this.claim = DirectStatement.of("UPDATE tasks SET status = 'running', attempts = attempts + 1, lease_id = ?, "
+                + "lease_expires_at = ?, updated_at = ? WHERE id = (SELECT id FROM tasks "
+                + "WHERE lane = ? AND status = 'queued' AND lease_id IS NULL ORDER BY created_at, id LIMIT 1"
+                + dialect.skipLockedSuffix() + ") AND status = 'queued' "
+                + "RETURNING " + CLAIM_COLUMNS);
+    }
+
+    /** The claim a row of {@link #CLAIM_COLUMNS} is, under {@code leaseId}. */
+    private static Claim claimOf(ResultSet rs, String leaseId) throws SQLException {
+        return new Claim(
+                rs.getString(1),
                 leaseId,
-                rs.getString("user_id"),
-                rs.getString("conversation_id"),
-                rs.getString("message_id"),
-                rs.getString("lane"),
-                rs.getInt("attempts"));
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getInt(6));
+    }
+
+    private static RowMapper<Claim> claimRow(String leaseId) {
+        return (rs, ctx) -> claimOf(rs, leaseId);
     }
 
     /** The task {@code taskId} as a claim under {@code leaseId}, whatever its state. */
@@ -70,35 +102,36 @@ final class TaskRepository {
             Instant leaseExpires,
             boolean running) {
         String at = Timestamps.format(now);
-        h.createUpdate("INSERT INTO tasks (id, user_id, conversation_id, message_id, lane, status, attempts, lease_id, "
-                        + "lease_expires_at, created_at, updated_at) VALUES (:id, :user, :conversation, :message, :lane, "
-                        + ":status, :attempts, :lease, :expires, :now, :now)")
-                .bind("status", running ? TaskStatus.RUNNING : TaskStatus.QUEUED)
-                .bind("attempts", running ? 1 : 0)
-                .bind("lease", leaseId)
-                .bind("expires", leaseExpires == null ? null : leaseExpires.toEpochMilli())
-                .bind("id", id)
-                .bind("user", userId)
-                .bind("conversation", conversationId)
-                .bind("message", messageId)
-                .bind("lane", lane)
-                .bind("now", at)
-                .execute();
+        INSERT.update(h, s -> {
+            s.setString(1, id);
+            s.setString(2, userId);
+            s.setString(3, conversationId);
+            s.setString(4, messageId);
+            s.setString(5, lane);
+            s.setString(6, running ? TaskStatus.RUNNING : TaskStatus.QUEUED);
+            s.setInt(7, running ? 1 : 0);
+            s.setString(8, leaseId);
+            if (leaseExpires == null) {
+                s.setNull(9, Types.BIGINT);
+            } else {
+                s.setLong(9, leaseExpires.toEpochMilli());
+            }
+            s.setString(10, at);
+            s.setString(11, at);
+        });
     }
 
     /** Takes the oldest queued task of {@code lane} under a new lease; on PostgreSQL, skipping rows other nodes hold. */
     Optional<Claim> claim(Handle h, String lane, String leaseId, Instant now, Instant leaseExpires) {
-        return h.createQuery("UPDATE tasks SET status = 'running', attempts = attempts + 1, lease_id = :lease, "
-                        + "lease_expires_at = :expires, updated_at = :now WHERE id = (SELECT id FROM tasks "
-                        + "WHERE lane = :lane AND status = 'queued' AND lease_id IS NULL ORDER BY created_at, id LIMIT 1"
-                        + dialect.skipLockedSuffix() + ") AND status = 'queued' "
-                        + "RETURNING " + CLAIM_COLUMNS)
-                .bind("lease", leaseId)
-                .bind("expires", leaseExpires.toEpochMilli())
-                .bind("now", Timestamps.format(now))
-                .bind("lane", lane)
-                .map(claimRow(leaseId))
-                .findOne();
+        return claim.first(
+                h,
+                s -> {
+                    s.setString(1, leaseId);
+                    s.setLong(2, leaseExpires.toEpochMilli());
+                    s.setString(3, Timestamps.format(now));
+                    s.setString(4, lane);
+                },
+                rs -> claimOf(rs, leaseId));
     }
 
     /**
@@ -106,13 +139,12 @@ final class TaskRepository {
      * {@code leaseExpires}; false when it was cancelled (or its hold given back) meanwhile.
      */
     boolean start(Handle h, String taskId, String leaseId, Instant now, Instant leaseExpires) {
-        return h.createUpdate("UPDATE tasks SET status = 'running', attempts = 1, lease_expires_at = :expires, "
-                                + "updated_at = :now WHERE id = :id AND status = 'queued' AND lease_id = :lease")
-                        .bind("expires", leaseExpires.toEpochMilli())
-                        .bind("now", Timestamps.format(now))
-                        .bind("id", taskId)
-                        .bind("lease", leaseId)
-                        .execute()
+        return START.update(h, s -> {
+                    s.setLong(1, leaseExpires.toEpochMilli());
+                    s.setString(2, Timestamps.format(now));
+                    s.setString(3, taskId);
+                    s.setString(4, leaseId);
+                })
                 == 1;
     }
 
@@ -171,20 +203,16 @@ final class TaskRepository {
      * lost (cancelled, expired, or already ended), in which case nothing changed.
      */
     Optional<Claim> finish(Handle h, String taskId, String leaseId, String status, String error, Instant now) {
-        // A task handed to a loop may end before its start commits (PostgreSQL's writer lines
-        // commit in any order): still held under this lease, it is this holder's, and ends as well.
-        return h.createQuery(
-                        "UPDATE tasks SET status = :status, error = :error, lease_id = NULL, lease_expires_at = NULL, "
-                                + "attempts = CASE WHEN attempts = 0 THEN 1 ELSE attempts END, updated_at = :now "
-                                + "WHERE id = :id AND status IN ('queued', 'running') AND lease_id = :lease "
-                                + "RETURNING " + CLAIM_COLUMNS)
-                .bind("status", status)
-                .bind("error", error)
-                .bind("now", Timestamps.format(now))
-                .bind("id", taskId)
-                .bind("lease", leaseId)
-                .map(claimRow(leaseId))
-                .findOne();
+        return FINISH.first(
+                h,
+                s -> {
+                    s.setString(1, status);
+                    s.setString(2, error);
+                    s.setString(3, Timestamps.format(now));
+                    s.setString(4, taskId);
+                    s.setString(5, leaseId);
+                },
+                rs -> claimOf(rs, leaseId));
     }
 
     /** Puts a running task held under {@code leaseId} back on its queue; false when the lease was lost. */

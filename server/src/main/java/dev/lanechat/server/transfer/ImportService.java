@@ -5,12 +5,12 @@ import dev.lanechat.server.Rejection;
 import dev.lanechat.server.conversations.Conversation;
 import dev.lanechat.server.conversations.ConversationRows;
 import dev.lanechat.server.conversations.Message;
+import dev.lanechat.server.store.TimeOrderedIds;
 import dev.lanechat.server.store.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,11 +62,11 @@ public final class ImportService {
         List<Imported.Made> made = jdbi.inTransaction(h -> {
             List<Imported.Made> out = new ArrayList<>(parsed.size());
             for (ImportedConversation c : parsed) {
-                String id = UUID.randomUUID().toString();
+                String id = TimeOrderedIds.next();
                 conversations.insert(h, id, userId, c.title(), c.lane(), c.systemPrompt(), now);
                 java.util.Map<String, String> ids = new java.util.HashMap<>();
                 for (ImportedConversation.Message m : c.messages()) {
-                    ids.put(m.key(), UUID.randomUUID().toString());
+                    ids.put(m.key(), TimeOrderedIds.next());
                 }
                 List<Message> messages = c.messages().stream()
                         .map(m -> new Message(

@@ -3,9 +3,10 @@ package dev.lanechat.server.usage;
 import dev.lanechat.server.lanes.ProcessorResult;
 import dev.lanechat.server.store.BatchEnd;
 import dev.lanechat.server.store.Database;
+import dev.lanechat.server.store.DirectStatement;
+import dev.lanechat.server.store.Timestamps;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,15 @@ public final class UsageLedger {
     public static final int BATCH_END_RANK = 1;
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE;
+
+    /** Adds to a user's day (store's DirectStatement: plain JDBC on the writer, once per completion, issue 15). */
+    private static final DirectStatement ADD = DirectStatement.of(
+            "INSERT INTO usage_daily (user_id, day, messages, prompt_tokens, completion_tokens, cost_usd) "
+                    + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, day) DO UPDATE SET "
+                    + "messages = usage_daily.messages + excluded.messages, "
+                    + "prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens, "
+                    + "completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens, "
+                    + "cost_usd = usage_daily.cost_usd + excluded.cost_usd");
 
     private final Jdbi jdbi;
     private final BatchEnd<Answered> counts;
@@ -51,7 +61,7 @@ public final class UsageLedger {
 
     /** The UTC day of {@code at}, as the table keys it. */
     public static String dayOf(Instant at) {
-        return DAY.format(at.atZone(ZoneOffset.UTC).toLocalDate());
+        return Timestamps.day(at);
     }
 
     /** Counts one answered message of {@code userId} in {@code h}'s transaction (the completing one). */
@@ -74,20 +84,14 @@ public final class UsageLedger {
             byRow.merge(a.userId() + " " + a.day(), a, Answered::plus);
         }
         for (Answered a : byRow.values()) {
-            h.createUpdate(
-                            "INSERT INTO usage_daily (user_id, day, messages, prompt_tokens, completion_tokens, cost_usd) "
-                                    + "VALUES (:user, :day, :messages, :prompt, :completion, :cost) ON CONFLICT (user_id, day) DO UPDATE SET "
-                                    + "messages = usage_daily.messages + excluded.messages, "
-                                    + "prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens, "
-                                    + "completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens, "
-                                    + "cost_usd = usage_daily.cost_usd + excluded.cost_usd")
-                    .bind("user", a.userId())
-                    .bind("day", a.day())
-                    .bind("messages", a.messages())
-                    .bind("prompt", a.prompt())
-                    .bind("completion", a.completion())
-                    .bind("cost", a.cost())
-                    .execute();
+            ADD.update(h, s -> {
+                s.setString(1, a.userId());
+                s.setString(2, a.day());
+                s.setLong(3, a.messages());
+                s.setLong(4, a.prompt());
+                s.setLong(5, a.completion());
+                s.setDouble(6, a.cost());
+            });
         }
     }
 
