@@ -3,6 +3,7 @@ package dev.lanechat.server;
 import dev.lanechat.server.api.Access;
 import dev.lanechat.server.api.Routes;
 import dev.lanechat.server.config.Config;
+import dev.lanechat.server.http.FileLimitConnector;
 import dev.lanechat.server.http.SlowBodyGuard;
 import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.stream.StreamEndpoint;
@@ -43,9 +44,9 @@ final class HttpServer {
             javalin.startup.showOldJavalinVersionWarning = false;
             // Our own connector, for its listen backlog: a reconnect storm of thousands of sockets
             // overflows Jetty's default queue of 50, and the kernel then retries those connects
-            // only after 1, 3, 7 … s.
+            // only after 1, 3, 7 … s. At the open-file limit it turns new connections away at once.
             javalin.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                ServerConnector connector = new FileLimitConnector(server, new HttpConnectionFactory(http));
                 connector.setHost(config.bind());
                 connector.setPort(config.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);

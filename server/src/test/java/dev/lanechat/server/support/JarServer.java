@@ -27,14 +27,19 @@ public final class JarServer implements AutoCloseable {
     private final URI base;
     private final Http http;
 
-    private JarServer(Path work, Path dataDir, int port, String name, String... flags) throws IOException {
+    private JarServer(Path work, Path dataDir, int port, String name, int openFiles, String... flags)
+            throws IOException {
         String jar = System.getProperty("lanechat.server.jar");
         assertThat(jar)
                 .as("system property lanechat.server.jar (set by failsafe)")
                 .isNotBlank();
         assertThat(Path.of(jar)).exists();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(
+        List<String> command = new ArrayList<>();
+        if (openFiles > 0) { // prlimit sets the limit and execs the JVM: the same process
+            command.addAll(List.of("prlimit", "--nofile=" + openFiles + ":" + openFiles, "--"));
+        }
+        command.addAll(
                 List.of(java, "-jar", jar, "serve", "--port", String.valueOf(port), "--data-dir", dataDir.toString()));
         command.addAll(List.of(flags));
         stderr = work.resolve(name + ".err");
@@ -72,7 +77,13 @@ public final class JarServer implements AutoCloseable {
 
     /** Starts the jar on {@code port} (0: any free one) over {@code dataDir}; logs go to {@code work}. */
     public static JarServer start(Path work, Path dataDir, int port, String name, String... flags) throws IOException {
-        return new JarServer(work, dataDir, port, name, flags);
+        return new JarServer(work, dataDir, port, name, 0, flags);
+    }
+
+    /** As {@link #start}, the process limited to {@code openFiles} descriptors (prlimit). */
+    public static JarServer startWithOpenFileLimit(
+            Path work, Path dataDir, String name, int openFiles, String... flags) throws IOException {
+        return new JarServer(work, dataDir, 0, name, openFiles, flags);
     }
 
     public Http http() {
