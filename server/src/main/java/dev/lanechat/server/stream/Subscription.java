@@ -284,7 +284,7 @@ public final class Subscription extends TextSocket {
                         .sendFrame(
                                 new Frame(OpCode.TEXT, context.frames().error(why.errorCode, message, retryAfterMs)),
                                 Callback.NOOP,
-                                false);
+                                true); // batched: the close frame below flushes both in one write
                 session().close(why.status, why.errorCode, Callback.NOOP);
             }
             return true;
