@@ -39,6 +39,7 @@ public final class Main {
             System.out.println(ConfigParser.help());
             return 0;
         }
+        HeapFootprint.apply();
         LanechatServer server;
         try {
             Config config = ConfigParser.parse(args, System.getenv());
