@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
 
 /** Scenario 3: generator processes open idle sockets until refused; memory per socket. */
 final class Capacity {
+    /** From a full GC to reading RSS, for every target alike (see where it is used). */
+    private static final long RSS_SETTLE_MS = 2_000;
+
     private Capacity() {}
 
     static void run(
@@ -24,7 +27,9 @@ final class Capacity {
             Path work,
             Consumer<String> log)
             throws Exception {
-        long heap0 = t.heapAfterGc(), rss0 = t.rss();
+        long heap0 = t.heapAfterGc();
+        Thread.sleep(RSS_SETTLE_MS);
+        long rss0 = t.rss();
         List<Proc> gens = new ArrayList<>();
         Map<Integer, String> status = new ConcurrentHashMap<>();
         String cp = System.getProperty("java.class.path");
@@ -76,7 +81,11 @@ final class Capacity {
                 Map<String, String> f = fields(status.getOrDefault(i, "live=0"));
                 still += Long.parseLong(f.getOrDefault("live", "0"));
             }
-            long heap = t.heapAfterGc(), rss = t.rss();
+            long heap = t.heapAfterGc();
+            // G1 gives committed memory back in a background task after the collection, not in it:
+            // RSS read at once still counted the heap it was about to release.
+            Thread.sleep(RSS_SETTLE_MS);
+            long rss = t.rss();
             Map<String, Object> row = table.row(t.name);
             row.put("attempted", (long) perProcess * processes);
             row.put("subscribed at once", sum);

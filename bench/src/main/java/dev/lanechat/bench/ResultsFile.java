@@ -41,8 +41,11 @@ final class ResultsFile {
                             + "on the ladder the server's CPU is full.",
             3,
                     "Generator processes (each its own JVM, its own 127.0.0.x source address) open subscribed sockets until "
-                            + "refused; then the server's heap after a full GC and its RSS are read and divided by the sockets "
-                            + "(minus the same figures before). THE LIMIT HERE: the open-file limit is 20,000 per process and "
+                            + "refused; then the server's heap after a full GC, and 2 s later its RSS (a JVM gives memory back "
+                            + "in a background task after the collection; every target gets the same wait), are read and "
+                            + "divided by the sockets (minus the same figures before). Connect rate: sockets subscribed ÷ the "
+                            + "time until every generator has its answer for each socket it tried, refusals past the limit "
+                            + "included (a server that leaves those waiting makes it longer). THE LIMIT HERE: the open-file limit is 20,000 per process and "
                             + "cannot be raised on this machine, so no server process (Lanechat or peer) can hold more than "
                             + "~19,900 sockets; the per-socket memory is what to extrapolate from.",
             4,

@@ -88,6 +88,7 @@ final class Storm {
             long resumedAll =
                     streams.stream().mapToLong(s -> s.readyAtNanos).max().orElse(w0);
             List<Gen.Stream> back = streams.stream().filter(Storm::resumed).toList();
+            long[] readyAt = back.stream().mapToLong(s -> s.readyAtNanos - w0).sorted().toArray();
             long resumed = back.size();
             Thread.sleep(settleMs);
             producer.cancel(false);
@@ -118,6 +119,7 @@ final class Storm {
             row.put("drop", how);
             row.put("resumed", resumed);
             row.put("not resumed within " + STORM_WINDOW.toSeconds() + " s", live - resumed);
+            row.put("half resumed after (s)", readyAt.length == 0 ? Double.NaN : readyAt[readyAt.length / 2] / 1e9);
             row.put("all resumed after (s)", (resumedAll - w0) / 1e9);
             row.put("of which the drop itself (s)", (restartedAt - w0) / 1e9);
             row.put("events during run", (long) accepted.get());
