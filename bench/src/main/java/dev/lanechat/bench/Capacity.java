@@ -30,6 +30,7 @@ final class Capacity {
         long heap0 = t.heapAfterGc();
         Thread.sleep(RSS_SETTLE_MS);
         long rss0 = t.rss();
+        HeapHistogram histogram0 = t.histogram();
         List<Proc> gens = new ArrayList<>();
         Map<Integer, String> status = new ConcurrentHashMap<>();
         String cp = System.getProperty("java.class.path");
@@ -86,6 +87,12 @@ final class Capacity {
             // RSS read at once still counted the heap it was about to release.
             Thread.sleep(RSS_SETTLE_MS);
             long rss = t.rss();
+            HeapHistogram histogram = histogram0 == null || still == 0 ? null : t.histogram();
+            if (histogram != null) {
+                table.blocks.add("**" + t.name + "**: where a socket's heap goes (`jcmd PID GC.class_histogram` with the "
+                        + String.format(java.util.Locale.ROOT, "%,d", still) + " sockets held, minus the one before them, ÷ the sockets; the top classes):\n\n"
+                        + histogram.perSocketTable(histogram0, still, 15));
+            }
             Map<String, Object> row = table.row(t.name);
             row.put("attempted", (long) perProcess * processes);
             row.put("subscribed at once", sum);

@@ -122,9 +122,9 @@ final class ResultsFile {
                 + "a few pooled threads; `java.net.http` made a thread per response on 2 cores). Each table shows the "
                 + "generator's own CPU (cores used, from `OperatingSystemMXBean`) beside the server's (from /proc); when "
                 + "the two together fill the machine the row says so, and then the figure is a limit of this one "
-                + "machine, not of the server alone. Timestamps: Lanechat stamps `updated_at` with millisecond "
-                + "precision just before the completing transaction (so its commit→receipt figures include the commit "
-                + "itself and up to 1 ms of truncation); the peers stamp in microseconds.\n\n");
+                + "machine, not of the server alone. Timestamps: Lanechat stamps `updated_at` in microseconds at the start "
+                + "of the completing write transaction (so its completion→receipt figures include the commit itself; "
+                + "/metrics' stamp→commit histogram shows that part); the peers stamp in microseconds when their timer fires.\n\n");
         md.append("Server-side figures come from Lanechat's `GET /metrics` (see the README's Metrics section).\n\n");
         for (int s = 1; s <= 5; s++) {
             Table t = bench.tables.get(s);
@@ -146,6 +146,9 @@ final class ResultsFile {
             }
             if (!t.notes.isEmpty()) {
                 md.append('\n');
+            }
+            for (String b : t.blocks) {
+                md.append(b).append('\n');
             }
             for (String c : bench.charts) {
                 if (c.startsWith(s + ":")) {

@@ -13,6 +13,8 @@ final class Table {
     final String title;
     final List<Map<String, Object>> rows = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
+    /** Markdown printed after the notes (a second, smaller table). */
+    final List<String> blocks = new ArrayList<>();
 
     Table(String title) {
         this.title = title;

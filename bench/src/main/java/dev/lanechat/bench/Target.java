@@ -94,6 +94,11 @@ abstract class Target implements AutoCloseable {
     /** Heap used after a full GC, bytes. */
     abstract long heapAfterGc() throws Exception;
 
+    /** Live objects by class (runs a full GC), or null where there is no such thing (a Node peer). */
+    HeapHistogram histogram() throws Exception {
+        return null;
+    }
+
     /** What this target does per task that a peer does not (or says it is a peer). */
     abstract String work();
 
@@ -414,6 +419,11 @@ abstract class Target implements AutoCloseable {
             proc.stop(Duration.ofSeconds(30));
             start();
             return "server process restarted (SIGTERM: sockets closed with 1001, then a new JVM on the same port and store)";
+        }
+
+        @Override
+        HeapHistogram histogram() throws Exception {
+            return HeapHistogram.of(proc.pid());
         }
 
         @Override
