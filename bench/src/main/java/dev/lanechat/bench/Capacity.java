@@ -89,9 +89,11 @@ final class Capacity {
             long rss = t.rss();
             HeapHistogram histogram = histogram0 == null || still == 0 ? null : t.histogram();
             if (histogram != null) {
-                table.blocks.add("**" + t.name + "**: where a socket's heap goes (`jcmd PID GC.class_histogram` with the "
-                        + String.format(java.util.Locale.ROOT, "%,d", still) + " sockets held, minus the one before them, ÷ the sockets; the top classes):\n\n"
-                        + histogram.perSocketTable(histogram0, still, 15));
+                table.blocks.add(
+                        "**" + t.name + "**: where a socket's heap goes (`jcmd PID GC.class_histogram` with the "
+                                + String.format(java.util.Locale.ROOT, "%,d", still)
+                                + " sockets held, minus the one before them, ÷ the sockets; the top classes):\n\n"
+                                + histogram.perSocketTable(histogram0, still, 15));
             }
             Map<String, Object> row = table.row(t.name);
             row.put("attempted", (long) perProcess * processes);

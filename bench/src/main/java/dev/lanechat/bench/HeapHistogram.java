@@ -18,16 +18,13 @@ record HeapHistogram(Map<String, long[]> byClass) {
     private static final Pattern LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+).*$");
 
     static HeapHistogram of(long pid) throws Exception {
-        String text = Proc.run(
-                List.of("jcmd", Long.toString(pid), "GC.class_histogram"), Duration.ofSeconds(120));
+        String text = Proc.run(List.of("jcmd", Long.toString(pid), "GC.class_histogram"), Duration.ofSeconds(120));
         Map<String, long[]> byClass = new HashMap<>();
         for (String line : text.split("\n")) {
             Matcher m = LINE.matcher(line);
             if (m.matches()) {
-                byClass.merge(
-                        m.group(3),
-                        new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))},
-                        (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+                byClass.merge(m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))}, (a, b) ->
+                        new long[] {a[0] + b[0], a[1] + b[1]});
             }
         }
         return new HeapHistogram(byClass);

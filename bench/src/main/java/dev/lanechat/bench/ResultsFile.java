@@ -117,14 +117,15 @@ final class ResultsFile {
                 + "durable log, no database, no transaction; a timer completes a task. Lanechat commits the user message, "
                 + "the pending answer and the task in one transaction, claims it in another, and writes the result, the "
                 + "answer and the event-log row in a third before it pushes. A peer restart loses every event.\n\n");
-        md.append("Load generator: Jetty 12.1.12's WebSocket client (one selector, a few KB per socket; the JDK's "
-                + "`java.net.http` WebSocket would cost ~100 KB a socket), HTTP by Jetty's HttpClient too (HTTP/1.1 keep-alive, "
-                + "a few pooled threads; `java.net.http` made a thread per response on 2 cores). Each table shows the "
-                + "generator's own CPU (cores used, from `OperatingSystemMXBean`) beside the server's (from /proc); when "
-                + "the two together fill the machine the row says so, and then the figure is a limit of this one "
-                + "machine, not of the server alone. Timestamps: Lanechat stamps `updated_at` in microseconds at the start "
-                + "of the completing write transaction (so its completion→receipt figures include the commit itself; "
-                + "/metrics' stamp→commit histogram shows that part); the peers stamp in microseconds when their timer fires.\n\n");
+        md.append(
+                "Load generator: Jetty 12.1.12's WebSocket client (one selector, a few KB per socket; the JDK's "
+                        + "`java.net.http` WebSocket would cost ~100 KB a socket), HTTP by Jetty's HttpClient too (HTTP/1.1 keep-alive, "
+                        + "a few pooled threads; `java.net.http` made a thread per response on 2 cores). Each table shows the "
+                        + "generator's own CPU (cores used, from `OperatingSystemMXBean`) beside the server's (from /proc); when "
+                        + "the two together fill the machine the row says so, and then the figure is a limit of this one "
+                        + "machine, not of the server alone. Timestamps: Lanechat stamps `updated_at` in microseconds at the start "
+                        + "of the completing write transaction (so its completion→receipt figures include the commit itself; "
+                        + "/metrics' stamp→commit histogram shows that part); the peers stamp in microseconds when their timer fires.\n\n");
         md.append("Server-side figures come from Lanechat's `GET /metrics` (see the README's Metrics section).\n\n");
         for (int s = 1; s <= 5; s++) {
             Table t = bench.tables.get(s);

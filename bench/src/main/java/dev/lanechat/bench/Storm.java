@@ -88,7 +88,8 @@ final class Storm {
             long resumedAll =
                     streams.stream().mapToLong(s -> s.readyAtNanos).max().orElse(w0);
             List<Gen.Stream> back = streams.stream().filter(Storm::resumed).toList();
-            long[] readyAt = back.stream().mapToLong(s -> s.readyAtNanos - w0).sorted().toArray();
+            long[] readyAt =
+                    back.stream().mapToLong(s -> s.readyAtNanos - w0).sorted().toArray();
             long resumed = back.size();
             Thread.sleep(settleMs);
             producer.cancel(false);

@@ -107,7 +107,8 @@ class FileLimitIT {
             long length = 0;
             for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
                 if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                    length = Long.parseLong(header.substring("content-length:".length()).trim());
+                    length = Long.parseLong(
+                            header.substring("content-length:".length()).trim());
                 }
             }
             in.readNBytes((int) length); // the body: the connection stays open for the next request

@@ -33,13 +33,16 @@ class HeapFootprintIT {
     @Test
     void serveSetsTheHeapFlagsThatHaveTheirDefaults() throws Exception {
         String flags = flagsOfServe(Map.of());
-        assertThat(flags).contains("-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=20", "-XX:G1PeriodicGCInterval=300000");
+        assertThat(flags)
+                .contains("-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=20", "-XX:G1PeriodicGCInterval=300000");
     }
 
     @Test
     void aFlagTheOperatorSetIsLeftAsSet() throws Exception {
         String flags = flagsOfServe(Map.of("JDK_JAVA_OPTIONS", "-XX:MaxHeapFreeRatio=55"));
-        assertThat(flags).contains("-XX:MaxHeapFreeRatio=55", "-XX:MinHeapFreeRatio=20").doesNotContain("MaxHeapFreeRatio=40");
+        assertThat(flags)
+                .contains("-XX:MaxHeapFreeRatio=55", "-XX:MinHeapFreeRatio=20")
+                .doesNotContain("MaxHeapFreeRatio=40");
     }
 
     private String flagsOfServe(Map<String, String> env) throws Exception {

@@ -69,9 +69,8 @@ public final class FileLimitConnector extends ServerConnector {
         }
         if (!atLimit) {
             atLimit = true;
-            log.warn(
-                    "At the process's open-file limit: new connections are closed on arrival until sockets close"
-                            + " (raise `ulimit -n`, or add a node)");
+            log.warn("At the process's open-file limit: new connections are closed on arrival until sockets close"
+                    + " (raise `ulimit -n`, or add a node)");
         }
         long turnedAway = refuseWaiting();
         refused += turnedAway;

@@ -81,8 +81,8 @@ public final class JarServer implements AutoCloseable {
     }
 
     /** As {@link #start}, the process limited to {@code openFiles} descriptors (prlimit). */
-    public static JarServer startWithOpenFileLimit(
-            Path work, Path dataDir, String name, int openFiles, String... flags) throws IOException {
+    public static JarServer startWithOpenFileLimit(Path work, Path dataDir, String name, int openFiles, String... flags)
+            throws IOException {
         return new JarServer(work, dataDir, 0, name, openFiles, flags);
     }
 
