@@ -36,8 +36,8 @@ final class ResultsFile {
                             + "deliveries go missing, or under 90 % of the rate could be sent (the generator's HTTP "
                             + "submits share the 2 cores with the server: see both CPU columns). For "
                             + "Lanechat, \"server push lag p99\" (from /metrics: commit → frame written) separates the push "
-                            + "from the commit, which is where most of its latency is: every task is three transactions on "
-                            + "SQLite's one writer (those that queue behind a commit share the next one's fsync), and high "
+                            + "from the commit, which is where most of its latency is: every task is two transactions on "
+                            + "SQLite's one writer (those queued behind a commit share the next one's fsync), and high "
                             + "on the ladder the server's CPU is full.",
             3,
                     "Generator processes (each its own JVM, its own 127.0.0.x source address) open subscribed sockets until "
@@ -115,8 +115,9 @@ final class ResultsFile {
                         + "**socket.io** (`--kind socketio`, socket.io 4.8.4, websocket transport only).\n\n");
         md.append("**The peers do less work than Lanechat.** A peer keeps its tasks and its event log in memory: no "
                 + "durable log, no database, no transaction; a timer completes a task. Lanechat commits the user message, "
-                + "the pending answer and the task in one transaction, claims it in another, and writes the result, the "
-                + "answer and the event-log row in a third before it pushes. A peer restart loses every event.\n\n");
+                + "the pending answer and the task, handed to an idle runner, in one transaction, and the result, the "
+                + "answer and the event-log row in a second before it pushes (its one writer commits what is queued "
+                + "together, one fsync each time). A peer restart loses every event.\n\n");
         md.append(
                 "Load generator: Jetty 12.1.12's WebSocket client (one selector, a few KB per socket; the JDK's "
                         + "`java.net.http` WebSocket would cost ~100 KB a socket), HTTP by Jetty's HttpClient too (HTTP/1.1 keep-alive, "

@@ -451,9 +451,11 @@ abstract class Target implements AutoCloseable {
         @Override
         String work() {
             return db == null
-                    ? "durable: user message + pending answer + task (1 SQLite transaction), claim (1), "
-                            + "result + answer + event log row (1), then push"
-                    : "durable: the same three transactions on PostgreSQL";
+                    ? "durable: user message + pending answer + task, handed to an idle runner in the same "
+                            + "transaction (a claim of its own only when none is idle), then result + answer + event "
+                            + "log row in a second; the writer commits what is queued in one transaction (one fsync), "
+                            + "then pushes"
+                    : "durable: the same two transactions on PostgreSQL, batched per node";
         }
     }
 
