@@ -30,6 +30,11 @@ record HeapHistogram(Map<String, long[]> byClass) {
         return new HeapHistogram(byClass);
     }
 
+    /** The bytes of all objects alive after the histogram's full GC (its "Total" line). */
+    long bytes() {
+        return byClass.values().stream().mapToLong(c -> c[1]).sum();
+    }
+
     /** The {@code top} classes by bytes added per socket since {@code before}, as a markdown table. */
     String perSocketTable(HeapHistogram before, long sockets, int top) {
         record Row(String name, double bytes, double objects) {}

@@ -1,8 +1,5 @@
 package dev.lanechat.bench;
 
-import java.time.Duration;
-import java.util.List;
-
 /**
  * What one node of the 100,000-socket run ({@link HundredK}) holds at a mark: its CPU time so far,
  * live heap (a full GC's class histogram, so garbage is not counted), resident set and open
@@ -31,15 +28,7 @@ record NodeSample(long cpuNanos, long liveHeapBytes, long rssBytes, long sockets
 
     /** The "Total" of {@code jcmd GC.class_histogram}: the bytes of all objects alive after its full GC. */
     static long liveHeap(long pid) throws Exception {
-        String histogram = Proc.run(List.of("jcmd", Long.toString(pid), "GC.class_histogram"), Duration.ofMinutes(2));
-        for (String line : histogram.split("\\R")) {
-            String t = line.strip();
-            if (t.startsWith("Total")) {
-                String[] f = t.split("\\s+");
-                return Long.parseLong(f[f.length - 1]);
-            }
-        }
-        throw new IllegalStateException("no Total line in the class histogram of " + pid);
+        return HeapHistogram.of(pid).bytes();
     }
 
     /** Cores used between {@code earlier} and this sample. */

@@ -3,7 +3,6 @@ package dev.lanechat.server;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
 import java.lang.management.ManagementFactory;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,13 +17,8 @@ import java.util.Map;
  * set. Only {@code serve} calls this: it changes the whole process.
  */
 final class HeapFootprint {
-    private static final Map<String, String> FLAGS = new LinkedHashMap<>();
-
-    static {
-        FLAGS.put("MinHeapFreeRatio", "20");
-        FLAGS.put("MaxHeapFreeRatio", "40");
-        FLAGS.put("G1PeriodicGCInterval", "300000");
-    }
+    private static final Map<String, String> FLAGS =
+            Map.of("MinHeapFreeRatio", "20", "MaxHeapFreeRatio", "40", "G1PeriodicGCInterval", "300000");
 
     private HeapFootprint() {}
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +28,8 @@ public final class JarServer implements AutoCloseable {
     private final URI base;
     private final Http http;
 
-    private JarServer(Path work, Path dataDir, int port, String name, int openFiles, String... flags)
+    private JarServer(
+            Path work, Path dataDir, int port, String name, int openFiles, Map<String, String> env, String... flags)
             throws IOException {
         String jar = System.getProperty("lanechat.server.jar");
         assertThat(jar)
@@ -46,7 +48,8 @@ public final class JarServer implements AutoCloseable {
         stdoutFile = work.resolve(name + ".out");
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectError(stderr.toFile()).redirectOutput(stdoutFile.toFile());
-        builder.environment().keySet().removeIf(n -> n.startsWith("LANECHAT_"));
+        builder.environment().keySet().removeIf(n -> n.startsWith("LANECHAT_") || n.equals("JDK_JAVA_OPTIONS"));
+        builder.environment().putAll(env);
         process = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String url = null;
@@ -77,13 +80,23 @@ public final class JarServer implements AutoCloseable {
 
     /** Starts the jar on {@code port} (0: any free one) over {@code dataDir}; logs go to {@code work}. */
     public static JarServer start(Path work, Path dataDir, int port, String name, String... flags) throws IOException {
-        return new JarServer(work, dataDir, port, name, 0, flags);
+        return new JarServer(work, dataDir, port, name, 0, Map.of(), flags);
     }
 
     /** As {@link #start}, the process limited to {@code openFiles} descriptors (prlimit). */
     public static JarServer startWithOpenFileLimit(Path work, Path dataDir, String name, int openFiles, String... flags)
             throws IOException {
-        return new JarServer(work, dataDir, 0, name, openFiles, flags);
+        return new JarServer(work, dataDir, 0, name, openFiles, Map.of(), flags);
+    }
+
+    /** As {@link #start} on any free port, with {@code env} added to the process's environment. */
+    public static JarServer startWithEnvironment(
+            Path work, Path dataDir, String name, Map<String, String> env, String... flags) throws IOException {
+        return new JarServer(work, dataDir, 0, name, 0, env, flags);
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public Http http() {
