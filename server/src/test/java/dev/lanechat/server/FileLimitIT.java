@@ -9,9 +9,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,12 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The server at its open-file limit (issue 16: each socket is a descriptor, and one process holds
  * at most what {@code ulimit -n} allows): a connection past the limit is closed on arrival, so its
- * client knows at once, instead of waiting in the backlog for its own timeout; one log line says
- * so, none carries a stack trace; and once sockets close the server takes connections again and
- * says how many it turned away. The jar runs under {@code prlimit --nofile=300}.
+ * client knows at once, instead of waiting in the backlog for its own timeout; the store still
+ * works for the connections held; one log line says so, none carries a stack trace; and once
+ * sockets close the server takes connections again and says how many it turned away. The jar runs
+ * under {@code prlimit --nofile=300}.
  */
 class FileLimitIT {
     private static final int OPEN_FILES = 300;
+    /** FileLimitConnector.SPARE_DESCRIPTORS: what the connector leaves to the store and the JVM. */
+    private static final int SPARE = 32;
 
     @TempDir
     Path work;
@@ -43,8 +48,46 @@ class FileLimitIT {
     }
 
     @Test
-    void pastTheLimitAConnectionIsClosedAtOnceAndTheServerRecovers() throws Exception {
+    void pastItsBudgetAConnectionIsClosedAtOnceTheStoreKeepsWorkingAndTheServerRecovers() throws Exception {
         server = JarServer.startWithOpenFileLimit(work, work.resolve("data"), "limited", OPEN_FILES);
+        int served = flood();
+        assertThat(served).as("connections served under the limit").isBetween(50, OPEN_FILES - SPARE);
+        assertThat(openDescriptors())
+                .as("descriptors the server holds at its connection limit (half the spare may have been used)")
+                .isLessThanOrEqualTo(OPEN_FILES - SPARE / 2);
+        assertThat(health(held.get(0)))
+                .as("a held connection's request that reads the store, at the limit")
+                .startsWith("HTTP/1.1 200");
+        recovers();
+    }
+
+    /**
+     * Something else took the descriptors the connector left (here the limit is lowered under the
+     * running process): accept fails with EMFILE, and the reserved descriptor turns the waiting
+     * connections away all the same.
+     */
+    @Test
+    void atTheLimitItselfTheReservedDescriptorTurnsConnectionsAway() throws Exception {
+        server = JarServer.startWithOpenFileLimit(work, work.resolve("data"), "lowered", OPEN_FILES);
+        int lowered = OPEN_FILES / 2;
+        Process prlimit = new ProcessBuilder(
+                        "prlimit", "--pid", String.valueOf(server.pid()), "--nofile=" + lowered + ":" + lowered)
+                .inheritIO()
+                .start();
+        assertThat(prlimit.waitFor()).as("prlimit --pid").isZero();
+        int served = flood();
+        assertThat(served).as("connections served under the lowered limit").isBetween(20, lowered);
+        recovers();
+    }
+
+    private long openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(server.pid()), "fd"))) {
+            return fds.count();
+        }
+    }
+
+    /** Opens connections until 20 are closed on arrival; each served one is held. How many were served. */
+    private int flood() throws IOException {
         int served = 0, closedOnArrival = 0;
         long slowestRefusalMs = 0;
         for (int i = 0; i < OPEN_FILES * 2 && closedOnArrival < 20; i++) {
@@ -56,16 +99,21 @@ class FileLimitIT {
                 served++;
                 held.add(s); // keep-alive: the server holds its descriptor
             } else {
-                assertThat(answer).as("connection %d past the limit", i).isEqualTo("closed");
+                assertThat(answer)
+                        .as("connection %d past the limit; the server's log:%n%s", i, server.stderr())
+                        .isEqualTo("closed");
                 closedOnArrival++;
                 slowestRefusalMs = Math.max(slowestRefusalMs, (System.nanoTime() - t0) / 1_000_000);
                 s.close();
             }
         }
-        assertThat(served).as("connections served under the limit").isBetween(50, OPEN_FILES);
         assertThat(closedOnArrival).as("connections closed on arrival").isEqualTo(20);
         assertThat(slowestRefusalMs).as("a turned-away client knows within").isLessThan(1_000);
+        return served;
+    }
 
+    /** Once the held sockets close, a new connection is served; the log said what happened, once. */
+    private void recovers() throws Exception {
         for (Socket s : held) {
             s.close();
         }
