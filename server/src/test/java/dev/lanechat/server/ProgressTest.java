@@ -19,7 +19,7 @@ class ProgressTest {
     Path dataDir;
 
     @Test
-    void progressFramesArriveInOrderBeforeTheFinalEventAndAddUpToItsContent() {
+    void progressFramesArriveInOrderBeforeTheFinalEventAndSpellTheStartOfItsContent() {
         try (TestServer server = TestServer.start(dataDir, b -> b.demoDelay(Duration.ofMillis(600)))) {
             Http http = server.http();
             String conversation = http.createConversation().path("id").asText();
@@ -46,7 +46,10 @@ class ProgressTest {
                 text.append(p.path("delta").asText());
             }
             String content = frame.path("data").path("result").path("content").asText();
-            assertThat(text.toString()).isEqualTo(content).contains("stream these few words");
+            // The last piece may be left out: what waits when the answer is ready is not sent
+            // (the final event carries it), so the frames spell the answer's start or all of it.
+            assertThat(content).startsWith(text.toString()).contains("stream these few words");
+            assertThat(text.length()).as("text streamed").isGreaterThan(content.length() / 2);
 
             // Never stored: the log holds the one final event, and a replay has no progress.
             assertThat(http.events(0).path("events")).hasSize(1);

@@ -287,8 +287,8 @@ class StopResumeTest {
 
     /**
      * Sockets subscribing one after another while a fast stream's deltas flow: each one's frames
-     * continue exactly where its snapshot ended (nothing missing, nothing doubled) and add up to
-     * the final content.
+     * continue exactly where its snapshot ended (nothing missing, nothing doubled) and spell the
+     * final content, or its start.
      */
     @Test
     void subscribesWhileDeltasFlowMissNothingAndDoubleNothing() {
@@ -339,7 +339,7 @@ class StopResumeTest {
         assertThat(midStream).as("sockets that subscribed while it streamed").isGreaterThan(5);
     }
 
-    /** Adds the progress frames from {@code first} up to the final event, checking each offset; the final content. */
+    /** Adds the progress frames from {@code first} up to the final event, checking each offset and that they spell the start of the answer; the final content. */
     private static String assemble(Socket socket, JsonNode first) {
         StringBuilder text = new StringBuilder();
         JsonNode frame = first;
@@ -352,7 +352,9 @@ class StopResumeTest {
         }
         assertThat(frame.path("data").path("type").asText()).isEqualTo("task.completed");
         String content = frame.path("data").path("result").path("content").asText();
-        assertThat(text.toString()).isEqualTo(content);
+        // Contiguous offsets: nothing missing, nothing doubled. Only the tail may be left out:
+        // what still waited when the answer was ready is not sent, the final event carries it.
+        assertThat(content).startsWith(text.toString());
         return content;
     }
 }

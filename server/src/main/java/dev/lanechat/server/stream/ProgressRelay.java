@@ -136,7 +136,7 @@ public final class ProgressRelay implements ProgressSink, PartialAnswers {
     }
 
     /**
-     * Sends what is still waiting at once (so the frames add up to the whole answer, and go out
+     * Sends what is still waiting at once (so the frames add up to the text so far, and go out
      * before the final event is committed), then drops anything later. The text stays readable
      * until {@link #released}.
      */
@@ -155,6 +155,22 @@ public final class ProgressRelay implements ProgressSink, PartialAnswers {
             }
         }
         sendRemote(s.task.userId(), frame);
+    }
+
+    /**
+     * Seals the stream without sending what waits: the final event follows with the whole answer,
+     * so a last preview frame would be replaced as soon as it arrived (with a fast processor, all
+     * of a task's previews: a 1 x 10,000 broadcast then writes one frame per socket, not three).
+     * What waits stays for a {@link #stop} that still wins the race to commit.
+     */
+    @Override
+    public void answered(String taskId) {
+        Stream s = streams.get(taskId);
+        if (s != null) {
+            synchronized (lockOf(s.task.userId())) {
+                s.sealed = true;
+            }
+        }
     }
 
     @Override
@@ -190,8 +206,9 @@ public final class ProgressRelay implements ProgressSink, PartialAnswers {
         String frame;
         String text;
         synchronized (lockOf(s.task.userId())) {
-            // What waits goes out first, so the sockets' text is the text kept.
-            frame = s.sealed ? null : takePending(s);
+            // What waits goes out first, so the sockets' text is the text kept (also when the
+            // processor had answered, and the stop commits before its answer).
+            frame = takePending(s);
             s.sealed = true;
             if (frame != null) {
                 hub.progress(s.task.userId(), frame);

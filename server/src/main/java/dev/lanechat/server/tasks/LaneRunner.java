@@ -437,7 +437,11 @@ public final class LaneRunner {
                     ? new ProcessorInput(claim.taskId(), content, List.of())
                     : inputs.inputOf(claim, withHistory);
             ProcessorResult result = lane.processor().process(input, context);
-            progress.ended(claim.taskId()); // the last preview goes out before the final answer, none after
+            if (context.cancelled) {
+                progress.ended(claim.taskId());
+            } else {
+                progress.answered(claim.taskId()); // the final event carries it all: no preview after
+            }
             if (!context.cancelled) {
                 if (stopping) {
                     completions.complete(claim, result);

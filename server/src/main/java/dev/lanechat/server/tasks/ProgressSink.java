@@ -19,6 +19,15 @@ public interface ProgressSink {
     /** The processor returned: send what is still waiting now, and nothing of this task after. */
     void ended(String taskId);
 
+    /**
+     * The processor returned an answer, which its final event will carry whole: send nothing more
+     * of this task, not even what is still waiting (a preview that the answer replaces at once).
+     * A stop that still wins sends what waited first, as after any other end.
+     */
+    default void answered(String taskId) {
+        ended(taskId);
+    }
+
     /** The task's run on this node is over (its end committed, or it was given up): forget its text. */
     default void released(String taskId) {}
 
