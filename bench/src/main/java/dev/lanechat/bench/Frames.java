@@ -13,6 +13,11 @@ final class Frames {
         return number(frame, frame.indexOf("\"last_id\":"), 10);
     }
 
+    /** An error frame's {@code retry_after_ms}, or -1 when it has none. */
+    static long retryAfterMs(String frame) {
+        return number(frame, frame.indexOf("\"retry_after_ms\":"), 17);
+    }
+
     /** The task id of a task.completed / task.failed update, else null. */
     static String taskId(String frame) {
         int at = frame.indexOf("\"task_id\":\"");

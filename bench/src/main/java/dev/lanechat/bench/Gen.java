@@ -101,6 +101,9 @@ public final class Gen implements AutoCloseable {
         final AtomicLong handshakeTimeouts = new AtomicLong();
         volatile String lastError;
         volatile boolean live;
+        /** No reconnect before this (System.nanoTime): an error frame's retry_after_ms. */
+        private volatile long notBeforeNanos;
+
         private int attempt;
 
         Stream(Endpoint endpoint, int user, Recorder recorder) {
@@ -109,6 +112,7 @@ public final class Gen implements AutoCloseable {
             this.recorder = recorder;
             this.user = user;
             this.token = endpoint.tokenOf().apply(user);
+            this.notBeforeNanos = System.nanoTime(); // nanoTime may be negative: never compare with 0
         }
 
         void open() {
@@ -161,14 +165,23 @@ public final class Gen implements AutoCloseable {
             dropped();
         }
 
+        /** protocol.md: a client waits at least an error frame's retry_after_ms before its next try. */
+        void retryAfter(long ms) {
+            if (ms > 0) {
+                notBeforeNanos = System.nanoTime() + ms * 1_000_000;
+            }
+        }
+
         void dropped() {
             live = false;
             if (reconnect && !stopped) {
-                // protocol.md: 1 s, 2 s, 4 s … capped at 30 s, each plus at most 20 % jitter
+                // protocol.md: 1 s, 2 s, 4 s … capped at 30 s, each plus at most 20 % jitter, and
+                // not before a retry_after_ms the server gave (as the web and Java clients do)
                 long base = Math.min(30_000, 1000L << Math.min(attempt, 5));
                 attempt++;
-                long wait =
+                long backoff =
                         base + (long) (base * 0.2 * ThreadLocalRandom.current().nextDouble());
+                long wait = Math.max(backoff, (notBeforeNanos - System.nanoTime()) / 1_000_000);
                 var unused = timers.schedule(this::open, wait, TimeUnit.MILLISECONDS);
             }
         }

@@ -43,6 +43,7 @@ public final class SocketListener implements Session.Listener.AutoDemanding {
                 stream.resets.incrementAndGet();
             } else if (text.startsWith("{\"event\":\"error\"")) {
                 stream.lastError = text;
+                stream.retryAfter(Frames.retryAfterMs(text));
             }
             return;
         }
