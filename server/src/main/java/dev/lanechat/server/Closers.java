@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Closers {
     private static final Logger log = LoggerFactory.getLogger(Closers.class);
+    /** A release slower than this is named in the closing log line. */
+    private static final long SLOW_MS = 100;
 
     private record Named(String name, AutoCloseable closer) {}
 
@@ -32,9 +34,16 @@ final class Closers {
     /** Releases everything added, the last added first; each once, however often this is called. */
     void closeAll() {
         RuntimeException first = null;
+        long t0 = System.nanoTime();
+        java.util.List<String> slow = new java.util.ArrayList<>();
         for (Named next; (next = next()) != null; ) {
+            long started = System.nanoTime();
             try {
                 next.closer().close();
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                if (ms >= SLOW_MS) {
+                    slow.add(next.name() + " " + ms + " ms");
+                }
             } catch (Exception e) {
                 log.warn("Closing the {} failed: {}", next.name(), StoreErrors.describeWithPlace(e));
                 if (first == null) {
@@ -43,6 +52,12 @@ final class Closers {
                     first.addSuppressed(e);
                 }
             }
+        }
+        if (!slow.isEmpty()) {
+            log.info(
+                    "Released everything in {} ms; what took longest: {}",
+                    (System.nanoTime() - t0) / 1_000_000,
+                    String.join(", ", slow));
         }
         if (first != null) {
             throw first;

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GracefulShutdownIT {
     private static final int TASKS = 5; // the demo lane runs 4 at once: 4 running, 1 queued
+    private static final int OTHER_SOCKETS = 29; // 30 in all, within the 32 a user may hold
 
     @TempDir
     Path work;
@@ -44,6 +45,11 @@ class GracefulShutdownIT {
         Http http = first.http();
         Socket socket = first.socket().subscribe();
         assertThat(socket.ready()).isZero();
+        List<Socket> others = new ArrayList<>();
+        for (int i = 0; i < OTHER_SOCKETS; i++) {
+            others.add(first.socket().subscribe());
+            assertThat(others.get(i).ready()).isZero();
+        }
 
         String conversation = http.createConversation().path("id").asText();
         List<String> taskIds = new ArrayList<>();
@@ -72,6 +78,20 @@ class GracefulShutdownIT {
         assertThat(error.path("data").path("code").asText()).isEqualTo("shutting_down");
         assertThat(socket.closeCode()).isEqualTo(1001);
         long closedMs = (System.nanoTime() - sigterm) / 1_000_000;
+        // Asked to come back spread out, from 1 s at 2,000 sockets a second (ReconnectSpread), so
+        // that the clients of a big server do not all reconnect in the same moment.
+        List<Long> retryAfter = new ArrayList<>(List.of(retryAfterMs(error)));
+        for (Socket other : others) {
+            retryAfter.add(retryAfterMs(other.nextNonPing()));
+            other.close();
+        }
+        List<Long> spread = new ArrayList<>();
+        for (int i = 0; i <= OTHER_SOCKETS; i++) {
+            spread.add(1000L + i / 2);
+        }
+        assertThat(retryAfter)
+                .as("retry_after_ms of the %d sockets", retryAfter.size())
+                .containsExactlyInAnyOrderElementsOf(spread);
         // Closed to new connections first: a client told 1001 that reconnects at once is refused (and
         // retries with its backoff) instead of being taken in by a server on its way out.
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", first.port()).close())
@@ -134,5 +154,12 @@ class GracefulShutdownIT {
                         + "%d tasks (4 running, 1 queued) each completed once after the restart%n",
                 closedMs, exitedMs, TASKS);
         second.terminate(20);
+    }
+
+    private static long retryAfterMs(JsonNode error) {
+        assertThat(error.path("data").path("code").asText())
+                .as(error.toString())
+                .isEqualTo("shutting_down");
+        return error.path("data").path("retry_after_ms").asLong();
     }
 }

