@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends the partial answers of running tasks as {@code progress} frames to every socket of the
  * task's user, coalesced to at most one frame per task every {@value #MIN_GAP_MS} ms (about 20 a
- * second). Frames are not stored and never replayed; {@code offset} lets a client notice a gap.
+ * second), the first {@value #FIRST_WAIT_MS} ms after the task's first delta; the text still
+ * waiting when the answer is ready is not sent (its final event carries it). Frames are not
+ * stored and never replayed; {@code offset} lets a client notice a gap.
  * Other nodes get each frame too, through {@code remote} (PostgreSQL NOTIFY).
  *
  * <p>It also keeps, in memory, the text each task running here has streamed so far (issue 18,
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class ProgressRelay implements ProgressSink, PartialAnswers {
     private static final Logger log = LoggerFactory.getLogger(ProgressRelay.class);
     static final long MIN_GAP_MS = 50;
+    static final long FIRST_WAIT_MS = 20;
     static final int TASK_CHARS = 256 * 1024;
     static final long TOTAL_CHARS = 16L * 1024 * 1024;
     private static final int STRIPES = 64;
@@ -111,10 +114,22 @@ public final class ProgressRelay implements ProgressSink, PartialAnswers {
             s.pending.append(delta);
             if (!s.scheduled) {
                 s.scheduled = true;
-                long waitMs = Math.max(0, MIN_GAP_MS - (System.nanoTime() - s.lastSentNanos) / 1_000_000);
-                var unused = timers.schedule(() -> flushLogged(s), waitMs, TimeUnit.MILLISECONDS);
+                var unused = timers.schedule(() -> flushLogged(s), waitMs(s), TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /**
+     * How long the stream's next frame waits: {@value #FIRST_WAIT_MS} ms for its first, so that an
+     * answer ready at once (a fast processor, a cached reply) sends no preview that its final event
+     * replaces at once, to every socket of the user; then at least {@value #MIN_GAP_MS} ms after
+     * the frame before. Under the user's lock.
+     */
+    private static long waitMs(Stream s) {
+        if (s.relayed == 0) {
+            return FIRST_WAIT_MS;
+        }
+        return Math.max(0, MIN_GAP_MS - (System.nanoTime() - s.lastSentNanos) / 1_000_000);
     }
 
     /** Adds a delta to the kept text while it continues it and the bounds allow. */

@@ -11,6 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +82,38 @@ class ProgressRelayTest {
         assertThat(delta(frames.get(0))).isEqualTo("Once upon a time");
         releaseTheTimer();
         assertThat(frames).hasSize(1);
+    }
+
+    /**
+     * The first frame of a stream waits a moment (an answer ready within it sends no preview at
+     * all); later ones follow the gap since the frame before.
+     */
+    @Test
+    void theFirstFrameWaitsFirstWaitLaterOnesTheGapSinceTheLast() throws Exception {
+        List<Long> delays = new CopyOnWriteArrayList<>();
+        ScheduledThreadPoolExecutor recording = new ScheduledThreadPoolExecutor(1) {
+            @Override
+            public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+                delays.add(unit.toMillis(delay));
+                return super.schedule(command, delay, unit);
+            }
+        };
+        try {
+            List<String> sent = new CopyOnWriteArrayList<>();
+            ProgressRelay fresh = new ProgressRelay(new Hub(null), json, recording, (user, frame) -> sent.add(frame));
+            Claim task = new Claim("t2", "lease", "u1", "c1", "m2", "demo", 1);
+            fresh.started(task);
+            fresh.progress(task, "Once ", 0);
+            assertThat(delays).containsExactly(ProgressRelay.FIRST_WAIT_MS);
+            recording
+                    .schedule(() -> {}, ProgressRelay.FIRST_WAIT_MS + 100, TimeUnit.MILLISECONDS)
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(sent).hasSize(1);
+            fresh.progress(task, "upon", 5);
+            assertThat(delays.get(2)).as("the next frame's wait").isBetween(0L, ProgressRelay.MIN_GAP_MS);
+        } finally {
+            recording.shutdownNow();
+        }
     }
 
     /** Lets the timer run the flushes scheduled meanwhile, and waits until it has. */
