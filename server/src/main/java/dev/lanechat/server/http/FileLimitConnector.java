@@ -46,6 +46,8 @@ public final class FileLimitConnector extends ServerConnector {
     static final int SPARE_DESCRIPTORS = 32;
 
     private FileChannel reserve;
+    /** The process's open-file limit, read at start (-1 where the JVM cannot tell). */
+    private long descriptorLimit = -1;
     /** The most connections held at once; set at start from the process's limit. */
     private volatile int maxConnections = Integer.MAX_VALUE;
     /** Acceptor thread only: whether the last accept failed at the limit, and how many were turned away since. */
@@ -60,7 +62,13 @@ public final class FileLimitConnector extends ServerConnector {
     @Override
     protected void doStart() throws Exception {
         reserve = openReserve();
-        maxConnections = connectionBudget();
+        // The budget: the limit, less what the process holds now, less the spare; no bound where
+        // the JVM cannot tell (not a Unix).
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
+            descriptorLimit = os.getMaxFileDescriptorCount();
+            long budget = descriptorLimit - os.getOpenFileDescriptorCount() - SPARE_DESCRIPTORS;
+            maxConnections = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget));
+        }
         super.doStart();
     }
 
@@ -108,7 +116,7 @@ public final class FileLimitConnector extends ServerConnector {
                     "At the open-file limit: new connections are closed on arrival until sockets close"
                             + " ({} connections held, {} descriptors allowed; raise `ulimit -n`, or add a node)",
                     getConnectedEndPoints().size(),
-                    descriptorLimit());
+                    descriptorLimit);
         }
     }
 
@@ -156,24 +164,6 @@ public final class FileLimitConnector extends ServerConnector {
             // the acceptor tries again.
         }
         return n;
-    }
-
-    /**
-     * The most connections to hold: the descriptor limit less those already open and the spare,
-     * or no bound where the JVM cannot tell (not a Unix).
-     */
-    private static int connectionBudget() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
-            long budget = os.getMaxFileDescriptorCount() - os.getOpenFileDescriptorCount() - SPARE_DESCRIPTORS;
-            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget));
-        }
-        return Integer.MAX_VALUE;
-    }
-
-    private static long descriptorLimit() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os
-                ? os.getMaxFileDescriptorCount()
-                : -1;
     }
 
     private static boolean isFileLimit(Throwable failure) {

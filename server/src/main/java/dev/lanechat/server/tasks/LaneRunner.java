@@ -437,12 +437,9 @@ public final class LaneRunner {
                     ? new ProcessorInput(claim.taskId(), content, List.of())
                     : inputs.inputOf(claim, withHistory);
             ProcessorResult result = lane.processor().process(input, context);
-            if (context.cancelled) {
-                progress.ended(claim.taskId());
-            } else {
-                progress.answered(claim.taskId()); // the final event carries it all: no preview after
-            }
+            // A cancelled run's stream is ended in the finally below, like any other end.
             if (!context.cancelled) {
+                progress.answered(claim.taskId()); // the final event carries it all: no preview after
                 if (stopping) {
                     completions.complete(claim, result);
                 } else {
