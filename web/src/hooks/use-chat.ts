@@ -108,6 +108,25 @@ export function useChat(
     [subscribeUpdates, finishTask, invalidate],
   );
 
+  // A streaming task that no cached conversation shows (its conversation was read before the
+  // send committed, e.g. the first message of a new one): fetch again, once per task, so that
+  // its answer and its preview appear instead of an empty page until the final event.
+  const subscribeProgress = websocket?.subscribeProgress;
+  const refetchedFor = useRef(new Set<string>());
+  useEffect(
+    () =>
+      subscribeProgress?.(({ task_id: taskId }) => {
+        if (outcomes.current.has(taskId) || refetchedFor.current.has(taskId)) return;
+        const shown = queryClient
+          .getQueriesData<ConversationDetail>({ queryKey: conversationKeys.details() })
+          .some(([, detail]) => detail?.messages.some((m) => m.task_id === taskId));
+        if (shown) return;
+        refetchedFor.current.add(taskId);
+        invalidate();
+      }),
+    [subscribeProgress, queryClient, invalidate],
+  );
+
   // Server data is the truth: pending answers it shows (e.g. after a reload) are waited for;
   // ended ones we were waiting for are finished.
   const serverMessages = query.data?.messages;
