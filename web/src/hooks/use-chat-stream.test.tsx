@@ -424,3 +424,45 @@ describe('useChat: the second word on a stop made on another node (E13)', () => 
     expect(answerOf(result, taskId)).toMatchObject({ cancelled: true, content: 'what the runner had' });
   });
 });
+
+describe('useChat: a streaming task the page read too early to show', () => {
+  // The first message of a new conversation: the page read the conversation before the send
+  // committed, and the demo lane sends no task.running event. Without a refetch the page would
+  // stay empty (not even the user's message) until the final event.
+  it('its first progress frame refetches once, and the message and its preview appear', async () => {
+    const conv = server.addConversation();
+    const { result } = await connected(conv.id);
+    expect(result.current.chat.messages).toEqual([]);
+    const reads = server.count('GET', `/api/conversations/${conv.id}`);
+    const { task_id: taskId } = server.addExchange(conv, 'committed after the read', 'demo');
+    const ws = MockWebSocket.latest();
+
+    act(() => ws.serverSend(progress(taskId, 'Hello ', 0)));
+    await tick(100);
+    expect(server.count('GET', `/api/conversations/${conv.id}`)).toBe(reads + 1);
+    expect(result.current.chat.messages.map((m) => m.content)).toContain('committed after the read');
+    expect(answerOf(result, taskId)).toMatchObject({ status: 'queued', partial: 'Hello ' });
+
+    act(() => ws.serverSend(progress(taskId, 'world', 6)));
+    await tick(100);
+    expect(answerOf(result, taskId).partial).toBe('Hello world');
+    expect(server.count('GET', `/api/conversations/${conv.id}`)).toBe(reads + 1);
+  });
+
+  it('a progress frame of a task the page shows, or of one that ended, fetches nothing', async () => {
+    const conv = server.addConversation();
+    const { result } = await connected(conv.id);
+    const shownTask = await sendOne(result);
+    const reads = server.count('GET', `/api/conversations/${conv.id}`);
+    act(() => MockWebSocket.latest().serverSend(progress(shownTask, 'Hi', 0)));
+    await tick(100);
+    expect(server.count('GET', `/api/conversations/${conv.id}`)).toBe(reads);
+
+    act(() => MockWebSocket.latest().serverSend(completed(1, shownTask, 'Hi there')));
+    await tick();
+    const afterEnd = server.count('GET', `/api/conversations/${conv.id}`);
+    act(() => MockWebSocket.latest().serverSend(progress(shownTask, 'late', 0)));
+    await tick(100);
+    expect(server.count('GET', `/api/conversations/${conv.id}`)).toBe(afterEnd);
+  });
+});

@@ -223,8 +223,12 @@ export class FakeServer {
     return { ...conv, messages };
   }
 
-  /** A user message and its queued answer, as `POST …/messages` stores them; the 202 body. */
-  private addExchange(conv: ConversationDetail, content: string, lane: string) {
+  /**
+   * A user message and its queued answer, as `POST …/messages` stores them (tests call it for a
+   * send this page did not make: another tab's, or one that commits after the page's read).
+   * Returns the 202 body.
+   */
+  addExchange(conv: ConversationDetail, content: string, lane: string) {
     const taskId = this.nextId('task');
     const now = new Date(0).toISOString();
     const base = { task_id: taskId, lane, model: null, cost_usd: null, files: [], error: null, created_at: now };
