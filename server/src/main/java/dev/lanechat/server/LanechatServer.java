@@ -100,8 +100,9 @@ public final class LanechatServer implements AutoCloseable {
                 delivery.timers().executor(),
                 config,
                 delivery.metrics());
-        Routes.Services services =
-                services(config, database, lanes, delivery, work, authenticator, loginLimiter, users, json, clock);
+        LastSeen lastSeen = new LastSeen(database.jdbi(), clock);
+        Routes.Services services = services(
+                config, database, lanes, delivery, work, authenticator, loginLimiter, users, lastSeen, json, clock);
         HttpServer http = HttpServer.create(config, services, stream, delivery.metrics());
 
         // 5. Run: the timers, the port, the lanes. Stopping undoes it from the end: new connections
@@ -136,6 +137,9 @@ public final class LanechatServer implements AutoCloseable {
                 SECOND,
                 "Credential check",
                 new CredentialWatch(new CredentialCheck(users, sessions), stream, delivery.waiters()));
+        // What requests noted of their users, written once a second (and last after HTTP stopped).
+        timers.every(SECOND, SECOND, "Last-seen stamps", lastSeen::flush);
+        closers.add("last-seen stamps", lastSeen::flush);
         stream.start();
         http.start();
         closers.add("HTTP server", http::stop);
@@ -172,6 +176,7 @@ public final class LanechatServer implements AutoCloseable {
             Authenticator authenticator,
             RateLimiter loginLimiter,
             Users users,
+            LastSeen lastSeen,
             ObjectMapper json,
             Clock clock) {
         RateLimiter sendLimiter = new RateLimiter(config.sendBurst(), config.sendPerMinute() / 60.0, System::nanoTime);
@@ -200,22 +205,22 @@ public final class LanechatServer implements AutoCloseable {
                 new ExportService(database.jdbi(), work.files(), clock),
                 new ImportService(database.jdbi(), work.conversationRows(), clock),
                 config.oidc() == null ? null : new OidcSignIn(config.oidc(), database.jdbi(), users, clock),
-                team(config, database, users, work, delivery, clock));
+                team(config, database, users, lastSeen, work, delivery, clock));
     }
 
     /** Roles, usage, quotas and the admin API (issue 20). */
     private static Routes.Team team(
-            Config config, Database database, Users users, Work work, Delivery delivery, Clock clock) {
+            Config config,
+            Database database,
+            Users users,
+            LastSeen lastSeen,
+            Work work,
+            Delivery delivery,
+            Clock clock) {
         Quotas quotas = new Quotas(database.jdbi(), work.usage(), config.quota(), clock);
         AdminService admin =
                 new AdminService(database.jdbi(), users, quotas, work.usage(), delivery.hub()::socketCount, clock);
-        return new Routes.Team(
-                new UserRoles(config.auth(), users),
-                new LastSeen(database.jdbi(), clock),
-                work.usage(),
-                quotas,
-                admin,
-                clock);
+        return new Routes.Team(new UserRoles(config.auth(), users), lastSeen, work.usage(), quotas, admin, clock);
     }
 
     public int port() {

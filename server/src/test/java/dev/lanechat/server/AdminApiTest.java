@@ -246,7 +246,10 @@ class AdminApiTest {
         JsonNode row = userRow("eve");
         assertThat(row.path("messages_today").asLong()).isEqualTo(2);
         assertThat(row.path("messages_this_month").asLong()).isEqualTo(2);
-        assertThat(row.path("last_seen_at").asText()).startsWith(today);
+        // Written by the server's once-a-second flush of what requests noted (LastSeen).
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() ->
+                        assertThat(userRow("eve").path("last_seen_at").asText()).startsWith(today));
         JsonNode everyone = admin.get("/api/admin/usage?days=1").json().path("days");
         assertThat(StreamSupport.stream(everyone.spliterator(), false)
                         .filter(d -> d.path("user").asText().equals("eve"))
