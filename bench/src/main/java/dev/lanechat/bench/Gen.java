@@ -98,6 +98,9 @@ public final class Gen implements AutoCloseable {
         final AtomicLong duplicates = new AtomicLong();
         final AtomicLong closes = new AtomicLong();
         final AtomicLong resets = new AtomicLong();
+        /** Error frames {@code over_capacity}: the server turned this socket away (and said when to retry). */
+        final AtomicLong overCapacity = new AtomicLong();
+
         final AtomicLong handshakeTimeouts = new AtomicLong();
         volatile String lastError;
         volatile boolean live;

@@ -43,6 +43,9 @@ public final class SocketListener implements Session.Listener.AutoDemanding {
                 stream.resets.incrementAndGet();
             } else if (text.startsWith("{\"event\":\"error\"")) {
                 stream.lastError = text;
+                if (text.contains("\"over_capacity\"")) {
+                    stream.overCapacity.incrementAndGet();
+                }
                 stream.retryAfter(Frames.retryAfterMs(text));
             }
             return;

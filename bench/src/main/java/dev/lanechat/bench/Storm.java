@@ -65,6 +65,8 @@ final class Storm {
                     TimeUnit.MICROSECONDS);
             Thread.sleep(settleMs);
             long cpu0 = CpuUse.ownNanos(), w0 = System.nanoTime();
+            long turnedAwayBefore =
+                    streams.stream().mapToLong(s -> s.overCapacity.get()).sum();
             String how;
             if (serverSide) {
                 how = t.storm();
@@ -128,11 +130,24 @@ final class Storm {
             row.put("duplicates", dups);
             row.put("resets", resets);
             row.put("handshakes abandoned (no ready in 30 s)", timeouts);
+            row.put(
+                    "turned away (over_capacity)",
+                    streams.stream().mapToLong(s -> s.overCapacity.get()).sum() - turnedAwayBefore);
             row.put("submits refused while down", (long) refused.get());
             row.put("generator CPU (cores)", CpuUse.cores(CpuUse.ownNanos() - cpu0, System.nanoTime() - w0));
             log.accept(t.name + " storm: resumed " + resumed + " in " + row.get("all resumed after (s)") + " lost "
-                    + (gaps + behind));
+                    + (gaps + behind) + "; resumed after (s) at each tenth: " + tenths(readyAt));
             streams.forEach(Gen.Stream::close);
         }
+    }
+
+    /** The 10th, 20th … 100th percentile of sorted nanosecond times, in seconds (where the storm's time went). */
+    private static String tenths(long[] sortedNanos) {
+        StringBuilder out = new StringBuilder();
+        for (int k = 1; k <= 10 && sortedNanos.length > 0; k++) {
+            int i = Math.min(sortedNanos.length - 1, sortedNanos.length * k / 10);
+            out.append(k == 1 ? "" : " ").append(String.format(java.util.Locale.ROOT, "%.2f", sortedNanos[i] / 1e9));
+        }
+        return out.toString();
     }
 }
