@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * "Last seen" on a real store: a request's note touches no table until the flush, the flush
- * writes each user's newest note, a node writes a user at most once a minute, and what a failed
- * flush held is written by the next one.
+ * writes each user's newest note, a node writes a user at most once a minute, what a failed flush
+ * held is written by the next one, and a server that stops writes what it noted.
  */
 class LastSeenTest {
     @TempDir
@@ -127,5 +127,22 @@ class LastSeenTest {
 
         lastSeen.flush();
         assertStoredBetween(ann, before, after);
+    }
+
+    @Test
+    void aServerWritesWhatWasNotedWhenItStops(@TempDir Path serverDir) {
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                TestServer.postgres(), "the server's own PostgreSQL database goes with it");
+        try (TestServer server = TestServer.start(serverDir)) {
+            assertThat(server.http().get("/api/conversations").status()).isEqualTo(200);
+        } // well within the first second: the timer has not written yet, the stop does
+        try (Database reopened = Database.open(null, serverDir)) {
+            String seen = reopened.jdbi()
+                    .withHandle(h -> h.createQuery("SELECT last_seen_at FROM users WHERE name = :name")
+                            .bind("name", Users.LOCAL_USER_NAME)
+                            .mapTo(String.class)
+                            .one());
+            assertThat(seen).isNotNull();
+        }
     }
 }
