@@ -10,6 +10,8 @@
 #   bench/run.sh --help               # this text
 # Other sizes and stores: --tp-tasks N, --storm-sockets N --storm-users N, --fan-sockets N
 # --fan-users N --fan-rates R,R,... (one other fan-out ladder), --pg URL|none (bench Params, Bench).
+# A/B of builds and JVM flags: LANECHAT_JAR=/path/server.jar runs that jar; LANECHAT_SERVER_JVM_ARGS
+# ("-XX:TieredStopAtLevel=1", say) go to the server's JVM only, not the generator's.
 # Needs the server jar (mvn -B -q -pl server -DskipTests package), Node 20 + npm, and PostgreSQL at
 # 127.0.0.1:5432 (user postgres, trust) for the PostgreSQL rows (skipped when it is not there).
 set -euo pipefail

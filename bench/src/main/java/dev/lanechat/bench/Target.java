@@ -300,8 +300,12 @@ abstract class Target implements AutoCloseable {
         }
 
         List<String> command(int p) throws Exception {
-            List<String> cmd = Proc.list(
-                    "java",
+            List<String> cmd = new java.util.ArrayList<>(List.of("java"));
+            String jvm = System.getenv("LANECHAT_SERVER_JVM_ARGS");
+            if (jvm != null && !jvm.isBlank()) {
+                cmd.addAll(List.of(jvm.trim().split("\\s+")));
+            }
+            cmd.addAll(Proc.list(
                     "-jar",
                     jar.toString(),
                     "serve",
@@ -310,7 +314,7 @@ abstract class Target implements AutoCloseable {
                     "--data-dir",
                     dataDir.toString(),
                     "--demo-delay-ms",
-                    Integer.toString(demoDelayMs));
+                    Integer.toString(demoDelayMs)));
             if (db != null) {
                 cmd.addAll(List.of("--db", db));
             }
