@@ -53,8 +53,11 @@ final class ResultsFile {
             4,
                     "Tasks submitted over HTTP with a fixed number in flight (Lanechat: conversations of 10 messages, made "
                             + "before the clock starts), demo lane with no delay, one socket receives every event. tasks/s = "
-                            + "events received ÷ (last receipt − first submit). Each target first runs the same load once, "
-                            + "unrecorded, to warm it up (a cold JVM spent about half its CPU in the JIT compilers); the "
+                            + "events received ÷ (last receipt − first submit). Each target first runs the same load, "
+                            + "unrecorded, for at least "
+                            + Throughput.WARM_UP_SECONDS
+                            + " s (at most 50,000 tasks) to warm it up (a cold JVM spent about half its CPU in the JIT "
+                            + "compilers, and after a 3 s warm-up C2 was still at work through Lanechat's measured pass); the "
                             + "measured pass then lasts "
                             + Throughput.MEASURED_SECONDS
                             + " s and at least 5,000 tasks (at most 50,000). The submits: 32 HTTP/1.1 keep-alive "
