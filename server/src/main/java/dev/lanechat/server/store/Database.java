@@ -214,7 +214,8 @@ public final class Database implements AutoCloseable {
         }
         try {
             Connection connection = DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
-            writer = new SqliteWriter(connection, this::recordStampToCommit, crashAfterCommits);
+            writer = new SqliteWriter(
+                    connection, this::recordStampToCommit, crashAfterCommits, new SqliteSearchBacklog());
         } catch (SQLException e) {
             dataSource.close();
             throw new IllegalStateException("cannot open SQLite's write connection: " + StoreErrors.describe(e), e);

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * queue. Everything queued when it looks runs in one {@code BEGIN IMMEDIATE … COMMIT} (one fsync
  * with synchronous=FULL), each unit inside its own SAVEPOINT, and each caller is answered after
  * that COMMIT. Checkpoints of the WAL run here, between batches, instead of inside someone's commit.
+ * The search index of the batch's messages is written last, just before the COMMIT
+ * ({@link SqliteSearchBacklog}).
  *
  * <p>What a caller sees is what one transaction of its own would give: its callback runs alone
  * (units run one after another), a callback that throws has its own changes rolled back and its
@@ -59,6 +61,10 @@ final class SqliteWriter implements AutoCloseable {
     private final PreparedStatement rollbackTo;
     private final PreparedStatement release;
     private final LongConsumer stampToCommit;
+    private final SqliteSearchBacklog searchBacklog;
+    /** Whether the last catch-up of the search index failed (so that its failure is logged once). */
+    private boolean searchBehind;
+
     private boolean closed;
     private int batchesSinceCheckpoint;
     private final int crashAfterCommits;
@@ -72,10 +78,14 @@ final class SqliteWriter implements AutoCloseable {
      * @param stampToCommit gets, for each unit committed, the nanoseconds from its start (where it
      *     stamps its times) to the end of its commit
      * @param crashAfterCommits 0, or (the crash test only) halt the process right after that many commits
+     * @param searchBacklog the search index's catch-up, run at the end of every batch
      */
-    SqliteWriter(Connection connection, LongConsumer stampToCommit, int crashAfterCommits) throws SQLException {
+    SqliteWriter(
+            Connection connection, LongConsumer stampToCommit, int crashAfterCommits, SqliteSearchBacklog searchBacklog)
+            throws SQLException {
         this.connection = connection;
         this.stampToCommit = stampToCommit;
+        this.searchBacklog = searchBacklog;
         this.crashAfterCommits = crashAfterCommits;
         try (var statement = connection.createStatement()) {
             // The writer checkpoints between batches (see maybeCheckpoint), not at the end of a commit.
@@ -84,7 +94,7 @@ final class SqliteWriter implements AutoCloseable {
             // UUID keys touch pages all over their indexes): with SQLite's default 2 MiB the writer
             // re-read pages from the file (pread) as the store grew. At most 64 MiB, taken as used.
             statement.execute("PRAGMA cache_size = -65536");
-            // Statement journals (an INSERT whose trigger writes the search index, or one inside a
+            // Statement journals (an INSERT whose trigger notes a row for the search index, or one inside a
             // unit's SAVEPOINT) in memory, not in a temporary file opened, written and deleted per
             // statement (issue 15: __pwrite64 inside the INSERTs was 5 % of the server's samples).
             statement.execute("PRAGMA temp_store = MEMORY");
@@ -202,6 +212,7 @@ final class SqliteWriter implements AutoCloseable {
                 rollbackQuietly();
                 return;
             }
+            catchUpSearch();
             commit.execute();
             if (++commits == crashAfterCommits) {
                 log.warn("Halting after commit {}, before answering its callers (--crash-after-commits)", commits);
@@ -220,6 +231,34 @@ final class SqliteWriter implements AutoCloseable {
                 stampToCommit.accept(committed - unit.started);
             }
         }
+    }
+
+    /**
+     * Indexes the batch's messages for search, inside a savepoint of its own: if that fails, the
+     * batch still commits (its messages stay noted, for the next batch to index) and a search
+     * misses them meanwhile, rather than every write of the store failing with the index.
+     */
+    private void catchUpSearch() throws SQLException {
+        if (!searchBacklog.pending(handle)) {
+            return;
+        }
+        savepoint.execute();
+        try {
+            searchBacklog.catchUp(handle);
+            if (searchBehind) {
+                log.info("The search index caught up");
+                searchBehind = false;
+            }
+        } catch (RuntimeException e) {
+            rollbackTo.execute();
+            if (!searchBehind) {
+                log.warn(
+                        "The search index is behind; writes go on (retried at each batch): {}",
+                        StoreErrors.describe(e));
+                searchBehind = true;
+            }
+        }
+        release.execute();
     }
 
     private void rollbackQuietly() {
