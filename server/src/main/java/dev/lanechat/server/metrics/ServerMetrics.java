@@ -6,6 +6,7 @@ import io.javalin.security.RouteRole;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -80,6 +81,8 @@ public final class ServerMetrics implements AutoCloseable {
                     .register(registry);
         }
         new JvmMemoryMetrics().bindTo(registry);
+        // The JIT's time so far: the bench warms scenario 4 up until it stops growing (issue 15).
+        new JvmCompilationMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
