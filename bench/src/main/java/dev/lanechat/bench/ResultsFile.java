@@ -54,10 +54,15 @@ final class ResultsFile {
                     "Tasks submitted over HTTP with a fixed number in flight (Lanechat: conversations of 10 messages, made "
                             + "before the clock starts), demo lane with no delay, one socket receives every event. tasks/s = "
                             + "events received ÷ (last receipt − first submit). Each target first runs the same load, "
-                            + "unrecorded, for at least "
+                            + "unrecorded, to warm it up: a peer for one pass of at least "
                             + Throughput.WARM_UP_SECONDS
-                            + " s (at most 50,000 tasks) to warm it up (a cold JVM spent about half its CPU in the JIT "
-                            + "compilers, and after a 3 s warm-up C2 was still at work through Lanechat's measured pass); the "
+                            + " s (at most 50,000 tasks); Lanechat in such passes until one's JIT time (the server's "
+                            + "jvm_compilation_time_ms_total) is under "
+                            + Math.round(100 * Throughput.JIT_DONE_SHARE)
+                            + " % of one core, for at most "
+                            + Throughput.MAX_WARM_UP_SECONDS
+                            + " s (a cold JVM spent about half its CPU in the JIT compilers, and after one 20 s pass C2 "
+                            + "was still at work through Lanechat's measured pass on a slower machine); the "
                             + "measured pass then lasts "
                             + Throughput.MEASURED_SECONDS
                             + " s and at least 5,000 tasks (at most 50,000). The submits: 32 HTTP/1.1 keep-alive "
