@@ -21,10 +21,10 @@ import org.jdbi.v3.core.Jdbi;
  * The per-user event log, the spine of delivery: live push, replay after a reconnect and the
  * long-poll are all reads of it from a cursor. Events are appended inside the caller's transaction
  * (the same one that writes the result they announce); ids come from the user's row, so they are
- * gapless and in commit order per user. On PostgreSQL an append inside the node's writer batch is
- * written at the batch's end (store's BatchEnd), users in id order: the user's row is then held
+ * gapless and in commit order per user. An append inside a writer's batch is written at the
+ * batch's end (store's BatchEnd), users in id order: on PostgreSQL the user's row is then held
  * from there to the commit, not from the batch's first event, which kept other nodes' batches
- * waiting on it.
+ * waiting on it; on SQLite each user's counter moves once for all of the batch's events.
  */
 public final class EventLog {
     /** The most events one read returns (and the long-poll's page size). */
@@ -33,9 +33,10 @@ public final class EventLog {
     /** The first writes of a batch's end: the users' rows before anything else a batch end takes. */
     public static final int BATCH_END_RANK = 0;
 
-    // SQLite's append, in two steps (store's DirectStatement: plain JDBC on the writer, issue 15).
-    private static final DirectStatement NEXT_ID = DirectStatement.of(
-            "UPDATE users SET last_event_id = last_event_id + 1 WHERE id = ? RETURNING last_event_id");
+    // SQLite's append, in two steps (store's DirectStatement: plain JDBC on the writer, issue 15):
+    // a user's ids for all of a batch's events at once, then a row for each.
+    private static final DirectStatement TAKE_IDS = DirectStatement.of(
+            "UPDATE users SET last_event_id = last_event_id + ? WHERE id = ? RETURNING last_event_id");
 
     private static final DirectStatement INSERT =
             DirectStatement.of("INSERT INTO events (user_id, id, type, data, created_at) VALUES (?, ?, ?, ?, ?)");
@@ -96,8 +97,21 @@ public final class EventLog {
             ordered.sort(Comparator.comparing(Event::userId)); // stable: a user's order stays
         }
         String now = Timestamps.format(clock.instant());
-        for (Event event : ordered) {
-            event.assign(appendInOne != null ? appendInOne(handle, event, now) : appendInSteps(handle, event, now));
+        if (appendInOne != null) {
+            for (Event event : ordered) {
+                event.assign(appendInOne(handle, event, now));
+            }
+            return;
+        }
+        int from = 0;
+        while (from < ordered.size()) {
+            int to = from + 1;
+            while (to < ordered.size()
+                    && ordered.get(to).userId().equals(ordered.get(from).userId())) {
+                to++;
+            }
+            appendInSteps(handle, ordered.subList(from, to), now);
+            from = to;
         }
     }
 
@@ -114,16 +128,28 @@ public final class EventLog {
                 rs -> rs.getLong(1));
     }
 
-    private long appendInSteps(Handle handle, Event event, String now) {
-        long id = NEXT_ID.one(handle, s -> s.setString(1, event.userId()), rs -> rs.getLong(1));
-        INSERT.update(handle, s -> {
-            s.setString(1, event.userId());
-            s.setLong(2, id);
-            s.setString(3, event.type());
-            s.setString(4, event.dataJson());
-            s.setString(5, now);
-        });
-        return id;
+    /** Appends one user's events, in their order, with one move of the user's counter. */
+    private void appendInSteps(Handle handle, List<Event> events, String now) {
+        String userId = events.get(0).userId();
+        long last = TAKE_IDS.one(
+                handle,
+                s -> {
+                    s.setInt(1, events.size());
+                    s.setString(2, userId);
+                },
+                rs -> rs.getLong(1));
+        long id = last - events.size();
+        for (Event event : events) {
+            long assigned = ++id;
+            INSERT.update(handle, s -> {
+                s.setString(1, userId);
+                s.setLong(2, assigned);
+                s.setString(3, event.type());
+                s.setString(4, event.dataJson());
+                s.setString(5, now);
+            });
+            event.assign(assigned);
+        }
     }
 
     private String written(DataWriter data) {

@@ -15,8 +15,9 @@ import org.jdbi.v3.core.Handle;
  * commit it waits for; a unit that fails has its items dropped with its savepoint; a flush that
  * fails fails the whole batch, as a failed COMMIT does. Flushes run in rank order, lowest first,
  * and each takes its rows in a fixed order (by user id), so that two batches' ends never wait on
- * each other. Where no batch waits (SQLite, whose one writer no other transaction competes with;
- * a handle outside the writer), {@link #add} flushes its item at once.
+ * each other. On SQLite, whose one writer no other transaction competes with, the gain is the
+ * statements: one per user (and day) for the whole batch, not one per unit. On a handle outside
+ * a writer's batch, {@link #add} flushes its item at once.
  *
  * @param <T> what one unit adds
  */

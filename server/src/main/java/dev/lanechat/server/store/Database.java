@@ -196,10 +196,14 @@ public final class Database implements AutoCloseable {
 
     /**
      * Writes that units add for the end of their batch, flushed in rank order (lowest first) just
-     * before its commit: see {@link BatchEnd}. On SQLite they are written at once.
+     * before its commit: see {@link BatchEnd}.
      */
     public <T> BatchEnd<T> batchEnd(int rank, BatchEnd.Flush<T> flush) {
-        return new BatchEnd<>(rank, flush, (h, end, item) -> pgWriter != null && pgWriter.defer(h, end, item));
+        return new BatchEnd<>(
+                rank,
+                flush,
+                (h, end, item) -> (pgWriter != null && pgWriter.defer(h, end, item))
+                        || (writer != null && writer.defer(h, end, item)));
     }
 
     /** Starts the writer, which opens its own connection, and sends every transaction to it. */

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -135,12 +134,9 @@ final class PgWriter implements AutoCloseable {
         if (line == null || !line.inBatch || line.handle != h) {
             return false;
         }
-        line.unitItems.add(new Deferred(end, item));
+        line.endItems.add(end, item);
         return true;
     }
-
-    /** An item a unit added for its batch's end. */
-    private record Deferred(BatchEnd<?> end, Object item) {}
 
     private void enqueue(Unit<?, ?> unit) {
         synchronized (this) {
@@ -181,10 +177,8 @@ final class PgWriter implements AutoCloseable {
         private boolean inBatch;
         /** Whether the connection failed during this batch: it is closed after it, and the next batch opens another. */
         private boolean broken;
-        /** What the running unit added for the batch's end, and what the batch's units that succeeded added. */
-        private final List<Deferred> unitItems = new ArrayList<>();
-
-        private final List<Deferred> batchItems = new ArrayList<>();
+        /** What the batch's units added for its end. */
+        private final BatchEndItems endItems = new BatchEndItems();
 
         Line(String name) {
             thread = new Thread(this::loop, name);
@@ -250,8 +244,7 @@ final class PgWriter implements AutoCloseable {
             try {
                 runUnits(batch);
             } finally {
-                unitItems.clear();
-                batchItems.clear();
+                endItems.clear();
             }
         }
 
@@ -269,10 +262,7 @@ final class PgWriter implements AutoCloseable {
                         control.execute("RELEASE unit; SAVEPOINT unit");
                     }
                     boolean ok = unit.run(handle);
-                    if (ok) {
-                        batchItems.addAll(unitItems);
-                    }
-                    unitItems.clear(); // a failed unit's items go with its savepoint
+                    endItems.unitEnded(ok); // a failed unit's items go with its savepoint
                     if (!ok && !alone) {
                         control.execute("ROLLBACK TO unit");
                     }
@@ -319,25 +309,13 @@ final class PgWriter implements AutoCloseable {
 
         /** Writes what the batch's units added for its end, each flush's items in the units' order. */
         private void flushBatchEnd() throws SQLException {
-            if (batchItems.isEmpty()) {
+            if (endItems.isEmpty()) {
                 return;
             }
             // Only rows that batch ends take are left to take, in one order: wait for them as long as
             // a transaction of its own would (a deadlock with another session is still PostgreSQL's to break).
             control.execute("SET LOCAL lock_timeout = 0");
-            batchItems.sort(Comparator.comparingInt(d -> d.end().rank())); // stable: the units' order stays
-            int from = 0;
-            while (from < batchItems.size()) {
-                BatchEnd<?> end = batchItems.get(from).end();
-                List<Object> items = new ArrayList<>();
-                int to = from;
-                while (to < batchItems.size() && batchItems.get(to).end() == end) {
-                    items.add(batchItems.get(to).item());
-                    to++;
-                }
-                end.flushAll(handle, items);
-                from = to;
-            }
+            endItems.flush(handle);
         }
 
         private void connectIfNeeded() throws SQLException {

@@ -71,6 +71,8 @@ final class SqliteWriter implements AutoCloseable {
     private int commits;
     /** Whether the writer's transaction is open (written and read on the writer's thread, and after it ended). */
     private boolean inBatch;
+    /** What the batch's units added for its end (the writer's thread only). */
+    private final BatchEndItems endItems = new BatchEndItems();
 
     /**
      * Takes over {@code connection} (autocommit on, its pragmas set) and starts the writer's thread.
@@ -147,6 +149,19 @@ final class SqliteWriter implements AutoCloseable {
         return new PendingWrite<>(future, unit::withdraw);
     }
 
+    /**
+     * Keeps {@code item} for the end of the batch whose unit runs on {@code h} (see
+     * {@link BatchEnd}); false when {@code h} is not the writer's handle inside a batch.
+     */
+    @SuppressWarnings("ReferenceEquality") // the very handle of the writer's batch, not an equal one
+    boolean defer(Handle h, BatchEnd<?> end, Object item) {
+        if (Thread.currentThread() != thread || !inBatch || h != handle) {
+            return false;
+        }
+        endItems.add(end, item);
+        return true;
+    }
+
     private void enqueue(Unit<?, ?> unit) {
         synchronized (this) {
             if (closed) {
@@ -188,6 +203,7 @@ final class SqliteWriter implements AutoCloseable {
             runBegun(batch);
         } finally {
             inBatch = false;
+            endItems.clear();
         }
     }
 
@@ -199,10 +215,12 @@ final class SqliteWriter implements AutoCloseable {
                     continue; // withdrawn by its caller: nothing of it runs
                 }
                 if (alone) {
-                    unit.run(handle);
+                    endItems.unitEnded(unit.run(handle));
                 } else {
                     savepoint.execute();
-                    if (!unit.run(handle)) {
+                    boolean ok = unit.run(handle);
+                    endItems.unitEnded(ok); // a failed unit's items go with its savepoint
+                    if (!ok) {
                         rollbackTo.execute();
                     }
                     release.execute();
@@ -211,6 +229,9 @@ final class SqliteWriter implements AutoCloseable {
             if (alone && batch.get(0).failed()) {
                 rollbackQuietly();
                 return;
+            }
+            if (!endItems.isEmpty()) {
+                endItems.flush(handle);
             }
             catchUpSearch();
             commit.execute();

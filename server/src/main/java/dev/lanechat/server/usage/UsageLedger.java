@@ -19,9 +19,9 @@ import org.jdbi.v3.core.Jdbi;
  * The usage table (issue 20): one row per user per UTC day of answered messages, tokens and cost.
  * {@link #record} runs inside the transaction that completes a task, so the count commits with
  * the completion or not at all: a kill -9 can neither lose it nor count it twice (a retried task
- * completes once, guarded by its lease). On PostgreSQL the count is written at the end of the
- * writer's batch (store's BatchEnd, after the events), one statement per user and day for the
- * whole batch: the row is held from there to the commit, not from the batch's first completion.
+ * completes once, guarded by its lease). The count is written at the end of the writer's batch
+ * (store's BatchEnd, after the events), one statement per user and day for the whole batch: on
+ * PostgreSQL the row is held from there to the commit, not from the batch's first completion.
  */
 public final class UsageLedger {
     /** After the event log's: every batch end takes users' rows first, then their usage rows. */

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writes kept for the end of the writer's batch ({@link BatchEnd}), on a real PostgreSQL and a
- * real SQLite: on PostgreSQL the items of a batch's units that succeeded are flushed once, just
+ * real SQLite: on both, the items of a batch's units that succeeded are flushed once, just
  * before the commit and in its transaction, flushes in rank order; a failed unit's items are
- * dropped; a failing flush fails the batch. On SQLite, and outside a batch, an item is written at
- * once. A "blocker" unit holds the writer so that the units queued behind it form one batch.
+ * dropped; a failing flush fails the batch. Outside a batch, an item is written at once. A
+ * "blocker" unit holds the writer so that the units queued behind it form one batch.
  */
 class BatchEndTest {
     @TempDir
@@ -78,21 +78,70 @@ class BatchEndTest {
     @Test
     void onPostgresAFlushThatFailsFailsEveryCallerOfTheBatchAndNothingOfItIsStored() throws Exception {
         openPostgres();
+        aFlushThatFailsFailsEveryCallerOfTheBatchAndNothingOfItIsStored();
+    }
+
+    @Test
+    void onPostgresOutsideTheWritersBatchAnItemIsWrittenAtOnce() {
+        openPostgres();
+        outsideTheWritersBatchAnItemIsWrittenAtOnce();
+    }
+
+    @Test
+    void onSqliteTheUnitsThatSucceededAreFlushedOnceBeforeTheCommitInRankOrder() throws Exception {
+        openSqlite();
+        BatchEnd<String> second = database.batchEnd(1, recording(1));
+        BatchEnd<String> first = database.batchEnd(0, recording(0));
+        holdTheWriter();
+        List<CompletableFuture<String>> units = new ArrayList<>();
+        units.add(database.inTransactionLater(h -> {
+            second.add(h, "a2");
+            first.add(h, "a1");
+            assertThat(flushes).as("nothing yet: the batch has not ended").isEmpty();
+            return "a";
+        }));
+        CompletableFuture<String> failed = database.inTransactionLater(h -> {
+            first.add(h, "b1");
+            throw new IllegalStateException("refused");
+        });
+        units.add(database.inTransactionLater(h -> {
+            first.add(h, "c1");
+            return "c";
+        }));
+        release.countDown();
+
+        assertThat(units.get(0).get(10, TimeUnit.SECONDS)).isEqualTo("a");
+        assertThat(units.get(1).get(10, TimeUnit.SECONDS)).isEqualTo("c");
+        assertThatThrownBy(() -> failed.get(10, TimeUnit.SECONDS)).hasRootCauseMessage("refused");
+        assertThat(flushes).as("one flush per rank: one batch end").containsExactly("0:a1,c1", "1:a2");
+        assertThat(stored()).containsExactly("a1", "a2", "c1");
+    }
+
+    @Test
+    void onSqliteAFlushThatFailsFailsEveryCallerOfTheBatchAndNothingOfItIsStored() throws Exception {
+        openSqlite();
+        aFlushThatFailsFailsEveryCallerOfTheBatchAndNothingOfItIsStored();
+    }
+
+    @Test
+    void onSqliteOutsideTheWritersBatchAnItemIsWrittenAtOnce() {
+        openSqlite();
+        outsideTheWritersBatchAnItemIsWrittenAtOnce();
+    }
+
+    private void aFlushThatFailsFailsEveryCallerOfTheBatchAndNothingOfItIsStored() throws Exception {
         BatchEnd<String> failing = database.batchEnd(0, (h, items) -> {
             throw new IllegalStateException("the flush failed");
         });
         holdTheWriter();
-        CompletableFuture<Long> innocent = database.inTransactionLater(h -> {
-            insert(h, "innocent");
-            return transaction(h);
-        });
-        CompletableFuture<Long> adding = database.inTransactionLater(h -> {
+        CompletableFuture<String> innocent = database.inTransactionLater(h -> insert(h, "innocent"));
+        CompletableFuture<String> adding = database.inTransactionLater(h -> {
             failing.add(h, "x");
-            return transaction(h);
+            return "adding";
         });
         release.countDown();
 
-        for (CompletableFuture<Long> caller : List.of(innocent, adding)) {
+        for (CompletableFuture<String> caller : List.of(innocent, adding)) {
             assertThatThrownBy(() -> caller.get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
                     .hasRootCauseMessage("the flush failed");
@@ -103,9 +152,7 @@ class BatchEndTest {
         assertThat(stored()).containsExactly("later");
     }
 
-    @Test
-    void outsideTheWritersBatchAnItemIsWrittenAtOnce() {
-        openPostgres();
+    private void outsideTheWritersBatchAnItemIsWrittenAtOnce() {
         BatchEnd<String> end = database.batchEnd(0, recording(0));
         database.jdbi().useHandle(h -> {
             end.add(h, "read handle");
@@ -114,18 +161,9 @@ class BatchEndTest {
         assertThat(stored()).containsExactly("read handle");
     }
 
-    @Test
-    void onSqliteAnItemIsWrittenAtOnceInTheUnitsTransaction() {
+    private void openSqlite() {
         database = Database.open(null, dataDir);
         createNotes();
-        BatchEnd<String> end = database.batchEnd(0, recording(0));
-        long tx = database.jdbi().inTransaction(h -> {
-            end.add(h, "now");
-            assertThat(flushes).as("written during the unit").hasSize(1);
-            return 7L;
-        });
-        assertThat(tx).isEqualTo(7L);
-        assertThat(stored()).containsExactly("now");
     }
 
     private void openPostgres() {
