@@ -43,6 +43,37 @@ class SchemaIndexTest {
         }
     }
 
+    /** A claim takes the oldest queued task of its lane from the index, without a scan or a sort. */
+    @Test
+    void aClaimReadsTheQueueIndexInItsOrder() {
+        try (Database database = Database.open(null, dataDir)) {
+            String plan = plan(
+                    database,
+                    "SELECT id FROM tasks WHERE lane = 'demo' AND status = 'queued' AND lease_id IS NULL "
+                            + "ORDER BY created_at, id LIMIT 1");
+            assertThat(plan)
+                    .contains("tasks_queue")
+                    .doesNotContain("SCAN tasks")
+                    .doesNotContain("TEMP B-TREE");
+        }
+    }
+
+    @Test
+    void theQueueDepthCountsFromTheQueueIndex() {
+        try (Database database = Database.open(null, dataDir)) {
+            String plan = plan(database, "SELECT COUNT(*) FROM tasks WHERE lane = 'demo' AND status = 'queued'");
+            assertThat(plan).contains("tasks_queue").doesNotContain("SCAN tasks ");
+        }
+    }
+
+    private static String plan(Database database, String query) {
+        List<String> rows = database.jdbi()
+                .withHandle(h -> h.createQuery("EXPLAIN QUERY PLAN " + query)
+                        .map((rs, ctx) -> rs.getString("detail"))
+                        .list());
+        return String.join("\n", rows);
+    }
+
     /** Issue 18: the versions of a message and the walk down a switch makes read the parent index. */
     @Test
     void theChildrenOfAMessageUseTheParentIndex() {
